@@ -1,0 +1,222 @@
+//! One worker's job: parse every line of a chunk with the file's format and fold it into a
+//! [`Summary`]. Lines are byte slices into the chunk; only kept events allocate.
+
+use chrono_tz::Tz;
+
+use super::notable::{self, Action};
+use super::{ErrorSample, Event, EventBody, LineRef, Summary};
+use crate::parse::common::{kept_text, strip_cr};
+use crate::parse::{Format, nginx_access, nginx_error, syslog};
+use crate::read::lines;
+use crate::time::year::YearTracker;
+use crate::time::{Civil, Micros, ZoneConverter};
+
+/// What a worker needs to know besides the bytes.
+#[derive(Debug, Clone)]
+pub struct ChunkContext {
+    pub format: Format,
+    pub file: usize,
+    pub bin_width: Micros,
+    pub zone: Tz,
+    /// For year-less syslog: the year tracker as it stands at the chunk's first line.
+    pub year: Option<YearTracker>,
+}
+
+#[derive(Debug, Default)]
+pub struct ChunkOutcome {
+    pub summary: Summary,
+    /// The tracker after the chunk's last line.
+    pub year: Option<YearTracker>,
+    /// The last year-less time read, with its year: checked against the file's mtime.
+    pub last_civil: Option<Civil>,
+}
+
+struct Worker<'c> {
+    ctx: &'c ChunkContext,
+    zone: ZoneConverter,
+    year: Option<YearTracker>,
+    last_civil: Option<Civil>,
+    out: Summary,
+}
+
+impl Worker<'_> {
+    fn source(&self, line: u64) -> LineRef {
+        LineRef {
+            file: self.ctx.file,
+            line,
+        }
+    }
+
+    fn bin(&self, t: Micros) -> i64 {
+        t.div_euclid(self.ctx.bin_width)
+    }
+
+    fn keep_error_sample(&mut self, t: Micros, line: u64, text: impl FnOnce() -> String) {
+        let bin = self.bin(t);
+        if !self.out.error_samples.contains_key(&bin) {
+            let sample = ErrorSample {
+                time: t,
+                source: self.source(line),
+                text: text(),
+            };
+            self.out.error_samples.insert(bin, sample);
+        }
+    }
+
+    fn keep_action(&mut self, t: Micros, line: u64, host: Option<&[u8]>, action: Action) {
+        self.out.events.push(Event {
+            time: t,
+            source: self.source(line),
+            host: host.map(kept_text),
+            body: EventBody::Action(action),
+        });
+    }
+
+    fn access(&mut self, line: &[u8], n: u64) {
+        let Some(a) = nginx_access::parse(line) else {
+            self.out.skip(n, || "not an access log line".into());
+            return;
+        };
+        self.out.parsed += 1;
+        self.out.saw_time(a.time);
+        let bin = self.bin(a.time);
+        let error = a.status >= 500;
+        self.out
+            .series
+            .record(bin, error, (400..500).contains(&a.status));
+        self.out.clients.record(a.client_key(), bin, error);
+        if error {
+            self.keep_error_sample(a.time, n, || {
+                format!("{} {} from {}", a.status, kept_text(a.request), kept_text(a.client))
+            });
+        }
+    }
+
+    fn nginx_error(&mut self, line: &[u8], n: u64) {
+        if !nginx_error::starts_record(line) {
+            self.out.continuation += 1;
+            return;
+        }
+        let Some(e) = nginx_error::parse(line) else {
+            self.out.skip(n, || "not an nginx error log line".into());
+            return;
+        };
+        let Some(t) = self.zone.to_utc(&e.civil) else {
+            self.out.skip(n, || "time does not exist in the zone".into());
+            return;
+        };
+        self.out.parsed += 1;
+        self.out.saw_time(t);
+        let error = e.level.is_error();
+        self.out.series.record(self.bin(t), error, false);
+        if error {
+            self.keep_error_sample(t, n, || kept_text(e.message));
+        }
+        if let Some(action) = notable::nginx_action(e.message) {
+            self.keep_action(t, n, e.server, action);
+        }
+    }
+
+    fn syslog(&mut self, line: &[u8], n: u64) {
+        if syslog::is_continuation(line) {
+            self.out.continuation += 1;
+            return;
+        }
+        let Some(s) = syslog::parse(line) else {
+            self.out.skip(n, || "not a syslog line".into());
+            return;
+        };
+        let t = match s.stamp {
+            syslog::Stamp::Dated { time, .. } => time,
+            syslog::Stamp::YearLess(civil) => {
+                let tracker = self.year.get_or_insert(YearTracker::new(1970));
+                let civil = Civil {
+                    year: tracker.year_for(civil.month),
+                    ..civil
+                };
+                self.last_civil = Some(civil);
+                match self.zone.to_utc(&civil) {
+                    Some(t) => t,
+                    None => {
+                        self.out.skip(n, || {
+                            format!(
+                                "{:02}-{:02} does not exist in the inferred year {}",
+                                civil.month, civil.day, civil.year
+                            )
+                        });
+                        return;
+                    }
+                }
+            }
+        };
+        self.out.parsed += 1;
+        self.out.saw_time(t);
+        let error = notable::is_error_line(s.severity(), s.message);
+        self.out.series.record(self.bin(t), error, false);
+        if error {
+            self.keep_error_sample(t, n, || {
+                format!("{}: {}", kept_text(s.program), kept_text(s.message))
+            });
+        }
+        if let Some(action) = notable::syslog_action(s.program, s.message) {
+            self.keep_action(t, n, Some(s.host), action);
+        }
+    }
+}
+
+/// Parses one chunk. Line numbers in the result count from 1 at the chunk's start.
+pub fn process_chunk(data: &[u8], ctx: &ChunkContext) -> ChunkOutcome {
+    let mut worker = Worker {
+        ctx,
+        zone: ZoneConverter::new(ctx.zone),
+        year: ctx.year,
+        last_civil: None,
+        out: Summary::default(),
+    };
+    let data = data.strip_prefix(b"\xef\xbb\xbf").unwrap_or(data);
+    for (i, raw) in lines(data).enumerate() {
+        let n = i as u64 + 1;
+        worker.out.lines += 1;
+        let line = strip_cr(raw);
+        if line.trim_ascii().is_empty() {
+            worker.out.blank += 1;
+            continue;
+        }
+        match ctx.format {
+            Format::NginxAccess => worker.access(line, n),
+            Format::NginxError => worker.nginx_error(line, n),
+            Format::Syslog => worker.syslog(line, n),
+            Format::Alertmanager => worker.out.skip(n, || "alert files are read whole".into()),
+        }
+    }
+    ChunkOutcome {
+        summary: worker.out,
+        year: worker.year,
+        last_civil: worker.last_civil,
+    }
+}
+
+fn year_less_month(line: &[u8]) -> Option<u32> {
+    match syslog::parse(strip_cr(line))?.stamp {
+        syslog::Stamp::YearLess(civil) => Some(civil.month),
+        syslog::Stamp::Dated { .. } => None,
+    }
+}
+
+/// The months of the first and last year-less lines of a chunk, read without parsing the
+/// lines between: enough to start the next chunk's year tracker in the right year.
+pub fn month_span(data: &[u8]) -> Option<(u32, u32)> {
+    let first = lines(data).find_map(year_less_month)?;
+    let body = data.strip_suffix(b"\n").unwrap_or(data);
+    let mut end = body.len();
+    loop {
+        let start = memchr::memrchr(b'\n', &body[..end]).map_or(0, |i| i + 1);
+        if let Some(last) = year_less_month(&body[start..end]) {
+            return Some((first, last));
+        }
+        if start == 0 {
+            return Some((first, first));
+        }
+        end = start - 1;
+    }
+}

@@ -1,0 +1,314 @@
+//! Aggregate: what a chunk of lines boils down to, in a form that merges.
+//!
+//! A worker turns a chunk into a [`Summary`]: counts per time bin, client activity, a
+//! handful of kept events and error samples, and line accounting. Summaries of consecutive
+//! chunks merge in file order (line numbers are fixed up then), and files merge into the run.
+//! Memory grows with bins, distinct clients and notable events, never with lines.
+
+pub mod chunk;
+pub mod notable;
+
+use std::collections::{BTreeMap, HashMap};
+
+use serde::Serialize;
+
+use crate::parse::alertmanager::AlertStatus;
+use crate::time::Micros;
+pub use notable::{Action, ActionKind};
+
+/// How many skipped lines per file are kept as examples.
+pub const SKIPPED_EXAMPLES: usize = 3;
+
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Counts {
+    /// Requests (access logs) or records (other logs).
+    pub total: u64,
+    /// Server errors: 5xx, or error-severity records.
+    pub errors: u64,
+    /// 4xx, counted apart: not an outage by default.
+    pub client_errors: u64,
+}
+
+impl Counts {
+    pub fn add(&mut self, other: &Counts) {
+        self.total += other.total;
+        self.errors += other.errors;
+        self.client_errors += other.client_errors;
+    }
+}
+
+/// Counts per bin; the key is the bin index (`time.div_euclid(bin width)`).
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Series {
+    pub bins: BTreeMap<i64, Counts>,
+}
+
+impl Series {
+    pub fn record(&mut self, bin: i64, error: bool, client_error: bool) {
+        let c = self.bins.entry(bin).or_default();
+        c.total += 1;
+        c.errors += u64::from(error);
+        c.client_errors += u64::from(client_error);
+    }
+
+    pub fn merge(&mut self, other: &Series) {
+        for (bin, counts) in &other.bins {
+            self.bins.entry(*bin).or_default().add(counts);
+        }
+    }
+
+    pub fn totals(&self) -> Counts {
+        let mut all = Counts::default();
+        for c in self.bins.values() {
+            all.add(c);
+        }
+        all
+    }
+}
+
+/// When one client was active and when it got server errors, as bin ranges.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct ClientActivity {
+    /// Inclusive bin ranges with at least one request, sorted and disjoint after `tidy`.
+    pub active: Vec<(i64, i64)>,
+    /// Bins with at least one server error, sorted and unique after `tidy`.
+    pub error_bins: Vec<i64>,
+}
+
+impl ClientActivity {
+    fn record(&mut self, bin: i64, error: bool) {
+        match self.active.last_mut() {
+            Some((start, end)) if bin >= *start && bin <= *end + 1 => *end = (*end).max(bin),
+            _ => self.active.push((bin, bin)),
+        }
+        if error && self.error_bins.last() != Some(&bin) {
+            self.error_bins.push(bin);
+        }
+    }
+
+    fn tidy(&mut self) {
+        self.active.sort_unstable();
+        let mut merged: Vec<(i64, i64)> = Vec::with_capacity(self.active.len());
+        for &(s, e) in &self.active {
+            match merged.last_mut() {
+                Some((_, end)) if s <= *end + 1 => *end = (*end).max(e),
+                _ => merged.push((s, e)),
+            }
+        }
+        self.active = merged;
+        self.error_bins.sort_unstable();
+        self.error_bins.dedup();
+    }
+
+    fn active_in(&self, from: i64, to: i64) -> bool {
+        self.active.iter().any(|&(s, e)| s <= to && e >= from)
+    }
+
+    fn errors_in(&self, from: i64, to: i64) -> bool {
+        let i = self.error_bins.partition_point(|&b| b < from);
+        self.error_bins.get(i).is_some_and(|&b| b <= to)
+    }
+}
+
+/// Client activity keyed by client (user, origin address or connecting address).
+#[derive(Debug, Default, Clone)]
+pub struct Clients {
+    pub by_client: HashMap<Box<[u8]>, ClientActivity>,
+}
+
+impl Clients {
+    pub fn record(&mut self, client: &[u8], bin: i64, error: bool) {
+        match self.by_client.get_mut(client) {
+            Some(activity) => activity.record(bin, error),
+            None => {
+                let mut activity = ClientActivity::default();
+                activity.record(bin, error);
+                self.by_client.insert(client.into(), activity);
+            }
+        }
+    }
+
+    pub fn merge(&mut self, other: Clients) {
+        for (client, activity) in other.by_client {
+            match self.by_client.get_mut(&client) {
+                Some(mine) => {
+                    mine.active.extend(activity.active);
+                    mine.error_bins.extend(activity.error_bins);
+                    mine.tidy();
+                }
+                None => {
+                    self.by_client.insert(client, activity);
+                }
+            }
+        }
+    }
+
+    /// (clients active in the bin range, clients with a server error in it).
+    pub fn active_and_affected(&self, from_bin: i64, to_bin: i64) -> (u64, u64) {
+        let mut active = 0;
+        let mut affected = 0;
+        for activity in self.by_client.values() {
+            if activity.active_in(from_bin, to_bin) {
+                active += 1;
+                affected += u64::from(activity.errors_in(from_bin, to_bin));
+            }
+        }
+        (active, affected)
+    }
+}
+
+/// Where a kept line came from: the file's index in the run and its 1-based line number.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct LineRef {
+    pub file: usize,
+    pub line: u64,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct AlertEvent {
+    pub name: String,
+    pub status: AlertStatus,
+    pub receiver: String,
+    pub identity: String,
+    pub service: Option<String>,
+    pub summary: Option<String>,
+    pub severity: Option<String>,
+    pub starts_at: Micros,
+    pub ends_at: Option<Micros>,
+    /// When the receiver logged the notice, if it did: the only clue to *when* a notice
+    /// went to a new receiver (an escalation).
+    pub received_at: Option<Micros>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum EventBody {
+    Action(Action),
+    Alert(AlertEvent),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Event {
+    pub time: Micros,
+    pub source: LineRef,
+    pub host: Option<String>,
+    pub body: EventBody,
+}
+
+/// The first server-error line of a bin in one file: evidence for the draft.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ErrorSample {
+    pub time: Micros,
+    pub source: LineRef,
+    pub text: String,
+}
+
+/// What a chunk (or a whole file, once merged) boils down to.
+#[derive(Debug, Default, Clone)]
+pub struct Summary {
+    pub lines: u64,
+    pub parsed: u64,
+    /// Lines that continue the record above (indented syslog, multi-line nginx errors).
+    pub continuation: u64,
+    pub blank: u64,
+    pub skipped: u64,
+    /// Up to [`SKIPPED_EXAMPLES`] skipped lines: (line number, why).
+    pub skipped_examples: Vec<(u64, String)>,
+    pub first_time: Option<Micros>,
+    pub last_time: Option<Micros>,
+    pub series: Series,
+    pub clients: Clients,
+    pub events: Vec<Event>,
+    pub error_samples: BTreeMap<i64, ErrorSample>,
+}
+
+impl Summary {
+    pub fn saw_time(&mut self, t: Micros) {
+        self.first_time = Some(self.first_time.map_or(t, |f| f.min(t)));
+        self.last_time = Some(self.last_time.map_or(t, |l| l.max(t)));
+    }
+
+    pub fn skip(&mut self, line: u64, why: impl FnOnce() -> String) {
+        self.skipped += 1;
+        if self.skipped_examples.len() < SKIPPED_EXAMPLES {
+            self.skipped_examples.push((line, why()));
+        }
+    }
+
+    /// Appends the summary of the chunk that follows this one. Line numbers in `next` count
+    /// from 1 at its own start; they are moved past this summary's lines.
+    pub fn append(&mut self, mut next: Summary) {
+        let offset = self.lines;
+        for e in &mut next.events {
+            e.source.line += offset;
+        }
+        for (line, _) in &mut next.skipped_examples {
+            *line += offset;
+        }
+        for s in next.error_samples.values_mut() {
+            s.source.line += offset;
+        }
+        self.merge_unordered(next);
+    }
+
+    /// Adds counts, events and samples from another summary whose line numbers are final.
+    pub fn merge_unordered(&mut self, other: Summary) {
+        self.lines += other.lines;
+        self.parsed += other.parsed;
+        self.continuation += other.continuation;
+        self.blank += other.blank;
+        self.skipped += other.skipped;
+        for example in other.skipped_examples {
+            if self.skipped_examples.len() < SKIPPED_EXAMPLES {
+                self.skipped_examples.push(example);
+            }
+        }
+        if let Some(t) = other.first_time {
+            self.saw_time(t);
+        }
+        if let Some(t) = other.last_time {
+            self.saw_time(t);
+        }
+        self.series.merge(&other.series);
+        self.clients.merge(other.clients);
+        self.events.extend(other.events);
+        for (bin, sample) in other.error_samples {
+            self.error_samples.entry(bin).or_insert(sample);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn client_activity_merges_and_counts_by_window() {
+        let mut a = Clients::default();
+        a.record(b"alice", 10, false);
+        a.record(b"alice", 11, true);
+        a.record(b"bob", 30, false);
+        let mut b = Clients::default();
+        b.record(b"alice", 12, false);
+        b.record(b"carol", 11, true);
+        a.merge(b);
+        assert_eq!(a.active_and_affected(10, 12), (2, 2));
+        assert_eq!(a.active_and_affected(12, 40), (2, 0));
+        assert_eq!(a.by_client[&b"alice"[..]].active, vec![(10, 12)]);
+    }
+
+    #[test]
+    fn append_moves_line_numbers_past_the_earlier_chunk() {
+        let mut first = Summary {
+            lines: 10,
+            ..Summary::default()
+        };
+        let mut second = Summary {
+            lines: 5,
+            ..Summary::default()
+        };
+        second.skip(2, || "bad".into());
+        first.append(second);
+        assert_eq!(first.lines, 15);
+        assert_eq!(first.skipped_examples, vec![(12, "bad".to_string())]);
+    }
+}

@@ -1,0 +1,384 @@
+//! Which lines are worth keeping as events: what people did (sudo commands, service
+//! restarts and reloads, nginx signals), what the machine did to itself (OOM kills, failed
+//! units), and which lines count as errors when the format has no severity.
+//!
+//! Everything else is only counted. Each rule here is matched against the real shape of the
+//! line as the tool in question writes it; the tests show one example of each.
+
+use serde::Serialize;
+
+use crate::parse::common::contains_ignore_case;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ActionKind {
+    /// A read-only command run through sudo (`grep`, `tail`, `journalctl`, `systemctl
+    /// status`…): what was investigated.
+    Investigate,
+    /// A command run through sudo that matches nothing more specific.
+    Command,
+    ConfigChange,
+    Deploy,
+    Rollback,
+    Restart,
+    Reload,
+    Start,
+    Stop,
+    /// A unit that failed, or that systemd restarts on its own.
+    ServiceFailed,
+    OomKill,
+}
+
+impl ActionKind {
+    /// Whether people did this (as opposed to the system doing it to itself).
+    pub fn is_human(self) -> bool {
+        !matches!(self, ActionKind::ServiceFailed | ActionKind::OomKill)
+    }
+
+    /// Whether it could have changed the system (an investigation cannot).
+    pub fn is_change(self) -> bool {
+        self != ActionKind::Investigate
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Action {
+    pub kind: ActionKind,
+    /// Who did it (the sudo user), when the line says.
+    pub actor: Option<String>,
+    /// What it was done to: a unit, a file, a process.
+    pub subject: Option<String>,
+    pub text: String,
+}
+
+fn text(bytes: &[u8]) -> String {
+    crate::parse::common::kept_text(bytes)
+}
+
+const ROLLBACK_WORDS: [&[u8]; 6] = [
+    b"rollback",
+    b"roll back",
+    b"roll-back",
+    b"revert",
+    b"last-known-good",
+    b"last_known_good",
+];
+const DEPLOY_WORDS: [&[u8]; 3] = [b"deploy", b"release", b"helm upgrade"];
+const EDITORS: [&[u8]; 9] = [
+    b"/cp ", b"/mv ", b"/install ", b"/tee ", b"sed -i", b"/vi ", b"/vim ", b"/nano ", b"/ln ",
+];
+
+/// The unit named after a `systemctl VERB` or `service NAME VERB` in a command.
+fn unit_after(command: &[u8], verb: &[u8]) -> Option<String> {
+    let at = memchr::memmem::find(command, verb)?;
+    let rest = command[at + verb.len()..].trim_ascii_start();
+    let unit = rest.split(|&b| b == b' ').find(|w| !w.starts_with(b"-"))?;
+    (!unit.is_empty()).then(|| text(unit))
+}
+
+fn classify_command(command: &[u8]) -> (ActionKind, Option<String>) {
+    let lower_has = |w: &[u8]| contains_ignore_case(command, w);
+    if ROLLBACK_WORDS.iter().any(|w| lower_has(w)) || lower_has(b".bak") {
+        let subject = command
+            .split(|&b| b == b' ')
+            .rev()
+            .find(|w| w.starts_with(b"/"))
+            .map(text);
+        return (ActionKind::Rollback, subject);
+    }
+    for (verb, kind) in [
+        (&b"systemctl restart"[..], ActionKind::Restart),
+        (b"systemctl try-restart", ActionKind::Restart),
+        (b"systemctl reload", ActionKind::Reload),
+        (b"systemctl reload-or-restart", ActionKind::Restart),
+        (b"systemctl stop", ActionKind::Stop),
+        (b"systemctl start", ActionKind::Start),
+    ] {
+        if let Some(unit) = unit_after(command, verb) {
+            return (kind, Some(unit));
+        }
+    }
+    if let Some(at) = memchr::memmem::find(command, b"/service ") {
+        let words: Vec<&[u8]> = command[at + 9..].split(|&b| b == b' ').collect();
+        if let [unit, verb, ..] = words.as_slice() {
+            let kind = match *verb {
+                b"restart" => Some(ActionKind::Restart),
+                b"reload" => Some(ActionKind::Reload),
+                b"stop" => Some(ActionKind::Stop),
+                b"start" => Some(ActionKind::Start),
+                _ => None,
+            };
+            if let Some(kind) = kind {
+                return (kind, Some(text(unit)));
+            }
+        }
+    }
+    if lower_has(b"nginx -s reload") {
+        return (ActionKind::Reload, Some("nginx".into()));
+    }
+    if DEPLOY_WORDS.iter().any(|w| lower_has(w)) {
+        return (ActionKind::Deploy, None);
+    }
+    if EDITORS.iter().any(|e| memchr::memmem::find(command, e).is_some())
+        && memchr::memmem::find(command, b"/etc/").is_some()
+    {
+        let subject = command
+            .split(|&b| b == b' ')
+            .rev()
+            .find(|w| w.starts_with(b"/etc/"))
+            .map(text);
+        return (ActionKind::ConfigChange, subject);
+    }
+    if is_read_only(command) {
+        return (ActionKind::Investigate, None);
+    }
+    (ActionKind::Command, None)
+}
+
+/// Programs that only look: running them through sudo is investigating, not changing.
+const READ_ONLY_PROGRAMS: [&[u8]; 25] = [
+    b"cat", b"less", b"more", b"tail", b"head", b"grep", b"zgrep", b"egrep", b"journalctl",
+    b"last", b"lastb", b"ls", b"ps", b"top", b"htop", b"ss", b"netstat", b"lsof", b"dmesg",
+    b"find", b"du", b"df", b"stat", b"strace", b"diff",
+];
+
+fn is_read_only(command: &[u8]) -> bool {
+    let program = command.split(|&b| b == b' ').next().unwrap_or_default();
+    let name = program.rsplit(|&b| b == b'/').next().unwrap_or(program);
+    if READ_ONLY_PROGRAMS.contains(&name) {
+        return true;
+    }
+    let rest = &command[program.len()..];
+    (name == b"systemctl" || name == b"service")
+        && [&b" status"[..], b" is-active", b" list-units", b" show"]
+            .iter()
+            .any(|v| memchr::memmem::find(rest, v).is_some())
+        || (name == b"fail2ban-client" && memchr::memmem::find(rest, b" status").is_some())
+        || (name == b"iptables" && (rest.starts_with(b" -L") || rest.starts_with(b" -S")))
+}
+
+/// `alice : TTY=pts/0 ; PWD=/home/alice ; USER=root ; COMMAND=/usr/bin/systemctl restart authd`
+fn sudo(message: &[u8]) -> Option<Action> {
+    let at = memchr::memmem::find(message, b"COMMAND=")?;
+    let command = message[at + 8..].trim_ascii();
+    let actor = message
+        .split(|&b| b == b':')
+        .next()
+        .map(<[u8]>::trim_ascii)
+        .filter(|a| !a.is_empty() && !a.contains(&b' '))
+        .map(text);
+    let (kind, subject) = classify_command(command);
+    Some(Action {
+        kind,
+        actor,
+        subject,
+        text: format!("sudo {}", text(command)),
+    })
+}
+
+/// systemd's own lines about units: `Started authd.service - Authentication daemon.`
+fn systemd(message: &[u8]) -> Option<Action> {
+    if memchr::memmem::find(message, b" of User ").is_some()
+        || memchr::memmem::find(message, b"session-").is_some()
+    {
+        return None; // login sessions, not services
+    }
+    const VERBS: [(&[u8], ActionKind); 6] = [
+        (b"Stopping ", ActionKind::Stop),
+        (b"Stopped ", ActionKind::Stop),
+        (b"Starting ", ActionKind::Start),
+        (b"Started ", ActionKind::Start),
+        (b"Reloading ", ActionKind::Reload),
+        (b"Reloaded ", ActionKind::Reload),
+    ];
+    for (verb, kind) in VERBS {
+        if let Some(rest) = message.strip_prefix(verb) {
+            let unit = rest
+                .split(|&b| b == b' ')
+                .next()
+                .map(|u| u.trim_ascii_end().strip_suffix(b".").unwrap_or(u))
+                .map(|u| u.strip_suffix(b"...").unwrap_or(u))
+                .filter(|u| !u.is_empty())
+                .map(text);
+            return Some(Action {
+                kind,
+                actor: None,
+                subject: unit,
+                text: text(message),
+            });
+        }
+    }
+    let colon = memchr::memchr(b':', message)?;
+    let unit = text(&message[..colon]);
+    let rest = &message[colon + 1..];
+    if memchr::memmem::find(rest, b"Failed with result").is_some()
+        || memchr::memmem::find(rest, b"Scheduled restart job").is_some()
+    {
+        return Some(Action {
+            kind: ActionKind::ServiceFailed,
+            actor: None,
+            subject: Some(unit),
+            text: text(message),
+        });
+    }
+    None
+}
+
+/// `Out of memory: Killed process 4242 (java) total-vm:…`
+fn kernel(message: &[u8]) -> Option<Action> {
+    let at = memchr::memmem::find(message, b"Killed process ")?;
+    let process = message[at..]
+        .split(|&b| b == b'(')
+        .nth(1)
+        .and_then(|r| r.split(|&b| b == b')').next())
+        .map(text);
+    Some(Action {
+        kind: ActionKind::OomKill,
+        actor: None,
+        subject: process,
+        text: text(message),
+    })
+}
+
+/// A syslog line's action, if it records one.
+pub fn syslog_action(program: &[u8], message: &[u8]) -> Option<Action> {
+    match program {
+        b"sudo" => sudo(message),
+        b"systemd" => systemd(message),
+        b"kernel" => kernel(message),
+        _ => None,
+    }
+}
+
+/// nginx master signals: `signal process started` (nginx -s), `reconfiguring`,
+/// `reopening logs`, `gracefully shutting down`.
+pub fn nginx_action(message: &[u8]) -> Option<Action> {
+    let kind = if message.starts_with(b"signal process started")
+        || message.starts_with(b"reconfiguring")
+    {
+        ActionKind::Reload
+    } else if message.starts_with(b"gracefully shutting down") {
+        ActionKind::Stop
+    } else {
+        return None;
+    };
+    Some(Action {
+        kind,
+        actor: None,
+        subject: Some("nginx".into()),
+        text: format!("nginx: {}", text(message)),
+    })
+}
+
+const ERROR_WORDS: [&[u8]; 13] = [
+    b"error",
+    b"fail",
+    b"fatal",
+    b"panic",
+    b"critical",
+    b"exception",
+    b"timed out",
+    b"timeout",
+    b"refused",
+    b"unreachable",
+    b"segfault",
+    b"out of memory",
+    b"no space left",
+];
+/// Phrases that contain an error word but report its absence.
+const NOT_ERRORS: [&[u8]; 7] = [
+    b"0 errors",
+    b"no error",
+    b"error=false",
+    b"errors=0",
+    b"error: 0",
+    b"without error",
+    b"0 failed",
+];
+
+/// Whether a syslog line counts as an error: by its PRI severity (err or worse) when it has
+/// one, else by the error words above minus the phrases that deny them.
+pub fn is_error_line(severity: Option<u8>, message: &[u8]) -> bool {
+    if let Some(severity) = severity {
+        return severity <= 3;
+    }
+    ERROR_WORDS.iter().any(|w| contains_ignore_case(message, w))
+        && !NOT_ERRORS.iter().any(|w| contains_ignore_case(message, w))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sudo_restart_names_actor_and_unit() {
+        let a = syslog_action(
+            b"sudo",
+            b"bob : TTY=pts/1 ; PWD=/home/bob ; USER=root ; COMMAND=/usr/bin/systemctl restart authd",
+        )
+        .unwrap();
+        assert_eq!(a.kind, ActionKind::Restart);
+        assert_eq!(a.actor.as_deref(), Some("bob"));
+        assert_eq!(a.subject.as_deref(), Some("authd"));
+        assert_eq!(a.text, "sudo /usr/bin/systemctl restart authd");
+    }
+
+    #[test]
+    fn sudo_copy_of_a_backup_is_a_rollback() {
+        let a = syslog_action(
+            b"sudo",
+            b"bob : TTY=pts/1 ; PWD=/etc/authd ; USER=root ; COMMAND=/usr/bin/cp /etc/authd/authd.yaml.bak-20230909 /etc/authd/authd.yaml",
+        )
+        .unwrap();
+        assert_eq!(a.kind, ActionKind::Rollback);
+        assert_eq!(a.subject.as_deref(), Some("/etc/authd/authd.yaml"));
+    }
+
+    #[test]
+    fn sudo_edit_of_etc_is_a_config_change() {
+        let a = syslog_action(
+            b"sudo",
+            b"deploy : TTY=unknown ; PWD=/srv ; USER=root ; COMMAND=/usr/bin/install -m 0644 /srv/authd.yaml /etc/authd/authd.yaml",
+        )
+        .unwrap();
+        assert_eq!(a.kind, ActionKind::ConfigChange);
+        let look = syslog_action(b"sudo", b"ubuntu : TTY=pts/0 ; PWD=/home/ubuntu ; USER=root ; COMMAND=/usr/bin/tail /var/log/messages").unwrap();
+        assert_eq!(look.kind, ActionKind::Investigate);
+        let block = syslog_action(b"sudo", b"alice : TTY=pts/0 ; PWD=/root ; USER=root ; COMMAND=/usr/sbin/iptables -I INPUT -s 198.51.100.0/24 -j DROP").unwrap();
+        assert_eq!(block.kind, ActionKind::Command);
+        assert!(syslog_action(b"sudo", b"pam_unix(sudo:session): session opened for user root").is_none());
+    }
+
+    #[test]
+    fn systemd_unit_lines() {
+        let a = syslog_action(b"systemd", b"Started authd.service - Authentication daemon.").unwrap();
+        assert_eq!((a.kind, a.subject.as_deref()), (ActionKind::Start, Some("authd.service")));
+        let a = syslog_action(b"systemd", b"Reloading authd.service...").unwrap();
+        assert_eq!((a.kind, a.subject.as_deref()), (ActionKind::Reload, Some("authd.service")));
+        let a = syslog_action(b"systemd", b"authd.service: Failed with result 'exit-code'.").unwrap();
+        assert_eq!((a.kind, a.subject.as_deref()), (ActionKind::ServiceFailed, Some("authd.service")));
+        assert!(syslog_action(b"systemd", b"Started Session 42 of User alice.").is_none());
+    }
+
+    #[test]
+    fn kernel_oom_kill_names_the_process() {
+        let a = syslog_action(b"kernel", b"[12345.678] Out of memory: Killed process 4242 (java) total-vm:1234kB").unwrap();
+        assert_eq!((a.kind, a.subject.as_deref()), (ActionKind::OomKill, Some("java")));
+    }
+
+    #[test]
+    fn nginx_reload_signal() {
+        assert_eq!(nginx_action(b"signal process started").unwrap().kind, ActionKind::Reload);
+        assert!(nginx_action(b"upstream timed out").is_none());
+    }
+
+    #[test]
+    fn error_words_with_exclusions() {
+        assert!(is_error_line(None, b"LDAP bind failed: invalid credentials"));
+        assert!(is_error_line(None, b"connect() failed (111: Connection refused)"));
+        assert!(!is_error_line(None, b"sync finished with 0 errors"));
+        assert!(!is_error_line(None, b"Accepted publickey for alice"));
+        assert!(is_error_line(Some(3), b"anything"));
+        assert!(!is_error_line(Some(4), b"error in a warning"));
+    }
+}

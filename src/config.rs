@@ -1,0 +1,95 @@
+//! The validated settings of a run. `main.rs` parses flags with clap into raw options; this is
+//! what they become once zones are resolved and numbers checked, so the pipeline never sees
+//! a string it has to validate.
+
+use std::path::PathBuf;
+
+use chrono_tz::Tz;
+
+use crate::error::Error;
+use crate::read::DEFAULT_CHUNK_SIZE;
+use crate::time::{MICROS_PER_SEC, Micros, parse_duration};
+
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub paths: Vec<PathBuf>,
+    /// The zone of zone-less lines (nginx error log, RFC 3164 syslog).
+    pub zone: Tz,
+    /// The year of the first line of year-less files, when the user knows it.
+    pub year: Option<i32>,
+    pub bin_width: Micros,
+    /// The availability objective, e.g. 0.999: sets how large an error-rate rise must be to
+    /// count (see `detect`).
+    pub slo: f64,
+    pub follow_links: bool,
+    pub chunk_size: usize,
+}
+
+impl Config {
+    pub fn new(paths: Vec<PathBuf>) -> Self {
+        Self {
+            paths,
+            zone: chrono_tz::UTC,
+            year: None,
+            bin_width: 60 * MICROS_PER_SEC,
+            slo: 0.999,
+            follow_links: false,
+            chunk_size: DEFAULT_CHUNK_SIZE,
+        }
+    }
+
+    pub fn with_zone(mut self, name: &str) -> Result<Self, Error> {
+        self.zone = name
+            .parse::<Tz>()
+            .map_err(|_| Error::UnknownZone(name.to_string()))?;
+        Ok(self)
+    }
+
+    pub fn with_bin(mut self, text: &str) -> Result<Self, Error> {
+        let secs = parse_duration(text).ok_or_else(|| Error::InvalidFlag {
+            flag: "--bin",
+            value: text.to_string(),
+            why: "use a duration such as 30s, 1m or 5m".into(),
+        })?;
+        if secs > 24 * 3600 {
+            return Err(Error::InvalidFlag {
+                flag: "--bin",
+                value: text.to_string(),
+                why: "at most 24h".into(),
+            });
+        }
+        self.bin_width = secs * MICROS_PER_SEC;
+        Ok(self)
+    }
+
+    pub fn with_slo(mut self, percent: f64) -> Result<Self, Error> {
+        if !(50.0..100.0).contains(&percent) {
+            return Err(Error::InvalidFlag {
+                flag: "--slo",
+                value: percent.to_string(),
+                why: "a percentage between 50 and 100 (exclusive), e.g. 99.9".into(),
+            });
+        }
+        self.slo = percent / 100.0;
+        Ok(self)
+    }
+
+    pub fn with_year(mut self, year: Option<i32>) -> Result<Self, Error> {
+        if let Some(y) = year
+            && !(1970..=9999).contains(&y)
+        {
+            return Err(Error::InvalidFlag {
+                flag: "--year",
+                value: y.to_string(),
+                why: "a year between 1970 and 9999".into(),
+            });
+        }
+        self.year = year;
+        Ok(self)
+    }
+
+    pub fn with_chunk_size(mut self, bytes: usize) -> Self {
+        self.chunk_size = bytes.max(1);
+        self
+    }
+}

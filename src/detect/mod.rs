@@ -1,0 +1,232 @@
+//! Detect: find incidents in the error-rate series and say how sure we are.
+//!
+//! The test is a two-sided binomial CUSUM on (errors, requests) per bin:
+//! - The *baseline* error ratio `p0` is the pooled ratio outside incidents, re-estimated after
+//!   each pass (so an earlier incident does not raise it), with a Jeffreys correction and a
+//!   floor of a tenth of the error budget, so a spotless baseline is not a division by zero.
+//! - The *material* ratio `p1 = p0 + 14.4 × (1 − SLO)`: 14.4× is the burn rate at which the
+//!   Google SRE workbook pages (2 % of a 30-day budget in an hour). Below it, a rise is not
+//!   an incident, however significant.
+//! - Onset: the CUSUM of log-likelihood ratios `p1` vs `p0` alarms at `ONSET_EVIDENCE`
+//!   (ln 10⁶); the start is then placed where a two-segment binomial fit puts the change.
+//!   Evidence accrues per request, so low traffic needs longer to alarm: a few errors at two
+//!   requests a minute cannot.
+//! - Recovery: the mirror CUSUM (`p0` vs `p1`) after the alarm, at `RECOVERY_EVIDENCE`
+//!   (ln 10³); the end is placed by the same fit. No recovery in the data means `None`.
+//! - Incidents closer than `MERGE_GAP_BINS` merge; one with fewer than
+//!   `MIN_EXCESS_FAILURES` failures above baseline is a blip and is dropped.
+
+pub mod effect;
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use crate::aggregate::Counts;
+
+/// Budget burn rate that pages (SRE workbook, multiwindow alerting: 1 h at 14.4×).
+pub const PAGE_BURN_RATE: f64 = 14.4;
+/// ln(10⁶): evidence needed to call an onset.
+pub const ONSET_EVIDENCE: f64 = 13.815_510_557_964_274;
+/// ln(10³): evidence needed to call a recovery (a false recovery costs less than a false
+/// incident, and the end is placed by the fit anyway).
+pub const RECOVERY_EVIDENCE: f64 = 6.907_755_278_982_137;
+/// Incidents separated by fewer bins than this are one incident.
+pub const MERGE_GAP_BINS: i64 = 15;
+/// An incident must cost at least this many failures above what the baseline predicts.
+pub const MIN_EXCESS_FAILURES: f64 = 10.0;
+/// How far (in bins) the fit may move a CUSUM change point.
+const REFIT_WINDOW: usize = 60;
+/// Passes of baseline re-estimation.
+const BASELINE_PASSES: usize = 3;
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Bin {
+    pub index: i64,
+    pub total: u64,
+    pub errors: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Incident {
+    /// First bin of the incident (inclusive) and first bin after it (exclusive).
+    pub start_bin: i64,
+    pub end_bin: Option<i64>,
+    /// The bin in which the evidence first crossed the onset threshold.
+    pub alarm_bin: i64,
+    pub baseline_ratio: f64,
+    pub ratio: f64,
+    pub peak_ratio: f64,
+    pub requests: u64,
+    pub errors: u64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Params {
+    pub slo: f64,
+}
+
+fn llr(bin: &Bin, p_alt: f64, p_null: f64) -> f64 {
+    let e = bin.errors as f64;
+    let ok = (bin.total - bin.errors.min(bin.total)) as f64;
+    e * (p_alt / p_null).ln() + ok * ((1.0 - p_alt) / (1.0 - p_null)).ln()
+}
+
+fn pooled(bins: &[Bin]) -> (u64, u64) {
+    bins.iter()
+        .fold((0, 0), |(n, e), b| (n + b.total, e + b.errors.min(b.total)))
+}
+
+fn baseline(bins: &[Bin], incidents: &[Incident], slo: f64) -> f64 {
+    let outside = |b: &&Bin| {
+        !incidents
+            .iter()
+            .any(|i| b.index >= i.start_bin && i.end_bin.is_none_or(|end| b.index < end))
+    };
+    let quiet: Vec<Bin> = bins.iter().filter(outside).copied().collect();
+    let (n, e) = pooled(&quiet);
+    let jeffreys = (e as f64 + 0.5) / (n as f64 + 1.0);
+    jeffreys.max((1.0 - slo) / 10.0).min(0.5)
+}
+
+/// The position in `lo..=hi` that minimises the running sum of `score` from `lo`: where a
+/// segment that scores `score` per bin is best begun.
+fn best_cut(bins: &[Bin], lo: usize, hi: usize, score: impl Fn(&Bin) -> f64) -> usize {
+    let mut running = 0.0;
+    let mut best = (0.0, lo);
+    for (i, bin) in bins.iter().enumerate().take(hi).skip(lo) {
+        running += score(bin);
+        if running < best.0 {
+            best = (running, i + 1);
+        }
+    }
+    best.1
+}
+
+/// One pass over the bins with a fixed baseline.
+fn scan(bins: &[Bin], p0: f64, slo: f64) -> Vec<Incident> {
+    let p1 = (p0 + PAGE_BURN_RATE * (1.0 - slo)).min(0.99);
+    let mut found: Vec<(usize, usize, Option<usize>)> = Vec::new();
+    let mut i = 0;
+    while i < bins.len() {
+        // Onset CUSUM from i.
+        let mut s = 0.0;
+        let mut after_zero = i;
+        let mut alarm = None;
+        for (j, bin) in bins.iter().enumerate().skip(i) {
+            s = (s + llr(bin, p1, p0)).max(0.0);
+            if s == 0.0 {
+                after_zero = j + 1;
+            }
+            if s >= ONSET_EVIDENCE {
+                alarm = Some(j);
+                break;
+            }
+        }
+        let Some(alarm) = alarm else { break };
+        // Recovery CUSUM after the alarm.
+        let mut r = 0.0;
+        let mut recovery_start = alarm + 1;
+        let mut recovered = None;
+        for (j, bin) in bins.iter().enumerate().skip(alarm + 1) {
+            r = (r + llr(bin, p0, p1)).max(0.0);
+            if r == 0.0 {
+                recovery_start = j + 1;
+            }
+            if r >= RECOVERY_EVIDENCE {
+                recovered = Some(recovery_start);
+                break;
+            }
+        }
+        found.push((after_zero.min(alarm), alarm, recovered));
+        i = match recovered {
+            Some(end) => end.max(alarm + 1),
+            None => bins.len(),
+        };
+    }
+    // Place start and end by a two-segment fit at the incident's own ratio.
+    let mut incidents: Vec<Incident> = Vec::new();
+    for (start, alarm, end) in found {
+        let stop = end.unwrap_or(bins.len());
+        let (n, e) = pooled(&bins[start..stop.max(start + 1).min(bins.len())]);
+        let p_hat = ((e as f64 + 0.5) / (n as f64 + 1.0)).clamp(p0 * 1.0001, 0.999);
+        let lo = start.saturating_sub(REFIT_WINDOW);
+        let hi = (start + REFIT_WINDOW).min(alarm + 1);
+        let start = best_cut(bins, lo, hi, |b| llr(b, p_hat, p0)).min(alarm);
+        let end = end.map(|end| {
+            let lo = end.saturating_sub(REFIT_WINDOW).max(alarm + 1);
+            let hi = (end + REFIT_WINDOW).min(bins.len());
+            // Minimising the sum of -llr from `lo` finds where the excess stops.
+            best_cut(bins, lo, hi, |b| llr(b, p0, p_hat)).max(alarm + 1)
+        });
+        let stop = end.unwrap_or(bins.len());
+        let span = &bins[start..stop];
+        let (n, e) = pooled(span);
+        let peak = span
+            .iter()
+            .filter(|b| b.total > 0)
+            .map(|b| b.errors as f64 / b.total as f64)
+            .fold(0.0, f64::max);
+        let incident = Incident {
+            start_bin: bins[start].index,
+            end_bin: end.map(|i| bins[i - 1].index + 1),
+            alarm_bin: bins[alarm].index,
+            baseline_ratio: p0,
+            ratio: if n > 0 { e as f64 / n as f64 } else { 0.0 },
+            peak_ratio: peak,
+            requests: n,
+            errors: e,
+        };
+        match incidents.last_mut() {
+            Some(prev)
+                if prev
+                    .end_bin
+                    .is_some_and(|end| incident.start_bin - end < MERGE_GAP_BINS) =>
+            {
+                let requests = prev.requests + incident.requests;
+                let errors = prev.errors + incident.errors;
+                prev.end_bin = incident.end_bin;
+                prev.peak_ratio = prev.peak_ratio.max(incident.peak_ratio);
+                prev.requests = requests;
+                prev.errors = errors;
+                prev.ratio = errors as f64 / requests.max(1) as f64;
+            }
+            _ => incidents.push(incident),
+        }
+    }
+    incidents.retain(|i| i.errors as f64 - p0 * i.requests as f64 >= MIN_EXCESS_FAILURES);
+    incidents
+}
+
+/// Finds the incidents in a series of bins (sorted by index; empty bins may be absent).
+pub fn find_incidents(bins: &[Bin], params: Params) -> (Vec<Incident>, f64) {
+    let mut incidents = Vec::new();
+    let mut p0 = baseline(bins, &incidents, params.slo);
+    for _ in 0..BASELINE_PASSES {
+        incidents = scan(bins, p0, params.slo);
+        let next = baseline(bins, &incidents, params.slo);
+        if (next - p0).abs() <= p0 * 1e-3 {
+            break;
+        }
+        p0 = next;
+    }
+    for i in &mut incidents {
+        i.baseline_ratio = p0;
+    }
+    (incidents, p0)
+}
+
+/// Turns a per-bin count map into the bins the detector reads.
+pub fn bins_from(series: &BTreeMap<i64, Counts>) -> Vec<Bin> {
+    series
+        .iter()
+        .map(|(&index, c)| Bin {
+            index,
+            total: c.total,
+            errors: c.errors,
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,99 @@
+//! Discover: turn the paths a user gives into the list of candidate files, in a stable order.
+//!
+//! Folders are walked recursively with walkdir (not `ignore`: `.gitignore` files often list
+//! `*.log`, and those are exactly the files we want). Symbolic links are not followed unless
+//! asked, so a link cannot pull in files from outside the copied tree. Whether a file is a
+//! log, and which, is decided later from its content.
+
+use std::path::{Path, PathBuf};
+
+use crate::error::Error;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Candidate {
+    pub path: PathBuf,
+    /// The path as shown in the draft: relative to the folder given.
+    pub display: String,
+}
+
+/// Something discovery passed over, with the reason (printed as `path: reason`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Passed {
+    pub display: String,
+    pub reason: String,
+}
+
+#[derive(Debug, Default)]
+pub struct Discovered {
+    pub candidates: Vec<Candidate>,
+    pub passed_over: Vec<Passed>,
+    pub errors: Vec<Error>,
+}
+
+fn display_name(root: &Path, path: &Path, prefix_root: bool) -> String {
+    let relative = path.strip_prefix(root).unwrap_or(path);
+    let relative = if relative.as_os_str().is_empty() {
+        Path::new(path.file_name().unwrap_or(path.as_os_str()))
+    } else {
+        relative
+    };
+    let shown = if prefix_root && root.is_dir() {
+        let root_name = root.file_name().map(Path::new).unwrap_or(root);
+        root_name.join(relative)
+    } else {
+        relative.to_path_buf()
+    };
+    shown.to_string_lossy().replace('\\', "/")
+}
+
+/// Lists the regular files under `roots`, sorted within each root.
+pub fn discover(roots: &[PathBuf], follow_links: bool) -> Discovered {
+    let mut found = Discovered::default();
+    let prefix_root = roots.len() > 1;
+    for root in roots {
+        let walker = walkdir::WalkDir::new(root)
+            .follow_links(follow_links)
+            .sort_by_file_name();
+        for entry in walker {
+            let entry = match entry {
+                Ok(entry) => entry,
+                Err(err) => {
+                    let path = err.path().unwrap_or(root).to_path_buf();
+                    let reason = match err.loop_ancestor() {
+                        Some(_) => "symbolic link loop, not followed".to_string(),
+                        None => err.to_string(),
+                    };
+                    found.errors.push(Error::Io {
+                        path: display_name(root, &path, prefix_root),
+                        message: reason,
+                    });
+                    continue;
+                }
+            };
+            let file_type = entry.file_type();
+            if file_type.is_dir() {
+                continue;
+            }
+            let display = display_name(root, entry.path(), prefix_root);
+            if file_type.is_symlink() {
+                found.passed_over.push(Passed {
+                    display,
+                    reason: "symbolic link, not followed (use --follow)".into(),
+                });
+                continue;
+            }
+            if !file_type.is_file() {
+                found.passed_over.push(Passed {
+                    display,
+                    reason: "not a regular file (FIFO, socket or device)".into(),
+                });
+                continue;
+            }
+            found.candidates.push(Candidate {
+                path: entry.path().to_path_buf(),
+                display,
+            });
+        }
+    }
+    found
+}

@@ -1,0 +1,30 @@
+//! postmortem: reconstruct an incident's timeline from the logs copied off the servers.
+//!
+//! The pipeline, one module per stage:
+//! [`discover`] → [`read`] (chunks, decompression) → [`parse`] (one module per format) →
+//! [`time`] (zones, years) → [`aggregate`] (mergeable per-chunk summaries) → [`detect`] →
+//! [`timeline`] → [`render`]. [`pipeline`] runs the first five; [`draft`] runs them all.
+
+pub mod aggregate;
+pub mod config;
+pub mod detect;
+pub mod discover;
+pub mod error;
+pub mod exit;
+pub mod parse;
+pub mod pipeline;
+pub mod read;
+pub mod render;
+pub mod scenario;
+pub mod time;
+pub mod timeline;
+
+pub use config::Config;
+pub use error::Error;
+
+/// Reads the configured logs and builds the draft postmortem.
+pub fn draft(config: &Config) -> Result<(timeline::Draft, pipeline::Analysis), Error> {
+    let analysis = pipeline::analyse(config)?;
+    let draft = timeline::build(&analysis, detect::Params { slo: config.slo });
+    Ok((draft, analysis))
+}

@@ -1,0 +1,171 @@
+//! The command line: clap options in, a validated `Config` to the library, the draft out.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use clap::{Parser, Subcommand};
+
+use postmortem::exit::ExitCode;
+use postmortem::{Config, Error};
+
+#[derive(Parser, Debug)]
+#[command(name = "postmortem", version, about = "Draft an incident postmortem from the logs")]
+struct Opts {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Read log files and folders and print a draft postmortem.
+    #[command(after_help = "Examples:\n  postmortem draft ./logs\n  postmortem draft ./logs --json > draft.json\n  postmortem draft /var/log/nginx syslog.1 --tz Europe/Berlin")]
+    Draft(DraftOpts),
+}
+
+#[derive(clap::Args, Debug)]
+struct DraftOpts {
+    /// Log files or folders (folders are read recursively; formats are detected).
+    #[arg(required = true)]
+    paths: Vec<PathBuf>,
+    /// Print the draft as JSON instead of Markdown.
+    #[arg(long)]
+    json: bool,
+    /// Zone of lines written without one (nginx error log, classic syslog): an IANA name.
+    #[arg(long, value_name = "ZONE", default_value = "UTC")]
+    tz: String,
+    /// Year of the first line of year-less syslog files (otherwise inferred).
+    #[arg(long, value_name = "YYYY")]
+    year: Option<i32>,
+    /// Width of the time bins the error rate is computed in (30s, 1m, 5m…).
+    #[arg(long, value_name = "DURATION", default_value = "1m")]
+    bin: String,
+    /// Availability objective in percent; sets how large a rise counts as an incident.
+    #[arg(long, value_name = "PERCENT", default_value_t = 99.9)]
+    slo: f64,
+    /// Follow symbolic links.
+    #[arg(long)]
+    follow: bool,
+    /// Write the draft to FILE (atomically) instead of standard output.
+    #[arg(short, long, value_name = "FILE")]
+    output: Option<PathBuf>,
+    /// Allow --output to point inside the log folders.
+    #[arg(long)]
+    force: bool,
+    /// Bytes per parallel chunk (for testing; results do not depend on it).
+    #[arg(long, hide = true)]
+    chunk_size: Option<usize>,
+}
+
+fn config(opts: &DraftOpts) -> Result<Config, Error> {
+    let mut config = Config::new(opts.paths.clone())
+        .with_zone(&opts.tz)?
+        .with_bin(&opts.bin)?
+        .with_slo(opts.slo)?
+        .with_year(opts.year)?;
+    config.follow_links = opts.follow;
+    if let Some(size) = opts.chunk_size {
+        config = config.with_chunk_size(size);
+    }
+    Ok(config)
+}
+
+/// Refuses an output path that is an input or lies inside an input folder.
+fn check_output(output: &Path, inputs: &[PathBuf], force: bool) -> Result<(), Error> {
+    let absolute = |p: &Path| std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf());
+    let out = absolute(output);
+    let parent = out.parent().map(|p| p.canonicalize().unwrap_or_else(|_| p.to_path_buf()));
+    let out = match (parent, out.file_name()) {
+        (Some(p), Some(name)) => p.join(name),
+        _ => out,
+    };
+    for input in inputs {
+        let input = input.canonicalize().unwrap_or_else(|_| absolute(input));
+        if out == input || (!force && out.starts_with(&input)) {
+            return Err(Error::Output {
+                path: output.display().to_string(),
+                message: format!(
+                    "refusing to write over or inside the input {} (use --force to write inside it)",
+                    input.display()
+                ),
+            });
+        }
+    }
+    Ok(())
+}
+
+/// Writes through a temporary file in the same folder and renames it into place, so a
+/// reader never sees half a draft.
+fn write_atomically(path: &Path, text: &str) -> Result<(), Error> {
+    let fail = |e: std::io::Error| Error::Output {
+        path: path.display().to_string(),
+        message: e.to_string(),
+    };
+    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let name = path.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
+    let temp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
+    std::fs::write(&temp, text).map_err(fail)?;
+    std::fs::rename(&temp, path).map_err(|e| {
+        let _ = std::fs::remove_file(&temp);
+        fail(e)
+    })
+}
+
+fn report(analysis: &postmortem::pipeline::Analysis) {
+    let mut err = std::io::stderr().lock();
+    for p in &analysis.passed_over {
+        let _ = writeln!(err, "postmortem: {}: skipped: {}", p.display, p.reason);
+    }
+    for f in &analysis.files {
+        for (line, why) in &f.summary.skipped_examples {
+            let _ = writeln!(err, "postmortem: {}:{}: skipped line: {}", f.display, line, why);
+        }
+        let more = f.summary.skipped.saturating_sub(f.summary.skipped_examples.len() as u64);
+        if more > 0 {
+            let _ = writeln!(err, "postmortem: {}: {} more lines skipped ({} in all)", f.display, more, f.summary.skipped);
+        }
+    }
+    for e in &analysis.errors {
+        let _ = writeln!(err, "postmortem: {e}");
+    }
+}
+
+fn run(opts: DraftOpts) -> Result<ExitCode, Error> {
+    let config = config(&opts)?;
+    if let Some(out) = &opts.output {
+        check_output(out, &opts.paths, opts.force)?;
+    }
+    let (draft, analysis) = postmortem::draft(&config)?;
+    report(&analysis);
+    let text = if opts.json {
+        postmortem::render::json(&draft)
+    } else {
+        postmortem::render::markdown::render(&draft)
+    };
+    match &opts.output {
+        Some(path) => write_atomically(path, &text)?,
+        None => {
+            let mut stdout = std::io::stdout().lock();
+            if let Err(e) = stdout.write_all(text.as_bytes()).and_then(|_| stdout.flush()) {
+                if e.kind() == std::io::ErrorKind::BrokenPipe {
+                    return Ok(ExitCode::Incident);
+                }
+                return Err(Error::Output { path: "standard output".into(), message: e.to_string() });
+            }
+        }
+    }
+    Ok(ExitCode::for_run(draft.incidents.len(), !analysis.errors.is_empty()))
+}
+
+fn main() -> std::process::ExitCode {
+    let opts = Opts::parse();
+    let result = match opts.command {
+        Command::Draft(d) => run(d),
+    };
+    match result {
+        Ok(code) => code.into(),
+        Err(e) => {
+            eprintln!("postmortem: {e}");
+            ExitCode::Error.into()
+        }
+    }
+}

@@ -1,0 +1,192 @@
+//! Prometheus Alertmanager webhook bodies, as a receiver logs them.
+//!
+//! A file holds one body per line (NDJSON) or pretty-printed bodies one after another. A
+//! receiver that logs what it got often wraps the body with the time it arrived
+//! (`{"time": …, "body": {…}}`); that time is when the notification happened, which the
+//! body alone does not say. Both version 4 and the older shape without per-alert `status`
+//! are read; Go's zero time in `endsAt` means "not ended".
+
+use serde_json::Value;
+
+use super::common::rfc3339;
+use crate::time::Micros;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AlertStatus {
+    Firing,
+    Resolved,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct AlertNotice {
+    pub name: String,
+    pub status: AlertStatus,
+    pub starts_at: Micros,
+    pub ends_at: Option<Micros>,
+    /// When the receiver got the notification, if the log says.
+    pub received_at: Option<Micros>,
+    pub receiver: String,
+    /// Alertmanager's fingerprint, or the sorted labels when absent (older bodies).
+    pub identity: String,
+    pub summary: Option<String>,
+    pub severity: Option<String>,
+    /// `service`, `job`, `instance` or `host`, whichever the labels have first.
+    pub service: Option<String>,
+}
+
+const TIME_KEYS: [&str; 6] = ["received_at", "receivedAt", "time", "timestamp", "@timestamp", "ts"];
+const WRAPPER_KEYS: [&str; 4] = ["body", "payload", "data", "message"];
+
+/// Parses an RFC 3339 string; `None` for Go's zero time and anything unreadable.
+pub fn parse_time(text: &str) -> Option<Micros> {
+    let (_, (civil, offset)) = rfc3339(text.as_bytes()).ok()?;
+    if civil.year <= 1 {
+        return None;
+    }
+    civil.with_offset(offset)
+}
+
+fn is_body(v: &Value) -> bool {
+    v.get("alerts").is_some_and(Value::is_array)
+}
+
+/// Finds the webhook body in a logged document, and the receiver's arrival time if any.
+fn unwrap(doc: &Value) -> Option<(&Value, Option<Micros>)> {
+    let received = TIME_KEYS
+        .iter()
+        .find_map(|k| doc.get(*k).and_then(Value::as_str).and_then(parse_time));
+    if is_body(doc) {
+        return Some((doc, received));
+    }
+    let body = WRAPPER_KEYS.iter().find_map(|k| doc.get(*k).filter(|v| is_body(v)))?;
+    Some((body, received))
+}
+
+/// True when the document is (or wraps) an Alertmanager webhook body.
+pub fn is_alertmanager(doc: &Value) -> bool {
+    unwrap(doc).is_some_and(|(body, _)| {
+        body.get("version").is_some()
+            || body.get("receiver").is_some()
+            || body.get("groupKey").is_some()
+    })
+}
+
+fn label<'a>(alert: &'a Value, common: &'a Value, key: &str) -> Option<&'a str> {
+    alert
+        .get("labels")
+        .and_then(|l| l.get(key))
+        .or_else(|| common.get(key))
+        .and_then(Value::as_str)
+}
+
+fn identity(alert: &Value) -> String {
+    if let Some(fp) = alert.get("fingerprint").and_then(Value::as_str) {
+        return fp.to_string();
+    }
+    match alert.get("labels").and_then(Value::as_object) {
+        Some(labels) => {
+            let mut pairs: Vec<String> = labels
+                .iter()
+                .map(|(k, v)| format!("{k}={}", v.as_str().unwrap_or_default()))
+                .collect();
+            pairs.sort();
+            pairs.join(",")
+        }
+        None => String::new(),
+    }
+}
+
+/// The alerts one logged document reports; `None` when it is not an Alertmanager body.
+pub fn notices(doc: &Value) -> Option<Vec<AlertNotice>> {
+    let (body, received_at) = unwrap(doc)?;
+    let group_status = body.get("status").and_then(Value::as_str);
+    let receiver = body
+        .get("receiver")
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .to_string();
+    let null = Value::Null;
+    let common = body.get("commonLabels").unwrap_or(&null);
+    let common_annotations = body.get("commonAnnotations").unwrap_or(&null);
+    let mut out = Vec::new();
+    for alert in body.get("alerts")?.as_array()? {
+        let Some(starts_at) = alert
+            .get("startsAt")
+            .and_then(Value::as_str)
+            .and_then(parse_time)
+        else {
+            continue;
+        };
+        let status = match alert.get("status").and_then(Value::as_str).or(group_status) {
+            Some("resolved") => AlertStatus::Resolved,
+            _ => AlertStatus::Firing,
+        };
+        let ends_at = alert
+            .get("endsAt")
+            .and_then(Value::as_str)
+            .and_then(parse_time);
+        let annotation = |key: &str| {
+            alert
+                .get("annotations")
+                .and_then(|a| a.get(key))
+                .or_else(|| common_annotations.get(key))
+                .and_then(Value::as_str)
+                .map(str::to_string)
+        };
+        out.push(AlertNotice {
+            name: label(alert, common, "alertname")
+                .unwrap_or("unnamed alert")
+                .to_string(),
+            status,
+            starts_at,
+            ends_at,
+            received_at,
+            receiver: receiver.clone(),
+            identity: identity(alert),
+            summary: annotation("summary").or_else(|| annotation("description")),
+            severity: label(alert, common, "severity").map(str::to_string),
+            service: ["service", "job", "instance", "host"]
+                .iter()
+                .find_map(|k| label(alert, common, k))
+                .map(str::to_string),
+        });
+    }
+    Some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::time::format_utc;
+
+    #[test]
+    fn version_4_body_with_wrapper_time() {
+        let doc: Value = serde_json::from_str(
+            r#"{"time":"2023-09-10T09:30:04Z","body":{"version":"4","status":"firing","receiver":"auth-oncall",
+            "commonLabels":{"alertname":"HighAuthErrorRate","severity":"page","service":"authd"},
+            "alerts":[{"status":"firing","labels":{"alertname":"HighAuthErrorRate"},"annotations":{"summary":"auth errors"},
+            "startsAt":"2023-09-10T08:15:30Z","endsAt":"0001-01-01T00:00:00Z","fingerprint":"ab12"}]}}"#,
+        )
+        .unwrap();
+        let n = notices(&doc).unwrap();
+        assert_eq!(n.len(), 1);
+        assert_eq!(n[0].name, "HighAuthErrorRate");
+        assert_eq!(n[0].status, AlertStatus::Firing);
+        assert_eq!(format_utc(n[0].starts_at), "2023-09-10T08:15:30Z");
+        assert_eq!(n[0].ends_at, None);
+        assert_eq!(n[0].received_at.map(format_utc).as_deref(), Some("2023-09-10T09:30:04Z"));
+        assert_eq!(n[0].receiver, "auth-oncall");
+        assert_eq!(n[0].identity, "ab12");
+        assert_eq!(n[0].service.as_deref(), Some("authd"));
+        assert_eq!(n[0].severity.as_deref(), Some("page"));
+        assert_eq!(n[0].summary.as_deref(), Some("auth errors"));
+    }
+
+    #[test]
+    fn non_alert_json_is_not_a_body() {
+        let doc: Value = serde_json::from_str(r#"{"level":"info","msg":"hello"}"#).unwrap();
+        assert!(notices(&doc).is_none());
+        assert!(!is_alertmanager(&doc));
+    }
+}

@@ -1,0 +1,221 @@
+//! Small pieces the format parsers share: fixed-width digits, month names, quoted fields,
+//! and turning bytes into bounded, printable text for the few lines we keep.
+
+use nom::IResult;
+use nom::Parser;
+use nom::bytes::complete::{tag, take};
+use nom::error::{Error, ErrorKind};
+
+use crate::time::Civil;
+
+/// The longest message kept for an event; longer ones are cut with an ellipsis.
+pub const MAX_KEPT_TEXT: usize = 400;
+
+pub fn fail(input: &[u8]) -> nom::Err<Error<&[u8]>> {
+    nom::Err::Error(Error::new(input, ErrorKind::Verify))
+}
+
+/// Exactly `n` ASCII digits as a number.
+pub fn fixed_digits(n: usize) -> impl Fn(&[u8]) -> IResult<&[u8], u32> {
+    move |input: &[u8]| {
+        let (rest, digits) = take(n).parse(input)?;
+        let mut value: u32 = 0;
+        for &b in digits {
+            if !b.is_ascii_digit() {
+                return Err(fail(input));
+            }
+            value = value * 10 + u32::from(b - b'0');
+        }
+        Ok((rest, value))
+    }
+}
+
+/// One or more ASCII digits as a number (saturating, so junk cannot overflow).
+pub fn number(input: &[u8]) -> IResult<&[u8], u64> {
+    let end = input
+        .iter()
+        .position(|b| !b.is_ascii_digit())
+        .unwrap_or(input.len());
+    if end == 0 {
+        return Err(fail(input));
+    }
+    let value = input[..end].iter().fold(0u64, |acc, &b| {
+        acc.saturating_mul(10).saturating_add(u64::from(b - b'0'))
+    });
+    Ok((&input[end..], value))
+}
+
+/// `Jan`..`Dec` as 1..12.
+pub fn month_name(input: &[u8]) -> IResult<&[u8], u32> {
+    let (rest, name) = take(3usize).parse(input)?;
+    let month = match name {
+        b"Jan" => 1,
+        b"Feb" => 2,
+        b"Mar" => 3,
+        b"Apr" => 4,
+        b"May" => 5,
+        b"Jun" => 6,
+        b"Jul" => 7,
+        b"Aug" => 8,
+        b"Sep" => 9,
+        b"Oct" => 10,
+        b"Nov" => 11,
+        b"Dec" => 12,
+        _ => return Err(fail(input)),
+    };
+    Ok((rest, month))
+}
+
+/// `HH:MM:SS` with optional `.fraction` (up to microseconds kept).
+pub fn clock(input: &[u8]) -> IResult<&[u8], (u32, u32, u32, u32)> {
+    let (rest, (hour, _, minute, _, second)) = (
+        fixed_digits(2),
+        tag(&b":"[..]),
+        fixed_digits(2),
+        tag(&b":"[..]),
+        fixed_digits(2),
+    )
+        .parse(input)?;
+    let (rest, micros) = fraction(rest);
+    Ok((rest, (hour, minute, second, micros)))
+}
+
+/// An optional `.123456789` after seconds, as microseconds; absent means 0.
+pub fn fraction(input: &[u8]) -> (&[u8], u32) {
+    if input.first() != Some(&b'.') && input.first() != Some(&b',') {
+        return (input, 0);
+    }
+    let digits = input[1..]
+        .iter()
+        .take_while(|b| b.is_ascii_digit())
+        .count();
+    if digits == 0 {
+        return (input, 0);
+    }
+    let mut micros = 0u32;
+    for i in 0..6 {
+        let d = if i < digits { input[1 + i] - b'0' } else { 0 };
+        micros = micros * 10 + u32::from(d);
+    }
+    (&input[1 + digits..], micros)
+}
+
+/// `+0200`, `-07:00`, `Z`: seconds east of UTC.
+pub fn utc_offset(input: &[u8]) -> IResult<&[u8], i32> {
+    match input.first() {
+        Some(b'Z') | Some(b'z') => return Ok((&input[1..], 0)),
+        Some(b'+') | Some(b'-') => {}
+        _ => return Err(fail(input)),
+    }
+    let sign = if input[0] == b'-' { -1 } else { 1 };
+    let (rest, hours) = fixed_digits(2)(&input[1..])?;
+    let rest = rest.strip_prefix(b":").unwrap_or(rest);
+    let (rest, minutes) = fixed_digits(2)(rest)?;
+    if hours > 23 || minutes > 59 {
+        return Err(fail(input));
+    }
+    Ok((rest, sign * (hours as i32 * 3600 + minutes as i32 * 60)))
+}
+
+/// RFC 3339 / ISO 8601 with an offset: `2023-09-10T08:15:02.123456+00:00`.
+pub fn rfc3339(input: &[u8]) -> IResult<&[u8], (Civil, i32)> {
+    let (rest, (year, _, month, _, day)) = (
+        fixed_digits(4),
+        tag(&b"-"[..]),
+        fixed_digits(2),
+        tag(&b"-"[..]),
+        fixed_digits(2),
+    )
+        .parse(input)?;
+    let rest = match rest.first() {
+        Some(b'T') | Some(b't') | Some(b' ') => &rest[1..],
+        _ => return Err(fail(input)),
+    };
+    let (rest, (hour, minute, second, micros)) = clock(rest)?;
+    let (rest, offset) = utc_offset(rest)?;
+    let civil = Civil {
+        year: year as i32,
+        month,
+        day,
+        hour,
+        minute,
+        second,
+        micros,
+    };
+    Ok((rest, (civil, offset)))
+}
+
+/// A double-quoted field; `\"` and `\\` inside do not end it. Returns the raw inside.
+pub fn quoted(input: &[u8]) -> IResult<&[u8], &[u8]> {
+    let (body, _) = tag(&b"\""[..]).parse(input)?;
+    let mut at = 0;
+    while let Some(i) = memchr::memchr2(b'"', b'\\', &body[at..]) {
+        let i = at + i;
+        if body[i] == b'\\' {
+            at = i + 2;
+            if at > body.len() {
+                break;
+            }
+            continue;
+        }
+        return Ok((&body[i + 1..], &body[..i]));
+    }
+    Err(fail(input))
+}
+
+/// Skips spaces (at least one).
+pub fn spaces(input: &[u8]) -> IResult<&[u8], ()> {
+    let n = input.iter().take_while(|&&b| b == b' ').count();
+    if n == 0 {
+        return Err(fail(input));
+    }
+    Ok((&input[n..], ()))
+}
+
+/// A run of bytes up to the next space (at least one byte).
+pub fn token(input: &[u8]) -> IResult<&[u8], &[u8]> {
+    let n = memchr::memchr(b' ', input).unwrap_or(input.len());
+    if n == 0 {
+        return Err(fail(input));
+    }
+    Ok((&input[n..], &input[..n]))
+}
+
+/// `-` stands for "not set" in most log formats.
+pub fn dash_as_none(field: &[u8]) -> Option<&[u8]> {
+    (!field.is_empty() && field != b"-").then_some(field)
+}
+
+/// Bytes as text for a message we keep: invalid UTF-8 replaced, control characters shown as
+/// `\xNN`, and cut at [`MAX_KEPT_TEXT`] characters.
+pub fn kept_text(bytes: &[u8]) -> String {
+    let text = String::from_utf8_lossy(bytes);
+    let mut out = String::with_capacity(text.len().min(MAX_KEPT_TEXT + 4));
+    for (count, c) in text.chars().enumerate() {
+        if count >= MAX_KEPT_TEXT {
+            out.push('…');
+            break;
+        }
+        if c.is_control() && c != '\t' {
+            out.push_str(&format!("\\x{:02x}", c as u32));
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// The line without a trailing `\r` (CRLF files).
+pub fn strip_cr(line: &[u8]) -> &[u8] {
+    line.strip_suffix(b"\r").unwrap_or(line)
+}
+
+/// Case-insensitive search for an ASCII needle.
+pub fn contains_ignore_case(haystack: &[u8], needle: &[u8]) -> bool {
+    if needle.is_empty() {
+        return true;
+    }
+    haystack
+        .windows(needle.len())
+        .any(|w| w.eq_ignore_ascii_case(needle))
+}

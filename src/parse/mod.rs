@@ -1,0 +1,247 @@
+//! Parse: one module per log format, each a nom parser over `&[u8]` lines, plus the sniffer
+//! that decides, from a file's first lines, which format it holds (content, never the name).
+
+pub mod alertmanager;
+pub mod common;
+pub mod nginx_access;
+pub mod nginx_error;
+pub mod syslog;
+
+use serde::Serialize;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Format {
+    NginxAccess,
+    NginxError,
+    Syslog,
+    Alertmanager,
+}
+
+impl Format {
+    pub const LINE_FORMATS: [Format; 3] = [Format::NginxAccess, Format::NginxError, Format::Syslog];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::NginxAccess => "nginx access",
+            Format::NginxError => "nginx error",
+            Format::Syslog => "syslog",
+            Format::Alertmanager => "alertmanager webhook",
+        }
+    }
+
+    /// Whether a line of this format parses (continuation lines do not count either way).
+    fn accepts(self, line: &[u8]) -> bool {
+        match self {
+            Format::NginxAccess => nginx_access::parse(line).is_some(),
+            Format::NginxError => nginx_error::parse(line).is_some(),
+            Format::Syslog => syslog::parse(line).is_some(),
+            Format::Alertmanager => false,
+        }
+    }
+}
+
+/// What the sniffer concluded about one file, and why.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Detection {
+    pub format: Format,
+    /// Sampled lines that parsed as `format`, out of `sampled`.
+    pub matched: usize,
+    pub sampled: usize,
+    /// The next best format and how many sampled lines it parsed.
+    pub runner_up: Option<(Format, usize)>,
+    /// Syslog written with `Mon dd hh:mm:ss` stamps: the year must be inferred.
+    pub year_less: bool,
+}
+
+impl Detection {
+    pub fn explain(&self) -> String {
+        let mut text = format!(
+            "{} of {} sampled lines parse as {}",
+            self.matched,
+            self.sampled,
+            self.format.name()
+        );
+        if let Some((other, n)) = self.runner_up {
+            text.push_str(&format!(" (next: {} with {})", other.name(), n));
+        }
+        text
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Sniffed {
+    Log(Detection),
+    /// Not text: the reason says what gave it away.
+    Binary(String),
+    /// Text, but no format reads enough of it.
+    Unknown(String),
+    Empty,
+}
+
+/// How many lines the sniffer tries.
+pub const SNIFF_LINES: usize = 64;
+
+/// Known binary signatures, so the skip message can name them.
+fn binary_signature(sample: &[u8]) -> Option<&'static str> {
+    const SIGNATURES: [(&[u8], &str); 7] = [
+        (b"\x7fELF", "an ELF executable or core dump"),
+        (b"\x89PNG", "a PNG image"),
+        (b"PK\x03\x04", "a zip archive"),
+        (b"%PDF", "a PDF document"),
+        (b"\xff\xd8\xff", "a JPEG image"),
+        (b"BZh", "a bzip2 stream (not read yet)"),
+        (b"\xfd7zXZ", "an xz stream (not read yet)"),
+    ];
+    SIGNATURES
+        .iter()
+        .find(|(magic, _)| sample.starts_with(magic))
+        .map(|(_, name)| *name)
+}
+
+fn binary_reason(sample: &[u8]) -> Option<String> {
+    if let Some(name) = binary_signature(sample) {
+        return Some(format!("binary: looks like {name}"));
+    }
+    if let Some(at) = memchr::memchr(0, sample) {
+        return Some(format!("binary: NUL byte at offset {at}"));
+    }
+    let control = sample
+        .iter()
+        .filter(|&&b| b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r' | 0x1b | 0x0c))
+        .count();
+    (control * 10 > sample.len()).then(|| {
+        format!(
+            "binary: {control} control bytes in the first {} bytes",
+            sample.len()
+        )
+    })
+}
+
+/// True when the sample holds an Alertmanager body (NDJSON or pretty-printed).
+fn sniff_alertmanager(sample: &[u8], complete: bool) -> bool {
+    let mut stream = serde_json::Deserializer::from_slice(sample).into_iter::<serde_json::Value>();
+    match stream.next() {
+        Some(Ok(doc)) => alertmanager::is_alertmanager(&doc),
+        // A large pretty-printed body cut by the sample: judge by its keys.
+        Some(Err(e)) if e.is_eof() && !complete => {
+            memchr::memmem::find(sample, b"\"alerts\"").is_some()
+                && (memchr::memmem::find(sample, b"\"startsAt\"").is_some()
+                    || memchr::memmem::find(sample, b"\"groupKey\"").is_some())
+        }
+        _ => false,
+    }
+}
+
+/// Decides a file's format from its first bytes. `complete` says the sample is the whole
+/// file (otherwise its last, possibly cut, line is ignored).
+pub fn sniff(sample: &[u8], complete: bool) -> Sniffed {
+    let sample = sample.strip_prefix(b"\xef\xbb\xbf").unwrap_or(sample);
+    if sample.iter().all(u8::is_ascii_whitespace) {
+        return Sniffed::Empty;
+    }
+    if let Some(reason) = binary_reason(sample) {
+        return Sniffed::Binary(reason);
+    }
+    let first = sample.iter().find(|b| !b.is_ascii_whitespace());
+    if first == Some(&b'{') && sniff_alertmanager(sample, complete) {
+        return Sniffed::Log(Detection {
+            format: Format::Alertmanager,
+            matched: 1,
+            sampled: 1,
+            runner_up: None,
+            year_less: false,
+        });
+    }
+    let usable = if complete {
+        sample
+    } else {
+        match memchr::memrchr(b'\n', sample) {
+            Some(i) => &sample[..i],
+            None => sample,
+        }
+    };
+    let lines: Vec<&[u8]> = usable
+        .split(|&b| b == b'\n')
+        .map(common::strip_cr)
+        .filter(|l| !l.trim_ascii().is_empty() && !syslog::is_continuation(l))
+        .take(SNIFF_LINES)
+        .collect();
+    let mut scores: Vec<(usize, Format)> = Format::LINE_FORMATS
+        .iter()
+        .map(|&f| (lines.iter().filter(|l| f.accepts(l)).count(), f))
+        .collect();
+    // Highest score first; ties keep the declared order (stable sort).
+    scores.sort_by(|a, b| b.0.cmp(&a.0));
+    let (best, format) = scores[0];
+    let runner_up = scores.get(1).filter(|s| s.0 > 0).map(|s| (s.1, s.0));
+    if best == 0 || best * 2 < lines.len() {
+        return Sniffed::Unknown(match best {
+            0 => format!("no known format reads any of the first {} lines", lines.len()),
+            _ => format!(
+                "only {best} of the first {} lines parse as {} (half needed)",
+                lines.len(),
+                format.name()
+            ),
+        });
+    }
+    let year_less = format == Format::Syslog
+        && lines.iter().find_map(|l| syslog::parse(l)).is_some_and(|s| {
+            matches!(s.stamp, syslog::Stamp::YearLess(_))
+        });
+    Sniffed::Log(Detection {
+        format,
+        matched: best,
+        sampled: lines.len(),
+        runner_up,
+        year_less,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn format_of(sample: &[u8]) -> Option<Format> {
+        match sniff(sample, true) {
+            Sniffed::Log(d) => Some(d.format),
+            _ => None,
+        }
+    }
+
+    #[test]
+    fn each_format_is_recognised_by_content() {
+        assert_eq!(
+            format_of(b"1.2.3.4 - - [10/Sep/2023:08:00:00 +0000] \"GET / HTTP/1.1\" 200 5 \"-\" \"x\"\n"),
+            Some(Format::NginxAccess)
+        );
+        assert_eq!(
+            format_of(b"2023/09/10 08:00:00 [error] 1#1: *1 boom, client: 1.2.3.4\n"),
+            Some(Format::NginxError)
+        );
+        assert_eq!(
+            format_of(b"Sep 10 08:00:00 host sshd[1]: hello\n"),
+            Some(Format::Syslog)
+        );
+        assert_eq!(
+            format_of(b"{\"version\":\"4\",\"status\":\"firing\",\"alerts\":[]}\n"),
+            Some(Format::Alertmanager)
+        );
+    }
+
+    #[test]
+    fn binary_and_unknown_are_explained() {
+        assert!(matches!(sniff(b"\x7fELF\x02\x01\x01\x00", true), Sniffed::Binary(r) if r.contains("ELF")));
+        assert!(matches!(sniff(b"abc\x00def", true), Sniffed::Binary(r) if r.contains("NUL")));
+        assert!(matches!(sniff(b"hello world\nanother line\n", true), Sniffed::Unknown(_)));
+        assert_eq!(sniff(b"\n\n  \n", true), Sniffed::Empty);
+    }
+
+    #[test]
+    fn year_less_syslog_is_flagged() {
+        let Sniffed::Log(d) = sniff(b"Sep 10 08:00:00 host x: y\n", true) else { panic!() };
+        assert!(d.year_less);
+        let Sniffed::Log(d) = sniff(b"2023-09-10T08:00:00+00:00 host x: y\n", true) else { panic!() };
+        assert!(!d.year_less);
+    }
+}

@@ -1,0 +1,288 @@
+//! nginx (and Apache) access logs: `common`, `combined`, and combined with extra fields.
+//!
+//! The address part before the `[time]` varies in the wild: a vhost in front, an
+//! `X-Forwarded-For` list in place of `$remote_addr`, a quoted list before it. We anchor on
+//! the bracketed time, take the two tokens before it as ident and user, and read what is left
+//! as addresses. After the request, status and size, anything may follow: referer and user
+//! agent (combined), then extras such as `"$http_x_forwarded_for"` or `$request_time`.
+
+use nom::IResult;
+use nom::Parser;
+use nom::bytes::complete::tag;
+
+use super::common::{
+    clock, dash_as_none, fail, fixed_digits, month_name, number, quoted, spaces, token, utc_offset,
+};
+use crate::time::{Civil, Micros};
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct AccessLine<'a> {
+    /// A virtual host written before the address, when the format has one.
+    pub vhost: Option<&'a [u8]>,
+    /// The connecting address (`$remote_addr`).
+    pub client: &'a [u8],
+    /// The first address of an `X-Forwarded-For` list, when the line carries one: the origin.
+    pub forwarded_for: Option<&'a [u8]>,
+    pub user: Option<&'a [u8]>,
+    pub time: Micros,
+    pub offset_secs: i32,
+    /// The raw request line, `""` included.
+    pub request: &'a [u8],
+    pub method: Option<&'a [u8]>,
+    pub target: Option<&'a [u8]>,
+    pub status: u16,
+    pub bytes: Option<u64>,
+    pub referer: Option<&'a [u8]>,
+    pub user_agent: Option<&'a [u8]>,
+    /// The first bare decimal number after the user agent: `$request_time` in common setups.
+    pub request_time: Option<f64>,
+}
+
+impl AccessLine<'_> {
+    /// Who the request is counted against for impact: the authenticated user where set, else
+    /// the origin address, else the connecting address.
+    pub fn client_key(&self) -> &[u8] {
+        self.user.or(self.forwarded_for).unwrap_or(self.client)
+    }
+
+    /// The path without its query string.
+    pub fn path(&self) -> Option<&[u8]> {
+        let target = self.target?;
+        Some(match memchr::memchr(b'?', target) {
+            Some(i) => &target[..i],
+            None => target,
+        })
+    }
+}
+
+/// `[10/Sep/2023:08:15:02 +0000]` → (UTC instant, offset).
+fn bracketed_time(input: &[u8]) -> IResult<&[u8], (Micros, i32)> {
+    let (rest, (_, day, _, month, _, year, _, (hour, minute, second, micros), _, offset, _)) = (
+        tag(&b"["[..]),
+        fixed_digits(2),
+        tag(&b"/"[..]),
+        month_name,
+        tag(&b"/"[..]),
+        fixed_digits(4),
+        tag(&b":"[..]),
+        clock,
+        spaces,
+        utc_offset,
+        tag(&b"]"[..]),
+    )
+        .parse(input)?;
+    let civil = Civil {
+        year: year as i32,
+        month,
+        day,
+        hour,
+        minute,
+        second,
+        micros,
+    };
+    let time = civil.with_offset(offset).ok_or_else(|| fail(input))?;
+    Ok((rest, (time, offset)))
+}
+
+/// Finds the `[` that opens the time: the first one followed by a parseable time.
+fn find_time(line: &[u8]) -> Option<(usize, &[u8], Micros, i32)> {
+    let mut from = 0;
+    while let Some(i) = memchr::memchr(b'[', &line[from..]) {
+        let at = from + i;
+        if let Ok((rest, (time, offset))) = bracketed_time(&line[at..]) {
+            return Some((at, rest, time, offset));
+        }
+        from = at + 1;
+    }
+    None
+}
+
+struct Addresses<'a> {
+    vhost: Option<&'a [u8]>,
+    client: &'a [u8],
+    forwarded_for: Option<&'a [u8]>,
+    user: Option<&'a [u8]>,
+}
+
+fn first_of_list(list: &[u8]) -> &[u8] {
+    let first = match memchr::memchr(b',', list) {
+        Some(i) => &list[..i],
+        None => list,
+    };
+    first.trim_ascii()
+}
+
+/// Reads `[vhost] [xff-list] addr ident user ` (what stands before the time).
+fn addresses(prefix: &[u8]) -> Option<Addresses<'_>> {
+    let mut rest = prefix.trim_ascii();
+    let mut quoted_list = None;
+    if rest.first() == Some(&b'"') {
+        let (after, inside) = quoted(rest).ok()?;
+        quoted_list = dash_as_none(inside);
+        rest = after.trim_ascii_start();
+    }
+    // Group tokens: a token ending in ',' continues into the next (`a, b, c`).
+    let mut groups: Vec<(usize, usize)> = Vec::with_capacity(4);
+    let mut open = false;
+    let mut pos = 0;
+    for part in rest.split(|&b| b == b' ') {
+        let start = pos;
+        pos += part.len() + 1;
+        if part.is_empty() {
+            continue;
+        }
+        let end = start + part.len();
+        if open && let Some(last) = groups.last_mut() {
+            last.1 = end;
+        } else {
+            groups.push((start, end));
+        }
+        open = part.ends_with(b",");
+    }
+    if groups.len() < 3 {
+        return None;
+    }
+    let user = &rest[groups[groups.len() - 1].0..groups[groups.len() - 1].1];
+    let addr_groups = &groups[..groups.len() - 2];
+    let (last_start, last_end) = addr_groups[addr_groups.len() - 1];
+    let last = &rest[last_start..last_end];
+    let mut forwarded = quoted_list.map(first_of_list);
+    let client = match memchr::memrchr(b',', last) {
+        // `$proxy_add_x_forwarded_for`-style: the list ends with the connecting address.
+        Some(i) => {
+            forwarded = forwarded.or(Some(first_of_list(last)));
+            last[i + 1..].trim_ascii()
+        }
+        None => last,
+    };
+    let mut vhost = None;
+    for &(start, end) in &addr_groups[..addr_groups.len() - 1] {
+        let group = &rest[start..end];
+        if memchr::memchr(b',', group).is_some() {
+            forwarded = forwarded.or(Some(first_of_list(group)));
+        } else if vhost.is_none() {
+            vhost = Some(group);
+        }
+    }
+    if client.is_empty() || client.contains(&b'"') {
+        return None;
+    }
+    Some(Addresses {
+        vhost,
+        client,
+        forwarded_for: forwarded,
+        user: dash_as_none(user),
+    })
+}
+
+fn split_request(request: &[u8]) -> (Option<&[u8]>, Option<&[u8]>) {
+    let mut parts = request.splitn(3, |&b| b == b' ');
+    let method = parts.next().filter(|m| {
+        !m.is_empty() && m.iter().all(|b| b.is_ascii_uppercase() || *b == b'-' || *b == b'_')
+    });
+    let target = parts.next().filter(|t| !t.is_empty());
+    match method {
+        Some(m) => (Some(m), target),
+        None => (None, None),
+    }
+}
+
+fn status(input: &[u8]) -> IResult<&[u8], u16> {
+    let (rest, code) = fixed_digits(3)(input)?;
+    if !(100..=599).contains(&code) {
+        return Err(fail(input));
+    }
+    Ok((rest, code as u16))
+}
+
+fn size(input: &[u8]) -> IResult<&[u8], Option<u64>> {
+    if let Some(rest) = input.strip_prefix(b"-") {
+        return Ok((rest, None));
+    }
+    let (rest, n) = number(input)?;
+    Ok((rest, Some(n)))
+}
+
+fn quoted_or_token(input: &[u8]) -> IResult<&[u8], &[u8]> {
+    if input.first() == Some(&b'"') {
+        quoted(input)
+    } else {
+        token(input)
+    }
+}
+
+fn looks_like_seconds(field: &[u8]) -> Option<f64> {
+    let dot = memchr::memchr(b'.', field)?;
+    let ok = dot > 0
+        && dot + 1 < field.len()
+        && field
+            .iter()
+            .enumerate()
+            .all(|(i, b)| b.is_ascii_digit() || i == dot);
+    if !ok {
+        return None;
+    }
+    std::str::from_utf8(field).ok()?.parse().ok()
+}
+
+pub fn parse(line: &[u8]) -> Option<AccessLine<'_>> {
+    let (open, after_time, time, offset_secs) = find_time(line)?;
+    let addrs = addresses(&line[..open])?;
+    let (rest, _) = spaces(after_time).ok()?;
+    let (rest, request) = quoted(rest).ok()?;
+    let (rest, _) = spaces(rest).ok()?;
+    let (rest, status) = status(rest).ok()?;
+    let (mut rest, bytes) = match spaces(rest) {
+        Ok((r, _)) => size(r).ok()?,
+        Err(_) if rest.is_empty() => (rest, None),
+        Err(_) => return None,
+    };
+    if !rest.is_empty() && rest[0] != b' ' {
+        return None;
+    }
+    let mut referer = None;
+    let mut user_agent = None;
+    let mut request_time = None;
+    let mut forwarded_for = addrs.forwarded_for;
+    let mut field_index = 0;
+    while let Ok((field_start, _)) = spaces(rest) {
+        let was_quoted = field_start.first() == Some(&b'"');
+        let Ok((r, field)) = quoted_or_token(field_start) else {
+            break;
+        };
+        match field_index {
+            0 if was_quoted => referer = dash_as_none(field),
+            1 if was_quoted => user_agent = dash_as_none(field),
+            _ if was_quoted && forwarded_for.is_none() => {
+                forwarded_for = dash_as_none(field)
+                    .map(first_of_list)
+                    .filter(|a| a.iter().all(|b| b.is_ascii_hexdigit() || b".:".contains(b)))
+                    .filter(|a| !a.is_empty());
+            }
+            _ if request_time.is_none() => request_time = looks_like_seconds(field),
+            _ => {}
+        }
+        field_index += 1;
+        rest = r;
+    }
+    let (method, target) = split_request(request);
+    Some(AccessLine {
+        vhost: addrs.vhost,
+        client: addrs.client,
+        forwarded_for,
+        user: addrs.user,
+        time,
+        offset_secs,
+        request,
+        method,
+        target,
+        status,
+        bytes,
+        referer,
+        user_agent,
+        request_time,
+    })
+}
+
+#[cfg(test)]
+mod tests;

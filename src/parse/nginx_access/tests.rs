@@ -1,0 +1,66 @@
+use super::*;
+use crate::time::format_utc;
+
+#[test]
+fn combined_line_fields() {
+    let line = br#"203.0.113.7 - alice [10/Sep/2023:10:15:02 +0200] "POST /api/v1/login?next=%2F HTTP/1.1" 503 162 "https://auth.example.com/" "Mozilla/5.0 (X11)""#;
+    let a = parse(line).expect("parses");
+    assert_eq!(a.client, b"203.0.113.7");
+    assert_eq!(a.user, Some(&b"alice"[..]));
+    assert_eq!(format_utc(a.time), "2023-09-10T08:15:02Z");
+    assert_eq!(a.offset_secs, 7200);
+    assert_eq!(a.method, Some(&b"POST"[..]));
+    assert_eq!(a.path(), Some(&b"/api/v1/login"[..]));
+    assert_eq!(a.status, 503);
+    assert_eq!(a.bytes, Some(162));
+    assert_eq!(a.referer, Some(&b"https://auth.example.com/"[..]));
+    assert_eq!(a.user_agent, Some(&b"Mozilla/5.0 (X11)"[..]));
+    assert_eq!(a.client_key(), b"alice");
+}
+
+#[test]
+fn common_format_without_referer() {
+    let a = parse(br#"10.1.2.3 - - [01/Jan/2024:00:00:01 +0000] "GET / HTTP/1.0" 200 -"#).unwrap();
+    assert_eq!(a.status, 200);
+    assert_eq!(a.bytes, None);
+    assert_eq!(a.referer, None);
+    assert_eq!(a.user, None);
+    assert_eq!(a.client_key(), b"10.1.2.3");
+}
+
+#[test]
+fn extras_after_user_agent() {
+    let line = br#"10.0.0.9 - - [10/Sep/2023:08:00:00 +0000] "GET /api/v1/session HTTP/1.1" 200 48 "-" "curl/8.1" "198.51.100.4, 10.0.0.1" 0.042"#;
+    let a = parse(line).unwrap();
+    assert_eq!(a.forwarded_for, Some(&b"198.51.100.4"[..]));
+    assert_eq!(a.request_time, Some(0.042));
+    assert_eq!(a.client_key(), b"198.51.100.4");
+}
+
+#[test]
+fn empty_request_is_read() {
+    let a = parse(br#"127.0.0.1 - - [12/Apr/2018:09:48:40 +0200] "" 400 0 "-" "-""#).unwrap();
+    assert_eq!(a.request, b"");
+    assert_eq!(a.method, None);
+    assert_eq!(a.status, 400);
+}
+
+#[test]
+fn escaped_quote_inside_request() {
+    let a = parse(br#"1.2.3.4 - - [10/Sep/2023:08:00:00 +0000] "GET /a\"b HTTP/1.1" 404 1 "-" "x\x22y""#)
+        .unwrap();
+    assert_eq!(a.status, 404);
+    assert_eq!(a.request, br#"GET /a\"b HTTP/1.1"#);
+}
+
+#[test]
+fn missing_ident_and_user_is_rejected() {
+    assert!(parse(br#"192.168.202.254 [20/Jul/2009:22:59:29 +0000] "GET / HTTP/1.0" 404 46210 "-" "gPXE/0.9.7""#).is_none());
+}
+
+#[test]
+fn junk_is_rejected() {
+    for junk in [&b""[..], b"[", b"\x00\x01\x02", b"- - [", b"a b c [99/Xyz/2023:00:00:00 +0000]"] {
+        assert!(parse(junk).is_none(), "{junk:?}");
+    }
+}

@@ -1,0 +1,188 @@
+//! nginx error log: `2023/09/10 08:15:02 [error] 123#123: *45 message, client: …, server: …`.
+//!
+//! The time has no zone (nginx writes local time), so the line yields a civil time for the
+//! time stage to place. Lines that do not start with a date continue the record above
+//! (FastCGI stderr dumps span lines); the caller counts them as continuations.
+
+use nom::Parser;
+use nom::bytes::complete::tag;
+
+use super::common::{clock, fixed_digits, spaces};
+use crate::time::Civil;
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ErrorLine<'a> {
+    pub civil: Civil,
+    pub level: Level,
+    pub pid: Option<u64>,
+    pub connection: Option<u64>,
+    /// Everything after `pid#tid: [*cid ]`.
+    pub message: &'a [u8],
+    pub client: Option<&'a [u8]>,
+    pub server: Option<&'a [u8]>,
+    pub upstream: Option<&'a [u8]>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Level {
+    Debug,
+    Info,
+    Notice,
+    Warn,
+    Error,
+    Crit,
+    Alert,
+    Emerg,
+}
+
+impl Level {
+    fn from_bytes(b: &[u8]) -> Option<Level> {
+        Some(match b {
+            b"debug" => Level::Debug,
+            b"info" => Level::Info,
+            b"notice" => Level::Notice,
+            b"warn" => Level::Warn,
+            b"error" => Level::Error,
+            b"crit" => Level::Crit,
+            b"alert" => Level::Alert,
+            b"emerg" => Level::Emerg,
+            _ => return None,
+        })
+    }
+
+    /// `error` and worse count as server errors in the error-rate series.
+    pub fn is_error(self) -> bool {
+        self >= Level::Error
+    }
+}
+
+/// True when the line opens a record (`YYYY/MM/DD `): anything else continues one.
+pub fn starts_record(line: &[u8]) -> bool {
+    line.len() >= 11
+        && line[..4].iter().all(u8::is_ascii_digit)
+        && line[4] == b'/'
+        && line[7] == b'/'
+}
+
+/// The value of `, name: value` in the message tail, quotes removed.
+fn field<'a>(message: &'a [u8], name: &[u8]) -> Option<&'a [u8]> {
+    let finder = memchr::memmem::Finder::new(name);
+    let mut from = 0;
+    while let Some(i) = finder.find(&message[from..]) {
+        let at = from + i;
+        let preceded = at >= 2 && &message[at - 2..at] == b", ";
+        let after = &message[at + name.len()..];
+        if preceded && let Some(value) = after.strip_prefix(b": ") {
+            let value = match value.first() {
+                Some(b'"') => {
+                    let end = memchr::memchr(b'"', &value[1..]).map_or(value.len(), |e| e + 1);
+                    &value[1..end]
+                }
+                _ => {
+                    let end = memchr::memchr(b',', value).unwrap_or(value.len());
+                    &value[..end]
+                }
+            };
+            return Some(value);
+        }
+        from = at + 1;
+    }
+    None
+}
+
+pub fn parse(line: &[u8]) -> Option<ErrorLine<'_>> {
+    let (rest, (year, _, month, _, day)) = (
+        fixed_digits(4),
+        tag(&b"/"[..]),
+        fixed_digits(2),
+        tag(&b"/"[..]),
+        fixed_digits(2),
+    )
+        .parse(line)
+        .ok()?;
+    let (rest, _) = spaces(rest).ok()?;
+    let (rest, (hour, minute, second, micros)) = clock(rest).ok()?;
+    let (rest, _) = spaces(rest).ok()?;
+    let rest = rest.strip_prefix(b"[")?;
+    let close = memchr::memchr(b']', rest)?;
+    let level = Level::from_bytes(&rest[..close])?;
+    let mut rest = rest[close + 1..].trim_ascii_start();
+    let mut pid = None;
+    if let Some(hash) = memchr::memchr(b'#', rest)
+        && let Some(colon) = memchr::memchr(b':', rest)
+        && hash < colon
+        && rest[..hash].iter().all(u8::is_ascii_digit)
+    {
+        pid = std::str::from_utf8(&rest[..hash]).ok().and_then(|p| p.parse().ok());
+        rest = rest[colon + 1..].trim_ascii_start();
+    }
+    let mut connection = None;
+    if let Some(after_star) = rest.strip_prefix(b"*") {
+        let digits = after_star.iter().take_while(|b| b.is_ascii_digit()).count();
+        if digits > 0 {
+            connection = std::str::from_utf8(&after_star[..digits])
+                .ok()
+                .and_then(|c| c.parse().ok());
+            rest = after_star[digits..].trim_ascii_start();
+        }
+    }
+    let civil = Civil {
+        year: year as i32,
+        month,
+        day,
+        hour,
+        minute,
+        second,
+        micros,
+    };
+    if !civil.is_valid() {
+        return None;
+    }
+    Some(ErrorLine {
+        civil,
+        level,
+        pid,
+        connection,
+        message: rest,
+        client: field(rest, b"client"),
+        server: field(rest, b"server"),
+        upstream: field(rest, b"upstream"),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn upstream_error_fields() {
+        let line = br#"2023/09/10 08:15:02 [error] 1234#1234: *45 upstream timed out (110: Connection timed out) while reading response header from upstream, client: 198.51.100.7, server: auth.example.com, request: "POST /api/v1/login HTTP/1.1", upstream: "http://127.0.0.1:8080/api/v1/login", host: "auth.example.com""#;
+        let e = parse(line).unwrap();
+        assert_eq!((e.civil.year, e.civil.month, e.civil.day), (2023, 9, 10));
+        assert_eq!((e.civil.hour, e.civil.minute, e.civil.second), (8, 15, 2));
+        assert_eq!(e.level, Level::Error);
+        assert_eq!(e.pid, Some(1234));
+        assert_eq!(e.connection, Some(45));
+        assert!(e.message.starts_with(b"upstream timed out"));
+        assert_eq!(e.client, Some(&b"198.51.100.7"[..]));
+        assert_eq!(e.server, Some(&b"auth.example.com"[..]));
+        assert_eq!(e.upstream, Some(&b"http://127.0.0.1:8080/api/v1/login"[..]));
+    }
+
+    #[test]
+    fn notice_without_connection() {
+        let e = parse(b"2023/09/10 12:40:00 [notice] 812#812: signal process started").unwrap();
+        assert_eq!(e.level, Level::Notice);
+        assert!(!e.level.is_error());
+        assert_eq!(e.connection, None);
+        assert_eq!(e.message, b"signal process started");
+    }
+
+    #[test]
+    fn continuation_lines_do_not_start_records() {
+        assert!(starts_record(b"2019/10/30 23:26:34 [error] x"));
+        assert!(!starts_record(b"PHP message: PHP Warning:  Declaration"));
+        assert!(parse(b"PHP message: x").is_none());
+        assert!(parse(b"2023/13/40 08:00:00 [error] 1#1: bad date").is_none());
+    }
+}

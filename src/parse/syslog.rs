@@ -1,0 +1,199 @@
+//! Syslog files as rsyslog writes them (`/var/log/syslog`, `auth.log`, `messages`).
+//!
+//! Two timestamp styles share the rest of the line: the traditional RFC 3164 one
+//! (`Sep 10 08:15:02`, no year, no zone) and rsyslog's high-precision file format
+//! (`2023-09-10T08:15:02.123456+00:00`). An optional `<PRI>` may lead. After the time come
+//! the host, the tag (`program[pid]:`) and the message. Lines starting with white space
+//! continue the record above (macOS and multi-line messages).
+
+
+use super::common::{clock, fixed_digits, month_name, rfc3339, spaces, token};
+use crate::time::{Civil, Micros};
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Stamp {
+    /// Month, day and clock; the year field is 0 until the time stage assigns one.
+    YearLess(Civil),
+    Dated { time: Micros, offset_secs: i32 },
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct SyslogLine<'a> {
+    pub pri: Option<u8>,
+    pub stamp: Stamp,
+    pub host: &'a [u8],
+    /// The tag without its pid; empty when the line has no tag.
+    pub program: &'a [u8],
+    pub pid: Option<u64>,
+    pub message: &'a [u8],
+}
+
+impl SyslogLine<'_> {
+    /// Severity from the PRI (0 emerg … 7 debug), when the line carries one.
+    pub fn severity(&self) -> Option<u8> {
+        self.pri.map(|p| p & 7)
+    }
+}
+
+fn pri(input: &[u8]) -> (&[u8], Option<u8>) {
+    if input.first() != Some(&b'<') {
+        return (input, None);
+    }
+    let digits = input[1..]
+        .iter()
+        .take(3)
+        .take_while(|b| b.is_ascii_digit())
+        .count();
+    if digits == 0 || input.get(1 + digits) != Some(&b'>') {
+        return (input, None);
+    }
+    let value: u32 = input[1..1 + digits]
+        .iter()
+        .fold(0, |acc, &b| acc * 10 + u32::from(b - b'0'));
+    if value > 191 {
+        return (input, None);
+    }
+    (&input[2 + digits..], Some(value as u8))
+}
+
+/// `Sep 10 08:15:02` or `Nov  3 09:23:38`.
+fn traditional(input: &[u8]) -> Option<(&[u8], Civil)> {
+    let (rest, month) = month_name(input).ok()?;
+    let (rest, _) = spaces(rest).ok()?;
+    let digits = rest.iter().take(2).take_while(|b| b.is_ascii_digit()).count();
+    if digits == 0 {
+        return None;
+    }
+    let (rest, day) = fixed_digits(digits)(rest).ok()?;
+    let (rest, _) = spaces(rest).ok()?;
+    let (rest, (hour, minute, second, micros)) = clock(rest).ok()?;
+    let civil = Civil {
+        year: 0,
+        month,
+        day,
+        hour,
+        minute,
+        second,
+        micros,
+    };
+    // Year 0 is a leap year, so Feb 29 passes here and is judged once the year is known.
+    civil.is_valid().then_some((rest, civil))
+}
+
+/// Splits `program[pid]: message`; a line without a tag keeps all of it as the message.
+fn tag_and_message(rest: &[u8]) -> (&[u8], Option<u64>, &[u8]) {
+    let Ok((after, first)) = token(rest) else {
+        return (b"", None, rest);
+    };
+    let (program_part, message) = if let Some(name) = first.strip_suffix(b":") {
+        (name, after)
+    } else if let Some(colon) = memchr::memchr(b':', rest)
+        && let Some(bracket) = memchr::memchr(b'[', rest)
+        && bracket < colon
+        && rest[colon - 1] == b']'
+        && memchr::memchr(b' ', &rest[..bracket]).is_none()
+    {
+        (&rest[..colon], &rest[colon + 1..])
+    } else {
+        return (b"", None, rest);
+    };
+    let (program, pid) = match memchr::memchr(b'[', program_part) {
+        Some(open) if program_part.ends_with(b"]") => {
+            let inside = &program_part[open + 1..program_part.len() - 1];
+            let pid = std::str::from_utf8(inside).ok().and_then(|p| p.parse().ok());
+            (&program_part[..open], pid)
+        }
+        _ => (program_part, None),
+    };
+    (program, pid, message.trim_ascii_start())
+}
+
+/// True when the line continues the record above rather than starting one.
+pub fn is_continuation(line: &[u8]) -> bool {
+    matches!(line.first(), Some(b' ') | Some(b'\t'))
+}
+
+pub fn parse(line: &[u8]) -> Option<SyslogLine<'_>> {
+    let (rest, pri) = pri(line);
+    let (rest, stamp) = match traditional(rest) {
+        Some((rest, civil)) => (rest, Stamp::YearLess(civil)),
+        None => {
+            let (rest, (civil, offset)) = rfc3339(rest).ok()?;
+            let time = civil.with_offset(offset)?;
+            (
+                rest,
+                Stamp::Dated {
+                    time,
+                    offset_secs: offset,
+                },
+            )
+        }
+    };
+    let (rest, _) = spaces(rest).ok()?;
+    let (rest, host) = token(rest).ok()?;
+    let rest = rest.strip_prefix(b" ").unwrap_or(rest);
+    let (program, pid, message) = tag_and_message(rest);
+    Some(SyslogLine {
+        pri,
+        stamp,
+        host,
+        program,
+        pid,
+        message,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::time::format_utc;
+
+    #[test]
+    fn sudo_line_from_auth_log() {
+        let line = b"Mar 27 13:09:37 ip-10-77-20-248 sudo:   ubuntu : TTY=pts/0 ; PWD=/home/ubuntu ; USER=root ; COMMAND=/usr/bin/apt-key add -";
+        let s = parse(line).unwrap();
+        let Stamp::YearLess(c) = s.stamp else { panic!("year-less expected") };
+        assert_eq!((c.month, c.day, c.hour, c.minute, c.second), (3, 27, 13, 9, 37));
+        assert_eq!(s.host, b"ip-10-77-20-248");
+        assert_eq!(s.program, b"sudo");
+        assert_eq!(s.pid, None);
+        assert!(s.message.starts_with(b"ubuntu : TTY=pts/0"));
+    }
+
+    #[test]
+    fn tag_with_pid_and_pri() {
+        let s = parse(b"<38>Sep  3 09:23:38 veridian sshd[1291]: Server listening on :: port 22.").unwrap();
+        assert_eq!(s.pri, Some(38));
+        assert_eq!(s.severity(), Some(6));
+        assert_eq!(s.program, b"sshd");
+        assert_eq!(s.pid, Some(1291));
+        assert_eq!(s.message, b"Server listening on :: port 22.");
+    }
+
+    #[test]
+    fn high_precision_rsyslog_format() {
+        let s = parse(b"2023-09-10T10:15:02.123456+02:00 auth-1 systemd[1]: Started authd.service.").unwrap();
+        let Stamp::Dated { time, offset_secs } = s.stamp else { panic!("dated expected") };
+        assert_eq!(format_utc(time), "2023-09-10T08:15:02Z");
+        assert_eq!(time % 1_000_000, 123_456);
+        assert_eq!(offset_secs, 7200);
+        assert_eq!(s.program, b"systemd");
+        assert_eq!(s.pid, Some(1));
+    }
+
+    #[test]
+    fn line_without_tag_keeps_message() {
+        let s = parse(b"Nov  3 09:23:38 veridian lookup for opt failed").unwrap();
+        assert_eq!(s.program, b"");
+        assert_eq!(s.message, b"lookup for opt failed");
+    }
+
+    #[test]
+    fn bad_dates_are_rejected() {
+        assert!(parse(b"Foo 10 08:15:02 host x: y").is_none());
+        assert!(parse(b"Sep 31 08:15:02 host x: y").is_none());
+        assert!(parse(b"Sep 10 25:15:02 host x: y").is_none());
+        assert!(parse(b"\tcontinued").is_none());
+        assert!(is_continuation(b"\tASL Module"));
+    }
+}

@@ -1,0 +1,185 @@
+//! Read: open a file, undo compression (sniffed by magic bytes, not by name), take a sample
+//! for the format sniffer, then hand out newline-aligned chunks.
+//!
+//! Everything is a stream: plain files are read with `read(2)` into a reused buffer, not
+//! mapped, so a file that logrotate truncates under us cannot kill the process (mmap would
+//! SIGBUS), and gzip is decoded as it is read (`MultiGzDecoder`: rotated logs are often
+//! several gzip members back to back). Memory is a few chunks, whatever the file size.
+
+use std::fs::File;
+use std::io::{self, BufRead, BufReader, Cursor, Read};
+use std::path::Path;
+
+use serde::Serialize;
+
+/// Bytes per chunk handed to a worker; whole lines only, so a chunk may run a line longer.
+pub const DEFAULT_CHUNK_SIZE: usize = 2 << 20;
+
+/// How much of the decoded start of a file the sniffer sees.
+pub const SAMPLE_SIZE: usize = 64 << 10;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Compression {
+    None,
+    Gzip,
+}
+
+pub type Stream = Box<dyn Read + Send>;
+
+/// An opened file: its decoded stream, what compression it had, and the decoded sample
+/// (which the stream will give again: it is chained back in front).
+pub struct Opened {
+    pub compression: Compression,
+    pub sample: Vec<u8>,
+    /// The sample is the whole file.
+    pub complete: bool,
+    pub stream: Stream,
+    pub modified: Option<std::time::SystemTime>,
+}
+
+pub fn open(path: &Path) -> io::Result<Opened> {
+    let file = File::open(path)?;
+    let modified = file.metadata().and_then(|m| m.modified()).ok();
+    let mut buffered = BufReader::with_capacity(256 << 10, file);
+    let head = buffered.fill_buf()?;
+    let (compression, mut decoded): (Compression, Stream) = if head.starts_with(&[0x1f, 0x8b]) {
+        (
+            Compression::Gzip,
+            Box::new(flate2::bufread::MultiGzDecoder::new(buffered)),
+        )
+    } else {
+        (Compression::None, Box::new(buffered))
+    };
+    let mut sample = Vec::with_capacity(SAMPLE_SIZE);
+    let complete = read_up_to(&mut decoded, &mut sample, SAMPLE_SIZE)?;
+    let stream: Stream = Box::new(Cursor::new(sample.clone()).chain(decoded));
+    Ok(Opened {
+        compression,
+        sample,
+        complete,
+        stream,
+        modified,
+    })
+}
+
+/// Reads until `buf` holds `limit` bytes or the stream ends; true when it ended.
+fn read_up_to(reader: &mut dyn Read, buf: &mut Vec<u8>, limit: usize) -> io::Result<bool> {
+    let taken = reader.take((limit - buf.len().min(limit)) as u64).read_to_end(buf);
+    match taken {
+        Ok(_) if buf.len() < limit => Ok(true),
+        Ok(_) => Ok(false),
+        Err(e) => Err(e),
+    }
+}
+
+/// Cuts a stream into chunks that end at a newline (the last may not).
+pub struct Chunker {
+    stream: Stream,
+    chunk_size: usize,
+    carry: Vec<u8>,
+    done: bool,
+}
+
+impl Chunker {
+    pub fn new(stream: Stream, chunk_size: usize) -> Self {
+        Self {
+            stream,
+            chunk_size: chunk_size.max(1),
+            carry: Vec::new(),
+            done: false,
+        }
+    }
+
+    /// Fills `buf` with the next chunk; `Ok(false)` at the end of the stream. On a read
+    /// error the bytes read so far are still in `buf` (whole lines) for the caller to use.
+    pub fn next_chunk(&mut self, buf: &mut Vec<u8>) -> io::Result<bool> {
+        buf.clear();
+        buf.append(&mut self.carry);
+        if self.done {
+            return Ok(!buf.is_empty());
+        }
+        loop {
+            let target = buf.len().max(self.chunk_size);
+            let ended = match read_up_to(&mut self.stream, buf, target) {
+                Ok(ended) => ended,
+                Err(e) => {
+                    self.done = true;
+                    return Err(e);
+                }
+            };
+            if ended {
+                self.done = true;
+                return Ok(!buf.is_empty());
+            }
+            if let Some(last_newline) = memchr::memrchr(b'\n', buf) {
+                self.carry.extend_from_slice(&buf[last_newline + 1..]);
+                buf.truncate(last_newline + 1);
+                return Ok(true);
+            }
+            // One line longer than a chunk: keep reading until it ends.
+            let grown = buf.len() + self.chunk_size;
+            buf.reserve(grown - buf.len());
+            self.chunk_size = grown;
+        }
+    }
+}
+
+/// Splits a chunk into lines (without `\n`); a final line without newline is included.
+pub fn lines(chunk: &[u8]) -> impl Iterator<Item = &[u8]> {
+    let body = chunk.strip_suffix(b"\n").unwrap_or(chunk);
+    let mut start = 0;
+    let mut finished = chunk.is_empty();
+    std::iter::from_fn(move || {
+        if finished {
+            return None;
+        }
+        match memchr::memchr(b'\n', &body[start..]) {
+            Some(i) => {
+                let line = &body[start..start + i];
+                start += i + 1;
+                Some(line)
+            }
+            None => {
+                finished = true;
+                Some(&body[start..])
+            }
+        }
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn chunks_of(data: &[u8], size: usize) -> Vec<Vec<u8>> {
+        let mut chunker = Chunker::new(Box::new(Cursor::new(data.to_vec())), size);
+        let mut out = Vec::new();
+        let mut buf = Vec::new();
+        while chunker.next_chunk(&mut buf).unwrap() {
+            out.push(buf.clone());
+        }
+        out
+    }
+
+    #[test]
+    fn chunks_end_on_newlines_and_cover_everything() {
+        let data = b"one\ntwo\nthree\nfour\nfive";
+        for size in 1..=data.len() + 1 {
+            let chunks = chunks_of(data, size);
+            assert_eq!(chunks.concat(), data.to_vec(), "size {size}");
+            for c in &chunks[..chunks.len() - 1] {
+                assert!(c.ends_with(b"\n"), "size {size}: {c:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn lines_split_like_a_text_editor() {
+        let collect = |d: &[u8]| lines(d).map(|l| l.to_vec()).collect::<Vec<_>>();
+        assert_eq!(collect(b"a\nb\n"), vec![b"a".to_vec(), b"b".to_vec()]);
+        assert_eq!(collect(b"a\nb"), vec![b"a".to_vec(), b"b".to_vec()]);
+        assert_eq!(collect(b"\n\n"), vec![b"".to_vec(), b"".to_vec()]);
+        assert!(collect(b"").is_empty());
+    }
+}

@@ -1,0 +1,191 @@
+//! Time: every line ends up as one UTC instant (microseconds since the Unix epoch).
+//!
+//! Lines carry time in three shapes: with an offset (nginx access, RFC 3339), zone-less but
+//! dated (nginx error), and zone-less *and* year-less (RFC 3164 syslog). The first is pure
+//! arithmetic; the other two need a zone (`--tz`, default UTC) and, for syslog, a year
+//! (see [`year`]). Civil→UTC conversion through chrono-tz is cached per local minute,
+//! because a log holds many lines per minute and the zone rules only change on the hour.
+
+pub mod year;
+
+use chrono::{NaiveDate, NaiveDateTime, Offset, TimeZone};
+use chrono_tz::Tz;
+
+/// Microseconds since 1970-01-01T00:00:00Z.
+pub type Micros = i64;
+
+pub const MICROS_PER_SEC: i64 = 1_000_000;
+pub const MICROS_PER_MIN: i64 = 60 * MICROS_PER_SEC;
+
+/// A wall-clock reading as written in a line, not yet tied to a zone.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Civil {
+    pub year: i32,
+    pub month: u32,
+    pub day: u32,
+    pub hour: u32,
+    pub minute: u32,
+    pub second: u32,
+    pub micros: u32,
+}
+
+impl Civil {
+    /// Days in the given month, or 0 when the month is out of range.
+    pub fn days_in_month(year: i32, month: u32) -> u32 {
+        match month {
+            1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+            4 | 6 | 9 | 11 => 30,
+            2 if is_leap(year) => 29,
+            2 => 28,
+            _ => 0,
+        }
+    }
+
+    pub fn is_valid(&self) -> bool {
+        (1..=12).contains(&self.month)
+            && self.day >= 1
+            && self.day <= Self::days_in_month(self.year, self.month)
+            && self.hour < 24
+            && self.minute < 60
+            && self.second < 61 // a leap second is written as :60
+            && self.micros < 1_000_000
+    }
+
+    /// Read as if it were UTC; `None` when the date does not exist (e.g. Feb 29 of 2023).
+    pub fn as_utc(&self) -> Option<Micros> {
+        if !self.is_valid() {
+            return None;
+        }
+        let days = days_from_civil(self.year, self.month, self.day);
+        let secs = days * 86_400
+            + i64::from(self.hour) * 3600
+            + i64::from(self.minute) * 60
+            + i64::from(self.second.min(59));
+        Some(secs * MICROS_PER_SEC + i64::from(self.micros))
+    }
+
+    /// Read with a fixed offset east of UTC, in seconds (`+0200` is 7200).
+    pub fn with_offset(&self, offset_secs: i32) -> Option<Micros> {
+        self.as_utc()
+            .map(|t| t - i64::from(offset_secs) * MICROS_PER_SEC)
+    }
+}
+
+pub fn is_leap(year: i32) -> bool {
+    (year % 4 == 0 && year % 100 != 0) || year % 400 == 0
+}
+
+/// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm): plain
+/// integer arithmetic, so the hot path never builds a chrono value.
+pub fn days_from_civil(year: i32, month: u32, day: u32) -> i64 {
+    let y = i64::from(year) - i64::from(month <= 2);
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let m = i64::from(month);
+    let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + i64::from(day) - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+/// Converts zone-less civil times to UTC in one IANA zone, caching the offset of the last
+/// local minute seen. Ambiguous times (the repeated hour when clocks go back) take the
+/// earlier instant; times in the spring-forward gap take the offset in force before it.
+#[derive(Debug, Clone)]
+pub struct ZoneConverter {
+    zone: Tz,
+    cached_minute: i64,
+    cached_offset: i32,
+}
+
+impl ZoneConverter {
+    pub fn new(zone: Tz) -> Self {
+        Self {
+            zone,
+            cached_minute: i64::MIN,
+            cached_offset: 0,
+        }
+    }
+
+    pub fn zone(&self) -> Tz {
+        self.zone
+    }
+
+    pub fn to_utc(&mut self, civil: &Civil) -> Option<Micros> {
+        let as_utc = civil.as_utc()?;
+        let local_minute = as_utc.div_euclid(MICROS_PER_MIN);
+        if local_minute != self.cached_minute {
+            self.cached_offset = self.offset_at_local(civil)?;
+            self.cached_minute = local_minute;
+        }
+        Some(as_utc - i64::from(self.cached_offset) * MICROS_PER_SEC)
+    }
+
+    fn offset_at_local(&self, civil: &Civil) -> Option<i32> {
+        let naive = NaiveDate::from_ymd_opt(civil.year, civil.month, civil.day)?
+            .and_hms_opt(civil.hour, civil.minute, 0)?;
+        let offset = match self.zone.offset_from_local_datetime(&naive) {
+            chrono::LocalResult::Single(o) => o.fix().local_minus_utc(),
+            chrono::LocalResult::Ambiguous(earlier, _) => earlier.fix().local_minus_utc(),
+            chrono::LocalResult::None => {
+                let before = naive - chrono::Duration::hours(3);
+                self.zone
+                    .offset_from_local_datetime(&before)
+                    .earliest()?
+                    .fix()
+                    .local_minus_utc()
+            }
+        };
+        Some(offset)
+    }
+}
+
+/// Formats an instant as RFC 3339 in UTC with second precision (`2023-09-10T08:15:00Z`).
+pub fn format_utc(t: Micros) -> String {
+    match to_naive(t) {
+        Some(dt) => dt.format("%Y-%m-%dT%H:%M:%SZ").to_string(),
+        None => format!("@{t}us"),
+    }
+}
+
+/// `08:15:02`, for timeline rows where the date is stated once above.
+pub fn format_clock(t: Micros) -> String {
+    match to_naive(t) {
+        Some(dt) => dt.format("%H:%M:%S").to_string(),
+        None => format!("@{t}us"),
+    }
+}
+
+pub fn to_naive(t: Micros) -> Option<NaiveDateTime> {
+    chrono::DateTime::from_timestamp_micros(t).map(|dt| dt.naive_utc())
+}
+
+/// The UTC offset the zone has at an instant, in seconds.
+pub fn offset_at(zone: Tz, t: Micros) -> i32 {
+    match chrono::DateTime::from_timestamp_micros(t) {
+        Some(dt) => zone
+            .offset_from_utc_datetime(&dt.naive_utc())
+            .fix()
+            .local_minus_utc(),
+        None => 0,
+    }
+}
+
+/// Parses a `--bin`-style duration: `90s`, `1m`, `5m`, `1h`; a bare number is seconds.
+pub fn parse_duration(text: &str) -> Option<i64> {
+    let text = text.trim();
+    let (digits, unit) = match text.find(|c: char| !c.is_ascii_digit()) {
+        Some(i) => text.split_at(i),
+        None => (text, "s"),
+    };
+    let n: i64 = digits.parse().ok()?;
+    let secs = match unit {
+        "s" => n,
+        "m" | "min" => n.checked_mul(60)?,
+        "h" => n.checked_mul(3600)?,
+        _ => return None,
+    };
+    (secs > 0).then_some(secs)
+}
+
+#[cfg(test)]
+mod tests;

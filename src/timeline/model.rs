@@ -1,0 +1,155 @@
+//! The draft as data: what `--json` prints and what the Markdown renderer reads. Field names
+//! here are a contract with users' scripts: add fields, never rename them.
+
+use serde::Serialize;
+
+use crate::aggregate::ActionKind;
+use crate::detect::effect::Effect;
+use crate::time::year::YearSource;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Draft {
+    pub tool: Tool,
+    /// The zone assumed for lines written without one.
+    pub zone_assumed: String,
+    pub bin_seconds: i64,
+    /// What the error rate was computed from.
+    pub signal: String,
+    pub baseline_ratio: f64,
+    pub span: Option<Span>,
+    pub incidents: Vec<Incident>,
+    pub inputs: Vec<Input>,
+    pub skipped_files: Vec<SkippedFile>,
+    pub errors: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Tool {
+    pub name: &'static str,
+    pub version: &'static str,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Span {
+    pub first: String,
+    pub last: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DetectionMethod {
+    /// A monitoring alert fired.
+    Alert,
+    /// No alert: the moment the error-rate test had enough evidence.
+    DerivedFromLogs,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Incident {
+    pub start: String,
+    pub detected: String,
+    pub detection_method: DetectionMethod,
+    /// In words: which alert, or how the logs show it.
+    pub detection_detail: String,
+    pub recovered: Option<String>,
+    pub duration_seconds: Option<i64>,
+    pub time_to_detect_seconds: i64,
+    pub baseline_ratio: f64,
+    pub error_ratio: f64,
+    pub peak_error_ratio: f64,
+    pub impact: Impact,
+    pub timeline: Vec<TimelineItem>,
+    /// The last change before the start, if one came shortly before it.
+    pub trigger_candidate: Option<TimelineItem>,
+    /// Changes during the incident after which the error rate did not move.
+    pub misleading_candidates: Vec<TimelineItem>,
+    /// The change after which the error rate fell most.
+    pub resolution_candidate: Option<TimelineItem>,
+    pub first_errors: Vec<TimelineItem>,
+    #[serde(skip)]
+    pub start_micros: i64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Impact {
+    pub requests_total: u64,
+    pub requests_failed: u64,
+    pub failed_ratio: f64,
+    /// Failed requests beyond what the baseline ratio predicts.
+    pub requests_failed_excess: u64,
+    pub clients_total: u64,
+    pub clients_affected: u64,
+    pub clients_affected_ratio: f64,
+    /// What a "client" is here: users where the logs name them, else addresses.
+    pub client_basis: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ItemKind {
+    Detection,
+    Action,
+    Escalation,
+    Resolution,
+    Alert,
+    Evidence,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Source {
+    pub file: String,
+    pub line: u64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct TimelineItem {
+    pub time: String,
+    pub kind: ItemKind,
+    pub text: String,
+    pub source: Source,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub action: Option<ActionKind>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub actor: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub effect: Option<Effect>,
+    /// Lines that confirm the same step (systemd reporting the restart a sudo asked for).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub confirmed_by: Vec<Source>,
+    #[serde(skip)]
+    pub micros: i64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Input {
+    pub file: String,
+    pub format: crate::parse::Format,
+    pub detected_because: String,
+    pub compression: crate::read::Compression,
+    pub lines_read: u64,
+    pub lines_parsed: u64,
+    pub lines_skipped: u64,
+    pub lines_continuation: u64,
+    pub lines_blank: u64,
+    pub skipped_examples: Vec<SkippedLine>,
+    pub first_time: Option<String>,
+    pub last_time: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub zone: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub year: Option<i32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub year_rule: Option<YearSource>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SkippedLine {
+    pub line: u64,
+    pub reason: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SkippedFile {
+    pub file: String,
+    pub reason: String,
+}
