@@ -292,13 +292,38 @@ fn alert_events(doc: &serde_json::Value, file: usize, line: u64, summary: &mut S
     }
 }
 
+/// A file with full dates already read: where it is and what time it covers.
+#[derive(Debug, Clone)]
+struct DatedSpan {
+    folder: Option<std::path::PathBuf>,
+    first: Micros,
+    last: Micros,
+}
+
+/// A span this long says nothing about which year a `Sep 10` line belongs to.
+const MAX_ANCHOR_SPAN: Micros = 400 * 24 * 3600 * crate::time::MICROS_PER_SEC;
+
+/// The span of the dated files that best speak for `path`: those in its own folder if any,
+/// else all of them; `None` when they cover too long a time to anchor a year.
+fn anchor_span(path: &Path, dated: &[DatedSpan]) -> Option<(Micros, Micros)> {
+    let folder = path.parent();
+    let same: Vec<&DatedSpan> = dated.iter().filter(|d| d.folder.as_deref() == folder).collect();
+    let pool: Vec<&DatedSpan> = if same.is_empty() { dated.iter().collect() } else { same };
+    let span = pool
+        .iter()
+        .map(|d| (d.first, d.last))
+        .reduce(|a, b| (a.0.min(b.0), a.1.max(b.1)))?;
+    (span.1 - span.0 <= MAX_ANCHOR_SPAN).then_some(span)
+}
+
 /// Picks the base year of a year-less file from what is known before reading it.
 fn first_year_guess(
     sniff: &Sniff,
     config: &Config,
-    dated_span: Option<(Micros, Micros)>,
+    dated: &[DatedSpan],
     zone: &mut ZoneConverter,
 ) -> YearChoice {
+    let dated_span = anchor_span(&sniff.candidate.path, dated);
     if let Some(year) = config.year {
         return YearChoice {
             year,
@@ -328,7 +353,7 @@ fn first_year_guess(
     }
 }
 
-fn process_file(index: usize, sniff: &Sniff, config: &Config, dated_span: Option<(Micros, Micros)>, parallel: bool) -> FileReport {
+fn process_file(index: usize, sniff: &Sniff, config: &Config, dated: &[DatedSpan], parallel: bool) -> FileReport {
     let format = sniff.detection.format;
     let display = &sniff.candidate.display;
     let zone_less = matches!(format, Format::NginxError) || sniff.detection.year_less;
@@ -351,7 +376,7 @@ fn process_file(index: usize, sniff: &Sniff, config: &Config, dated_span: Option
     let mut choice = sniff
         .detection
         .year_less
-        .then(|| first_year_guess(sniff, config, dated_span, &mut zone));
+        .then(|| first_year_guess(sniff, config, dated, &mut zone));
     loop {
         let context = ChunkContext {
             format,
@@ -412,28 +437,34 @@ pub fn analyse(config: &Config) -> Result<Analysis, Error> {
             && std::fs::metadata(&s.candidate.path)
                 .is_ok_and(|m| m.len() > 2 * config.chunk_size as u64)
     };
-    let run_group = |indices: &[usize], span: Option<(Micros, Micros)>| -> Vec<(usize, FileReport)> {
+    let run_group = |indices: &[usize], dated: &[DatedSpan]| -> Vec<(usize, FileReport)> {
         let (large, small): (Vec<usize>, Vec<usize>) = indices.iter().partition(|&&i| big(&logs[i]));
         let mut out: Vec<(usize, FileReport)> = large
             .iter()
-            .map(|&i| (i, process_file(i, &logs[i], config, span, true)))
+            .map(|&i| (i, process_file(i, &logs[i], config, dated, true)))
             .collect();
         out.par_extend(
             small
                 .par_iter()
-                .map(|&i| (i, process_file(i, &logs[i], config, span, false))),
+                .map(|&i| (i, process_file(i, &logs[i], config, dated, false))),
         );
         out
     };
     let (year_less, dated): (Vec<usize>, Vec<usize>) =
         (0..logs.len()).partition(|&i| logs[i].detection.year_less);
-    let mut reports = run_group(&dated, None);
-    let span = reports
+    let mut reports = run_group(&dated, &[]);
+    let spans: Vec<DatedSpan> = reports
         .iter()
         .filter(|(_, r)| r.detection.format != Format::Alertmanager)
-        .filter_map(|(_, r)| Some((r.summary.first_time?, r.summary.last_time?)))
-        .reduce(|a, b| (a.0.min(b.0), a.1.max(b.1)));
-    reports.extend(run_group(&year_less, span));
+        .filter_map(|(i, r)| {
+            Some(DatedSpan {
+                folder: logs[*i].candidate.path.parent().map(Path::to_path_buf),
+                first: r.summary.first_time?,
+                last: r.summary.last_time?,
+            })
+        })
+        .collect();
+    reports.extend(run_group(&year_less, &spans));
     reports.sort_by_key(|(i, _)| *i);
     for (_, report) in reports {
         analysis.errors.extend(report.errors.iter().cloned());

@@ -78,6 +78,9 @@ fn unit_after(command: &[u8], verb: &[u8]) -> Option<String> {
 
 fn classify_command(command: &[u8]) -> (ActionKind, Option<String>) {
     let lower_has = |w: &[u8]| contains_ignore_case(command, w);
+    if is_read_only(command) {
+        return (ActionKind::Investigate, None);
+    }
     if ROLLBACK_WORDS.iter().any(|w| lower_has(w)) || lower_has(b".bak") {
         let subject = command
             .split(|&b| b == b' ')
@@ -128,9 +131,6 @@ fn classify_command(command: &[u8]) -> (ActionKind, Option<String>) {
             .find(|w| w.starts_with(b"/etc/"))
             .map(text);
         return (ActionKind::ConfigChange, subject);
-    }
-    if is_read_only(command) {
-        return (ActionKind::Investigate, None);
     }
     (ActionKind::Command, None)
 }
@@ -196,8 +196,7 @@ fn systemd(message: &[u8]) -> Option<Action> {
             let unit = rest
                 .split(|&b| b == b' ')
                 .next()
-                .map(|u| u.trim_ascii_end().strip_suffix(b".").unwrap_or(u))
-                .map(|u| u.strip_suffix(b"...").unwrap_or(u))
+                .map(|u| u.strip_suffix(b"...").or(u.strip_suffix(b".")).unwrap_or(u))
                 .filter(|u| !u.is_empty())
                 .map(text);
             return Some(Action {
@@ -346,6 +345,8 @@ mod tests {
         assert_eq!(look.kind, ActionKind::Investigate);
         let block = syslog_action(b"sudo", b"alice : TTY=pts/0 ; PWD=/root ; USER=root ; COMMAND=/usr/sbin/iptables -I INPUT -s 198.51.100.0/24 -j DROP").unwrap();
         assert_eq!(block.kind, ActionKind::Command);
+        let compare = syslog_action(b"sudo", b"bob : TTY=pts/2 ; PWD=/etc ; USER=root ; COMMAND=/usr/bin/diff /etc/a.yaml.bak /etc/a.yaml").unwrap();
+        assert_eq!(compare.kind, ActionKind::Investigate, "looking at a backup is not rolling back");
         assert!(syslog_action(b"sudo", b"pam_unix(sudo:session): session opened for user root").is_none());
     }
 

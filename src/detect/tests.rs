@@ -87,5 +87,6 @@ fn effects_see_a_fall_and_ignore_noise() {
     let bins = series(100, 50, 9, |i| if i < 50 { 0.2 } else { 0.001 });
     assert_eq!(effect::effect(&bins, 50).verdict, effect::Verdict::Fell);
     assert_eq!(effect::effect(&bins, 25).verdict, effect::Verdict::NoChange);
-    assert_eq!(effect::effect(&bins[..5], 3).verdict, effect::Verdict::Unknown);
+    let sparse = series(30, 1, 9, |_| 0.5);
+    assert_eq!(effect::effect(&sparse, 2).verdict, effect::Verdict::Unknown);
 }

@@ -161,11 +161,17 @@ pub fn sniff(sample: &[u8], complete: bool) -> Sniffed {
             None => sample,
         }
     };
-    let lines: Vec<&[u8]> = usable
+    let non_blank: Vec<&[u8]> = usable
         .split(|&b| b == b'\n')
         .map(common::strip_cr)
-        .filter(|l| !l.trim_ascii().is_empty() && !syslog::is_continuation(l))
+        .filter(|l| !l.trim_ascii().is_empty())
         .take(SNIFF_LINES)
+        .collect();
+    // Indented lines continue a record in several formats: they neither vote nor count.
+    let lines: Vec<&[u8]> = non_blank
+        .iter()
+        .copied()
+        .filter(|l| !syslog::is_continuation(l))
         .collect();
     let mut scores: Vec<(usize, Format)> = Format::LINE_FORMATS
         .iter()
@@ -177,7 +183,7 @@ pub fn sniff(sample: &[u8], complete: bool) -> Sniffed {
     let runner_up = scores.get(1).filter(|s| s.0 > 0).map(|s| (s.1, s.0));
     if best == 0 || best * 2 < lines.len() {
         return Sniffed::Unknown(match best {
-            0 => format!("no known format reads any of the first {} lines", lines.len()),
+            0 => format!("no known format reads any of the first {} lines", non_blank.len()),
             _ => format!(
                 "only {best} of the first {} lines parse as {} (half needed)",
                 lines.len(),

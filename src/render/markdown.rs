@@ -118,9 +118,9 @@ fn timeline(out: &mut String, i: &Incident) {
         n => format!("{n} found in the logs, in the table below"),
     });
     if i.misleading_candidates.is_empty() {
-        let _ = writeln!(out, "- **Misleading paths:** no change during the incident left the error rate unchanged. {ASK} _Add investigations that led nowhere._");
+        let _ = writeln!(out, "- **Misleading paths:** no change during the incident was followed by an unchanged error rate. {ASK} _Add investigations that led nowhere._");
     } else {
-        let _ = writeln!(out, "- **Misleading paths (candidates):** changes after which the error rate did not move — {ASK} _confirm or strike:_");
+        let _ = writeln!(out, "- **Misleading paths (candidates):** changes during the incident after which the error rate did not fall — {ASK} _confirm or strike:_");
         for m in &i.misleading_candidates {
             let _ = writeln!(out, "  - {} {} — {} ({})", clock(&m.time), escape(&m.text), effect_text(m), cite(m));
         }

@@ -172,10 +172,43 @@ fn action_text(a: &Action) -> String {
     }
 }
 
+/// A unit that systemd starts more often than this, with nobody asking, runs on a timer:
+/// its lines are routine, not actions.
+const ROUTINE_STARTS: usize = 6;
+
+/// Units started by nobody in particular more than [`ROUTINE_STARTS`] times.
+fn routine_units(events: &[&Event]) -> HashSet<String> {
+    let mut starts: HashMap<&str, usize> = HashMap::new();
+    for e in events {
+        if let EventBody::Action(a) = &e.body
+            && a.actor.is_none()
+            && a.kind == ActionKind::Start
+            && let Some(unit) = &a.subject
+        {
+            *starts.entry(unit.as_str()).or_default() += 1;
+        }
+    }
+    starts
+        .into_iter()
+        .filter(|(_, n)| *n > ROUTINE_STARTS)
+        .map(|(u, _)| u.to_string())
+        .collect()
+}
+
+/// What the timeline needs to turn events into action items.
+struct Actions<'a> {
+    analysis: &'a Analysis,
+    events: &'a [&'a Event],
+    bins: &'a [Bin],
+    bin_width: Micros,
+    routine: HashSet<String>,
+}
+
 /// Human and system actions in `[from, to]`, with systemd's echoes of a sudo folded into it.
-fn actions_between(analysis: &Analysis, events: &[&Event], bins: &[Bin], bin_width: Micros, from: Micros, to: Micros) -> Vec<TimelineItem> {
+fn actions_between(ctx: &Actions, from: Micros, to: Micros) -> Vec<TimelineItem> {
+    let (analysis, bins, bin_width) = (ctx.analysis, ctx.bins, ctx.bin_width);
     let mut items: Vec<TimelineItem> = Vec::new();
-    for e in events.iter().filter(|e| e.time >= from && e.time <= to) {
+    for e in ctx.events.iter().filter(|e| e.time >= from && e.time <= to) {
         let EventBody::Action(a) = &e.body else { continue };
         if a.actor.is_none()
             && matches!(a.kind, ActionKind::Start | ActionKind::Stop | ActionKind::Reload | ActionKind::Restart)
@@ -188,6 +221,9 @@ fn actions_between(analysis: &Analysis, events: &[&Event], bins: &[Bin], bin_wid
             })
         {
             parent.confirmed_by.push(source(analysis, e.source));
+            continue;
+        }
+        if a.actor.is_none() && a.subject.as_ref().is_some_and(|u| ctx.routine.contains(u)) {
             continue;
         }
         let mut it = item(analysis, e.time, ItemKind::Action, action_text(a), e.source);
@@ -211,6 +247,13 @@ pub fn build(analysis: &Analysis, params: Params) -> Draft {
     let (found, baseline) = detect::find_incidents(&bins, params);
     let events = analysis.events();
     let story = alert_story(&events);
+    let actions_ctx = Actions {
+        analysis,
+        events: &events,
+        bins: &bins,
+        bin_width,
+        routine: routine_units(&events),
+    };
     let data_end = bins.last().map(|b| (b.index + 1) * bin_width);
     let mut incidents = Vec::new();
     for found_incident in &found {
@@ -251,7 +294,7 @@ pub fn build(analysis: &Analysis, params: Params) -> Draft {
         };
 
         // Evidence: the change shortly before the start, and the first errors of each file.
-        let before = actions_between(analysis, &events, &bins, bin_width, start - TRIGGER_LOOKBACK, start + bin_width);
+        let before = actions_between(&actions_ctx, start - TRIGGER_LOOKBACK, start + bin_width);
         let trigger = before
             .iter()
             .filter(|i| i.micros <= start + bin_width && i.action.is_some_and(|k| k.is_change() && k.is_human()))
@@ -278,7 +321,7 @@ pub fn build(analysis: &Analysis, params: Params) -> Draft {
         timeline.extend(first_errors.iter().cloned());
 
         // Actions during the incident, with their effect.
-        let actions = actions_between(analysis, &events, &bins, bin_width, start, until);
+        let actions = actions_between(&actions_ctx, start, until);
         let resolution_candidate = actions
             .iter()
             .filter(|i| i.action.is_some_and(|k| k.is_change() && k.is_human()))

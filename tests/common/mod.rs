@@ -1,0 +1,28 @@
+//! Helpers shared by the integration tests.
+#![allow(dead_code)]
+
+use std::path::PathBuf;
+
+/// `../shared/data` beside the project, or `None` (with a printed reason) when absent.
+pub fn shared_data() -> Option<PathBuf> {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/data");
+    if dir.is_dir() {
+        Some(dir)
+    } else {
+        eprintln!("skipped: {} is absent (the real-sample conformance cases live there)", dir.display());
+        None
+    }
+}
+
+pub fn sample_logs() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("sample-logs/auth-outage")
+}
+
+/// Every line of a file, as bytes, without line ends.
+pub fn lines_of(path: &std::path::Path) -> Vec<Vec<u8>> {
+    let data = std::fs::read(path).expect("readable sample");
+    data.split(|&b| b == b'\n')
+        .map(|l| l.strip_suffix(b"\r").unwrap_or(l).to_vec())
+        .filter(|l| !l.is_empty())
+        .collect()
+}
