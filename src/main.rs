@@ -9,7 +9,11 @@ use postmortem::exit::ExitCode;
 use postmortem::{Config, Error};
 
 #[derive(Parser, Debug)]
-#[command(name = "postmortem", version, about = "Draft an incident postmortem from the logs")]
+#[command(
+    name = "postmortem",
+    version,
+    about = "Draft an incident postmortem from the logs"
+)]
 struct Opts {
     #[command(subcommand)]
     command: Command,
@@ -18,7 +22,9 @@ struct Opts {
 #[derive(Subcommand, Debug)]
 enum Command {
     /// Read log files and folders and print a draft postmortem.
-    #[command(after_help = "Examples:\n  postmortem draft ./logs\n  postmortem draft ./logs --json > draft.json\n  postmortem draft /var/log/nginx syslog.1 --tz Europe/Berlin")]
+    #[command(
+        after_help = "Examples:\n  postmortem draft ./logs\n  postmortem draft ./logs --json > draft.json\n  postmortem draft /var/log/nginx syslog.1 --tz Europe/Berlin"
+    )]
     Draft(DraftOpts),
 }
 
@@ -73,7 +79,9 @@ fn config(opts: &DraftOpts) -> Result<Config, Error> {
 fn check_output(output: &Path, inputs: &[PathBuf], force: bool) -> Result<(), Error> {
     let absolute = |p: &Path| std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf());
     let out = absolute(output);
-    let parent = out.parent().map(|p| p.canonicalize().unwrap_or_else(|_| p.to_path_buf()));
+    let parent = out
+        .parent()
+        .map(|p| p.canonicalize().unwrap_or_else(|_| p.to_path_buf()));
     let out = match (parent, out.file_name()) {
         (Some(p), Some(name)) => p.join(name),
         _ => out,
@@ -100,8 +108,14 @@ fn write_atomically(path: &Path, text: &str) -> Result<(), Error> {
         path: path.display().to_string(),
         message: e.to_string(),
     };
-    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    let name = path.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().to_string())
+        .unwrap_or_default();
     let temp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
     std::fs::write(&temp, text).map_err(fail)?;
     std::fs::rename(&temp, path).map_err(|e| {
@@ -117,11 +131,22 @@ fn report(analysis: &postmortem::pipeline::Analysis) {
     }
     for f in &analysis.files {
         for (line, why) in &f.summary.skipped_examples {
-            let _ = writeln!(err, "postmortem: {}:{}: skipped line: {}", f.display, line, why);
+            let _ = writeln!(
+                err,
+                "postmortem: {}:{}: skipped line: {}",
+                f.display, line, why
+            );
         }
-        let more = f.summary.skipped.saturating_sub(f.summary.skipped_examples.len() as u64);
+        let more = f
+            .summary
+            .skipped
+            .saturating_sub(f.summary.skipped_examples.len() as u64);
         if more > 0 {
-            let _ = writeln!(err, "postmortem: {}: {} more lines skipped ({} in all)", f.display, more, f.summary.skipped);
+            let _ = writeln!(
+                err,
+                "postmortem: {}: {} more lines skipped ({} in all)",
+                f.display, more, f.summary.skipped
+            );
         }
     }
     for e in &analysis.errors {
@@ -145,15 +170,24 @@ fn run(opts: DraftOpts) -> Result<ExitCode, Error> {
         Some(path) => write_atomically(path, &text)?,
         None => {
             let mut stdout = std::io::stdout().lock();
-            if let Err(e) = stdout.write_all(text.as_bytes()).and_then(|_| stdout.flush()) {
+            if let Err(e) = stdout
+                .write_all(text.as_bytes())
+                .and_then(|_| stdout.flush())
+            {
                 if e.kind() == std::io::ErrorKind::BrokenPipe {
                     return Ok(ExitCode::Incident);
                 }
-                return Err(Error::Output { path: "standard output".into(), message: e.to_string() });
+                return Err(Error::Output {
+                    path: "standard output".into(),
+                    message: e.to_string(),
+                });
             }
         }
     }
-    Ok(ExitCode::for_run(draft.incidents.len(), !analysis.errors.is_empty()))
+    Ok(ExitCode::for_run(
+        draft.incidents.len(),
+        !analysis.errors.is_empty(),
+    ))
 }
 
 fn main() -> std::process::ExitCode {

@@ -269,7 +269,9 @@ fn alert_events(doc: &serde_json::Value, file: usize, line: u64, summary: &mut S
     for n in notices {
         let time = match n.status {
             alertmanager::AlertStatus::Firing => n.starts_at,
-            alertmanager::AlertStatus::Resolved => n.ends_at.or(n.received_at).unwrap_or(n.starts_at),
+            alertmanager::AlertStatus::Resolved => {
+                n.ends_at.or(n.received_at).unwrap_or(n.starts_at)
+            }
         };
         summary.saw_time(time);
         summary.events.push(Event {
@@ -307,8 +309,15 @@ const MAX_ANCHOR_SPAN: Micros = 400 * 24 * 3600 * crate::time::MICROS_PER_SEC;
 /// else all of them; `None` when they cover too long a time to anchor a year.
 fn anchor_span(path: &Path, dated: &[DatedSpan]) -> Option<(Micros, Micros)> {
     let folder = path.parent();
-    let same: Vec<&DatedSpan> = dated.iter().filter(|d| d.folder.as_deref() == folder).collect();
-    let pool: Vec<&DatedSpan> = if same.is_empty() { dated.iter().collect() } else { same };
+    let same: Vec<&DatedSpan> = dated
+        .iter()
+        .filter(|d| d.folder.as_deref() == folder)
+        .collect();
+    let pool: Vec<&DatedSpan> = if same.is_empty() {
+        dated.iter().collect()
+    } else {
+        same
+    };
     let span = pool
         .iter()
         .map(|d| (d.first, d.last))
@@ -353,7 +362,13 @@ fn first_year_guess(
     }
 }
 
-fn process_file(index: usize, sniff: &Sniff, config: &Config, dated: &[DatedSpan], parallel: bool) -> FileReport {
+fn process_file(
+    index: usize,
+    sniff: &Sniff,
+    config: &Config,
+    dated: &[DatedSpan],
+    parallel: bool,
+) -> FileReport {
     let format = sniff.detection.format;
     let display = &sniff.candidate.display;
     let zone_less = matches!(format, Format::NginxError) || sniff.detection.year_less;
@@ -385,8 +400,13 @@ fn process_file(index: usize, sniff: &Sniff, config: &Config, dated: &[DatedSpan
             zone: config.zone,
             year: choice.as_ref().map(|c| YearTracker::new(c.year)),
         };
-        let (summary, last_civil, errors) =
-            read_lines(&sniff.candidate.path, display, context, config.chunk_size, parallel);
+        let (summary, last_civil, errors) = read_lines(
+            &sniff.candidate.path,
+            display,
+            context,
+            config.chunk_size,
+            parallel,
+        );
         // The modification-time rule is about the *last* line: if the guess from the first
         // line puts the last one after the mtime, read again a year earlier.
         if let Some(c) = choice.as_mut()
@@ -429,7 +449,11 @@ pub fn analyse(config: &Config) -> Result<Analysis, Error> {
         }
     }
     if logs.is_empty() {
-        let shown: Vec<String> = config.paths.iter().map(|p| p.display().to_string()).collect();
+        let shown: Vec<String> = config
+            .paths
+            .iter()
+            .map(|p| p.display().to_string())
+            .collect();
         return Err(Error::NoInput(shown.join(", ")));
     }
     let big = |s: &Sniff| {
@@ -438,7 +462,8 @@ pub fn analyse(config: &Config) -> Result<Analysis, Error> {
                 .is_ok_and(|m| m.len() > 2 * config.chunk_size as u64)
     };
     let run_group = |indices: &[usize], dated: &[DatedSpan]| -> Vec<(usize, FileReport)> {
-        let (large, small): (Vec<usize>, Vec<usize>) = indices.iter().partition(|&&i| big(&logs[i]));
+        let (large, small): (Vec<usize>, Vec<usize>) =
+            indices.iter().partition(|&&i| big(&logs[i]));
         let mut out: Vec<(usize, FileReport)> = large
             .iter()
             .map(|&i| (i, process_file(i, &logs[i], config, dated, true)))

@@ -14,7 +14,9 @@ fn access_lines(name: &str) -> Option<Vec<Vec<u8>>> {
 
 #[test]
 fn every_access_sample_line_parses_except_the_known_bad_one() {
-    let Some(dir) = common::shared_data() else { return };
+    let Some(dir) = common::shared_data() else {
+        return;
+    };
     let mut files: Vec<_> = std::fs::read_dir(dir.join("nginx"))
         .unwrap()
         .chain(std::fs::read_dir(dir.join("apache")).unwrap())
@@ -31,29 +33,43 @@ fn every_access_sample_line_parses_except_the_known_bad_one() {
             .filter(|(_, l)| nginx_access::parse(l).is_none())
             .map(|(i, _)| i + 1)
             .collect();
-        let expected: Vec<usize> = if path.ends_with("lnav_bad_access.log") { vec![2] } else { vec![] };
+        let expected: Vec<usize> = if path.ends_with("lnav_bad_access.log") {
+            vec![2]
+        } else {
+            vec![]
+        };
         assert_eq!(failed, expected, "{}", path.display());
     }
 }
 
 #[test]
 fn apache_combined_first_line() {
-    let Some(lines) = access_lines("apache/elastic_apache_combined.log") else { return };
+    let Some(lines) = access_lines("apache/elastic_apache_combined.log") else {
+        return;
+    };
     assert_eq!(lines.len(), 10_000);
     let a = nginx_access::parse(&lines[0]).unwrap();
     assert_eq!(a.client, b"83.149.9.216");
     assert_eq!(format_utc(a.time), "2015-05-17T10:05:03Z");
     assert_eq!(a.method, Some(&b"GET"[..]));
-    assert_eq!(a.path(), Some(&b"/presentations/logstash-monitorama-2013/images/kibana-search.png"[..]));
+    assert_eq!(
+        a.path(),
+        Some(&b"/presentations/logstash-monitorama-2013/images/kibana-search.png"[..])
+    );
     assert_eq!(a.status, 200);
     assert_eq!(a.bytes, Some(203_023));
-    assert_eq!(a.referer, Some(&b"http://semicomplete.com/presentations/logstash-monitorama-2013/"[..]));
+    assert_eq!(
+        a.referer,
+        Some(&b"http://semicomplete.com/presentations/logstash-monitorama-2013/"[..])
+    );
     assert!(a.user_agent.unwrap().starts_with(b"Mozilla/5.0 (Macintosh"));
 }
 
 #[test]
 fn filebeat_edge_cases() {
-    let Some(lines) = access_lines("nginx/filebeat_nginx_access_test.log") else { return };
+    let Some(lines) = access_lines("nginx/filebeat_nginx_access_test.log") else {
+        return;
+    };
     // An X-Forwarded-For list where $remote_addr stands: origin first, proxy last.
     let a = nginx_access::parse(&lines[0]).unwrap();
     assert_eq!(a.client, b"127.0.0.1");
@@ -62,7 +78,10 @@ fn filebeat_edge_cases() {
     assert_eq!(a.client_key(), b"10.0.0.2");
     // A trailing "$http_x_forwarded_for" of "-" is no forwarded address.
     let a = nginx_access::parse(&lines[1]).unwrap();
-    assert_eq!((a.client, a.forwarded_for, a.status), (&b"172.17.0.1"[..], None, 404));
+    assert_eq!(
+        (a.client, a.forwarded_for, a.status),
+        (&b"172.17.0.1"[..], None, 404)
+    );
     // A quoted list before the address.
     let a = nginx_access::parse(&lines[4]).unwrap();
     assert_eq!(a.client, b"10.2.1.185");
@@ -72,7 +91,10 @@ fn filebeat_edge_cases() {
     // IPv6 in the list.
     let a = nginx_access::parse(&lines[5]).unwrap();
     assert_eq!(a.client, b"10.2.2.121");
-    assert_eq!(a.forwarded_for, Some(&b"2a03:0000:10ff:f00f:0000:0000:0:8000"[..]));
+    assert_eq!(
+        a.forwarded_for,
+        Some(&b"2a03:0000:10ff:f00f:0000:0000:0:8000"[..])
+    );
     assert_eq!(a.status, 404);
     // The empty request.
     let a = nginx_access::parse(&lines[6]).unwrap();
@@ -82,8 +104,13 @@ fn filebeat_edge_cases() {
 
 #[test]
 fn filebeat_vhost_prefixed_line() {
-    let Some(lines) = access_lines("nginx/filebeat_nginx_access_access.log") else { return };
-    let line = lines.iter().find(|l| l.starts_with(b"lessons.example.com")).unwrap();
+    let Some(lines) = access_lines("nginx/filebeat_nginx_access_access.log") else {
+        return;
+    };
+    let line = lines
+        .iter()
+        .find(|l| l.starts_with(b"lessons.example.com"))
+        .unwrap();
     let a = nginx_access::parse(line).unwrap();
     assert_eq!(a.vhost, Some(&b"lessons.example.com"[..]));
     assert_eq!(a.client, b"192.168.0.1");
@@ -94,29 +121,46 @@ fn filebeat_vhost_prefixed_line() {
 
 #[test]
 fn shop_log_with_half_hour_offset() {
-    let Some(lines) = access_lines("nginx/lnav_shop_access.log") else { return };
+    let Some(lines) = access_lines("nginx/lnav_shop_access.log") else {
+        return;
+    };
     assert_eq!(lines.len(), 1000);
     let a = nginx_access::parse(&lines[0]).unwrap();
     assert_eq!(a.client, b"54.36.149.41");
     assert_eq!(format_utc(a.time), "2019-01-22T00:26:14Z");
     assert_eq!(a.offset_secs, 3 * 3600 + 30 * 60);
     assert_eq!((a.status, a.bytes), (200, Some(30_577)));
-    assert_eq!(a.user_agent, Some(&b"Mozilla/5.0 (compatible; AhrefsBot/6.1; +http://ahrefs.com/robot/)"[..]));
+    assert_eq!(
+        a.user_agent,
+        Some(&b"Mozilla/5.0 (compatible; AhrefsBot/6.1; +http://ahrefs.com/robot/)"[..])
+    );
     assert_eq!(a.forwarded_for, None);
 }
 
 #[test]
 fn nginx_error_records_and_continuations() {
-    let Some(dir) = common::shared_data() else { return };
+    let Some(dir) = common::shared_data() else {
+        return;
+    };
     let lines = common::lines_of(&dir.join("nginx/filebeat_nginx_error_error.log"));
-    let records: Vec<_> = lines.iter().filter(|l| nginx_error::starts_record(l)).collect();
+    let records: Vec<_> = lines
+        .iter()
+        .filter(|l| nginx_error::starts_record(l))
+        .collect();
     assert_eq!((records.len(), lines.len() - records.len()), (4, 2));
     for r in &records {
-        assert!(nginx_error::parse(r).is_some(), "{}", String::from_utf8_lossy(r));
+        assert!(
+            nginx_error::parse(r).is_some(),
+            "{}",
+            String::from_utf8_lossy(r)
+        );
     }
     let e = nginx_error::parse(records[0]).unwrap();
     let mut utc = ZoneConverter::new(chrono_tz::UTC);
-    assert_eq!(format_utc(utc.to_utc(&e.civil).unwrap()), "2016-10-25T14:49:34Z");
+    assert_eq!(
+        format_utc(utc.to_utc(&e.civil).unwrap()),
+        "2016-10-25T14:49:34Z"
+    );
     assert_eq!(e.level, nginx_error::Level::Error);
     assert_eq!(e.pid, Some(54053));
     assert_eq!(e.connection, Some(1));
@@ -129,14 +173,21 @@ fn nginx_error_records_and_continuations() {
 
 #[test]
 fn every_auth_log_line_parses_with_its_fields() {
-    let Some(dir) = common::shared_data() else { return };
+    let Some(dir) = common::shared_data() else {
+        return;
+    };
     let lines = common::lines_of(&dir.join("syslog/elastic_auth.log"));
     assert_eq!(lines.len(), 7121);
     let parsed: Vec<_> = lines.iter().map(|l| syslog::parse(l)).collect();
     assert!(parsed.iter().all(Option::is_some), "every line parses");
     let first = parsed[0].as_ref().unwrap();
-    let syslog::Stamp::YearLess(c) = first.stamp else { panic!("year-less") };
-    assert_eq!((c.month, c.day, c.hour, c.minute, c.second), (3, 27, 13, 6, 56));
+    let syslog::Stamp::YearLess(c) = first.stamp else {
+        panic!("year-less")
+    };
+    assert_eq!(
+        (c.month, c.day, c.hour, c.minute, c.second),
+        (3, 27, 13, 6, 56)
+    );
     assert_eq!(first.host, b"ip-10-77-20-248");
     assert_eq!(first.program, b"sshd");
     assert_eq!(first.pid, Some(1291));
@@ -146,7 +197,13 @@ fn every_auth_log_line_parses_with_its_fields() {
     let action = postmortem::aggregate::notable::syslog_action(sudo.program, sudo.message).unwrap();
     assert_eq!(action.actor.as_deref(), Some("ubuntu"));
     assert!(action.text.ends_with("filebeat-5.2.2-amd64.deb"));
-    let programs = |name: &[u8]| parsed.iter().flatten().filter(|s| s.program == name).count();
+    let programs = |name: &[u8]| {
+        parsed
+            .iter()
+            .flatten()
+            .filter(|s| s.program == name)
+            .count()
+    };
     assert_eq!(programs(b"sshd"), 4095);
     assert_eq!(programs(b"CRON"), 1264);
     assert_eq!(programs(b"sudo"), 557);
@@ -154,26 +211,40 @@ fn every_auth_log_line_parses_with_its_fields() {
 
 #[test]
 fn lnav_syslog_continuations_and_tagless_lines() {
-    let Some(dir) = common::shared_data() else { return };
+    let Some(dir) = common::shared_data() else {
+        return;
+    };
     let data = std::fs::read(dir.join("syslog/lnav_syslog.3")).unwrap();
-    let lines: Vec<&[u8]> = data.split(|&b| b == b'\n').filter(|l| !l.is_empty()).collect();
+    let lines: Vec<&[u8]> = data
+        .split(|&b| b == b'\n')
+        .filter(|l| !l.is_empty())
+        .collect();
     let continued = lines.iter().filter(|l| syslog::is_continuation(l)).count();
     assert_eq!((lines.len(), continued), (17, 10));
     let s = syslog::parse(lines[2]).unwrap();
-    assert_eq!((s.host, s.program, s.pid), (&b"Tims-Air"[..], &b"syslogd"[..], Some(314)));
+    assert_eq!(
+        (s.host, s.program, s.pid),
+        (&b"Tims-Air"[..], &b"syslogd"[..], Some(314))
+    );
     assert_eq!(s.message, b"Configuration Notice:");
     let bad = std::fs::read(dir.join("syslog/lnav_bad_syslog.0")).unwrap();
     let tagless = bad.split(|&b| b == b'\n').nth(2).unwrap();
     let s = syslog::parse(tagless).unwrap();
-    assert_eq!((s.host, s.program, s.message), (&b"veridian"[..], &b""[..], &b"lookup for opt failed"[..]));
+    assert_eq!(
+        (s.host, s.program, s.message),
+        (&b"veridian"[..], &b""[..], &b"lookup for opt failed"[..])
+    );
 }
 
 #[test]
 fn alertmanager_samples_give_their_alerts() {
     use postmortem::parse::alertmanager::{AlertStatus, notices};
-    let Some(dir) = common::shared_data() else { return };
+    let Some(dir) = common::shared_data() else {
+        return;
+    };
     let read = |name: &str| -> serde_json::Value {
-        serde_json::from_slice(&std::fs::read(dir.join("alerts/alertmanager").join(name)).unwrap()).unwrap()
+        serde_json::from_slice(&std::fs::read(dir.join("alerts/alertmanager").join(name)).unwrap())
+            .unwrap()
     };
     let zulip = notices(&read("zulip_alert.json")).unwrap();
     assert_eq!(zulip.len(), 2);
@@ -185,8 +256,20 @@ fn alertmanager_samples_give_their_alerts() {
     assert_eq!(zulip[0].identity, "a1bc48475b20e73d");
     let old = notices(&read("old_shape_2018.json")).unwrap();
     assert_eq!(old.len(), 1);
-    assert_eq!(old[0].status, AlertStatus::Firing, "group status stands in for the missing one");
-    assert_eq!(format_utc(old[0].starts_at), "2018-03-07T11:33:21Z", "-05:00 honoured");
-    assert_eq!(old[0].starts_at % 1_000_000, 873_077, "nanoseconds kept to the microsecond");
+    assert_eq!(
+        old[0].status,
+        AlertStatus::Firing,
+        "group status stands in for the missing one"
+    );
+    assert_eq!(
+        format_utc(old[0].starts_at),
+        "2018-03-07T11:33:21Z",
+        "-05:00 honoured"
+    );
+    assert_eq!(
+        old[0].starts_at % 1_000_000,
+        873_077,
+        "nanoseconds kept to the microsecond"
+    );
     assert_eq!(old[0].severity.as_deref(), Some("warning"));
 }

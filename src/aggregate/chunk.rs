@@ -87,7 +87,12 @@ impl Worker<'_> {
         self.out.clients.record(a.client_key(), bin, error);
         if error {
             self.keep_error_sample(a.time, n, || {
-                format!("{} {} from {}", a.status, kept_text(a.request), kept_text(a.client))
+                format!(
+                    "{} {} from {}",
+                    a.status,
+                    kept_text(a.request),
+                    kept_text(a.client)
+                )
             });
         }
     }
@@ -102,7 +107,8 @@ impl Worker<'_> {
             return;
         };
         let Some(t) = self.zone.to_utc(&e.civil) else {
-            self.out.skip(n, || "time does not exist in the zone".into());
+            self.out
+                .skip(n, || "time does not exist in the zone".into());
             return;
         };
         self.out.parsed += 1;

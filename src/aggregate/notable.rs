@@ -65,7 +65,15 @@ const ROLLBACK_WORDS: [&[u8]; 6] = [
 ];
 const DEPLOY_WORDS: [&[u8]; 3] = [b"deploy", b"release", b"helm upgrade"];
 const EDITORS: [&[u8]; 9] = [
-    b"/cp ", b"/mv ", b"/install ", b"/tee ", b"sed -i", b"/vi ", b"/vim ", b"/nano ", b"/ln ",
+    b"/cp ",
+    b"/mv ",
+    b"/install ",
+    b"/tee ",
+    b"sed -i",
+    b"/vi ",
+    b"/vim ",
+    b"/nano ",
+    b"/ln ",
 ];
 
 /// The unit named after a `systemctl VERB` or `service NAME VERB` in a command.
@@ -122,7 +130,9 @@ fn classify_command(command: &[u8]) -> (ActionKind, Option<String>) {
     if DEPLOY_WORDS.iter().any(|w| lower_has(w)) {
         return (ActionKind::Deploy, None);
     }
-    if EDITORS.iter().any(|e| memchr::memmem::find(command, e).is_some())
+    if EDITORS
+        .iter()
+        .any(|e| memchr::memmem::find(command, e).is_some())
         && memchr::memmem::find(command, b"/etc/").is_some()
     {
         let subject = command
@@ -137,9 +147,31 @@ fn classify_command(command: &[u8]) -> (ActionKind, Option<String>) {
 
 /// Programs that only look: running them through sudo is investigating, not changing.
 const READ_ONLY_PROGRAMS: [&[u8]; 25] = [
-    b"cat", b"less", b"more", b"tail", b"head", b"grep", b"zgrep", b"egrep", b"journalctl",
-    b"last", b"lastb", b"ls", b"ps", b"top", b"htop", b"ss", b"netstat", b"lsof", b"dmesg",
-    b"find", b"du", b"df", b"stat", b"strace", b"diff",
+    b"cat",
+    b"less",
+    b"more",
+    b"tail",
+    b"head",
+    b"grep",
+    b"zgrep",
+    b"egrep",
+    b"journalctl",
+    b"last",
+    b"lastb",
+    b"ls",
+    b"ps",
+    b"top",
+    b"htop",
+    b"ss",
+    b"netstat",
+    b"lsof",
+    b"dmesg",
+    b"find",
+    b"du",
+    b"df",
+    b"stat",
+    b"strace",
+    b"diff",
 ];
 
 fn is_read_only(command: &[u8]) -> bool {
@@ -346,37 +378,80 @@ mod tests {
         let block = syslog_action(b"sudo", b"alice : TTY=pts/0 ; PWD=/root ; USER=root ; COMMAND=/usr/sbin/iptables -I INPUT -s 198.51.100.0/24 -j DROP").unwrap();
         assert_eq!(block.kind, ActionKind::Command);
         let compare = syslog_action(b"sudo", b"bob : TTY=pts/2 ; PWD=/etc ; USER=root ; COMMAND=/usr/bin/diff /etc/a.yaml.bak /etc/a.yaml").unwrap();
-        assert_eq!(compare.kind, ActionKind::Investigate, "looking at a backup is not rolling back");
-        assert!(syslog_action(b"sudo", b"pam_unix(sudo:session): session opened for user root").is_none());
+        assert_eq!(
+            compare.kind,
+            ActionKind::Investigate,
+            "looking at a backup is not rolling back"
+        );
+        assert!(
+            syslog_action(
+                b"sudo",
+                b"pam_unix(sudo:session): session opened for user root"
+            )
+            .is_none()
+        );
     }
 
     #[test]
     fn systemd_unit_lines() {
-        let a = syslog_action(b"systemd", b"Started authd.service - Authentication daemon.").unwrap();
-        assert_eq!((a.kind, a.subject.as_deref()), (ActionKind::Start, Some("authd.service")));
+        let a = syslog_action(
+            b"systemd",
+            b"Started authd.service - Authentication daemon.",
+        )
+        .unwrap();
+        assert_eq!(
+            (a.kind, a.subject.as_deref()),
+            (ActionKind::Start, Some("authd.service"))
+        );
         let a = syslog_action(b"systemd", b"Reloading authd.service...").unwrap();
-        assert_eq!((a.kind, a.subject.as_deref()), (ActionKind::Reload, Some("authd.service")));
-        let a = syslog_action(b"systemd", b"authd.service: Failed with result 'exit-code'.").unwrap();
-        assert_eq!((a.kind, a.subject.as_deref()), (ActionKind::ServiceFailed, Some("authd.service")));
+        assert_eq!(
+            (a.kind, a.subject.as_deref()),
+            (ActionKind::Reload, Some("authd.service"))
+        );
+        let a = syslog_action(
+            b"systemd",
+            b"authd.service: Failed with result 'exit-code'.",
+        )
+        .unwrap();
+        assert_eq!(
+            (a.kind, a.subject.as_deref()),
+            (ActionKind::ServiceFailed, Some("authd.service"))
+        );
         assert!(syslog_action(b"systemd", b"Started Session 42 of User alice.").is_none());
     }
 
     #[test]
     fn kernel_oom_kill_names_the_process() {
-        let a = syslog_action(b"kernel", b"[12345.678] Out of memory: Killed process 4242 (java) total-vm:1234kB").unwrap();
-        assert_eq!((a.kind, a.subject.as_deref()), (ActionKind::OomKill, Some("java")));
+        let a = syslog_action(
+            b"kernel",
+            b"[12345.678] Out of memory: Killed process 4242 (java) total-vm:1234kB",
+        )
+        .unwrap();
+        assert_eq!(
+            (a.kind, a.subject.as_deref()),
+            (ActionKind::OomKill, Some("java"))
+        );
     }
 
     #[test]
     fn nginx_reload_signal() {
-        assert_eq!(nginx_action(b"signal process started").unwrap().kind, ActionKind::Reload);
+        assert_eq!(
+            nginx_action(b"signal process started").unwrap().kind,
+            ActionKind::Reload
+        );
         assert!(nginx_action(b"upstream timed out").is_none());
     }
 
     #[test]
     fn error_words_with_exclusions() {
-        assert!(is_error_line(None, b"LDAP bind failed: invalid credentials"));
-        assert!(is_error_line(None, b"connect() failed (111: Connection refused)"));
+        assert!(is_error_line(
+            None,
+            b"LDAP bind failed: invalid credentials"
+        ));
+        assert!(is_error_line(
+            None,
+            b"connect() failed (111: Connection refused)"
+        ));
         assert!(!is_error_line(None, b"sync finished with 0 errors"));
         assert!(!is_error_line(None, b"Accepted publickey for alice"));
         assert!(is_error_line(Some(3), b"anything"));

@@ -22,12 +22,22 @@ const PARAMS: Params = Params { slo: 0.999 };
 #[test]
 fn a_clear_incident_is_found_with_its_start_and_end() {
     for seed in 1..=5 {
-        let bins = series(600, 60, seed, |i| if (200..300).contains(&i) { 0.2 } else { 0.002 });
+        let bins = series(600, 60, seed, |i| {
+            if (200..300).contains(&i) { 0.2 } else { 0.002 }
+        });
         let (incidents, p0) = find_incidents(&bins, PARAMS);
         assert_eq!(incidents.len(), 1, "seed {seed}: {incidents:?}");
         let i = &incidents[0];
-        assert!((i.start_bin - 200).abs() <= 1, "seed {seed}: start {}", i.start_bin);
-        assert!((i.end_bin.unwrap() - 300).abs() <= 1, "seed {seed}: end {:?}", i.end_bin);
+        assert!(
+            (i.start_bin - 200).abs() <= 1,
+            "seed {seed}: start {}",
+            i.start_bin
+        );
+        assert!(
+            (i.end_bin.unwrap() - 300).abs() <= 1,
+            "seed {seed}: end {:?}",
+            i.end_bin
+        );
         assert!(i.alarm_bin <= 202);
         assert!(p0 < 0.005, "baseline {p0}");
     }
@@ -53,11 +63,24 @@ fn three_errors_at_two_requests_a_minute_is_not_an_incident() {
 
 #[test]
 fn a_low_traffic_outage_is_still_found() {
-    let bins = series(900, 3, 11, |i| if (300..360).contains(&i) { 0.6 } else { 0.0 });
+    let bins = series(
+        900,
+        3,
+        11,
+        |i| if (300..360).contains(&i) { 0.6 } else { 0.0 },
+    );
     let (incidents, _) = find_incidents(&bins, PARAMS);
     assert_eq!(incidents.len(), 1, "{incidents:?}");
-    assert!((incidents[0].start_bin - 300).abs() <= 3, "{:?}", incidents[0]);
-    assert!((incidents[0].end_bin.unwrap() - 360).abs() <= 3, "{:?}", incidents[0]);
+    assert!(
+        (incidents[0].start_bin - 300).abs() <= 3,
+        "{:?}",
+        incidents[0]
+    );
+    assert!(
+        (incidents[0].end_bin.unwrap() - 360).abs() <= 3,
+        "{:?}",
+        incidents[0]
+    );
 }
 
 #[test]

@@ -35,7 +35,14 @@ pub struct AlertNotice {
     pub service: Option<String>,
 }
 
-const TIME_KEYS: [&str; 6] = ["received_at", "receivedAt", "time", "timestamp", "@timestamp", "ts"];
+const TIME_KEYS: [&str; 6] = [
+    "received_at",
+    "receivedAt",
+    "time",
+    "timestamp",
+    "@timestamp",
+    "ts",
+];
 const WRAPPER_KEYS: [&str; 4] = ["body", "payload", "data", "message"];
 
 /// Parses an RFC 3339 string; `None` for Go's zero time and anything unreadable.
@@ -59,7 +66,9 @@ fn unwrap(doc: &Value) -> Option<(&Value, Option<Micros>)> {
     if is_body(doc) {
         return Some((doc, received));
     }
-    let body = WRAPPER_KEYS.iter().find_map(|k| doc.get(*k).filter(|v| is_body(v)))?;
+    let body = WRAPPER_KEYS
+        .iter()
+        .find_map(|k| doc.get(*k).filter(|v| is_body(v)))?;
     Some((body, received))
 }
 
@@ -175,7 +184,10 @@ mod tests {
         assert_eq!(n[0].status, AlertStatus::Firing);
         assert_eq!(format_utc(n[0].starts_at), "2023-09-10T08:15:30Z");
         assert_eq!(n[0].ends_at, None);
-        assert_eq!(n[0].received_at.map(format_utc).as_deref(), Some("2023-09-10T09:30:04Z"));
+        assert_eq!(
+            n[0].received_at.map(format_utc).as_deref(),
+            Some("2023-09-10T09:30:04Z")
+        );
         assert_eq!(n[0].receiver, "auth-oncall");
         assert_eq!(n[0].identity, "ab12");
         assert_eq!(n[0].service.as_deref(), Some("authd"));

@@ -85,10 +85,7 @@ pub fn fraction(input: &[u8]) -> (&[u8], u32) {
     if input.first() != Some(&b'.') && input.first() != Some(&b',') {
         return (input, 0);
     }
-    let digits = input[1..]
-        .iter()
-        .take_while(|b| b.is_ascii_digit())
-        .count();
+    let digits = input[1..].iter().take_while(|b| b.is_ascii_digit()).count();
     if digits == 0 {
         return (input, 0);
     }

@@ -178,12 +178,15 @@ pub fn sniff(sample: &[u8], complete: bool) -> Sniffed {
         .map(|&f| (lines.iter().filter(|l| f.accepts(l)).count(), f))
         .collect();
     // Highest score first; ties keep the declared order (stable sort).
-    scores.sort_by(|a, b| b.0.cmp(&a.0));
+    scores.sort_by_key(|s| std::cmp::Reverse(s.0));
     let (best, format) = scores[0];
     let runner_up = scores.get(1).filter(|s| s.0 > 0).map(|s| (s.1, s.0));
     if best == 0 || best * 2 < lines.len() {
         return Sniffed::Unknown(match best {
-            0 => format!("no known format reads any of the first {} lines", non_blank.len()),
+            0 => format!(
+                "no known format reads any of the first {} lines",
+                non_blank.len()
+            ),
             _ => format!(
                 "only {best} of the first {} lines parse as {} (half needed)",
                 lines.len(),
@@ -192,9 +195,10 @@ pub fn sniff(sample: &[u8], complete: bool) -> Sniffed {
         });
     }
     let year_less = format == Format::Syslog
-        && lines.iter().find_map(|l| syslog::parse(l)).is_some_and(|s| {
-            matches!(s.stamp, syslog::Stamp::YearLess(_))
-        });
+        && lines
+            .iter()
+            .find_map(|l| syslog::parse(l))
+            .is_some_and(|s| matches!(s.stamp, syslog::Stamp::YearLess(_)));
     Sniffed::Log(Detection {
         format,
         matched: best,
@@ -218,7 +222,9 @@ mod tests {
     #[test]
     fn each_format_is_recognised_by_content() {
         assert_eq!(
-            format_of(b"1.2.3.4 - - [10/Sep/2023:08:00:00 +0000] \"GET / HTTP/1.1\" 200 5 \"-\" \"x\"\n"),
+            format_of(
+                b"1.2.3.4 - - [10/Sep/2023:08:00:00 +0000] \"GET / HTTP/1.1\" 200 5 \"-\" \"x\"\n"
+            ),
             Some(Format::NginxAccess)
         );
         assert_eq!(
@@ -237,17 +243,26 @@ mod tests {
 
     #[test]
     fn binary_and_unknown_are_explained() {
-        assert!(matches!(sniff(b"\x7fELF\x02\x01\x01\x00", true), Sniffed::Binary(r) if r.contains("ELF")));
+        assert!(
+            matches!(sniff(b"\x7fELF\x02\x01\x01\x00", true), Sniffed::Binary(r) if r.contains("ELF"))
+        );
         assert!(matches!(sniff(b"abc\x00def", true), Sniffed::Binary(r) if r.contains("NUL")));
-        assert!(matches!(sniff(b"hello world\nanother line\n", true), Sniffed::Unknown(_)));
+        assert!(matches!(
+            sniff(b"hello world\nanother line\n", true),
+            Sniffed::Unknown(_)
+        ));
         assert_eq!(sniff(b"\n\n  \n", true), Sniffed::Empty);
     }
 
     #[test]
     fn year_less_syslog_is_flagged() {
-        let Sniffed::Log(d) = sniff(b"Sep 10 08:00:00 host x: y\n", true) else { panic!() };
+        let Sniffed::Log(d) = sniff(b"Sep 10 08:00:00 host x: y\n", true) else {
+            panic!()
+        };
         assert!(d.year_less);
-        let Sniffed::Log(d) = sniff(b"2023-09-10T08:00:00+00:00 host x: y\n", true) else { panic!() };
+        let Sniffed::Log(d) = sniff(b"2023-09-10T08:00:00+00:00 host x: y\n", true) else {
+            panic!()
+        };
         assert!(!d.year_less);
     }
 }

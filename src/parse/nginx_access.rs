@@ -178,7 +178,9 @@ fn addresses(prefix: &[u8]) -> Option<Addresses<'_>> {
 fn split_request(request: &[u8]) -> (Option<&[u8]>, Option<&[u8]>) {
     let mut parts = request.splitn(3, |&b| b == b' ');
     let method = parts.next().filter(|m| {
-        !m.is_empty() && m.iter().all(|b| b.is_ascii_uppercase() || *b == b'-' || *b == b'_')
+        !m.is_empty()
+            && m.iter()
+                .all(|b| b.is_ascii_uppercase() || *b == b'-' || *b == b'_')
     });
     let target = parts.next().filter(|t| !t.is_empty());
     match method {

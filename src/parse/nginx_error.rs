@@ -113,7 +113,9 @@ pub fn parse(line: &[u8]) -> Option<ErrorLine<'_>> {
         && hash < colon
         && rest[..hash].iter().all(u8::is_ascii_digit)
     {
-        pid = std::str::from_utf8(&rest[..hash]).ok().and_then(|p| p.parse().ok());
+        pid = std::str::from_utf8(&rest[..hash])
+            .ok()
+            .and_then(|p| p.parse().ok());
         rest = rest[colon + 1..].trim_ascii_start();
     }
     let mut connection = None;

@@ -6,7 +6,6 @@
 //! the host, the tag (`program[pid]:`) and the message. Lines starting with white space
 //! continue the record above (macOS and multi-line messages).
 
-
 use super::common::{clock, fixed_digits, month_name, rfc3339, spaces, token};
 use crate::time::{Civil, Micros};
 
@@ -14,7 +13,10 @@ use crate::time::{Civil, Micros};
 pub enum Stamp {
     /// Month, day and clock; the year field is 0 until the time stage assigns one.
     YearLess(Civil),
-    Dated { time: Micros, offset_secs: i32 },
+    Dated {
+        time: Micros,
+        offset_secs: i32,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -60,7 +62,11 @@ fn pri(input: &[u8]) -> (&[u8], Option<u8>) {
 fn traditional(input: &[u8]) -> Option<(&[u8], Civil)> {
     let (rest, month) = month_name(input).ok()?;
     let (rest, _) = spaces(rest).ok()?;
-    let digits = rest.iter().take(2).take_while(|b| b.is_ascii_digit()).count();
+    let digits = rest
+        .iter()
+        .take(2)
+        .take_while(|b| b.is_ascii_digit())
+        .count();
     if digits == 0 {
         return None;
     }
@@ -100,7 +106,9 @@ fn tag_and_message(rest: &[u8]) -> (&[u8], Option<u64>, &[u8]) {
     let (program, pid) = match memchr::memchr(b'[', program_part) {
         Some(open) if program_part.ends_with(b"]") => {
             let inside = &program_part[open + 1..program_part.len() - 1];
-            let pid = std::str::from_utf8(inside).ok().and_then(|p| p.parse().ok());
+            let pid = std::str::from_utf8(inside)
+                .ok()
+                .and_then(|p| p.parse().ok());
             (&program_part[..open], pid)
         }
         _ => (program_part, None),
@@ -152,8 +160,13 @@ mod tests {
     fn sudo_line_from_auth_log() {
         let line = b"Mar 27 13:09:37 ip-10-77-20-248 sudo:   ubuntu : TTY=pts/0 ; PWD=/home/ubuntu ; USER=root ; COMMAND=/usr/bin/apt-key add -";
         let s = parse(line).unwrap();
-        let Stamp::YearLess(c) = s.stamp else { panic!("year-less expected") };
-        assert_eq!((c.month, c.day, c.hour, c.minute, c.second), (3, 27, 13, 9, 37));
+        let Stamp::YearLess(c) = s.stamp else {
+            panic!("year-less expected")
+        };
+        assert_eq!(
+            (c.month, c.day, c.hour, c.minute, c.second),
+            (3, 27, 13, 9, 37)
+        );
         assert_eq!(s.host, b"ip-10-77-20-248");
         assert_eq!(s.program, b"sudo");
         assert_eq!(s.pid, None);
@@ -162,7 +175,8 @@ mod tests {
 
     #[test]
     fn tag_with_pid_and_pri() {
-        let s = parse(b"<38>Sep  3 09:23:38 veridian sshd[1291]: Server listening on :: port 22.").unwrap();
+        let s = parse(b"<38>Sep  3 09:23:38 veridian sshd[1291]: Server listening on :: port 22.")
+            .unwrap();
         assert_eq!(s.pri, Some(38));
         assert_eq!(s.severity(), Some(6));
         assert_eq!(s.program, b"sshd");
@@ -172,8 +186,12 @@ mod tests {
 
     #[test]
     fn high_precision_rsyslog_format() {
-        let s = parse(b"2023-09-10T10:15:02.123456+02:00 auth-1 systemd[1]: Started authd.service.").unwrap();
-        let Stamp::Dated { time, offset_secs } = s.stamp else { panic!("dated expected") };
+        let s =
+            parse(b"2023-09-10T10:15:02.123456+02:00 auth-1 systemd[1]: Started authd.service.")
+                .unwrap();
+        let Stamp::Dated { time, offset_secs } = s.stamp else {
+            panic!("dated expected")
+        };
         assert_eq!(format_utc(time), "2023-09-10T08:15:02Z");
         assert_eq!(time % 1_000_000, 123_456);
         assert_eq!(offset_secs, 7200);

@@ -52,8 +52,15 @@ pub fn open(path: &Path) -> io::Result<Opened> {
         (Compression::None, Box::new(buffered))
     };
     let mut sample = Vec::with_capacity(SAMPLE_SIZE);
-    let complete = read_up_to(&mut decoded, &mut sample, SAMPLE_SIZE)?;
-    let stream: Stream = Box::new(Cursor::new(sample.clone()).chain(decoded));
+    let (complete, rest): (bool, Stream) = match read_up_to(&mut decoded, &mut sample, SAMPLE_SIZE)
+    {
+        Ok(complete) => (complete, decoded),
+        // A corrupt or truncated stream: keep what came out; the error comes back when the
+        // reader reaches it, so it is reported with the line it stopped at.
+        Err(e) if !sample.is_empty() => (false, Box::new(Failing(Some(e)))),
+        Err(e) => return Err(e),
+    };
+    let stream: Stream = Box::new(Cursor::new(sample.clone()).chain(rest));
     Ok(Opened {
         compression,
         sample,
@@ -63,9 +70,23 @@ pub fn open(path: &Path) -> io::Result<Opened> {
     })
 }
 
+/// A reader that fails once with a stored error, then reports the end.
+struct Failing(Option<io::Error>);
+
+impl Read for Failing {
+    fn read(&mut self, _: &mut [u8]) -> io::Result<usize> {
+        match self.0.take() {
+            Some(e) => Err(e),
+            None => Ok(0),
+        }
+    }
+}
+
 /// Reads until `buf` holds `limit` bytes or the stream ends; true when it ended.
 fn read_up_to(reader: &mut dyn Read, buf: &mut Vec<u8>, limit: usize) -> io::Result<bool> {
-    let taken = reader.take((limit - buf.len().min(limit)) as u64).read_to_end(buf);
+    let taken = reader
+        .take((limit - buf.len().min(limit)) as u64)
+        .read_to_end(buf);
     match taken {
         Ok(_) if buf.len() < limit => Ok(true),
         Ok(_) => Ok(false),

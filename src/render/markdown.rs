@@ -34,7 +34,11 @@ fn duration(seconds: i64) -> String {
 fn cite(item: &TimelineItem) -> String {
     let mut text = format!("`{}:{}`", item.source.file, item.source.line);
     if !item.confirmed_by.is_empty() {
-        let lines: Vec<String> = item.confirmed_by.iter().map(|s| format!("{}:{}", s.file, s.line)).collect();
+        let lines: Vec<String> = item
+            .confirmed_by
+            .iter()
+            .map(|s| format!("{}:{}", s.file, s.line))
+            .collect();
         text.push_str(&format!(", confirmed by `{}`", lines.join("`, `")));
     }
     text
@@ -49,7 +53,11 @@ fn effect_text(item: &TimelineItem) -> String {
                 Verdict::NoChange => "no change",
                 Verdict::Unknown => "too little traffic to tell",
             };
-            format!("{verdict} ({} → {})", pct(e.before_ratio), pct(e.after_ratio))
+            format!(
+                "{verdict} ({} → {})",
+                pct(e.before_ratio),
+                pct(e.after_ratio)
+            )
         }
         None => String::new(),
     }
@@ -65,7 +73,10 @@ fn summary(out: &mut String, draft: &Draft, i: &Incident) {
         Some(r) => format!("{} UTC", r.replace('T', " ").trim_end_matches('Z')),
         None => "not recovered by the end of the logs".into(),
     };
-    let length = i.duration_seconds.map(|d| format!(" ({})", duration(d))).unwrap_or_default();
+    let length = i
+        .duration_seconds
+        .map(|d| format!(" ({})", duration(d)))
+        .unwrap_or_default();
     let _ = writeln!(
         out,
         "- **Duration:** {} UTC – {}{}",
@@ -93,102 +104,241 @@ fn summary(out: &mut String, draft: &Draft, i: &Incident) {
         );
     }
     let _ = writeln!(out, "- **Impact:** {impact} {ASK} _What did users see?_");
-    let _ = write!(out, "- **Root cause:** {ASK} _One line, in the author's words._");
-    if let Some(t) = &i.trigger_candidate {
-        let _ = write!(out, " Evidence: {} ({}).", escape(&t.text), cite(t));
+    let _ = write!(
+        out,
+        "- **Root cause:** {ASK} _One line, in the author's words._"
+    );
+    let system = i
+        .timeline
+        .iter()
+        .find(|t| t.kind == ItemKind::Evidence && t.action.is_some_and(|k| !k.is_human()));
+    if let Some(t) = i.trigger_candidate.as_ref().or(system) {
+        let _ = write!(
+            out,
+            " Evidence: {} at {} ({}).",
+            escape(&t.text),
+            clock(&t.time),
+            cite(t)
+        );
     }
     let _ = writeln!(out, "\n");
-    let _ = writeln!(out, "_Error rate from {} in {}-second bins._\n", draft.signal, draft.bin_seconds);
+    let _ = writeln!(
+        out,
+        "_Error rate from {} in {}-second bins._\n",
+        draft.signal, draft.bin_seconds
+    );
 }
 
 fn timeline(out: &mut String, i: &Incident) {
     let _ = writeln!(out, "## Timeline (UTC)\n");
-    let _ = writeln!(out, "- **Issue detected:** {} — {}", i.detected.replace('T', " ").trim_end_matches('Z'), match i.time_to_detect_seconds {
-        s if s >= 0 => format!("{} after the start", duration(s)),
-        s => format!("{} before the computed start", duration(-s)),
-    });
+    let _ = writeln!(
+        out,
+        "- **Issue detected:** {} — {}",
+        i.detected.replace('T', " ").trim_end_matches('Z'),
+        match i.time_to_detect_seconds {
+            s if s >= 0 => format!("{} after the start", duration(s)),
+            s => format!("{} before the computed start", duration(-s)),
+        }
+    );
     let method = match i.detection_method {
         DetectionMethod::Alert => i.detection_detail.clone(),
         DetectionMethod::DerivedFromLogs => i.detection_detail.clone(),
     };
     let _ = writeln!(out, "- **Detection method:** {method}");
-    let actions: Vec<&TimelineItem> = i.timeline.iter().filter(|t| t.kind == ItemKind::Action).collect();
-    let _ = writeln!(out, "- **Actions taken:** {} — {ASK} _add what was assumed at each step._", match actions.len() {
-        0 => "none found in the logs".to_string(),
-        n => format!("{n} found in the logs, in the table below"),
-    });
+    let actions: Vec<&TimelineItem> = i
+        .timeline
+        .iter()
+        .filter(|t| t.kind == ItemKind::Action)
+        .collect();
+    let _ = writeln!(
+        out,
+        "- **Actions taken:** {} — {ASK} _add what was assumed at each step._",
+        match actions.len() {
+            0 => "none found in the logs".to_string(),
+            n => format!("{n} found in the logs, in the table below"),
+        }
+    );
     if i.misleading_candidates.is_empty() {
-        let _ = writeln!(out, "- **Misleading paths:** no change during the incident was followed by an unchanged error rate. {ASK} _Add investigations that led nowhere._");
+        let _ = writeln!(
+            out,
+            "- **Misleading paths:** no change during the incident was followed by an unchanged error rate. {ASK} _Add investigations that led nowhere._"
+        );
     } else {
-        let _ = writeln!(out, "- **Misleading paths (candidates):** changes during the incident after which the error rate did not fall — {ASK} _confirm or strike:_");
+        let _ = writeln!(
+            out,
+            "- **Misleading paths (candidates):** changes during the incident after which the error rate did not fall — {ASK} _confirm or strike:_"
+        );
         for m in &i.misleading_candidates {
-            let _ = writeln!(out, "  - {} {} — {} ({})", clock(&m.time), escape(&m.text), effect_text(m), cite(m));
+            let _ = writeln!(
+                out,
+                "  - {} {} — {} ({})",
+                clock(&m.time),
+                escape(&m.text),
+                effect_text(m),
+                cite(m)
+            );
         }
     }
-    let escalations: Vec<&TimelineItem> = i.timeline.iter().filter(|t| t.kind == ItemKind::Escalation).collect();
+    let escalations: Vec<&TimelineItem> = i
+        .timeline
+        .iter()
+        .filter(|t| t.kind == ItemKind::Escalation)
+        .collect();
     if escalations.is_empty() {
-        let _ = writeln!(out, "- **Escalation:** none in the alert logs. {ASK} _Who was pulled in?_");
+        let _ = writeln!(
+            out,
+            "- **Escalation:** none in the alert logs. {ASK} _Who was pulled in?_"
+        );
     } else {
         for e in escalations {
-            let _ = writeln!(out, "- **Escalation:** {} {} ({})", clock(&e.time), escape(&e.text), cite(e));
+            let _ = writeln!(
+                out,
+                "- **Escalation:** {} {} ({})",
+                clock(&e.time),
+                escape(&e.text),
+                cite(e)
+            );
         }
     }
     match i.timeline.iter().find(|t| t.kind == ItemKind::Resolution) {
         Some(r) => {
-            let _ = writeln!(out, "- **Resolution:** {} {} ({})", clock(&r.time), escape(&r.text), cite(r));
+            let _ = writeln!(
+                out,
+                "- **Resolution:** {} {} ({})",
+                clock(&r.time),
+                escape(&r.text),
+                cite(r)
+            );
         }
         None => {
-            let _ = writeln!(out, "- **Resolution:** the logs end before the error rate returned to baseline.");
+            let _ = writeln!(
+                out,
+                "- **Resolution:** the logs end before the error rate returned to baseline."
+            );
         }
     }
-    let _ = writeln!(out, "\n| time | kind | what | effect on error rate | source |");
+    let _ = writeln!(
+        out,
+        "\n| time | kind | what | effect on error rate | source |"
+    );
     let _ = writeln!(out, "|---|---|---|---|---|");
     for t in &i.timeline {
-        let kind = serde_json::to_value(t.kind).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default();
-        let _ = writeln!(out, "| {} | {} | {} | {} | {} |", clock(&t.time), kind, escape(&t.text), effect_text(t), cite(t));
+        let kind = serde_json::to_value(t.kind)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_string))
+            .unwrap_or_default();
+        let _ = writeln!(
+            out,
+            "| {} | {} | {} | {} | {} |",
+            clock(&t.time),
+            kind,
+            escape(&t.text),
+            effect_text(t),
+            cite(t)
+        );
     }
     let _ = writeln!(out);
 }
 
 fn root_cause(out: &mut String, i: &Incident) {
     let _ = writeln!(out, "## Root Cause and Resolution\n");
-    let _ = writeln!(out, "{ASK} _Explain what went wrong and why, then how it was fixed._ What the logs show:\n");
+    let _ = writeln!(
+        out,
+        "{ASK} _Explain what went wrong and why, then how it was fixed._ What the logs show:\n"
+    );
     if let Some(t) = &i.trigger_candidate {
-        let _ = writeln!(out, "- The last change before the start: {} ({}).", escape(&t.text), cite(t));
+        let _ = writeln!(
+            out,
+            "- The last change before the start: {} ({}).",
+            escape(&t.text),
+            cite(t)
+        );
+    }
+    for t in i
+        .timeline
+        .iter()
+        .filter(|t| t.kind == ItemKind::Evidence && t.action.is_some_and(|k| !k.is_human()))
+    {
+        let _ = writeln!(
+            out,
+            "- Just before the start, at {}: {} ({}).",
+            clock(&t.time),
+            escape(&t.text),
+            cite(t)
+        );
     }
     for e in &i.first_errors {
-        let _ = writeln!(out, "- {} at {} ({}).", escape(&e.text), clock(&e.time), cite(e));
+        let _ = writeln!(
+            out,
+            "- {} at {} ({}).",
+            escape(&e.text),
+            clock(&e.time),
+            cite(e)
+        );
     }
     if let Some(r) = &i.resolution_candidate {
-        let _ = writeln!(out, "- The error rate fell after {} at {}: {} ({}).", escape(&r.text), clock(&r.time), effect_text(r), cite(r));
+        let _ = writeln!(
+            out,
+            "- The error rate fell after {} at {}: {} ({}).",
+            escape(&r.text),
+            clock(&r.time),
+            effect_text(r),
+            cite(r)
+        );
     }
     let _ = writeln!(out);
 }
 
 fn measures(out: &mut String, i: &Incident) {
     let _ = writeln!(out, "## Corrective and Preventative Measures\n");
-    let _ = writeln!(out, "{ASK} _List specific tasks with owners._ Prompts from the evidence:\n");
+    let _ = writeln!(
+        out,
+        "{ASK} _List specific tasks with owners._ Prompts from the evidence:\n"
+    );
     if let Some(t) = &i.trigger_candidate {
-        let _ = writeln!(out, "- The incident began minutes after a change ({}): how could it have been caught before release (validation, canary, staged rollout)?", escape(&t.text));
+        let _ = writeln!(
+            out,
+            "- The incident began minutes after a change ({}): how could it have been caught before release (validation, canary, staged rollout)?",
+            escape(&t.text)
+        );
     }
     if i.detection_method == DetectionMethod::DerivedFromLogs {
-        let _ = writeln!(out, "- No alert fired: add an alert on this error rate (e.g. a burn-rate alert on the SLO).");
+        let _ = writeln!(
+            out,
+            "- No alert fired: add an alert on this error rate (e.g. a burn-rate alert on the SLO)."
+        );
     } else if i.time_to_detect_seconds > 300 {
-        let _ = writeln!(out, "- Detection took {}: can the alert fire sooner?", duration(i.time_to_detect_seconds));
+        let _ = writeln!(
+            out,
+            "- Detection took {}: can the alert fire sooner?",
+            duration(i.time_to_detect_seconds)
+        );
     }
     if !i.misleading_candidates.is_empty() {
-        let _ = writeln!(out, "- {} change(s) did not move the error rate: what would have pointed responders to the cause sooner (dashboards, runbook)?", i.misleading_candidates.len());
+        let _ = writeln!(
+            out,
+            "- {} change(s) did not move the error rate: what would have pointed responders to the cause sooner (dashboards, runbook)?",
+            i.misleading_candidates.len()
+        );
     }
     if let Some(r) = &i.resolution_candidate {
         let into = (r.micros - i.start_micros).max(0) / 1_000_000;
-        let _ = writeln!(out, "- The fix ({}) came {} into the incident: can it be made a runbook step or automated?", escape(&r.text), duration(into));
+        let _ = writeln!(
+            out,
+            "- The fix ({}) came {} into the incident: can it be made a runbook step or automated?",
+            escape(&r.text),
+            duration(into)
+        );
     }
     let _ = writeln!(out);
 }
 
 fn inputs(out: &mut String, draft: &Draft) {
     let _ = writeln!(out, "## Inputs\n");
-    let _ = writeln!(out, "| file | format | lines | parsed | skipped | first (UTC) | last (UTC) | zone / year assumed |");
+    let _ = writeln!(
+        out,
+        "| file | format | lines | parsed | skipped | first (UTC) | last (UTC) | zone / year assumed |"
+    );
     let _ = writeln!(out, "|---|---|---|---|---|---|---|---|");
     for f in &draft.inputs {
         let mut assumed = f.zone.clone().unwrap_or_else(|| "from the lines".into());
@@ -200,7 +350,11 @@ fn inputs(out: &mut String, draft: &Draft) {
             "| `{}` | {}{} | {} | {} | {} | {} | {} | {} |",
             f.file,
             f.format.name(),
-            if f.compression == crate::read::Compression::Gzip { " (gzip)" } else { "" },
+            if f.compression == crate::read::Compression::Gzip {
+                " (gzip)"
+            } else {
+                ""
+            },
             f.lines_read,
             f.lines_parsed,
             f.lines_skipped,
@@ -220,8 +374,20 @@ fn inputs(out: &mut String, draft: &Draft) {
 /// Renders the whole draft.
 pub fn render(draft: &Draft) -> String {
     let mut out = String::new();
-    let date = draft.incidents.first().map(|i| &i.start[..10]).unwrap_or("");
-    let _ = writeln!(out, "# Postmortem draft{}\n", if date.is_empty() { String::new() } else { format!(": incident of {date}") });
+    let date = draft
+        .incidents
+        .first()
+        .map(|i| &i.start[..10])
+        .unwrap_or("");
+    let _ = writeln!(
+        out,
+        "# Postmortem draft{}\n",
+        if date.is_empty() {
+            String::new()
+        } else {
+            format!(": incident of {date}")
+        }
+    );
     let _ = writeln!(
         out,
         "> Generated by {} {} from {} log files. Times are UTC; zone-less lines were read as {}. Lines marked {ASK} are for the author.\n",
@@ -231,7 +397,17 @@ pub fn render(draft: &Draft) -> String {
         draft.zone_assumed
     );
     if draft.incidents.is_empty() {
-        let _ = writeln!(out, "**No incident found**: the error rate ({}) stayed at its baseline of {} throughout{}.\n", draft.signal, pct(draft.baseline_ratio), draft.span.as_ref().map(|s| format!(" ({} – {})", s.first, s.last)).unwrap_or_default());
+        let _ = writeln!(
+            out,
+            "**No incident found**: the error rate ({}) stayed at its baseline of {} throughout{}.\n",
+            draft.signal,
+            pct(draft.baseline_ratio),
+            draft
+                .span
+                .as_ref()
+                .map(|s| format!(" ({} – {})", s.first, s.last))
+                .unwrap_or_default()
+        );
     }
     for (n, i) in draft.incidents.iter().enumerate() {
         if draft.incidents.len() > 1 {

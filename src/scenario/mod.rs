@@ -36,8 +36,15 @@ pub struct IncidentPlan {
 #[derive(Debug, Clone)]
 pub enum Target {
     /// `program[pid]: message` in syslog (pid 0 writes no pid).
-    Syslog { program: String, pid: u32, message: String },
-    NginxError { level: String, message: String },
+    Syslog {
+        program: String,
+        pid: u32,
+        message: String,
+    },
+    NginxError {
+        level: String,
+        message: String,
+    },
     /// One line of the alert log, as written (JSON).
     Alert(String),
 }
@@ -97,7 +104,9 @@ pub fn user_address(n: u64) -> String {
 }
 
 fn month_abbr(m: u32) -> &'static str {
-    ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"][(m as usize).saturating_sub(1) % 12]
+    [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ][(m as usize).saturating_sub(1) % 12]
 }
 
 /// Requests a minute over the day: low at night, peak mid-morning to afternoon (local time).
@@ -128,14 +137,28 @@ impl Scenario {
             );
         }
         let l = self.local(t);
-        format!("{} {:>2} {:02}:{:02}:{:02}", month_abbr(l.month()), l.day(), l.hour(), l.minute(), l.second())
+        format!(
+            "{} {:>2} {:02}:{:02}:{:02}",
+            month_abbr(l.month()),
+            l.day(),
+            l.hour(),
+            l.minute(),
+            l.second()
+        )
     }
 
     fn access_stamp(&self, t: Micros) -> String {
-        let local = to_naive(t + i64::from(self.access_offset) * MICROS_PER_SEC).unwrap_or_default();
+        let local =
+            to_naive(t + i64::from(self.access_offset) * MICROS_PER_SEC).unwrap_or_default();
         let o = self.access_offset;
         let sign = if o < 0 { '-' } else { '+' };
-        format!("{} {}{:02}{:02}", local.format("%d/%b/%Y:%H:%M:%S"), sign, o.abs() / 3600, o.abs() % 3600 / 60)
+        format!(
+            "{} {}{:02}{:02}",
+            local.format("%d/%b/%Y:%H:%M:%S"),
+            sign,
+            o.abs() / 3600,
+            o.abs() % 3600 / 60
+        )
     }
 
     fn error_stamp(&self, t: Micros) -> String {
@@ -143,17 +166,29 @@ impl Scenario {
     }
 
     fn syslog_line(&self, t: Micros, program: &str, pid: u32, message: &str) -> String {
-        let tag = if pid == 0 { program.to_string() } else { format!("{program}[{pid}]") };
-        format!("{} {} {}: {}\n", self.syslog_stamp(t), self.host, tag, message)
+        let tag = if pid == 0 {
+            program.to_string()
+        } else {
+            format!("{program}[{pid}]")
+        };
+        format!(
+            "{} {} {}: {}\n",
+            self.syslog_stamp(t),
+            self.host,
+            tag,
+            message
+        )
     }
 
     /// Whether user `n` gets server errors at `t`.
     fn failing(&self, n: u64, t: Micros) -> bool {
-        let Some(plan) = &self.incident else { return false };
-        if t < plan.start || t >= plan.end || n % plan.affected_every != 0 {
+        let Some(plan) = &self.incident else {
+            return false;
+        };
+        if t < plan.start || t >= plan.end || !n.is_multiple_of(plan.affected_every) {
             return false;
         }
-        t < plan.fix || (n / plan.affected_every) % plan.tail_every == 0
+        t < plan.fix || (n / plan.affected_every).is_multiple_of(plan.tail_every)
     }
 
     /// Writes the scenario's files into `dir` (created if needed).
@@ -174,25 +209,44 @@ impl Scenario {
                 f64::from(l.hour()) + f64::from(l.minute()) / 60.0
             };
             let mut stamps: Vec<Micros> = (0..rng.poisson(self.peak_rpm * diurnal(hour)))
-                .map(|_| minute + rng.below(MICROS_PER_MIN as u64) as i64 / MICROS_PER_SEC * MICROS_PER_SEC)
+                .map(|_| {
+                    minute
+                        + rng.below(MICROS_PER_MIN as u64) as i64 / MICROS_PER_SEC * MICROS_PER_SEC
+                })
                 .collect();
             // The load balancer's health check, every 10 s.
             let checks: Vec<Micros> = (0..6).map(|k| minute + k * 10 * MICROS_PER_SEC).collect();
             stamps.extend(&checks);
             stamps.sort_unstable();
             for t in stamps {
-                let target = if t < self.rotate_at.unwrap_or(i64::MIN) { &mut access_old } else { &mut access };
+                let target = if t < self.rotate_at.unwrap_or(i64::MIN) {
+                    &mut access_old
+                } else {
+                    &mut access
+                };
                 let stamp = self.access_stamp(t);
                 if checks.contains(&t) && rng.chance(0.999) {
-                    let _ = writeln!(target, "10.0.0.2 - - [{stamp}] \"GET /healthz HTTP/1.1\" 200 2 \"-\" \"ELB-HealthChecker/2.0\" {:.3}", 0.001 + rng.unit() * 0.002);
+                    let _ = writeln!(
+                        target,
+                        "10.0.0.2 - - [{stamp}] \"GET /healthz HTTP/1.1\" 200 2 \"-\" \"ELB-HealthChecker/2.0\" {:.3}",
+                        0.001 + rng.unit() * 0.002
+                    );
                     continue;
                 }
                 let user = rng.below(self.users);
                 let weights: u32 = PATHS.iter().map(|p| p.2).sum();
                 let mut roll = rng.below(u64::from(weights)) as u32;
-                let &(method, path, _) = PATHS.iter().find(|p| {
-                    if roll < p.2 { true } else { roll -= p.2; false }
-                }).unwrap_or(&PATHS[0]);
+                let &(method, path, _) = PATHS
+                    .iter()
+                    .find(|p| {
+                        if roll < p.2 {
+                            true
+                        } else {
+                            roll -= p.2;
+                            false
+                        }
+                    })
+                    .unwrap_or(&PATHS[0]);
                 let client = user_address(user);
                 let (status, bytes, seconds) = if self.failing(user, t) {
                     let status = *rng.pick(&[500, 500, 500, 502, 502, 504]);
@@ -215,26 +269,63 @@ impl Scenario {
                     (200, 120 + rng.below(800), 0.01 + rng.unit() * 0.09)
                 };
                 let agent = AGENTS[(user % AGENTS.len() as u64) as usize];
-                let _ = writeln!(target, "{client} - - [{stamp}] \"{method} {path} HTTP/1.1\" {status} {bytes} \"https://{}/login\" \"{agent}\" {seconds:.3}", self.server_name);
+                let _ = writeln!(
+                    target,
+                    "{client} - - [{stamp}] \"{method} {path} HTTP/1.1\" {status} {bytes} \"https://{}/login\" \"{agent}\" {seconds:.3}",
+                    self.server_name
+                );
             }
             if minute.rem_euclid(10 * MICROS_PER_MIN) == 0 {
                 let t = minute + MICROS_PER_SEC;
-                syslog.push((t, self.syslog_line(t, "CRON", 4000 + (minute / MICROS_PER_MIN % 900) as u32, "(root) CMD (command -v debian-sa1 > /dev/null && debian-sa1 1 1)")));
+                syslog.push((
+                    t,
+                    self.syslog_line(
+                        t,
+                        "CRON",
+                        4000 + (minute / MICROS_PER_MIN % 900) as u32,
+                        "(root) CMD (command -v debian-sa1 > /dev/null && debian-sa1 1 1)",
+                    ),
+                ));
             }
             if minute.rem_euclid(60 * MICROS_PER_MIN) == 17 * MICROS_PER_MIN {
                 let t = minute + 2 * MICROS_PER_SEC;
-                syslog.push((t, self.syslog_line(t, "CRON", 5100, "(root) CMD (   cd / && run-parts --report /etc/cron.hourly)")));
+                syslog.push((
+                    t,
+                    self.syslog_line(
+                        t,
+                        "CRON",
+                        5100,
+                        "(root) CMD (   cd / && run-parts --report /etc/cron.hourly)",
+                    ),
+                ));
             }
             if rng.chance(0.05) {
                 let t = minute + 30 * MICROS_PER_SEC;
-                syslog.push((t, self.syslog_line(t, "authd", 2211, &format!("INFO stats: {} sessions active, ldap pool 8/8 healthy", 200 + rng.below(400)))));
+                syslog.push((
+                    t,
+                    self.syslog_line(
+                        t,
+                        "authd",
+                        2211,
+                        &format!(
+                            "INFO stats: {} sessions active, ldap pool 8/8 healthy",
+                            200 + rng.below(400)
+                        ),
+                    ),
+                ));
             }
             minute += MICROS_PER_MIN;
         }
         for s in &self.scripted {
             match &s.target {
-                Target::Syslog { program, pid, message } => syslog.push((s.at, self.syslog_line(s.at, program, *pid, message))),
-                Target::NginxError { level, message } => errors.push((s.at, format!("[{level}] {message}"))),
+                Target::Syslog {
+                    program,
+                    pid,
+                    message,
+                } => syslog.push((s.at, self.syslog_line(s.at, program, *pid, message))),
+                Target::NginxError { level, message } => {
+                    errors.push((s.at, format!("[{level}] {message}")))
+                }
                 Target::Alert(json) => alerts.push((s.at, format!("{json}\n"))),
             }
         }
@@ -242,7 +333,10 @@ impl Scenario {
             lines.sort_by_key(|l| l.0);
             lines
         };
-        let error_text: String = sorted(errors).into_iter().map(|(t, l)| format!("{} {l}\n", self.error_stamp(t))).collect();
+        let error_text: String = sorted(errors)
+            .into_iter()
+            .map(|(t, l)| format!("{} {l}\n", self.error_stamp(t)))
+            .collect();
         let syslog_text: String = sorted(syslog).into_iter().map(|l| l.1).collect();
         let alert_text: String = sorted(alerts).into_iter().map(|l| l.1).collect();
         std::fs::create_dir_all(dir.join("nginx"))?;
@@ -250,7 +344,9 @@ impl Scenario {
         if !access_old.is_empty() {
             // Rotated by logrotate with delaycompress off: one gzip member, no name in header.
             let file = std::fs::File::create(dir.join("nginx/access.log.1.gz"))?;
-            let mut gz = flate2::GzBuilder::new().mtime(0).write(file, flate2::Compression::default());
+            let mut gz = flate2::GzBuilder::new()
+                .mtime(0)
+                .write(file, flate2::Compression::default());
             gz.write_all(access_old.as_bytes())?;
             gz.finish()?;
         }
@@ -266,7 +362,17 @@ impl Scenario {
 
 /// An Alertmanager webhook body as a receiver logs it: `{"time": …, "body": {…}}`.
 #[allow(clippy::too_many_arguments)]
-pub fn alert_log_line(received: Micros, receiver: &str, status: &str, name: &str, service: &str, summary: &str, starts: Micros, ends: Option<Micros>, fingerprint: &str) -> String {
+pub fn alert_log_line(
+    received: Micros,
+    receiver: &str,
+    status: &str,
+    name: &str,
+    service: &str,
+    summary: &str,
+    starts: Micros,
+    ends: Option<Micros>,
+    fingerprint: &str,
+) -> String {
     let rfc = |t: Micros| crate::time::format_utc(t);
     let ends = ends.map_or_else(|| "0001-01-01T00:00:00Z".to_string(), rfc);
     serde_json::json!({

@@ -121,8 +121,11 @@ impl ZoneConverter {
     }
 
     fn offset_at_local(&self, civil: &Civil) -> Option<i32> {
-        let naive = NaiveDate::from_ymd_opt(civil.year, civil.month, civil.day)?
-            .and_hms_opt(civil.hour, civil.minute, 0)?;
+        let naive = NaiveDate::from_ymd_opt(civil.year, civil.month, civil.day)?.and_hms_opt(
+            civil.hour,
+            civil.minute,
+            0,
+        )?;
         let offset = match self.zone.offset_from_local_datetime(&naive) {
             chrono::LocalResult::Single(o) => o.fix().local_minus_utc(),
             chrono::LocalResult::Ambiguous(earlier, _) => earlier.fix().local_minus_utc(),

@@ -30,7 +30,9 @@ fn days_from_civil_matches_known_dates() {
 fn offsets_are_subtracted_east_of_utc() {
     let t = civil(2023, 9, 10, 10, 15, 0).with_offset(2 * 3600).unwrap();
     assert_eq!(format_utc(t), "2023-09-10T08:15:00Z");
-    let t = civil(2020, 6, 9, 12, 10, 39).with_offset(-7 * 3600).unwrap();
+    let t = civil(2020, 6, 9, 12, 10, 39)
+        .with_offset(-7 * 3600)
+        .unwrap();
     assert_eq!(format_utc(t), "2020-06-09T19:10:39Z");
 }
 
@@ -59,7 +61,11 @@ fn zone_converter_follows_daylight_saving() {
 fn year_tracker_steps_forward_at_new_year_only() {
     let mut tracker = YearTracker::new(2023);
     assert_eq!(tracker.year_for(12), 2023);
-    assert_eq!(tracker.year_for(11), 2023, "a line a month back is out of order, not a new year");
+    assert_eq!(
+        tracker.year_for(11),
+        2023,
+        "a line a month back is out of order, not a new year"
+    );
     assert_eq!(tracker.year_for(12), 2023);
     assert_eq!(tracker.year_for(1), 2024);
     assert_eq!(tracker.year_for(2), 2024);

@@ -70,9 +70,7 @@ impl YearSource {
         match self {
             YearSource::Flag => "given with --year",
             YearSource::DatedFiles => "nearest to the span of the files with full dates",
-            YearSource::ModificationTime => {
-                "last line at or before the file's modification time"
-            }
+            YearSource::ModificationTime => "last line at or before the file's modification time",
             YearSource::CurrentYear => "no other clue: the current year",
         }
     }
@@ -80,7 +78,11 @@ impl YearSource {
 
 /// The largest year in which `civil` (its year ignored) read in the converter's zone falls at
 /// or before `limit`. Looks back up to eight years so that Feb 29 finds a leap year.
-pub fn latest_year_not_after(civil: &Civil, zone: &mut ZoneConverter, limit: Micros) -> Option<i32> {
+pub fn latest_year_not_after(
+    civil: &Civil,
+    zone: &mut ZoneConverter,
+    limit: Micros,
+) -> Option<i32> {
     let limit_year = super::to_naive(limit).map(|dt| chrono::Datelike::year(&dt))?;
     (limit_year - 8..=limit_year + 1).rev().find(|&year| {
         let candidate = Civil { year, ..*civil };

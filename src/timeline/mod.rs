@@ -6,7 +6,9 @@ pub mod model;
 
 use std::collections::{HashMap, HashSet};
 
-use crate::aggregate::{Action, ActionKind, AlertEvent, Clients, Event, EventBody, LineRef, Series};
+use crate::aggregate::{
+    Action, ActionKind, AlertEvent, Clients, Event, EventBody, LineRef, Series,
+};
 use crate::detect::effect::{Verdict, effect};
 use crate::detect::{self, Bin, Params};
 use crate::parse::Format;
@@ -46,7 +48,10 @@ fn signal(analysis: &Analysis) -> Signal {
     }
     if access.totals().total > 0 {
         // `$remote_user` names people; addresses only stand in for them.
-        users |= analysis.files.iter().any(|f| f.detection.format == Format::NginxAccess)
+        users |= analysis
+            .files
+            .iter()
+            .any(|f| f.detection.format == Format::NginxAccess)
             && clients
                 .by_client
                 .keys()
@@ -72,12 +77,21 @@ fn signal(analysis: &Analysis) -> Signal {
 
 fn source(analysis: &Analysis, r: LineRef) -> Source {
     Source {
-        file: analysis.files.get(r.file).map_or_else(String::new, |f| f.display.clone()),
+        file: analysis
+            .files
+            .get(r.file)
+            .map_or_else(String::new, |f| f.display.clone()),
         line: r.line,
     }
 }
 
-fn item(analysis: &Analysis, time: Micros, kind: ItemKind, text: String, from: LineRef) -> TimelineItem {
+fn item(
+    analysis: &Analysis,
+    time: Micros,
+    kind: ItemKind,
+    text: String,
+    from: LineRef,
+) -> TimelineItem {
     TimelineItem {
         time: format_utc(time),
         kind,
@@ -115,9 +129,18 @@ fn alert_story<'a>(events: &[&'a Event]) -> AlertStory<'a> {
     let mut seen_fired = HashSet::new();
     let mut seen_resolved = HashSet::new();
     let mut receivers: HashMap<(&str, Micros), Vec<&str>> = HashMap::new();
-    let mut notices: Vec<&Event> = events.iter().copied().filter(|e| alert_of(e).is_some()).collect();
+    let mut notices: Vec<&Event> = events
+        .iter()
+        .copied()
+        .filter(|e| alert_of(e).is_some())
+        .collect();
     // Escalation is about the order notices arrived in: by arrival time, then file order.
-    notices.sort_by_key(|e| (alert_of(e).and_then(|a| a.received_at).unwrap_or(e.time), e.source));
+    notices.sort_by_key(|e| {
+        (
+            alert_of(e).and_then(|a| a.received_at).unwrap_or(e.time),
+            e.source,
+        )
+    });
     for e in notices {
         let Some(a) = alert_of(e) else { continue };
         let key = (a.identity.as_str(), a.starts_at);
@@ -149,10 +172,14 @@ fn alert_story<'a>(events: &[&'a Event]) -> AlertStory<'a> {
 }
 
 fn describe_alert(a: &AlertEvent) -> String {
-    let mut text = format!("alert {} {}", a.name, match a.status {
-        AlertStatus::Firing => "firing",
-        AlertStatus::Resolved => "resolved",
-    });
+    let mut text = format!(
+        "alert {} {}",
+        a.name,
+        match a.status {
+            AlertStatus::Firing => "firing",
+            AlertStatus::Resolved => "resolved",
+        }
+    );
     if let Some(service) = &a.service {
         text.push_str(&format!(" ({service})"));
     }
@@ -209,15 +236,21 @@ fn actions_between(ctx: &Actions, from: Micros, to: Micros) -> Vec<TimelineItem>
     let (analysis, bins, bin_width) = (ctx.analysis, ctx.bins, ctx.bin_width);
     let mut items: Vec<TimelineItem> = Vec::new();
     for e in ctx.events.iter().filter(|e| e.time >= from && e.time <= to) {
-        let EventBody::Action(a) = &e.body else { continue };
+        let EventBody::Action(a) = &e.body else {
+            continue;
+        };
         if a.actor.is_none()
-            && matches!(a.kind, ActionKind::Start | ActionKind::Stop | ActionKind::Reload | ActionKind::Restart)
+            && matches!(
+                a.kind,
+                ActionKind::Start | ActionKind::Stop | ActionKind::Reload | ActionKind::Restart
+            )
             && let Some(unit) = &a.subject
             && let Some(parent) = items.iter_mut().rev().find(|i| {
                 e.time - i.micros <= CONFIRM_WITHIN
                     && i.actor.is_some()
                     && i.action.is_some_and(|k| k.is_change())
-                    && i.text.contains(unit.strip_suffix(".service").unwrap_or(unit))
+                    && i.text
+                        .contains(unit.strip_suffix(".service").unwrap_or(unit))
             })
         {
             parent.confirmed_by.push(source(analysis, e.source));
@@ -270,16 +303,34 @@ pub fn build(analysis: &Analysis, params: Params) -> Draft {
             .find(|e| e.time >= start - DETECTION_LOOKBACK && e.time <= until);
         let (detected, method, detail) = match detecting.and_then(|e| alert_of(e).map(|a| (e, a))) {
             Some((e, a)) => {
-                let mut it = item(analysis, e.time, ItemKind::Detection, describe_alert(a), e.source);
+                let mut it = item(
+                    analysis,
+                    e.time,
+                    ItemKind::Detection,
+                    describe_alert(a),
+                    e.source,
+                );
                 it.text = format!("detected by {}", it.text);
                 timeline.push(it);
-                (e.time, DetectionMethod::Alert, format!("monitoring alert {} (Alertmanager, receiver {})", a.name, a.receiver))
+                (
+                    e.time,
+                    DetectionMethod::Alert,
+                    format!(
+                        "monitoring alert {} (Alertmanager, receiver {})",
+                        a.name, a.receiver
+                    ),
+                )
             }
             None => {
                 let cite = analysis
                     .files
                     .iter()
-                    .flat_map(|f| f.summary.error_samples.range(found_incident.start_bin..=found_incident.alarm_bin).map(|(_, s)| s))
+                    .flat_map(|f| {
+                        f.summary
+                            .error_samples
+                            .range(found_incident.start_bin..=found_incident.alarm_bin)
+                            .map(|(_, s)| s)
+                    })
                     .max_by_key(|s| (s.time, std::cmp::Reverse(s.source)));
                 let text = format!(
                     "error ratio {} against a baseline of {}: enough evidence to call an incident (no alert found)",
@@ -297,8 +348,10 @@ pub fn build(analysis: &Analysis, params: Params) -> Draft {
         let before = actions_between(&actions_ctx, start - TRIGGER_LOOKBACK, start + bin_width);
         let trigger = before
             .iter()
-            .filter(|i| i.micros <= start + bin_width && i.action.is_some_and(|k| k.is_change() && k.is_human()))
-            .next_back()
+            .rfind(|i| {
+                i.micros <= start + bin_width
+                    && i.action.is_some_and(|k| k.is_change() && k.is_human())
+            })
             .cloned()
             .map(|mut t| {
                 let lead = (start - t.micros) / 1_000_000;
@@ -310,14 +363,36 @@ pub fn build(analysis: &Analysis, params: Params) -> Draft {
                 };
                 t
             });
+        // What the system did to itself just before (an OOM kill, a unit failing).
+        let system_before: Vec<TimelineItem> = before
+            .iter()
+            .filter(|i| i.micros < start && i.action.is_some_and(|k| !k.is_human()))
+            .cloned()
+            .map(|mut i| {
+                i.kind = ItemKind::Evidence;
+                i
+            })
+            .collect();
         let mut first_errors = Vec::new();
         for f in &analysis.files {
-            if let Some((_, s)) = f.summary.error_samples.range(found_incident.start_bin..found_incident.start_bin + 3).next() {
-                first_errors.push(item(analysis, s.time, ItemKind::Evidence, format!("first error: {}", s.text), s.source));
+            if let Some((_, s)) = f
+                .summary
+                .error_samples
+                .range(found_incident.start_bin..found_incident.start_bin + 3)
+                .next()
+            {
+                first_errors.push(item(
+                    analysis,
+                    s.time,
+                    ItemKind::Evidence,
+                    format!("first error: {}", s.text),
+                    s.source,
+                ));
             }
         }
         first_errors.sort_by_key(|i| i.micros);
         timeline.extend(trigger.iter().cloned());
+        timeline.extend(system_before.iter().cloned());
         timeline.extend(first_errors.iter().cloned());
 
         // Actions during the incident, with their effect.
@@ -327,7 +402,8 @@ pub fn build(analysis: &Analysis, params: Params) -> Draft {
             .filter(|i| i.action.is_some_and(|k| k.is_change() && k.is_human()))
             .filter(|i| i.effect.is_some_and(|e| e.verdict == Verdict::Fell))
             .max_by(|a, b| {
-                let drop = |i: &TimelineItem| i.effect.map_or(0.0, |e| e.before_ratio - e.after_ratio);
+                let drop =
+                    |i: &TimelineItem| i.effect.map_or(0.0, |e| e.before_ratio - e.after_ratio);
                 drop(a).total_cmp(&drop(b)).then(b.micros.cmp(&a.micros))
             })
             .cloned();
@@ -335,22 +411,33 @@ pub fn build(analysis: &Analysis, params: Params) -> Draft {
             .iter()
             .filter(|i| i.action.is_some_and(|k| k.is_change() && k.is_human()))
             .filter(|i| i.micros < resolution_candidate.as_ref().map_or(until, |r| r.micros))
-            .filter(|i| i.effect.is_some_and(|e| matches!(e.verdict, Verdict::NoChange | Verdict::Rose)))
+            .filter(|i| {
+                i.effect
+                    .is_some_and(|e| matches!(e.verdict, Verdict::NoChange | Verdict::Rose))
+            })
             .cloned()
             .collect();
         timeline.extend(actions.iter().cloned());
 
         // Alerts in the window, escalations, and the recovery.
         for e in story.fired.iter().chain(&story.resolved) {
-            if e.time > start - DETECTION_LOOKBACK && e.time <= until + DETECTION_LOOKBACK
+            if e.time > start - DETECTION_LOOKBACK
+                && e.time <= until + DETECTION_LOOKBACK
                 && detecting.is_none_or(|d| !std::ptr::eq(*d, *e))
                 && let Some(a) = alert_of(e)
             {
-                timeline.push(item(analysis, e.time, ItemKind::Alert, describe_alert(a), e.source));
+                timeline.push(item(
+                    analysis,
+                    e.time,
+                    ItemKind::Alert,
+                    describe_alert(a),
+                    e.source,
+                ));
             }
         }
         for (e, at) in &story.escalated {
-            if *at >= start && *at <= until
+            if *at >= start
+                && *at <= until
                 && let Some(a) = alert_of(e)
             {
                 let text = format!("alert {} escalated: sent to {}", a.name, a.receiver);
@@ -361,13 +448,23 @@ pub fn build(analysis: &Analysis, params: Params) -> Draft {
             let mut text = format!("error ratio back at baseline ({})", percent(baseline));
             let cite = match &resolution_candidate {
                 Some(r) => {
-                    text.push_str(&format!("; candidate resolution: {} at {}", r.text, crate::time::format_clock(r.micros)));
+                    text.push_str(&format!(
+                        "; candidate resolution: {} at {}",
+                        r.text,
+                        crate::time::format_clock(r.micros)
+                    ));
                     Some(r.source.clone())
                 }
                 None => analysis
                     .files
                     .iter()
-                    .flat_map(|f| f.summary.error_samples.range(..found_incident.end_bin.unwrap_or(i64::MAX)).next_back().map(|(_, s)| s))
+                    .flat_map(|f| {
+                        f.summary
+                            .error_samples
+                            .range(..found_incident.end_bin.unwrap_or(i64::MAX))
+                            .next_back()
+                            .map(|(_, s)| s)
+                    })
                     .max_by_key(|s| s.time)
                     .map(|s| {
                         text.push_str("; last server error cited");
@@ -375,17 +472,33 @@ pub fn build(analysis: &Analysis, params: Params) -> Draft {
                     }),
             };
             if let Some(cite) = cite {
-                let mut it = item(analysis, end, ItemKind::Resolution, text, LineRef { file: usize::MAX, line: 0 });
+                let mut it = item(
+                    analysis,
+                    end,
+                    ItemKind::Resolution,
+                    text,
+                    LineRef {
+                        file: usize::MAX,
+                        line: 0,
+                    },
+                );
                 it.source = cite;
                 timeline.push(it);
             }
         }
-        timeline.sort_by(|a, b| a.micros.cmp(&b.micros).then(a.source.file.cmp(&b.source.file)).then(a.source.line.cmp(&b.source.line)));
+        timeline.sort_by(|a, b| {
+            a.micros
+                .cmp(&b.micros)
+                .then(a.source.file.cmp(&b.source.file))
+                .then(a.source.line.cmp(&b.source.line))
+        });
 
-        let (clients_total, clients_affected) = signal
-            .clients
-            .active_and_affected(found_incident.start_bin, found_incident.end_bin.map_or(i64::MAX, |b| b - 1));
-        let excess = (found_incident.errors as f64 - baseline * found_incident.requests as f64).max(0.0);
+        let (clients_total, clients_affected) = signal.clients.active_and_affected(
+            found_incident.start_bin,
+            found_incident.end_bin.map_or(i64::MAX, |b| b - 1),
+        );
+        let excess =
+            (found_incident.errors as f64 - baseline * found_incident.requests as f64).max(0.0);
         incidents.push(Incident {
             start: format_utc(start),
             detected: format_utc(detected),
@@ -404,7 +517,11 @@ pub fn build(analysis: &Analysis, params: Params) -> Draft {
                 requests_failed_excess: excess.round() as u64,
                 clients_total,
                 clients_affected,
-                clients_affected_ratio: if clients_total > 0 { clients_affected as f64 / clients_total as f64 } else { 0.0 },
+                clients_affected_ratio: if clients_total > 0 {
+                    clients_affected as f64 / clients_total as f64
+                } else {
+                    0.0
+                },
                 client_basis: signal.client_basis.clone(),
             },
             timeline,
@@ -430,16 +547,30 @@ pub fn build(analysis: &Analysis, params: Params) -> Draft {
         skipped_files: analysis
             .passed_over
             .iter()
-            .map(|p| SkippedFile { file: p.display.clone(), reason: p.reason.clone() })
+            .map(|p| SkippedFile {
+                file: p.display.clone(),
+                reason: p.reason.clone(),
+            })
             .collect(),
         errors: analysis.errors.iter().map(|e| e.to_string()).collect(),
     }
 }
 
 fn span(analysis: &Analysis) -> Option<Span> {
-    let first = analysis.files.iter().filter_map(|f| f.summary.first_time).min()?;
-    let last = analysis.files.iter().filter_map(|f| f.summary.last_time).max()?;
-    Some(Span { first: format_utc(first), last: format_utc(last) })
+    let first = analysis
+        .files
+        .iter()
+        .filter_map(|f| f.summary.first_time)
+        .min()?;
+    let last = analysis
+        .files
+        .iter()
+        .filter_map(|f| f.summary.last_time)
+        .max()?;
+    Some(Span {
+        first: format_utc(first),
+        last: format_utc(last),
+    })
 }
 
 fn inputs(analysis: &Analysis) -> Vec<Input> {
@@ -460,7 +591,10 @@ fn inputs(analysis: &Analysis) -> Vec<Input> {
                 .summary
                 .skipped_examples
                 .iter()
-                .map(|(line, reason)| SkippedLine { line: *line, reason: reason.clone() })
+                .map(|(line, reason)| SkippedLine {
+                    line: *line,
+                    reason: reason.clone(),
+                })
                 .collect(),
             first_time: f.summary.first_time.map(format_utc),
             last_time: f.summary.last_time.map(format_utc),

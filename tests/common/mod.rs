@@ -9,7 +9,10 @@ pub fn shared_data() -> Option<PathBuf> {
     if dir.is_dir() {
         Some(dir)
     } else {
-        eprintln!("skipped: {} is absent (the real-sample conformance cases live there)", dir.display());
+        eprintln!(
+            "skipped: {} is absent (the real-sample conformance cases live there)",
+            dir.display()
+        );
         None
     }
 }

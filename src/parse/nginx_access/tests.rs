@@ -47,8 +47,10 @@ fn empty_request_is_read() {
 
 #[test]
 fn escaped_quote_inside_request() {
-    let a = parse(br#"1.2.3.4 - - [10/Sep/2023:08:00:00 +0000] "GET /a\"b HTTP/1.1" 404 1 "-" "x\x22y""#)
-        .unwrap();
+    let a = parse(
+        br#"1.2.3.4 - - [10/Sep/2023:08:00:00 +0000] "GET /a\"b HTTP/1.1" 404 1 "-" "x\x22y""#,
+    )
+    .unwrap();
     assert_eq!(a.status, 404);
     assert_eq!(a.request, br#"GET /a\"b HTTP/1.1"#);
 }
@@ -60,7 +62,13 @@ fn missing_ident_and_user_is_rejected() {
 
 #[test]
 fn junk_is_rejected() {
-    for junk in [&b""[..], b"[", b"\x00\x01\x02", b"- - [", b"a b c [99/Xyz/2023:00:00:00 +0000]"] {
+    for junk in [
+        &b""[..],
+        b"[",
+        b"\x00\x01\x02",
+        b"- - [",
+        b"a b c [99/Xyz/2023:00:00:00 +0000]",
+    ] {
         assert!(parse(junk).is_none(), "{junk:?}");
     }
 }
