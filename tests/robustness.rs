@@ -1,0 +1,184 @@
+//! Nothing panics on any input, and results do not depend on where chunks are cut.
+
+mod common;
+
+use postmortem::aggregate::Summary;
+use postmortem::aggregate::chunk::{ChunkContext, process_chunk};
+use postmortem::parse::{self, Format, alertmanager, nginx_access, nginx_error, syslog};
+use postmortem::scenario::rng::Rng;
+use postmortem::time::year::YearTracker;
+
+const VALID: [&[u8]; 5] = [
+    br#"10.0.0.2, 10.0.0.1 10.2.1.1 - bob [10/Sep/2023:08:15:02 +0200] "GET /a?b HTTP/1.1" 503 12 "-" "x" "1.2.3.4" 0.5"#,
+    b"2023/09/10 08:15:02 [error] 1#1: *2 boom, client: 1.2.3.4, server: s, upstream: \"u\"",
+    b"<13>Sep 10 08:15:02 host sudo:  bob : TTY=pts/0 ; PWD=/ ; USER=root ; COMMAND=/usr/bin/systemctl restart x",
+    b"2023-09-10T08:15:02.123456+02:00 host kernel: Out of memory: Killed process 1 (java)",
+    br#"{"version":"4","status":"firing","alerts":[{"startsAt":"2023-09-10T08:15:02Z","labels":{"alertname":"A"}}]}"#,
+];
+
+fn every_parser(line: &[u8]) {
+    let _ = nginx_access::parse(line);
+    let _ = nginx_error::parse(line);
+    let _ = syslog::parse(line);
+    let _ = parse::sniff(line, true);
+    let _ = parse::sniff(line, false);
+    if let Ok(doc) = serde_json::from_slice::<serde_json::Value>(line) {
+        let _ = alertmanager::notices(&doc);
+    }
+    for format in [Format::NginxAccess, Format::NginxError, Format::Syslog] {
+        let ctx = ChunkContext {
+            format,
+            file: 0,
+            bin_width: 60_000_000,
+            zone: chrono_tz::Europe::Berlin,
+            year: Some(YearTracker::new(2023)),
+        };
+        let _ = process_chunk(line, &ctx);
+    }
+}
+
+#[test]
+fn arbitrary_bytes_never_panic() {
+    let mut rng = Rng::new(0x5eed);
+    for _ in 0..3000 {
+        let len = rng.below(300) as usize;
+        let bytes: Vec<u8> = (0..len).map(|_| rng.next_u64() as u8).collect();
+        every_parser(&bytes);
+    }
+}
+
+#[test]
+fn every_prefix_and_single_byte_mutation_of_valid_lines_never_panics() {
+    let mut rng = Rng::new(7);
+    for line in VALID {
+        for cut in 0..=line.len() {
+            every_parser(&line[..cut]);
+            every_parser(&line[cut..]);
+        }
+        for _ in 0..2000 {
+            let mut mutated = line.to_vec();
+            let at = rng.below(mutated.len() as u64) as usize;
+            mutated[at] = *rng.pick(&[
+                b'"', b'[', b']', b' ', b'\\', b':', b',', 0, 0xff, b'9', b'\n', b'\t', b'-', b'.',
+            ]);
+            every_parser(&mutated);
+        }
+    }
+}
+
+/// Parses `data` cut into chunks of `size` bytes (at newlines), the way the reader does.
+fn summary_in_chunks(data: &[u8], size: usize, ctx: &ChunkContext) -> Summary {
+    use postmortem::read::Chunker;
+    let mut chunker = Chunker::new(Box::new(std::io::Cursor::new(data.to_vec())), size);
+    let mut tracker = ctx.year;
+    let mut total = Summary::default();
+    let mut buf = Vec::new();
+    while chunker.next_chunk(&mut buf).unwrap() {
+        let chunk_ctx = ChunkContext {
+            year: tracker,
+            ..ctx.clone()
+        };
+        if let (Some(t), Some((first, last))) = (
+            tracker.as_mut(),
+            postmortem::aggregate::chunk::month_span(&buf),
+        ) {
+            t.skip_over(first, last);
+        }
+        total.append(process_chunk(&buf, &chunk_ctx).summary);
+    }
+    total
+}
+
+fn fingerprint(s: &Summary) -> String {
+    let events: Vec<String> = s
+        .events
+        .iter()
+        .map(|e| format!("{}@{}:{}", e.time, e.source.file, e.source.line))
+        .collect();
+    format!(
+        "{} {} {} {} {} {:?} {:?} {:?} {:?} {}",
+        s.lines,
+        s.parsed,
+        s.skipped,
+        s.continuation,
+        s.blank,
+        s.first_time,
+        s.last_time,
+        s.series.bins,
+        s.skipped_examples,
+        events.join(",")
+    )
+}
+
+#[test]
+fn chunk_boundaries_do_not_change_the_result() {
+    let mut rng = Rng::new(3);
+    // A year-less syslog across New Year, with continuation lines and a bad line.
+    let mut data = Vec::new();
+    for (month, day) in [(12u32, 31u32), (1, 1)] {
+        let name = if month == 12 { "Dec" } else { "Jan" };
+        for h in 0..24 {
+            data.extend_from_slice(format!("{name} {day:>2} {h:02}:00:00 h sudo:  bob : TTY=pts/0 ; PWD=/ ; USER=root ; COMMAND=/usr/bin/systemctl restart s{h}\n").as_bytes());
+            data.extend_from_slice(
+                format!(
+                    "{name} {day:>2} {h:02}:30:00 h app[1]: request failed {}\n",
+                    rng.below(100)
+                )
+                .as_bytes(),
+            );
+            data.extend_from_slice(b"\tcontinued detail\n");
+            if h == 5 {
+                data.extend_from_slice(b"garbage line\n");
+            }
+        }
+    }
+    let ctx = ChunkContext {
+        format: Format::Syslog,
+        file: 0,
+        bin_width: 60_000_000,
+        zone: chrono_tz::Europe::Berlin,
+        year: Some(YearTracker::new(2023)),
+    };
+    let whole_summary = summary_in_chunks(&data, data.len() + 1, &ctx);
+    let utc = |t: Option<i64>| postmortem::time::format_utc(t.unwrap());
+    assert_eq!(
+        utc(whole_summary.first_time),
+        "2023-12-30T23:00:00Z",
+        "Dec 31 00:00 in Berlin"
+    );
+    assert_eq!(
+        utc(whole_summary.last_time),
+        "2024-01-01T22:30:00Z",
+        "Jan 1 rolled into 2024"
+    );
+    assert_eq!(
+        (whole_summary.skipped, whole_summary.continuation),
+        (2, 48),
+        "{:?}",
+        whole_summary.skipped_examples
+    );
+    let whole = fingerprint(&whole_summary);
+    for size in [1, 7, 64, 100, 333, 1000, 4096] {
+        assert_eq!(
+            fingerprint(&summary_in_chunks(&data, size, &ctx)),
+            whole,
+            "chunk size {size}"
+        );
+    }
+    // And the sample's access log, cut anywhere.
+    let access = std::fs::read(common::sample_logs().join("nginx/access.log")).unwrap();
+    let ctx = ChunkContext {
+        format: Format::NginxAccess,
+        year: None,
+        ..ctx
+    };
+    let whole = summary_in_chunks(&access, access.len() + 1, &ctx);
+    for size in [4096, 65_536, 1 << 20] {
+        let cut = summary_in_chunks(&access, size, &ctx);
+        assert_eq!(fingerprint(&cut), fingerprint(&whole), "chunk size {size}");
+        assert_eq!(
+            cut.clients.active_and_affected(i64::MIN, i64::MAX),
+            whole.clients.active_and_affected(i64::MIN, i64::MAX)
+        );
+    }
+}
