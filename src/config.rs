@@ -21,6 +21,8 @@ pub struct Config {
     /// The availability objective, e.g. 0.999: sets how large an error-rate rise must be to
     /// count (see `detect`).
     pub slo: f64,
+    /// Evidence needed to call an incident, in decades of likelihood ratio (see `detect`).
+    pub sensitivity: f64,
     pub follow_links: bool,
     pub chunk_size: usize,
 }
@@ -33,6 +35,7 @@ impl Config {
             year: None,
             bin_width: 60 * MICROS_PER_SEC,
             slo: 0.999,
+            sensitivity: crate::detect::ONSET_DECADES,
             follow_links: false,
             chunk_size: DEFAULT_CHUNK_SIZE,
         }
@@ -71,6 +74,18 @@ impl Config {
             });
         }
         self.slo = percent / 100.0;
+        Ok(self)
+    }
+
+    pub fn with_sensitivity(mut self, decades: f64) -> Result<Self, Error> {
+        if !(2.0..=20.0).contains(&decades) {
+            return Err(Error::InvalidFlag {
+                flag: "--sensitivity",
+                value: decades.to_string(),
+                why: "decades of evidence between 2 (jumpy) and 20 (deaf); default 6".into(),
+            });
+        }
+        self.sensitivity = decades;
         Ok(self)
     }
 

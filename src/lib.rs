@@ -25,6 +25,12 @@ pub use error::Error;
 /// Reads the configured logs and builds the draft postmortem.
 pub fn draft(config: &Config) -> Result<(timeline::Draft, pipeline::Analysis), Error> {
     let analysis = pipeline::analyse(config)?;
-    let draft = timeline::build(&analysis, detect::Params { slo: config.slo });
+    let draft = timeline::build(
+        &analysis,
+        detect::Params {
+            slo: config.slo,
+            evidence_decades: config.sensitivity,
+        },
+    );
     Ok((draft, analysis))
 }

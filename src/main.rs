@@ -48,6 +48,9 @@ struct DraftOpts {
     /// Availability objective in percent; sets how large a rise counts as an incident.
     #[arg(long, value_name = "PERCENT", default_value_t = 99.9)]
     slo: f64,
+    /// Evidence needed to call an incident, in decades of likelihood ratio (lower finds more).
+    #[arg(long, value_name = "DECADES", default_value_t = postmortem::detect::ONSET_DECADES)]
+    sensitivity: f64,
     /// Follow symbolic links.
     #[arg(long)]
     follow: bool,
@@ -67,6 +70,7 @@ fn config(opts: &DraftOpts) -> Result<Config, Error> {
         .with_zone(&opts.tz)?
         .with_bin(&opts.bin)?
         .with_slo(opts.slo)?
+        .with_sensitivity(opts.sensitivity)?
         .with_year(opts.year)?;
     config.follow_links = opts.follow;
     if let Some(size) = opts.chunk_size {

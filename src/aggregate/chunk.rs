@@ -4,6 +4,7 @@
 use chrono_tz::Tz;
 
 use super::notable::{self, Action};
+use super::signature;
 use super::{ErrorSample, Event, EventBody, LineRef, Summary};
 use crate::parse::common::{kept_text, strip_cr};
 use crate::parse::{Format, nginx_access, nginx_error, syslog};
@@ -63,6 +64,19 @@ impl Worker<'_> {
         }
     }
 
+    fn keep_signature(&mut self, t: Micros, line: u64, message: &[u8], prefix: String) {
+        let text = String::from_utf8_lossy(message);
+        let mut key = prefix;
+        key.push_str(&signature::signature(&text));
+        let bin = self.bin(t);
+        let source = self.source(line);
+        self.out.signatures.record(key, bin, || ErrorSample {
+            time: t,
+            source,
+            text: kept_text(message),
+        });
+    }
+
     fn keep_action(&mut self, t: Micros, line: u64, host: Option<&[u8]>, action: Action) {
         self.out.events.push(Event {
             time: t,
@@ -85,7 +99,13 @@ impl Worker<'_> {
             .series
             .record(bin, error, (400..500).contains(&a.status));
         self.out.clients.record(a.client_key(), bin, error);
+        if let Some(seconds) = a.request_time {
+            self.out.series.record_latency(bin, seconds);
+        }
         if error {
+            self.out
+                .failed_paths
+                .record(a.path().unwrap_or(b"(no path)"), bin);
             self.keep_error_sample(a.time, n, || {
                 format!(
                     "{} {} from {}",
@@ -117,6 +137,13 @@ impl Worker<'_> {
         self.out.series.record(self.bin(t), error, false);
         if error {
             self.keep_error_sample(t, n, || kept_text(e.message));
+            let bin = self.bin(t);
+            if let Some(upstream) = e.upstream {
+                self.out
+                    .failed_upstreams
+                    .record(upstream_host(upstream), bin);
+            }
+            self.keep_signature(t, n, e.message, String::new());
         }
         if let Some(action) = notable::nginx_action(e.message) {
             self.keep_action(t, n, e.server, action);
@@ -157,16 +184,30 @@ impl Worker<'_> {
         };
         self.out.parsed += 1;
         self.out.saw_time(t);
-        let error = notable::is_error_line(s.severity(), s.message);
+        // sudo logs command lines, not outcomes: `grep Failed …` is not a failure.
+        let error = s.program != b"sudo" && notable::is_error_line(s.severity(), s.message);
         self.out.series.record(self.bin(t), error, false);
         if error {
             self.keep_error_sample(t, n, || {
                 format!("{}: {}", kept_text(s.program), kept_text(s.message))
             });
+            self.keep_signature(t, n, s.message, format!("{}: ", kept_text(s.program)));
         }
         if let Some(action) = notable::syslog_action(s.program, s.message) {
             self.keep_action(t, n, Some(s.host), action);
         }
+    }
+}
+
+/// `http://127.0.0.1:8080/api/v1/login` → `127.0.0.1:8080`: the upstream, not the request.
+fn upstream_host(upstream: &[u8]) -> &[u8] {
+    let rest = match memchr::memmem::find(upstream, b"://") {
+        Some(i) => &upstream[i + 3..],
+        None => upstream,
+    };
+    match memchr::memchr(b'/', rest) {
+        Some(i) => &rest[..i],
+        None => rest,
     }
 }
 

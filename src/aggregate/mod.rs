@@ -6,7 +6,9 @@
 //! Memory grows with bins, distinct clients and notable events, never with lines.
 
 pub mod chunk;
+pub mod latency;
 pub mod notable;
+pub mod signature;
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -14,7 +16,9 @@ use serde::Serialize;
 
 use crate::parse::alertmanager::AlertStatus;
 use crate::time::Micros;
+pub use latency::Latency;
 pub use notable::{Action, ActionKind};
+pub use signature::Signatures;
 
 /// How many skipped lines per file are kept as examples.
 pub const SKIPPED_EXAMPLES: usize = 3;
@@ -41,9 +45,15 @@ impl Counts {
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct Series {
     pub bins: BTreeMap<i64, Counts>,
+    /// Request durations per bin, where the access log records them.
+    pub latency: BTreeMap<i64, Latency>,
 }
 
 impl Series {
+    pub fn record_latency(&mut self, bin: i64, seconds: f64) {
+        self.latency.entry(bin).or_default().record_seconds(seconds);
+    }
+
     pub fn record(&mut self, bin: i64, error: bool, client_error: bool) {
         let c = self.bins.entry(bin).or_default();
         c.total += 1;
@@ -55,6 +65,9 @@ impl Series {
         for (bin, counts) in &other.bins {
             self.bins.entry(*bin).or_default().add(counts);
         }
+        for (bin, latency) in &other.latency {
+            self.latency.entry(*bin).or_default().merge(latency);
+        }
     }
 
     pub fn totals(&self) -> Counts {
@@ -63,6 +76,66 @@ impl Series {
             all.add(c);
         }
         all
+    }
+}
+
+/// Distinct keys a breakdown keeps; further keys are counted under [`Breakdown::overflow`].
+pub const MAX_BREAKDOWN_KEYS: usize = 10_000;
+
+/// Failures per key (a path, an upstream) per bin, to say what an incident hit most.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Breakdown {
+    pub by_key: HashMap<Box<str>, BTreeMap<i64, u32>>,
+    pub overflow: BTreeMap<i64, u32>,
+}
+
+impl Breakdown {
+    pub fn record(&mut self, key: &[u8], bin: i64) {
+        let key = String::from_utf8_lossy(key);
+        if !self.by_key.contains_key(key.as_ref()) && self.by_key.len() < MAX_BREAKDOWN_KEYS {
+            self.by_key.insert(key.as_ref().into(), BTreeMap::new());
+        }
+        let slot = match self.by_key.get_mut(key.as_ref()) {
+            Some(per_bin) => per_bin,
+            None => &mut self.overflow,
+        };
+        *slot.entry(bin).or_default() += 1;
+    }
+
+    pub fn merge(&mut self, other: Breakdown) {
+        for (bin, n) in other.overflow {
+            *self.overflow.entry(bin).or_default() += n;
+        }
+        for (key, per_bin) in other.by_key {
+            if !self.by_key.contains_key(&key) && self.by_key.len() < MAX_BREAKDOWN_KEYS {
+                self.by_key.insert(key.clone(), BTreeMap::new());
+            }
+            let slot = match self.by_key.get_mut(&key) {
+                Some(mine) => mine,
+                None => &mut self.overflow,
+            };
+            for (bin, n) in per_bin {
+                *slot.entry(bin).or_default() += n;
+            }
+        }
+    }
+
+    /// Keys by failures in `[from, to]` (bins), most first, ties by key.
+    pub fn top(&self, from: i64, to: i64, n: usize) -> Vec<(String, u64)> {
+        let mut ranked: Vec<(String, u64)> = self
+            .by_key
+            .iter()
+            .map(|(k, per_bin)| {
+                (
+                    k.to_string(),
+                    per_bin.range(from..=to).map(|(_, &c)| u64::from(c)).sum(),
+                )
+            })
+            .filter(|(_, c)| *c > 0)
+            .collect();
+        ranked.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+        ranked.truncate(n);
+        ranked
     }
 }
 
@@ -219,6 +292,11 @@ pub struct Summary {
     pub clients: Clients,
     pub events: Vec<Event>,
     pub error_samples: BTreeMap<i64, ErrorSample>,
+    /// Server errors by request path (access logs).
+    pub failed_paths: Breakdown,
+    /// Errors by upstream (nginx error log).
+    pub failed_upstreams: Breakdown,
+    pub signatures: Signatures,
 }
 
 impl Summary {
@@ -247,6 +325,7 @@ impl Summary {
         for s in next.error_samples.values_mut() {
             s.source.line += offset;
         }
+        next.signatures.line_offset(offset);
         self.merge_unordered(next);
     }
 
@@ -274,6 +353,9 @@ impl Summary {
         for (bin, sample) in other.error_samples {
             self.error_samples.entry(bin).or_insert(sample);
         }
+        self.failed_paths.merge(other.failed_paths);
+        self.failed_upstreams.merge(other.failed_upstreams);
+        self.signatures.merge(other.signatures);
     }
 }
 

@@ -327,14 +327,30 @@ const NOT_ERRORS: [&[u8]; 7] = [
     b"0 failed",
 ];
 
+/// Case-insensitive search for `word` starting a word (no letter or digit before it) and not
+/// running into digits after it: `failed` and `ERRORS` match `fail` and `error`, while
+/// `Fail2Ban` does not match `fail` and `6360 failed` does not match `0 failed`.
+pub fn has_word(haystack: &[u8], word: &[u8]) -> bool {
+    if word.is_empty() || haystack.len() < word.len() {
+        return false;
+    }
+    (0..=haystack.len() - word.len()).any(|i| {
+        haystack[i..i + word.len()].eq_ignore_ascii_case(word)
+            && (i == 0 || !haystack[i - 1].is_ascii_alphanumeric())
+            && haystack
+                .get(i + word.len())
+                .is_none_or(|b| !b.is_ascii_digit())
+    })
+}
+
 /// Whether a syslog line counts as an error: by its PRI severity (err or worse) when it has
 /// one, else by the error words above minus the phrases that deny them.
 pub fn is_error_line(severity: Option<u8>, message: &[u8]) -> bool {
     if let Some(severity) = severity {
         return severity <= 3;
     }
-    ERROR_WORDS.iter().any(|w| contains_ignore_case(message, w))
-        && !NOT_ERRORS.iter().any(|w| contains_ignore_case(message, w))
+    ERROR_WORDS.iter().any(|w| has_word(message, w))
+        && !NOT_ERRORS.iter().any(|w| has_word(message, w))
 }
 
 #[cfg(test)]
@@ -453,6 +469,29 @@ mod tests {
             b"connect() failed (111: Connection refused)"
         ));
         assert!(!is_error_line(None, b"sync finished with 0 errors"));
+        assert!(is_error_line(None, b"ERROR: disk quota"));
+        assert!(
+            !is_error_line(None, b"terror alert level"),
+            "a word inside another is not the word"
+        );
+    }
+
+    #[test]
+    fn regression_port_ending_in_0_before_failed_is_still_an_error() {
+        // "…:6360 failed" once matched the exclusion "0 failed" and hid every authd error.
+        assert!(is_error_line(
+            None,
+            b"bind to ldaps://ldap-eu.internal:6360 failed: connection refused"
+        ));
+    }
+
+    #[test]
+    fn regression_fail2ban_is_not_a_failure() {
+        // "Fail2Ban" once matched the error word "fail": restarting it looked like errors.
+        assert!(!is_error_line(
+            None,
+            b"Started fail2ban.service - Fail2Ban Service."
+        ));
         assert!(!is_error_line(None, b"Accepted publickey for alice"));
         assert!(is_error_line(Some(3), b"anything"));
         assert!(!is_error_line(Some(4), b"error in a warning"));

@@ -7,8 +7,8 @@
 //! - The *material* ratio `p1 = p0 + 14.4 × (1 − SLO)`: 14.4× is the burn rate at which the
 //!   Google SRE workbook pages (2 % of a 30-day budget in an hour). Below it, a rise is not
 //!   an incident, however significant.
-//! - Onset: the CUSUM of log-likelihood ratios `p1` vs `p0` alarms at `ONSET_EVIDENCE`
-//!   (ln 10⁶); the start is then placed where a two-segment binomial fit puts the change.
+//! - Onset: the CUSUM of log-likelihood ratios `p1` vs `p0` alarms at 10⁶ : 1
+//!   (`ONSET_DECADES`, `--sensitivity`); the start is then placed where a two-segment binomial fit puts the change.
 //!   Evidence accrues per request, so low traffic needs longer to alarm: a few errors at two
 //!   requests a minute cannot.
 //! - Recovery: the mirror CUSUM (`p0` vs `p1`) after the alarm, at `RECOVERY_EVIDENCE`
@@ -16,7 +16,9 @@
 //! - Incidents closer than `MERGE_GAP_BINS` merge; one with fewer than
 //!   `MIN_EXCESS_FAILURES` failures above baseline is a blip and is dropped.
 
+pub mod burn;
 pub mod effect;
+pub mod slow;
 
 use std::collections::BTreeMap;
 
@@ -26,8 +28,8 @@ use crate::aggregate::Counts;
 
 /// Budget burn rate that pages (SRE workbook, multiwindow alerting: 1 h at 14.4×).
 pub const PAGE_BURN_RATE: f64 = 14.4;
-/// ln(10⁶): evidence needed to call an onset.
-pub const ONSET_EVIDENCE: f64 = 13.815_510_557_964_274;
+/// Default evidence for an onset, in decades of likelihood ratio (10⁶ : 1); `--sensitivity`.
+pub const ONSET_DECADES: f64 = 6.0;
 /// ln(10³): evidence needed to call a recovery (a false recovery costs less than a false
 /// incident, and the end is placed by the fit anyway).
 pub const RECOVERY_EVIDENCE: f64 = 6.907_755_278_982_137;
@@ -47,8 +49,22 @@ pub struct Bin {
     pub errors: u64,
 }
 
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Kind {
+    /// Requests failed.
+    Errors,
+    /// Requests succeeded, slowly.
+    Slow,
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Incident {
+    pub kind: Kind,
+    /// The bins the start could be in (95 % likelihood interval), first and last.
+    pub start_range: (i64, i64),
+    /// The same for the first bin after the end.
+    pub end_range: Option<(i64, i64)>,
     /// First bin of the incident (inclusive) and first bin after it (exclusive).
     pub start_bin: i64,
     pub end_bin: Option<i64>,
@@ -64,6 +80,21 @@ pub struct Incident {
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Params {
     pub slo: f64,
+    /// Evidence needed for an onset, in decades of likelihood ratio (default 6).
+    pub evidence_decades: f64,
+}
+
+impl Params {
+    pub fn new(slo: f64) -> Self {
+        Self {
+            slo,
+            evidence_decades: ONSET_DECADES,
+        }
+    }
+
+    fn onset_evidence(&self) -> f64 {
+        self.evidence_decades.max(1.0) * std::f64::consts::LN_10
+    }
 }
 
 fn llr(bin: &Bin, p_alt: f64, p_null: f64) -> f64 {
@@ -89,22 +120,43 @@ fn baseline(bins: &[Bin], incidents: &[Incident], slo: f64) -> f64 {
     jeffreys.max((1.0 - slo) / 10.0).min(0.5)
 }
 
-/// The position in `lo..=hi` that minimises the running sum of `score` from `lo`: where a
-/// segment that scores `score` per bin is best begun.
-fn best_cut(bins: &[Bin], lo: usize, hi: usize, score: impl Fn(&Bin) -> f64) -> usize {
+/// Half the 95 % point of χ²(1): cut positions whose log-likelihood is within this of the
+/// best form the likelihood-ratio confidence interval of the change point.
+const CUT_CONFIDENCE: f64 = 1.92;
+
+/// The position in `lo..=hi` that minimises the running sum of `score` from `lo` (where a
+/// segment that scores `score` per bin is best begun), with the first and last positions whose
+/// sum is within [`CUT_CONFIDENCE`] of it.
+fn best_cut(
+    bins: &[Bin],
+    lo: usize,
+    hi: usize,
+    score: impl Fn(&Bin) -> f64,
+) -> (usize, usize, usize) {
+    let mut sums = Vec::with_capacity(hi.saturating_sub(lo) + 1);
+    sums.push((lo, 0.0));
     let mut running = 0.0;
-    let mut best = (0.0, lo);
     for (i, bin) in bins.iter().enumerate().take(hi).skip(lo) {
         running += score(bin);
-        if running < best.0 {
-            best = (running, i + 1);
-        }
+        sums.push((i + 1, running));
     }
-    best.1
+    let best = sums
+        .iter()
+        .fold((lo, 0.0), |b, &(p, v)| if v < b.1 { (p, v) } else { b });
+    let near: Vec<usize> = sums
+        .iter()
+        .filter(|(_, v)| *v <= best.1 + CUT_CONFIDENCE)
+        .map(|(p, _)| *p)
+        .collect();
+    let first = near.iter().copied().min().unwrap_or(best.0);
+    let last = near.iter().copied().max().unwrap_or(best.0);
+    (best.0, first, last)
 }
 
 /// One pass over the bins with a fixed baseline.
-fn scan(bins: &[Bin], p0: f64, slo: f64) -> Vec<Incident> {
+fn scan(bins: &[Bin], p0: f64, params: Params) -> Vec<Incident> {
+    let slo = params.slo;
+    let onset_evidence = params.onset_evidence();
     let p1 = (p0 + PAGE_BURN_RATE * (1.0 - slo)).min(0.99);
     let mut found: Vec<(usize, usize, Option<usize>)> = Vec::new();
     let mut i = 0;
@@ -118,7 +170,7 @@ fn scan(bins: &[Bin], p0: f64, slo: f64) -> Vec<Incident> {
             if s == 0.0 {
                 after_zero = j + 1;
             }
-            if s >= ONSET_EVIDENCE {
+            if s >= onset_evidence {
                 alarm = Some(j);
                 break;
             }
@@ -152,13 +204,22 @@ fn scan(bins: &[Bin], p0: f64, slo: f64) -> Vec<Incident> {
         let p_hat = ((e as f64 + 0.5) / (n as f64 + 1.0)).clamp(p0 * 1.0001, 0.999);
         let lo = start.saturating_sub(REFIT_WINDOW);
         let hi = (start + REFIT_WINDOW).min(alarm + 1);
-        let start = best_cut(bins, lo, hi, |b| llr(b, p_hat, p0)).min(alarm);
-        let end = end.map(|end| {
+        let (start, start_first, start_last) = best_cut(bins, lo, hi, |b| llr(b, p_hat, p0));
+        let start = start.min(alarm);
+        let start_range = (
+            bins[start_first.min(alarm)].index,
+            bins[start_last.min(alarm)].index,
+        );
+        let fitted_end = end.map(|end| {
             let lo = end.saturating_sub(REFIT_WINDOW).max(alarm + 1);
             let hi = (end + REFIT_WINDOW).min(bins.len());
             // Minimising the sum of -llr from `lo` finds where the excess stops.
-            best_cut(bins, lo, hi, |b| llr(b, p0, p_hat)).max(alarm + 1)
+            let (cut, first, last) = best_cut(bins, lo, hi, |b| llr(b, p0, p_hat));
+            let after = |p: usize| bins[p.max(alarm + 1) - 1].index + 1;
+            (cut.max(alarm + 1), (after(first), after(last)))
         });
+        let end = fitted_end.map(|(cut, _)| cut);
+        let end_range = fitted_end.map(|(_, range)| range);
         let stop = end.unwrap_or(bins.len());
         let span = &bins[start..stop];
         let (n, e) = pooled(span);
@@ -168,6 +229,9 @@ fn scan(bins: &[Bin], p0: f64, slo: f64) -> Vec<Incident> {
             .map(|b| b.errors as f64 / b.total as f64)
             .fold(0.0, f64::max);
         let incident = Incident {
+            kind: Kind::Errors,
+            start_range,
+            end_range,
             start_bin: bins[start].index,
             end_bin: end.map(|i| bins[i - 1].index + 1),
             alarm_bin: bins[alarm].index,
@@ -186,6 +250,7 @@ fn scan(bins: &[Bin], p0: f64, slo: f64) -> Vec<Incident> {
                 let requests = prev.requests + incident.requests;
                 let errors = prev.errors + incident.errors;
                 prev.end_bin = incident.end_bin;
+                prev.end_range = incident.end_range;
                 prev.peak_ratio = prev.peak_ratio.max(incident.peak_ratio);
                 prev.requests = requests;
                 prev.errors = errors;
@@ -203,7 +268,7 @@ pub fn find_incidents(bins: &[Bin], params: Params) -> (Vec<Incident>, f64) {
     let mut incidents = Vec::new();
     let mut p0 = baseline(bins, &incidents, params.slo);
     for _ in 0..BASELINE_PASSES {
-        incidents = scan(bins, p0, params.slo);
+        incidents = scan(bins, p0, params);
         let next = baseline(bins, &incidents, params.slo);
         if (next - p0).abs() <= p0 * 1e-3 {
             break;

@@ -17,7 +17,10 @@ fn series(len: i64, per_bin: u64, seed: u64, ratio_at: impl Fn(i64) -> f64) -> V
         .collect()
 }
 
-const PARAMS: Params = Params { slo: 0.999 };
+const PARAMS: Params = Params {
+    slo: 0.999,
+    evidence_decades: ONSET_DECADES,
+};
 
 #[test]
 fn a_clear_incident_is_found_with_its_start_and_end() {

@@ -4,8 +4,9 @@
 
 use std::fmt::Write;
 
+use crate::detect::Kind;
 use crate::detect::effect::Verdict;
-use crate::timeline::{DetectionMethod, Draft, Incident, ItemKind, TimelineItem};
+use crate::timeline::{DetectionMethod, Draft, Incident, ItemKind, KeyCount, TimelineItem};
 
 const ASK: &str = "✍";
 
@@ -19,6 +20,14 @@ fn pct(r: f64) -> String {
 
 fn clock(rfc3339: &str) -> &str {
     rfc3339.get(11..19).unwrap_or(rfc3339)
+}
+
+fn ms(value: f64) -> String {
+    if value >= 1000.0 {
+        format!("{:.2} s", value / 1000.0)
+    } else {
+        format!("{value:.0} ms")
+    }
 }
 
 fn duration(seconds: i64) -> String {
@@ -79,20 +88,46 @@ fn summary(out: &mut String, draft: &Draft, i: &Incident) {
         .unwrap_or_default();
     let _ = writeln!(
         out,
-        "- **Duration:** {} UTC – {}{}",
+        "- **Duration:** {} UTC – {}{} (start between {} and {}{})",
         i.start.replace('T', " ").trim_end_matches('Z'),
         end,
-        length
+        length,
+        clock(&i.start_interval[0]),
+        clock(&i.start_interval[1]),
+        i.recovered_interval
+            .as_ref()
+            .map(|r| format!("; recovery between {} and {}", clock(&r[0]), clock(&r[1])))
+            .unwrap_or_default()
     );
     let m = &i.impact;
-    let mut impact = format!(
-        "{} of {} requests failed ({}; baseline {}), {} more than the baseline predicts.",
-        m.requests_failed,
-        m.requests_total,
-        pct(m.failed_ratio),
-        pct(i.baseline_ratio),
-        m.requests_failed_excess
-    );
+    let mut impact = match i.kind {
+        Kind::Errors => format!(
+            "{} of {} requests failed ({}; baseline {}), {} more than the baseline predicts.",
+            m.requests_failed,
+            m.requests_total,
+            pct(m.failed_ratio),
+            pct(i.baseline_ratio),
+            m.requests_failed_excess
+        ),
+        Kind::Slow => format!(
+            "slow, not down: {} of {} timed requests took more than twice the usual p95; {} failed.",
+            m.requests_slow.unwrap_or(0),
+            m.requests_total,
+            m.requests_failed
+        ),
+    };
+    if let Some(l) = &i.latency {
+        let _ = write!(
+            impact,
+            " Latency p50 {} / p95 {} / p99 {}{}.",
+            ms(l.p50_ms),
+            ms(l.p95_ms),
+            ms(l.p99_ms),
+            l.baseline_p95_ms
+                .map(|b| format!(" (p95 before: {})", ms(b)))
+                .unwrap_or_default()
+        );
+    }
     if m.clients_total > 0 {
         let _ = write!(
             impact,
@@ -131,6 +166,18 @@ fn summary(out: &mut String, draft: &Draft, i: &Incident) {
 
 fn timeline(out: &mut String, i: &Incident) {
     let _ = writeln!(out, "## Timeline (UTC)\n");
+    if let Some(ttr) = i.time_to_resolve_seconds {
+        let _ = writeln!(
+            out,
+            "Time to detect {}, to acknowledge {}, to resolve {}.\n",
+            duration(i.time_to_detect_seconds.max(0)),
+            i.time_to_acknowledge_seconds.map_or(
+                "unknown (no acknowledgement in the alert logs)".to_string(),
+                duration
+            ),
+            duration(ttr)
+        );
+    }
     let _ = writeln!(
         out,
         "- **Issue detected:** {} — {}",
@@ -140,11 +187,7 @@ fn timeline(out: &mut String, i: &Incident) {
             s => format!("{} before the computed start", duration(-s)),
         }
     );
-    let method = match i.detection_method {
-        DetectionMethod::Alert => i.detection_detail.clone(),
-        DetectionMethod::DerivedFromLogs => i.detection_detail.clone(),
-    };
-    let _ = writeln!(out, "- **Detection method:** {method}");
+    let _ = writeln!(out, "- **Detection method:** {}", i.detection_detail);
     let actions: Vec<&TimelineItem> = i
         .timeline
         .iter()
@@ -286,6 +329,43 @@ fn root_cause(out: &mut String, i: &Incident) {
             cite(r)
         );
     }
+    for (name, rows) in [
+        ("paths", &i.top_paths),
+        ("upstreams", &i.top_upstreams),
+        ("sources", &i.top_sources),
+    ] {
+        if !rows.is_empty() {
+            let list: Vec<String> = rows
+                .iter()
+                .map(|KeyCount { key, failed }| format!("`{}` ({failed})", escape(key)))
+                .collect();
+            let _ = writeln!(out, "- Most failures by {name}: {}.", list.join(", "));
+        }
+    }
+    if !i.signatures.is_empty() {
+        let _ = writeln!(
+            out,
+            "\nError signatures during the incident (numbers, addresses and paths masked); **new** ones were at least 10× rarer before:\n"
+        );
+        let _ = writeln!(out, "| signature | during | before | first seen |");
+        let _ = writeln!(out, "|---|---|---|---|");
+        for row in &i.signatures {
+            let mark = match (row.new, row.at_onset) {
+                (true, true) => "**new, at onset** ",
+                (true, false) => "**new** ",
+                _ => "",
+            };
+            let _ = writeln!(
+                out,
+                "| {mark}{} | {} | {} | {} {} |",
+                escape(&row.signature),
+                row.during,
+                row.before,
+                clock(&row.first.time),
+                cite(&row.first)
+            );
+        }
+    }
     let _ = writeln!(out);
 }
 
@@ -302,7 +382,7 @@ fn measures(out: &mut String, i: &Incident) {
             escape(&t.text)
         );
     }
-    if i.detection_method == DetectionMethod::DerivedFromLogs {
+    if i.detection_method != DetectionMethod::Alert {
         let _ = writeln!(
             out,
             "- No alert fired: add an alert on this error rate (e.g. a burn-rate alert on the SLO)."

@@ -40,13 +40,21 @@ pub struct Span {
 pub enum DetectionMethod {
     /// A monitoring alert fired.
     Alert,
-    /// No alert: the moment the error-rate test had enough evidence.
+    /// No alert in the logs: when the SRE workbook's multiwindow burn-rate page would have fired.
+    BurnRate,
+    /// Neither: the moment the error-rate test had enough evidence.
     DerivedFromLogs,
 }
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Incident {
+    /// `errors` (requests failed) or `slow` (requests succeeded, slowly).
+    pub kind: crate::detect::Kind,
     pub start: String,
+    /// Where the start could be (95 % likelihood interval): earliest and latest.
+    pub start_interval: [String; 2],
+    /// The same for the recovery.
+    pub recovered_interval: Option<[String; 2]>,
     pub detected: String,
     pub detection_method: DetectionMethod,
     /// In words: which alert, or how the logs show it.
@@ -54,10 +62,22 @@ pub struct Incident {
     pub recovered: Option<String>,
     pub duration_seconds: Option<i64>,
     pub time_to_detect_seconds: i64,
+    /// From detection to the first acknowledgement, where the alert source records one.
+    pub time_to_acknowledge_seconds: Option<i64>,
+    /// From the start to the recovery.
+    pub time_to_resolve_seconds: Option<i64>,
     pub baseline_ratio: f64,
     pub error_ratio: f64,
     pub peak_error_ratio: f64,
     pub impact: Impact,
+    /// Request latency during the incident, where the access logs time requests.
+    pub latency: Option<LatencyImpact>,
+    pub top_paths: Vec<KeyCount>,
+    pub top_upstreams: Vec<KeyCount>,
+    /// Failures per source file (each file stands for the host that wrote it).
+    pub top_sources: Vec<KeyCount>,
+    /// Error signatures during the incident, those new against the baseline first.
+    pub signatures: Vec<SignatureRow>,
     pub timeline: Vec<TimelineItem>,
     /// The last change before the start, if one came shortly before it.
     pub trigger_candidate: Option<TimelineItem>,
@@ -77,11 +97,44 @@ pub struct Impact {
     pub failed_ratio: f64,
     /// Failed requests beyond what the baseline ratio predicts.
     pub requests_failed_excess: u64,
+    /// 4xx during the incident: counted apart, not an outage.
+    pub requests_client_errors: u64,
+    /// For slow incidents: requests slower than twice the baseline p95.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub requests_slow: Option<u64>,
     pub clients_total: u64,
     pub clients_affected: u64,
     pub clients_affected_ratio: f64,
     /// What a "client" is here: users where the logs name them, else addresses.
     pub client_basis: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct KeyCount {
+    pub key: String,
+    pub failed: u64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct LatencyImpact {
+    pub p50_ms: f64,
+    pub p95_ms: f64,
+    pub p99_ms: f64,
+    pub baseline_p95_ms: Option<f64>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SignatureRow {
+    /// The message with numbers, addresses and paths masked.
+    pub signature: String,
+    /// Lines with this signature during the incident, and before it outside incidents.
+    pub during: u64,
+    pub before: u64,
+    /// At least ten times as frequent per bin as before the incident (or absent before).
+    pub new: bool,
+    /// New, and first seen within ten bins of the start: a root-cause hint.
+    pub at_onset: bool,
+    pub first: TimelineItem,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]

@@ -1,0 +1,123 @@
+//! A mergeable latency sketch: counts in logarithmic buckets, each 8 % wider than the last, from
+//! 0.1 ms to about 30 minutes. Quantiles read from it are within 4 % of the true value;
+//! merging is adding counts, so per-chunk sketches combine exactly, in any order.
+
+/// Bucket `i` holds durations in `[MIN_MS × GROWTH^i, MIN_MS × GROWTH^(i+1))`.
+const GROWTH: f64 = 1.08;
+const MIN_MS: f64 = 0.1;
+pub const BUCKETS: usize = 220;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Latency {
+    counts: Box<[u32; BUCKETS]>,
+    total: u64,
+}
+
+impl Default for Latency {
+    fn default() -> Self {
+        Self {
+            counts: Box::new([0; BUCKETS]),
+            total: 0,
+        }
+    }
+}
+
+fn bucket_of(ms: f64) -> usize {
+    if ms.is_nan() || ms <= MIN_MS {
+        return 0;
+    }
+    ((ms / MIN_MS).ln() / GROWTH.ln())
+        .floor()
+        .min((BUCKETS - 1) as f64) as usize
+}
+
+/// The middle of a bucket (geometric), in milliseconds.
+fn value_of(bucket: usize) -> f64 {
+    MIN_MS * GROWTH.powf(bucket as f64 + 0.5)
+}
+
+impl Latency {
+    pub fn record_seconds(&mut self, seconds: f64) {
+        self.counts[bucket_of(seconds * 1000.0)] += 1;
+        self.total += 1;
+    }
+
+    pub fn merge(&mut self, other: &Latency) {
+        for (mine, theirs) in self.counts.iter_mut().zip(other.counts.iter()) {
+            *mine += theirs;
+        }
+        self.total += other.total;
+    }
+
+    pub fn count(&self) -> u64 {
+        self.total
+    }
+
+    /// The `q`-quantile (0..=1) in milliseconds; `None` when empty.
+    pub fn quantile_ms(&self, q: f64) -> Option<f64> {
+        if self.total == 0 {
+            return None;
+        }
+        let rank = (q.clamp(0.0, 1.0) * (self.total - 1) as f64).round() as u64;
+        let mut seen = 0u64;
+        for (i, &c) in self.counts.iter().enumerate() {
+            seen += u64::from(c);
+            if seen > rank {
+                return Some(value_of(i));
+            }
+        }
+        Some(value_of(BUCKETS - 1))
+    }
+
+    /// How many recorded durations fall in buckets wholly above `ms`.
+    pub fn count_above_ms(&self, ms: f64) -> u64 {
+        let from = bucket_of(ms) + 1;
+        self.counts[from.min(BUCKETS)..]
+            .iter()
+            .map(|&c| u64::from(c))
+            .sum()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quantiles_are_within_four_percent() {
+        let mut l = Latency::default();
+        for i in 1..=1000 {
+            l.record_seconds(i as f64 / 1000.0); // 1 ms … 1000 ms
+        }
+        for (q, want) in [(0.5, 500.0), (0.95, 950.0), (0.99, 990.0)] {
+            let got = l.quantile_ms(q).unwrap();
+            assert!((got - want).abs() / want < 0.04, "q{q}: {got} vs {want}");
+        }
+        assert_eq!(l.count(), 1000);
+        // Whole buckets only: the bucket holding 900 ms (up to 8 % wide) is left out.
+        let above = l.count_above_ms(900.0);
+        assert!((100 - 80..=100).contains(&above), "{above}");
+    }
+
+    #[test]
+    fn merging_equals_recording_together() {
+        let (mut a, mut b, mut both) = (Latency::default(), Latency::default(), Latency::default());
+        for i in 0..500 {
+            let s = (i % 97) as f64 / 37.0;
+            if i % 2 == 0 {
+                a.record_seconds(s)
+            } else {
+                b.record_seconds(s)
+            }
+            both.record_seconds(s);
+        }
+        a.merge(&b);
+        assert_eq!(a, both);
+        assert_eq!(Latency::default().quantile_ms(0.5), None);
+        let mut odd = Latency::default();
+        odd.record_seconds(f64::NAN);
+        odd.record_seconds(-1.0);
+        odd.record_seconds(1e12);
+        assert_eq!(odd.count(), 3);
+    }
+}

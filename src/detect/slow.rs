@@ -1,0 +1,86 @@
+//! Slow-not-down incidents: requests that succeed, slowly. A request is *slow* when it takes
+//! more than `SLOW_FACTOR` × the baseline p95 (the median over bins of each bin's p95); the
+//! share of slow requests per bin then goes through the same CUSUM as errors, so the same
+//! evidence, floor and paging threshold apply: a latency objective of the same target.
+
+use std::collections::BTreeMap;
+
+use super::{Bin, Incident, Kind, Params, find_incidents};
+use crate::aggregate::Latency;
+
+/// "Well above": twice the usual p95.
+pub const SLOW_FACTOR: f64 = 2.0;
+/// Bins with fewer timed requests do not vote on the baseline p95.
+const MIN_TIMED: u64 = 5;
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct SlowFindings {
+    pub incidents: Vec<Incident>,
+    pub baseline_p95_ms: f64,
+    pub threshold_ms: f64,
+}
+
+/// Finds slow incidents; `None` when the logs carry no request times.
+pub fn find_slow(latency: &BTreeMap<i64, Latency>, params: Params) -> Option<SlowFindings> {
+    let mut p95s: Vec<f64> = latency
+        .values()
+        .filter(|l| l.count() >= MIN_TIMED)
+        .filter_map(|l| l.quantile_ms(0.95))
+        .collect();
+    if p95s.is_empty() {
+        return None;
+    }
+    p95s.sort_by(f64::total_cmp);
+    let baseline_p95_ms = p95s[p95s.len() / 2];
+    let threshold_ms = SLOW_FACTOR * baseline_p95_ms;
+    let bins: Vec<Bin> = latency
+        .iter()
+        .map(|(&index, l)| Bin {
+            index,
+            total: l.count(),
+            errors: l.count_above_ms(threshold_ms),
+        })
+        .collect();
+    let (mut incidents, _) = find_incidents(&bins, params);
+    for i in &mut incidents {
+        i.kind = Kind::Slow;
+    }
+    Some(SlowFindings {
+        incidents,
+        baseline_p95_ms,
+        threshold_ms,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_slow_hour_is_found_and_fast_days_are_not() {
+        let mut latency = BTreeMap::new();
+        for bin in 0..600i64 {
+            let mut l = Latency::default();
+            for k in 0..50 {
+                let base = 0.02 + (k % 10) as f64 * 0.004; // 20–56 ms
+                l.record_seconds(if (300..360).contains(&bin) {
+                    base * 6.0
+                } else {
+                    base
+                });
+            }
+            latency.insert(bin, l);
+        }
+        let params = Params {
+            slo: 0.999,
+            evidence_decades: 6.0,
+        };
+        let found = find_slow(&latency, params).unwrap();
+        assert_eq!(found.incidents.len(), 1, "{:?}", found.incidents);
+        assert_eq!(found.incidents[0].kind, Kind::Slow);
+        assert!((found.incidents[0].start_bin - 300).abs() <= 1);
+        assert!((found.incidents[0].end_bin.unwrap() - 360).abs() <= 1);
+        latency.retain(|&b, _| !(300..360).contains(&b));
+        assert!(find_slow(&latency, params).unwrap().incidents.is_empty());
+    }
+}

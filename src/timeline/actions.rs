@@ -1,0 +1,90 @@
+//! Actions as timeline items: what people (and systemd, the kernel) did in a window, each with
+//! its effect on the error rate, and systemd's echo of a sudo folded into the sudo.
+
+use std::collections::{HashMap, HashSet};
+
+use super::{ItemKind, TimelineItem, item, source};
+use crate::aggregate::{Action, ActionKind, Event, EventBody};
+use crate::detect::Bin;
+use crate::detect::effect::effect;
+use crate::pipeline::Analysis;
+use crate::time::{MICROS_PER_MIN, Micros};
+
+/// systemd lines this soon after a sudo on the same unit confirm it rather than add to it.
+const CONFIRM_WITHIN: Micros = MICROS_PER_MIN;
+
+fn action_text(a: &Action) -> String {
+    match &a.actor {
+        Some(actor) => format!("{actor}: {}", a.text),
+        None => a.text.clone(),
+    }
+}
+
+/// A unit that systemd starts more often than this, with nobody asking, runs on a timer:
+/// its lines are routine, not actions.
+const ROUTINE_STARTS: usize = 6;
+
+/// Units started by nobody in particular more than [`ROUTINE_STARTS`] times.
+pub fn routine_units(events: &[&Event]) -> HashSet<String> {
+    let mut starts: HashMap<&str, usize> = HashMap::new();
+    for e in events {
+        if let EventBody::Action(a) = &e.body
+            && a.actor.is_none()
+            && a.kind == ActionKind::Start
+            && let Some(unit) = &a.subject
+        {
+            *starts.entry(unit.as_str()).or_default() += 1;
+        }
+    }
+    starts
+        .into_iter()
+        .filter(|(_, n)| *n > ROUTINE_STARTS)
+        .map(|(u, _)| u.to_string())
+        .collect()
+}
+
+/// What the timeline needs to turn events into action items.
+pub struct Actions<'a> {
+    pub analysis: &'a Analysis,
+    pub events: &'a [&'a Event],
+    pub bins: &'a [Bin],
+    pub bin_width: Micros,
+    pub routine: HashSet<String>,
+}
+
+/// Human and system actions in `[from, to]`, with systemd's echoes of a sudo folded into it.
+pub fn actions_between(ctx: &Actions, from: Micros, to: Micros) -> Vec<TimelineItem> {
+    let (analysis, bins, bin_width) = (ctx.analysis, ctx.bins, ctx.bin_width);
+    let mut items: Vec<TimelineItem> = Vec::new();
+    for e in ctx.events.iter().filter(|e| e.time >= from && e.time <= to) {
+        let EventBody::Action(a) = &e.body else {
+            continue;
+        };
+        if a.actor.is_none()
+            && matches!(
+                a.kind,
+                ActionKind::Start | ActionKind::Stop | ActionKind::Reload | ActionKind::Restart
+            )
+            && let Some(unit) = &a.subject
+            && let Some(parent) = items.iter_mut().rev().find(|i| {
+                e.time - i.micros <= CONFIRM_WITHIN
+                    && i.actor.is_some()
+                    && i.action.is_some_and(|k| k.is_change())
+                    && i.text
+                        .contains(unit.strip_suffix(".service").unwrap_or(unit))
+            })
+        {
+            parent.confirmed_by.push(source(analysis, e.source));
+            continue;
+        }
+        if a.actor.is_none() && a.subject.as_ref().is_some_and(|u| ctx.routine.contains(u)) {
+            continue;
+        }
+        let mut it = item(analysis, e.time, ItemKind::Action, action_text(a), e.source);
+        it.action = Some(a.kind);
+        it.actor = a.actor.clone();
+        it.effect = Some(effect(bins, e.time.div_euclid(bin_width)));
+        items.push(it);
+    }
+    items
+}
