@@ -27,17 +27,31 @@ pub enum ActionKind {
     /// A unit that failed, or that systemd restarts on its own.
     ServiceFailed,
     OomKill,
+    /// Someone became another user (`su`): access, not a change.
+    SwitchUser,
+    /// A replica count changed (Kubernetes `Scaled`).
+    Scale,
+    /// A cluster moved a service or address to another node (keepalived, pacemaker).
+    Failover,
+    /// Log files reopened (nginx USR1, logrotate): routine.
+    LogRotation,
 }
 
 impl ActionKind {
     /// Whether people did this (as opposed to the system doing it to itself).
     pub fn is_human(self) -> bool {
-        !matches!(self, ActionKind::ServiceFailed | ActionKind::OomKill)
+        !matches!(
+            self,
+            ActionKind::ServiceFailed | ActionKind::OomKill | ActionKind::Failover
+        )
     }
 
-    /// Whether it could have changed the system (an investigation cannot).
+    /// Whether it could have changed the system (looking, logging in and rotating logs cannot).
     pub fn is_change(self) -> bool {
-        self != ActionKind::Investigate
+        !matches!(
+            self,
+            ActionKind::Investigate | ActionKind::SwitchUser | ActionKind::LogRotation
+        )
     }
 }
 
@@ -51,7 +65,7 @@ pub struct Action {
     pub text: String,
 }
 
-fn text(bytes: &[u8]) -> String {
+pub(crate) fn text(bytes: &[u8]) -> String {
     crate::parse::common::kept_text(bytes)
 }
 
@@ -129,6 +143,10 @@ fn classify_command(command: &[u8]) -> (ActionKind, Option<String>) {
     }
     if DEPLOY_WORDS.iter().any(|w| lower_has(w)) {
         return (ActionKind::Deploy, None);
+    }
+    if command.starts_with(b"sudoedit ") || command.starts_with(b"/usr/bin/sudoedit ") {
+        let subject = command.split(|&b| b == b' ').nth(1).map(text);
+        return (ActionKind::ConfigChange, subject);
     }
     if EDITORS
         .iter()
@@ -275,9 +293,11 @@ fn kernel(message: &[u8]) -> Option<Action> {
 pub fn syslog_action(program: &[u8], message: &[u8]) -> Option<Action> {
     match program {
         b"sudo" => sudo(message),
-        b"systemd" => systemd(message),
+        b"systemd" => systemd(message).or_else(|| super::catalogue::any_message(message)),
         b"kernel" => kernel(message),
-        _ => None,
+        b"su" => super::catalogue::su(message),
+        _ => super::catalogue::by_program(program, message)
+            .or_else(|| super::catalogue::any_message(message)),
     }
 }
 
@@ -290,6 +310,12 @@ pub fn nginx_action(message: &[u8]) -> Option<Action> {
         ActionKind::Reload
     } else if message.starts_with(b"gracefully shutting down") {
         ActionKind::Stop
+    } else if message.starts_with(b"reopening logs") {
+        ActionKind::LogRotation
+    } else if message.starts_with(b"changing binary")
+        || message.starts_with(b"start new binary process")
+    {
+        ActionKind::Deploy
     } else {
         return None;
     };
@@ -334,13 +360,26 @@ pub fn has_word(haystack: &[u8], word: &[u8]) -> bool {
     if word.is_empty() || haystack.len() < word.len() {
         return false;
     }
-    (0..=haystack.len() - word.len()).any(|i| {
-        haystack[i..i + word.len()].eq_ignore_ascii_case(word)
+    // Jump between occurrences of the first letter (either case) with memchr.
+    let (lower, upper) = (word[0].to_ascii_lowercase(), word[0].to_ascii_uppercase());
+    let last_start = haystack.len() - word.len();
+    let mut from = 0;
+    while from <= last_start {
+        let Some(found) = memchr::memchr2(lower, upper, &haystack[from..=last_start]) else {
+            return false;
+        };
+        let i = from + found;
+        if haystack[i..i + word.len()].eq_ignore_ascii_case(word)
             && (i == 0 || !haystack[i - 1].is_ascii_alphanumeric())
             && haystack
                 .get(i + word.len())
                 .is_none_or(|b| !b.is_ascii_digit())
-    })
+        {
+            return true;
+        }
+        from = i + 1;
+    }
+    false
 }
 
 /// Whether a syslog line counts as an error: by its PRI severity (err or worse) when it has

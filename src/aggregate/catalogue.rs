@@ -1,0 +1,250 @@
+//! Actions written by programs other than sudo, systemd and the kernel: `su`, deploy and
+//! rollback markers with a version, Kubernetes events, keepalived and pacemaker failovers.
+//! Each rule is matched against the shape the program really writes; the tests quote one.
+
+use super::notable::{Action, ActionKind, has_word, text};
+
+fn action(
+    kind: ActionKind,
+    actor: Option<String>,
+    subject: Option<String>,
+    message: &[u8],
+) -> Option<Action> {
+    Some(Action {
+        kind,
+        actor,
+        subject,
+        text: text(message),
+    })
+}
+
+/// `(to root) alice on pts/0` (util-linux su) or `Successful su for root by alice` (shadow).
+pub fn su(message: &[u8]) -> Option<Action> {
+    let words: Vec<&[u8]> = message
+        .split(|&b| b == b' ')
+        .filter(|w| !w.is_empty())
+        .collect();
+    let (actor, target) = match words.as_slice() {
+        [to, target, actor, b"on", ..] if *to == b"(to" => (*actor, target.strip_suffix(b")")?),
+        [b"Successful", b"su", b"for", target, b"by", actor, ..] => (*actor, *target),
+        _ => return None,
+    };
+    action(
+        ActionKind::SwitchUser,
+        Some(text(actor)),
+        Some(text(target)),
+        message,
+    )
+}
+
+/// A token that looks like a version or a commit: `v1.2.3`, `1.4`, `2023.09.10-1`, `3f9c2ab`.
+fn version_in(message: &[u8]) -> Option<&[u8]> {
+    message
+        .split(|&b| b == b' ' || b == b'=' || b == b',' || b == b'"' || b == b'\'')
+        .map(|w| w.strip_suffix(b".").unwrap_or(w))
+        .find(|w| {
+            let core = w.strip_prefix(b"v").unwrap_or(w);
+            let dotted = core.first().is_some_and(u8::is_ascii_digit)
+                && core.contains(&b'.')
+                && core
+                    .iter()
+                    .all(|b| b.is_ascii_alphanumeric() || b".-+_".contains(b));
+            let commit = w.len() >= 7
+                && w.len() <= 40
+                && w.iter().all(u8::is_ascii_hexdigit)
+                && w.iter().any(u8::is_ascii_digit)
+                && w.iter().any(|b| b.is_ascii_alphabetic());
+            dotted || commit
+        })
+}
+
+const ROLLBACK_MARKERS: [&[u8]; 5] = [
+    b"rollback",
+    b"rolled back",
+    b"rolling back",
+    b"roll back",
+    b"reverted to",
+];
+const DEPLOY_MARKERS: [&[u8]; 6] = [
+    b"deploying",
+    b"deployed",
+    b"deployment of",
+    b"released",
+    b"releasing",
+    b"upgraded to",
+];
+
+/// Any message: deploy and rollback markers (with a version), Kubernetes event reasons.
+pub fn any_message(message: &[u8]) -> Option<Action> {
+    if let Some(rest) = find_after(message, b"Scaled ") {
+        let scaled = rest.starts_with(b"up replica set") || rest.starts_with(b"down replica set");
+        if scaled {
+            return action(ActionKind::Scale, None, None, message);
+        }
+    }
+    if has_word(message, b"CrashLoopBackOff")
+        || has_word(message, b"Back-off restarting failed container")
+    {
+        return action(ActionKind::ServiceFailed, None, None, message);
+    }
+    if has_word(message, b"Killing") && has_word(message, b"container") {
+        return action(ActionKind::Stop, None, None, message);
+    }
+    if ROLLBACK_MARKERS.iter().any(|m| has_word(message, m)) {
+        return action(
+            ActionKind::Rollback,
+            None,
+            version_in(message).map(text),
+            message,
+        );
+    }
+    if DEPLOY_MARKERS.iter().any(|m| has_word(message, m))
+        && let Some(version) = version_in(message)
+    {
+        return action(ActionKind::Deploy, None, Some(text(version)), message);
+    }
+    None
+}
+
+fn find_after<'a>(haystack: &'a [u8], needle: &[u8]) -> Option<&'a [u8]> {
+    memchr::memmem::find(haystack, needle).map(|i| &haystack[i + needle.len()..])
+}
+
+/// Programs with their own wording: keepalived and pacemaker.
+pub fn by_program(program: &[u8], message: &[u8]) -> Option<Action> {
+    let name = String::from_utf8_lossy(program).to_ascii_lowercase();
+    if name.starts_with("keepalived") {
+        // `(VI_1) Entering MASTER STATE`
+        let state = find_after(message, b"Entering ")?;
+        let state = state.split(|&b| b == b' ').next()?;
+        let instance = message
+            .strip_prefix(b"(")
+            .and_then(|m| m.split(|&b| b == b')').next());
+        let subject = format!(
+            "{} → {}",
+            instance.map(text).unwrap_or_default(),
+            text(state)
+        );
+        return action(ActionKind::Failover, None, Some(subject), message);
+    }
+    if name.starts_with("pacemaker") || name == "crmd" || name == "pengine" {
+        // `notice: Initiating start operation nginx_start_0 on node2`, `* Move vip ( node1 -> node2 )`
+        let moved = find_after(message, b"* Move ").or_else(|| find_after(message, b"* Recover "));
+        let initiating = find_after(message, b"Initiating start operation ")
+            .or_else(|| find_after(message, b"Initiating stop operation "));
+        let subject = moved.or(initiating)?.split(|&b| b == b' ').next().map(text);
+        return action(ActionKind::Failover, None, subject, message);
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::aggregate::notable::syslog_action;
+
+    fn kind_of(
+        program: &[u8],
+        message: &[u8],
+    ) -> Option<(ActionKind, Option<String>, Option<String>)> {
+        syslog_action(program, message).map(|a| (a.kind, a.actor, a.subject))
+    }
+
+    #[test]
+    fn su_in_both_wordings() {
+        assert_eq!(
+            kind_of(b"su", b"(to root) alice on pts/0"),
+            Some((
+                ActionKind::SwitchUser,
+                Some("alice".into()),
+                Some("root".into())
+            ))
+        );
+        assert_eq!(
+            kind_of(b"su", b"Successful su for postgres by bob"),
+            Some((
+                ActionKind::SwitchUser,
+                Some("bob".into()),
+                Some("postgres".into())
+            ))
+        );
+        assert_eq!(
+            kind_of(b"su", b"pam_unix(su:session): session opened for user root"),
+            None
+        );
+    }
+
+    #[test]
+    fn deploy_and_rollback_markers_need_a_version() {
+        assert_eq!(
+            kind_of(b"deployer", b"Deploying authd version 2.14.1 to auth-1"),
+            Some((ActionKind::Deploy, None, Some("2.14.1".into())))
+        );
+        assert_eq!(
+            kind_of(b"app", b"deployed commit 3f9c2ab by ci"),
+            Some((ActionKind::Deploy, None, Some("3f9c2ab".into())))
+        );
+        assert_eq!(
+            kind_of(b"deployer", b"Rolled back authd to v2.13.0"),
+            Some((ActionKind::Rollback, None, Some("v2.13.0".into())))
+        );
+        assert_eq!(
+            kind_of(b"app", b"deployment finished, no changes"),
+            None,
+            "no version, no deploy"
+        );
+        assert_eq!(kind_of(b"app", b"user deployed a widget"), None);
+    }
+
+    #[test]
+    fn kubernetes_event_reasons() {
+        let scaled = kind_of(b"kube-controller-manager", br#"I0910 08:20:01 event.go:294] "Event occurred" object="prod/authd" kind="Deployment" reason="ScalingReplicaSet" message="Scaled up replica set authd-7d9f to 6""#);
+        assert_eq!(scaled.map(|k| k.0), Some(ActionKind::Scale));
+        let backoff = kind_of(b"kubelet", br#"E0910 08:21:00 pod_workers.go:1294] "Error syncing pod, skipping" err="failed to \"StartContainer\" for \"authd\" with CrashLoopBackOff: \"back-off 40s restarting failed container=authd\"""#);
+        assert_eq!(backoff.map(|k| k.0), Some(ActionKind::ServiceFailed));
+        let killing = kind_of(b"kubelet", br#"I0910 08:22:00 kuberuntime_container.go:745] "Killing container with a grace period" pod="prod/authd-7d9f-x2" containerName="authd""#);
+        assert_eq!(killing.map(|k| k.0), Some(ActionKind::Stop));
+    }
+
+    #[test]
+    fn keepalived_and_pacemaker_failovers() {
+        assert_eq!(
+            kind_of(b"Keepalived_vrrp", b"(VI_1) Entering MASTER STATE"),
+            Some((ActionKind::Failover, None, Some("VI_1 → MASTER".into())))
+        );
+        assert_eq!(
+            kind_of(
+                b"pacemaker-schedulerd",
+                b"notice: Actions: * Move       vip     ( node1 -> node2 )"
+            )
+            .map(|k| k.0),
+            Some(ActionKind::Failover)
+        );
+        assert_eq!(
+            kind_of(
+                b"pacemaker-controld",
+                b"notice: Initiating start operation nginx_start_0 on node2"
+            )
+            .map(|k| k.2),
+            Some(Some("nginx_start_0".into()))
+        );
+    }
+
+    #[test]
+    fn sudoedit_and_nginx_signals() {
+        let a = syslog_action(b"sudo", b"alice : TTY=pts/0 ; PWD=/home/alice ; USER=root ; COMMAND=sudoedit /etc/nginx/nginx.conf").unwrap();
+        assert_eq!(
+            (a.kind, a.subject.as_deref()),
+            (ActionKind::ConfigChange, Some("/etc/nginx/nginx.conf"))
+        );
+        use crate::aggregate::notable::nginx_action;
+        assert_eq!(
+            nginx_action(b"reopening logs").unwrap().kind,
+            ActionKind::LogRotation
+        );
+        assert_eq!(
+            nginx_action(b"changing binary").unwrap().kind,
+            ActionKind::Deploy
+        );
+    }
+}
