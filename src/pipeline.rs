@@ -371,7 +371,7 @@ fn process_file(
 ) -> FileReport {
     let format = sniff.detection.format;
     let display = &sniff.candidate.display;
-    let zone_less = matches!(format, Format::NginxError) || sniff.detection.year_less;
+    let zone_less = format.zone_less() || sniff.detection.year_less;
     let mut report = FileReport {
         display: display.clone(),
         detection: sniff.detection.clone(),

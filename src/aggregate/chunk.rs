@@ -3,11 +3,11 @@
 
 use chrono_tz::Tz;
 
-use super::notable::{self, Action};
+use super::notable::{self, Action, ActionKind};
 use super::signature;
 use super::{ErrorSample, Event, EventBody, LineRef, Summary};
 use crate::parse::common::{kept_text, strip_cr};
-use crate::parse::{Format, nginx_access, nginx_error, syslog};
+use crate::parse::{Format, nginx_access, nginx_error, packages, syslog};
 use crate::read::lines;
 use crate::time::year::YearTracker;
 use crate::time::{Civil, Micros, ZoneConverter};
@@ -37,6 +37,8 @@ struct Worker<'c> {
     zone: ZoneConverter,
     year: Option<YearTracker>,
     last_civil: Option<Civil>,
+    /// apt history: the start of the record being read, and its action's index in `events`.
+    apt_record: Option<(Micros, Option<usize>)>,
     out: Summary,
 }
 
@@ -150,6 +152,83 @@ impl Worker<'_> {
         }
     }
 
+    fn dpkg(&mut self, line: &[u8], n: u64) {
+        let Some(d) = packages::parse_dpkg(line) else {
+            self.out.skip(n, || "not a dpkg log line".into());
+            return;
+        };
+        let Some(t) = self.zone.to_utc(&d.civil) else {
+            self.out
+                .skip(n, || "time does not exist in the zone".into());
+            return;
+        };
+        self.out.parsed += 1;
+        self.out.saw_time(t);
+        if d.is_change() {
+            let version = match (d.old_version, d.new_version) {
+                (Some(old), Some(new)) => format!(" {} → {}", kept_text(old), kept_text(new)),
+                (None, Some(new)) => format!(" {}", kept_text(new)),
+                _ => String::new(),
+            };
+            let package = d.package.map(kept_text);
+            let text = format!(
+                "dpkg {} {}{version}",
+                kept_text(d.action),
+                package.clone().unwrap_or_default()
+            );
+            let kind = ActionKind::Deploy;
+            self.keep_action(
+                t,
+                n,
+                None,
+                Action {
+                    kind,
+                    actor: None,
+                    subject: package,
+                    text,
+                },
+            );
+        }
+    }
+
+    fn apt_history(&mut self, line: &[u8], n: u64) {
+        let Some(h) = packages::parse_history(line) else {
+            self.out.skip(n, || "not an apt history line".into());
+            return;
+        };
+        self.out.parsed += 1;
+        match h {
+            packages::HistoryLine::Start(civil) => match self.zone.to_utc(&civil) {
+                Some(t) => {
+                    self.out.saw_time(t);
+                    self.apt_record = Some((t, None));
+                }
+                None => self.apt_record = None,
+            },
+            packages::HistoryLine::Commandline(command) => {
+                if let Some((t, _)) = self.apt_record {
+                    let action = Action {
+                        kind: ActionKind::Deploy,
+                        actor: None,
+                        subject: None,
+                        text: format!("apt: {}", kept_text(command)),
+                    };
+                    self.keep_action(t, n, None, action);
+                    self.apt_record = Some((t, Some(self.out.events.len() - 1)));
+                }
+            }
+            packages::HistoryLine::RequestedBy(user) => {
+                if let Some((_, Some(i))) = self.apt_record
+                    && let Some(crate::aggregate::EventBody::Action(a)) =
+                        self.out.events.get_mut(i).map(|e| &mut e.body)
+                {
+                    a.actor = Some(kept_text(user));
+                }
+            }
+            packages::HistoryLine::Other => {}
+        }
+    }
+
     fn syslog(&mut self, line: &[u8], n: u64) {
         if syslog::is_continuation(line) {
             self.out.continuation += 1;
@@ -218,6 +297,7 @@ pub fn process_chunk(data: &[u8], ctx: &ChunkContext) -> ChunkOutcome {
         zone: ZoneConverter::new(ctx.zone),
         year: ctx.year,
         last_civil: None,
+        apt_record: None,
         out: Summary::default(),
     };
     let data = data.strip_prefix(b"\xef\xbb\xbf").unwrap_or(data);
@@ -234,6 +314,8 @@ pub fn process_chunk(data: &[u8], ctx: &ChunkContext) -> ChunkOutcome {
             Format::NginxError => worker.nginx_error(line, n),
             Format::Syslog => worker.syslog(line, n),
             Format::Alertmanager => worker.out.skip(n, || "alert files are read whole".into()),
+            Format::Dpkg => worker.dpkg(line, n),
+            Format::AptHistory => worker.apt_history(line, n),
         }
     }
     ChunkOutcome {

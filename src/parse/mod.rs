@@ -5,6 +5,7 @@ pub mod alertmanager;
 pub mod common;
 pub mod nginx_access;
 pub mod nginx_error;
+pub mod packages;
 pub mod syslog;
 
 use serde::Serialize;
@@ -16,10 +17,25 @@ pub enum Format {
     NginxError,
     Syslog,
     Alertmanager,
+    /// `/var/log/dpkg.log`
+    Dpkg,
+    /// `/var/log/apt/history.log`
+    AptHistory,
 }
 
 impl Format {
-    pub const LINE_FORMATS: [Format; 3] = [Format::NginxAccess, Format::NginxError, Format::Syslog];
+    pub const LINE_FORMATS: [Format; 5] = [
+        Format::NginxAccess,
+        Format::NginxError,
+        Format::Syslog,
+        Format::Dpkg,
+        Format::AptHistory,
+    ];
+
+    /// Whether lines carry no zone, so `--tz` places them.
+    pub fn zone_less(self) -> bool {
+        matches!(self, Format::NginxError | Format::Dpkg | Format::AptHistory)
+    }
 
     pub fn name(self) -> &'static str {
         match self {
@@ -27,6 +43,8 @@ impl Format {
             Format::NginxError => "nginx error",
             Format::Syslog => "syslog",
             Format::Alertmanager => "alertmanager webhook",
+            Format::Dpkg => "dpkg log",
+            Format::AptHistory => "apt history",
         }
     }
 
@@ -37,6 +55,8 @@ impl Format {
             Format::NginxError => nginx_error::parse(line).is_some(),
             Format::Syslog => syslog::parse(line).is_some(),
             Format::Alertmanager => false,
+            Format::Dpkg => packages::parse_dpkg(line).is_some(),
+            Format::AptHistory => packages::parse_history(line).is_some(),
         }
     }
 }

@@ -1,0 +1,169 @@
+//! Package changes: `/var/log/dpkg.log` and `/var/log/apt/history.log`. Both write local time
+//! without a zone. A package installed, upgraded or removed during an incident is an action.
+//!
+//! dpkg.log: `2023-09-10 08:14:05 upgrade nginx:amd64 1.18.0-6 1.18.0-6.1` (also `status`,
+//! `configure`, `trigproc`, `startup` lines, which are read but are not actions).
+//! history.log: records of `Start-Date:`, `Commandline:`, `Requested-By:`, `Upgrade:`… lines.
+
+use nom::Parser;
+use nom::bytes::complete::tag;
+
+use super::common::{clock, fixed_digits, spaces};
+use crate::time::Civil;
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct DpkgLine<'a> {
+    pub civil: Civil,
+    /// `install`, `upgrade`, `remove`, `purge`, `status`, `configure`, `trigproc`, `startup`.
+    pub action: &'a [u8],
+    pub package: Option<&'a [u8]>,
+    pub old_version: Option<&'a [u8]>,
+    pub new_version: Option<&'a [u8]>,
+}
+
+impl DpkgLine<'_> {
+    /// Whether the line records a package change (not a status step).
+    pub fn is_change(&self) -> bool {
+        matches!(self.action, b"install" | b"upgrade" | b"remove" | b"purge")
+    }
+}
+
+/// `2023-09-10 08:14:05` (one or two spaces between date and time in history.log).
+fn local_time(input: &[u8]) -> Option<(&[u8], Civil)> {
+    let (rest, (year, _, month, _, day)) = (
+        fixed_digits(4),
+        tag(&b"-"[..]),
+        fixed_digits(2),
+        tag(&b"-"[..]),
+        fixed_digits(2),
+    )
+        .parse(input)
+        .ok()?;
+    let (rest, _) = spaces(rest).ok()?;
+    let (rest, (hour, minute, second, micros)) = clock(rest).ok()?;
+    let civil = Civil {
+        year: year as i32,
+        month,
+        day,
+        hour,
+        minute,
+        second,
+        micros,
+    };
+    civil.is_valid().then_some((rest, civil))
+}
+
+const DPKG_ACTIONS: [&[u8]; 8] = [
+    b"install",
+    b"upgrade",
+    b"remove",
+    b"purge",
+    b"status",
+    b"configure",
+    b"trigproc",
+    b"startup",
+];
+
+pub fn parse_dpkg(line: &[u8]) -> Option<DpkgLine<'_>> {
+    let (rest, civil) = local_time(line)?;
+    let (rest, _) = spaces(rest).ok()?;
+    let mut words = rest.split(|&b| b == b' ').filter(|w| !w.is_empty());
+    let action = words.next()?;
+    if !DPKG_ACTIONS.contains(&action) {
+        return None;
+    }
+    let (package, old_version, new_version) = if action == b"status" {
+        let _state = words.next();
+        (words.next(), None, words.next())
+    } else {
+        (
+            words.next(),
+            words.next().filter(|v| *v != b"<none>"),
+            words.next().filter(|v| *v != b"<none>"),
+        )
+    };
+    Some(DpkgLine {
+        civil,
+        action,
+        package,
+        old_version,
+        new_version,
+    })
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum HistoryLine<'a> {
+    Start(Civil),
+    /// `Commandline: apt-get install nginx`
+    Commandline(&'a [u8]),
+    /// `Requested-By: alice (1000)`: the user's name.
+    RequestedBy(&'a [u8]),
+    /// Any other `Key: value` line of a record (`Upgrade:`, `Install:`, `End-Date:`…).
+    Other,
+}
+
+pub fn parse_history(line: &[u8]) -> Option<HistoryLine<'_>> {
+    let colon = memchr::memchr(b':', line)?;
+    let key = &line[..colon];
+    if key.is_empty() || !key.iter().all(|b| b.is_ascii_alphabetic() || *b == b'-') {
+        return None;
+    }
+    let value = line[colon + 1..].trim_ascii();
+    Some(match key {
+        b"Start-Date" => HistoryLine::Start(local_time(value)?.1),
+        b"Commandline" => HistoryLine::Commandline(value),
+        b"Requested-By" => {
+            HistoryLine::RequestedBy(value.split(|&b| b == b' ').next().unwrap_or(value))
+        }
+        b"End-Date" | b"Install" | b"Upgrade" | b"Remove" | b"Purge" | b"Downgrade"
+        | b"Reinstall" | b"Error" => HistoryLine::Other,
+        _ => return None,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dpkg_upgrade_line() {
+        let d = parse_dpkg(b"2023-09-10 08:14:05 upgrade nginx:amd64 1.18.0-6 1.18.0-6.1").unwrap();
+        assert_eq!((d.civil.hour, d.civil.minute, d.civil.second), (8, 14, 5));
+        assert_eq!(d.action, b"upgrade");
+        assert_eq!(d.package, Some(&b"nginx:amd64"[..]));
+        assert_eq!(
+            (d.old_version, d.new_version),
+            (Some(&b"1.18.0-6"[..]), Some(&b"1.18.0-6.1"[..]))
+        );
+        assert!(d.is_change());
+        let s = parse_dpkg(b"2023-09-10 08:14:06 status installed nginx:amd64 1.18.0-6.1").unwrap();
+        assert!(!s.is_change());
+        assert_eq!(s.package, Some(&b"nginx:amd64"[..]));
+        let i = parse_dpkg(b"2023-09-10 08:14:05 install htop:amd64 <none> 3.2.2-2").unwrap();
+        assert_eq!(
+            (i.old_version, i.new_version),
+            (None, Some(&b"3.2.2-2"[..]))
+        );
+        assert!(parse_dpkg(b"2023-09-10 08:14:05 dance nginx").is_none());
+    }
+
+    #[test]
+    fn apt_history_record() {
+        assert!(
+            matches!(parse_history(b"Start-Date: 2023-09-10  08:14:05"), Some(HistoryLine::Start(c)) if c.minute == 14)
+        );
+        assert_eq!(
+            parse_history(b"Commandline: apt-get install -y nginx"),
+            Some(HistoryLine::Commandline(b"apt-get install -y nginx"))
+        );
+        assert_eq!(
+            parse_history(b"Requested-By: alice (1000)"),
+            Some(HistoryLine::RequestedBy(b"alice"))
+        );
+        assert_eq!(
+            parse_history(b"Upgrade: nginx:amd64 (1.18.0-6, 1.18.0-6.1)"),
+            Some(HistoryLine::Other)
+        );
+        assert_eq!(parse_history(b"Sep 10 08:00:00 host x: y"), None);
+    }
+}
