@@ -23,6 +23,8 @@ pub struct Config {
     pub slo: f64,
     /// Evidence needed to call an incident, in decades of likelihood ratio (see `detect`).
     pub sensitivity: f64,
+    /// Count 4xx as failures (off by default: not an outage).
+    pub count_client_errors: bool,
     pub follow_links: bool,
     pub chunk_size: usize,
 }
@@ -36,6 +38,7 @@ impl Config {
             bin_width: 60 * MICROS_PER_SEC,
             slo: 0.999,
             sensitivity: crate::detect::ONSET_DECADES,
+            count_client_errors: false,
             follow_links: false,
             chunk_size: DEFAULT_CHUNK_SIZE,
         }

@@ -30,6 +30,7 @@ pub fn draft(config: &Config) -> Result<(timeline::Draft, pipeline::Analysis), E
         detect::Params {
             slo: config.slo,
             evidence_decades: config.sensitivity,
+            count_client_errors: config.count_client_errors,
         },
     );
     Ok((draft, analysis))

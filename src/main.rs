@@ -51,6 +51,9 @@ struct DraftOpts {
     /// Evidence needed to call an incident, in decades of likelihood ratio (lower finds more).
     #[arg(long, value_name = "DECADES", default_value_t = postmortem::detect::ONSET_DECADES)]
     sensitivity: f64,
+    /// Count 4xx responses as failures too (by default they are counted apart).
+    #[arg(long = "count-4xx")]
+    count_4xx: bool,
     /// Follow symbolic links.
     #[arg(long)]
     follow: bool,
@@ -73,6 +76,7 @@ fn config(opts: &DraftOpts) -> Result<Config, Error> {
         .with_sensitivity(opts.sensitivity)?
         .with_year(opts.year)?;
     config.follow_links = opts.follow;
+    config.count_client_errors = opts.count_4xx;
     if let Some(size) = opts.chunk_size {
         config = config.with_chunk_size(size);
     }

@@ -7,8 +7,8 @@ use std::path::Path;
 use std::process::Output;
 
 use assert_cmd::Command;
-use postmortem::scenario::{IncidentPlan, Scenario, Scripted, Target, auth_outage};
-use postmortem::time::{Civil, MICROS_PER_SEC, Micros, format_utc};
+use postmortem::scenario::{auth_outage, labelled};
+use postmortem::time::{Civil, Micros, format_utc};
 use serde_json::Value;
 
 fn postmortem() -> Command {
@@ -181,78 +181,10 @@ fn berlin(y: i32, mo: u32, d: u32, h: u32, mi: u32) -> Micros {
     local.with_offset(3600).unwrap()
 }
 
-/// A night in Berlin across New Year: access logs at +0100, a zone-less nginx error log and a
-/// year-less syslog; authd is OOM-killed at 23:49 local and errors last until a restart at
-/// 00:40 local on Jan 1. No alert fires.
-fn new_year_in_berlin() -> Scenario {
-    let sys = |at, program: &str, pid, message: &str| Scripted {
-        at,
-        target: Target::Syslog {
-            program: program.into(),
-            pid,
-            message: message.into(),
-        },
-    };
-    Scenario {
-        start: berlin(2023, 12, 31, 19, 0),
-        end: berlin(2024, 1, 1, 6, 0),
-        access_offset: 3600,
-        zone: chrono_tz::Europe::Berlin,
-        host: "auth-fra-2".into(),
-        server_name: "login.example.de".into(),
-        peak_rpm: 60.0,
-        users: 300,
-        baseline_error: 0.002,
-        incident: Some(IncidentPlan {
-            start: berlin(2023, 12, 31, 23, 50),
-            fix: berlin(2024, 1, 1, 0, 40),
-            end: berlin(2024, 1, 1, 0, 40),
-            affected_every: 3,
-            tail_every: 1,
-        }),
-        rotate_at: None,
-        syslog_rfc3339: false,
-        app_error: "ERROR session store unavailable for user={user}".into(),
-        scripted: vec![
-            sys(
-                berlin(2023, 12, 31, 23, 49) + 30 * MICROS_PER_SEC,
-                "kernel",
-                0,
-                "[812345.123456] Out of memory: Killed process 2211 (authd) total-vm:4123456kB, anon-rss:3900000kB, file-rss:0kB",
-            ),
-            sys(
-                berlin(2023, 12, 31, 23, 49) + 31 * MICROS_PER_SEC,
-                "systemd",
-                1,
-                "authd.service: Failed with result 'oom-kill'.",
-            ),
-            sys(
-                berlin(2024, 1, 1, 0, 40),
-                "sudo",
-                0,
-                "   carol : TTY=pts/0 ; PWD=/home/carol ; USER=root ; COMMAND=/usr/bin/systemctl restart authd",
-            ),
-            sys(
-                berlin(2024, 1, 1, 0, 40),
-                "systemd",
-                1,
-                "Stopping authd.service - Authentication daemon...",
-            ),
-            sys(
-                berlin(2024, 1, 1, 0, 40) + MICROS_PER_SEC,
-                "systemd",
-                1,
-                "Started authd.service - Authentication daemon.",
-            ),
-        ],
-        seed: 31,
-    }
-}
-
 #[test]
 fn new_year_in_berlin_is_placed_in_utc() {
     let dir = tempfile::tempdir().unwrap();
-    new_year_in_berlin().write(dir.path()).unwrap();
+    labelled::new_year_in_berlin().write(dir.path()).unwrap();
     let output = run(&["--json", "--tz", "Europe/Berlin"], dir.path());
     assert_eq!(
         output.status.code(),
@@ -358,7 +290,7 @@ fn year_comes_from_mtime_when_no_file_has_dates() {
 #[test]
 fn same_json_whatever_the_threads_and_chunks() {
     let dir = tempfile::tempdir().unwrap();
-    new_year_in_berlin().write(dir.path()).unwrap();
+    labelled::new_year_in_berlin().write(dir.path()).unwrap();
     let with = |threads: &str, extra: &[&str]| {
         let mut args = vec!["--json", "--tz", "Europe/Berlin"];
         args.extend_from_slice(extra);
@@ -391,8 +323,8 @@ fn same_json_whatever_the_threads_and_chunks() {
 #[test]
 fn a_healthy_day_exits_one_with_no_incident() {
     let dir = tempfile::tempdir().unwrap();
-    let mut healthy = new_year_in_berlin();
-    healthy.incident = None;
+    let mut healthy = labelled::new_year_in_berlin();
+    healthy.incidents.clear();
     healthy.scripted.truncate(0);
     healthy.write(dir.path()).unwrap();
     let output = run(&["--json", "--tz", "Europe/Berlin"], dir.path());

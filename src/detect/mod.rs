@@ -11,8 +11,10 @@
 //!   (`ONSET_DECADES`, `--sensitivity`); the start is then placed where a two-segment binomial fit puts the change.
 //!   Evidence accrues per request, so low traffic needs longer to alarm: a few errors at two
 //!   requests a minute cannot.
-//! - Recovery: the mirror CUSUM (`p0` vs `p1`) after the alarm, at `RECOVERY_EVIDENCE`
-//!   (ln 10³); the end is placed by the same fit. No recovery in the data means `None`.
+//! - Recovery: the mirror CUSUM after the alarm, `p0` against "still failing" (half the
+//!   incident's own ratio, or `p1` if higher, so a 50 % outage at 2 requests a minute is seen
+//!   to end within minutes, not hours), at `RECOVERY_EVIDENCE` (ln 10³); the end is placed by
+//!   the same fit. No recovery in the data means `None`.
 //! - Incidents closer than `MERGE_GAP_BINS` merge; one with fewer than
 //!   `MIN_EXCESS_FAILURES` failures above baseline is a blip and is dropped.
 
@@ -82,6 +84,8 @@ pub struct Params {
     pub slo: f64,
     /// Evidence needed for an onset, in decades of likelihood ratio (default 6).
     pub evidence_decades: f64,
+    /// Count 4xx responses as failures too (off: a client's mistake is not an outage).
+    pub count_client_errors: bool,
 }
 
 impl Params {
@@ -89,6 +93,7 @@ impl Params {
         Self {
             slo,
             evidence_decades: ONSET_DECADES,
+            count_client_errors: false,
         }
     }
 
@@ -176,12 +181,15 @@ fn scan(bins: &[Bin], p0: f64, params: Params) -> Vec<Incident> {
             }
         }
         let Some(alarm) = alarm else { break };
-        // Recovery CUSUM after the alarm.
+        // Recovery CUSUM after the alarm: baseline against "still failing", where still
+        // failing is half the incident's own ratio so far, or the material ratio if higher.
+        let (n_so_far, e_so_far) = pooled(&bins[after_zero.min(alarm)..=alarm]);
+        let still_failing = (0.5 * e_so_far as f64 / n_so_far.max(1) as f64).clamp(p1, 0.99);
         let mut r = 0.0;
         let mut recovery_start = alarm + 1;
         let mut recovered = None;
         for (j, bin) in bins.iter().enumerate().skip(alarm + 1) {
-            r = (r + llr(bin, p0, p1)).max(0.0);
+            r = (r + llr(bin, p0, still_failing)).max(0.0);
             if r == 0.0 {
                 recovery_start = j + 1;
             }

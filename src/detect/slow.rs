@@ -71,10 +71,7 @@ mod tests {
             }
             latency.insert(bin, l);
         }
-        let params = Params {
-            slo: 0.999,
-            evidence_decades: 6.0,
-        };
+        let params = Params::new(0.999);
         let found = find_slow(&latency, params).unwrap();
         assert_eq!(found.incidents.len(), 1, "{:?}", found.incidents);
         assert_eq!(found.incidents[0].kind, Kind::Slow);

@@ -7,7 +7,7 @@
 //! who roll the config back at 10:15; cached routes keep failing one affected user in four
 //! until they expire at 11:30.
 
-use super::{IncidentPlan, Scenario, Scripted, Target, alert_log_line};
+use super::{IncidentPlan, Scenario, Scripted, Symptom, Target, alert_log_line};
 use crate::time::{Civil, MICROS_PER_SEC, Micros};
 
 fn at(hour: u32, minute: u32, second: u32) -> Micros {
@@ -312,13 +312,15 @@ pub fn scenario() -> Scenario {
         peak_rpm: 34.0,
         users: 600,
         baseline_error: 0.001,
-        incident: Some(IncidentPlan {
+        incidents: vec![IncidentPlan {
+            symptom: Symptom::Errors,
             start: at(8, 15, 0),
             fix: at(10, 15, 15),
             end: at(11, 30, 0),
             affected_every: 5,
             tail_every: 4,
-        }),
+        }],
+        health_checks: true,
         rotate_at: Some(at(6, 25, 0)),
         syslog_rfc3339: false,
         app_error: "ERROR realm=corp-eu user={user} bind to ldaps://ldap-eu.internal:6360 failed: connection refused".into(),

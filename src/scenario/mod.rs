@@ -8,6 +8,7 @@
 //! each stamped the way the real program stamps it (offsets, zone-less, year-less).
 
 pub mod auth_outage;
+pub mod labelled;
 pub mod rng;
 
 use std::fmt::Write as _;
@@ -19,9 +20,19 @@ use chrono_tz::Tz;
 use crate::time::{MICROS_PER_MIN, MICROS_PER_SEC, Micros, offset_at, to_naive};
 use rng::Rng;
 
+/// What users of an incident see.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Symptom {
+    /// Server errors (500/502/504).
+    Errors,
+    /// Success, this many times slower than usual.
+    Slow(f64),
+}
+
 /// Which users fail, and when.
 #[derive(Debug, Clone)]
 pub struct IncidentPlan {
+    pub symptom: Symptom,
     pub start: Micros,
     /// From here only `tail_every`-th affected users still fail.
     pub fix: Micros,
@@ -69,7 +80,9 @@ pub struct Scenario {
     pub peak_rpm: f64,
     pub users: u64,
     pub baseline_error: f64,
-    pub incident: Option<IncidentPlan>,
+    pub incidents: Vec<IncidentPlan>,
+    /// A load balancer's health check every 10 s (always healthy).
+    pub health_checks: bool,
     /// Access lines before this instant go to `access.log.1.gz`.
     pub rotate_at: Option<Micros>,
     /// Syslog lines written with an RFC 3339 stamp instead of `Mon dd hh:mm:ss`.
@@ -180,15 +193,15 @@ impl Scenario {
         )
     }
 
-    /// Whether user `n` gets server errors at `t`.
-    fn failing(&self, n: u64, t: Micros) -> bool {
-        let Some(plan) = &self.incident else {
-            return false;
-        };
-        if t < plan.start || t >= plan.end || !n.is_multiple_of(plan.affected_every) {
-            return false;
-        }
-        t < plan.fix || (n / plan.affected_every).is_multiple_of(plan.tail_every)
+    /// What user `n` suffers at `t`, if anything.
+    fn symptom(&self, n: u64, t: Micros) -> Option<Symptom> {
+        self.incidents.iter().find_map(|plan| {
+            let hit = t >= plan.start
+                && t < plan.end
+                && n.is_multiple_of(plan.affected_every)
+                && (t < plan.fix || (n / plan.affected_every).is_multiple_of(plan.tail_every));
+            hit.then_some(plan.symptom)
+        })
     }
 
     /// Writes the scenario's files into `dir` (created if needed).
@@ -215,7 +228,10 @@ impl Scenario {
                 })
                 .collect();
             // The load balancer's health check, every 10 s.
-            let checks: Vec<Micros> = (0..6).map(|k| minute + k * 10 * MICROS_PER_SEC).collect();
+            let checks: Vec<Micros> = match self.health_checks {
+                true => (0..6).map(|k| minute + k * 10 * MICROS_PER_SEC).collect(),
+                false => Vec::new(),
+            };
             stamps.extend(&checks);
             stamps.sort_unstable();
             for t in stamps {
@@ -248,7 +264,8 @@ impl Scenario {
                     })
                     .unwrap_or(&PATHS[0]);
                 let client = user_address(user);
-                let (status, bytes, seconds) = if self.failing(user, t) {
+                let symptom = self.symptom(user, t);
+                let (status, bytes, seconds) = if symptom == Some(Symptom::Errors) {
                     let status = *rng.pick(&[500, 500, 500, 502, 502, 504]);
                     connection += 1;
                     match status {
@@ -266,7 +283,12 @@ impl Scenario {
                 } else if path == "/api/v1/login" && rng.chance(0.04) {
                     (401, 74, 0.08)
                 } else {
-                    (200, 120 + rng.below(800), 0.01 + rng.unit() * 0.09)
+                    let bytes = 120 + rng.below(800);
+                    let seconds = 0.01 + rng.unit() * 0.09;
+                    match symptom {
+                        Some(Symptom::Slow(factor)) => (200, bytes, seconds * factor),
+                        _ => (200, bytes, seconds),
+                    }
                 };
                 let agent = AGENTS[(user % AGENTS.len() as u64) as usize];
                 let _ = writeln!(

@@ -21,6 +21,8 @@ pub use model::*;
 pub const DETECTION_LOOKBACK: Micros = 15 * MICROS_PER_MIN;
 /// How far before the start a change is a trigger candidate.
 pub const TRIGGER_LOOKBACK: Micros = 30 * MICROS_PER_MIN;
+/// Actions this soon after the recovery still belong to the incident.
+pub const RECOVERY_GRACE: Micros = 5 * MICROS_PER_MIN;
 /// How far back the baseline shown for an incident looks (in bins before its start).
 const LOCAL_BASELINE_BINS: i64 = 360;
 
@@ -309,7 +311,8 @@ fn draft_incident(run: &Run, found: &detect::Incident) -> Incident {
     timeline.extend(first_errors.iter().cloned());
 
     // Actions during the incident, with their effect.
-    let actions = actions_between(&run.actions, start, until);
+    // The fix often lands in the minute the rate is already seen back at baseline.
+    let actions = actions_between(&run.actions, start, until + RECOVERY_GRACE);
     let resolution_candidate = actions
         .iter()
         .filter(|i| i.action.is_some_and(|k| k.is_change() && k.is_human()))
@@ -322,7 +325,13 @@ fn draft_incident(run: &Run, found: &detect::Incident) -> Incident {
     let misleading: Vec<TimelineItem> = actions
         .iter()
         .filter(|i| i.action.is_some_and(|k| k.is_change() && k.is_human()))
-        .filter(|i| i.micros < resolution_candidate.as_ref().map_or(until, |r| r.micros))
+        .filter(|i| {
+            i.micros
+                < resolution_candidate
+                    .as_ref()
+                    .map_or(until, |r| r.micros)
+                    .min(until)
+        })
         .filter(|i| {
             i.effect
                 .is_some_and(|e| matches!(e.verdict, Verdict::NoChange | Verdict::Rose))
@@ -488,7 +497,13 @@ fn draft_incident(run: &Run, found: &detect::Incident) -> Incident {
 /// Builds the draft from a run.
 pub fn build(analysis: &Analysis, params: Params) -> Draft {
     let bin_width = analysis.bin_width;
-    let signal = signal(analysis);
+    let mut signal = signal(analysis);
+    if params.count_client_errors {
+        for c in signal.series.bins.values_mut() {
+            c.errors += c.client_errors;
+        }
+        signal.description.push_str(", 4xx counted as failures");
+    }
     let bins = detect::bins_from(&signal.series.bins);
     let (mut found, baseline) = detect::find_incidents(&bins, params);
     if let Some(slow) = detect::slow::find_slow(&signal.series.latency, params) {
