@@ -17,7 +17,7 @@ use crate::aggregate::{AlertEvent, Event, EventBody, LineRef, Summary};
 use crate::config::Config;
 use crate::discover::{self, Candidate, Passed};
 use crate::error::Error;
-use crate::parse::{self, Detection, Format, Sniffed, alertmanager};
+use crate::parse::{self, Detection, Sniffed, alertmanager, pager};
 use crate::read::{self, Chunker, Compression};
 use crate::time::year::{self, YearSource, YearTracker};
 use crate::time::{Civil, Micros, ZoneConverter};
@@ -262,23 +262,25 @@ fn read_alerts(path: &Path, display: &str, file: usize) -> (Summary, Vec<Error>)
 }
 
 fn alert_events(doc: &serde_json::Value, file: usize, line: u64, summary: &mut Summary) {
-    let Some(notices) = alertmanager::notices(doc) else {
-        summary.skip(line, || "JSON, but not an Alertmanager webhook body".into());
-        return;
-    };
-    for n in notices {
-        let time = match n.status {
-            alertmanager::AlertStatus::Firing => n.starts_at,
-            alertmanager::AlertStatus::Resolved => {
-                n.ends_at.or(n.received_at).unwrap_or(n.starts_at)
-            }
-        };
+    let source = LineRef { file, line };
+    let push = |time: Micros, alert: AlertEvent, summary: &mut Summary| {
         summary.saw_time(time);
         summary.events.push(Event {
             time,
-            source: LineRef { file, line },
+            source,
             host: None,
-            body: EventBody::Alert(AlertEvent {
+            body: EventBody::Alert(alert),
+        });
+    };
+    if let Some(notices) = alertmanager::notices(doc) {
+        for n in notices {
+            let time = match n.status {
+                alertmanager::AlertStatus::Resolved => {
+                    n.ends_at.or(n.received_at).unwrap_or(n.starts_at)
+                }
+                _ => n.starts_at,
+            };
+            let alert = AlertEvent {
                 name: n.name,
                 status: n.status,
                 receiver: n.receiver,
@@ -289,8 +291,35 @@ fn alert_events(doc: &serde_json::Value, file: usize, line: u64, summary: &mut S
                 starts_at: n.starts_at,
                 ends_at: n.ends_at,
                 received_at: n.received_at,
-            }),
-        });
+                pager: None,
+                actor: None,
+                target: None,
+            };
+            push(time, alert, summary);
+        }
+        return;
+    }
+    let Some((_, pages)) = pager::notices(doc) else {
+        summary.skip(line, || "JSON, but not an alert webhook or export".into());
+        return;
+    };
+    for p in pages {
+        let alert = AlertEvent {
+            name: p.title,
+            status: p.status,
+            receiver: String::new(),
+            identity: p.identity,
+            service: p.service,
+            summary: None,
+            severity: None,
+            starts_at: p.at,
+            ends_at: None,
+            received_at: Some(p.at),
+            pager: Some(p.pager),
+            actor: p.actor,
+            target: p.target,
+        };
+        push(p.at, alert, summary);
     }
 }
 
@@ -381,7 +410,7 @@ fn process_file(
         summary: Summary::default(),
         errors: Vec::new(),
     };
-    if format == Format::Alertmanager {
+    if format.is_alerts() {
         let (summary, errors) = read_alerts(&sniff.candidate.path, display, index);
         report.summary = summary;
         report.errors = errors;
@@ -480,7 +509,7 @@ pub fn analyse(config: &Config) -> Result<Analysis, Error> {
     let mut reports = run_group(&dated, &[]);
     let spans: Vec<DatedSpan> = reports
         .iter()
-        .filter(|(_, r)| r.detection.format != Format::Alertmanager)
+        .filter(|(_, r)| !r.detection.format.is_alerts())
         .filter_map(|(i, r)| {
             Some(DatedSpan {
                 folder: logs[*i].candidate.path.parent().map(Path::to_path_buf),

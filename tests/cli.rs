@@ -128,8 +128,24 @@ fn sample_draft_meets_the_brief() {
     assert!(timeline.iter().any(|t| t["kind"] == "escalation"
         && t["text"].as_str().unwrap().contains("auth-services-oncall")));
     assert_eq!(i["resolution_candidate"]["action"], "rollback");
+    // PagerDuty: acknowledged 2 min 42 s after the alert, and handed to the auth team.
+    assert_eq!(i["time_to_acknowledge_seconds"], 162);
+    assert!(timeline.iter().any(|t| {
+        t["kind"] == "escalation"
+            && t["text"]
+                .as_str()
+                .unwrap()
+                .contains("acknowledged by Alice Chen")
+    }));
+    assert!(timeline.iter().any(|t| {
+        t["kind"] == "escalation"
+            && t["text"]
+                .as_str()
+                .unwrap()
+                .contains("to Authentication Services")
+    }));
     let inputs = draft["inputs"].as_array().unwrap();
-    assert_eq!(inputs.len(), 5);
+    assert_eq!(inputs.len(), 6);
     for input in inputs {
         assert_eq!(input["lines_skipped"], 0, "{input}");
         assert!(input["lines_read"].as_u64().unwrap() > 0);

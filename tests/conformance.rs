@@ -273,3 +273,74 @@ fn alertmanager_samples_give_their_alerts() {
     );
     assert_eq!(old[0].severity.as_deref(), Some("warning"));
 }
+
+#[test]
+fn pagerduty_and_opsgenie_samples_give_their_pages() {
+    use postmortem::parse::alertmanager::AlertStatus;
+    use postmortem::parse::pager::{Pager, notices};
+    let Some(dir) = common::shared_data() else {
+        return;
+    };
+    let read = |name: &str| -> serde_json::Value {
+        serde_json::from_slice(&std::fs::read(dir.join("alerts").join(name)).unwrap()).unwrap()
+    };
+    let (pager, n) = notices(&read("pagerduty/pagerduty__triggered_v3.json")).unwrap();
+    assert_eq!(pager, Pager::PagerDuty);
+    assert_eq!(n.len(), 1);
+    assert_eq!(
+        (n[0].status, format_utc(n[0].at)),
+        (AlertStatus::Firing, "2021-06-04T13:35:29Z".to_string())
+    );
+    assert_eq!(n[0].title, "Test Incident 3");
+    assert_eq!(n[0].service.as_deref(), Some("pig208"));
+    assert_eq!(n[0].identity, "PFQZPSY");
+    let (_, n) = notices(&read("pagerduty/pagerduty__resolved_v3.json")).unwrap();
+    assert_eq!(
+        (n[0].status, format_utc(n[0].at)),
+        (AlertStatus::Resolved, "2021-06-04T13:16:53Z".to_string())
+    );
+    assert_eq!(n[0].actor.as_deref(), Some("PIG 208"));
+    let (_, n) = notices(&read("pagerduty/go-pagerduty_webhook_test_v2payload.json")).unwrap();
+    assert_eq!(
+        (n[0].status, format_utc(n[0].at)),
+        (AlertStatus::Firing, "2017-09-26T15:14:36Z".to_string())
+    );
+    assert_eq!(n[0].title, "My new incident");
+    assert_eq!(n[0].service.as_deref(), Some("Production XDB Cluster"));
+    assert_eq!(n[0].actor.as_deref(), Some("Laura Haley"));
+    // A priority change is PagerDuty, but says nothing about the page's course.
+    let (pager, n) = notices(&read(
+        "pagerduty/go-pagerduty_webhookv3_test_defaultBody.json",
+    ))
+    .unwrap();
+    assert_eq!((pager, n.len()), (Pager::PagerDuty, 0));
+    let expected = [
+        (
+            "opsgenie/opsgenie__create.json",
+            AlertStatus::Firing,
+            "2017-08-14T11:25:56Z",
+            "another alert",
+        ),
+        (
+            "opsgenie/opsgenie__acknowledge.json",
+            AlertStatus::Acknowledged,
+            "2015-01-05T10:03:44Z",
+            "test alert",
+        ),
+        (
+            "opsgenie/opsgenie__close.json",
+            AlertStatus::Resolved,
+            "2015-01-05T10:06:14Z",
+            "test alert",
+        ),
+    ];
+    for (file, status, at, title) in expected {
+        let (pager, n) = notices(&read(file)).unwrap();
+        assert_eq!(pager, Pager::Opsgenie, "{file}");
+        assert_eq!(
+            (n[0].status, format_utc(n[0].at), n[0].title.as_str()),
+            (status, at.to_string(), title),
+            "{file}"
+        );
+    }
+}

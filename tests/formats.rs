@@ -63,3 +63,45 @@ fn package_logs_become_actions_in_the_given_zone() {
         ]
     );
 }
+
+#[test]
+fn mixed_alert_sources_detection_and_escalation() {
+    // The sample plus an Opsgenie alert created before Alertmanager's: Opsgenie detects it,
+    // PagerDuty's acknowledgements land under escalation.
+    let dir = tempfile::tempdir().unwrap();
+    postmortem::scenario::auth_outage::scenario()
+        .write(dir.path())
+        .unwrap();
+    std::fs::write(
+        dir.path().join("alerts/opsgenie.json"),
+        r#"{"action":"Create","alert":{"alertId":"og-1","message":"Auth errors above 5%","createdAt":1694333720000,"updatedAt":1694333720000000000,"username":"prometheus","entity":"authd"},"source":{"name":"prometheus","type":"API"}}"#,
+    )
+    .unwrap();
+    let config = postmortem::Config::new(vec![dir.path().to_path_buf()]);
+    let (draft, analysis) = postmortem::draft(&config).unwrap();
+    let formats: Vec<Format> = analysis.files.iter().map(|f| f.detection.format).collect();
+    assert!(
+        formats.contains(&Format::Opsgenie)
+            && formats.contains(&Format::PagerDuty)
+            && formats.contains(&Format::Alertmanager)
+    );
+    let i = &draft.incidents[0];
+    assert_eq!(i.detected, "2023-09-10T08:15:20Z");
+    assert!(
+        i.detection_detail.contains("Opsgenie"),
+        "{}",
+        i.detection_detail
+    );
+    let escalations: Vec<&str> = i
+        .timeline
+        .iter()
+        .filter(|t| t.kind == postmortem::timeline::ItemKind::Escalation)
+        .map(|t| t.text.as_str())
+        .collect();
+    assert!(
+        escalations
+            .iter()
+            .any(|t| t.contains("acknowledged by Alice Chen") && t.contains("PagerDuty")),
+        "{escalations:?}"
+    );
+}

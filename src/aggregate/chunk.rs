@@ -313,7 +313,9 @@ pub fn process_chunk(data: &[u8], ctx: &ChunkContext) -> ChunkOutcome {
             Format::NginxAccess => worker.access(line, n),
             Format::NginxError => worker.nginx_error(line, n),
             Format::Syslog => worker.syslog(line, n),
-            Format::Alertmanager => worker.out.skip(n, || "alert files are read whole".into()),
+            Format::Alertmanager | Format::PagerDuty | Format::Opsgenie => {
+                worker.out.skip(n, || "alert files are read whole".into())
+            }
             Format::Dpkg => worker.dpkg(line, n),
             Format::AptHistory => worker.apt_history(line, n),
         }

@@ -252,6 +252,12 @@ pub struct AlertEvent {
     /// When the receiver logged the notice, if it did: the only clue to *when* a notice
     /// went to a new receiver (an escalation).
     pub received_at: Option<Micros>,
+    /// The paging system, for pages (`None`: Alertmanager).
+    pub pager: Option<crate::parse::pager::Pager>,
+    /// Who acknowledged, escalated or resolved it.
+    pub actor: Option<String>,
+    /// To whom it was escalated or reassigned.
+    pub target: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -16,6 +16,12 @@ use crate::time::Micros;
 pub enum AlertStatus {
     Firing,
     Resolved,
+    /// Someone took the page (PagerDuty, Opsgenie).
+    Acknowledged,
+    /// Passed up the escalation policy, or more responders added.
+    Escalated,
+    /// Handed to another person or team.
+    Reassigned,
 }
 
 #[derive(Debug, Clone, PartialEq)]

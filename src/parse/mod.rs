@@ -6,6 +6,7 @@ pub mod common;
 pub mod nginx_access;
 pub mod nginx_error;
 pub mod packages;
+pub mod pager;
 pub mod syslog;
 
 use serde::Serialize;
@@ -21,6 +22,11 @@ pub enum Format {
     Dpkg,
     /// `/var/log/apt/history.log`
     AptHistory,
+    /// PagerDuty webhooks (V2, V3) or REST log entries.
+    #[serde(rename = "pagerduty")]
+    PagerDuty,
+    /// Opsgenie webhooks.
+    Opsgenie,
 }
 
 impl Format {
@@ -31,6 +37,14 @@ impl Format {
         Format::Dpkg,
         Format::AptHistory,
     ];
+
+    /// Alert histories: JSON documents read whole, not line by line.
+    pub fn is_alerts(self) -> bool {
+        matches!(
+            self,
+            Format::Alertmanager | Format::PagerDuty | Format::Opsgenie
+        )
+    }
 
     /// Whether lines carry no zone, so `--tz` places them.
     pub fn zone_less(self) -> bool {
@@ -44,6 +58,8 @@ impl Format {
             Format::Syslog => "syslog",
             Format::Alertmanager => "alertmanager webhook",
             Format::Dpkg => "dpkg log",
+            Format::PagerDuty => "pagerduty",
+            Format::Opsgenie => "opsgenie",
             Format::AptHistory => "apt history",
         }
     }
@@ -54,7 +70,7 @@ impl Format {
             Format::NginxAccess => nginx_access::parse(line).is_some(),
             Format::NginxError => nginx_error::parse(line).is_some(),
             Format::Syslog => syslog::parse(line).is_some(),
-            Format::Alertmanager => false,
+            Format::Alertmanager | Format::PagerDuty | Format::Opsgenie => false,
             Format::Dpkg => packages::parse_dpkg(line).is_some(),
             Format::AptHistory => packages::parse_history(line).is_some(),
         }
@@ -138,18 +154,27 @@ fn binary_reason(sample: &[u8]) -> Option<String> {
     })
 }
 
-/// True when the sample holds an Alertmanager body (NDJSON or pretty-printed).
-fn sniff_alertmanager(sample: &[u8], complete: bool) -> bool {
+/// Which alert history the sample holds, if any (NDJSON or pretty-printed documents).
+fn sniff_alerts(sample: &[u8], complete: bool) -> Option<Format> {
     let mut stream = serde_json::Deserializer::from_slice(sample).into_iter::<serde_json::Value>();
+    let has = |key: &[u8]| memchr::memmem::find(sample, key).is_some();
     match stream.next() {
-        Some(Ok(doc)) => alertmanager::is_alertmanager(&doc),
-        // A large pretty-printed body cut by the sample: judge by its keys.
+        Some(Ok(doc)) if alertmanager::is_alertmanager(&doc) => Some(Format::Alertmanager),
+        Some(Ok(doc)) => pager::notices(&doc).map(|(p, _)| match p {
+            pager::Pager::PagerDuty => Format::PagerDuty,
+            pager::Pager::Opsgenie => Format::Opsgenie,
+        }),
+        // A large pretty-printed document cut by the sample: judge by its keys.
         Some(Err(e)) if e.is_eof() && !complete => {
-            memchr::memmem::find(sample, b"\"alerts\"").is_some()
-                && (memchr::memmem::find(sample, b"\"startsAt\"").is_some()
-                    || memchr::memmem::find(sample, b"\"groupKey\"").is_some())
+            if has(b"\"alerts\"") && (has(b"\"startsAt\"") || has(b"\"groupKey\"")) {
+                Some(Format::Alertmanager)
+            } else if has(b"\"event_type\"") || has(b"\"log_entries\"") {
+                Some(Format::PagerDuty)
+            } else {
+                None
+            }
         }
-        _ => false,
+        _ => None,
     }
 }
 
@@ -164,9 +189,11 @@ pub fn sniff(sample: &[u8], complete: bool) -> Sniffed {
         return Sniffed::Binary(reason);
     }
     let first = sample.iter().find(|b| !b.is_ascii_whitespace());
-    if first == Some(&b'{') && sniff_alertmanager(sample, complete) {
+    if first == Some(&b'{')
+        && let Some(format) = sniff_alerts(sample, complete)
+    {
         return Sniffed::Log(Detection {
-            format: Format::Alertmanager,
+            format,
             matched: 1,
             sampled: 1,
             runner_up: None,

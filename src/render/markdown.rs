@@ -233,10 +233,14 @@ fn timeline(out: &mut String, i: &Incident) {
             "- **Escalation:** none in the alert logs. {ASK} _Who was pulled in?_"
         );
     } else {
+        let _ = writeln!(
+            out,
+            "- **Escalation:** acknowledgements, escalations and hand-overs in the alert logs:"
+        );
         for e in escalations {
             let _ = writeln!(
                 out,
-                "- **Escalation:** {} {} ({})",
+                "  - {} {} ({})",
                 clock(&e.time),
                 escape(&e.text),
                 cite(e)

@@ -7,7 +7,7 @@
 //! who roll the config back at 10:15; cached routes keep failing one affected user in four
 //! until they expire at 11:30.
 
-use super::{IncidentPlan, Scenario, Scripted, Symptom, Target, alert_log_line};
+use super::{IncidentPlan, Scenario, Scripted, Symptom, Target, alert_log_line, pagerduty_line};
 use crate::time::{Civil, MICROS_PER_SEC, Micros};
 
 fn at(hour: u32, minute: u32, second: u32) -> Micros {
@@ -155,6 +155,48 @@ fn script() -> Vec<Scripted> {
     ));
     s.push(sys(at(8, 14, 21), "authd", 2211, "INFO config reloaded: 3 realms (corp-us, corp-eu, partners), ldap backends ldaps://ldap-us.internal:636, ldaps://ldap-eu.internal:6360"));
     s.push(alert(at(8, 15, 34), "sre-oncall", "firing", None));
+    let page = |t, kind, agent, assignee| Scripted {
+        at: t,
+        target: Target::Page(pagerduty_line(
+            kind,
+            t,
+            agent,
+            "HighAuthErrorRate: more than 5% of authentication requests fail",
+            "authd",
+            "Q1AUTH0910",
+            assignee,
+        )),
+    };
+    s.push(page(
+        at(8, 15, 36),
+        "incident.triggered",
+        None,
+        Some("Alice Chen"),
+    ));
+    s.push(page(
+        at(8, 18, 12),
+        "incident.acknowledged",
+        Some("Alice Chen"),
+        None,
+    ));
+    s.push(page(
+        at(9, 30, 2),
+        "incident.reassigned",
+        Some("Alice Chen"),
+        Some("Authentication Services"),
+    ));
+    s.push(page(
+        at(9, 33, 40),
+        "incident.acknowledged",
+        Some("Bob Ortiz"),
+        None,
+    ));
+    s.push(page(
+        at(11, 33, 5),
+        "incident.resolved",
+        Some("Bob Ortiz"),
+        None,
+    ));
     // 08:22 an SSH brute force from the internet, unrelated, but it is what the on-call sees.
     for k in 0..40u32 {
         let t = at(8, 22, 0) + i64::from(k) * 11 * MICROS_PER_SEC;

@@ -58,6 +58,8 @@ pub enum Target {
     },
     /// One line of the alert log, as written (JSON).
     Alert(String),
+    /// One line of the paging system's webhook log (JSON).
+    Page(String),
 }
 
 #[derive(Debug, Clone)]
@@ -213,6 +215,7 @@ impl Scenario {
         let mut errors: Vec<(Micros, String)> = Vec::new();
         let mut syslog: Vec<(Micros, String)> = Vec::new();
         let mut alerts: Vec<(Micros, String)> = Vec::new();
+        let mut pages: Vec<(Micros, String)> = Vec::new();
         let mut connection = 1000u64;
         let mut minute = self.start - self.start.rem_euclid(MICROS_PER_MIN);
         while minute < self.end {
@@ -349,6 +352,7 @@ impl Scenario {
                     errors.push((s.at, format!("[{level}] {message}")))
                 }
                 Target::Alert(json) => alerts.push((s.at, format!("{json}\n"))),
+                Target::Page(json) => pages.push((s.at, format!("{json}\n"))),
             }
         }
         let sorted = |mut lines: Vec<(Micros, String)>| {
@@ -361,6 +365,7 @@ impl Scenario {
             .collect();
         let syslog_text: String = sorted(syslog).into_iter().map(|l| l.1).collect();
         let alert_text: String = sorted(alerts).into_iter().map(|l| l.1).collect();
+        let page_text: String = sorted(pages).into_iter().map(|l| l.1).collect();
         std::fs::create_dir_all(dir.join("nginx"))?;
         std::fs::write(dir.join("nginx/access.log"), access)?;
         if !access_old.is_empty() {
@@ -377,6 +382,10 @@ impl Scenario {
         if !alert_text.is_empty() {
             std::fs::create_dir_all(dir.join("alerts"))?;
             std::fs::write(dir.join("alerts/alertmanager.ndjson"), alert_text)?;
+        }
+        if !page_text.is_empty() {
+            std::fs::create_dir_all(dir.join("alerts"))?;
+            std::fs::write(dir.join("alerts/pagerduty.ndjson"), page_text)?;
         }
         Ok(())
     }
@@ -417,6 +426,37 @@ pub fn alert_log_line(
                 "generatorURL": "http://prometheus.internal:9090/graph",
                 "fingerprint": fingerprint
             }]
+        }
+    })
+    .to_string()
+}
+
+/// A PagerDuty V3 webhook body (`incident.triggered`, `incident.acknowledged`, …) as one line.
+pub fn pagerduty_line(
+    event_type: &str,
+    at: Micros,
+    agent: Option<&str>,
+    title: &str,
+    service: &str,
+    incident: &str,
+    assignee: Option<&str>,
+) -> String {
+    let reference = |name: &str, kind: &str| serde_json::json!({"summary": name, "type": kind});
+    serde_json::json!({
+        "event": {
+            "id": format!("01{incident}{}", at / 1_000_000),
+            "event_type": event_type,
+            "resource_type": "incident",
+            "occurred_at": crate::time::format_utc(at),
+            "agent": agent.map(|a| reference(a, "user_reference")),
+            "data": {
+                "id": incident,
+                "type": "incident",
+                "title": title,
+                "service": reference(service, "service_reference"),
+                "assignees": assignee.map(|a| vec![reference(a, "user_reference")]).unwrap_or_default(),
+                "urgency": "high"
+            }
         }
     })
     .to_string()

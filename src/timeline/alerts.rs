@@ -1,5 +1,6 @@
-//! Alert notices reduced to what happened: the first firing of each alert, its resolution, and
-//! notices that reached a receiver the alert had not been sent to before (escalations).
+//! Alert notices reduced to what happened: the first firing of each alert, acknowledgements,
+//! escalations (a paging system's, or an Alertmanager alert reaching a receiver it had not been
+//! sent to before), and resolutions.
 
 use std::collections::{HashMap, HashSet};
 
@@ -7,11 +8,11 @@ use crate::aggregate::{AlertEvent, Event, EventBody};
 use crate::parse::alertmanager::AlertStatus;
 use crate::time::Micros;
 
-/// Alert notices reduced to what happened: first firing per alert, first resolution, and
-/// notices that reached a receiver the alert had not been sent to before.
 pub struct AlertStory<'a> {
     pub fired: Vec<&'a Event>,
     pub resolved: Vec<&'a Event>,
+    pub acknowledged: Vec<&'a Event>,
+    /// Escalations and reassignments, with when they happened.
     pub escalated: Vec<(&'a Event, Micros)>,
 }
 
@@ -26,6 +27,7 @@ pub fn alert_story<'a>(events: &[&'a Event]) -> AlertStory<'a> {
     let mut story = AlertStory {
         fired: Vec::new(),
         resolved: Vec::new(),
+        acknowledged: Vec::new(),
         escalated: Vec::new(),
     };
     let mut seen_fired = HashSet::new();
@@ -45,7 +47,11 @@ pub fn alert_story<'a>(events: &[&'a Event]) -> AlertStory<'a> {
     });
     for e in notices {
         let Some(a) = alert_of(e) else { continue };
-        let key = (a.identity.as_str(), a.starts_at);
+        // Pages are identified by incident; Alertmanager alerts by fingerprint and start.
+        let key = match a.pager {
+            Some(_) => (a.identity.as_str(), 0),
+            None => (a.identity.as_str(), a.starts_at),
+        };
         match a.status {
             AlertStatus::Firing => {
                 if seen_fired.insert(key) {
@@ -57,39 +63,62 @@ pub fn alert_story<'a>(events: &[&'a Event]) -> AlertStory<'a> {
                     story.resolved.push(e);
                 }
             }
+            AlertStatus::Acknowledged => story.acknowledged.push(e),
+            AlertStatus::Escalated | AlertStatus::Reassigned => story.escalated.push((e, e.time)),
         }
-        let sent_to = receivers.entry(key).or_default();
-        if !sent_to.contains(&a.receiver.as_str()) {
-            if !sent_to.is_empty()
-                && let Some(at) = a.received_at
-            {
-                story.escalated.push((e, at));
+        if a.pager.is_none() {
+            let sent_to = receivers.entry(key).or_default();
+            if !sent_to.contains(&a.receiver.as_str()) {
+                if !sent_to.is_empty()
+                    && let Some(at) = a.received_at
+                {
+                    story.escalated.push((e, at));
+                }
+                sent_to.push(a.receiver.as_str());
             }
-            sent_to.push(a.receiver.as_str());
         }
     }
     story.fired.sort_by_key(|e| (e.time, e.source));
     story.resolved.sort_by_key(|e| (e.time, e.source));
+    story.acknowledged.sort_by_key(|e| (e.time, e.source));
+    story.escalated.sort_by_key(|(e, at)| (*at, e.source));
     story
 }
 
+/// Where an alert came from, for the draft: `Alertmanager, receiver x` or `PagerDuty`.
+pub fn origin(a: &AlertEvent) -> String {
+    match a.pager {
+        Some(p) => p.name().to_string(),
+        None if a.receiver.is_empty() => "Alertmanager".to_string(),
+        None => format!("Alertmanager, receiver {}", a.receiver),
+    }
+}
+
 pub fn describe_alert(a: &AlertEvent) -> String {
-    let mut text = format!(
-        "alert {} {}",
-        a.name,
-        match a.status {
-            AlertStatus::Firing => "firing",
-            AlertStatus::Resolved => "resolved",
-        }
-    );
+    let verb = match a.status {
+        AlertStatus::Firing => "firing",
+        AlertStatus::Resolved => "resolved",
+        AlertStatus::Acknowledged => "acknowledged",
+        AlertStatus::Escalated => "escalated",
+        AlertStatus::Reassigned => "reassigned",
+    };
+    let mut text = format!("alert {} {verb}", a.name);
+    if let Some(actor) = &a.actor {
+        text.push_str(&format!(" by {actor}"));
+    }
+    if let Some(target) = &a.target {
+        text.push_str(&format!(" to {target}"));
+    }
     if let Some(service) = &a.service {
         text.push_str(&format!(" ({service})"));
     }
     if let Some(summary) = &a.summary {
         text.push_str(&format!(": {summary}"));
     }
-    if !a.receiver.is_empty() {
-        text.push_str(&format!(" → {}", a.receiver));
+    match a.pager {
+        Some(p) => text.push_str(&format!(" [{}]", p.name())),
+        None if !a.receiver.is_empty() => text.push_str(&format!(" → {}", a.receiver)),
+        None => {}
     }
     text
 }

@@ -6,7 +6,6 @@ use std::collections::BTreeMap;
 
 use super::{ItemKind, KeyCount, LatencyImpact, SignatureRow, item};
 use crate::aggregate::{Breakdown, Latency, Signatures};
-use crate::parse::Format;
 use crate::pipeline::Analysis;
 
 /// How many rows each "top" list shows.
@@ -48,7 +47,7 @@ pub fn top_sources(analysis: &Analysis, from_bin: i64, to_bin: i64) -> Vec<KeyCo
     let mut ranked: Vec<(String, u64)> = analysis
         .files
         .iter()
-        .filter(|f| f.detection.format != Format::Alertmanager)
+        .filter(|f| !f.detection.format.is_alerts())
         .map(|f| {
             let failed = f
                 .summary

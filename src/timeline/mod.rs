@@ -14,7 +14,7 @@ use crate::parse::Format;
 use crate::pipeline::Analysis;
 use crate::time::{MICROS_PER_MIN, Micros, format_utc};
 use actions::{Actions, actions_between, routine_units};
-use alerts::{AlertStory, alert_of, alert_story, describe_alert};
+use alerts::{AlertStory, alert_of, alert_story, describe_alert, origin};
 pub use model::*;
 
 /// An alert that fired this long before the computed start still counts as detecting it.
@@ -44,7 +44,7 @@ fn signal(analysis: &Analysis) -> Signal {
                 access.merge(&f.summary.series);
                 clients.merge(f.summary.clients.clone());
             }
-            Format::Alertmanager => {}
+            f if f.is_alerts() => {}
             _ => records.merge(&f.summary.series),
         }
     }
@@ -200,10 +200,7 @@ fn detection(
         return (
             e.time,
             DetectionMethod::Alert,
-            format!(
-                "monitoring alert {} (Alertmanager, receiver {})",
-                a.name, a.receiver
-            ),
+            format!("monitoring alert {} ({})", a.name, origin(a)),
         );
     }
     let until_bin = until.div_euclid(bin_width);
@@ -370,10 +367,33 @@ fn draft_incident(run: &Run, found: &detect::Incident) -> Incident {
             && *at <= until
             && let Some(a) = alert_of(e)
         {
-            let text = format!("alert {} escalated: sent to {}", a.name, a.receiver);
+            let text = match a.pager {
+                Some(_) => describe_alert(a),
+                None => format!("alert {} escalated: sent to {}", a.name, a.receiver),
+            };
             timeline.push(item(analysis, *at, ItemKind::Escalation, text, e.source));
         }
     }
+    let acknowledgements: Vec<&&crate::aggregate::Event> = run
+        .story
+        .acknowledged
+        .iter()
+        .filter(|e| e.time >= start - DETECTION_LOOKBACK && e.time <= until)
+        .collect();
+    for e in &acknowledgements {
+        if let Some(a) = alert_of(e) {
+            timeline.push(item(
+                analysis,
+                e.time,
+                ItemKind::Escalation,
+                describe_alert(a),
+                e.source,
+            ));
+        }
+    }
+    let time_to_acknowledge = acknowledgements
+        .first()
+        .map(|e| (e.time - detected) / 1_000_000);
     let (baseline, quiet_bins) = run.local_baseline(found.start_bin);
     if let Some(end) = end {
         let mut text = match found.kind {
@@ -452,7 +472,7 @@ fn draft_incident(run: &Run, found: &detect::Incident) -> Incident {
         recovered: end.map(format_utc),
         duration_seconds: end.map(|e| (e - start) / 1_000_000),
         time_to_detect_seconds: (detected - start) / 1_000_000,
-        time_to_acknowledge_seconds: None,
+        time_to_acknowledge_seconds: time_to_acknowledge,
         time_to_resolve_seconds: end.map(|e| (e - start) / 1_000_000),
         baseline_ratio: baseline,
         error_ratio: ratio(errors, requests),

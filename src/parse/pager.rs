@@ -1,0 +1,273 @@
+//! Paging systems' webhooks and exports: who was paged, who acknowledged, who it was escalated
+//! to, when it was resolved.
+//!
+//! - PagerDuty V3 webhooks: `{"event": {"event_type": "incident.acknowledged", "occurred_at", "agent", "data"}}`.
+//! - PagerDuty V2 webhooks: `{"messages": [{"event": "incident.trigger", "created_on", "incident", "log_entries"}]}`.
+//! - PagerDuty REST log entries: `{"log_entries": [{"type": "acknowledge_log_entry", "created_at", "agent", "incident"}]}`.
+//! - Opsgenie webhooks: `{"action": "Create", "alert": {"createdAt" (ms), "updatedAt" (ns), "message", "username"}}`.
+
+use serde_json::Value;
+
+use super::alertmanager::{AlertStatus, parse_time};
+use crate::time::Micros;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Pager {
+    PagerDuty,
+    Opsgenie,
+}
+
+impl Pager {
+    pub fn name(self) -> &'static str {
+        match self {
+            Pager::PagerDuty => "PagerDuty",
+            Pager::Opsgenie => "Opsgenie",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct PageNotice {
+    pub pager: Pager,
+    pub status: AlertStatus,
+    pub at: Micros,
+    /// The incident's or alert's title.
+    pub title: String,
+    pub identity: String,
+    pub actor: Option<String>,
+    pub service: Option<String>,
+    /// For escalations and reassignments: to whom.
+    pub target: Option<String>,
+}
+
+fn text(v: Option<&Value>) -> Option<String> {
+    v.and_then(Value::as_str)
+        .filter(|s| !s.is_empty())
+        .map(str::to_string)
+}
+
+fn summary(v: Option<&Value>) -> Option<String> {
+    text(
+        v.and_then(|o| o.get("summary"))
+            .or_else(|| v.and_then(|o| o.get("name"))),
+    )
+}
+
+/// PagerDuty event words to a status; `None` for events that tell nothing about the page's
+/// course (annotations, priority changes).
+fn pagerduty_status(event: &str) -> Option<AlertStatus> {
+    let word = event
+        .trim_start_matches("incident.")
+        .trim_end_matches("_log_entry");
+    Some(match word {
+        "triggered" | "trigger" => AlertStatus::Firing,
+        "acknowledged" | "acknowledge" => AlertStatus::Acknowledged,
+        "escalated" | "escalate" | "responder.added" | "responder_added" => AlertStatus::Escalated,
+        "reassigned" | "assign" | "delegated" | "delegate" => AlertStatus::Reassigned,
+        "resolved" | "resolve" => AlertStatus::Resolved,
+        _ => return None,
+    })
+}
+
+fn names(list: Option<&Value>, inner: &str) -> Option<String> {
+    let names: Vec<String> = list?
+        .as_array()?
+        .iter()
+        .filter_map(|a| summary(a.get(inner)).or_else(|| summary(Some(a))))
+        .collect();
+    (!names.is_empty()).then(|| names.join(", "))
+}
+
+fn pagerduty_v3(event: &Value) -> Option<PageNotice> {
+    let status = pagerduty_status(event.get("event_type")?.as_str()?)?;
+    let data = event.get("data");
+    let at = parse_time(event.get("occurred_at")?.as_str()?)?;
+    let target = match status {
+        AlertStatus::Escalated | AlertStatus::Reassigned => {
+            names(data.and_then(|d| d.get("assignees")), "assignee")
+                .or_else(|| summary(data.and_then(|d| d.get("escalation_policy"))))
+                .or_else(|| summary(data.and_then(|d| d.get("user"))))
+        }
+        _ => None,
+    };
+    Some(PageNotice {
+        pager: Pager::PagerDuty,
+        status,
+        at,
+        title: text(data.and_then(|d| d.get("title")))
+            .unwrap_or_else(|| "PagerDuty incident".into()),
+        identity: text(data.and_then(|d| d.get("id"))).unwrap_or_default(),
+        actor: summary(event.get("agent")),
+        service: summary(data.and_then(|d| d.get("service"))),
+        target,
+    })
+}
+
+fn pagerduty_v2(message: &Value) -> Option<PageNotice> {
+    let status = pagerduty_status(message.get("event")?.as_str()?)?;
+    let incident = message.get("incident");
+    let at = parse_time(message.get("created_on")?.as_str()?)?;
+    let entry = message.get("log_entries").and_then(|l| l.get(0));
+    Some(PageNotice {
+        pager: Pager::PagerDuty,
+        status,
+        at,
+        title: text(incident.and_then(|i| i.get("title")))
+            .or_else(|| summary(incident))
+            .unwrap_or_else(|| "PagerDuty incident".into()),
+        identity: text(incident.and_then(|i| i.get("id"))).unwrap_or_default(),
+        actor: summary(entry.and_then(|e| e.get("agent"))),
+        service: summary(incident.and_then(|i| i.get("service"))),
+        target: match status {
+            AlertStatus::Escalated | AlertStatus::Reassigned => {
+                names(incident.and_then(|i| i.get("assignments")), "assignee")
+            }
+            _ => None,
+        },
+    })
+}
+
+fn pagerduty_log_entry(entry: &Value) -> Option<PageNotice> {
+    let status = pagerduty_status(entry.get("type")?.as_str()?)?;
+    let at = parse_time(entry.get("created_at")?.as_str()?)?;
+    let incident = entry.get("incident");
+    Some(PageNotice {
+        pager: Pager::PagerDuty,
+        status,
+        at,
+        title: summary(incident).unwrap_or_else(|| "PagerDuty incident".into()),
+        identity: text(incident.and_then(|i| i.get("id"))).unwrap_or_default(),
+        actor: summary(entry.get("agent")),
+        service: summary(entry.get("service")),
+        target: match status {
+            AlertStatus::Escalated | AlertStatus::Reassigned => {
+                names(entry.get("assignees"), "assignee")
+            }
+            _ => None,
+        },
+    })
+}
+
+/// Epoch milliseconds, or nanoseconds (Opsgenie's `updatedAt`), as microseconds.
+fn epoch(v: Option<&Value>) -> Option<Micros> {
+    let n = v?.as_i64()?;
+    Some(if n > 100_000_000_000_000_000 {
+        n / 1_000
+    } else {
+        n * 1_000
+    })
+}
+
+fn opsgenie(doc: &Value) -> Option<PageNotice> {
+    let action = doc.get("action")?.as_str()?;
+    let alert = doc.get("alert")?;
+    let status = match action {
+        "Create" => AlertStatus::Firing,
+        "Acknowledge" => AlertStatus::Acknowledged,
+        "Escalate" | "EscalateNext" | "AddResponder" | "AddTeam" => AlertStatus::Escalated,
+        "AssignOwnership" | "TakeOwnership" => AlertStatus::Reassigned,
+        "Close" => AlertStatus::Resolved,
+        _ => return None,
+    };
+    let at = match status {
+        AlertStatus::Firing => epoch(alert.get("createdAt")),
+        _ => epoch(alert.get("updatedAt")).or_else(|| epoch(alert.get("createdAt"))),
+    }?;
+    let target = match status {
+        AlertStatus::Escalated => summary(doc.get("escalation"))
+            .or_else(|| text(alert.get("responder")))
+            .or_else(|| text(alert.get("team"))),
+        AlertStatus::Reassigned => text(alert.get("owner")),
+        _ => None,
+    };
+    Some(PageNotice {
+        pager: Pager::Opsgenie,
+        status,
+        at,
+        title: text(alert.get("message")).unwrap_or_else(|| "Opsgenie alert".into()),
+        identity: text(alert.get("alertId"))
+            .or_else(|| text(alert.get("alias")))
+            .unwrap_or_default(),
+        actor: text(alert.get("username")),
+        service: text(alert.get("entity")).or_else(|| summary(doc.get("source"))),
+        target,
+    })
+}
+
+/// The pages a document reports; `None` when it is not a paging webhook or export.
+pub fn notices(doc: &Value) -> Option<(Pager, Vec<PageNotice>)> {
+    if let Some(event) = doc.get("event").filter(|e| e.get("event_type").is_some()) {
+        return Some((Pager::PagerDuty, pagerduty_v3(event).into_iter().collect()));
+    }
+    if let Some(messages) = doc.get("messages").and_then(Value::as_array) {
+        return Some((
+            Pager::PagerDuty,
+            messages.iter().filter_map(pagerduty_v2).collect(),
+        ));
+    }
+    if let Some(entries) = doc.get("log_entries").and_then(Value::as_array) {
+        return Some((
+            Pager::PagerDuty,
+            entries.iter().filter_map(pagerduty_log_entry).collect(),
+        ));
+    }
+    if doc.get("action").is_some() && doc.get("alert").is_some() {
+        return Some((Pager::Opsgenie, opsgenie(doc).into_iter().collect()));
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::time::format_utc;
+
+    #[test]
+    fn pagerduty_v3_acknowledgement() {
+        let doc: Value = serde_json::from_str(r#"{"event":{"event_type":"incident.acknowledged","occurred_at":"2023-09-10T08:17:02.120Z",
+            "agent":{"summary":"Alice Ops","type":"user_reference"},
+            "data":{"id":"PABC123","title":"HighAuthErrorRate","service":{"summary":"authd"}}}}"#).unwrap();
+        let (pager, n) = notices(&doc).unwrap();
+        assert_eq!(pager, Pager::PagerDuty);
+        assert_eq!(n[0].status, AlertStatus::Acknowledged);
+        assert_eq!(format_utc(n[0].at), "2023-09-10T08:17:02Z");
+        assert_eq!(n[0].actor.as_deref(), Some("Alice Ops"));
+        assert_eq!(n[0].service.as_deref(), Some("authd"));
+        assert_eq!(n[0].identity, "PABC123");
+    }
+
+    #[test]
+    fn opsgenie_times_in_ms_and_ns() {
+        let create: Value = serde_json::from_str(r#"{"action":"Create","alert":{"createdAt":1502709956288,"updatedAt":1502709956288000110,"message":"disk full","alertId":"a1","username":"bot"}}"#).unwrap();
+        let (_, n) = notices(&create).unwrap();
+        assert_eq!(
+            (n[0].status, format_utc(n[0].at)),
+            (AlertStatus::Firing, "2017-08-14T11:25:56Z".to_string())
+        );
+        let ack: Value = serde_json::from_str(r#"{"action":"Acknowledge","alert":{"createdAt":1420452191104,"updatedAt":1420452224764002246,"message":"m","username":"fili@ifountain.com"}}"#).unwrap();
+        let (pager, n) = notices(&ack).unwrap();
+        assert_eq!(pager, Pager::Opsgenie);
+        assert_eq!(
+            (n[0].status, format_utc(n[0].at)),
+            (
+                AlertStatus::Acknowledged,
+                "2015-01-05T10:03:44Z".to_string()
+            )
+        );
+        assert_eq!(n[0].actor.as_deref(), Some("fili@ifountain.com"));
+    }
+
+    #[test]
+    fn rest_log_entries_export() {
+        let doc: Value = serde_json::from_str(r#"{"log_entries":[
+            {"type":"trigger_log_entry","created_at":"2023-09-10T08:15:40Z","incident":{"id":"P1","summary":"[#12] auth errors"},"service":{"summary":"authd"}},
+            {"type":"notify_log_entry","created_at":"2023-09-10T08:15:41Z","incident":{"id":"P1"}},
+            {"type":"escalate_log_entry","created_at":"2023-09-10T09:30:00Z","incident":{"id":"P1"},"agent":{"summary":"Alice"},"assignees":[{"summary":"Auth Team"}]}]}"#).unwrap();
+        let (_, n) = notices(&doc).unwrap();
+        let statuses: Vec<AlertStatus> = n.iter().map(|p| p.status).collect();
+        assert_eq!(statuses, vec![AlertStatus::Firing, AlertStatus::Escalated]);
+        assert_eq!(n[1].target.as_deref(), Some("Auth Team"));
+        assert!(notices(&serde_json::json!({"level":"info"})).is_none());
+    }
+}
