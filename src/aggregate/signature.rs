@@ -118,6 +118,50 @@ impl Signatures {
         }
     }
 
+    /// Drain's similarity step, reduced to its most common case: signatures that differ in one
+    /// unmasked token only (`Failed password for invalid user admin` / `… user oracle`) are
+    /// one template with that token masked. Deterministic: groups are taken largest first.
+    pub fn generalised(&self) -> Signatures {
+        let mut keys: Vec<&String> = self.by_signature.keys().collect();
+        keys.sort();
+        let mut variants: HashMap<String, Vec<&String>> = HashMap::new();
+        for key in &keys {
+            let tokens: Vec<&str> = key.split(' ').collect();
+            for i in 0..tokens.len() {
+                if tokens[i].starts_with('<') || tokens[i].ends_with(':') {
+                    continue;
+                }
+                let mut variant = tokens.clone();
+                variant[i] = "<*>";
+                variants.entry(variant.join(" ")).or_default().push(key);
+            }
+        }
+        let mut groups: Vec<(String, Vec<&String>)> =
+            variants.into_iter().filter(|(_, m)| m.len() >= 2).collect();
+        groups.sort_by(|a, b| b.1.len().cmp(&a.1.len()).then_with(|| a.0.cmp(&b.0)));
+        let mut target: HashMap<&String, String> = HashMap::new();
+        for (variant, members) in &groups {
+            if members.iter().any(|m| target.contains_key(*m)) {
+                continue;
+            }
+            for m in members {
+                target.insert(m, variant.clone());
+            }
+        }
+        let mut out = Signatures {
+            overflow: self.overflow,
+            ..Signatures::default()
+        };
+        for key in keys {
+            let stats = &self.by_signature[key];
+            let name = target.get(key).cloned().unwrap_or_else(|| key.clone());
+            let mut single = Signatures::default();
+            single.by_signature.insert(name, stats.clone());
+            out.merge(single);
+        }
+        out
+    }
+
     pub fn line_offset(&mut self, offset: u64) {
         for s in self.by_signature.values_mut() {
             s.first.source.line += offset;

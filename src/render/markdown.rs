@@ -22,6 +22,29 @@ fn clock(rfc3339: &str) -> &str {
     rfc3339.get(11..19).unwrap_or(rfc3339)
 }
 
+/// The 95 % intervals of start and recovery, where they span more than one bin.
+fn uncertainty(i: &Incident) -> String {
+    let mut parts = Vec::new();
+    if i.start_interval[0] != i.start_interval[1] {
+        parts.push(format!(
+            "start between {} and {}",
+            clock(&i.start_interval[0]),
+            clock(&i.start_interval[1])
+        ));
+    }
+    if let Some(r) = i.recovered_interval.as_ref().filter(|r| r[0] != r[1]) {
+        parts.push(format!(
+            "recovery between {} and {}",
+            clock(&r[0]),
+            clock(&r[1])
+        ));
+    }
+    match parts.is_empty() {
+        true => String::new(),
+        false => format!(" ({}, 95 %)", parts.join("; ")),
+    }
+}
+
 fn ms(value: f64) -> String {
     if value >= 1000.0 {
         format!("{:.2} s", value / 1000.0)
@@ -88,16 +111,11 @@ fn summary(out: &mut String, draft: &Draft, i: &Incident) {
         .unwrap_or_default();
     let _ = writeln!(
         out,
-        "- **Duration:** {} UTC – {}{} (start between {} and {}{})",
+        "- **Duration:** {} UTC – {}{}{}",
         i.start.replace('T', " ").trim_end_matches('Z'),
         end,
         length,
-        clock(&i.start_interval[0]),
-        clock(&i.start_interval[1]),
-        i.recovered_interval
-            .as_ref()
-            .map(|r| format!("; recovery between {} and {}", clock(&r[0]), clock(&r[1])))
-            .unwrap_or_default()
+        uncertainty(i)
     );
     let m = &i.impact;
     let mut impact = match i.kind {

@@ -102,6 +102,7 @@ pub fn signatures(
     for f in &analysis.files {
         all.merge(f.summary.signatures.clone());
     }
+    let all = all.generalised();
     let incident_bins = (to_bin - from_bin + 1).max(1) as f64;
     let base_bins = quiet_before.max(1) as f64;
     let mut out: Vec<(f64, SignatureRow)> = Vec::new();
