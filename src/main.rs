@@ -54,6 +54,9 @@ struct DraftOpts {
     /// Count 4xx responses as failures too (by default they are counted apart).
     #[arg(long = "count-4xx")]
     count_4xx: bool,
+    /// Fail (exit 2) when any line could not be read as its file's format.
+    #[arg(long)]
+    strict: bool,
     /// Follow symbolic links.
     #[arg(long)]
     follow: bool,
@@ -96,7 +99,9 @@ fn check_output(output: &Path, inputs: &[PathBuf], force: bool) -> Result<(), Er
     };
     for input in inputs {
         let input = input.canonicalize().unwrap_or_else(|_| absolute(input));
-        if out == input || (!force && out.starts_with(&input)) {
+        // Never over a file that is (or could be) read: --force only allows new files inside.
+        let over_existing = out.starts_with(&input) && out.exists();
+        if out == input || over_existing || (!force && out.starts_with(&input)) {
             return Err(Error::Output {
                 path: output.display().to_string(),
                 message: format!(
@@ -145,6 +150,24 @@ fn report(analysis: &postmortem::pipeline::Analysis) {
                 f.display, line, why
             );
         }
+        if f.summary.events_dropped > 0 {
+            let _ = writeln!(
+                err,
+                "postmortem: {}: kept the first {} events; {} more were counted, not kept",
+                f.display,
+                postmortem::aggregate::MAX_KEPT_EVENTS,
+                f.summary.events_dropped
+            );
+        }
+        if f.summary.signatures.overflow > 0 {
+            let _ = writeln!(
+                err,
+                "postmortem: {}: more than {} distinct error signatures; {} lines counted together",
+                f.display,
+                postmortem::aggregate::signature::MAX_SIGNATURES,
+                f.summary.signatures.overflow
+            );
+        }
         let more = f
             .summary
             .skipped
@@ -191,6 +214,11 @@ fn run(opts: DraftOpts) -> Result<ExitCode, Error> {
                 });
             }
         }
+    }
+    let skipped: u64 = analysis.files.iter().map(|f| f.summary.skipped).sum();
+    if opts.strict && skipped > 0 {
+        eprintln!("postmortem: --strict: {skipped} lines were skipped");
+        return Ok(ExitCode::Error);
     }
     Ok(ExitCode::for_run(
         draft.incidents.len(),

@@ -208,10 +208,6 @@ fn read_lines(
     (summary, last_civil, errors)
 }
 
-fn line_of(data: &[u8], offset: usize) -> u64 {
-    memchr::memchr_iter(b'\n', &data[..offset.min(data.len())]).count() as u64 + 1
-}
-
 /// Reads an alert file whole: a stream of JSON documents, pretty-printed or one per line.
 /// A document that does not parse costs one line; reading resumes on the next.
 fn read_alerts(path: &Path, display: &str, file: usize) -> (Summary, Vec<Error>) {
@@ -233,35 +229,90 @@ fn read_alerts(path: &Path, display: &str, file: usize) -> (Summary, Vec<Error>)
             message: format!("alert file cut at {MAX_ALERT_FILE} bytes"),
         });
     }
-    summary.lines = read::lines(&data).count() as u64;
+    let parsed = read_alert_bytes(&data, file);
+    summary.merge_unordered(parsed);
+    (summary, errors)
+}
+
+/// Reads alert documents from bytes: a stream of JSON documents, pretty-printed or one per
+/// line. A document that does not parse costs one line (skipped); reading resumes on the next.
+/// Lines are counted as the reader moves, so a large log costs one pass.
+pub fn read_alert_bytes(data: &[u8], file: usize) -> Summary {
+    let mut summary = Summary {
+        lines: read::lines(data).count() as u64,
+        ..Summary::default()
+    };
     let mut offset = 0;
+    // Line number (1-based) at `counted_to`.
+    let (mut counted_to, mut line) = (0usize, 1u64);
+    let mut line_at = |to: usize| {
+        let to = to.min(data.len());
+        if to > counted_to {
+            line += memchr::memchr_iter(b'\n', &data[counted_to..to]).count() as u64;
+            counted_to = to;
+        }
+        line
+    };
+    // Each line is counted once, as parsed or skipped, by the first document that touches it.
+    let mut accounted_through = 0u64;
+    let mut account = |summary: &mut Summary, first: u64, last: u64, parsed: bool, why: &str| {
+        let from = first.max(accounted_through + 1);
+        if last < from {
+            return;
+        }
+        let n = last - from + 1;
+        accounted_through = last;
+        if parsed {
+            summary.parsed += n;
+        } else {
+            summary.skipped += n;
+            if summary.skipped_examples.len() < crate::aggregate::SKIPPED_EXAMPLES {
+                summary.skipped_examples.push((from, why.to_string()));
+            }
+        }
+    };
     while offset < data.len() {
         let rest = &data[offset..];
         let Some(start) = rest.iter().position(|b| !b.is_ascii_whitespace()) else {
             break;
         };
         let mut stream = serde_json::Deserializer::from_slice(&rest[start..]).into_iter();
-        let first_line = line_of(&data, offset + start);
+        let first_line = line_at(offset + start);
         match stream.next() {
             Some(Ok(doc)) => {
                 let end = offset + start + stream.byte_offset();
-                let last_line = line_of(&data, end.saturating_sub(1));
-                summary.parsed += last_line - first_line + 1;
-                alert_events(&doc, file, first_line, &mut summary);
-                offset = end;
+                let last_line = line_at(end.saturating_sub(1).max(offset + start));
+                let known = alert_events(&doc, file, first_line, &mut summary);
+                account(
+                    &mut summary,
+                    first_line,
+                    last_line,
+                    known,
+                    "JSON, but not an alert webhook or export",
+                );
+                offset = end.max(offset + start + 1);
             }
             _ => {
-                summary.skip(first_line, || "not a JSON document".into());
+                account(
+                    &mut summary,
+                    first_line,
+                    first_line,
+                    false,
+                    "not a JSON document",
+                );
                 offset += start
                     + memchr::memchr(b'\n', &rest[start..]).map_or(rest.len() - start, |i| i + 1);
             }
         }
     }
-    summary.blank = summary.lines - summary.parsed.min(summary.lines) - summary.skipped;
-    (summary, errors)
+    summary.blank = summary
+        .lines
+        .saturating_sub(summary.parsed + summary.skipped);
+    summary
 }
 
-fn alert_events(doc: &serde_json::Value, file: usize, line: u64, summary: &mut Summary) {
+/// Adds the events of one alert document; false (and one skipped line) when it is none.
+fn alert_events(doc: &serde_json::Value, file: usize, line: u64, summary: &mut Summary) -> bool {
     let source = LineRef { file, line };
     let push = |time: Micros, alert: AlertEvent, summary: &mut Summary| {
         summary.saw_time(time);
@@ -297,11 +348,10 @@ fn alert_events(doc: &serde_json::Value, file: usize, line: u64, summary: &mut S
             };
             push(time, alert, summary);
         }
-        return;
+        return true;
     }
     let Some((_, pages)) = pager::notices(doc) else {
-        summary.skip(line, || "JSON, but not an alert webhook or export".into());
-        return;
+        return false;
     };
     for p in pages {
         let alert = AlertEvent {
@@ -321,6 +371,7 @@ fn alert_events(doc: &serde_json::Value, file: usize, line: u64, summary: &mut S
         };
         push(p.at, alert, summary);
     }
+    true
 }
 
 /// A file with full dates already read: where it is and what time it covers.

@@ -182,3 +182,25 @@ fn chunk_boundaries_do_not_change_the_result() {
         );
     }
 }
+
+/// Found by the `alerts` fuzz target: `28 [` is two documents on one line (a number, then
+/// broken JSON); the line was counted as skipped twice, so skipped exceeded lines read.
+#[test]
+fn regression_two_documents_on_one_line_are_counted_once() {
+    for data in [
+        &b"28 ["[..],
+        b"{} {}\n[1]\n",
+        b"{\"a\":1}\n\n  \n{",
+        b"\n\n",
+    ] {
+        let s = postmortem::pipeline::read_alert_bytes(data, 0);
+        assert_eq!(
+            s.lines,
+            s.parsed + s.skipped + s.blank,
+            "{:?}: {s:?}",
+            String::from_utf8_lossy(data)
+        );
+    }
+    let s = postmortem::pipeline::read_alert_bytes(b"28 [", 0);
+    assert_eq!((s.lines, s.skipped), (1, 1));
+}

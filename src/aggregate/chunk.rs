@@ -80,6 +80,10 @@ impl Worker<'_> {
     }
 
     fn keep_action(&mut self, t: Micros, line: u64, host: Option<&[u8]>, action: Action) {
+        if self.out.events.len() >= super::MAX_KEPT_EVENTS {
+            self.out.events_dropped += 1;
+            return;
+        }
         self.out.events.push(Event {
             time: t,
             source: self.source(line),

@@ -21,6 +21,10 @@ pub use latency::Latency;
 pub use notable::{Action, ActionKind};
 pub use signature::Signatures;
 
+/// Events a file keeps (in file order); further ones are counted in `events_dropped`. An
+/// adversarial log (a sudo loop, a flapping unit) cannot grow memory past this.
+pub const MAX_KEPT_EVENTS: usize = 100_000;
+
 /// How many skipped lines per file are kept as examples.
 pub const SKIPPED_EXAMPLES: usize = 3;
 
@@ -298,6 +302,8 @@ pub struct Summary {
     pub series: Series,
     pub clients: Clients,
     pub events: Vec<Event>,
+    /// Events past [`MAX_KEPT_EVENTS`]: counted, not kept.
+    pub events_dropped: u64,
     pub error_samples: BTreeMap<i64, ErrorSample>,
     /// Server errors by request path (access logs).
     pub failed_paths: Breakdown,
@@ -356,7 +362,10 @@ impl Summary {
         }
         self.series.merge(&other.series);
         self.clients.merge(other.clients);
-        self.events.extend(other.events);
+        self.events_dropped += other.events_dropped;
+        let room = MAX_KEPT_EVENTS.saturating_sub(self.events.len());
+        self.events_dropped += other.events.len().saturating_sub(room) as u64;
+        self.events.extend(other.events.into_iter().take(room));
         for (bin, sample) in other.error_samples {
             self.error_samples.entry(bin).or_insert(sample);
         }

@@ -135,20 +135,32 @@ fn binary_signature(sample: &[u8]) -> Option<&'static str> {
         .map(|(_, name)| *name)
 }
 
+/// Whether a sample is binary. NUL bytes alone do not make it so: a log written through a
+/// crash is often padded with a run of NULs, and its other lines are still worth reading.
 fn binary_reason(sample: &[u8]) -> Option<String> {
     if let Some(name) = binary_signature(sample) {
         return Some(format!("binary: looks like {name}"));
     }
-    if let Some(at) = memchr::memchr(0, sample) {
-        return Some(format!("binary: NUL byte at offset {at}"));
+    let nul = memchr::memchr_iter(0, sample).count();
+    if nul * 2 > sample.len() {
+        return Some(format!(
+            "binary: {nul} NUL bytes in the first {} bytes",
+            sample.len()
+        ));
     }
     let control = sample
         .iter()
-        .filter(|&&b| b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r' | 0x1b | 0x0c))
+        .filter(|&&b| b != 0 && b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r' | 0x1b | 0x0c))
         .count();
-    (control * 10 > sample.len()).then(|| {
-        format!(
+    if control * 10 > sample.len() - nul {
+        return Some(format!(
             "binary: {control} control bytes in the first {} bytes",
+            sample.len()
+        ));
+    }
+    (memchr::memchr(b'\n', sample).is_none() && nul > 0).then(|| {
+        format!(
+            "binary: NUL bytes and no line break in the first {} bytes",
             sample.len()
         )
     })
@@ -294,6 +306,13 @@ mod tests {
             matches!(sniff(b"\x7fELF\x02\x01\x01\x00", true), Sniffed::Binary(r) if r.contains("ELF"))
         );
         assert!(matches!(sniff(b"abc\x00def", true), Sniffed::Binary(r) if r.contains("NUL")));
+        let mut padded = b"Sep 10 08:00:00 host a: b\n".repeat(40);
+        padded.extend(std::iter::repeat_n(0u8, 300));
+        padded.extend_from_slice(b"Sep 10 08:00:01 host a: c\nSep 10 08:00:02 host a: d\n");
+        assert!(
+            matches!(sniff(&padded, true), Sniffed::Log(_)),
+            "NUL padding after a crash is not binary"
+        );
         assert!(matches!(
             sniff(b"hello world\nanother line\n", true),
             Sniffed::Unknown(_)

@@ -1,0 +1,13 @@
+#![no_main]
+//! The access-log parser on arbitrary bytes: must never panic, and what it returns must hold
+//! together (the client is part of the line, the status is a status).
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| {
+    if let Some(a) = postmortem::parse::nginx_access::parse(data) {
+        assert!((100..=599).contains(&a.status));
+        assert!(!a.client.is_empty());
+        let _ = a.path();
+        let _ = a.client_key();
+    }
+});

@@ -1,0 +1,16 @@
+#![no_main]
+//! A whole chunk through each line format's worker: parsing, time conversion in a zone with
+//! daylight saving, year tracking, binning, signatures and kept events. Lines are accounted.
+use libfuzzer_sys::fuzz_target;
+use postmortem::aggregate::chunk::{ChunkContext, month_span, process_chunk};
+use postmortem::parse::Format;
+use postmortem::time::year::YearTracker;
+
+fuzz_target!(|data: &[u8]| {
+    let _ = month_span(data);
+    for format in Format::LINE_FORMATS {
+        let ctx = ChunkContext { format, file: 0, bin_width: 60_000_000, zone: chrono_tz::Europe::Berlin, year: Some(YearTracker::new(2023)) };
+        let out = process_chunk(data, &ctx).summary;
+        assert_eq!(out.lines, out.parsed + out.skipped + out.continuation + out.blank, "every line accounted for");
+    }
+});
