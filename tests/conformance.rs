@@ -344,3 +344,73 @@ fn pagerduty_and_opsgenie_samples_give_their_pages() {
         );
     }
 }
+
+#[test]
+fn journald_export_records() {
+    use postmortem::parse::jsonl::{JsonTime, parse_journald};
+    let Some(dir) = common::shared_data() else {
+        return;
+    };
+    let lines = common::lines_of(&dir.join("journald/lnav_journald_export.json"));
+    assert_eq!(lines.len(), 2);
+    let records: Vec<_> = lines
+        .iter()
+        .map(|l| parse_journald(l).expect("every record parses"))
+        .collect();
+    assert_eq!(records[0].time, JsonTime::Utc(1_534_860_261_221_373));
+    assert!(matches!(records[0].time, JsonTime::Utc(t) if format_utc(t) == "2018-08-21T14:04:21Z"));
+    assert!(records[0].is_error, "PRIORITY 1 is alert");
+    assert_eq!(records[0].host.as_deref(), Some("imx6ul-medusa"));
+    assert_eq!(records[0].program.as_deref(), Some("python"));
+    assert_eq!(records[0].pid, Some(184));
+    assert!(!records[0].message.is_empty());
+    let sniffed = postmortem::parse::sniff(
+        &std::fs::read(dir.join("journald/lnav_journald_export.json")).unwrap(),
+        true,
+    );
+    assert!(
+        matches!(sniffed, postmortem::parse::Sniffed::Log(d) if d.format == postmortem::parse::Format::Journald)
+    );
+}
+
+#[test]
+fn rfc5424_and_variants_all_parse() {
+    let Some(dir) = common::shared_data() else {
+        return;
+    };
+    let lines = common::lines_of(&dir.join("syslog/lnav_rfc5424_and_variants.txt"));
+    assert_eq!(lines.len(), 9);
+    let parsed: Vec<_> = lines.iter().map(|l| syslog::parse(l)).collect();
+    assert!(
+        parsed.iter().all(Option::is_some),
+        "{:?}",
+        parsed.iter().position(Option::is_none)
+    );
+    let s = parsed[3].as_ref().unwrap();
+    let syslog::Stamp::Dated { time, offset_secs } = s.stamp else {
+        panic!("RFC 5424 is dated")
+    };
+    assert_eq!(
+        (format_utc(time), offset_secs),
+        ("2017-04-27T05:50:47Z".to_string(), 7200)
+    );
+    assert_eq!(
+        (s.pri, s.host, s.program),
+        (Some(46), &b"logserver"[..], &b"rsyslogd"[..])
+    );
+    assert_eq!(s.message, b"start");
+    let cron = parsed[5].as_ref().unwrap();
+    assert_eq!(
+        (cron.program, cron.pid, cron.severity()),
+        (&b"CRON"[..], Some(1472), Some(6))
+    );
+    let hup = parsed[8].as_ref().unwrap();
+    let syslog::Stamp::Dated { time, .. } = hup.stamp else {
+        panic!("high precision is dated")
+    };
+    assert_eq!(format_utc(time), "2025-08-31T16:36:55Z");
+    assert_eq!(
+        (hup.host, hup.program),
+        (&b"stack-pc2"[..], &b"rsyslogd"[..])
+    );
+}

@@ -7,7 +7,7 @@ use super::notable::{self, Action, ActionKind};
 use super::signature;
 use super::{ErrorSample, Event, EventBody, LineRef, Summary};
 use crate::parse::common::{kept_text, strip_cr};
-use crate::parse::{Format, nginx_access, nginx_error, packages, syslog};
+use crate::parse::{Format, jsonl, nginx_access, nginx_error, packages, syslog};
 use crate::read::lines;
 use crate::time::year::YearTracker;
 use crate::time::{Civil, Micros, ZoneConverter};
@@ -153,6 +153,48 @@ impl Worker<'_> {
         }
         if let Some(action) = notable::nginx_action(e.message) {
             self.keep_action(t, n, e.server, action);
+        }
+    }
+
+    fn json(&mut self, _line: &[u8], n: u64, record: Option<jsonl::JsonRecord>, why: &'static str) {
+        let Some(r) = record else {
+            self.out.skip(n, || why.into());
+            return;
+        };
+        let t = match r.time {
+            jsonl::JsonTime::Utc(t) => t,
+            jsonl::JsonTime::Local(civil) => match self.zone.to_utc(&civil) {
+                Some(t) => t,
+                None => {
+                    self.out
+                        .skip(n, || "time does not exist in the zone".into());
+                    return;
+                }
+            },
+        };
+        self.out.parsed += 1;
+        self.out.saw_time(t);
+        let bin = self.bin(t);
+        let client_error = r.status.is_some_and(|s| (400..500).contains(&s));
+        self.out.series.record(bin, r.is_error, client_error);
+        if r.status.is_some() {
+            if let Some(client) = &r.client {
+                self.out.clients.record(client.as_bytes(), bin, r.is_error);
+            }
+            if r.is_error {
+                self.out
+                    .failed_paths
+                    .record(r.path.as_deref().unwrap_or("(no path)").as_bytes(), bin);
+            }
+        }
+        let program = r.program.as_deref().unwrap_or("");
+        if r.is_error {
+            let text = format!("{program}: {}", r.message);
+            self.keep_error_sample(t, n, || kept_text(text.as_bytes()));
+            self.keep_signature(t, n, r.message.as_bytes(), format!("{program}: "));
+        }
+        if let Some(action) = notable::syslog_action(program.as_bytes(), r.message.as_bytes()) {
+            self.keep_action(t, n, r.host.as_deref().map(str::as_bytes), action);
         }
     }
 
@@ -321,6 +363,18 @@ pub fn process_chunk(data: &[u8], ctx: &ChunkContext) -> ChunkOutcome {
                 worker.out.skip(n, || "alert files are read whole".into())
             }
             Format::Dpkg => worker.dpkg(line, n),
+            Format::Journald => worker.json(
+                line,
+                n,
+                jsonl::parse_journald(line),
+                "not a journald JSON record",
+            ),
+            Format::JsonLines => worker.json(
+                line,
+                n,
+                jsonl::parse_json_line(line),
+                "not a JSON record with a time",
+            ),
             Format::AptHistory => worker.apt_history(line, n),
         }
     }

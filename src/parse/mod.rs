@@ -3,6 +3,7 @@
 
 pub mod alertmanager;
 pub mod common;
+pub mod jsonl;
 pub mod nginx_access;
 pub mod nginx_error;
 pub mod packages;
@@ -22,6 +23,10 @@ pub enum Format {
     Dpkg,
     /// `/var/log/apt/history.log`
     AptHistory,
+    /// `journalctl -o json` exports.
+    Journald,
+    /// JSON records of any application, one per line.
+    JsonLines,
     /// PagerDuty webhooks (V2, V3) or REST log entries.
     #[serde(rename = "pagerduty")]
     PagerDuty,
@@ -30,10 +35,12 @@ pub enum Format {
 }
 
 impl Format {
-    pub const LINE_FORMATS: [Format; 5] = [
+    pub const LINE_FORMATS: [Format; 7] = [
         Format::NginxAccess,
         Format::NginxError,
         Format::Syslog,
+        Format::Journald,
+        Format::JsonLines,
         Format::Dpkg,
         Format::AptHistory,
     ];
@@ -48,7 +55,10 @@ impl Format {
 
     /// Whether lines carry no zone, so `--tz` places them.
     pub fn zone_less(self) -> bool {
-        matches!(self, Format::NginxError | Format::Dpkg | Format::AptHistory)
+        matches!(
+            self,
+            Format::NginxError | Format::Dpkg | Format::AptHistory | Format::JsonLines
+        )
     }
 
     pub fn name(self) -> &'static str {
@@ -59,6 +69,8 @@ impl Format {
             Format::Alertmanager => "alertmanager webhook",
             Format::Dpkg => "dpkg log",
             Format::PagerDuty => "pagerduty",
+            Format::Journald => "journald json",
+            Format::JsonLines => "json lines",
             Format::Opsgenie => "opsgenie",
             Format::AptHistory => "apt history",
         }
@@ -72,6 +84,8 @@ impl Format {
             Format::Syslog => syslog::parse(line).is_some(),
             Format::Alertmanager | Format::PagerDuty | Format::Opsgenie => false,
             Format::Dpkg => packages::parse_dpkg(line).is_some(),
+            Format::Journald => jsonl::parse_journald(line).is_some(),
+            Format::JsonLines => jsonl::parse_json_line(line).is_some(),
             Format::AptHistory => packages::parse_history(line).is_some(),
         }
     }

@@ -121,8 +121,72 @@ pub fn is_continuation(line: &[u8]) -> bool {
     matches!(line.first(), Some(b' ') | Some(b'\t'))
 }
 
+/// A nil-able RFC 5424 header field (`-` is absent).
+fn field5424(input: &[u8]) -> Option<(&[u8], Option<&[u8]>)> {
+    let (rest, value) = token(input).ok()?;
+    let rest = rest.strip_prefix(b" ")?;
+    Some((rest, (value != b"-").then_some(value)))
+}
+
+/// Structured data: `-` or one or more `[id key="value" …]` elements (`\]` inside values).
+fn structured_data(input: &[u8]) -> Option<&[u8]> {
+    if let Some(rest) = input.strip_prefix(b"-") {
+        return Some(rest);
+    }
+    let mut rest = input;
+    while rest.first() == Some(&b'[') {
+        let mut i = 1;
+        let mut quoted = false;
+        loop {
+            match rest.get(i)? {
+                b'\\' => i += 1,
+                b'"' => quoted = !quoted,
+                b']' if !quoted => break,
+                _ => {}
+            }
+            i += 1;
+        }
+        rest = &rest[i + 1..];
+    }
+    (rest.len() < input.len()).then_some(rest)
+}
+
+/// RFC 5424: `<PRI>1 2017-04-27T07:50:47.38+02:00 host app procid msgid [sd] msg`.
+fn rfc5424(pri: Option<u8>, rest: &[u8]) -> Option<SyslogLine<'_>> {
+    let version = rest.iter().take_while(|b| b.is_ascii_digit()).count();
+    if pri.is_none() || version == 0 || version > 2 || rest.get(version) != Some(&b' ') {
+        return None;
+    }
+    let rest = &rest[version + 1..];
+    let (rest, time, offset_secs) = {
+        let (rest, (civil, offset)) = rfc3339(rest).ok()?;
+        (rest, civil.with_offset(offset)?, offset)
+    };
+    let rest = rest.strip_prefix(b" ")?;
+    let (rest, host) = field5424(rest)?;
+    let (rest, app) = field5424(rest)?;
+    let (rest, procid) = field5424(rest)?;
+    let (rest, _msgid) = field5424(rest)?;
+    let rest = structured_data(rest)?;
+    let message = rest.strip_prefix(b" ").unwrap_or(rest);
+    let message = message.strip_prefix(b"\xef\xbb\xbf").unwrap_or(message);
+    Some(SyslogLine {
+        pri,
+        stamp: Stamp::Dated { time, offset_secs },
+        host: host.unwrap_or(b""),
+        program: app.unwrap_or(b""),
+        pid: procid.and_then(|p| std::str::from_utf8(p).ok()?.parse().ok()),
+        message,
+    })
+}
+
 pub fn parse(line: &[u8]) -> Option<SyslogLine<'_>> {
     let (rest, pri) = pri(line);
+    if rest.first().is_some_and(u8::is_ascii_digit)
+        && let Some(parsed) = rfc5424(pri, rest)
+    {
+        return Some(parsed);
+    }
     let (rest, stamp) = match traditional(rest) {
         Some((rest, civil)) => (rest, Stamp::YearLess(civil)),
         None => {
@@ -197,6 +261,41 @@ mod tests {
         assert_eq!(offset_secs, 7200);
         assert_eq!(s.program, b"systemd");
         assert_eq!(s.pid, Some(1));
+    }
+
+    #[test]
+    fn rfc5424_with_structured_data_and_nil_fields() {
+        let s = parse(br#"<46>1 2017-04-27T07:50:47.381967+02:00 logserver rsyslogd - - [origin software="rsyslogd" swVersion="8.4.2" x-pid="900"] start"#).unwrap();
+        let Stamp::Dated { time, offset_secs } = s.stamp else {
+            panic!("dated")
+        };
+        assert_eq!(format_utc(time), "2017-04-27T05:50:47Z");
+        assert_eq!(offset_secs, 7200);
+        assert_eq!(
+            (s.pri, s.host, s.program, s.pid),
+            (Some(46), &b"logserver"[..], &b"rsyslogd"[..], None)
+        );
+        assert_eq!(s.message, b"start");
+        let s = parse(b"<78>1 2017-04-27T08:09:01+02:00 nextcloud CRON 1472 - -  (root) CMD (x)")
+            .unwrap();
+        assert_eq!(
+            (s.program, s.pid, s.message),
+            (&b"CRON"[..], Some(1472), &b" (root) CMD (x)"[..])
+        );
+        let s = parse(b"<165>1 2003-10-11T22:14:15.003Z mymachine.example.com evntslog - ID47 [exampleSDID@32473 iut=\"3\" eventID=\"1011\"][examplePriority@32473 class=\"high\"] \xef\xbb\xbfAn application event").unwrap();
+        assert_eq!(
+            (s.host, s.program, s.severity()),
+            (&b"mymachine.example.com"[..], &b"evntslog"[..], Some(5))
+        );
+        assert_eq!(s.message, b"An application event", "the BOM is dropped");
+        let s = parse(
+            br#"<34>1 2003-10-11T22:14:15.003Z mymachine.example.com su - ID47 [a x="]\]"] msg"#,
+        )
+        .unwrap();
+        assert_eq!(
+            s.message, b"msg",
+            "an escaped bracket inside a value does not end the element"
+        );
     }
 
     #[test]

@@ -40,7 +40,12 @@ fn signal(analysis: &Analysis) -> Signal {
     let mut records = Series::default();
     for f in &analysis.files {
         match f.detection.format {
+            // JSON logs with HTTP statuses are requests too.
             Format::NginxAccess => {
+                access.merge(&f.summary.series);
+                clients.merge(f.summary.clients.clone());
+            }
+            Format::JsonLines if !f.summary.clients.by_client.is_empty() => {
                 access.merge(&f.summary.series);
                 clients.merge(f.summary.clients.clone());
             }

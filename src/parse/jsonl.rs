@@ -1,0 +1,302 @@
+//! JSON records, one per line: `journalctl -o json` exports and the JSON logs of any
+//! application.
+//!
+//! journald: `__REALTIME_TIMESTAMP` (µs since the epoch), `PRIORITY` (syslog severity),
+//! `SYSLOG_IDENTIFIER`, `_SYSTEMD_UNIT`, `_HOSTNAME`, `_PID`, and `MESSAGE` as a string or, for
+//! non-UTF-8 payloads, an array of bytes.
+//!
+//! Applications: the time is the first of `time`, `timestamp`, `ts`, `@timestamp`, `t`,
+//! `datetime` (RFC 3339, with or without offset, or epoch seconds/ms/µs/ns told apart by
+//! magnitude); the level is `level`, `severity`, `lvl` or `loglevel` (words, or numbers on
+//! bunyan/pino's scale where 50 is error); the message is `msg`, `message` or `text`; an HTTP
+//! status (`status`, `status_code`, `http.status_code`…) makes the record a request.
+
+use serde_json::{Map, Value};
+
+use super::common::{clock, fixed_digits, rfc3339};
+use crate::time::{Civil, Micros};
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum JsonTime {
+    Utc(Micros),
+    /// Written without an offset: the zone stage places it.
+    Local(Civil),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct JsonRecord {
+    pub time: JsonTime,
+    /// Error or worse (journald PRIORITY ≤ 3, level error/fatal/…, bunyan ≥ 50).
+    pub is_error: bool,
+    pub program: Option<String>,
+    pub host: Option<String>,
+    pub pid: Option<u64>,
+    pub message: String,
+    pub status: Option<u16>,
+    pub client: Option<String>,
+    pub path: Option<String>,
+}
+
+const TIME_KEYS: [&str; 7] = [
+    "time",
+    "timestamp",
+    "ts",
+    "@timestamp",
+    "t",
+    "datetime",
+    "date",
+];
+const LEVEL_KEYS: [&str; 5] = ["level", "severity", "lvl", "loglevel", "log.level"];
+const MESSAGE_KEYS: [&str; 5] = ["msg", "message", "text", "MESSAGE", "log"];
+const STATUS_KEYS: [&str; 6] = [
+    "status",
+    "status_code",
+    "statusCode",
+    "http_status",
+    "response_status",
+    "http.status_code",
+];
+const CLIENT_KEYS: [&str; 5] = ["remote_addr", "client_ip", "clientip", "remote_ip", "ip"];
+const PROGRAM_KEYS: [&str; 5] = ["logger", "service", "app", "name", "component"];
+
+fn object(line: &[u8]) -> Option<Map<String, Value>> {
+    let start = line.iter().position(|b| !b.is_ascii_whitespace())?;
+    if line[start] != b'{' {
+        return None;
+    }
+    match serde_json::from_slice::<Value>(line).ok()? {
+        Value::Object(map) => Some(map),
+        _ => None,
+    }
+}
+
+/// A value at a key, also looking one level down for dotted keys (`http.status_code`).
+fn lookup<'a>(map: &'a Map<String, Value>, key: &str) -> Option<&'a Value> {
+    map.get(key).or_else(|| {
+        let (outer, inner) = key.split_once('.')?;
+        map.get(outer)?.get(inner)
+    })
+}
+
+fn first<'a>(map: &'a Map<String, Value>, keys: &[&str]) -> Option<&'a Value> {
+    keys.iter().find_map(|k| lookup(map, k))
+}
+
+fn as_text(v: &Value) -> Option<String> {
+    match v {
+        Value::String(s) => Some(s.clone()),
+        Value::Number(n) => Some(n.to_string()),
+        Value::Array(bytes) => {
+            let raw: Option<Vec<u8>> = bytes
+                .iter()
+                .map(|b| b.as_u64().and_then(|b| u8::try_from(b).ok()))
+                .collect();
+            raw.map(|r| String::from_utf8_lossy(&r).into_owned())
+        }
+        _ => None,
+    }
+}
+
+fn as_number(v: &Value) -> Option<f64> {
+    match v {
+        Value::Number(n) => n.as_f64(),
+        Value::String(s) => s.trim().parse().ok(),
+        _ => None,
+    }
+}
+
+/// Epoch seconds, milliseconds, microseconds or nanoseconds, told apart by magnitude.
+fn epoch(n: f64) -> Option<Micros> {
+    if !n.is_finite() || n <= 0.0 {
+        return None;
+    }
+    let micros = if n < 1e11 {
+        n * 1e6
+    } else if n < 1e14 {
+        n * 1e3
+    } else if n < 1e17 {
+        n
+    } else {
+        n / 1e3
+    };
+    (micros < 2.6e17).then_some(micros as Micros)
+}
+
+/// `2023-09-10 08:15:02[.123]` without an offset.
+fn local_time(text: &[u8]) -> Option<Civil> {
+    let (rest, year) = fixed_digits(4)(text).ok()?;
+    let rest = rest.strip_prefix(b"-")?;
+    let (rest, month) = fixed_digits(2)(rest).ok()?;
+    let rest = rest.strip_prefix(b"-")?;
+    let (rest, day) = fixed_digits(2)(rest).ok()?;
+    let rest = rest
+        .strip_prefix(b"T")
+        .or_else(|| rest.strip_prefix(b" "))?;
+    let (_, (hour, minute, second, micros)) = clock(rest).ok()?;
+    let civil = Civil {
+        year: year as i32,
+        month,
+        day,
+        hour,
+        minute,
+        second,
+        micros,
+    };
+    civil.is_valid().then_some(civil)
+}
+
+fn time_of(v: &Value) -> Option<JsonTime> {
+    if let Value::String(s) = v {
+        if let Ok((_, (civil, offset))) = rfc3339(s.as_bytes()) {
+            return civil.with_offset(offset).map(JsonTime::Utc);
+        }
+        if let Some(civil) = local_time(s.as_bytes()) {
+            return Some(JsonTime::Local(civil));
+        }
+    }
+    as_number(v).and_then(epoch).map(JsonTime::Utc)
+}
+
+fn level_is_error(v: &Value) -> bool {
+    match v {
+        Value::Number(n) => n
+            .as_f64()
+            .is_some_and(|n| if n >= 10.0 { n >= 50.0 } else { n <= 3.0 }),
+        Value::String(s) => matches!(
+            s.to_ascii_lowercase().as_str(),
+            "error"
+                | "err"
+                | "fatal"
+                | "critical"
+                | "crit"
+                | "panic"
+                | "alert"
+                | "emerg"
+                | "emergency"
+                | "severe"
+        ),
+        _ => false,
+    }
+}
+
+/// One line of `journalctl -o json`.
+pub fn parse_journald(line: &[u8]) -> Option<JsonRecord> {
+    let map = object(line)?;
+    let time = as_number(map.get("__REALTIME_TIMESTAMP")?).map(|us| us as Micros)?;
+    let priority = map.get("PRIORITY").and_then(as_number);
+    Some(JsonRecord {
+        time: JsonTime::Utc(time),
+        is_error: priority.is_some_and(|p| p <= 3.0),
+        program: map
+            .get("SYSLOG_IDENTIFIER")
+            .or_else(|| map.get("_COMM"))
+            .and_then(as_text),
+        host: map.get("_HOSTNAME").and_then(as_text),
+        pid: map.get("_PID").and_then(as_number).map(|p| p as u64),
+        message: map.get("MESSAGE").and_then(as_text).unwrap_or_default(),
+        status: None,
+        client: None,
+        path: map.get("_SYSTEMD_UNIT").and_then(as_text),
+    })
+}
+
+/// One line of an application's JSON log; `None` without an object and a time.
+pub fn parse_json_line(line: &[u8]) -> Option<JsonRecord> {
+    let map = object(line)?;
+    if map.contains_key("__REALTIME_TIMESTAMP") {
+        return None;
+    }
+    let time = first(&map, &TIME_KEYS).and_then(time_of)?;
+    let status = first(&map, &STATUS_KEYS)
+        .and_then(as_number)
+        .filter(|s| (100.0..600.0).contains(s))
+        .map(|s| s as u16);
+    Some(JsonRecord {
+        time,
+        is_error: first(&map, &LEVEL_KEYS).is_some_and(level_is_error)
+            || status.is_some_and(|s| s >= 500),
+        program: first(&map, &PROGRAM_KEYS).and_then(as_text),
+        host: first(&map, &["host", "hostname"]).and_then(as_text),
+        pid: first(&map, &["pid"]).and_then(as_number).map(|p| p as u64),
+        message: first(&map, &MESSAGE_KEYS)
+            .and_then(as_text)
+            .unwrap_or_default(),
+        status,
+        client: first(&map, &CLIENT_KEYS).and_then(as_text),
+        path: first(&map, &["path", "url", "uri", "request_uri", "http.path"]).and_then(as_text),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::time::format_utc;
+
+    #[test]
+    fn journald_export_line() {
+        let r = parse_journald(br#"{"__REALTIME_TIMESTAMP":"1534860261221373","PRIORITY":"1","_HOSTNAME":"imx6ul","SYSLOG_IDENTIFIER":"python","_PID":"184","MESSAGE":"boom"}"#).unwrap();
+        assert_eq!(r.time, JsonTime::Utc(1_534_860_261_221_373));
+        assert!(r.is_error);
+        assert_eq!(
+            (r.program.as_deref(), r.host.as_deref(), r.pid),
+            (Some("python"), Some("imx6ul"), Some(184))
+        );
+        let bytes = parse_journald(
+            br#"{"__REALTIME_TIMESTAMP":"1","PRIORITY":"6","MESSAGE":[104,105,255]}"#,
+        )
+        .unwrap();
+        assert_eq!(bytes.message, "hi\u{fffd}");
+        assert!(!bytes.is_error);
+    }
+
+    #[test]
+    fn application_json_lines() {
+        let r = parse_json_line(br#"{"time":"2023-09-10T08:15:02.5+02:00","level":"error","msg":"db timeout","logger":"api","status":503,"remote_addr":"1.2.3.4","path":"/x"}"#).unwrap();
+        assert_eq!(
+            r.time,
+            JsonTime::Utc(
+                crate::time::Civil {
+                    year: 2023,
+                    month: 9,
+                    day: 10,
+                    hour: 6,
+                    minute: 15,
+                    second: 2,
+                    micros: 500_000
+                }
+                .as_utc()
+                .unwrap()
+            )
+        );
+        assert!(r.is_error);
+        assert_eq!(
+            (
+                r.status,
+                r.client.as_deref(),
+                r.program.as_deref(),
+                r.message.as_str()
+            ),
+            (Some(503), Some("1.2.3.4"), Some("api"), "db timeout")
+        );
+        let pino = parse_json_line(br#"{"level":50,"time":1694333702000,"msg":"x"}"#).unwrap();
+        assert!(pino.is_error);
+        assert_eq!(pino.time, JsonTime::Utc(1_694_333_702_000_000));
+        let ns =
+            parse_json_line(br#"{"ts":1694333702123456789,"lvl":"info","message":"ok"}"#).unwrap();
+        assert!(matches!(ns.time, JsonTime::Utc(t) if format_utc(t) == "2023-09-10T08:15:02Z"));
+        assert!(!ns.is_error);
+        let local =
+            parse_json_line(br#"{"timestamp":"2023-09-10 08:15:02","severity":"WARN"}"#).unwrap();
+        assert!(matches!(local.time, JsonTime::Local(c) if c.hour == 8));
+        let nested =
+            parse_json_line(br#"{"@timestamp":"2023-09-10T08:15:02Z","http":{"status_code":502}}"#)
+                .unwrap();
+        assert_eq!(
+            nested.status,
+            Some(502),
+            "http.status_code is looked up one level down"
+        );
+        assert!(parse_json_line(br#"{"msg":"no time"}"#).is_none());
+        assert!(parse_json_line(b"[1,2]").is_none());
+    }
+}
