@@ -44,7 +44,7 @@ fn chunks(c: &mut Criterion) {
         format: Format::NginxAccess,
         file: 0,
         bin_width: 60_000_000,
-        zone: chrono_tz::UTC,
+        zone: chrono_tz::UTC.into(),
         year: None,
     };
     let mut group = c.benchmark_group("aggregate");

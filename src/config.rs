@@ -15,6 +15,8 @@ pub struct Config {
     pub paths: Vec<PathBuf>,
     /// The zone of zone-less lines (nginx error log, RFC 3164 syslog).
     pub zone: Tz,
+    /// Whether `zone` was given (`--tz`); otherwise siblings with offsets may decide.
+    pub zone_given: bool,
     /// The year of the first line of year-less files, when the user knows it.
     pub year: Option<i32>,
     pub bin_width: Micros,
@@ -34,6 +36,7 @@ impl Config {
         Self {
             paths,
             zone: chrono_tz::UTC,
+            zone_given: false,
             year: None,
             bin_width: 60 * MICROS_PER_SEC,
             slo: 0.999,
@@ -48,6 +51,7 @@ impl Config {
         self.zone = name
             .parse::<Tz>()
             .map_err(|_| Error::UnknownZone(name.to_string()))?;
+        self.zone_given = true;
         Ok(self)
     }
 

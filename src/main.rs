@@ -37,8 +37,9 @@ struct DraftOpts {
     #[arg(long)]
     json: bool,
     /// Zone of lines written without one (nginx error log, classic syslog): an IANA name.
-    #[arg(long, value_name = "ZONE", default_value = "UTC")]
-    tz: String,
+    /// Without it, the offset of sibling files that carry one is used, else UTC.
+    #[arg(long, value_name = "ZONE")]
+    tz: Option<String>,
     /// Year of the first line of year-less syslog files (otherwise inferred).
     #[arg(long, value_name = "YYYY")]
     year: Option<i32>,
@@ -72,8 +73,11 @@ struct DraftOpts {
 }
 
 fn config(opts: &DraftOpts) -> Result<Config, Error> {
-    let mut config = Config::new(opts.paths.clone())
-        .with_zone(&opts.tz)?
+    let mut config = Config::new(opts.paths.clone());
+    if let Some(tz) = &opts.tz {
+        config = config.with_zone(tz)?;
+    }
+    let mut config = config
         .with_bin(&opts.bin)?
         .with_slo(opts.slo)?
         .with_sensitivity(opts.sensitivity)?

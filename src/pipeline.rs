@@ -20,7 +20,7 @@ use crate::error::Error;
 use crate::parse::{self, Detection, Sniffed, alertmanager, pager};
 use crate::read::{self, Chunker, Compression};
 use crate::time::year::{self, YearSource, YearTracker};
-use crate::time::{Civil, Micros, ZoneConverter};
+use crate::time::{Civil, Micros, Zone, ZoneConverter};
 
 /// Alert files are read whole; past this they are cut (with a message).
 const MAX_ALERT_FILE: u64 = 256 << 20;
@@ -38,8 +38,9 @@ pub struct FileReport {
     pub display: String,
     pub detection: Detection,
     pub compression: Compression,
-    /// The zone assumed for zone-less lines, when the format has them.
+    /// The zone assumed for zone-less lines, when the format has them, and why.
     pub zone: Option<String>,
+    pub zone_source: Option<ZoneSource>,
     pub year: Option<YearChoice>,
     pub summary: Summary,
     pub errors: Vec<Error>,
@@ -378,8 +379,61 @@ fn alert_events(doc: &serde_json::Value, file: usize, line: u64, summary: &mut S
 #[derive(Debug, Clone)]
 struct DatedSpan {
     folder: Option<std::path::PathBuf>,
+    display: String,
     first: Micros,
     last: Micros,
+    /// The UTC offset most of its lines were written with, when they carry one.
+    offset: Option<i32>,
+}
+
+/// How the zone of a zone-less file was chosen; shown to the user.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "snake_case", tag = "rule")]
+pub enum ZoneSource {
+    /// Given with `--tz`.
+    Flag,
+    /// The offset that files with offsets in the same folder (or the run) were written with.
+    SiblingOffset { file: String },
+    /// Nothing to go on: `--tz`'s default, UTC.
+    Default,
+}
+
+impl ZoneSource {
+    pub fn describe(&self) -> String {
+        match self {
+            ZoneSource::Flag => "given with --tz".into(),
+            ZoneSource::SiblingOffset { file } => format!("the offset {file} is written with"),
+            ZoneSource::Default => "no --tz and no sibling with offsets: UTC".into(),
+        }
+    }
+}
+
+/// The zone for a zone-less file: `--tz` if given; else the one offset that dated files in the
+/// same folder (or, failing that, the whole run) agree on; else UTC.
+fn choose_zone(path: &Path, config: &Config, dated: &[DatedSpan]) -> (Zone, ZoneSource) {
+    if config.zone_given {
+        return (Zone::Named(config.zone), ZoneSource::Flag);
+    }
+    let with_offset: Vec<&DatedSpan> = dated.iter().filter(|d| d.offset.is_some()).collect();
+    let same: Vec<&DatedSpan> = with_offset
+        .iter()
+        .copied()
+        .filter(|d| d.folder.as_deref() == path.parent())
+        .collect();
+    let pool = if same.is_empty() { with_offset } else { same };
+    let offsets: std::collections::BTreeSet<i32> = pool.iter().filter_map(|d| d.offset).collect();
+    match (offsets.len(), pool.first()) {
+        (1, Some(d)) => {
+            let offset = d.offset.unwrap_or(0);
+            (
+                Zone::Fixed(offset),
+                ZoneSource::SiblingOffset {
+                    file: d.display.clone(),
+                },
+            )
+        }
+        _ => (Zone::Named(config.zone), ZoneSource::Default),
+    }
 }
 
 /// A span this long says nothing about which year a `Sep 10` line belongs to.
@@ -456,7 +510,8 @@ fn process_file(
         display: display.clone(),
         detection: sniff.detection.clone(),
         compression: sniff.compression,
-        zone: zone_less.then(|| config.zone.name().to_string()),
+        zone: None,
+        zone_source: None,
         year: None,
         summary: Summary::default(),
         errors: Vec::new(),
@@ -467,7 +522,12 @@ fn process_file(
         report.errors = errors;
         return report;
     }
-    let mut zone = ZoneConverter::new(config.zone);
+    let (zone_choice, zone_source) = choose_zone(&sniff.candidate.path, config, dated);
+    if zone_less {
+        report.zone = Some(zone_choice.name());
+        report.zone_source = Some(zone_source);
+    }
+    let mut zone = ZoneConverter::new(zone_choice);
     let mut choice = sniff
         .detection
         .year_less
@@ -477,7 +537,7 @@ fn process_file(
             format,
             file: index,
             bin_width: config.bin_width,
-            zone: config.zone,
+            zone: zone_choice,
             year: choice.as_ref().map(|c| YearTracker::new(c.year)),
         };
         let (summary, last_civil, errors) = read_lines(
@@ -555,21 +615,30 @@ pub fn analyse(config: &Config) -> Result<Analysis, Error> {
         );
         out
     };
-    let (year_less, dated): (Vec<usize>, Vec<usize>) =
-        (0..logs.len()).partition(|&i| logs[i].detection.year_less);
+    // Files whose lines carry a full date and offset first: zone-less and year-less files are
+    // placed by them.
+    let (zone_less, dated): (Vec<usize>, Vec<usize>) = (0..logs.len())
+        .partition(|&i| logs[i].detection.year_less || logs[i].detection.format.zone_less());
     let mut reports = run_group(&dated, &[]);
     let spans: Vec<DatedSpan> = reports
         .iter()
         .filter(|(_, r)| !r.detection.format.is_alerts())
         .filter_map(|(i, r)| {
             Some(DatedSpan {
+                display: r.display.clone(),
+                offset: r
+                    .summary
+                    .offsets
+                    .iter()
+                    .max_by_key(|(o, n)| (**n, -**o))
+                    .map(|(o, _)| *o),
                 folder: logs[*i].candidate.path.parent().map(Path::to_path_buf),
                 first: r.summary.first_time?,
                 last: r.summary.last_time?,
             })
         })
         .collect();
-    reports.extend(run_group(&year_less, &spans));
+    reports.extend(run_group(&zone_less, &spans));
     reports.sort_by_key(|(i, _)| *i);
     for (_, report) in reports {
         analysis.errors.extend(report.errors.iter().cloned());

@@ -280,6 +280,35 @@ fn new_year_in_berlin_is_placed_in_utc() {
 }
 
 #[test]
+fn zone_less_lines_take_the_offset_of_sibling_access_logs_without_flags() {
+    let dir = tempfile::tempdir().unwrap();
+    labelled::new_year_in_berlin().write(dir.path()).unwrap();
+    let output = run(&["--json"], dir.path());
+    let draft = json_of(&output);
+    let syslog = draft["inputs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["file"] == "syslog")
+        .unwrap();
+    assert_eq!(syslog["zone"], "+01:00");
+    assert_eq!(syslog["zone_rule"]["rule"], "sibling_offset");
+    assert_eq!(syslog["zone_rule"]["file"], "nginx/access.log");
+    let i = &draft["incidents"][0];
+    let restart = i["timeline"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["action"] == "restart")
+        .expect("restart cited");
+    assert_eq!(
+        restart["time"], "2023-12-31T23:40:00Z",
+        "the sudo line lands at its true UTC time"
+    );
+    assert_eq!(draft["zone_assumed"], "+01:00");
+}
+
+#[test]
 fn year_comes_from_mtime_when_no_file_has_dates() {
     use std::io::Write;
     let dir = tempfile::tempdir().unwrap();

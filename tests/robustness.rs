@@ -30,7 +30,7 @@ fn every_parser(line: &[u8]) {
             format,
             file: 0,
             bin_width: 60_000_000,
-            zone: chrono_tz::Europe::Berlin,
+            zone: chrono_tz::Europe::Berlin.into(),
             year: Some(YearTracker::new(2023)),
         };
         let _ = process_chunk(line, &ctx);
@@ -136,7 +136,7 @@ fn chunk_boundaries_do_not_change_the_result() {
         format: Format::Syslog,
         file: 0,
         bin_width: 60_000_000,
-        zone: chrono_tz::Europe::Berlin,
+        zone: chrono_tz::Europe::Berlin.into(),
         year: Some(YearTracker::new(2023)),
     };
     let whole_summary = summary_in_chunks(&data, data.len() + 1, &ctx);

@@ -1,8 +1,6 @@
 //! One worker's job: parse every line of a chunk with the file's format and fold it into a
 //! [`Summary`]. Lines are byte slices into the chunk; only kept events allocate.
 
-use chrono_tz::Tz;
-
 use super::notable::{self, Action, ActionKind};
 use super::signature;
 use super::{ErrorSample, Event, EventBody, LineRef, Summary};
@@ -10,7 +8,7 @@ use crate::parse::common::{kept_text, strip_cr};
 use crate::parse::{Format, jsonl, nginx_access, nginx_error, packages, syslog};
 use crate::read::lines;
 use crate::time::year::YearTracker;
-use crate::time::{Civil, Micros, ZoneConverter};
+use crate::time::{Civil, Micros, Zone, ZoneConverter};
 
 /// What a worker needs to know besides the bytes.
 #[derive(Debug, Clone)]
@@ -18,7 +16,7 @@ pub struct ChunkContext {
     pub format: Format,
     pub file: usize,
     pub bin_width: Micros,
-    pub zone: Tz,
+    pub zone: Zone,
     /// For year-less syslog: the year tracker as it stands at the chunk's first line.
     pub year: Option<YearTracker>,
 }
@@ -99,6 +97,7 @@ impl Worker<'_> {
         };
         self.out.parsed += 1;
         self.out.saw_time(a.time);
+        *self.out.offsets.entry(a.offset_secs).or_default() += 1;
         let bin = self.bin(a.time);
         let error = a.status >= 500;
         self.out
@@ -285,7 +284,10 @@ impl Worker<'_> {
             return;
         };
         let t = match s.stamp {
-            syslog::Stamp::Dated { time, .. } => time,
+            syslog::Stamp::Dated { time, offset_secs } => {
+                *self.out.offsets.entry(offset_secs).or_default() += 1;
+                time
+            }
             syslog::Stamp::YearLess(civil) => {
                 let tracker = self.year.get_or_insert(YearTracker::new(1970));
                 let civil = Civil {

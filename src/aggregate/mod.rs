@@ -299,6 +299,8 @@ pub struct Summary {
     pub skipped_examples: Vec<(u64, String)>,
     pub first_time: Option<Micros>,
     pub last_time: Option<Micros>,
+    /// How many lines were written with each UTC offset (seconds), where lines carry one.
+    pub offsets: BTreeMap<i32, u64>,
     pub series: Series,
     pub clients: Clients,
     pub events: Vec<Event>,
@@ -353,6 +355,9 @@ impl Summary {
             if self.skipped_examples.len() < SKIPPED_EXAMPLES {
                 self.skipped_examples.push(example);
             }
+        }
+        for (offset, n) in other.offsets {
+            *self.offsets.entry(offset).or_default() += n;
         }
         if let Some(t) = other.first_time {
             self.saw_time(t);

@@ -443,7 +443,11 @@ fn inputs(out: &mut String, draft: &Draft) {
     );
     let _ = writeln!(out, "|---|---|---|---|---|---|---|---|");
     for f in &draft.inputs {
-        let mut assumed = f.zone.clone().unwrap_or_else(|| "from the lines".into());
+        let mut assumed = match (&f.zone, &f.zone_rule) {
+            (Some(zone), Some(rule)) => format!("{zone} ({})", rule.describe()),
+            (Some(zone), None) => zone.clone(),
+            _ => "from the lines".into(),
+        };
         if let (Some(y), Some(rule)) = (f.year, &f.year_rule) {
             let _ = write!(assumed, "; year {y} ({})", rule.describe());
         }

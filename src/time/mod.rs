@@ -87,26 +87,60 @@ pub fn days_from_civil(year: i32, month: u32, day: u32) -> i64 {
     era * 146_097 + doe - 719_468
 }
 
-/// Converts zone-less civil times to UTC in one IANA zone, caching the offset of the last
-/// local minute seen. Ambiguous times (the repeated hour when clocks go back) take the
-/// earlier instant; times in the spring-forward gap take the offset in force before it.
+/// The zone zone-less lines are read in: an IANA zone, or a fixed offset taken from sibling
+/// files that carry one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Zone {
+    Named(Tz),
+    /// Seconds east of UTC.
+    Fixed(i32),
+}
+
+impl From<Tz> for Zone {
+    fn from(tz: Tz) -> Self {
+        Zone::Named(tz)
+    }
+}
+
+impl Zone {
+    pub fn name(&self) -> String {
+        match self {
+            Zone::Named(tz) => tz.name().to_string(),
+            Zone::Fixed(secs) => format_offset(*secs),
+        }
+    }
+}
+
+/// `+02:00`, `-07:00`, `+05:30`.
+pub fn format_offset(secs: i32) -> String {
+    let sign = if secs < 0 { '-' } else { '+' };
+    format!(
+        "{sign}{:02}:{:02}",
+        secs.abs() / 3600,
+        secs.abs() % 3600 / 60
+    )
+}
+
+/// Converts zone-less civil times to UTC in one zone, caching the offset of the last local
+/// minute seen. Ambiguous times (the repeated hour when clocks go back) take the earlier
+/// instant; times in the spring-forward gap take the offset in force before it.
 #[derive(Debug, Clone)]
 pub struct ZoneConverter {
-    zone: Tz,
+    zone: Zone,
     cached_minute: i64,
     cached_offset: i32,
 }
 
 impl ZoneConverter {
-    pub fn new(zone: Tz) -> Self {
+    pub fn new(zone: impl Into<Zone>) -> Self {
         Self {
-            zone,
+            zone: zone.into(),
             cached_minute: i64::MIN,
             cached_offset: 0,
         }
     }
 
-    pub fn zone(&self) -> Tz {
+    pub fn zone(&self) -> Zone {
         self.zone
     }
 
@@ -121,18 +155,21 @@ impl ZoneConverter {
     }
 
     fn offset_at_local(&self, civil: &Civil) -> Option<i32> {
+        let tz = match self.zone {
+            Zone::Named(tz) => tz,
+            Zone::Fixed(secs) => return Some(secs),
+        };
         let naive = NaiveDate::from_ymd_opt(civil.year, civil.month, civil.day)?.and_hms_opt(
             civil.hour,
             civil.minute,
             0,
         )?;
-        let offset = match self.zone.offset_from_local_datetime(&naive) {
+        let offset = match tz.offset_from_local_datetime(&naive) {
             chrono::LocalResult::Single(o) => o.fix().local_minus_utc(),
             chrono::LocalResult::Ambiguous(earlier, _) => earlier.fix().local_minus_utc(),
             chrono::LocalResult::None => {
                 let before = naive - chrono::Duration::hours(3);
-                self.zone
-                    .offset_from_local_datetime(&before)
+                tz.offset_from_local_datetime(&before)
                     .earliest()?
                     .fix()
                     .local_minus_utc()

@@ -569,7 +569,7 @@ pub fn build(analysis: &Analysis, params: Params) -> Draft {
             name: env!("CARGO_PKG_NAME"),
             version: env!("CARGO_PKG_VERSION"),
         },
-        zone_assumed: analysis.zone.clone(),
+        zone_assumed: zone_assumed(analysis),
         bin_seconds: bin_width / 1_000_000,
         signal: run.signal.description.clone(),
         baseline_ratio: baseline,
@@ -585,6 +585,20 @@ pub fn build(analysis: &Analysis, params: Params) -> Draft {
             })
             .collect(),
         errors: analysis.errors.iter().map(|e| e.to_string()).collect(),
+    }
+}
+
+/// The zone zone-less lines were read in: one for all, or "per file" when siblings differed.
+fn zone_assumed(analysis: &Analysis) -> String {
+    let zones: std::collections::BTreeSet<&str> = analysis
+        .files
+        .iter()
+        .filter_map(|f| f.zone.as_deref())
+        .collect();
+    match zones.len() {
+        0 => analysis.zone.clone(),
+        1 => zones.into_iter().next().unwrap_or_default().to_string(),
+        _ => "per file (see Inputs)".to_string(),
     }
 }
 
@@ -631,6 +645,7 @@ fn inputs(analysis: &Analysis) -> Vec<Input> {
             first_time: f.summary.first_time.map(format_utc),
             last_time: f.summary.last_time.map(format_utc),
             zone: f.zone.clone(),
+            zone_rule: f.zone_source.clone(),
             year: f.year.as_ref().map(|y| y.year),
             year_rule: f.year.as_ref().map(|y| y.source.clone()),
         })

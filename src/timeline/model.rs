@@ -190,6 +190,8 @@ pub struct Input {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub zone: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    pub zone_rule: Option<crate::pipeline::ZoneSource>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub year: Option<i32>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub year_rule: Option<YearSource>,
