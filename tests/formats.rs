@@ -105,3 +105,61 @@ fn mixed_alert_sources_detection_and_escalation() {
         "{escalations:?}"
     );
 }
+
+#[test]
+fn every_compression_is_read_by_its_magic_bytes_including_concatenated_members() {
+    use std::io::Write;
+    let text = std::fs::read(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-logs/auth-outage/syslog"),
+    )
+    .unwrap();
+    let cut = text[..text.len() / 2]
+        .iter()
+        .rposition(|&b| b == b'\n')
+        .unwrap()
+        + 1;
+    let twice =
+        |encode: &dyn Fn(&[u8]) -> Vec<u8>| [encode(&text[..cut]), encode(&text[cut..])].concat();
+    let bz2 = |b: &[u8]| {
+        let mut e = bzip2::write::BzEncoder::new(Vec::new(), bzip2::Compression::default());
+        e.write_all(b).unwrap();
+        e.finish().unwrap()
+    };
+    let xz = |b: &[u8]| {
+        let mut e = liblzma::write::XzEncoder::new(Vec::new(), 6);
+        e.write_all(b).unwrap();
+        e.finish().unwrap()
+    };
+    let zst = |b: &[u8]| zstd::encode_all(b, 3).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    // Names that lie, to show the magic bytes decide.
+    std::fs::write(dir.path().join("syslog.1"), twice(&bz2)).unwrap();
+    std::fs::write(dir.path().join("syslog.2.gz"), twice(&xz)).unwrap();
+    std::fs::write(dir.path().join("syslog.3"), twice(&zst)).unwrap();
+    let config = postmortem::Config::new(vec![dir.path().to_path_buf()])
+        .with_year(Some(2023))
+        .unwrap();
+    let analysis = postmortem::pipeline::analyse(&config).unwrap();
+    let lines = text.iter().filter(|&&b| b == b'\n').count() as u64;
+    let seen: Vec<(String, postmortem::read::Compression, u64, u64)> = analysis
+        .files
+        .iter()
+        .map(|f| {
+            (
+                f.display.clone(),
+                f.compression,
+                f.summary.lines,
+                f.summary.parsed,
+            )
+        })
+        .collect();
+    use postmortem::read::Compression::*;
+    assert_eq!(
+        seen,
+        vec![
+            ("syslog.1".to_string(), Bzip2, lines, lines),
+            ("syslog.2.gz".to_string(), Xz, lines, lines),
+            ("syslog.3".to_string(), Zstd, lines, lines),
+        ]
+    );
+}

@@ -134,14 +134,12 @@ pub const SNIFF_LINES: usize = 64;
 
 /// Known binary signatures, so the skip message can name them.
 fn binary_signature(sample: &[u8]) -> Option<&'static str> {
-    const SIGNATURES: [(&[u8], &str); 7] = [
+    const SIGNATURES: [(&[u8], &str); 5] = [
         (b"\x7fELF", "an ELF executable or core dump"),
         (b"\x89PNG", "a PNG image"),
         (b"PK\x03\x04", "a zip archive"),
         (b"%PDF", "a PDF document"),
         (b"\xff\xd8\xff", "a JPEG image"),
-        (b"BZh", "a bzip2 stream (not read yet)"),
-        (b"\xfd7zXZ", "an xz stream (not read yet)"),
     ];
     SIGNATURES
         .iter()

@@ -23,6 +23,9 @@ pub const SAMPLE_SIZE: usize = 64 << 10;
 pub enum Compression {
     None,
     Gzip,
+    Bzip2,
+    Xz,
+    Zstd,
 }
 
 pub type Stream = Box<dyn Read + Send>;
@@ -43,10 +46,27 @@ pub fn open(path: &Path) -> io::Result<Opened> {
     let modified = file.metadata().and_then(|m| m.modified()).ok();
     let mut buffered = BufReader::with_capacity(256 << 10, file);
     let head = buffered.fill_buf()?;
+    // By magic bytes, never by name; every decoder reads concatenated streams (rotated files
+    // are often several members back to back).
     let (compression, mut decoded): (Compression, Stream) = if head.starts_with(&[0x1f, 0x8b]) {
         (
             Compression::Gzip,
             Box::new(flate2::bufread::MultiGzDecoder::new(buffered)),
+        )
+    } else if head.starts_with(b"BZh") && head.get(3).is_some_and(|b| (b'1'..=b'9').contains(b)) {
+        (
+            Compression::Bzip2,
+            Box::new(bzip2::bufread::MultiBzDecoder::new(buffered)),
+        )
+    } else if head.starts_with(&[0xfd, b'7', b'z', b'X', b'Z', 0x00]) {
+        (
+            Compression::Xz,
+            Box::new(liblzma::bufread::XzDecoder::new_multi_decoder(buffered)),
+        )
+    } else if head.starts_with(&[0x28, 0xb5, 0x2f, 0xfd]) {
+        (
+            Compression::Zstd,
+            Box::new(zstd::stream::read::Decoder::with_buffer(buffered)?),
         )
     } else {
         (Compression::None, Box::new(buffered))

@@ -456,10 +456,12 @@ fn inputs(out: &mut String, draft: &Draft) {
             "| `{}` | {}{} | {} | {} | {} | {} | {} | {} |",
             f.file,
             f.format.name(),
-            if f.compression == crate::read::Compression::Gzip {
-                " (gzip)"
-            } else {
-                ""
+            match f.compression {
+                crate::read::Compression::None => "",
+                crate::read::Compression::Gzip => " (gzip)",
+                crate::read::Compression::Bzip2 => " (bzip2)",
+                crate::read::Compression::Xz => " (xz)",
+                crate::read::Compression::Zstd => " (zstd)",
             },
             f.lines_read,
             f.lines_parsed,
