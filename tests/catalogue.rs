@@ -503,3 +503,64 @@ fn millions_of_distinct_messages_stay_bounded_and_counted() {
     assert!(err.contains("distinct error signatures"), "{err}");
     assert_eq!(input(&json(&o), "noisy.log")["lines_parsed"], 2_000_000);
 }
+
+/// All the cases at once, in one folder, through the release binary: the exit code says a
+/// file could not be read, nothing panics, and every line of every readable log is accounted
+/// for as parsed, continued, blank or skipped.
+#[test]
+fn a_junk_folder_with_every_case_at_once() {
+    let dir = sample_plus(|d| {
+        std::fs::write(d.join("empty.log"), b"").unwrap();
+        std::fs::write(d.join("newlines.log"), b"\n\n\n").unwrap();
+        std::fs::write(d.join("core"), b"\x7fELF\x02\x01\x01").unwrap();
+        let mut nul = format!("{SYSLOG_LINE}\n").repeat(30).into_bytes();
+        nul.extend_from_slice(&[0; 100]);
+        nul.extend_from_slice(b"\nSep 10 09:00:01 h a: \xff\xfe bad utf-8\r\n");
+        std::fs::write(d.join("nul.log"), nul).unwrap();
+        let mut gz = gzip(&format!("{SYSLOG_LINE}\n").repeat(5000).into_bytes());
+        gz.truncate(gz.len() / 2);
+        std::fs::write(d.join("cut.gz"), gz).unwrap();
+        std::fs::write(d.join("plain.gz"), format!("{SYSLOG_LINE}\n").repeat(5)).unwrap();
+        std::os::unix::fs::symlink(d.join("missing"), d.join("dangling.log")).unwrap();
+        std::process::Command::new("mkfifo")
+            .arg(d.join("fifo"))
+            .status()
+            .unwrap();
+        std::fs::write(
+            d.join("leap.log"),
+            "Feb 29 00:00:00 h a: x\nMar  1 00:00:00 h a: y\n",
+        )
+        .unwrap();
+        std::fs::write(d.join("edges.log"), "1.2.3.4 - - [01/Jan/1970:00:00:00 +0000] \"GET / HTTP/1.1\" 200 5 \"-\" \"x\"\n1.2.3.4 - - [31/Dec/9999:23:59:59 +0000] \"GET / HTTP/1.1\" 200 5 \"-\" \"x\"\n").unwrap();
+    });
+    let o = run(dir.path(), &["--follow", "--year", "2023"]);
+    let err = stderr(&o);
+    assert!(!err.contains("panicked"), "{err}");
+    assert_eq!(
+        o.status.code(),
+        Some(2),
+        "the cut gzip and the dangling link are errors: {err}"
+    );
+    assert!(
+        err.contains("cut.gz: read stopped after line") && err.contains("dangling.log"),
+        "{err}"
+    );
+    let draft = json(&o);
+    for f in draft["inputs"].as_array().unwrap() {
+        let n = |k: &str| f[k].as_u64().unwrap();
+        assert_eq!(
+            n("lines_read"),
+            n("lines_parsed") + n("lines_skipped") + n("lines_continuation") + n("lines_blank"),
+            "{f}"
+        );
+    }
+    for skipped in ["empty.log", "newlines.log", "core", "fifo"] {
+        skipped_reason(&draft, skipped);
+    }
+    assert_eq!(input(&draft, "leap.log")["lines_skipped"], 1);
+    assert_eq!(
+        draft["incidents"].as_array().unwrap().len(),
+        1,
+        "the incident is still found"
+    );
+}

@@ -204,3 +204,75 @@ fn regression_two_documents_on_one_line_are_counted_once() {
     let s = postmortem::pipeline::read_alert_bytes(b"28 [", 0);
     assert_eq!((s.lines, s.skipped), (1, 1));
 }
+
+/// Year inference across New Year: for random spans and starting months, lines written in
+/// order get years that never go backwards and step exactly at each New Year.
+#[test]
+fn year_tracking_follows_random_spans_across_new_year() {
+    use postmortem::time::year::YearTracker;
+    let mut rng = Rng::new(2024);
+    for _ in 0..500 {
+        let start_month = 1 + rng.below(12) as u32;
+        let mut tracker = YearTracker::new(2020);
+        let (mut month, mut year) = (start_month, 2020);
+        assert_eq!(
+            tracker.year_for(month),
+            year,
+            "the first line is in the base year"
+        );
+        for _ in 0..rng.below(40) {
+            let step = rng.below(3) as u32; // 0–2 months between lines
+            month += step;
+            while month > 12 {
+                month -= 12;
+                year += 1;
+            }
+            assert_eq!(tracker.year_for(month), year, "start {start_month}");
+        }
+    }
+}
+
+/// Civil times round-trip through every zone the tool may be asked for: local → UTC → local
+/// gives the same wall clock, except in the hour skipped when clocks go forward.
+#[test]
+fn civil_times_round_trip_through_zones() {
+    use chrono::TimeZone;
+    use postmortem::time::{Civil, ZoneConverter};
+    let mut rng = Rng::new(77);
+    for zone in [
+        chrono_tz::UTC,
+        chrono_tz::Europe::Berlin,
+        chrono_tz::America::New_York,
+        chrono_tz::Asia::Kolkata,
+        chrono_tz::Australia::Sydney,
+        chrono_tz::Asia::Kathmandu,
+        chrono_tz::Pacific::Chatham,
+    ] {
+        let mut conv = ZoneConverter::new(zone);
+        for _ in 0..2000 {
+            let civil = Civil {
+                year: 1990 + rng.below(60) as i32,
+                month: 1 + rng.below(12) as u32,
+                day: 1 + rng.below(28) as u32,
+                hour: rng.below(24) as u32,
+                minute: rng.below(60) as u32,
+                second: rng.below(60) as u32,
+                micros: 0,
+            };
+            let t = conv.to_utc(&civil).unwrap();
+            let back = zone
+                .timestamp_opt(t.div_euclid(1_000_000), 0)
+                .unwrap()
+                .naive_local();
+            let wall = chrono::NaiveDate::from_ymd_opt(civil.year, civil.month, civil.day)
+                .unwrap()
+                .and_hms_opt(civil.hour, civil.minute, civil.second)
+                .unwrap();
+            let skipped = zone.from_local_datetime(&wall).single().is_none()
+                && zone.from_local_datetime(&wall).earliest().is_none();
+            if !skipped {
+                assert_eq!(back, wall, "{zone}");
+            }
+        }
+    }
+}
