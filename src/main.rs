@@ -26,6 +26,71 @@ enum Command {
         after_help = "Examples:\n  postmortem draft ./logs\n  postmortem draft ./logs --json > draft.json\n  postmortem draft /var/log/nginx syslog.1 --tz Europe/Berlin"
     )]
     Draft(DraftOpts),
+    /// Say how each file would be read: format and why, lines, time span, zone and year.
+    #[command(after_help = "Examples:\n  postmortem scan ./logs\n  postmortem scan ./logs --json")]
+    Scan(ScanOpts),
+}
+
+#[derive(clap::Args, Debug)]
+struct ScanOpts {
+    /// Log files or folders.
+    #[arg(required = true)]
+    paths: Vec<PathBuf>,
+    /// Print JSON (the draft's `inputs` and `skipped_files`).
+    #[arg(long)]
+    json: bool,
+    /// Zone of lines written without one (else sibling offsets, else UTC).
+    #[arg(long, value_name = "ZONE")]
+    tz: Option<String>,
+    /// Year of the first line of year-less syslog files.
+    #[arg(long, value_name = "YYYY")]
+    year: Option<i32>,
+    /// Follow symbolic links.
+    #[arg(long)]
+    follow: bool,
+}
+
+fn scan(opts: ScanOpts) -> Result<ExitCode, Error> {
+    let mut config = Config::new(opts.paths.clone()).with_year(opts.year)?;
+    if let Some(tz) = &opts.tz {
+        config = config.with_zone(tz)?;
+    }
+    config.follow_links = opts.follow;
+    let analysis = postmortem::pipeline::analyse(&config)?;
+    let inputs = postmortem::timeline::inputs(&analysis);
+    let skipped: Vec<postmortem::timeline::SkippedFile> = analysis
+        .passed_over
+        .iter()
+        .map(|p| postmortem::timeline::SkippedFile {
+            file: p.display.clone(),
+            reason: p.reason.clone(),
+        })
+        .collect();
+    let text = if opts.json {
+        let value = serde_json::json!({ "inputs": inputs, "skipped_files": skipped, "errors": analysis.errors.iter().map(|e| e.to_string()).collect::<Vec<_>>() });
+        serde_json::to_string_pretty(&value).unwrap_or_default() + "\n"
+    } else {
+        postmortem::render::scan_text(&inputs, &skipped)
+    };
+    let mut stdout = std::io::stdout().lock();
+    if let Err(e) = stdout
+        .write_all(text.as_bytes())
+        .and_then(|_| stdout.flush())
+        && e.kind() != std::io::ErrorKind::BrokenPipe
+    {
+        return Err(Error::Output {
+            path: "standard output".into(),
+            message: e.to_string(),
+        });
+    }
+    for e in &analysis.errors {
+        eprintln!("postmortem: {e}");
+    }
+    Ok(if analysis.errors.is_empty() {
+        ExitCode::Incident
+    } else {
+        ExitCode::Error
+    })
 }
 
 #[derive(clap::Args, Debug)]
@@ -234,6 +299,7 @@ fn main() -> std::process::ExitCode {
     let opts = Opts::parse();
     let result = match opts.command {
         Command::Draft(d) => run(d),
+        Command::Scan(s) => scan(s),
     };
     match result {
         Ok(code) => code.into(),

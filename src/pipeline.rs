@@ -17,7 +17,7 @@ use crate::aggregate::{AlertEvent, Event, EventBody, LineRef, Summary};
 use crate::config::Config;
 use crate::discover::{self, Candidate, Passed};
 use crate::error::Error;
-use crate::parse::{self, Detection, Sniffed, alertmanager, pager};
+use crate::parse::{self, Detection, Format, Sniffed, alertmanager, pager};
 use crate::read::{self, Chunker, Compression};
 use crate::time::year::{self, YearSource, YearTracker};
 use crate::time::{Civil, Micros, Zone, ZoneConverter};
@@ -384,6 +384,9 @@ struct DatedSpan {
     last: Micros,
     /// The UTC offset most of its lines were written with, when they carry one.
     offset: Option<i32>,
+    /// Access logs are written in the server's local time with its offset: the best witness
+    /// of the zone. Other dated lines (RFC 5424 `Z`) may be UTC whatever the server's zone.
+    access: bool,
 }
 
 /// How the zone of a zone-less file was chosen; shown to the user.
@@ -421,19 +424,25 @@ fn choose_zone(path: &Path, config: &Config, dated: &[DatedSpan]) -> (Zone, Zone
         .filter(|d| d.folder.as_deref() == path.parent())
         .collect();
     let pool = if same.is_empty() { with_offset } else { same };
-    let offsets: std::collections::BTreeSet<i32> = pool.iter().filter_map(|d| d.offset).collect();
-    match (offsets.len(), pool.first()) {
-        (1, Some(d)) => {
+    // Access logs first; other dated files only when no access log says.
+    for witnesses in [true, false] {
+        let group: Vec<&&DatedSpan> = pool.iter().filter(|d| d.access == witnesses).collect();
+        let offsets: std::collections::BTreeSet<i32> =
+            group.iter().filter_map(|d| d.offset).collect();
+        if let (1, Some(d)) = (offsets.len(), group.first()) {
             let offset = d.offset.unwrap_or(0);
-            (
+            return (
                 Zone::Fixed(offset),
                 ZoneSource::SiblingOffset {
                     file: d.display.clone(),
                 },
-            )
+            );
         }
-        _ => (Zone::Named(config.zone), ZoneSource::Default),
+        if !offsets.is_empty() {
+            break; // witnesses disagree: no guess
+        }
     }
+    (Zone::Named(config.zone), ZoneSource::Default)
 }
 
 /// A span this long says nothing about which year a `Sep 10` line belongs to.
@@ -626,6 +635,7 @@ pub fn analyse(config: &Config) -> Result<Analysis, Error> {
         .filter_map(|(i, r)| {
             Some(DatedSpan {
                 display: r.display.clone(),
+                access: r.detection.format == Format::NginxAccess,
                 offset: r
                     .summary
                     .offsets

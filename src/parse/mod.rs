@@ -106,6 +106,9 @@ pub struct Detection {
 
 impl Detection {
     pub fn explain(&self) -> String {
+        if self.format.is_alerts() {
+            return format!("the first JSON document reads as {}", self.format.name());
+        }
         let mut text = format!(
             "{} of {} sampled lines parse as {}",
             self.matched,

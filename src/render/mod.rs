@@ -10,3 +10,49 @@ pub fn json(draft: &Draft) -> String {
     text.push('\n');
     text
 }
+
+/// `postmortem scan` as text: one block per file, saying what it was read as and why.
+pub fn scan_text(
+    inputs: &[crate::timeline::Input],
+    skipped: &[crate::timeline::SkippedFile],
+) -> String {
+    use std::fmt::Write;
+    let mut out = String::new();
+    for f in inputs {
+        let _ = writeln!(out, "{}", f.file);
+        let compression = serde_json::to_value(f.compression)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_string))
+            .unwrap_or_default();
+        let _ = writeln!(
+            out,
+            "  format      {} ({}; compression: {compression})",
+            f.format.name(),
+            f.detected_because
+        );
+        let _ = writeln!(
+            out,
+            "  lines       {} read, {} parsed, {} continued, {} blank, {} skipped",
+            f.lines_read, f.lines_parsed, f.lines_continuation, f.lines_blank, f.lines_skipped
+        );
+        for s in &f.skipped_examples {
+            let _ = writeln!(out, "  skipped     line {}: {}", s.line, s.reason);
+        }
+        let _ = writeln!(
+            out,
+            "  time        {} – {} (UTC)",
+            f.first_time.as_deref().unwrap_or("–"),
+            f.last_time.as_deref().unwrap_or("–")
+        );
+        if let (Some(zone), Some(rule)) = (&f.zone, &f.zone_rule) {
+            let _ = writeln!(out, "  zone        {zone} ({})", rule.describe());
+        }
+        if let (Some(year), Some(rule)) = (f.year, &f.year_rule) {
+            let _ = writeln!(out, "  year        {year} ({})", rule.describe());
+        }
+    }
+    for s in skipped {
+        let _ = writeln!(out, "{}\n  skipped     {}", s.file, s.reason);
+    }
+    out
+}

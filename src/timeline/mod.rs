@@ -619,7 +619,8 @@ fn span(analysis: &Analysis) -> Option<Span> {
     })
 }
 
-fn inputs(analysis: &Analysis) -> Vec<Input> {
+/// What each file was read as, and what it held: the `inputs` of the draft and of `scan`.
+pub fn inputs(analysis: &Analysis) -> Vec<Input> {
     analysis
         .files
         .iter()

@@ -1,0 +1,75 @@
+//! `postmortem scan` over a folder holding one file of each format (some compressed), pinned
+//! with an insta snapshot: what each file was read as, why, and what was assumed.
+
+use std::io::Write;
+
+use assert_cmd::Command;
+
+fn gzip(bytes: &[u8]) -> Vec<u8> {
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    gz.write_all(bytes).unwrap();
+    gz.finish().unwrap()
+}
+
+#[test]
+fn scan_explains_each_format() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let access = "203.0.113.7 - - [10/Sep/2023:10:15:02 +0200] \"GET / HTTP/1.1\" 200 5 \"-\" \"curl/8\" 0.004\n".repeat(3);
+    std::fs::write(d.join("access.log"), &access).unwrap();
+    std::fs::write(d.join("access.log.1.gz"), gzip(access.as_bytes())).unwrap();
+    std::fs::write(d.join("error.log"), "2023/09/10 10:15:03 [error] 1#1: *2 upstream timed out, client: 203.0.113.7, server: a\nPHP message: continued\n").unwrap();
+    std::fs::write(d.join("syslog"), "Sep 10 10:15:04 web-1 sudo:  bob : TTY=pts/0 ; PWD=/ ; USER=root ; COMMAND=/usr/bin/systemctl restart a\n\tcontinued\nnot syslog at all\n").unwrap();
+    std::fs::write(
+        d.join("messages.zst"),
+        zstd::encode_all(
+            &b"<34>1 2023-09-10T08:15:05.5Z web-1 su - ID47 - su root failed\n"[..],
+            3,
+        )
+        .unwrap(),
+    )
+    .unwrap();
+    std::fs::write(d.join("journal.json"), "{\"__REALTIME_TIMESTAMP\":\"1694333706000000\",\"PRIORITY\":\"3\",\"SYSLOG_IDENTIFIER\":\"authd\",\"MESSAGE\":\"bind failed\"}\n").unwrap();
+    std::fs::write(d.join("app.jsonl"), "{\"time\":\"2023-09-10T08:15:07Z\",\"level\":\"error\",\"msg\":\"db timeout\",\"status\":503}\n").unwrap();
+    std::fs::write(d.join("alerts.json"), "{\"version\":\"4\",\"status\":\"firing\",\"receiver\":\"oncall\",\"alerts\":[{\"labels\":{\"alertname\":\"A\"},\"startsAt\":\"2023-09-10T08:15:08Z\"}]}\n").unwrap();
+    std::fs::write(d.join("pd.json"), "{\"event\":{\"event_type\":\"incident.acknowledged\",\"occurred_at\":\"2023-09-10T08:15:09Z\",\"data\":{\"id\":\"P1\",\"title\":\"A\"}}}\n").unwrap();
+    std::fs::write(
+        d.join("dpkg.log"),
+        "2023-09-10 10:15:10 upgrade nginx:amd64 1.18.0-6 1.18.0-6.1\n",
+    )
+    .unwrap();
+    std::fs::write(d.join("notes.txt"), "hello\nworld\n").unwrap();
+    let out = Command::cargo_bin("postmortem")
+        .unwrap()
+        .args(["scan", "--year", "2023"])
+        .arg(d)
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    insta::assert_snapshot!(String::from_utf8(out.stdout).unwrap());
+    let json = Command::cargo_bin("postmortem")
+        .unwrap()
+        .args(["scan", "--json", "--year", "2023"])
+        .arg(d)
+        .output()
+        .unwrap();
+    let value: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    assert_eq!(value["inputs"].as_array().unwrap().len(), 10);
+    let syslog = value["inputs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["file"] == "syslog")
+        .unwrap();
+    assert_eq!(
+        syslog["zone"], "+02:00",
+        "the access log's offset, not the RFC 5424 file's Z"
+    );
+    assert_eq!(syslog["first_time"], "2023-09-10T08:15:04Z");
+    assert_eq!(value["skipped_files"][0]["file"], "notes.txt");
+}
