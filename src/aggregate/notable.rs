@@ -343,7 +343,9 @@ const ERROR_WORDS: [&[u8]; 13] = [
     b"no space left",
 ];
 /// Phrases that contain an error word but report its absence.
-const NOT_ERRORS: [&[u8]; 7] = [
+/// Also left out: failed logins. A brute force against sshd is the internet's weather, not a
+/// service failing (it stays visible as signatures and in auth.log itself).
+const NOT_ERRORS: [&[u8]; 12] = [
     b"0 errors",
     b"no error",
     b"error=false",
@@ -351,6 +353,11 @@ const NOT_ERRORS: [&[u8]; 7] = [
     b"error: 0",
     b"without error",
     b"0 failed",
+    b"failed password",
+    b"invalid user",
+    b"authentication failure",
+    b"failed publickey",
+    b"[preauth]",
 ];
 
 /// Case-insensitive search for `word` starting a word (no letter or digit before it) and not
@@ -495,6 +502,23 @@ mod tests {
             ActionKind::Reload
         );
         assert!(nginx_action(b"upstream timed out").is_none());
+    }
+
+    #[test]
+    fn failed_logins_are_not_service_errors() {
+        assert!(!is_error_line(
+            None,
+            b"Failed password for invalid user admin from 192.0.2.23 port 40000 ssh2"
+        ));
+        assert!(!is_error_line(None, b"pam_unix(sshd:auth): authentication failure; logname= uid=0 euid=0 tty=ssh ruser= rhost=192.0.2.23"));
+        assert!(!is_error_line(
+            None,
+            b"Connection closed by invalid user oracle 192.0.2.23 port 40007 [preauth]"
+        ));
+        assert!(is_error_line(
+            None,
+            b"error: kex_exchange_identification: read: Connection reset by peer"
+        ));
     }
 
     #[test]
