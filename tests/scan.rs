@@ -39,6 +39,7 @@ fn scan_explains_each_format() {
     )
     .unwrap();
     std::fs::write(d.join("notes.txt"), "hello\nworld\n").unwrap();
+    std::fs::write(d.join("httpd_error_log"), "[Sun Sep 10 10:15:11.123456 2023] [proxy:error] [pid 8:tid 9] [client 203.0.113.7:5000] AH00898: Error reading from remote server\n").unwrap();
     let out = Command::cargo_bin("postmortem")
         .unwrap()
         .args(["scan", "--year", "2023"])
@@ -59,7 +60,17 @@ fn scan_explains_each_format() {
         .output()
         .unwrap();
     let value: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
-    assert_eq!(value["inputs"].as_array().unwrap().len(), 10);
+    assert_eq!(value["inputs"].as_array().unwrap().len(), 11);
+    let apache = value["inputs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["file"] == "httpd_error_log")
+        .unwrap();
+    assert_eq!(
+        (apache["format"].as_str(), apache["first_time"].as_str()),
+        (Some("apache_error"), Some("2023-09-10T08:15:11Z"))
+    );
     let syslog = value["inputs"]
         .as_array()
         .unwrap()

@@ -5,7 +5,7 @@ use super::notable::{self, Action, ActionKind};
 use super::signature;
 use super::{ErrorSample, Event, EventBody, LineRef, Summary};
 use crate::parse::common::{kept_text, strip_cr};
-use crate::parse::{Format, jsonl, nginx_access, nginx_error, packages, syslog};
+use crate::parse::{Format, apache_error, jsonl, nginx_access, nginx_error, packages, syslog};
 use crate::read::lines;
 use crate::time::year::YearTracker;
 use crate::time::{Civil, Micros, Zone, ZoneConverter};
@@ -197,6 +197,34 @@ impl Worker<'_> {
         }
     }
 
+    fn apache_error(&mut self, line: &[u8], n: u64) {
+        let Some(e) = apache_error::parse(line) else {
+            // Like nginx, Apache continues a record on lines without the bracketed time.
+            if line.first() != Some(&b'[') {
+                self.out.continuation += 1;
+            } else {
+                self.out.skip(n, || "not an apache error log line".into());
+            }
+            return;
+        };
+        let Some(t) = self.zone.to_utc(&e.civil) else {
+            self.out
+                .skip(n, || "time does not exist in the zone".into());
+            return;
+        };
+        self.out.parsed += 1;
+        self.out.saw_time(t);
+        let error = e.is_error();
+        self.out.series.record(self.bin(t), error, false);
+        if error {
+            self.keep_error_sample(t, n, || kept_text(e.message));
+            self.keep_signature(t, n, e.message, String::new());
+        }
+        if let Some(action) = notable::any_apache_action(e.message) {
+            self.keep_action(t, n, None, action);
+        }
+    }
+
     fn dpkg(&mut self, line: &[u8], n: u64) {
         let Some(d) = packages::parse_dpkg(line) else {
             self.out.skip(n, || "not a dpkg log line".into());
@@ -360,6 +388,7 @@ pub fn process_chunk(data: &[u8], ctx: &ChunkContext) -> ChunkOutcome {
         match ctx.format {
             Format::NginxAccess => worker.access(line, n),
             Format::NginxError => worker.nginx_error(line, n),
+            Format::ApacheError => worker.apache_error(line, n),
             Format::Syslog => worker.syslog(line, n),
             Format::Alertmanager | Format::PagerDuty | Format::Opsgenie => {
                 worker.out.skip(n, || "alert files are read whole".into())

@@ -327,6 +327,29 @@ pub fn nginx_action(message: &[u8]) -> Option<Action> {
     })
 }
 
+/// Apache's own restarts: `SIGHUP received.  Attempting to restart`, `caught SIGTERM, shutting
+/// down`, `Graceful restart requested, doing restart`.
+pub fn any_apache_action(message: &[u8]) -> Option<Action> {
+    let kind = if memchr::memmem::find(message, b"Graceful restart requested").is_some()
+        || memchr::memmem::find(message, b"SIGHUP received").is_some()
+        || memchr::memmem::find(message, b"SIGUSR1 received").is_some()
+    {
+        ActionKind::Reload
+    } else if memchr::memmem::find(message, b"caught SIGTERM, shutting down").is_some()
+        || memchr::memmem::find(message, b"caught SIGWINCH, shutting down gracefully").is_some()
+    {
+        ActionKind::Stop
+    } else {
+        return None;
+    };
+    Some(Action {
+        kind,
+        actor: None,
+        subject: Some("apache".into()),
+        text: format!("apache: {}", text(message)),
+    })
+}
+
 const ERROR_WORDS: [&[u8]; 13] = [
     b"error",
     b"fail",

@@ -2,6 +2,7 @@
 //! that decides, from a file's first lines, which format it holds (content, never the name).
 
 pub mod alertmanager;
+pub mod apache_error;
 pub mod common;
 pub mod jsonl;
 pub mod nginx_access;
@@ -17,6 +18,8 @@ use serde::Serialize;
 pub enum Format {
     NginxAccess,
     NginxError,
+    /// Apache httpd error log (2.2 and 2.4).
+    ApacheError,
     Syslog,
     Alertmanager,
     /// `/var/log/dpkg.log`
@@ -35,9 +38,10 @@ pub enum Format {
 }
 
 impl Format {
-    pub const LINE_FORMATS: [Format; 7] = [
+    pub const LINE_FORMATS: [Format; 8] = [
         Format::NginxAccess,
         Format::NginxError,
+        Format::ApacheError,
         Format::Syslog,
         Format::Journald,
         Format::JsonLines,
@@ -65,6 +69,7 @@ impl Format {
         match self {
             Format::NginxAccess => "nginx access",
             Format::NginxError => "nginx error",
+            Format::ApacheError => "apache error",
             Format::Syslog => "syslog",
             Format::Alertmanager => "alertmanager webhook",
             Format::Dpkg => "dpkg log",
@@ -81,6 +86,7 @@ impl Format {
         match self {
             Format::NginxAccess => nginx_access::parse(line).is_some(),
             Format::NginxError => nginx_error::parse(line).is_some(),
+            Format::ApacheError => apache_error::parse(line).is_some(),
             Format::Syslog => syslog::parse(line).is_some(),
             Format::Alertmanager | Format::PagerDuty | Format::Opsgenie => false,
             Format::Dpkg => packages::parse_dpkg(line).is_some(),
