@@ -61,7 +61,11 @@ impl Format {
     pub fn zone_less(self) -> bool {
         matches!(
             self,
-            Format::NginxError | Format::Dpkg | Format::AptHistory | Format::JsonLines
+            Format::NginxError
+                | Format::ApacheError
+                | Format::Dpkg
+                | Format::AptHistory
+                | Format::JsonLines
         )
     }
 
