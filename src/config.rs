@@ -110,6 +110,15 @@ impl Config {
         Ok(self)
     }
 
+    /// The detector's settings.
+    pub fn detect_params(&self) -> crate::detect::Params {
+        crate::detect::Params {
+            slo: self.slo,
+            evidence_decades: self.sensitivity,
+            count_client_errors: self.count_client_errors,
+        }
+    }
+
     pub fn with_chunk_size(mut self, bytes: usize) -> Self {
         self.chunk_size = bytes.max(1);
         self

@@ -25,13 +25,6 @@ pub use error::Error;
 /// Reads the configured logs and builds the draft postmortem.
 pub fn draft(config: &Config) -> Result<(timeline::Draft, pipeline::Analysis), Error> {
     let analysis = pipeline::analyse(config)?;
-    let draft = timeline::build(
-        &analysis,
-        detect::Params {
-            slo: config.slo,
-            evidence_decades: config.sensitivity,
-            count_client_errors: config.count_client_errors,
-        },
-    );
+    let draft = timeline::build(&analysis, config.detect_params());
     Ok((draft, analysis))
 }

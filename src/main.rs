@@ -120,6 +120,10 @@ struct DraftOpts {
     /// Count 4xx responses as failures too (by default they are counted apart).
     #[arg(long = "count-4xx")]
     count_4xx: bool,
+    /// Print figures on stderr: bytes, lines, MB/s and lines/s per format, time per stage,
+    /// threads, peak memory.
+    #[arg(long)]
+    stats: bool,
     /// Fail (exit 2) when any line could not be read as its file's format.
     #[arg(long)]
     strict: bool,
@@ -259,7 +263,11 @@ fn run(opts: DraftOpts) -> Result<ExitCode, Error> {
     if let Some(out) = &opts.output {
         check_output(out, &opts.paths, opts.force)?;
     }
-    let (draft, analysis) = postmortem::draft(&config)?;
+    let started = std::time::Instant::now();
+    let analysis = postmortem::pipeline::analyse(&config)?;
+    let read_done = std::time::Instant::now();
+    let draft = postmortem::timeline::build(&analysis, config.detect_params());
+    let detect_done = std::time::Instant::now();
     report(&analysis);
     let text = if opts.json {
         postmortem::render::json(&draft)
@@ -284,6 +292,14 @@ fn run(opts: DraftOpts) -> Result<ExitCode, Error> {
             }
         }
     }
+    if opts.stats {
+        let stages = [
+            ("discover, read, parse, aggregate", read_done - started),
+            ("detect, timeline", detect_done - read_done),
+            ("render, write", detect_done.elapsed()),
+        ];
+        eprint!("{}", stats_text(&analysis, &stages, started.elapsed()));
+    }
     let skipped: u64 = analysis.files.iter().map(|f| f.summary.skipped).sum();
     if opts.strict && skipped > 0 {
         eprintln!("postmortem: --strict: {skipped} lines were skipped");
@@ -293,6 +309,71 @@ fn run(opts: DraftOpts) -> Result<ExitCode, Error> {
         draft.incidents.len(),
         !analysis.errors.is_empty(),
     ))
+}
+
+/// Peak resident memory of this process, from `/proc/self/status` (Linux), in bytes.
+fn peak_memory() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kb: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kb * 1024)
+}
+
+fn stats_text(
+    analysis: &postmortem::pipeline::Analysis,
+    stages: &[(&str, std::time::Duration)],
+    total: std::time::Duration,
+) -> String {
+    use std::collections::BTreeMap;
+    use std::fmt::Write as _;
+    let mut by_format: BTreeMap<&str, (u64, u64, u64)> = BTreeMap::new();
+    for f in &analysis.files {
+        let e = by_format.entry(f.detection.format.name()).or_default();
+        e.0 += 1;
+        e.1 += f.summary.bytes;
+        e.2 += f.summary.lines;
+    }
+    let read_secs = stages[0].1.as_secs_f64().max(1e-9);
+    let mut out = String::from("postmortem stats\n");
+    let _ = writeln!(
+        out,
+        "  {:<22} {:>6} {:>14} {:>12} {:>10} {:>12}",
+        "format", "files", "bytes", "lines", "MB/s", "lines/s"
+    );
+    let (mut bytes, mut lines) = (0u64, 0u64);
+    for (format, (files, b, l)) in &by_format {
+        bytes += b;
+        lines += l;
+        let _ = writeln!(
+            out,
+            "  {format:<22} {files:>6} {b:>14} {l:>12} {:>10.1} {:>12.0}",
+            *b as f64 / 1e6 / read_secs,
+            *l as f64 / read_secs
+        );
+    }
+    let _ = writeln!(
+        out,
+        "  {:<22} {:>6} {bytes:>14} {lines:>12} {:>10.1} {:>12.0}",
+        "all",
+        analysis.files.len(),
+        bytes as f64 / 1e6 / read_secs,
+        lines as f64 / read_secs
+    );
+    for (stage, took) in stages {
+        let _ = writeln!(out, "  stage {stage:<32} {:>9.3} s", took.as_secs_f64());
+    }
+    let _ = writeln!(
+        out,
+        "  wall {:.3} s, {} threads, peak memory {}",
+        total.as_secs_f64(),
+        rayon::current_num_threads(),
+        peak_memory().map_or("unknown".into(), |b| format!("{:.1} MB", b as f64 / 1e6))
+    );
+    let _ = writeln!(
+        out,
+        "  (MB/s and lines/s per format are over the read stage, which reads all formats at once)"
+    );
+    out
 }
 
 fn main() -> std::process::ExitCode {

@@ -230,7 +230,8 @@ fn read_alerts(path: &Path, display: &str, file: usize) -> (Summary, Vec<Error>)
             message: format!("alert file cut at {MAX_ALERT_FILE} bytes"),
         });
     }
-    let parsed = read_alert_bytes(&data, file);
+    let mut parsed = read_alert_bytes(&data, file);
+    parsed.bytes = data.len() as u64;
     summary.merge_unordered(parsed);
     (summary, errors)
 }

@@ -376,6 +376,7 @@ pub fn process_chunk(data: &[u8], ctx: &ChunkContext) -> ChunkOutcome {
         apt_record: None,
         out: Summary::default(),
     };
+    worker.out.bytes = data.len() as u64;
     let data = data.strip_prefix(b"\xef\xbb\xbf").unwrap_or(data);
     for (i, raw) in lines(data).enumerate() {
         let n = i as u64 + 1;

@@ -289,6 +289,8 @@ pub struct ErrorSample {
 /// What a chunk (or a whole file, once merged) boils down to.
 #[derive(Debug, Default, Clone)]
 pub struct Summary {
+    /// Bytes read (decompressed).
+    pub bytes: u64,
     pub lines: u64,
     pub parsed: u64,
     /// Lines that continue the record above (indented syslog, multi-line nginx errors).
@@ -346,6 +348,7 @@ impl Summary {
 
     /// Adds counts, events and samples from another summary whose line numbers are final.
     pub fn merge_unordered(&mut self, other: Summary) {
+        self.bytes += other.bytes;
         self.lines += other.lines;
         self.parsed += other.parsed;
         self.continuation += other.continuation;
