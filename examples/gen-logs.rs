@@ -129,7 +129,7 @@ fn main() -> std::io::Result<()> {
             let second = rng.below(60);
             let user = rng.below(300_000);
             let failing = if in_incident {
-                user % 5 == 0
+                user.is_multiple_of(5)
             } else {
                 rng.chance(0.001)
             };
