@@ -122,7 +122,9 @@ fn addresses(prefix: &[u8]) -> Option<Addresses<'_>> {
         rest = after.trim_ascii_start();
     }
     // Group tokens: a token ending in ',' continues into the next (`a, b, c`).
-    let mut groups: Vec<(usize, usize)> = Vec::with_capacity(4);
+    // A fixed array, not a Vec: this runs once per line. More than 8 groups is not a prefix.
+    let mut slots = [(0usize, 0usize); 8];
+    let mut count = 0;
     let mut open = false;
     let mut pos = 0;
     for part in rest.split(|&b| b == b' ') {
@@ -132,13 +134,18 @@ fn addresses(prefix: &[u8]) -> Option<Addresses<'_>> {
             continue;
         }
         let end = start + part.len();
-        if open && let Some(last) = groups.last_mut() {
-            last.1 = end;
+        if open && count > 0 {
+            slots[count - 1].1 = end;
         } else {
-            groups.push((start, end));
+            if count == slots.len() {
+                return None;
+            }
+            slots[count] = (start, end);
+            count += 1;
         }
         open = part.ends_with(b",");
     }
+    let groups = &slots[..count];
     if groups.len() < 3 {
         return None;
     }

@@ -59,10 +59,7 @@ fn signal(analysis: &Analysis) -> Signal {
             .files
             .iter()
             .any(|f| f.detection.format == Format::NginxAccess)
-            && clients
-                .by_client
-                .keys()
-                .any(|k| !k.iter().all(|b| b.is_ascii_hexdigit() || b".:".contains(b)));
+            && clients.named;
         return Signal {
             description: "server errors (5xx) per request in the access logs".into(),
             series: access,
