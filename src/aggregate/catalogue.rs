@@ -2,7 +2,7 @@
 //! rollback markers with a version, Kubernetes events, keepalived and pacemaker failovers.
 //! Each rule is matched against the shape the program really writes; the tests quote one.
 
-use super::notable::{Action, ActionKind, has_word, text};
+use super::notable::{Action, ActionKind, Finder, build_finder, has_word, prefilter, text};
 
 fn action(
     kind: ActionKind,
@@ -75,7 +75,17 @@ const DEPLOY_MARKERS: [&[u8]; 6] = [
 ];
 
 /// Any message: deploy and rollback markers (with a version), Kubernetes event reasons.
+static ANY_MESSAGE_FINDER: Finder = std::sync::LazyLock::new(|| {
+    let mut words: Vec<&[u8]> = vec![b"scaled ", b"crashloopbackoff", b"back-off", b"killing"];
+    words.extend(ROLLBACK_MARKERS);
+    words.extend(DEPLOY_MARKERS);
+    build_finder(&words)
+});
+
 pub fn any_message(message: &[u8]) -> Option<Action> {
+    if !prefilter(&ANY_MESSAGE_FINDER, message) {
+        return None;
+    }
     if let Some(rest) = find_after(message, b"Scaled ") {
         let scaled = rest.starts_with(b"up replica set") || rest.starts_with(b"down replica set");
         if scaled {

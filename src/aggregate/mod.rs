@@ -242,7 +242,9 @@ pub fn client_key(client: &[u8]) -> u64 {
 }
 
 fn is_address(client: &[u8]) -> bool {
-    client.iter().all(|b| b.is_ascii_hexdigit() || b".:".contains(b))
+    client
+        .iter()
+        .all(|b| b.is_ascii_hexdigit() || b".:".contains(b))
 }
 
 impl Clients {

@@ -383,6 +383,24 @@ const NOT_ERRORS: [&[u8]; 12] = [
     b"[preauth]",
 ];
 
+/// A case-insensitive automaton over some words, built once.
+pub(crate) type Finder = std::sync::LazyLock<Option<aho_corasick::AhoCorasick>>;
+
+pub(crate) fn build_finder(words: &[&[u8]]) -> Option<aho_corasick::AhoCorasick> {
+    aho_corasick::AhoCorasick::builder()
+        .ascii_case_insensitive(true)
+        .build(words)
+        .ok()
+}
+
+/// Whether any of the finder's words occurs (true when the finder could not be built, so the
+/// precise checks still run).
+pub(crate) fn prefilter(finder: &Finder, message: &[u8]) -> bool {
+    finder.as_ref().is_none_or(|f| f.is_match(message))
+}
+
+static ERROR_WORD_FINDER: Finder = std::sync::LazyLock::new(|| build_finder(&ERROR_WORDS));
+
 /// Case-insensitive search for `word` starting a word (no letter or digit before it) and not
 /// running into digits after it: `failed` and `ERRORS` match `fail` and `error`, while
 /// `Fail2Ban` does not match `fail` and `6360 failed` does not match `0 failed`.
@@ -417,6 +435,10 @@ pub fn has_word(haystack: &[u8], word: &[u8]) -> bool {
 pub fn is_error_line(severity: Option<u8>, message: &[u8]) -> bool {
     if let Some(severity) = severity {
         return severity <= 3;
+    }
+    // One automaton pass rules out most lines before the word-boundary checks.
+    if !prefilter(&ERROR_WORD_FINDER, message) {
+        return false;
     }
     ERROR_WORDS.iter().any(|w| has_word(message, w))
         && !NOT_ERRORS.iter().any(|w| has_word(message, w))
