@@ -35,6 +35,8 @@ struct Worker<'c> {
     zone: ZoneConverter,
     year: Option<YearTracker>,
     last_civil: Option<Civil>,
+    /// Offsets seen, as a short list: a file has one or two, and a map entry per line costs.
+    offsets: Vec<(i32, u64)>,
     /// apt history: the start of the record being read, and its action's index in `events`.
     apt_record: Option<(Micros, Option<usize>)>,
     out: Summary,
@@ -61,6 +63,13 @@ impl Worker<'_> {
                 text: text(),
             };
             self.out.error_samples.insert(bin, sample);
+        }
+    }
+
+    fn saw_offset(&mut self, offset: i32) {
+        match self.offsets.iter_mut().find(|(o, _)| *o == offset) {
+            Some((_, n)) => *n += 1,
+            None => self.offsets.push((offset, 1)),
         }
     }
 
@@ -97,7 +106,7 @@ impl Worker<'_> {
         };
         self.out.parsed += 1;
         self.out.saw_time(a.time);
-        *self.out.offsets.entry(a.offset_secs).or_default() += 1;
+        self.saw_offset(a.offset_secs);
         let bin = self.bin(a.time);
         let error = a.status >= 500;
         self.out
@@ -313,7 +322,7 @@ impl Worker<'_> {
         };
         let t = match s.stamp {
             syslog::Stamp::Dated { time, offset_secs } => {
-                *self.out.offsets.entry(offset_secs).or_default() += 1;
+                self.saw_offset(offset_secs);
                 time
             }
             syslog::Stamp::YearLess(civil) => {
@@ -374,6 +383,7 @@ pub fn process_chunk(data: &[u8], ctx: &ChunkContext) -> ChunkOutcome {
         year: ctx.year,
         last_civil: None,
         apt_record: None,
+        offsets: Vec::new(),
         out: Summary::default(),
     };
     worker.out.bytes = data.len() as u64;
@@ -409,6 +419,9 @@ pub fn process_chunk(data: &[u8], ctx: &ChunkContext) -> ChunkOutcome {
             ),
             Format::AptHistory => worker.apt_history(line, n),
         }
+    }
+    for (offset, n) in std::mem::take(&mut worker.offsets) {
+        *worker.out.offsets.entry(offset).or_default() += n;
     }
     ChunkOutcome {
         summary: worker.out,
