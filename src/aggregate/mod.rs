@@ -225,11 +225,43 @@ impl ClientActivity {
 /// Keys are 64-bit SipHash values of the client bytes (fixed keys, so runs are reproducible):
 /// no allocation or byte comparison per line, and a 1-in-10⁹ chance of two of a million
 /// clients sharing a slot.
-#[derive(Debug, Default, Clone)]
+///
+/// The map is cut into shards by key, so that merging a chunk into a file (the one step that
+/// is sequential in file order) runs shard by shard on all workers.
+#[derive(Debug, Clone)]
 pub struct Clients {
-    pub by_client: rustc_hash::FxHashMap<u64, ClientActivity>,
+    shards: Vec<rustc_hash::FxHashMap<u64, ClientActivity>>,
     /// Some client was a name (`$remote_user`), not an address.
     pub named: bool,
+}
+
+const CLIENT_SHARDS: usize = 16;
+
+impl Default for Clients {
+    fn default() -> Self {
+        Self {
+            shards: vec![rustc_hash::FxHashMap::default(); CLIENT_SHARDS],
+            named: false,
+        }
+    }
+}
+
+fn shard_of(key: u64) -> usize {
+    (key >> 60) as usize % CLIENT_SHARDS
+}
+
+fn merge_shard(
+    mine: &mut rustc_hash::FxHashMap<u64, ClientActivity>,
+    theirs: rustc_hash::FxHashMap<u64, ClientActivity>,
+) {
+    for (client, activity) in theirs {
+        match mine.get_mut(&client) {
+            Some(existing) => existing.absorb(activity),
+            None => {
+                mine.insert(client, activity);
+            }
+        }
+    }
 }
 
 /// The key a client is counted under.
@@ -248,8 +280,22 @@ fn is_address(client: &[u8]) -> bool {
 }
 
 impl Clients {
+    pub fn len(&self) -> usize {
+        self.shards.iter().map(|s| s.len()).sum()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.shards.iter().all(|s| s.is_empty())
+    }
+
+    pub fn get(&self, client: &[u8]) -> Option<&ClientActivity> {
+        let key = client_key(client);
+        self.shards[shard_of(key)].get(&key)
+    }
+
     pub fn record(&mut self, client: &[u8], bin: i64, error: bool) {
-        match self.by_client.entry(client_key(client)) {
+        let key = client_key(client);
+        match self.shards[shard_of(key)].entry(key) {
             std::collections::hash_map::Entry::Occupied(mut e) => e.get_mut().record(bin, error),
             std::collections::hash_map::Entry::Vacant(v) => {
                 self.named |= !is_address(client);
@@ -259,14 +305,18 @@ impl Clients {
     }
 
     pub fn merge(&mut self, other: Clients) {
+        use rayon::prelude::*;
         self.named |= other.named;
-        for (client, activity) in other.by_client {
-            match self.by_client.get_mut(&client) {
-                Some(mine) => mine.absorb(activity),
-                None => {
-                    self.by_client.insert(client, activity);
-                }
+        let total: usize = other.len();
+        if total < 4096 {
+            for (mine, theirs) in self.shards.iter_mut().zip(other.shards) {
+                merge_shard(mine, theirs);
             }
+        } else {
+            self.shards
+                .par_iter_mut()
+                .zip(other.shards.into_par_iter())
+                .for_each(|(mine, theirs)| merge_shard(mine, theirs));
         }
     }
 
@@ -274,7 +324,7 @@ impl Clients {
     pub fn active_and_affected(&self, from_bin: i64, to_bin: i64) -> (u64, u64) {
         let mut active = 0;
         let mut affected = 0;
-        for activity in self.by_client.values() {
+        for activity in self.shards.iter().flat_map(|s| s.values()) {
             if activity.active_in(from_bin, to_bin) {
                 active += 1;
                 affected += u64::from(activity.errors_in(from_bin, to_bin));
@@ -448,7 +498,8 @@ mod tests {
         a.merge(b);
         assert_eq!(a.active_and_affected(10, 12), (2, 2));
         assert_eq!(a.active_and_affected(12, 40), (2, 0));
-        assert_eq!(a.by_client[&client_key(b"alice")].active, vec![(10, 12)]);
+        assert_eq!(a.get(b"alice").unwrap().active, vec![(10, 12)]);
+        assert_eq!(a.len(), 3);
         assert!(a.named, "alice is a name, not an address");
     }
 

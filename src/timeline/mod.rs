@@ -45,7 +45,7 @@ fn signal(analysis: &Analysis) -> Signal {
                 access.merge(&f.summary.series);
                 clients.merge(f.summary.clients.clone());
             }
-            Format::JsonLines if !f.summary.clients.by_client.is_empty() => {
+            Format::JsonLines if !f.summary.clients.is_empty() => {
                 access.merge(&f.summary.series);
                 clients.merge(f.summary.clients.clone());
             }
