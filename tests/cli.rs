@@ -8,7 +8,7 @@ use std::process::Output;
 
 use assert_cmd::Command;
 use postmortem::scenario::{auth_outage, labelled};
-use postmortem::time::{Civil, Micros, format_utc};
+use postmortem::time::{Micros, format_utc};
 use serde_json::Value;
 
 fn postmortem() -> Command {
@@ -185,16 +185,7 @@ fn sample_markdown_follows_the_template() {
 }
 
 fn berlin(y: i32, mo: u32, d: u32, h: u32, mi: u32) -> Micros {
-    let local = Civil {
-        year: y,
-        month: mo,
-        day: d,
-        hour: h,
-        minute: mi,
-        second: 0,
-        micros: 0,
-    };
-    local.with_offset(3600).unwrap()
+    labelled::at(1.0, y, mo, d, h, mi)
 }
 
 #[test]

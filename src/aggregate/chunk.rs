@@ -66,6 +66,17 @@ impl Worker<'_> {
         }
     }
 
+    /// A zone-less time on the time line; `None` (and the line skipped, with why) when the
+    /// zone has no such local time.
+    fn place(&mut self, civil: &Civil, n: u64) -> Option<Micros> {
+        let t = self.zone.to_utc(civil);
+        if t.is_none() {
+            self.out
+                .skip(n, || "time does not exist in the zone".into());
+        }
+        t
+    }
+
     fn saw_offset(&mut self, offset: i32) {
         match self.offsets.iter_mut().find(|(o, _)| *o == offset) {
             Some((_, n)) => *n += 1,
@@ -140,9 +151,7 @@ impl Worker<'_> {
             self.out.skip(n, || "not an nginx error log line".into());
             return;
         };
-        let Some(t) = self.zone.to_utc(&e.civil) else {
-            self.out
-                .skip(n, || "time does not exist in the zone".into());
+        let Some(t) = self.place(&e.civil, n) else {
             return;
         };
         self.out.parsed += 1;
@@ -171,13 +180,9 @@ impl Worker<'_> {
         };
         let t = match r.time {
             jsonl::JsonTime::Utc(t) => t,
-            jsonl::JsonTime::Local(civil) => match self.zone.to_utc(&civil) {
+            jsonl::JsonTime::Local(civil) => match self.place(&civil, n) {
                 Some(t) => t,
-                None => {
-                    self.out
-                        .skip(n, || "time does not exist in the zone".into());
-                    return;
-                }
+                None => return,
             },
         };
         self.out.parsed += 1;
@@ -216,9 +221,7 @@ impl Worker<'_> {
             }
             return;
         };
-        let Some(t) = self.zone.to_utc(&e.civil) else {
-            self.out
-                .skip(n, || "time does not exist in the zone".into());
+        let Some(t) = self.place(&e.civil, n) else {
             return;
         };
         self.out.parsed += 1;
@@ -239,9 +242,7 @@ impl Worker<'_> {
             self.out.skip(n, || "not a dpkg log line".into());
             return;
         };
-        let Some(t) = self.zone.to_utc(&d.civil) else {
-            self.out
-                .skip(n, || "time does not exist in the zone".into());
+        let Some(t) = self.place(&d.civil, n) else {
             return;
         };
         self.out.parsed += 1;

@@ -3,7 +3,7 @@
 //! `[Wed Oct 11 14:32:52.123456 2023] [core:error] [pid 1234:tid 5678] [client 1.2.3.4:5678] AH00124: …`
 //! Local time without a zone, like nginx's.
 
-use super::common::{clock, fixed_digits, month_name, spaces};
+use super::common::{civil_of, clock, fixed_digits, month_name, spaces};
 use crate::time::Civil;
 
 #[derive(Debug, Clone, PartialEq)]
@@ -51,18 +51,7 @@ pub fn parse(line: &[u8]) -> Option<ApacheError<'_>> {
     let (s, (hour, minute, second, micros)) = clock(s).ok()?;
     let (s, _) = spaces(s).ok()?;
     let (_, year) = fixed_digits(4)(s).ok()?;
-    let civil = Civil {
-        year: year as i32,
-        month,
-        day,
-        hour,
-        minute,
-        second,
-        micros,
-    };
-    if !civil.is_valid() {
-        return None;
-    }
+    let civil = civil_of((year, month, day), (hour, minute, second, micros))?;
     let (level_field, mut rest) = bracket(rest)?;
     let (module, level) = match memchr::memchr(b':', level_field) {
         Some(i) => (Some(&level_field[..i]), &level_field[i + 1..]),

@@ -114,22 +114,62 @@ pub fn utc_offset(input: &[u8]) -> IResult<&[u8], i32> {
     Ok((rest, sign * (hours as i32 * 3600 + minutes as i32 * 60)))
 }
 
+/// `YYYY-MM-DD` (or with another separator) as (year, month, day).
+pub fn date(sep: u8) -> impl Fn(&[u8]) -> IResult<&[u8], (u32, u32, u32)> {
+    move |input: &[u8]| {
+        let sep = [sep];
+        let (rest, (year, _, month, _, day)) = (
+            fixed_digits(4),
+            tag(&sep[..]),
+            fixed_digits(2),
+            tag(&sep[..]),
+            fixed_digits(2),
+        )
+            .parse(input)?;
+        Ok((rest, (year, month, day)))
+    }
+}
+
+/// A date and a clock as a civil time, if both exist.
+pub fn civil_of(
+    (year, month, day): (u32, u32, u32),
+    (hour, minute, second, micros): (u32, u32, u32, u32),
+) -> Option<Civil> {
+    let civil = Civil {
+        year: year as i32,
+        month,
+        day,
+        hour,
+        minute,
+        second,
+        micros,
+    };
+    civil.is_valid().then_some(civil)
+}
+
+/// A zone-less date and time: `2023-09-10 08:14:05`, `2023/09/10 08:14:05` or with `T`.
+pub fn local_date_time(input: &[u8], sep: u8) -> Option<(&[u8], Civil)> {
+    let (rest, ymd) = date(sep)(input).ok()?;
+    let rest = match rest.strip_prefix(b"T") {
+        Some(r) => r,
+        None => spaces(rest).ok()?.0,
+    };
+    let (rest, hms) = clock(rest).ok()?;
+    Some((rest, civil_of(ymd, hms)?))
+}
+
 /// RFC 3339 / ISO 8601 with an offset: `2023-09-10T08:15:02.123456+00:00`.
 pub fn rfc3339(input: &[u8]) -> IResult<&[u8], (Civil, i32)> {
-    let (rest, (year, _, month, _, day)) = (
-        fixed_digits(4),
-        tag(&b"-"[..]),
-        fixed_digits(2),
-        tag(&b"-"[..]),
-        fixed_digits(2),
-    )
-        .parse(input)?;
+    let (rest, ymd) = date(b'-')(input)?;
     let rest = match rest.first() {
         Some(b'T') | Some(b't') | Some(b' ') => &rest[1..],
         _ => return Err(fail(input)),
     };
-    let (rest, (hour, minute, second, micros)) = clock(rest)?;
+    let (rest, hms) = clock(rest)?;
     let (rest, offset) = utc_offset(rest)?;
+    // Validity is checked where the instant is computed (`Civil::with_offset`).
+    let (year, month, day) = ymd;
+    let (hour, minute, second, micros) = hms;
     let civil = Civil {
         year: year as i32,
         month,

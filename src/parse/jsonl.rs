@@ -13,7 +13,7 @@
 
 use serde_json::{Map, Value};
 
-use super::common::{clock, fixed_digits, rfc3339};
+use super::common::{local_date_time, rfc3339};
 use crate::time::{Civil, Micros};
 
 #[derive(Debug, Clone, PartialEq)]
@@ -124,25 +124,7 @@ fn epoch(n: f64) -> Option<Micros> {
 
 /// `2023-09-10 08:15:02[.123]` without an offset.
 fn local_time(text: &[u8]) -> Option<Civil> {
-    let (rest, year) = fixed_digits(4)(text).ok()?;
-    let rest = rest.strip_prefix(b"-")?;
-    let (rest, month) = fixed_digits(2)(rest).ok()?;
-    let rest = rest.strip_prefix(b"-")?;
-    let (rest, day) = fixed_digits(2)(rest).ok()?;
-    let rest = rest
-        .strip_prefix(b"T")
-        .or_else(|| rest.strip_prefix(b" "))?;
-    let (_, (hour, minute, second, micros)) = clock(rest).ok()?;
-    let civil = Civil {
-        year: year as i32,
-        month,
-        day,
-        hour,
-        minute,
-        second,
-        micros,
-    };
-    civil.is_valid().then_some(civil)
+    local_date_time(text, b'-').map(|(_, civil)| civil)
 }
 
 fn time_of(v: &Value) -> Option<JsonTime> {

@@ -4,10 +4,7 @@
 //! time stage to place. Lines that do not start with a date continue the record above
 //! (FastCGI stderr dumps span lines); the caller counts them as continuations.
 
-use nom::Parser;
-use nom::bytes::complete::tag;
-
-use super::common::{clock, fixed_digits, spaces};
+use super::common::{local_date_time, spaces};
 use crate::time::Civil;
 
 #[derive(Debug, Clone, PartialEq)]
@@ -91,17 +88,7 @@ fn field<'a>(message: &'a [u8], name: &[u8]) -> Option<&'a [u8]> {
 }
 
 pub fn parse(line: &[u8]) -> Option<ErrorLine<'_>> {
-    let (rest, (year, _, month, _, day)) = (
-        fixed_digits(4),
-        tag(&b"/"[..]),
-        fixed_digits(2),
-        tag(&b"/"[..]),
-        fixed_digits(2),
-    )
-        .parse(line)
-        .ok()?;
-    let (rest, _) = spaces(rest).ok()?;
-    let (rest, (hour, minute, second, micros)) = clock(rest).ok()?;
+    let (rest, civil) = local_date_time(line, b'/')?;
     let (rest, _) = spaces(rest).ok()?;
     let rest = rest.strip_prefix(b"[")?;
     let close = memchr::memchr(b']', rest)?;
@@ -127,18 +114,6 @@ pub fn parse(line: &[u8]) -> Option<ErrorLine<'_>> {
                 .and_then(|c| c.parse().ok());
             rest = after_star[digits..].trim_ascii_start();
         }
-    }
-    let civil = Civil {
-        year: year as i32,
-        month,
-        day,
-        hour,
-        minute,
-        second,
-        micros,
-    };
-    if !civil.is_valid() {
-        return None;
     }
     Some(ErrorLine {
         civil,

@@ -5,10 +5,7 @@
 //! `configure`, `trigproc`, `startup` lines, which are read but are not actions).
 //! history.log: records of `Start-Date:`, `Commandline:`, `Requested-By:`, `Upgrade:`… lines.
 
-use nom::Parser;
-use nom::bytes::complete::tag;
-
-use super::common::{clock, fixed_digits, spaces};
+use super::common::{local_date_time, spaces};
 use crate::time::Civil;
 
 #[derive(Debug, Clone, PartialEq)]
@@ -30,27 +27,7 @@ impl DpkgLine<'_> {
 
 /// `2023-09-10 08:14:05` (one or two spaces between date and time in history.log).
 fn local_time(input: &[u8]) -> Option<(&[u8], Civil)> {
-    let (rest, (year, _, month, _, day)) = (
-        fixed_digits(4),
-        tag(&b"-"[..]),
-        fixed_digits(2),
-        tag(&b"-"[..]),
-        fixed_digits(2),
-    )
-        .parse(input)
-        .ok()?;
-    let (rest, _) = spaces(rest).ok()?;
-    let (rest, (hour, minute, second, micros)) = clock(rest).ok()?;
-    let civil = Civil {
-        year: year as i32,
-        month,
-        day,
-        hour,
-        minute,
-        second,
-        micros,
-    };
-    civil.is_valid().then_some((rest, civil))
+    local_date_time(input, b'-')
 }
 
 const DPKG_ACTIONS: [&[u8]; 8] = [

@@ -7,7 +7,10 @@
 //! who roll the config back at 10:15; cached routes keep failing one affected user in four
 //! until they expire at 11:30.
 
-use super::{IncidentPlan, Scenario, Scripted, Symptom, Target, alert_log_line, pagerduty_line};
+use super::{
+    IncidentPlan, Scenario, Scripted, Symptom, Target, alert_log_line, pagerduty_line, sudo_at,
+    syslog_at,
+};
 use crate::time::{Civil, MICROS_PER_SEC, Micros};
 
 fn at(hour: u32, minute: u32, second: u32) -> Micros {
@@ -25,23 +28,11 @@ fn at(hour: u32, minute: u32, second: u32) -> Micros {
 }
 
 fn sys(t: Micros, program: &str, pid: u32, message: &str) -> Scripted {
-    Scripted {
-        at: t,
-        target: Target::Syslog {
-            program: program.into(),
-            pid,
-            message: message.into(),
-        },
-    }
+    syslog_at(t, program, pid, message)
 }
 
 fn sudo(t: Micros, user: &str, tty: &str, pwd: &str, command: &str) -> Scripted {
-    sys(
-        t,
-        "sudo",
-        0,
-        &format!("{user:>8} : TTY={tty} ; PWD={pwd} ; USER=root ; COMMAND={command}"),
-    )
+    sudo_at(t, user, tty, pwd, command)
 }
 
 fn systemd_cycle(t: Micros, unit: &str, description: &str, verb: &str) -> Vec<Scripted> {

@@ -2,7 +2,10 @@
 //! a score of a draft against them. The scoring test (`tests/scoring.rs`) runs them all and
 //! prints the table the README shows.
 
-use super::{IncidentPlan, Scenario, Scripted, Symptom, Target, alert_log_line, auth_outage};
+use super::{
+    IncidentPlan, Scenario, Scripted, Symptom, Target, alert_log_line, auth_outage, sudo_at,
+    syslog_at,
+};
 use crate::detect::Kind;
 use crate::time::{Civil, MICROS_PER_SEC, Micros};
 use crate::timeline::{DetectionMethod, Draft};
@@ -31,7 +34,7 @@ pub struct Labelled {
 }
 
 /// A civil time at a fixed UTC offset (hours east, may be fractional).
-fn at(offset_hours: f64, y: i32, mo: u32, d: u32, h: u32, mi: u32) -> Micros {
+pub fn at(offset_hours: f64, y: i32, mo: u32, d: u32, h: u32, mi: u32) -> Micros {
     let civil = Civil {
         year: y,
         month: mo,
@@ -47,23 +50,11 @@ fn at(offset_hours: f64, y: i32, mo: u32, d: u32, h: u32, mi: u32) -> Micros {
 }
 
 fn sys(t: Micros, program: &str, pid: u32, message: &str) -> Scripted {
-    Scripted {
-        at: t,
-        target: Target::Syslog {
-            program: program.into(),
-            pid,
-            message: message.into(),
-        },
-    }
+    syslog_at(t, program, pid, message)
 }
 
 fn sudo(t: Micros, user: &str, command: &str) -> Scripted {
-    sys(
-        t,
-        "sudo",
-        0,
-        &format!("{user:>8} : TTY=pts/0 ; PWD=/home/{user} ; USER=root ; COMMAND={command}"),
-    )
+    sudo_at(t, user, "pts/0", &format!("/home/{user}"), command)
 }
 
 /// A firing notice when the alert starts and a resolved one when it ends.

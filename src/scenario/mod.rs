@@ -391,6 +391,28 @@ impl Scenario {
     }
 }
 
+/// A scripted syslog line.
+pub fn syslog_at(at: Micros, program: &str, pid: u32, message: &str) -> Scripted {
+    Scripted {
+        at,
+        target: Target::Syslog {
+            program: program.into(),
+            pid,
+            message: message.into(),
+        },
+    }
+}
+
+/// A scripted sudo line, as sudo writes it (`    user : TTY=… ; PWD=… ; USER=root ; COMMAND=…`).
+pub fn sudo_at(at: Micros, user: &str, tty: &str, pwd: &str, command: &str) -> Scripted {
+    syslog_at(
+        at,
+        "sudo",
+        0,
+        &format!("{user:>8} : TTY={tty} ; PWD={pwd} ; USER=root ; COMMAND={command}"),
+    )
+}
+
 /// An Alertmanager webhook body as a receiver logs it: `{"time": …, "body": {…}}`.
 #[allow(clippy::too_many_arguments)]
 pub fn alert_log_line(
