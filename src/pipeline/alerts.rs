@@ -1,0 +1,181 @@
+//! Alert histories are read whole: a stream of JSON documents (NDJSON or pretty-printed), each
+//! an Alertmanager body, a PagerDuty webhook or export, or an Opsgenie webhook, turned into
+//! alert events with the line they start on.
+
+use std::path::Path;
+
+use crate::aggregate::{AlertEvent, Event, EventBody, LineRef, Summary};
+use crate::error::Error;
+use crate::parse::{alertmanager, pager};
+use crate::read;
+use crate::time::Micros;
+
+/// Alert files are read whole; past this they are cut (with a message).
+const MAX_ALERT_FILE: u64 = 256 << 20;
+
+/// Reads an alert file whole: a stream of JSON documents, pretty-printed or one per line.
+/// A document that does not parse costs one line; reading resumes on the next.
+pub(super) fn read_alerts(path: &Path, display: &str, file: usize) -> (Summary, Vec<Error>) {
+    use std::io::Read;
+    let mut summary = Summary::default();
+    let mut errors = Vec::new();
+    let mut data = Vec::new();
+    match read::open(path) {
+        Ok(o) => {
+            if let Err(e) = o.stream.take(MAX_ALERT_FILE).read_to_end(&mut data) {
+                errors.push(Error::io(display, &e));
+            }
+        }
+        Err(e) => return (summary, vec![Error::io(display, &e)]),
+    }
+    if data.len() as u64 >= MAX_ALERT_FILE {
+        errors.push(Error::Io {
+            path: display.into(),
+            message: format!("alert file cut at {MAX_ALERT_FILE} bytes"),
+        });
+    }
+    let mut parsed = read_alert_bytes(&data, file);
+    parsed.bytes = data.len() as u64;
+    summary.merge_unordered(parsed);
+    (summary, errors)
+}
+
+/// Reads alert documents from bytes: a stream of JSON documents, pretty-printed or one per
+/// line. A document that does not parse costs one line (skipped); reading resumes on the next.
+/// Lines are counted as the reader moves, so a large log costs one pass.
+pub fn read_alert_bytes(data: &[u8], file: usize) -> Summary {
+    let mut summary = Summary {
+        lines: read::lines(data).count() as u64,
+        ..Summary::default()
+    };
+    let mut offset = 0;
+    // Line number (1-based) at `counted_to`.
+    let (mut counted_to, mut line) = (0usize, 1u64);
+    let mut line_at = |to: usize| {
+        let to = to.min(data.len());
+        if to > counted_to {
+            line += memchr::memchr_iter(b'\n', &data[counted_to..to]).count() as u64;
+            counted_to = to;
+        }
+        line
+    };
+    // Each line is counted once, as parsed or skipped, by the first document that touches it.
+    let mut accounted_through = 0u64;
+    let mut account = |summary: &mut Summary, first: u64, last: u64, parsed: bool, why: &str| {
+        let from = first.max(accounted_through + 1);
+        if last < from {
+            return;
+        }
+        let n = last - from + 1;
+        accounted_through = last;
+        if parsed {
+            summary.parsed += n;
+        } else {
+            summary.skipped += n;
+            if summary.skipped_examples.len() < crate::aggregate::SKIPPED_EXAMPLES {
+                summary.skipped_examples.push((from, why.to_string()));
+            }
+        }
+    };
+    while offset < data.len() {
+        let rest = &data[offset..];
+        let Some(start) = rest.iter().position(|b| !b.is_ascii_whitespace()) else {
+            break;
+        };
+        let mut stream = serde_json::Deserializer::from_slice(&rest[start..]).into_iter();
+        let first_line = line_at(offset + start);
+        match stream.next() {
+            Some(Ok(doc)) => {
+                let end = offset + start + stream.byte_offset();
+                let last_line = line_at(end.saturating_sub(1).max(offset + start));
+                let known = alert_events(&doc, file, first_line, &mut summary);
+                account(
+                    &mut summary,
+                    first_line,
+                    last_line,
+                    known,
+                    "JSON, but not an alert webhook or export",
+                );
+                offset = end.max(offset + start + 1);
+            }
+            _ => {
+                account(
+                    &mut summary,
+                    first_line,
+                    first_line,
+                    false,
+                    "not a JSON document",
+                );
+                offset += start
+                    + memchr::memchr(b'\n', &rest[start..]).map_or(rest.len() - start, |i| i + 1);
+            }
+        }
+    }
+    summary.blank = summary
+        .lines
+        .saturating_sub(summary.parsed + summary.skipped);
+    summary
+}
+
+/// Adds the events of one alert document; false (and one skipped line) when it is none.
+fn alert_events(doc: &serde_json::Value, file: usize, line: u64, summary: &mut Summary) -> bool {
+    let source = LineRef { file, line };
+    let push = |time: Micros, alert: AlertEvent, summary: &mut Summary| {
+        summary.saw_time(time);
+        summary.events.push(Event {
+            time,
+            source,
+            host: None,
+            body: EventBody::Alert(alert),
+        });
+    };
+    if let Some(notices) = alertmanager::notices(doc) {
+        for n in notices {
+            let time = match n.status {
+                alertmanager::AlertStatus::Resolved => {
+                    n.ends_at.or(n.received_at).unwrap_or(n.starts_at)
+                }
+                _ => n.starts_at,
+            };
+            let alert = AlertEvent {
+                name: n.name,
+                status: n.status,
+                receiver: n.receiver,
+                identity: n.identity,
+                service: n.service,
+                summary: n.summary,
+                severity: n.severity,
+                starts_at: n.starts_at,
+                ends_at: n.ends_at,
+                received_at: n.received_at,
+                pager: None,
+                actor: None,
+                target: None,
+            };
+            push(time, alert, summary);
+        }
+        return true;
+    }
+    let Some((_, pages)) = pager::notices(doc) else {
+        return false;
+    };
+    for p in pages {
+        let alert = AlertEvent {
+            name: p.title,
+            status: p.status,
+            receiver: String::new(),
+            identity: p.identity,
+            service: p.service,
+            summary: None,
+            severity: None,
+            starts_at: p.at,
+            ends_at: None,
+            received_at: Some(p.at),
+            pager: Some(p.pager),
+            actor: p.actor,
+            target: p.target,
+        };
+        push(p.at, alert, summary);
+    }
+    true
+}

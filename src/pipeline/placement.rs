@@ -1,0 +1,142 @@
+//! Placing zone-less and year-less files in time: which zone (`--tz`, else the offset sibling
+//! access logs are written with) and which year (`--year`, else the span of dated files, else
+//! the modification time).
+
+use std::path::Path;
+
+use serde::Serialize;
+
+use super::{Sniff, YearChoice, system_time_micros};
+use crate::config::Config;
+use crate::time::year::{self, YearSource};
+use crate::time::{Micros, Zone, ZoneConverter};
+
+/// A file with full dates already read: where it is and what time it covers.
+#[derive(Debug, Clone)]
+pub(super) struct DatedSpan {
+    pub(super) folder: Option<std::path::PathBuf>,
+    pub(super) display: String,
+    pub(super) first: Micros,
+    pub(super) last: Micros,
+    /// The UTC offset most of its lines were written with, when they carry one.
+    pub(super) offset: Option<i32>,
+    /// Access logs are written in the server's local time with its offset: the best witness
+    /// of the zone. Other dated lines (RFC 5424 `Z`) may be UTC whatever the server's zone.
+    pub(super) access: bool,
+}
+
+/// How the zone of a zone-less file was chosen; shown to the user.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "snake_case", tag = "rule")]
+pub enum ZoneSource {
+    /// Given with `--tz`.
+    Flag,
+    /// The offset that files with offsets in the same folder (or the run) were written with.
+    SiblingOffset { file: String },
+    /// Nothing to go on: `--tz`'s default, UTC.
+    Default,
+}
+
+impl ZoneSource {
+    pub fn describe(&self) -> String {
+        match self {
+            ZoneSource::Flag => "given with --tz".into(),
+            ZoneSource::SiblingOffset { file } => format!("the offset {file} is written with"),
+            ZoneSource::Default => "no --tz and no sibling with offsets: UTC".into(),
+        }
+    }
+}
+
+/// The zone for a zone-less file: `--tz` if given; else the one offset that dated files in the
+/// same folder (or, failing that, the whole run) agree on; else UTC.
+pub(super) fn choose_zone(path: &Path, config: &Config, dated: &[DatedSpan]) -> (Zone, ZoneSource) {
+    if config.zone_given {
+        return (Zone::Named(config.zone), ZoneSource::Flag);
+    }
+    let with_offset: Vec<&DatedSpan> = dated.iter().filter(|d| d.offset.is_some()).collect();
+    let same: Vec<&DatedSpan> = with_offset
+        .iter()
+        .copied()
+        .filter(|d| d.folder.as_deref() == path.parent())
+        .collect();
+    let pool = if same.is_empty() { with_offset } else { same };
+    // Access logs first; other dated files only when no access log says.
+    for witnesses in [true, false] {
+        let group: Vec<&&DatedSpan> = pool.iter().filter(|d| d.access == witnesses).collect();
+        let offsets: std::collections::BTreeSet<i32> =
+            group.iter().filter_map(|d| d.offset).collect();
+        if let (1, Some(d)) = (offsets.len(), group.first()) {
+            let offset = d.offset.unwrap_or(0);
+            return (
+                Zone::Fixed(offset),
+                ZoneSource::SiblingOffset {
+                    file: d.display.clone(),
+                },
+            );
+        }
+        if !offsets.is_empty() {
+            break; // witnesses disagree: no guess
+        }
+    }
+    (Zone::Named(config.zone), ZoneSource::Default)
+}
+
+/// A span this long says nothing about which year a `Sep 10` line belongs to.
+const MAX_ANCHOR_SPAN: Micros = 400 * 24 * 3600 * crate::time::MICROS_PER_SEC;
+
+/// The span of the dated files that best speak for `path`: those in its own folder if any,
+/// else all of them; `None` when they cover too long a time to anchor a year.
+fn anchor_span(path: &Path, dated: &[DatedSpan]) -> Option<(Micros, Micros)> {
+    let folder = path.parent();
+    let same: Vec<&DatedSpan> = dated
+        .iter()
+        .filter(|d| d.folder.as_deref() == folder)
+        .collect();
+    let pool: Vec<&DatedSpan> = if same.is_empty() {
+        dated.iter().collect()
+    } else {
+        same
+    };
+    let span = pool
+        .iter()
+        .map(|d| (d.first, d.last))
+        .reduce(|a, b| (a.0.min(b.0), a.1.max(b.1)))?;
+    (span.1 - span.0 <= MAX_ANCHOR_SPAN).then_some(span)
+}
+
+/// Picks the base year of a year-less file from what is known before reading it.
+pub(super) fn first_year_guess(
+    sniff: &Sniff,
+    config: &Config,
+    dated: &[DatedSpan],
+    zone: &mut ZoneConverter,
+) -> YearChoice {
+    let dated_span = anchor_span(&sniff.candidate.path, dated);
+    if let Some(year) = config.year {
+        return YearChoice {
+            year,
+            source: YearSource::Flag,
+        };
+    }
+    if let (Some(civil), Some((start, end))) = (sniff.first_civil, dated_span)
+        && let Some(year) = year::year_nearest_span(&civil, zone, start, end)
+    {
+        return YearChoice {
+            year,
+            source: YearSource::DatedFiles,
+        };
+    }
+    if let (Some(civil), Some(mtime)) = (sniff.first_civil, sniff.modified)
+        && let Some(year) = year::latest_year_not_after(&civil, zone, mtime)
+    {
+        return YearChoice {
+            year,
+            source: YearSource::ModificationTime,
+        };
+    }
+    let now = system_time_micros(std::time::SystemTime::now()).unwrap_or(0);
+    YearChoice {
+        year: crate::time::to_naive(now).map_or(1970, |d| chrono::Datelike::year(&d)),
+        source: YearSource::CurrentYear,
+    }
+}

@@ -1,0 +1,71 @@
+//! What the run read: each file's format, lines, span, zone and year, for the draft's Inputs
+//! and for `scan`.
+
+use super::{Input, SkippedLine, Span};
+use crate::pipeline::Analysis;
+use crate::time::format_utc;
+
+/// The zone zone-less lines were read in: one for all, or "per file" when siblings differed.
+pub(super) fn zone_assumed(analysis: &Analysis) -> String {
+    let zones: std::collections::BTreeSet<&str> = analysis
+        .files
+        .iter()
+        .filter_map(|f| f.zone.as_deref())
+        .collect();
+    match zones.len() {
+        0 => analysis.zone.clone(),
+        1 => zones.into_iter().next().unwrap_or_default().to_string(),
+        _ => "per file (see Inputs)".to_string(),
+    }
+}
+
+pub(super) fn span(analysis: &Analysis) -> Option<Span> {
+    let first = analysis
+        .files
+        .iter()
+        .filter_map(|f| f.summary.first_time)
+        .min()?;
+    let last = analysis
+        .files
+        .iter()
+        .filter_map(|f| f.summary.last_time)
+        .max()?;
+    Some(Span {
+        first: format_utc(first),
+        last: format_utc(last),
+    })
+}
+
+/// What each file was read as, and what it held: the `inputs` of the draft and of `scan`.
+pub fn inputs(analysis: &Analysis) -> Vec<Input> {
+    analysis
+        .files
+        .iter()
+        .map(|f| Input {
+            file: f.display.clone(),
+            format: f.detection.format,
+            detected_because: f.detection.explain(),
+            compression: f.compression,
+            lines_read: f.summary.lines,
+            lines_parsed: f.summary.parsed,
+            lines_skipped: f.summary.skipped,
+            lines_continuation: f.summary.continuation,
+            lines_blank: f.summary.blank,
+            skipped_examples: f
+                .summary
+                .skipped_examples
+                .iter()
+                .map(|(line, reason)| SkippedLine {
+                    line: *line,
+                    reason: reason.clone(),
+                })
+                .collect(),
+            first_time: f.summary.first_time.map(format_utc),
+            last_time: f.summary.last_time.map(format_utc),
+            zone: f.zone.clone(),
+            zone_rule: f.zone_source.clone(),
+            year: f.year.as_ref().map(|y| y.year),
+            year_rule: f.year.as_ref().map(|y| y.source.clone()),
+        })
+        .collect()
+}
