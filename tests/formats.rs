@@ -163,3 +163,50 @@ fn every_compression_is_read_by_its_magic_bytes_including_concatenated_members()
         ]
     );
 }
+
+#[test]
+fn an_error_log_alone_is_tested_on_its_rate() {
+    // Ten hours of an nginx error log: a stray error every 25 minutes, then 30 minutes of
+    // upstream failures at about 20 a minute from 13:00, then quiet again.
+    use std::fmt::Write as _;
+    let mut text = String::new();
+    let mut rng = postmortem::scenario::rng::Rng::new(3);
+    for minute in 0..600u32 {
+        let (h, m) = (8 + minute / 60, minute % 60);
+        let n = if (300..330).contains(&minute) {
+            15 + rng.below(10)
+        } else {
+            u64::from(minute % 25 == 0)
+        };
+        for k in 0..n {
+            let _ = writeln!(
+                text,
+                "2023/09/10 {h:02}:{m:02}:{:02} [error] 9#9: *{k} upstream timed out (110: Connection timed out) while connecting to upstream, client: 203.0.113.{}, server: api",
+                k % 60,
+                k % 200
+            );
+        }
+    }
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("error.log"), text).unwrap();
+    let config = postmortem::Config::new(vec![dir.path().to_path_buf()]);
+    let (draft, _) = postmortem::draft(&config).unwrap();
+    assert!(draft.signal.contains("rate is tested"), "{}", draft.signal);
+    assert_eq!(
+        draft.incidents.len(),
+        1,
+        "{:?}",
+        draft
+            .incidents
+            .iter()
+            .map(|i| (&i.start, &i.recovered))
+            .collect::<Vec<_>>()
+    );
+    let i = &draft.incidents[0];
+    assert_eq!(i.start, "2023-09-10T13:00:00Z");
+    assert_eq!(i.recovered.as_deref(), Some("2023-09-10T13:30:00Z"));
+    assert_eq!(
+        i.detection_method,
+        postmortem::timeline::DetectionMethod::DerivedFromLogs
+    );
+}

@@ -113,7 +113,41 @@ fn pooled(bins: &[Bin]) -> (u64, u64) {
         .fold((0, 0), |(n, e), b| (n + b.total, e + b.errors.min(b.total)))
 }
 
-fn baseline(bins: &[Bin], incidents: &[Incident], slo: f64) -> f64 {
+/// What a bin's numbers mean.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Model {
+    /// errors out of total (requests, records): a binomial ratio.
+    Ratio,
+    /// Only errors are counted (an error log): a Poisson rate, fed to the same binomial code
+    /// with [`COUNT_TRIALS`] virtual trials per bin, where binomial and Poisson agree.
+    Counts,
+}
+
+/// Virtual trials per bin in the count model: large enough that `p` stays tiny.
+const COUNT_TRIALS: u64 = 1_000_000_000;
+
+impl Model {
+    /// The smallest rise that counts: the paging burn rate on the SLO for ratios; for counts,
+    /// 14.4 times the usual rate and at least one more error a bin.
+    fn material(self, p0: f64, slo: f64) -> f64 {
+        match self {
+            Model::Ratio => (p0 + PAGE_BURN_RATE * (1.0 - slo)).min(0.99),
+            Model::Counts => {
+                let rate = p0 * COUNT_TRIALS as f64;
+                (PAGE_BURN_RATE * rate).max(rate + 1.0) / COUNT_TRIALS as f64
+            }
+        }
+    }
+
+    fn floor(self, slo: f64) -> f64 {
+        match self {
+            Model::Ratio => (1.0 - slo) / 10.0,
+            Model::Counts => 0.0,
+        }
+    }
+}
+
+fn baseline(bins: &[Bin], incidents: &[Incident], slo: f64, model: Model) -> f64 {
     let outside = |b: &&Bin| {
         !incidents
             .iter()
@@ -122,7 +156,7 @@ fn baseline(bins: &[Bin], incidents: &[Incident], slo: f64) -> f64 {
     let quiet: Vec<Bin> = bins.iter().filter(outside).copied().collect();
     let (n, e) = pooled(&quiet);
     let jeffreys = (e as f64 + 0.5) / (n as f64 + 1.0);
-    jeffreys.max((1.0 - slo) / 10.0).min(0.5)
+    jeffreys.max(model.floor(slo)).min(0.5)
 }
 
 /// Half the 95 % point of χ²(1): cut positions whose log-likelihood is within this of the
@@ -159,10 +193,9 @@ fn best_cut(
 }
 
 /// One pass over the bins with a fixed baseline.
-fn scan(bins: &[Bin], p0: f64, params: Params) -> Vec<Incident> {
-    let slo = params.slo;
+fn scan(bins: &[Bin], p0: f64, params: Params, model: Model) -> Vec<Incident> {
     let onset_evidence = params.onset_evidence();
-    let p1 = (p0 + PAGE_BURN_RATE * (1.0 - slo)).min(0.99);
+    let p1 = model.material(p0, params.slo);
     let mut found: Vec<(usize, usize, Option<usize>)> = Vec::new();
     let mut i = 0;
     while i < bins.len() {
@@ -273,11 +306,51 @@ fn scan(bins: &[Bin], p0: f64, params: Params) -> Vec<Incident> {
 
 /// Finds the incidents in a series of bins (sorted by index; empty bins may be absent).
 pub fn find_incidents(bins: &[Bin], params: Params) -> (Vec<Incident>, f64) {
+    find_with(bins, params, Model::Ratio)
+}
+
+/// The most bins a count series is filled out to (quiet minutes have no lines at all).
+const MAX_DENSE_BINS: i64 = 2_000_000;
+
+/// Error-only logs: finds incidents in the *rate* of errors. Minutes without a line are
+/// quiet minutes, so the series is filled out first; each bin becomes [`COUNT_TRIALS`]
+/// trials. Returns the incidents and the bins as the detector saw them (for effects).
+pub fn find_incidents_in_counts(bins: &[Bin], params: Params) -> (Vec<Incident>, Vec<Bin>) {
+    let dense = counts_as_trials(bins);
+    let (incidents, _) = find_with(&dense, params, Model::Counts);
+    (incidents, dense)
+}
+
+/// Error counts as virtual trials, quiet minutes included (when the span is not absurd).
+pub fn counts_as_trials(bins: &[Bin]) -> Vec<Bin> {
+    let trial = |index: i64, errors: u64| Bin {
+        index,
+        total: COUNT_TRIALS,
+        errors,
+    };
+    match (bins.first(), bins.last()) {
+        (Some(first), Some(last)) if last.index - first.index < MAX_DENSE_BINS => {
+            let mut dense = Vec::with_capacity((last.index - first.index + 1) as usize);
+            let mut it = bins.iter().peekable();
+            for index in first.index..=last.index {
+                let errors = match it.peek() {
+                    Some(b) if b.index == index => it.next().map_or(0, |b| b.errors),
+                    _ => 0,
+                };
+                dense.push(trial(index, errors));
+            }
+            dense
+        }
+        _ => bins.iter().map(|b| trial(b.index, b.errors)).collect(),
+    }
+}
+
+fn find_with(bins: &[Bin], params: Params, model: Model) -> (Vec<Incident>, f64) {
     let mut incidents = Vec::new();
-    let mut p0 = baseline(bins, &incidents, params.slo);
+    let mut p0 = baseline(bins, &incidents, params.slo, model);
     for _ in 0..BASELINE_PASSES {
-        incidents = scan(bins, p0, params);
-        let next = baseline(bins, &incidents, params.slo);
+        incidents = scan(bins, p0, params, model);
+        let next = baseline(bins, &incidents, params.slo, model);
         if (next - p0).abs() <= p0 * 1e-3 {
             break;
         }

@@ -35,6 +35,8 @@ struct Signal {
     series: Series,
     clients: Clients,
     client_basis: String,
+    /// Error logs only (most records are errors): test the rate of errors, not a ratio.
+    counts: bool,
 }
 
 fn signal(analysis: &Analysis) -> Signal {
@@ -68,6 +70,7 @@ fn signal(analysis: &Analysis) -> Signal {
             description: "server errors (5xx) per request in the access logs".into(),
             series: access,
             clients,
+            counts: false,
             client_basis: if users {
                 "users where the access log names them ($remote_user), else client addresses".into()
             } else {
@@ -75,11 +78,19 @@ fn signal(analysis: &Analysis) -> Signal {
             },
         };
     }
+    let totals = records.totals();
+    let counts = totals.errors * 2 > totals.total;
     Signal {
-        description: "error-severity records per record (syslog, nginx error log)".into(),
+        description: if counts {
+            "error lines per bin (no access logs, and most lines are errors: their rate is tested)"
+                .into()
+        } else {
+            "error-severity records per record (syslog, nginx error log)".into()
+        },
         series: records,
         clients: Clients::default(),
         client_basis: "no access logs: clients unknown".into(),
+        counts,
     }
 }
 
@@ -210,7 +221,9 @@ fn detection(
         );
     }
     let until_bin = until.div_euclid(bin_width);
+    // A burn rate is a ratio: it means nothing on a log of errors alone.
     if found.kind == Kind::Errors
+        && !run.signal.counts
         && let Some((at, condition)) = detect::burn::first_page(
             &run.bins,
             bin_width,
@@ -531,7 +544,15 @@ pub fn build(analysis: &Analysis, params: Params) -> Draft {
         signal.description.push_str(", 4xx counted as failures");
     }
     let bins = detect::bins_from(&signal.series.bins);
-    let (mut found, baseline) = detect::find_incidents(&bins, params);
+    // What actions' effects are judged on: the same series the detector read.
+    let (mut found, baseline, effect_bins) = if signal.counts {
+        let (found, dense) = detect::find_incidents_in_counts(&bins, params);
+        let (_, baseline) = detect::find_incidents(&bins, params);
+        (found, baseline, dense)
+    } else {
+        let (found, baseline) = detect::find_incidents(&bins, params);
+        (found, baseline, bins.clone())
+    };
     if let Some(slow) = detect::slow::find_slow(&signal.series.latency, params) {
         let overlaps = |s: &detect::Incident, e: &detect::Incident| {
             s.start_bin < e.end_bin.unwrap_or(i64::MAX)
@@ -555,7 +576,7 @@ pub fn build(analysis: &Analysis, params: Params) -> Draft {
         actions: Actions {
             analysis,
             events: &events,
-            bins: &bins,
+            bins: &effect_bins,
             bin_width,
             routine,
         },
