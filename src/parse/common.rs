@@ -130,12 +130,12 @@ pub fn date(sep: u8) -> impl Fn(&[u8]) -> IResult<&[u8], (u32, u32, u32)> {
     }
 }
 
-/// A date and a clock as a civil time, if both exist.
-pub fn civil_of(
+/// A date and a clock as a civil time, unchecked (`Civil::is_valid` or `with_offset` judge).
+pub fn civil_parts(
     (year, month, day): (u32, u32, u32),
     (hour, minute, second, micros): (u32, u32, u32, u32),
-) -> Option<Civil> {
-    let civil = Civil {
+) -> Civil {
+    Civil {
         year: year as i32,
         month,
         day,
@@ -143,7 +143,12 @@ pub fn civil_of(
         minute,
         second,
         micros,
-    };
+    }
+}
+
+/// A date and a clock as a civil time, if both exist.
+pub fn civil_of(date: (u32, u32, u32), clock: (u32, u32, u32, u32)) -> Option<Civil> {
+    let civil = civil_parts(date, clock);
     civil.is_valid().then_some(civil)
 }
 
@@ -168,17 +173,7 @@ pub fn rfc3339(input: &[u8]) -> IResult<&[u8], (Civil, i32)> {
     let (rest, hms) = clock(rest)?;
     let (rest, offset) = utc_offset(rest)?;
     // Validity is checked where the instant is computed (`Civil::with_offset`).
-    let (year, month, day) = ymd;
-    let (hour, minute, second, micros) = hms;
-    let civil = Civil {
-        year: year as i32,
-        month,
-        day,
-        hour,
-        minute,
-        second,
-        micros,
-    };
+    let civil = civil_parts(ymd, hms);
     Ok((rest, (civil, offset)))
 }
 

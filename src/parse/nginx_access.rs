@@ -11,9 +11,10 @@ use nom::Parser;
 use nom::bytes::complete::tag;
 
 use super::common::{
-    clock, dash_as_none, fail, fixed_digits, month_name, number, quoted, spaces, token, utc_offset,
+    civil_parts, clock, dash_as_none, fail, fixed_digits, month_name, number, quoted, spaces,
+    token, utc_offset,
 };
-use crate::time::{Civil, Micros};
+use crate::time::Micros;
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct AccessLine<'a> {
@@ -71,15 +72,7 @@ fn bracketed_time(input: &[u8]) -> IResult<&[u8], (Micros, i32)> {
         tag(&b"]"[..]),
     )
         .parse(input)?;
-    let civil = Civil {
-        year: year as i32,
-        month,
-        day,
-        hour,
-        minute,
-        second,
-        micros,
-    };
+    let civil = civil_parts((year, month, day), (hour, minute, second, micros));
     let time = civil.with_offset(offset).ok_or_else(|| fail(input))?;
     Ok((rest, (time, offset)))
 }

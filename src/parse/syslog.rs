@@ -6,7 +6,7 @@
 //! the host, the tag (`program[pid]:`) and the message. Lines starting with white space
 //! continue the record above (macOS and multi-line messages).
 
-use super::common::{clock, fixed_digits, month_name, rfc3339, spaces, token};
+use super::common::{civil_parts, clock, fixed_digits, month_name, rfc3339, spaces, token};
 use crate::time::{Civil, Micros};
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -73,15 +73,7 @@ fn traditional(input: &[u8]) -> Option<(&[u8], Civil)> {
     let (rest, day) = fixed_digits(digits)(rest).ok()?;
     let (rest, _) = spaces(rest).ok()?;
     let (rest, (hour, minute, second, micros)) = clock(rest).ok()?;
-    let civil = Civil {
-        year: 0,
-        month,
-        day,
-        hour,
-        minute,
-        second,
-        micros,
-    };
+    let civil = civil_parts((0, month, day), (hour, minute, second, micros));
     // Year 0 is a leap year, so Feb 29 passes here and is judged once the year is known.
     civil.is_valid().then_some((rest, civil))
 }
