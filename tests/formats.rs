@@ -210,3 +210,62 @@ fn an_error_log_alone_is_tested_on_its_rate() {
         postmortem::timeline::DetectionMethod::DerivedFromLogs
     );
 }
+
+#[test]
+fn the_same_log_twice_is_counted_once() {
+    use std::io::Write;
+    let plain = tempfile::tempdir().unwrap();
+    postmortem::scenario::auth_outage::scenario()
+        .write(plain.path())
+        .unwrap();
+    let doubled = tempfile::tempdir().unwrap();
+    postmortem::scenario::auth_outage::scenario()
+        .write(doubled.path())
+        .unwrap();
+    // A stray uncompressed copy beside the rotation, and a gzip of the current log.
+    let access = std::fs::read(doubled.path().join("nginx/access.log")).unwrap();
+    std::fs::write(doubled.path().join("nginx/access.log.copy"), &access).unwrap();
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    gz.write_all(&access).unwrap();
+    std::fs::write(
+        doubled.path().join("nginx/access.log.2.gz"),
+        gz.finish().unwrap(),
+    )
+    .unwrap();
+    let impact = |dir: &std::path::Path| {
+        let (draft, _) =
+            postmortem::draft(&postmortem::Config::new(vec![dir.to_path_buf()])).unwrap();
+        let i = &draft.incidents[0];
+        let dups: Vec<(String, Option<String>)> = draft
+            .inputs
+            .iter()
+            .filter(|f| f.duplicate_of.is_some())
+            .map(|f| (f.file.clone(), f.duplicate_of.clone()))
+            .collect();
+        (
+            (
+                i.impact.requests_total,
+                i.impact.requests_failed,
+                i.impact.clients_affected,
+            ),
+            dups,
+        )
+    };
+    let (alone, none) = impact(plain.path());
+    let (twice, dups) = impact(doubled.path());
+    assert!(none.is_empty());
+    assert_eq!(twice, alone, "copies add nothing");
+    assert_eq!(
+        dups,
+        vec![
+            (
+                "nginx/access.log.2.gz".to_string(),
+                Some("nginx/access.log".to_string())
+            ),
+            (
+                "nginx/access.log.copy".to_string(),
+                Some("nginx/access.log".to_string())
+            ),
+        ]
+    );
+}

@@ -390,6 +390,8 @@ pub struct ErrorSample {
 pub struct Summary {
     /// Bytes read (decompressed).
     pub bytes: u64,
+    /// A hash of those bytes (set by the reader), to notice the same file twice.
+    pub content_hash: u64,
     pub lines: u64,
     pub parsed: u64,
     /// Lines that continue the record above (indented syslog, multi-line nginx errors).

@@ -49,6 +49,8 @@ pub struct FileReport {
     pub year: Option<YearChoice>,
     pub summary: Summary,
     pub errors: Vec<Error>,
+    /// Set when the file holds the same bytes as an earlier one: it is not counted again.
+    pub duplicate_of: Option<String>,
 }
 
 #[derive(Debug, Default)]
@@ -121,6 +123,14 @@ fn sniff_one(candidate: Candidate) -> Result<Sniff, Result<Passed, Error>> {
     })
 }
 
+/// Folds a chunk into a running content hash (FxHash per chunk, chained in file order).
+fn mix(running: u64, data: &[u8]) -> u64 {
+    use std::hash::Hasher;
+    let mut h = rustc_hash::FxHasher::default();
+    h.write(data);
+    running.rotate_left(17) ^ h.finish() ^ data.len() as u64
+}
+
 /// Reads a line-format file chunk by chunk. `parallel` spreads each batch of chunks over the
 /// pool; otherwise the chunks are parsed in this thread.
 fn read_lines(
@@ -145,6 +155,7 @@ fn read_lines(
         1
     };
     let mut buffers: Vec<Vec<u8>> = Vec::new();
+    let mut content_hash = 0u64;
     loop {
         let mut filled = 0;
         let mut stopped = None;
@@ -195,10 +206,14 @@ fn read_lines(
                 .map(|(data, ctx)| process_chunk(data, ctx))
                 .collect()
         };
+        for data in batch {
+            content_hash = mix(content_hash, data);
+        }
         for outcome in outcomes {
             summary.append(outcome.summary);
             last_civil = outcome.last_civil.or(last_civil);
         }
+        summary.content_hash = content_hash;
         if let Some(e) = stopped {
             errors.push(Error::ReadStopped {
                 path: display.to_string(),
@@ -233,6 +248,7 @@ fn process_file(
         year: None,
         summary: Summary::default(),
         errors: Vec::new(),
+        duplicate_of: None,
     };
     if format.is_alerts() {
         let (summary, errors) = read_alerts(&sniff.candidate.path, display, index);
@@ -359,6 +375,38 @@ pub fn analyse(config: &Config) -> Result<Analysis, Error> {
         .collect();
     reports.extend(run_group(&zone_less, &spans));
     reports.sort_by_key(|(i, _)| *i);
+    // The same bytes twice (`x.log.1` beside `x.log.1.gz`, a folder copied twice) count once:
+    // the later copy keeps its line counts but gives up its contribution.
+    let mut seen: std::collections::HashMap<(u64, u64, Format), String> =
+        std::collections::HashMap::new();
+    for (_, report) in &mut reports {
+        let s = &report.summary;
+        if s.lines == 0 || report.detection.format.is_alerts() {
+            continue;
+        }
+        let key = (s.content_hash, s.bytes, report.detection.format);
+        match seen.get(&key) {
+            Some(first) => {
+                report.duplicate_of = Some(first.clone());
+                let kept = Summary {
+                    bytes: s.bytes,
+                    lines: s.lines,
+                    parsed: s.parsed,
+                    continuation: s.continuation,
+                    blank: s.blank,
+                    skipped: s.skipped,
+                    first_time: s.first_time,
+                    last_time: s.last_time,
+                    content_hash: s.content_hash,
+                    ..Summary::default()
+                };
+                report.summary = kept;
+            }
+            None => {
+                seen.insert(key, report.display.clone());
+            }
+        }
+    }
     for (_, report) in reports {
         analysis.errors.extend(report.errors.iter().cloned());
         analysis.files.push(report);

@@ -448,6 +448,9 @@ fn inputs(out: &mut String, draft: &Draft) {
             (Some(zone), None) => zone.clone(),
             _ => "from the lines".into(),
         };
+        if let Some(first) = &f.duplicate_of {
+            let _ = write!(assumed, "; same bytes as `{first}`, not counted again");
+        }
         if let (Some(y), Some(rule)) = (f.year, &f.year_rule) {
             let _ = write!(assumed, "; year {y} ({})", rule.describe());
         }

@@ -47,6 +47,12 @@ pub fn scan_text(
         if let (Some(zone), Some(rule)) = (&f.zone, &f.zone_rule) {
             let _ = writeln!(out, "  zone        {zone} ({})", rule.describe());
         }
+        if let Some(first) = &f.duplicate_of {
+            let _ = writeln!(
+                out,
+                "  duplicate   same bytes as {first}: not counted again"
+            );
+        }
         if let (Some(year), Some(rule)) = (f.year, &f.year_rule) {
             let _ = writeln!(out, "  year        {year} ({})", rule.describe());
         }

@@ -66,6 +66,7 @@ pub fn inputs(analysis: &Analysis) -> Vec<Input> {
             zone_rule: f.zone_source.clone(),
             year: f.year.as_ref().map(|y| y.year),
             year_rule: f.year.as_ref().map(|y| y.source.clone()),
+            duplicate_of: f.duplicate_of.clone(),
         })
         .collect()
 }

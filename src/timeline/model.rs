@@ -195,6 +195,9 @@ pub struct Input {
     pub year: Option<i32>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub year_rule: Option<YearSource>,
+    /// The earlier file with the same bytes: this one is not counted again.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub duplicate_of: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
