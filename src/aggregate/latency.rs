@@ -80,44 +80,4 @@ impl Latency {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn quantiles_are_within_four_percent() {
-        let mut l = Latency::default();
-        for i in 1..=1000 {
-            l.record_seconds(i as f64 / 1000.0); // 1 ms … 1000 ms
-        }
-        for (q, want) in [(0.5, 500.0), (0.95, 950.0), (0.99, 990.0)] {
-            let got = l.quantile_ms(q).unwrap();
-            assert!((got - want).abs() / want < 0.04, "q{q}: {got} vs {want}");
-        }
-        assert_eq!(l.count(), 1000);
-        // Whole buckets only: the bucket holding 900 ms (up to 8 % wide) is left out.
-        let above = l.count_above_ms(900.0);
-        assert!((100 - 80..=100).contains(&above), "{above}");
-    }
-
-    #[test]
-    fn merging_equals_recording_together() {
-        let (mut a, mut b, mut both) = (Latency::default(), Latency::default(), Latency::default());
-        for i in 0..500 {
-            let s = (i % 97) as f64 / 37.0;
-            if i % 2 == 0 {
-                a.record_seconds(s)
-            } else {
-                b.record_seconds(s)
-            }
-            both.record_seconds(s);
-        }
-        a.merge(&b);
-        assert_eq!(a, both);
-        assert_eq!(Latency::default().quantile_ms(0.5), None);
-        let mut odd = Latency::default();
-        odd.record_seconds(f64::NAN);
-        odd.record_seconds(-1.0);
-        odd.record_seconds(1e12);
-        assert_eq!(odd.count(), 3);
-    }
-}
+mod tests;

@@ -1,0 +1,158 @@
+use super::*;
+
+#[test]
+fn sudo_restart_names_actor_and_unit() {
+    let a = syslog_action(
+        b"sudo",
+        b"bob : TTY=pts/1 ; PWD=/home/bob ; USER=root ; COMMAND=/usr/bin/systemctl restart authd",
+    )
+    .unwrap();
+    assert_eq!(a.kind, ActionKind::Restart);
+    assert_eq!(a.actor.as_deref(), Some("bob"));
+    assert_eq!(a.subject.as_deref(), Some("authd"));
+    assert_eq!(a.text, "sudo /usr/bin/systemctl restart authd");
+}
+
+#[test]
+fn sudo_copy_of_a_backup_is_a_rollback() {
+    let a = syslog_action(
+        b"sudo",
+        b"bob : TTY=pts/1 ; PWD=/etc/authd ; USER=root ; COMMAND=/usr/bin/cp /etc/authd/authd.yaml.bak-20230909 /etc/authd/authd.yaml",
+    )
+    .unwrap();
+    assert_eq!(a.kind, ActionKind::Rollback);
+    assert_eq!(a.subject.as_deref(), Some("/etc/authd/authd.yaml"));
+}
+
+#[test]
+fn sudo_edit_of_etc_is_a_config_change() {
+    let a = syslog_action(
+        b"sudo",
+        b"deploy : TTY=unknown ; PWD=/srv ; USER=root ; COMMAND=/usr/bin/install -m 0644 /srv/authd.yaml /etc/authd/authd.yaml",
+    )
+    .unwrap();
+    assert_eq!(a.kind, ActionKind::ConfigChange);
+    let look = syslog_action(b"sudo", b"ubuntu : TTY=pts/0 ; PWD=/home/ubuntu ; USER=root ; COMMAND=/usr/bin/tail /var/log/messages").unwrap();
+    assert_eq!(look.kind, ActionKind::Investigate);
+    let block = syslog_action(b"sudo", b"alice : TTY=pts/0 ; PWD=/root ; USER=root ; COMMAND=/usr/sbin/iptables -I INPUT -s 198.51.100.0/24 -j DROP").unwrap();
+    assert_eq!(block.kind, ActionKind::Command);
+    let compare = syslog_action(b"sudo", b"bob : TTY=pts/2 ; PWD=/etc ; USER=root ; COMMAND=/usr/bin/diff /etc/a.yaml.bak /etc/a.yaml").unwrap();
+    assert_eq!(
+        compare.kind,
+        ActionKind::Investigate,
+        "looking at a backup is not rolling back"
+    );
+    assert!(
+        syslog_action(
+            b"sudo",
+            b"pam_unix(sudo:session): session opened for user root"
+        )
+        .is_none()
+    );
+}
+
+#[test]
+fn systemd_unit_lines() {
+    let a = syslog_action(
+        b"systemd",
+        b"Started authd.service - Authentication daemon.",
+    )
+    .unwrap();
+    assert_eq!(
+        (a.kind, a.subject.as_deref()),
+        (ActionKind::Start, Some("authd.service"))
+    );
+    let a = syslog_action(b"systemd", b"Reloading authd.service...").unwrap();
+    assert_eq!(
+        (a.kind, a.subject.as_deref()),
+        (ActionKind::Reload, Some("authd.service"))
+    );
+    let a = syslog_action(
+        b"systemd",
+        b"authd.service: Failed with result 'exit-code'.",
+    )
+    .unwrap();
+    assert_eq!(
+        (a.kind, a.subject.as_deref()),
+        (ActionKind::ServiceFailed, Some("authd.service"))
+    );
+    assert!(syslog_action(b"systemd", b"Started Session 42 of User alice.").is_none());
+}
+
+#[test]
+fn kernel_oom_kill_names_the_process() {
+    let a = syslog_action(
+        b"kernel",
+        b"[12345.678] Out of memory: Killed process 4242 (java) total-vm:1234kB",
+    )
+    .unwrap();
+    assert_eq!(
+        (a.kind, a.subject.as_deref()),
+        (ActionKind::OomKill, Some("java"))
+    );
+}
+
+#[test]
+fn nginx_reload_signal() {
+    assert_eq!(
+        nginx_action(b"signal process started").unwrap().kind,
+        ActionKind::Reload
+    );
+    assert!(nginx_action(b"upstream timed out").is_none());
+}
+
+#[test]
+fn failed_logins_are_not_service_errors() {
+    assert!(!is_error_line(
+        None,
+        b"Failed password for invalid user admin from 192.0.2.23 port 40000 ssh2"
+    ));
+    assert!(!is_error_line(None, b"pam_unix(sshd:auth): authentication failure; logname= uid=0 euid=0 tty=ssh ruser= rhost=192.0.2.23"));
+    assert!(!is_error_line(
+        None,
+        b"Connection closed by invalid user oracle 192.0.2.23 port 40007 [preauth]"
+    ));
+    assert!(is_error_line(
+        None,
+        b"error: kex_exchange_identification: read: Connection reset by peer"
+    ));
+}
+
+#[test]
+fn error_words_with_exclusions() {
+    assert!(is_error_line(
+        None,
+        b"LDAP bind failed: invalid credentials"
+    ));
+    assert!(is_error_line(
+        None,
+        b"connect() failed (111: Connection refused)"
+    ));
+    assert!(!is_error_line(None, b"sync finished with 0 errors"));
+    assert!(is_error_line(None, b"ERROR: disk quota"));
+    assert!(
+        !is_error_line(None, b"terror alert level"),
+        "a word inside another is not the word"
+    );
+}
+
+#[test]
+fn regression_port_ending_in_0_before_failed_is_still_an_error() {
+    // "…:6360 failed" once matched the exclusion "0 failed" and hid every authd error.
+    assert!(is_error_line(
+        None,
+        b"bind to ldaps://ldap-eu.internal:6360 failed: connection refused"
+    ));
+}
+
+#[test]
+fn regression_fail2ban_is_not_a_failure() {
+    // "Fail2Ban" once matched the error word "fail": restarting it looked like errors.
+    assert!(!is_error_line(
+        None,
+        b"Started fail2ban.service - Fail2Ban Service."
+    ));
+    assert!(!is_error_line(None, b"Accepted publickey for alice"));
+    assert!(is_error_line(Some(3), b"anything"));
+    assert!(!is_error_line(Some(4), b"error in a warning"));
+}

@@ -1,0 +1,68 @@
+use super::*;
+use crate::time::format_utc;
+
+#[test]
+fn journald_export_line() {
+    let r = parse_journald(br#"{"__REALTIME_TIMESTAMP":"1534860261221373","PRIORITY":"1","_HOSTNAME":"imx6ul","SYSLOG_IDENTIFIER":"python","_PID":"184","MESSAGE":"boom"}"#).unwrap();
+    assert_eq!(r.time, JsonTime::Utc(1_534_860_261_221_373));
+    assert!(r.is_error);
+    assert_eq!(
+        (r.program.as_deref(), r.host.as_deref(), r.pid),
+        (Some("python"), Some("imx6ul"), Some(184))
+    );
+    let bytes =
+        parse_journald(br#"{"__REALTIME_TIMESTAMP":"1","PRIORITY":"6","MESSAGE":[104,105,255]}"#)
+            .unwrap();
+    assert_eq!(bytes.message, "hi\u{fffd}");
+    assert!(!bytes.is_error);
+}
+
+#[test]
+fn application_json_lines() {
+    let r = parse_json_line(br#"{"time":"2023-09-10T08:15:02.5+02:00","level":"error","msg":"db timeout","logger":"api","status":503,"remote_addr":"1.2.3.4","path":"/x"}"#).unwrap();
+    assert_eq!(
+        r.time,
+        JsonTime::Utc(
+            crate::time::Civil {
+                year: 2023,
+                month: 9,
+                day: 10,
+                hour: 6,
+                minute: 15,
+                second: 2,
+                micros: 500_000
+            }
+            .as_utc()
+            .unwrap()
+        )
+    );
+    assert!(r.is_error);
+    assert_eq!(
+        (
+            r.status,
+            r.client.as_deref(),
+            r.program.as_deref(),
+            r.message.as_str()
+        ),
+        (Some(503), Some("1.2.3.4"), Some("api"), "db timeout")
+    );
+    let pino = parse_json_line(br#"{"level":50,"time":1694333702000,"msg":"x"}"#).unwrap();
+    assert!(pino.is_error);
+    assert_eq!(pino.time, JsonTime::Utc(1_694_333_702_000_000));
+    let ns = parse_json_line(br#"{"ts":1694333702123456789,"lvl":"info","message":"ok"}"#).unwrap();
+    assert!(matches!(ns.time, JsonTime::Utc(t) if format_utc(t) == "2023-09-10T08:15:02Z"));
+    assert!(!ns.is_error);
+    let local =
+        parse_json_line(br#"{"timestamp":"2023-09-10 08:15:02","severity":"WARN"}"#).unwrap();
+    assert!(matches!(local.time, JsonTime::Local(c) if c.hour == 8));
+    let nested =
+        parse_json_line(br#"{"@timestamp":"2023-09-10T08:15:02Z","http":{"status_code":502}}"#)
+            .unwrap();
+    assert_eq!(
+        nested.status,
+        Some(502),
+        "http.status_code is looked up one level down"
+    );
+    assert!(parse_json_line(br#"{"msg":"no time"}"#).is_none());
+    assert!(parse_json_line(b"[1,2]").is_none());
+}

@@ -1,0 +1,62 @@
+use super::*;
+
+fn format_of(sample: &[u8]) -> Option<Format> {
+    match sniff(sample, true) {
+        Sniffed::Log(d) => Some(d.format),
+        _ => None,
+    }
+}
+
+#[test]
+fn each_format_is_recognised_by_content() {
+    assert_eq!(
+        format_of(
+            b"1.2.3.4 - - [10/Sep/2023:08:00:00 +0000] \"GET / HTTP/1.1\" 200 5 \"-\" \"x\"\n"
+        ),
+        Some(Format::NginxAccess)
+    );
+    assert_eq!(
+        format_of(b"2023/09/10 08:00:00 [error] 1#1: *1 boom, client: 1.2.3.4\n"),
+        Some(Format::NginxError)
+    );
+    assert_eq!(
+        format_of(b"Sep 10 08:00:00 host sshd[1]: hello\n"),
+        Some(Format::Syslog)
+    );
+    assert_eq!(
+        format_of(b"{\"version\":\"4\",\"status\":\"firing\",\"alerts\":[]}\n"),
+        Some(Format::Alertmanager)
+    );
+}
+
+#[test]
+fn binary_and_unknown_are_explained() {
+    assert!(
+        matches!(sniff(b"\x7fELF\x02\x01\x01\x00", true), Sniffed::Binary(r) if r.contains("ELF"))
+    );
+    assert!(matches!(sniff(b"abc\x00def", true), Sniffed::Binary(r) if r.contains("NUL")));
+    let mut padded = b"Sep 10 08:00:00 host a: b\n".repeat(40);
+    padded.extend(std::iter::repeat_n(0u8, 300));
+    padded.extend_from_slice(b"Sep 10 08:00:01 host a: c\nSep 10 08:00:02 host a: d\n");
+    assert!(
+        matches!(sniff(&padded, true), Sniffed::Log(_)),
+        "NUL padding after a crash is not binary"
+    );
+    assert!(matches!(
+        sniff(b"hello world\nanother line\n", true),
+        Sniffed::Unknown(_)
+    ));
+    assert_eq!(sniff(b"\n\n  \n", true), Sniffed::Empty);
+}
+
+#[test]
+fn year_less_syslog_is_flagged() {
+    let Sniffed::Log(d) = sniff(b"Sep 10 08:00:00 host x: y\n", true) else {
+        panic!()
+    };
+    assert!(d.year_less);
+    let Sniffed::Log(d) = sniff(b"2023-09-10T08:00:00+00:00 host x: y\n", true) else {
+        panic!()
+    };
+    assert!(!d.year_less);
+}
