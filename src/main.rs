@@ -31,18 +31,17 @@ enum Command {
     Scan(ScanOpts),
 }
 
+/// What both subcommands read, and how to place it in time.
 #[derive(clap::Args, Debug)]
-struct ScanOpts {
-    /// Log files or folders.
+struct ReadOpts {
+    /// Log files or folders (folders are read recursively; formats are detected).
     #[arg(required = true)]
     paths: Vec<PathBuf>,
-    /// Print JSON (the draft's `inputs` and `skipped_files`).
-    #[arg(long)]
-    json: bool,
-    /// Zone of lines written without one (else sibling offsets, else UTC).
+    /// Zone of lines written without one (nginx error log, classic syslog): an IANA name.
+    /// Without it, the offset of sibling files that carry one is used, else UTC.
     #[arg(long, value_name = "ZONE")]
     tz: Option<String>,
-    /// Year of the first line of year-less syslog files.
+    /// Year of the first line of year-less syslog files (otherwise inferred).
     #[arg(long, value_name = "YYYY")]
     year: Option<i32>,
     /// Follow symbolic links.
@@ -50,13 +49,28 @@ struct ScanOpts {
     follow: bool,
 }
 
-fn scan(opts: ScanOpts) -> Result<ExitCode, Error> {
-    let mut config = Config::new(opts.paths.clone()).with_year(opts.year)?;
-    if let Some(tz) = &opts.tz {
-        config = config.with_zone(tz)?;
+impl ReadOpts {
+    fn config(&self) -> Result<Config, Error> {
+        let mut config = Config::new(self.paths.clone()).with_year(self.year)?;
+        if let Some(tz) = &self.tz {
+            config = config.with_zone(tz)?;
+        }
+        config.follow_links = self.follow;
+        Ok(config)
     }
-    config.follow_links = opts.follow;
-    let analysis = postmortem::pipeline::analyse(&config)?;
+}
+
+#[derive(clap::Args, Debug)]
+struct ScanOpts {
+    #[command(flatten)]
+    read: ReadOpts,
+    /// Print JSON (the draft's `inputs` and `skipped_files`).
+    #[arg(long)]
+    json: bool,
+}
+
+fn scan(opts: ScanOpts) -> Result<ExitCode, Error> {
+    let analysis = postmortem::pipeline::analyse(&opts.read.config()?)?;
     let inputs = postmortem::timeline::inputs(&analysis);
     let skipped: Vec<postmortem::timeline::SkippedFile> = analysis
         .passed_over
@@ -95,19 +109,11 @@ fn scan(opts: ScanOpts) -> Result<ExitCode, Error> {
 
 #[derive(clap::Args, Debug)]
 struct DraftOpts {
-    /// Log files or folders (folders are read recursively; formats are detected).
-    #[arg(required = true)]
-    paths: Vec<PathBuf>,
+    #[command(flatten)]
+    read: ReadOpts,
     /// Print the draft as JSON instead of Markdown.
     #[arg(long)]
     json: bool,
-    /// Zone of lines written without one (nginx error log, classic syslog): an IANA name.
-    /// Without it, the offset of sibling files that carry one is used, else UTC.
-    #[arg(long, value_name = "ZONE")]
-    tz: Option<String>,
-    /// Year of the first line of year-less syslog files (otherwise inferred).
-    #[arg(long, value_name = "YYYY")]
-    year: Option<i32>,
     /// Width of the time bins the error rate is computed in (30s, 1m, 5m…).
     #[arg(long, value_name = "DURATION", default_value = "1m")]
     bin: String,
@@ -127,9 +133,6 @@ struct DraftOpts {
     /// Fail (exit 2) when any line could not be read as its file's format.
     #[arg(long)]
     strict: bool,
-    /// Follow symbolic links.
-    #[arg(long)]
-    follow: bool,
     /// Write the draft to FILE (atomically) instead of standard output.
     #[arg(short, long, value_name = "FILE")]
     output: Option<PathBuf>,
@@ -142,16 +145,12 @@ struct DraftOpts {
 }
 
 fn config(opts: &DraftOpts) -> Result<Config, Error> {
-    let mut config = Config::new(opts.paths.clone());
-    if let Some(tz) = &opts.tz {
-        config = config.with_zone(tz)?;
-    }
-    let mut config = config
+    let mut config = opts
+        .read
+        .config()?
         .with_bin(&opts.bin)?
         .with_slo(opts.slo)?
-        .with_sensitivity(opts.sensitivity)?
-        .with_year(opts.year)?;
-    config.follow_links = opts.follow;
+        .with_sensitivity(opts.sensitivity)?;
     config.count_client_errors = opts.count_4xx;
     if let Some(size) = opts.chunk_size {
         config = config.with_chunk_size(size);
@@ -261,7 +260,7 @@ fn report(analysis: &postmortem::pipeline::Analysis) {
 fn run(opts: DraftOpts) -> Result<ExitCode, Error> {
     let config = config(&opts)?;
     if let Some(out) = &opts.output {
-        check_output(out, &opts.paths, opts.force)?;
+        check_output(out, &opts.read.paths, opts.force)?;
     }
     let started = std::time::Instant::now();
     let analysis = postmortem::pipeline::analyse(&config)?;
