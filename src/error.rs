@@ -38,6 +38,16 @@ pub enum Error {
 
     #[error("writing {path}: {message}")]
     Output { path: String, message: String },
+
+    #[error("{path}:{line}: template: {message}")]
+    Template {
+        path: String,
+        line: u64,
+        message: String,
+    },
+
+    #[error("{path}: {message}")]
+    Config { path: String, message: String },
 }
 
 impl Error {

@@ -13,6 +13,9 @@ pub enum ExitCode {
 }
 
 impl ExitCode {
+    /// Commands that find nothing (completions, man) succeed with 0.
+    pub const SUCCESS: ExitCode = ExitCode::Incident;
+
     /// The code for a finished run: errors on some files outrank the finding.
     pub fn for_run(incidents: usize, had_errors: bool) -> ExitCode {
         match (had_errors, incidents) {

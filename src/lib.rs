@@ -11,6 +11,7 @@ pub mod detect;
 pub mod discover;
 pub mod error;
 pub mod exit;
+pub mod output;
 pub mod parse;
 pub mod pipeline;
 pub mod read;

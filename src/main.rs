@@ -1,18 +1,41 @@
 //! The command line: clap options in, a validated `Config` to the library, the draft out.
+//! Everything with a rule in it lives in the library (`config`, `output`, `render`).
 
-use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, Parser, Subcommand};
 
+use postmortem::config::file::Settings;
+use postmortem::config::rules::{FileRule, check_year, parse_format, parse_zone, split_rule};
 use postmortem::exit::ExitCode;
+use postmortem::output::terminal::ColorChoice;
+use postmortem::output::{self, emit};
+use postmortem::timeline::events::{EventKind, Filter};
 use postmortem::{Config, Error};
+
+const EXAMPLES_DRAFT: &str = "Examples:
+  postmortem draft ./logs
+  postmortem draft ./logs --html report.html
+  postmortem draft ./logs --json > draft.json
+  postmortem draft /var/log/nginx syslog.1 --tz Europe/Berlin
+  postmortem draft ./logs --tz 'web-2/*=America/New_York' --format 'legacy/*.log=nginx_error'
+  postmortem draft ./logs --template team.md.j2 --display-tz Europe/Berlin";
+
+const EXAMPLES_TIMELINE: &str = "Examples:
+  postmortem timeline ./logs
+  postmortem timeline ./logs --since start-30m --until recovered --kind action,escalation
+  postmortem timeline ./logs --source 'alerts/*' --json | jq .text
+  postmortem timeline ./logs --kind error --grep 'ldap|bind' --csv > errors.csv";
 
 #[derive(Parser, Debug)]
 #[command(
     name = "postmortem",
     version,
-    about = "Draft an incident postmortem from the logs"
+    max_term_width = 100,
+    about = "Draft an incident postmortem from the logs",
+    long_about = "Draft an incident postmortem from the logs copied off the servers: when it \
+                  started, when and how it was detected, what people did, when it recovered and \
+                  who was affected, each line citing the file:line it came from."
 )]
 struct Opts {
     #[command(subcommand)]
@@ -22,42 +45,158 @@ struct Opts {
 #[derive(Subcommand, Debug)]
 enum Command {
     /// Read log files and folders and print a draft postmortem.
-    #[command(
-        after_help = "Examples:\n  postmortem draft ./logs\n  postmortem draft ./logs --json > draft.json\n  postmortem draft /var/log/nginx syslog.1 --tz Europe/Berlin"
-    )]
+    #[command(after_help = EXAMPLES_DRAFT)]
     Draft(DraftOpts),
     /// Say how each file would be read: format and why, lines, time span, zone and year.
     #[command(after_help = "Examples:\n  postmortem scan ./logs\n  postmortem scan ./logs --json")]
     Scan(ScanOpts),
+    /// Print the notable events of all files on one time line (alerts, actions, escalations).
+    #[command(after_help = EXAMPLES_TIMELINE)]
+    Timeline(TimelineOpts),
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
+    #[command(
+        after_help = "Example:\n  postmortem completions bash > ~/.local/share/bash-completion/completions/postmortem"
+    )]
+    Completions { shell: clap_complete::Shell },
+    /// Print the manual page (roff) on standard output: the tool's, or one subcommand's.
+    #[command(
+        after_help = "Examples:\n  postmortem man > ~/.local/share/man/man1/postmortem.1\n  postmortem man draft > ~/.local/share/man/man1/postmortem-draft.1"
+    )]
+    Man {
+        /// draft, scan, timeline…
+        subcommand: Option<String>,
+    },
 }
 
-/// What both subcommands read, and how to place it in time.
+/// What every reading subcommand reads, and how to place it in time.
 #[derive(clap::Args, Debug)]
 struct ReadOpts {
     /// Log files or folders (folders are read recursively; formats are detected).
     #[arg(required = true)]
     paths: Vec<PathBuf>,
-    /// Zone of lines written without one (nginx error log, classic syslog): an IANA name.
+    /// Zone of lines written without one: ZONE for all files, or GLOB=ZONE for some (repeat).
     /// Without it, the offset of sibling files that carry one is used, else UTC.
-    #[arg(long, value_name = "ZONE")]
-    tz: Option<String>,
-    /// Year of the first line of year-less syslog files (otherwise inferred).
-    #[arg(long, value_name = "YYYY")]
-    year: Option<i32>,
+    #[arg(long, value_name = "[GLOB=]ZONE")]
+    tz: Vec<String>,
+    /// Year of year-less syslog lines: YYYY for all files, or GLOB=YYYY for some (repeat).
+    #[arg(long, value_name = "[GLOB=]YYYY")]
+    year: Vec<String>,
+    /// Read files matching GLOB as FORMAT instead of detecting it (repeat), e.g.
+    /// 'legacy/*.log=nginx_error'.
+    #[arg(long, value_name = "GLOB=FORMAT")]
+    format: Vec<String>,
     /// Follow symbolic links.
     #[arg(long)]
     follow: bool,
+    /// Settings file [default: postmortem.toml in a folder given, if there is one].
+    #[arg(long, value_name = "FILE")]
+    config: Option<PathBuf>,
 }
 
-impl ReadOpts {
-    fn config(&self) -> Result<Config, Error> {
-        let mut config = Config::new(self.paths.clone()).with_year(self.year)?;
-        if let Some(tz) = &self.tz {
-            config = config.with_zone(tz)?;
+/// How the run detects: shared by `draft` and `timeline` (whose relative times need it).
+#[derive(clap::Args, Debug)]
+struct DetectOpts {
+    /// Width of the time bins the error rate is computed in (30s, 1m, 5m…) [default: 1m].
+    #[arg(long, value_name = "DURATION")]
+    bin: Option<String>,
+    /// Availability objective in percent; sets how large a rise counts as an incident
+    /// [default: 99.9].
+    #[arg(long, value_name = "PERCENT")]
+    slo: Option<f64>,
+    /// Evidence needed to call an incident, in decades of likelihood ratio (lower finds more)
+    /// [default: 6].
+    #[arg(long, value_name = "DECADES")]
+    sensitivity: Option<f64>,
+    /// Count 4xx responses as failures too (by default they are counted apart).
+    #[arg(long = "count-4xx")]
+    count_4xx: bool,
+    /// Bytes per parallel chunk (for testing; results do not depend on it).
+    #[arg(long, hide = true)]
+    chunk_size: Option<usize>,
+}
+
+/// How text output looks.
+#[derive(clap::Args, Debug)]
+struct ShowOpts {
+    /// Show times in this zone (IANA name), with their offset. JSON stays UTC.
+    #[arg(long, value_name = "ZONE")]
+    display_tz: Option<String>,
+    /// Colour: auto (only on a terminal, and not if NO_COLOR is set), always or never.
+    #[arg(long, value_name = "WHEN", default_value = "auto")]
+    color: ColorChoice,
+}
+
+/// The settings file and the flags, merged (flags win) into the library's `Config`.
+fn config(read: &ReadOpts, detect: Option<&DetectOpts>) -> Result<Config, Error> {
+    let settings = match postmortem::config::file::find(read.config.as_deref(), &read.paths) {
+        Some(path) => Settings::read(&path)?,
+        None => Settings::default(),
+    };
+    let mut config = Config::new(read.paths.clone());
+    config.rules = settings.rules()?;
+    let mut zone = settings.tz.clone();
+    let mut year = settings.year;
+    for text in &read.tz {
+        match split_rule(text) {
+            Some((glob, name)) => {
+                let mut rule = FileRule::new(glob, "--tz")?;
+                rule.zone = Some(parse_zone(name)?);
+                config.rules.push(rule);
+            }
+            None => zone = Some(text.clone()),
         }
-        config.follow_links = self.follow;
-        Ok(config)
     }
+    for text in &read.year {
+        let number = |t: &str| {
+            t.parse::<i32>().map_err(|_| Error::InvalidFlag {
+                flag: "--year",
+                value: text.clone(),
+                why: "YYYY or GLOB=YYYY".into(),
+            })
+        };
+        match split_rule(text) {
+            Some((glob, value)) => {
+                let mut rule = FileRule::new(glob, "--year")?;
+                rule.year = Some(check_year(number(value)?, "--year")?);
+                config.rules.push(rule);
+            }
+            None => year = Some(number(text)?),
+        }
+    }
+    for text in &read.format {
+        let (glob, name) = split_rule(text).ok_or_else(|| Error::InvalidFlag {
+            flag: "--format",
+            value: text.clone(),
+            why: "GLOB=FORMAT, e.g. 'legacy/*.log=nginx_error'".into(),
+        })?;
+        let mut rule = FileRule::new(glob, "--format")?;
+        rule.format = Some(parse_format(name)?);
+        config.rules.push(rule);
+    }
+    config = config.with_year(year)?;
+    if let Some(tz) = &zone {
+        config = config.with_zone(tz)?;
+    }
+    config.follow_links = read.follow;
+    if let Some(d) = detect {
+        config = config
+            .with_bin(d.bin.as_deref().or(settings.bin.as_deref()).unwrap_or("1m"))?
+            .with_slo(d.slo.or(settings.slo).unwrap_or(99.9))?
+            .with_sensitivity(
+                d.sensitivity
+                    .or(settings.sensitivity)
+                    .unwrap_or(postmortem::detect::ONSET_DECADES),
+            )?;
+        config.count_client_errors = d.count_4xx || settings.count_4xx.unwrap_or(false);
+        if let Some(size) = d.chunk_size {
+            config = config.with_chunk_size(size);
+        }
+    }
+    Ok(config)
+}
+
+fn display_zone(show: &ShowOpts) -> Result<Option<chrono_tz::Tz>, Error> {
+    show.display_tz.as_deref().map(parse_zone).transpose()
 }
 
 #[derive(clap::Args, Debug)]
@@ -70,7 +209,7 @@ struct ScanOpts {
 }
 
 fn scan(opts: ScanOpts) -> Result<ExitCode, Error> {
-    let analysis = postmortem::pipeline::analyse(&opts.read.config()?)?;
+    let analysis = postmortem::pipeline::analyse(&config(&opts.read, None)?)?;
     let inputs = postmortem::timeline::inputs(&analysis);
     let skipped: Vec<postmortem::timeline::SkippedFile> = analysis
         .passed_over
@@ -86,17 +225,7 @@ fn scan(opts: ScanOpts) -> Result<ExitCode, Error> {
     } else {
         postmortem::render::scan_text(&inputs, &skipped)
     };
-    let mut stdout = std::io::stdout().lock();
-    if let Err(e) = stdout
-        .write_all(text.as_bytes())
-        .and_then(|_| stdout.flush())
-        && e.kind() != std::io::ErrorKind::BrokenPipe
-    {
-        return Err(Error::Output {
-            path: "standard output".into(),
-            message: e.to_string(),
-        });
-    }
+    output::write_stdout(&text)?;
     for e in &analysis.errors {
         eprintln!("postmortem: {e}");
     }
@@ -111,21 +240,19 @@ fn scan(opts: ScanOpts) -> Result<ExitCode, Error> {
 struct DraftOpts {
     #[command(flatten)]
     read: ReadOpts,
-    /// Print the draft as JSON instead of Markdown.
-    #[arg(long)]
+    #[command(flatten)]
+    detect: DetectOpts,
+    #[command(flatten)]
+    show: ShowOpts,
+    /// Print the draft as JSON instead of Markdown (times in UTC).
+    #[arg(long, conflicts_with = "template")]
     json: bool,
-    /// Width of the time bins the error rate is computed in (30s, 1m, 5m…).
-    #[arg(long, value_name = "DURATION", default_value = "1m")]
-    bin: String,
-    /// Availability objective in percent; sets how large a rise counts as an incident.
-    #[arg(long, value_name = "PERCENT", default_value_t = 99.9)]
-    slo: f64,
-    /// Evidence needed to call an incident, in decades of likelihood ratio (lower finds more).
-    #[arg(long, value_name = "DECADES", default_value_t = postmortem::detect::ONSET_DECADES)]
-    sensitivity: f64,
-    /// Count 4xx responses as failures too (by default they are counted apart).
-    #[arg(long = "count-4xx")]
-    count_4xx: bool,
+    /// Also write a self-contained HTML report (chart, timeline, draft) to FILE.
+    #[arg(long, value_name = "FILE")]
+    html: Option<PathBuf>,
+    /// Render the draft with your own Markdown template (minijinja, over the --json model).
+    #[arg(long, value_name = "FILE")]
+    template: Option<PathBuf>,
     /// Print figures on stderr: bytes, lines, MB/s and lines/s per format, time per stage,
     /// threads, peak memory.
     #[arg(long)]
@@ -136,168 +263,78 @@ struct DraftOpts {
     /// Write the draft to FILE (atomically) instead of standard output.
     #[arg(short, long, value_name = "FILE")]
     output: Option<PathBuf>,
-    /// Allow --output to point inside the log folders.
+    /// Allow --output and --html to point inside the log folders.
     #[arg(long)]
     force: bool,
-    /// Bytes per parallel chunk (for testing; results do not depend on it).
-    #[arg(long, hide = true)]
-    chunk_size: Option<usize>,
+    /// Never show a progress bar (it only appears on a terminal, after about a second).
+    #[arg(long)]
+    no_progress: bool,
 }
 
-fn config(opts: &DraftOpts) -> Result<Config, Error> {
-    let mut config = opts
-        .read
-        .config()?
-        .with_bin(&opts.bin)?
-        .with_slo(opts.slo)?
-        .with_sensitivity(opts.sensitivity)?;
-    config.count_client_errors = opts.count_4xx;
-    if let Some(size) = opts.chunk_size {
-        config = config.with_chunk_size(size);
-    }
-    Ok(config)
-}
-
-/// Refuses an output path that is an input or lies inside an input folder.
-fn check_output(output: &Path, inputs: &[PathBuf], force: bool) -> Result<(), Error> {
-    let absolute = |p: &Path| std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf());
-    let out = absolute(output);
-    let parent = out
-        .parent()
-        .map(|p| p.canonicalize().unwrap_or_else(|_| p.to_path_buf()));
-    let out = match (parent, out.file_name()) {
-        (Some(p), Some(name)) => p.join(name),
-        _ => out,
+fn draft(opts: DraftOpts) -> Result<ExitCode, Error> {
+    let mut config = config(&opts.read, Some(&opts.detect))?;
+    let zone = display_zone(&opts.show)?;
+    let outputs: Vec<&std::path::Path> = opts
+        .output
+        .iter()
+        .chain(&opts.html)
+        .map(PathBuf::as_path)
+        .collect();
+    output::check_outputs(&outputs, &opts.read.paths, opts.force)?;
+    let template = match &opts.template {
+        Some(path) => Some(
+            std::fs::read_to_string(path)
+                .map_err(|e| Error::io(&path.display().to_string(), &e))?,
+        ),
+        None => None,
     };
-    for input in inputs {
-        let input = input.canonicalize().unwrap_or_else(|_| absolute(input));
-        // Never over a file that is (or could be) read: --force only allows new files inside.
-        let over_existing = out.starts_with(&input) && out.exists();
-        if out == input || over_existing || (!force && out.starts_with(&input)) {
-            return Err(Error::Output {
-                path: output.display().to_string(),
-                message: format!(
-                    "refusing to write over or inside the input {} (use --force to write inside it)",
-                    input.display()
-                ),
-            });
-        }
-    }
-    Ok(())
-}
-
-/// Writes through a temporary file in the same folder and renames it into place, so a
-/// reader never sees half a draft.
-fn write_atomically(path: &Path, text: &str) -> Result<(), Error> {
-    let fail = |e: std::io::Error| Error::Output {
-        path: path.display().to_string(),
-        message: e.to_string(),
-    };
-    let dir = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().to_string())
-        .unwrap_or_default();
-    let temp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
-    std::fs::write(&temp, text).map_err(fail)?;
-    std::fs::rename(&temp, path).map_err(|e| {
-        let _ = std::fs::remove_file(&temp);
-        fail(e)
-    })
-}
-
-fn report(analysis: &postmortem::pipeline::Analysis) {
-    let mut err = std::io::stderr().lock();
-    for p in &analysis.passed_over {
-        let _ = writeln!(err, "postmortem: {}: skipped: {}", p.display, p.reason);
-    }
-    for f in &analysis.files {
-        for (line, why) in &f.summary.skipped_examples {
-            let _ = writeln!(
-                err,
-                "postmortem: {}:{}: skipped line: {}",
-                f.display, line, why
-            );
-        }
-        if f.summary.events_dropped > 0 {
-            let _ = writeln!(
-                err,
-                "postmortem: {}: kept the first {} events; {} more were counted, not kept",
-                f.display,
-                postmortem::aggregate::MAX_KEPT_EVENTS,
-                f.summary.events_dropped
-            );
-        }
-        if f.summary.signatures.overflow > 0 {
-            let _ = writeln!(
-                err,
-                "postmortem: {}: more than {} distinct error signatures; {} lines counted together",
-                f.display,
-                postmortem::aggregate::signature::MAX_SIGNATURES,
-                f.summary.signatures.overflow
-            );
-        }
-        let more = f
-            .summary
-            .skipped
-            .saturating_sub(f.summary.skipped_examples.len() as u64);
-        if more > 0 {
-            let _ = writeln!(
-                err,
-                "postmortem: {}: {} more lines skipped ({} in all)",
-                f.display, more, f.summary.skipped
-            );
-        }
-    }
-    for e in &analysis.errors {
-        let _ = writeln!(err, "postmortem: {e}");
-    }
-}
-
-fn run(opts: DraftOpts) -> Result<ExitCode, Error> {
-    let config = config(&opts)?;
-    if let Some(out) = &opts.output {
-        check_output(out, &opts.read.paths, opts.force)?;
-    }
+    let bar = output::progress::Bar::start(!opts.no_progress);
+    config.progress = Some(bar.progress());
     let started = std::time::Instant::now();
-    let analysis = postmortem::pipeline::analyse(&config)?;
+    let analysis = postmortem::pipeline::analyse(&config);
+    bar.finish();
+    let analysis = analysis?;
     let read_done = std::time::Instant::now();
     let draft = postmortem::timeline::build(&analysis, config.detect_params());
     let detect_done = std::time::Instant::now();
-    report(&analysis);
-    let text = if opts.json {
-        postmortem::render::json(&draft)
-    } else {
-        postmortem::render::markdown::render(&draft)
+    output::report_problems(&analysis);
+    let shown = match zone {
+        Some(tz) => postmortem::render::zone::in_display_zone(&draft, tz),
+        None => draft.clone(),
     };
-    match &opts.output {
-        Some(path) => write_atomically(path, &text)?,
-        None => {
-            let mut stdout = std::io::stdout().lock();
-            if let Err(e) = stdout
-                .write_all(text.as_bytes())
-                .and_then(|_| stdout.flush())
-            {
-                if e.kind() == std::io::ErrorKind::BrokenPipe {
-                    return Ok(ExitCode::Incident);
-                }
-                return Err(Error::Output {
-                    path: "standard output".into(),
-                    message: e.to_string(),
-                });
-            }
+    let text = match (&template, opts.json) {
+        (_, true) => postmortem::render::json(&draft),
+        (Some(t), false) => {
+            let name = opts
+                .template
+                .as_ref()
+                .map(|p| p.display().to_string())
+                .unwrap_or_default();
+            postmortem::render::template::render(&name, t, &shown)?
         }
+        (None, false) => postmortem::render::markdown::render(&shown),
+    };
+    if let Some(path) = &opts.html {
+        output::write_atomically(path, &postmortem::render::html::render(&shown))?;
     }
+    let coloured =
+        opts.output.is_none() && !opts.json && template.is_none() && opts.show.color.for_stdout();
+    let text = if coloured {
+        output::terminal::colour_markdown(&text)
+    } else {
+        text
+    };
+    emit(opts.output.as_deref(), &text)?;
     if opts.stats {
         let stages = [
             ("discover, read, parse, aggregate", read_done - started),
             ("detect, timeline", detect_done - read_done),
             ("render, write", detect_done.elapsed()),
         ];
-        eprint!("{}", stats_text(&analysis, &stages, started.elapsed()));
+        eprint!(
+            "{}",
+            output::stats::stats_text(&analysis, &stages, started.elapsed())
+        );
     }
     let skipped: u64 = analysis.files.iter().map(|f| f.summary.skipped).sum();
     if opts.strict && skipped > 0 {
@@ -310,76 +347,113 @@ fn run(opts: DraftOpts) -> Result<ExitCode, Error> {
     ))
 }
 
-/// Peak resident memory of this process, from `/proc/self/status` (Linux), in bytes.
-fn peak_memory() -> Option<u64> {
-    let status = std::fs::read_to_string("/proc/self/status").ok()?;
-    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
-    let kb: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
-    Some(kb * 1024)
+#[derive(clap::Args, Debug)]
+struct TimelineOpts {
+    #[command(flatten)]
+    read: ReadOpts,
+    #[command(flatten)]
+    detect: DetectOpts,
+    #[command(flatten)]
+    show: ShowOpts,
+    /// Print NDJSON: one JSON object per event, times in UTC.
+    #[arg(long, conflicts_with = "csv")]
+    json: bool,
+    /// Print CSV with a header row.
+    #[arg(long)]
+    csv: bool,
+    /// Only events at or after: RFC 3339, or relative to the incident (start-30m, detected,
+    /// recovered+1h).
+    #[arg(long, value_name = "TIME")]
+    since: Option<String>,
+    /// Only events at or before (same forms as --since).
+    #[arg(long, value_name = "TIME")]
+    until: Option<String>,
+    /// Only these kinds (comma-separated) [default: all but error].
+    #[arg(long, value_name = "KIND", value_delimiter = ',')]
+    kind: Vec<EventKind>,
+    /// Only events from files matching GLOB (the path as shown, e.g. 'alerts/*').
+    #[arg(long, value_name = "GLOB")]
+    source: Option<String>,
+    /// Only events whose text matches REGEX.
+    #[arg(long, value_name = "REGEX")]
+    grep: Option<String>,
 }
 
-fn stats_text(
-    analysis: &postmortem::pipeline::Analysis,
-    stages: &[(&str, std::time::Duration)],
-    total: std::time::Duration,
-) -> String {
-    use std::collections::BTreeMap;
-    use std::fmt::Write as _;
-    let mut by_format: BTreeMap<&str, (u64, u64, u64)> = BTreeMap::new();
-    for f in &analysis.files {
-        let e = by_format.entry(f.detection.format.name()).or_default();
-        e.0 += 1;
-        e.1 += f.summary.bytes;
-        e.2 += f.summary.lines;
-    }
-    let read_secs = stages[0].1.as_secs_f64().max(1e-9);
-    let mut out = String::from("postmortem stats\n");
-    let _ = writeln!(
-        out,
-        "  {:<22} {:>6} {:>14} {:>12} {:>10} {:>12}",
-        "format", "files", "bytes", "lines", "MB/s", "lines/s"
-    );
-    let (mut bytes, mut lines) = (0u64, 0u64);
-    for (format, (files, b, l)) in &by_format {
-        bytes += b;
-        lines += l;
-        let _ = writeln!(
-            out,
-            "  {format:<22} {files:>6} {b:>14} {l:>12} {:>10.1} {:>12.0}",
-            *b as f64 / 1e6 / read_secs,
-            *l as f64 / read_secs
-        );
-    }
-    let _ = writeln!(
-        out,
-        "  {:<22} {:>6} {bytes:>14} {lines:>12} {:>10.1} {:>12.0}",
-        "all",
-        analysis.files.len(),
-        bytes as f64 / 1e6 / read_secs,
-        lines as f64 / read_secs
-    );
-    for (stage, took) in stages {
-        let _ = writeln!(out, "  stage {stage:<32} {:>9.3} s", took.as_secs_f64());
-    }
-    let _ = writeln!(
-        out,
-        "  wall {:.3} s, {} threads, peak memory {}",
-        total.as_secs_f64(),
-        rayon::current_num_threads(),
-        peak_memory().map_or("unknown".into(), |b| format!("{:.1} MB", b as f64 / 1e6))
-    );
-    let _ = writeln!(
-        out,
-        "  (MB/s and lines/s per format are over the read stage, which reads all formats at once)"
-    );
-    out
+fn timeline(opts: TimelineOpts) -> Result<ExitCode, Error> {
+    let config = config(&opts.read, Some(&opts.detect))?;
+    let zone = display_zone(&opts.show)?;
+    let analysis = postmortem::pipeline::analyse(&config)?;
+    let draft = postmortem::timeline::build(&analysis, config.detect_params());
+    output::report_problems(&analysis);
+    let bound = |t: &Option<String>| {
+        t.as_deref()
+            .map(|t| postmortem::timeline::events::parse_bound(t, &draft))
+            .transpose()
+    };
+    let filter = Filter {
+        since: bound(&opts.since)?,
+        until: bound(&opts.until)?,
+        kinds: opts.kind.clone(),
+        source: opts
+            .source
+            .as_deref()
+            .map(|g| {
+                globset::Glob::new(g)
+                    .map(|g| g.compile_matcher())
+                    .map_err(|e| Error::InvalidFlag {
+                        flag: "--source",
+                        value: g.to_string(),
+                        why: e.kind().to_string(),
+                    })
+            })
+            .transpose()?,
+        grep: opts
+            .grep
+            .as_deref()
+            .map(|r| {
+                regex::Regex::new(r).map_err(|e| Error::InvalidFlag {
+                    flag: "--grep",
+                    value: r.to_string(),
+                    why: e.to_string(),
+                })
+            })
+            .transpose()?,
+    };
+    let rows: Vec<_> = postmortem::timeline::events::rows(&analysis, &draft)
+        .into_iter()
+        .filter(|r| filter.keeps(r))
+        .collect();
+    let text = if opts.json {
+        postmortem::render::events::ndjson(&rows)
+    } else if opts.csv {
+        postmortem::render::events::csv(&rows, zone)
+    } else {
+        postmortem::render::events::text(&rows, zone)
+    };
+    output::write_stdout(&text)?;
+    Ok(match (analysis.errors.is_empty(), rows.is_empty()) {
+        (false, _) => ExitCode::Error,
+        (true, true) => ExitCode::NoIncident,
+        (true, false) => ExitCode::Incident,
+    })
 }
 
 fn main() -> std::process::ExitCode {
     let opts = Opts::parse();
     let result = match opts.command {
-        Command::Draft(d) => run(d),
+        Command::Draft(d) => draft(d),
         Command::Scan(s) => scan(s),
+        Command::Timeline(t) => timeline(t),
+        Command::Completions { shell } => {
+            clap_complete::generate(
+                shell,
+                &mut Opts::command(),
+                "postmortem",
+                &mut std::io::stdout(),
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Man { subcommand } => man(subcommand.as_deref()),
     };
     match result {
         Ok(code) => code.into(),
@@ -388,4 +462,30 @@ fn main() -> std::process::ExitCode {
             ExitCode::Error.into()
         }
     }
+}
+
+fn man(subcommand: Option<&str>) -> Result<ExitCode, Error> {
+    let mut command = Opts::command();
+    command.build();
+    let page_of = match subcommand {
+        None => command,
+        Some(name) => command
+            .find_subcommand(name)
+            .cloned()
+            .map(|c| c.name(format!("postmortem-{name}")))
+            .ok_or_else(|| Error::InvalidFlag {
+                flag: "man",
+                value: name.to_string(),
+                why: "a subcommand: draft, scan, timeline, completions or man".into(),
+            })?,
+    };
+    let mut page = Vec::new();
+    clap_mangen::Man::new(page_of)
+        .render(&mut page)
+        .map_err(|e| Error::Output {
+            path: "standard output".into(),
+            message: e.to_string(),
+        })?;
+    output::write_stdout(&String::from_utf8_lossy(&page))?;
+    Ok(ExitCode::SUCCESS)
 }

@@ -71,7 +71,10 @@ pub fn discover(roots: &[PathBuf], follow_links: bool) -> Discovered {
                 }
             };
             let file_type = entry.file_type();
-            if file_type.is_dir() {
+            // The settings file kept beside the logs is not one of them.
+            if file_type.is_dir()
+                || entry.file_name() == crate::config::file::FILE_NAME && entry.depth() == 1
+            {
                 continue;
             }
             let display = display_name(root, entry.path(), prefix_root);

@@ -49,6 +49,34 @@ impl Format {
         Format::AptHistory,
     ];
 
+    pub const ALL: [Format; 11] = [
+        Format::NginxAccess,
+        Format::NginxError,
+        Format::ApacheError,
+        Format::Syslog,
+        Format::Journald,
+        Format::JsonLines,
+        Format::Dpkg,
+        Format::AptHistory,
+        Format::Alertmanager,
+        Format::PagerDuty,
+        Format::Opsgenie,
+    ];
+
+    /// The name in JSON and in `--format GLOB=NAME`: `nginx_access`, `pagerduty`…
+    pub fn id(self) -> String {
+        serde_json::to_value(self)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_string))
+            .unwrap_or_default()
+    }
+
+    /// Reads a format name: `nginx_access`, `nginx-access` and `nginx access` alike.
+    pub fn from_name(name: &str) -> Option<Format> {
+        let wanted = name.trim().to_ascii_lowercase().replace(['-', ' '], "_");
+        Format::ALL.into_iter().find(|f| f.id() == wanted)
+    }
+
     /// Alert histories: JSON documents read whole, not line by line.
     pub fn is_alerts(self) -> bool {
         matches!(
@@ -112,10 +140,21 @@ pub struct Detection {
     pub runner_up: Option<(Format, usize)>,
     /// Syslog written with `Mon dd hh:mm:ss` stamps: the year must be inferred.
     pub year_less: bool,
+    /// Given, not detected: the rule that said so (`--format nginx/*`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub given_by: Option<String>,
 }
 
 impl Detection {
     pub fn explain(&self) -> String {
+        if let Some(rule) = &self.given_by {
+            return format!(
+                "given with {rule}; {} of {} sampled lines parse as {}",
+                self.matched,
+                self.sampled,
+                self.format.name()
+            );
+        }
         if self.format.is_alerts() {
             return format!("the first JSON document reads as {}", self.format.name());
         }
@@ -235,6 +274,7 @@ pub fn sniff(sample: &[u8], complete: bool) -> Sniffed {
             sampled: 1,
             runner_up: None,
             year_less: false,
+            given_by: None,
         });
     }
     let usable = if complete {
@@ -289,7 +329,36 @@ pub fn sniff(sample: &[u8], complete: bool) -> Sniffed {
         sampled: lines.len(),
         runner_up,
         year_less,
+        given_by: None,
     })
+}
+
+/// The detection for a file whose format was given (`--format GLOB=FORMAT`): how well the
+/// sample agrees is still measured and shown, so a wrong rule is visible in `scan`.
+pub fn given(format: Format, sample: &[u8], rule: String) -> Detection {
+    let sample = sample.strip_prefix(b"\xef\xbb\xbf").unwrap_or(sample);
+    let lines: Vec<&[u8]> = sample
+        .split(|&b| b == b'\n')
+        .map(common::strip_cr)
+        .filter(|l| !l.trim_ascii().is_empty() && !syslog::is_continuation(l))
+        .take(SNIFF_LINES)
+        .collect();
+    let matched = match format.is_alerts() {
+        true => usize::from(sniff_alerts(sample, true) == Some(format)),
+        false => lines.iter().filter(|l| format.accepts(l)).count(),
+    };
+    Detection {
+        format,
+        matched,
+        sampled: if format.is_alerts() { 1 } else { lines.len() },
+        runner_up: None,
+        year_less: format == Format::Syslog
+            && lines
+                .iter()
+                .find_map(|l| syslog::parse(l))
+                .is_some_and(|s| matches!(s.stamp, syslog::Stamp::YearLess(_))),
+        given_by: Some(rule),
+    }
 }
 
 #[cfg(test)]

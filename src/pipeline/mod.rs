@@ -8,6 +8,7 @@
 //! chunks are handed out, so results do not depend on the number of threads.
 
 use std::path::Path;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use rayon::prelude::*;
 use serde::Serialize;
@@ -23,6 +24,7 @@ use placement::{DatedSpan, choose_zone, first_year_guess};
 use crate::aggregate::chunk::{ChunkContext, ChunkOutcome, month_span, process_chunk};
 use crate::aggregate::{Event, LineRef, Summary};
 use crate::config::Config;
+use crate::config::rules::last_match;
 use crate::discover::{self, Candidate, Passed};
 use crate::error::Error;
 use crate::parse::{self, Detection, Format, Sniffed};
@@ -93,7 +95,7 @@ fn system_time_micros(t: std::time::SystemTime) -> Option<Micros> {
 }
 
 /// Opens a candidate just long enough to sniff it; `Err` is a reason to pass it over.
-fn sniff_one(candidate: Candidate) -> Result<Sniff, Result<Passed, Error>> {
+fn sniff_one(candidate: Candidate, config: &Config) -> Result<Sniff, Result<Passed, Error>> {
     let opened = read::open(&candidate.path).map_err(|e| Err(Error::io(&candidate.display, &e)))?;
     let passed = |reason: String| {
         Ok(Passed {
@@ -101,10 +103,14 @@ fn sniff_one(candidate: Candidate) -> Result<Sniff, Result<Passed, Error>> {
             reason,
         })
     };
-    let detection = match parse::sniff(&opened.sample, opened.complete) {
-        Sniffed::Log(d) => d,
-        Sniffed::Binary(why) | Sniffed::Unknown(why) => return Err(passed(why)),
-        Sniffed::Empty => return Err(passed("empty".into())),
+    let given = last_match(&config.rules, &candidate.display, &candidate.path, |r| {
+        r.format
+    });
+    let detection = match (given, parse::sniff(&opened.sample, opened.complete)) {
+        (Some((format, rule)), _) => parse::given(format, &opened.sample, rule.describe()),
+        (None, Sniffed::Log(d)) => d,
+        (None, Sniffed::Binary(why) | Sniffed::Unknown(why)) => return Err(passed(why)),
+        (None, Sniffed::Empty) => return Err(passed("empty".into())),
     };
     let first_civil = if detection.year_less {
         read::lines(&opened.sample).find_map(|l| match parse::syslog::parse(l)?.stamp {
@@ -139,6 +145,7 @@ fn read_lines(
     context: ChunkContext,
     chunk_size: usize,
     parallel: bool,
+    progress: Option<&Progress>,
 ) -> (Summary, Option<Civil>, Vec<Error>) {
     let mut summary = Summary::default();
     let mut errors = Vec::new();
@@ -209,6 +216,12 @@ fn read_lines(
         for data in batch {
             content_hash = mix(content_hash, data);
         }
+        if let Some(p) = progress
+            && opened.compression == Compression::None
+        {
+            let read: usize = batch.iter().map(Vec::len).sum();
+            p.bytes_done.fetch_add(read as u64, Ordering::Relaxed);
+        }
         for outcome in outcomes {
             summary.append(outcome.summary);
             last_civil = outcome.last_civil.or(last_civil);
@@ -256,7 +269,7 @@ fn process_file(
         report.errors = errors;
         return report;
     }
-    let (zone_choice, zone_source) = choose_zone(&sniff.candidate.path, config, dated);
+    let (zone_choice, zone_source) = choose_zone(&sniff.candidate.path, display, config, dated);
     if zone_less {
         report.zone = Some(zone_choice.name());
         report.zone_source = Some(zone_source);
@@ -280,6 +293,7 @@ fn process_file(
             context,
             config.chunk_size,
             parallel,
+            config.progress.as_deref(),
         );
         // The modification-time rule is about the *last* line: if the guess from the first
         // line puts the last one after the mtime, read again a year earlier.
@@ -299,6 +313,16 @@ fn process_file(
     }
 }
 
+/// How far a run has got, for a progress bar: bytes of input read (plain files as they are
+/// read, compressed files by their size on disk once done) out of the total on disk.
+#[derive(Debug, Default)]
+pub struct Progress {
+    pub bytes_done: AtomicU64,
+    pub bytes_total: AtomicU64,
+    pub files_done: AtomicU64,
+    pub files_total: AtomicU64,
+}
+
 /// Runs discovery, reading and aggregation over the configured paths.
 pub fn analyse(config: &Config) -> Result<Analysis, Error> {
     let discovered = discover::discover(&config.paths, config.follow_links);
@@ -312,7 +336,7 @@ pub fn analyse(config: &Config) -> Result<Analysis, Error> {
     let sniffed: Vec<Result<Sniff, Result<Passed, Error>>> = discovered
         .candidates
         .into_par_iter()
-        .map(sniff_one)
+        .map(|c| sniff_one(c, config))
         .collect();
     let mut logs = Vec::new();
     for s in sniffed {
@@ -330,6 +354,25 @@ pub fn analyse(config: &Config) -> Result<Analysis, Error> {
             .collect();
         return Err(Error::NoInput(shown.join(", ")));
     }
+    if let Some(p) = &config.progress {
+        let on_disk: u64 = logs
+            .iter()
+            .filter_map(|s| std::fs::metadata(&s.candidate.path).ok())
+            .map(|m| m.len())
+            .sum();
+        p.bytes_total.store(on_disk, Ordering::Relaxed);
+        p.files_total.store(logs.len() as u64, Ordering::Relaxed);
+    }
+    let done = |s: &Sniff, report: FileReport| {
+        if let Some(p) = &config.progress {
+            p.files_done.fetch_add(1, Ordering::Relaxed);
+            if s.compression != Compression::None || s.detection.format.is_alerts() {
+                let len = std::fs::metadata(&s.candidate.path).map_or(0, |m| m.len());
+                p.bytes_done.fetch_add(len, Ordering::Relaxed);
+            }
+        }
+        report
+    };
     let big = |s: &Sniff| {
         s.compression == Compression::None
             && std::fs::metadata(&s.candidate.path)
@@ -340,13 +383,19 @@ pub fn analyse(config: &Config) -> Result<Analysis, Error> {
             indices.iter().partition(|&&i| big(&logs[i]));
         let mut out: Vec<(usize, FileReport)> = large
             .iter()
-            .map(|&i| (i, process_file(i, &logs[i], config, dated, true)))
+            .map(|&i| {
+                (
+                    i,
+                    done(&logs[i], process_file(i, &logs[i], config, dated, true)),
+                )
+            })
             .collect();
-        out.par_extend(
-            small
-                .par_iter()
-                .map(|&i| (i, process_file(i, &logs[i], config, dated, false))),
-        );
+        out.par_extend(small.par_iter().map(|&i| {
+            (
+                i,
+                done(&logs[i], process_file(i, &logs[i], config, dated, false)),
+            )
+        }));
         out
     };
     // Files whose lines carry a full date and offset first: zone-less and year-less files are

@@ -8,6 +8,7 @@ use serde::Serialize;
 
 use super::{Sniff, YearChoice, system_time_micros};
 use crate::config::Config;
+use crate::config::rules::last_match;
 use crate::time::year::{self, YearSource};
 use crate::time::{Micros, Zone, ZoneConverter};
 
@@ -35,6 +36,9 @@ pub enum ZoneSource {
     SiblingOffset { file: String },
     /// Nothing to go on: `--tz`'s default, UTC.
     Default,
+    /// Given for these files: `--tz GLOB=ZONE` or a `[[files]]` section of the config file.
+    #[serde(rename = "glob")]
+    Rule { given: String },
 }
 
 impl ZoneSource {
@@ -43,13 +47,27 @@ impl ZoneSource {
             ZoneSource::Flag => "given with --tz".into(),
             ZoneSource::SiblingOffset { file } => format!("the offset {file} is written with"),
             ZoneSource::Default => "no --tz and no sibling with offsets: UTC".into(),
+            ZoneSource::Rule { given } => format!("given with {given}"),
         }
     }
 }
 
 /// The zone for a zone-less file: `--tz` if given; else the one offset that dated files in the
 /// same folder (or, failing that, the whole run) agree on; else UTC.
-pub(super) fn choose_zone(path: &Path, config: &Config, dated: &[DatedSpan]) -> (Zone, ZoneSource) {
+pub(super) fn choose_zone(
+    path: &Path,
+    display: &str,
+    config: &Config,
+    dated: &[DatedSpan],
+) -> (Zone, ZoneSource) {
+    if let Some((tz, rule)) = last_match(&config.rules, display, path, |r| r.zone) {
+        return (
+            Zone::Named(tz),
+            ZoneSource::Rule {
+                given: rule.describe(),
+            },
+        );
+    }
     if config.zone_given {
         return (Zone::Named(config.zone), ZoneSource::Flag);
     }
@@ -112,6 +130,17 @@ pub(super) fn first_year_guess(
     zone: &mut ZoneConverter,
 ) -> YearChoice {
     let dated_span = anchor_span(&sniff.candidate.path, dated);
+    if let Some((year, _)) = last_match(
+        &config.rules,
+        &sniff.candidate.display,
+        &sniff.candidate.path,
+        |r| r.year,
+    ) {
+        return YearChoice {
+            year,
+            source: YearSource::Rule,
+        };
+    }
     if let Some(year) = config.year {
         return YearChoice {
             year,

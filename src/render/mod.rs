@@ -1,6 +1,14 @@
 //! Render: the draft as Markdown (for people) or JSON (for machines).
 
+pub mod chart;
+pub mod events;
+pub mod html;
 pub mod markdown;
+pub mod sparkline;
+pub mod template;
+#[cfg(test)]
+pub(crate) mod tests_support;
+pub mod zone;
 
 use crate::timeline::Draft;
 

@@ -63,6 +63,9 @@ pub enum YearSource {
     ModificationTime,
     /// Nothing to go on: the current year.
     CurrentYear,
+    /// Given for these files: `--year GLOB=YYYY` or a `[[files]]` section of the config file.
+    #[serde(rename = "glob")]
+    Rule,
 }
 
 impl YearSource {
@@ -72,6 +75,7 @@ impl YearSource {
             YearSource::DatedFiles => "nearest to the span of the files with full dates",
             YearSource::ModificationTime => "last line at or before the file's modification time",
             YearSource::CurrentYear => "no other clue: the current year",
+            YearSource::Rule => "given for these files (--year GLOB=YYYY or postmortem.toml)",
         }
     }
 }

@@ -13,7 +13,7 @@ use crate::time::{MICROS_PER_MIN, Micros};
 /// systemd lines this soon after a sudo on the same unit confirm it rather than add to it.
 const CONFIRM_WITHIN: Micros = MICROS_PER_MIN;
 
-fn action_text(a: &Action) -> String {
+pub(crate) fn action_text(a: &Action) -> String {
     match &a.actor {
         Some(actor) => format!("{actor}: {}", a.text),
         None => a.text.clone(),

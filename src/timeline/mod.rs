@@ -4,6 +4,7 @@
 
 pub mod actions;
 pub mod alerts;
+pub mod events;
 pub mod evidence;
 pub mod inputs;
 pub mod model;
@@ -530,6 +531,7 @@ fn draft_incident(run: &Run, found: &detect::Incident) -> Incident {
         resolution_candidate,
         first_errors,
         start_micros: start,
+        recovered_micros: end,
     }
 }
 
@@ -607,5 +609,26 @@ pub fn build(analysis: &Analysis, params: Params) -> Draft {
             })
             .collect(),
         errors: analysis.errors.iter().map(|e| e.to_string()).collect(),
+        series: series_points(&run),
+        display_zone: None,
     }
+}
+
+fn series_points(run: &Run) -> Vec<SeriesPoint> {
+    let width = run.analysis.bin_width;
+    run.bins
+        .iter()
+        .map(|b| SeriesPoint {
+            time: format_utc(b.index * width),
+            total: b.total,
+            errors: b.errors,
+            p95_ms: run
+                .signal
+                .series
+                .latency
+                .get(&b.index)
+                .and_then(|l| l.quantile_ms(0.95)),
+            micros: b.index * width,
+        })
+        .collect()
 }

@@ -21,6 +21,24 @@ pub struct Draft {
     pub inputs: Vec<Input>,
     pub skipped_files: Vec<SkippedFile>,
     pub errors: Vec<String>,
+    /// The signal per bin (bins with records only), for charts: what the detector read.
+    pub series: Vec<SeriesPoint>,
+    /// The zone times are shown in by the text renderers (`--display-tz`); JSON stays UTC.
+    #[serde(skip)]
+    pub display_zone: Option<crate::time::Zone>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SeriesPoint {
+    /// Start of the bin.
+    pub time: String,
+    pub total: u64,
+    pub errors: u64,
+    /// 95th percentile request time in the bin, where access logs record it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub p95_ms: Option<f64>,
+    #[serde(skip)]
+    pub micros: i64,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -88,6 +106,8 @@ pub struct Incident {
     pub first_errors: Vec<TimelineItem>,
     #[serde(skip)]
     pub start_micros: i64,
+    #[serde(skip)]
+    pub recovered_micros: Option<i64>,
 }
 
 #[derive(Debug, Clone, Serialize)]

@@ -2,6 +2,9 @@
 //! what they become once zones are resolved and numbers checked, so the pipeline never sees
 //! a string it has to validate.
 
+pub mod file;
+pub mod rules;
+
 use std::path::PathBuf;
 
 use chrono_tz::Tz;
@@ -29,6 +32,10 @@ pub struct Config {
     pub count_client_errors: bool,
     pub follow_links: bool,
     pub chunk_size: usize,
+    /// Per-file format, zone and year corrections, in the order given (last wins).
+    pub rules: Vec<rules::FileRule>,
+    /// Where the pipeline reports how far it has got (a progress bar reads it).
+    pub progress: Option<std::sync::Arc<crate::pipeline::Progress>>,
 }
 
 impl Config {
@@ -44,6 +51,8 @@ impl Config {
             count_client_errors: false,
             follow_links: false,
             chunk_size: DEFAULT_CHUNK_SIZE,
+            rules: Vec::new(),
+            progress: None,
         }
     }
 

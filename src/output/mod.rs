@@ -1,0 +1,142 @@
+//! Where the draft goes: standard output, or a file written atomically and never over an
+//! input; and how the terminal is treated (colour, progress). Kept out of `main.rs` so the
+//! binary stays a thin clap front and these rules are tested as a library.
+
+pub mod progress;
+pub mod stats;
+pub mod terminal;
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use crate::error::Error;
+
+/// Refuses an output path that is an input or lies inside an input folder.
+pub fn check_output(output: &Path, inputs: &[PathBuf], force: bool) -> Result<(), Error> {
+    let absolute = |p: &Path| std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf());
+    let out = absolute(output);
+    let parent = out
+        .parent()
+        .map(|p| p.canonicalize().unwrap_or_else(|_| p.to_path_buf()));
+    let out = match (parent, out.file_name()) {
+        (Some(p), Some(name)) => p.join(name),
+        _ => out,
+    };
+    for input in inputs {
+        let input = input.canonicalize().unwrap_or_else(|_| absolute(input));
+        // Never over a file that is (or could be) read: --force only allows new files inside.
+        let over_existing = out.starts_with(&input) && out.exists();
+        if out == input || over_existing || (!force && out.starts_with(&input)) {
+            return Err(Error::Output {
+                path: output.display().to_string(),
+                message: format!(
+                    "refusing to write over or inside the input {} (use --force to write inside it)",
+                    input.display()
+                ),
+            });
+        }
+    }
+    Ok(())
+}
+
+/// Writes through a temporary file in the same folder and renames it into place, so a
+/// reader never sees half a draft.
+pub fn write_atomically(path: &Path, text: &str) -> Result<(), Error> {
+    let fail = |e: std::io::Error| Error::Output {
+        path: path.display().to_string(),
+        message: e.to_string(),
+    };
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().to_string())
+        .unwrap_or_default();
+    let temp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
+    std::fs::write(&temp, text).map_err(fail)?;
+    std::fs::rename(&temp, path).map_err(|e| {
+        let _ = std::fs::remove_file(&temp);
+        fail(e)
+    })
+}
+
+/// Writes to standard output; a closed pipe (`| head`) is not an error.
+pub fn write_stdout(text: &str) -> Result<(), Error> {
+    let mut stdout = std::io::stdout().lock();
+    match stdout
+        .write_all(text.as_bytes())
+        .and_then(|_| stdout.flush())
+    {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(Error::Output {
+            path: "standard output".into(),
+            message: e.to_string(),
+        }),
+        _ => Ok(()),
+    }
+}
+
+/// Writes `text` to `path` (atomically), or to standard output.
+pub fn emit(path: Option<&Path>, text: &str) -> Result<(), Error> {
+    match path {
+        Some(p) => write_atomically(p, text),
+        None => write_stdout(text),
+    }
+}
+
+/// Every output path of a run, checked against every input.
+pub fn check_outputs(outputs: &[&Path], inputs: &[PathBuf], force: bool) -> Result<(), Error> {
+    outputs
+        .iter()
+        .try_for_each(|o| check_output(o, inputs, force))
+}
+
+/// Tells stderr what was passed over or skipped, as `path: reason` and `path:line: reason`.
+pub fn report_problems(analysis: &crate::pipeline::Analysis) {
+    let mut err = std::io::stderr().lock();
+    for p in &analysis.passed_over {
+        let _ = writeln!(err, "postmortem: {}: skipped: {}", p.display, p.reason);
+    }
+    for f in &analysis.files {
+        for (line, why) in &f.summary.skipped_examples {
+            let _ = writeln!(
+                err,
+                "postmortem: {}:{}: skipped line: {}",
+                f.display, line, why
+            );
+        }
+        if f.summary.events_dropped > 0 {
+            let _ = writeln!(
+                err,
+                "postmortem: {}: kept the first {} events; {} more were counted, not kept",
+                f.display,
+                crate::aggregate::MAX_KEPT_EVENTS,
+                f.summary.events_dropped
+            );
+        }
+        if f.summary.signatures.overflow > 0 {
+            let _ = writeln!(
+                err,
+                "postmortem: {}: more than {} distinct error signatures; {} lines counted together",
+                f.display,
+                crate::aggregate::signature::MAX_SIGNATURES,
+                f.summary.signatures.overflow
+            );
+        }
+        let more = f
+            .summary
+            .skipped
+            .saturating_sub(f.summary.skipped_examples.len() as u64);
+        if more > 0 {
+            let _ = writeln!(
+                err,
+                "postmortem: {}: {} more lines skipped ({} in all)",
+                f.display, more, f.summary.skipped
+            );
+        }
+    }
+    for e in &analysis.errors {
+        let _ = writeln!(err, "postmortem: {e}");
+    }
+}

@@ -1,0 +1,84 @@
+//! The error rate in one line of text, with the incident marked under it, so the shape of an
+//! outage is visible in a terminal or a Markdown file before anyone opens a chart.
+//!
+//! ```text
+//! error ratio ▁▁▁▁▁▁▇█▇▆▆▆▇▇▆▅▄▂▁▁▁▁  peak 19.3%
+//! incident          ^^^^^^^^^^^^^
+//!             08:00            12:40
+//! ```
+
+use crate::time::Micros;
+use crate::timeline::Draft;
+
+const LEVELS: [char; 8] = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
+/// Characters across: fits an 80-column terminal with the label in front.
+pub const CELLS: usize = 60;
+pub const LABEL: &str = "error ratio ";
+pub const MARK_LABEL: &str = "incident    ";
+
+pub struct Sparkline {
+    pub line: String,
+    /// `^` under the cells inside an incident, spaces elsewhere (same width as `line`).
+    pub marks: String,
+    pub peak_ratio: f64,
+    pub from: Micros,
+    pub to: Micros,
+}
+
+/// The sparkline over the draft's whole span; `None` with fewer than two bins.
+pub fn sparkline(draft: &Draft) -> Option<Sparkline> {
+    let (first, last) = (draft.series.first()?, draft.series.last()?);
+    let bin = draft.bin_seconds.max(1) * 1_000_000;
+    let from = first.micros;
+    let to = last.micros + bin;
+    let bins = ((to - from) / bin) as usize;
+    if bins < 2 {
+        return None;
+    }
+    let cells = bins.min(CELLS);
+    let mut sums = vec![(0u64, 0u64); cells];
+    let cell_of = |t: Micros| (((t - from) as i128 * cells as i128) / (to - from) as i128) as usize;
+    for p in &draft.series {
+        let c = cell_of(p.micros).min(cells - 1);
+        sums[c].0 += p.errors;
+        sums[c].1 += p.total;
+    }
+    let ratios: Vec<Option<f64>> = sums
+        .iter()
+        .map(|&(e, t)| (t > 0).then(|| e as f64 / t as f64))
+        .collect();
+    let peak = ratios.iter().flatten().fold(0.0f64, |a, &b| a.max(b));
+    let line = ratios
+        .iter()
+        .map(|r| match r {
+            None => ' ',
+            Some(_) if peak <= 0.0 => LEVELS[0],
+            Some(r) => LEVELS[((r / peak) * 7.0).round().clamp(0.0, 7.0) as usize],
+        })
+        .collect();
+    let marks = (0..cells)
+        .map(|c| {
+            let (start, end) = (
+                from + (to - from) * c as i64 / cells as i64,
+                from + (to - from) * (c as i64 + 1) / cells as i64,
+            );
+            let inside = draft
+                .incidents
+                .iter()
+                .any(|i| i.start_micros < end && i.recovered_micros.is_none_or(|r| r > start));
+            if inside { '^' } else { ' ' }
+        })
+        .collect::<String>()
+        .trim_end()
+        .to_string();
+    Some(Sparkline {
+        line,
+        marks,
+        peak_ratio: peak,
+        from,
+        to,
+    })
+}
+
+#[cfg(test)]
+mod tests;

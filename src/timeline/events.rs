@@ -1,0 +1,231 @@
+//! `postmortem timeline`: every notable event of the run on one merged time line, for people
+//! who want the raw sequence (or to feed it to another tool) rather than the drafted story.
+//! Filters select by time (absolute, or relative to the incident: `start-30m`), kind, source
+//! file and text.
+
+use globset::GlobMatcher;
+use regex::Regex;
+use serde::Serialize;
+
+use super::actions::action_text;
+use super::alerts::describe_alert;
+use super::{Draft, Incident};
+use crate::aggregate::{ActionKind, EventBody, LineRef};
+use crate::error::Error;
+use crate::parse::alertmanager::AlertStatus;
+use crate::pipeline::Analysis;
+use crate::time::{MICROS_PER_SEC, Micros, format_utc, parse_duration};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, clap::ValueEnum)]
+#[serde(rename_all = "snake_case")]
+pub enum EventKind {
+    /// An alert fired or resolved.
+    Alert,
+    /// A page acknowledged, escalated or handed over.
+    Escalation,
+    /// Something done to the system: sudo, restarts, deploys, OOM kills…
+    Action,
+    /// The first error line of each bin in each file (many; not shown unless asked for).
+    Error,
+    /// The incident's start, detection and recovery as computed.
+    Incident,
+}
+
+impl EventKind {
+    pub fn name(self) -> &'static str {
+        match self {
+            EventKind::Alert => "alert",
+            EventKind::Escalation => "escalation",
+            EventKind::Action => "action",
+            EventKind::Error => "error",
+            EventKind::Incident => "incident",
+        }
+    }
+}
+
+/// One line of `postmortem timeline`. Field names are a contract (NDJSON, CSV header).
+#[derive(Debug, Clone, Serialize)]
+pub struct EventRow {
+    pub time: String,
+    pub kind: EventKind,
+    pub file: String,
+    pub line: u64,
+    pub text: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub action: Option<ActionKind>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub actor: Option<String>,
+    #[serde(skip)]
+    pub micros: Micros,
+    #[serde(skip)]
+    order: (usize, u64),
+}
+
+fn row(analysis: &Analysis, time: Micros, kind: EventKind, text: String, at: LineRef) -> EventRow {
+    EventRow {
+        time: format_utc(time),
+        kind,
+        file: analysis
+            .files
+            .get(at.file)
+            .map_or_else(String::new, |f| f.display.clone()),
+        line: at.line,
+        text,
+        action: None,
+        actor: None,
+        micros: time,
+        order: (at.file, at.line),
+    }
+}
+
+fn incident_rows(draft: &Draft, n: usize, i: &Incident) -> Vec<EventRow> {
+    let cite = i
+        .first_errors
+        .first()
+        .map(|f| (f.source.file.clone(), f.source.line))
+        .unwrap_or_default();
+    let name = if draft.incidents.len() > 1 {
+        format!("incident {}", n + 1)
+    } else {
+        "incident".into()
+    };
+    let mut marks = vec![
+        (
+            i.start_micros,
+            format!(
+                "{name} started: error ratio {:.1}% against {:.2}% before",
+                i.error_ratio * 100.0,
+                i.baseline_ratio * 100.0
+            ),
+        ),
+        (
+            i.start_micros + i.time_to_detect_seconds * MICROS_PER_SEC,
+            format!("{name} detected: {}", i.detection_detail),
+        ),
+    ];
+    if let Some(r) = i.recovered_micros {
+        marks.push((r, format!("{name} recovered: error ratio back at baseline")));
+    }
+    marks
+        .into_iter()
+        .map(|(t, text)| EventRow {
+            time: format_utc(t),
+            kind: EventKind::Incident,
+            file: cite.0.clone(),
+            line: cite.1,
+            text,
+            action: None,
+            actor: None,
+            micros: t,
+            order: (usize::MAX, 0),
+        })
+        .collect()
+}
+
+/// Every event of the run, merged and sorted stably (time, then file order, then line).
+pub fn rows(analysis: &Analysis, draft: &Draft) -> Vec<EventRow> {
+    let mut out = Vec::new();
+    for e in analysis.files.iter().flat_map(|f| &f.summary.events) {
+        match &e.body {
+            EventBody::Alert(a) => {
+                let kind = match a.status {
+                    AlertStatus::Firing | AlertStatus::Resolved => EventKind::Alert,
+                    _ => EventKind::Escalation,
+                };
+                let mut r = row(analysis, e.time, kind, describe_alert(a), e.source);
+                r.actor = a.actor.clone();
+                out.push(r);
+            }
+            EventBody::Action(a) => {
+                let mut r = row(
+                    analysis,
+                    e.time,
+                    EventKind::Action,
+                    action_text(a),
+                    e.source,
+                );
+                r.action = Some(a.kind);
+                r.actor = a.actor.clone();
+                out.push(r);
+            }
+        }
+    }
+    for f in &analysis.files {
+        out.extend(
+            f.summary
+                .error_samples
+                .values()
+                .map(|s| row(analysis, s.time, EventKind::Error, s.text.clone(), s.source)),
+        );
+    }
+    for (n, i) in draft.incidents.iter().enumerate() {
+        out.extend(incident_rows(draft, n, i));
+    }
+    out.sort_by_key(|r| (r.micros, r.order));
+    out
+}
+
+/// A time bound: RFC 3339, or relative to the (first) incident: `start-30m`, `detected`,
+/// `recovered+1h`.
+pub fn parse_bound(text: &str, draft: &Draft) -> Result<Micros, Error> {
+    let bad = |why: &str| Error::InvalidFlag {
+        flag: "--since/--until",
+        value: text.to_string(),
+        why: why.to_string(),
+    };
+    if let Ok(t) = chrono::DateTime::parse_from_rfc3339(text) {
+        return Ok(t.timestamp_micros());
+    }
+    let split = text.find(['+', '-']).unwrap_or(text.len());
+    let (anchor, shift) = text.split_at(split);
+    let incident = draft.incidents.first();
+    let base = match anchor {
+        "start" => incident.map(|i| i.start_micros),
+        "detected" => {
+            incident.map(|i| i.start_micros + i.time_to_detect_seconds * MICROS_PER_SEC)
+        }
+        "recovered" | "end" => incident.and_then(|i| i.recovered_micros),
+        _ => {
+            return Err(bad(
+                "an RFC 3339 time (2023-09-10T08:00:00Z) or start/detected/recovered ± a duration (start-30m)",
+            ));
+        }
+    }
+    .ok_or_else(|| bad("no incident (or no recovery) in these logs to count from"))?;
+    if shift.is_empty() {
+        return Ok(base);
+    }
+    let secs = parse_duration(&shift[1..]).ok_or_else(|| bad("a duration such as 30m or 2h"))?;
+    Ok(match shift.as_bytes()[0] {
+        b'-' => base - secs * MICROS_PER_SEC,
+        _ => base + secs * MICROS_PER_SEC,
+    })
+}
+
+/// What `timeline` keeps.
+#[derive(Debug, Default)]
+pub struct Filter {
+    pub since: Option<Micros>,
+    pub until: Option<Micros>,
+    /// Empty: every kind but `error` (one per bin per file would drown the rest).
+    pub kinds: Vec<EventKind>,
+    pub source: Option<GlobMatcher>,
+    pub grep: Option<Regex>,
+}
+
+impl Filter {
+    pub fn keeps(&self, r: &EventRow) -> bool {
+        let kind_ok = match self.kinds.is_empty() {
+            true => r.kind != EventKind::Error,
+            false => self.kinds.contains(&r.kind),
+        };
+        kind_ok
+            && self.since.is_none_or(|s| r.micros >= s)
+            && self.until.is_none_or(|u| r.micros <= u)
+            && self.source.as_ref().is_none_or(|g| g.is_match(&r.file))
+            && self.grep.as_ref().is_none_or(|g| g.is_match(&r.text))
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,212 @@
+//! Corrections and settings through the real binary: `--tz/--year/--format GLOB=…`, the
+//! `postmortem.toml` beside the logs (flags win over it), colour, completions, man, templates.
+
+use std::path::Path;
+
+use assert_cmd::Command;
+use serde_json::Value;
+
+fn postmortem() -> Command {
+    let mut cmd = Command::cargo_bin("postmortem").expect("binary");
+    cmd.env_remove("NO_COLOR");
+    cmd
+}
+
+fn scan_json(dir: &Path, args: &[&str]) -> Value {
+    let out = postmortem()
+        .arg("scan")
+        .arg(dir)
+        .arg("--json")
+        .args(args)
+        .output()
+        .expect("runs");
+    serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stderr)))
+}
+
+fn input<'a>(scan: &'a Value, file: &str) -> &'a Value {
+    scan["inputs"]
+        .as_array()
+        .and_then(|a| a.iter().find(|i| i["file"] == file))
+        .unwrap_or_else(|| panic!("{file} not in {scan:#}"))
+}
+
+/// A folder with a zone-less nginx error log and a year-less syslog.
+fn logs() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("temp dir");
+    std::fs::create_dir(dir.path().join("nginx")).unwrap();
+    std::fs::write(
+        dir.path().join("nginx/error.log"),
+        "2023/09/10 10:15:00 [error] 12#12: *1 upstream timed out (110: Connection timed out) while reading response header from upstream, client: 192.0.2.1, server: x, request: \"GET / HTTP/1.1\", upstream: \"http://127.0.0.1:8080/\", host: \"x\"\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("syslog"),
+        "Sep 10 08:15:00 web-1 sshd[1]: Accepted publickey for alice\nSep 10 08:16:00 web-1 sudo:    alice : TTY=pts/0 ; PWD=/ ; USER=root ; COMMAND=/usr/bin/systemctl restart nginx\n",
+    )
+    .unwrap();
+    dir
+}
+
+#[test]
+fn a_zone_given_for_a_glob_places_only_those_files() {
+    let dir = logs();
+    let scan = scan_json(dir.path(), &["--tz", "nginx/*=Europe/Berlin"]);
+    let error_log = input(&scan, "nginx/error.log");
+    assert_eq!(error_log["zone"], "Europe/Berlin");
+    assert_eq!(error_log["zone_rule"]["rule"], "glob");
+    assert_eq!(error_log["zone_rule"]["given"], "--tz nginx/*");
+    assert_eq!(error_log["first_time"], "2023-09-10T08:15:00Z");
+    let syslog = input(&scan, "syslog");
+    assert_eq!(syslog["zone"], "UTC", "{syslog:#}");
+}
+
+#[test]
+fn the_settings_file_beside_the_logs_is_read_and_flags_win_over_it() {
+    let dir = logs();
+    std::fs::write(
+        dir.path().join("postmortem.toml"),
+        "year = 2021\n\n[[files]]\nglob = \"error.log\"\ntz = \"Asia/Tokyo\"\n",
+    )
+    .unwrap();
+    let scan = scan_json(dir.path(), &[]);
+    assert_eq!(
+        input(&scan, "nginx/error.log")["first_time"],
+        "2023-09-10T01:15:00Z"
+    );
+    assert_eq!(input(&scan, "syslog")["first_time"], "2021-09-10T08:15:00Z");
+    assert!(
+        scan["inputs"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|i| i["file"] != "postmortem.toml"),
+        "the settings file is not read as a log"
+    );
+    assert!(scan["skipped_files"].as_array().unwrap().is_empty());
+    let scan = scan_json(
+        dir.path(),
+        &["--tz", "error.log=Europe/Berlin", "--year", "syslog=2022"],
+    );
+    assert_eq!(
+        input(&scan, "nginx/error.log")["first_time"],
+        "2023-09-10T08:15:00Z"
+    );
+    assert_eq!(input(&scan, "syslog")["first_time"], "2022-09-10T08:15:00Z");
+    assert_eq!(input(&scan, "syslog")["year_rule"]["rule"], "glob");
+}
+
+#[test]
+fn a_broken_settings_file_stops_the_run_with_its_line() {
+    let dir = logs();
+    std::fs::write(
+        dir.path().join("postmortem.toml"),
+        "slo = 99.9\nzone = \"UTC\"\n",
+    )
+    .unwrap();
+    let out = postmortem().arg("draft").arg(dir.path()).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("postmortem.toml:2") && err.contains("zone"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_format_given_for_a_glob_is_used_and_said_so() {
+    let dir = logs();
+    let scan = scan_json(dir.path(), &["--format", "error.log=syslog"]);
+    let f = input(&scan, "nginx/error.log");
+    assert_eq!(f["format"], "syslog");
+    let why = f["detected_because"].as_str().unwrap();
+    assert!(
+        why.starts_with("given with --format error.log; 0 of 1"),
+        "{why}"
+    );
+    assert_eq!(f["lines_skipped"], 1);
+    let out = postmortem()
+        .args(["scan", "--format", "error.log=ngnix"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("nginx_error"));
+}
+
+#[test]
+fn colour_only_when_asked_for_outside_a_terminal() {
+    let dir = logs();
+    let plain = postmortem().arg("draft").arg(dir.path()).output().unwrap();
+    assert!(!plain.stdout.contains(&0x1b), "no escape codes in a pipe");
+    let always = postmortem()
+        .args(["draft", "--color", "always"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&always.stdout).contains("\x1b[1;36m# Postmortem draft"));
+    let never = postmortem()
+        .args(["draft", "--color", "never"])
+        .arg(dir.path())
+        .env("CLICOLOR_FORCE", "1")
+        .output()
+        .unwrap();
+    assert!(!never.stdout.contains(&0x1b));
+}
+
+#[test]
+fn completions_and_man_page() {
+    let bash = postmortem().args(["completions", "bash"]).output().unwrap();
+    let bash = String::from_utf8_lossy(&bash.stdout);
+    assert!(
+        bash.contains("_postmortem") && bash.contains("timeline") && bash.contains("--display-tz")
+    );
+    let zsh = postmortem().args(["completions", "zsh"]).output().unwrap();
+    assert!(String::from_utf8_lossy(&zsh.stdout).starts_with("#compdef postmortem"));
+    let man = postmortem().arg("man").output().unwrap();
+    let man = String::from_utf8_lossy(&man.stdout);
+    assert!(
+        man.contains(".TH postmortem 1") && man.contains("timeline"),
+        "{man}"
+    );
+    let page = postmortem().args(["man", "timeline"]).output().unwrap();
+    let page = String::from_utf8_lossy(&page.stdout);
+    assert!(
+        page.contains(".TH postmortem-timeline") && page.contains("\\-\\-since"),
+        "{page}"
+    );
+    let bad = postmortem().args(["man", "nope"]).output().unwrap();
+    assert_eq!(bad.status.code(), Some(2));
+}
+
+#[test]
+fn a_template_mistake_names_the_template_line() {
+    let dir = logs();
+    let template = dir.path().join("team.md.j2");
+    std::fs::write(&template, "# {{ tool.name }}\n{% for i in incidents %}\n{{ i.strat | clock }}\n{% endfor %}\n{{ nope.x }}\n").unwrap();
+    let out = postmortem()
+        .arg("draft")
+        .arg(dir.path().join("nginx"))
+        .arg("--template")
+        .arg(&template)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("team.md.j2:5: template:"), "{err}");
+}
+
+#[test]
+fn the_html_report_is_never_written_inside_the_logs() {
+    let dir = logs();
+    let out = postmortem()
+        .arg("draft")
+        .arg(dir.path())
+        .arg("--html")
+        .arg(dir.path().join("report.html"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(!dir.path().join("report.html").exists());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("refusing"));
+}
