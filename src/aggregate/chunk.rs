@@ -317,6 +317,10 @@ impl Worker<'_> {
             self.out.continuation += 1;
             return;
         }
+        if syslog::is_journal_marker(line) {
+            self.out.blank += 1;
+            return;
+        }
         let Some(s) = syslog::parse(line) else {
             self.out.skip(n, || "not a syslog line".into());
             return;
@@ -326,6 +330,10 @@ impl Worker<'_> {
                 self.saw_offset(offset_secs);
                 time
             }
+            syslog::Stamp::Local(civil) => match self.place(&civil, n) {
+                Some(t) => t,
+                None => return,
+            },
             syslog::Stamp::YearLess(civil) => {
                 let tracker = self.year.get_or_insert(YearTracker::new(1970));
                 let civil = Civil {
@@ -434,7 +442,7 @@ pub fn process_chunk(data: &[u8], ctx: &ChunkContext) -> ChunkOutcome {
 fn year_less_month(line: &[u8]) -> Option<u32> {
     match syslog::parse(strip_cr(line))?.stamp {
         syslog::Stamp::YearLess(civil) => Some(civil.month),
-        syslog::Stamp::Dated { .. } => None,
+        syslog::Stamp::Dated { .. } | syslog::Stamp::Local(_) => None,
     }
 }
 

@@ -48,7 +48,13 @@ pub fn number(input: &[u8]) -> IResult<&[u8], u64> {
 /// `Jan`..`Dec` as 1..12.
 pub fn month_name(input: &[u8]) -> IResult<&[u8], u32> {
     let (rest, name) = take(3usize).parse(input)?;
-    let month = match name {
+    // Some devices shout (`AUG 10`): month names are matched without regard to case.
+    let name = [
+        name[0].to_ascii_uppercase(),
+        name[1].to_ascii_lowercase(),
+        name[2].to_ascii_lowercase(),
+    ];
+    let month = match &name {
         b"Jan" => 1,
         b"Feb" => 2,
         b"Mar" => 3,

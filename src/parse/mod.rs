@@ -140,6 +140,10 @@ pub struct Detection {
     pub runner_up: Option<(Format, usize)>,
     /// Syslog written with `Mon dd hh:mm:ss` stamps: the year must be inferred.
     pub year_less: bool,
+    /// Syslog with full dates but no zone (`Mar  7 2008 19:06:53`): placed like zone-less
+    /// formats.
+    #[serde(skip)]
+    pub local_time: bool,
     /// Given, not detected: the rule that said so (`--format nginx/*`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub given_by: Option<String>,
@@ -274,6 +278,7 @@ pub fn sniff(sample: &[u8], complete: bool) -> Sniffed {
             sampled: 1,
             runner_up: None,
             year_less: false,
+            local_time: false,
             given_by: None,
         });
     }
@@ -295,7 +300,7 @@ pub fn sniff(sample: &[u8], complete: bool) -> Sniffed {
     let lines: Vec<&[u8]> = non_blank
         .iter()
         .copied()
-        .filter(|l| !syslog::is_continuation(l))
+        .filter(|l| !syslog::is_continuation(l) && !syslog::is_journal_marker(l))
         .collect();
     let mut scores: Vec<(usize, Format)> = Format::LINE_FORMATS
         .iter()
@@ -318,19 +323,28 @@ pub fn sniff(sample: &[u8], complete: bool) -> Sniffed {
             ),
         });
     }
-    let year_less = format == Format::Syslog
-        && lines
-            .iter()
-            .find_map(|l| syslog::parse(l))
-            .is_some_and(|s| matches!(s.stamp, syslog::Stamp::YearLess(_)));
+    let (year_less, local_time) = stamp_kind(format, &lines);
     Sniffed::Log(Detection {
         format,
         matched: best,
         sampled: lines.len(),
         runner_up,
         year_less,
+        local_time,
         given_by: None,
     })
+}
+
+/// For syslog: whether the first stamped line lacks the year, or has a date but no zone.
+fn stamp_kind(format: Format, lines: &[&[u8]]) -> (bool, bool) {
+    if format != Format::Syslog {
+        return (false, false);
+    }
+    match lines.iter().find_map(|l| syslog::parse(l)).map(|s| s.stamp) {
+        Some(syslog::Stamp::YearLess(_)) => (true, false),
+        Some(syslog::Stamp::Local(_)) => (false, true),
+        _ => (false, false),
+    }
 }
 
 /// The detection for a file whose format was given (`--format GLOB=FORMAT`): how well the
@@ -347,16 +361,14 @@ pub fn given(format: Format, sample: &[u8], rule: String) -> Detection {
         true => usize::from(sniff_alerts(sample, true) == Some(format)),
         false => lines.iter().filter(|l| format.accepts(l)).count(),
     };
+    let (year_less, local_time) = stamp_kind(format, &lines);
     Detection {
         format,
         matched,
         sampled: if format.is_alerts() { 1 } else { lines.len() },
         runner_up: None,
-        year_less: format == Format::Syslog
-            && lines
-                .iter()
-                .find_map(|l| syslog::parse(l))
-                .is_some_and(|s| matches!(s.stamp, syslog::Stamp::YearLess(_))),
+        year_less,
+        local_time,
         given_by: Some(rule),
     }
 }

@@ -13,6 +13,9 @@ use crate::time::{Civil, Micros};
 pub enum Stamp {
     /// Month, day and clock; the year field is 0 until the time stage assigns one.
     YearLess(Civil),
+    /// A full date without a zone (network gear: `Mar  7 2008 19:06:53`): placed in the
+    /// file's zone like other zone-less lines.
+    Local(Civil),
     Dated {
         time: Micros,
         offset_secs: i32,
@@ -58,7 +61,9 @@ fn pri(input: &[u8]) -> (&[u8], Option<u8>) {
     (&input[2 + digits..], Some(value as u8))
 }
 
-/// `Sep 10 08:15:02` or `Nov  3 09:23:38`.
+/// `Sep 10 08:15:02`, `Nov  3 09:23:38`, `AUG 10 22:18:24`, and the year inside the date
+/// that Cisco-style devices write (`Mar  7 2008 19:06:53`, then the civil's year is set).
+/// A `:` right after the clock (`19:06:53: host …`) is taken as part of the stamp.
 fn traditional(input: &[u8]) -> Option<(&[u8], Civil)> {
     let (rest, month) = month_name(input).ok()?;
     let (rest, _) = spaces(rest).ok()?;
@@ -71,14 +76,27 @@ fn traditional(input: &[u8]) -> Option<(&[u8], Civil)> {
         return None;
     }
     let (rest, day) = fixed_digits(digits)(rest).ok()?;
-    let (rest, _) = spaces(rest).ok()?;
+    let (mut rest, _) = spaces(rest).ok()?;
+    let mut year = 0;
+    if rest.len() > 5
+        && rest[..4].iter().all(u8::is_ascii_digit)
+        && rest[4] == b' '
+        && rest.get(6) != Some(&b':')
+    {
+        year = rest[..4]
+            .iter()
+            .fold(0u32, |acc, &b| acc * 10 + u32::from(b - b'0'));
+        rest = spaces(&rest[4..]).ok()?.0;
+    }
     let (rest, (hour, minute, second, micros)) = clock(rest).ok()?;
-    let civil = civil_parts((0, month, day), (hour, minute, second, micros));
+    let rest = rest.strip_prefix(b":").unwrap_or(rest);
+    let civil = civil_parts((year, month, day), (hour, minute, second, micros));
     // Year 0 is a leap year, so Feb 29 passes here and is judged once the year is known.
     civil.is_valid().then_some((rest, civil))
 }
 
-/// Splits `program[pid]: message`; a line without a tag keeps all of it as the message.
+/// Splits `program[pid]: message`; without a `:`, the first word is the tag, as rsyslog
+/// reads it.
 fn tag_and_message(rest: &[u8]) -> (&[u8], Option<u64>, &[u8]) {
     let Ok((after, first)) = token(rest) else {
         return (b"", None, rest);
@@ -93,7 +111,8 @@ fn tag_and_message(rest: &[u8]) -> (&[u8], Option<u64>, &[u8]) {
     {
         (&rest[..colon], &rest[colon + 1..])
     } else {
-        return (b"", None, rest);
+        // As rsyslog: without a `tag:`, the first word is the tag (`-- MARK --` has tag `--`).
+        (first, after)
     };
     let (program, pid) = match memchr::memchr(b'[', program_part) {
         Some(open) if program_part.ends_with(b"]") => {
@@ -111,6 +130,13 @@ fn tag_and_message(rest: &[u8]) -> (&[u8], Option<u64>, &[u8]) {
 /// True when the line continues the record above rather than starting one.
 pub fn is_continuation(line: &[u8]) -> bool {
     matches!(line.first(), Some(b' ') | Some(b'\t'))
+}
+
+/// journalctl's own lines in `-o short*` text: `-- Boot 3f2a… --`, `-- No entries --`,
+/// `-- Journal begins at … --`. They are not records, and not broken ones either.
+pub fn is_journal_marker(line: &[u8]) -> bool {
+    let line = line.trim_ascii();
+    line.len() >= 6 && line.starts_with(b"-- ") && line.ends_with(b" --")
 }
 
 /// A nil-able RFC 5424 header field (`-` is absent).
@@ -179,7 +205,13 @@ pub fn parse(line: &[u8]) -> Option<SyslogLine<'_>> {
     {
         return Some(parsed);
     }
+    // rsyslog accepts a space after the PRI (`<167> Mar  7 …`); so do we.
+    let rest = match pri {
+        Some(_) => rest.strip_prefix(b" ").unwrap_or(rest),
+        None => rest,
+    };
     let (rest, stamp) = match traditional(rest) {
+        Some((rest, civil)) if civil.year > 0 => (rest, Stamp::Local(civil)),
         Some((rest, civil)) => (rest, Stamp::YearLess(civil)),
         None => {
             let (rest, (civil, offset)) = rfc3339(rest).ok()?;
@@ -193,8 +225,9 @@ pub fn parse(line: &[u8]) -> Option<SyslogLine<'_>> {
             )
         }
     };
-    let (rest, _) = spaces(rest).ok()?;
-    let (rest, host) = token(rest).ok()?;
+    // A stamp and nothing else (`<14>Aug 30 23:00:05`) is a record with no host and no text.
+    let rest = rest.trim_ascii_start();
+    let (rest, host) = token(rest).unwrap_or((rest, b""));
     let rest = rest.strip_prefix(b" ").unwrap_or(rest);
     let (program, pid, message) = tag_and_message(rest);
     Some(SyslogLine {

@@ -115,7 +115,7 @@ fn sniff_one(candidate: Candidate, config: &Config) -> Result<Sniff, Result<Pass
     let first_civil = if detection.year_less {
         read::lines(&opened.sample).find_map(|l| match parse::syslog::parse(l)?.stamp {
             parse::syslog::Stamp::YearLess(c) => Some(c),
-            parse::syslog::Stamp::Dated { .. } => None,
+            parse::syslog::Stamp::Dated { .. } | parse::syslog::Stamp::Local(_) => None,
         })
     } else {
         None
@@ -251,7 +251,7 @@ fn process_file(
 ) -> FileReport {
     let format = sniff.detection.format;
     let display = &sniff.candidate.display;
-    let zone_less = format.zone_less() || sniff.detection.year_less;
+    let zone_less = format.zone_less() || sniff.detection.year_less || sniff.detection.local_time;
     let mut report = FileReport {
         display: display.clone(),
         detection: sniff.detection.clone(),

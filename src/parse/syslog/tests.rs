@@ -78,10 +78,38 @@ fn rfc5424_with_structured_data_and_nil_fields() {
 }
 
 #[test]
-fn line_without_tag_keeps_message() {
+fn without_a_colon_the_first_word_is_the_tag_as_rsyslog_reads_it() {
     let s = parse(b"Nov  3 09:23:38 veridian lookup for opt failed").unwrap();
-    assert_eq!(s.program, b"");
-    assert_eq!(s.message, b"lookup for opt failed");
+    assert_eq!(s.host, b"veridian");
+    assert_eq!(s.program, b"lookup");
+    assert_eq!(s.message, b"for opt failed");
+    let mark = parse(b"Feb 18 16:01:59 serverX -- MARK --").unwrap();
+    assert_eq!((mark.program, mark.message), (&b"--"[..], &b"MARK --"[..]));
+}
+
+#[test]
+fn cisco_style_year_in_the_date_and_a_colon_after_the_clock() {
+    let s = parse(b"<167>Mar 7 2008 19:06:53: example tag: testmessage").unwrap();
+    let Stamp::Local(c) = s.stamp else {
+        panic!("a full local date expected")
+    };
+    assert_eq!((c.year, c.month, c.day, c.hour), (2008, 3, 7, 19));
+    assert_eq!((s.host, s.program), (&b"example"[..], &b"tag"[..]));
+    assert_eq!(s.message, b"testmessage");
+}
+
+#[test]
+fn shouted_months_a_space_after_pri_and_a_bare_stamp() {
+    let s = parse(b"<6>AUG 10 22:18:24 host kernel: x").unwrap();
+    assert!(matches!(s.stamp, Stamp::YearLess(c) if c.month == 8 && c.day == 10));
+    let s = parse(b"<167> Mar  7 19:06:53 example tag: testmessage").unwrap();
+    assert_eq!(s.pri, Some(167));
+    assert_eq!(s.host, b"example");
+    let bare = parse(b"<14>Aug 30 23:00:05").unwrap();
+    assert_eq!(
+        (bare.host, bare.program, bare.message),
+        (&b""[..], &b""[..], &b""[..])
+    );
 }
 
 #[test]
@@ -91,4 +119,51 @@ fn bad_dates_are_rejected() {
     assert!(parse(b"Sep 10 25:15:02 host x: y").is_none());
     assert!(parse(b"\tcontinued").is_none());
     assert!(is_continuation(b"\tASL Module"));
+}
+
+#[test]
+fn journalctl_short_iso_with_a_colonless_offset() {
+    let s = parse(b"2023-09-10T08:15:03+0200 web-1 sudo[812]:    alice : TTY=pts/0 ; PWD=/home/alice ; USER=root ; COMMAND=/usr/bin/systemctl restart nginx").unwrap();
+    let Stamp::Dated { time, offset_secs } = s.stamp else {
+        panic!("dated expected")
+    };
+    assert_eq!(format_utc(time), "2023-09-10T06:15:03Z");
+    assert_eq!(offset_secs, 7200);
+    assert_eq!(s.host, b"web-1");
+    assert_eq!((s.program, s.pid), (&b"sudo"[..], Some(812)));
+    assert!(
+        s.message
+            .ends_with(b"COMMAND=/usr/bin/systemctl restart nginx")
+    );
+}
+
+#[test]
+fn journalctl_short_precise_keeps_the_microseconds() {
+    let s =
+        parse(b"Sep 10 08:15:02.123456 web-1 kernel: Out of memory: Killed process 4242 (authd)")
+            .unwrap();
+    let Stamp::YearLess(c) = s.stamp else {
+        panic!("year-less expected")
+    };
+    assert_eq!(
+        (c.month, c.day, c.hour, c.minute, c.second),
+        (9, 10, 8, 15, 2)
+    );
+    assert_eq!(c.micros, 123_456);
+    assert_eq!(s.program, b"kernel");
+    assert_eq!(s.message, b"Out of memory: Killed process 4242 (authd)");
+}
+
+#[test]
+fn journalctl_markers_are_not_records() {
+    assert!(is_journal_marker(
+        b"-- Journal begins at Mon 2023-09-04 10:00:00 CEST, ends at Sun 2023-09-10 10:20:00 CEST. --"
+    ));
+    assert!(is_journal_marker(
+        b"-- Boot 3f2a9c0e5b0c4b7e9d1e2f3a4b5c6d7e --"
+    ));
+    assert!(is_journal_marker(b"-- No entries --"));
+    assert!(!is_journal_marker(
+        b"Sep 10 08:15:02 web-1 rsyslogd: -- MARK --"
+    ));
 }
