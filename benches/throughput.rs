@@ -46,6 +46,7 @@ fn chunks(c: &mut Criterion) {
         bin_width: 60_000_000,
         zone: chrono_tz::UTC.into(),
         year: None,
+        access_format: None,
     };
     let mut group = c.benchmark_group("aggregate");
     group.throughput(Throughput::Bytes(access.len() as u64));

@@ -85,6 +85,13 @@ struct ReadOpts {
     /// 'legacy/*.log=nginx_error'.
     #[arg(long, value_name = "GLOB=FORMAT")]
     format: Vec<String>,
+    /// An nginx log_format string the access logs were written with (repeat for several), e.g.
+    /// '$host $remote_addr [$time_local] "$request" $status $request_time'.
+    #[arg(long, value_name = "FORMAT")]
+    nginx_log_format: Vec<String>,
+    /// Read log_format and access_log directives from this nginx.conf.
+    #[arg(long, value_name = "FILE")]
+    nginx_conf: Option<PathBuf>,
     /// Follow symbolic links.
     #[arg(long)]
     follow: bool,
@@ -172,6 +179,36 @@ fn config(read: &ReadOpts, detect: Option<&DetectOpts>) -> Result<Config, Error>
         let mut rule = FileRule::new(glob, "--format")?;
         rule.format = Some(parse_format(name)?);
         config.rules.push(rule);
+    }
+    let conf = read.nginx_conf.clone().or_else(|| {
+        let base = settings.path.as_deref().and_then(|p| p.parent())?;
+        settings.nginx_conf.as_deref().map(|c| base.join(c))
+    });
+    if let Some(path) = conf {
+        let shown = path.display().to_string();
+        let text = std::fs::read_to_string(&path).map_err(|e| Error::io(&shown, &e))?;
+        config.access_formats =
+            postmortem::parse::log_format::read_conf(&text, &shown).map_err(|message| {
+                Error::Config {
+                    path: shown.clone(),
+                    message,
+                }
+            })?;
+    }
+    let formats = settings
+        .nginx_log_formats
+        .iter()
+        .chain(&read.nginx_log_format);
+    for (n, text) in formats.enumerate() {
+        let name = format!("custom-{}", n + 1);
+        let format =
+            postmortem::parse::log_format::LogFormat::compile(&name, text, "--nginx-log-format")
+                .map_err(|why| Error::InvalidFlag {
+                    flag: "--nginx-log-format",
+                    value: text.clone(),
+                    why,
+                })?;
+        config.access_formats.add(format);
     }
     config = config.with_year(year)?;
     if let Some(tz) = &zone {

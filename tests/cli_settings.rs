@@ -210,3 +210,88 @@ fn the_html_report_is_never_written_inside_the_logs() {
     assert!(!dir.path().join("report.html").exists());
     assert!(String::from_utf8_lossy(&out.stderr).contains("refusing"));
 }
+
+/// An access log in a shape no built-in access parser reads: time first, no brackets or quotes.
+fn edge_log(dir: &Path) {
+    std::fs::create_dir_all(dir.join("edge")).unwrap();
+    let mut text = String::new();
+    for s in 0..40 {
+        let status = if s % 4 == 0 { 503 } else { 200 };
+        text.push_str(&format!(
+            "2023-09-10T10:{:02}:{:02}+02:00 {status} GET /api/v1/items 198.51.100.{} 0.{:03}\n",
+            15 + s / 60,
+            s % 60,
+            s % 7,
+            100 + s
+        ));
+    }
+    std::fs::write(dir.join("edge/edge.log"), text).unwrap();
+}
+
+const EDGE_FORMAT: &str =
+    "$time_iso8601 $status $request_method $request_uri $remote_addr $request_time";
+
+#[test]
+fn a_custom_log_format_reads_what_detection_misreads() {
+    let dir = tempfile::tempdir().unwrap();
+    edge_log(dir.path());
+    // Unaided, `time host message` reads as rsyslog's file format: no statuses, no requests.
+    let scan = scan_json(dir.path(), &[]);
+    assert_eq!(input(&scan, "edge/edge.log")["format"], "syslog");
+    let scan = scan_json(dir.path(), &["--nginx-log-format", EDGE_FORMAT]);
+    let f = input(&scan, "edge/edge.log");
+    assert_eq!(f["format"], "nginx_access");
+    assert_eq!(
+        f["detected_because"],
+        "40 of 40 sampled lines parse with log_format custom-1"
+    );
+    assert_eq!(f["lines_parsed"], 40);
+    assert_eq!(f["first_time"], "2023-09-10T08:15:00Z");
+    let out = postmortem()
+        .arg("draft")
+        .arg(dir.path())
+        .args(["--json", "--nginx-log-format", EDGE_FORMAT])
+        .output()
+        .unwrap();
+    let draft: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let series = draft["series"].as_array().unwrap();
+    let errors: u64 = series.iter().map(|p| p["errors"].as_u64().unwrap()).sum();
+    assert_eq!(errors, 10, "every fourth request was a 503");
+    assert!(
+        series[0]["p95_ms"]
+            .as_f64()
+            .is_some_and(|ms| ms > 100.0 && ms < 200.0)
+    );
+}
+
+#[test]
+fn the_nginx_conf_names_the_format_of_each_access_log() {
+    let dir = tempfile::tempdir().unwrap();
+    edge_log(dir.path());
+    let conf = dir.path().join("nginx.conf");
+    std::fs::write(
+        &conf,
+        format!("http {{\n  log_format edge '{EDGE_FORMAT}';\n  access_log /var/log/nginx/edge.log edge;\n}}\n"),
+    )
+    .unwrap();
+    let logs = dir.path().join("edge");
+    let scan = scan_json(&logs, &["--nginx-conf", conf.to_str().unwrap()]);
+    let f = input(&scan, "edge.log");
+    assert_eq!(
+        f["detected_because"],
+        "40 of 40 sampled lines parse with log_format edge"
+    );
+    std::fs::write(&conf, "log_format broken '$remote_addr $status';\n").unwrap();
+    let out = postmortem()
+        .args(["scan", "--nginx-conf"])
+        .arg(&conf)
+        .arg(&logs)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("nginx.conf:1: log_format broken: no $time_local"),
+        "{err}"
+    );
+}

@@ -32,6 +32,7 @@ fn every_parser(line: &[u8]) {
             bin_width: 60_000_000,
             zone: chrono_tz::Europe::Berlin.into(),
             year: Some(YearTracker::new(2023)),
+            access_format: None,
         };
         let _ = process_chunk(line, &ctx);
     }
@@ -138,6 +139,7 @@ fn chunk_boundaries_do_not_change_the_result() {
         bin_width: 60_000_000,
         zone: chrono_tz::Europe::Berlin.into(),
         year: Some(YearTracker::new(2023)),
+        access_format: None,
     };
     let whole_summary = summary_in_chunks(&data, data.len() + 1, &ctx);
     let utc = |t: Option<i64>| postmortem::time::format_utc(t.unwrap());

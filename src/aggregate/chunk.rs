@@ -19,6 +19,8 @@ pub struct ChunkContext {
     pub zone: Zone,
     /// For year-less syslog: the year tracker as it stands at the chunk's first line.
     pub year: Option<YearTracker>,
+    /// For access logs written with a custom `log_format`: its compiled parser.
+    pub access_format: Option<std::sync::Arc<crate::parse::log_format::LogFormat>>,
 }
 
 #[derive(Debug, Default)]
@@ -111,7 +113,11 @@ impl Worker<'_> {
     }
 
     fn access(&mut self, line: &[u8], n: u64) {
-        let Some(a) = nginx_access::parse(line) else {
+        let parsed = match &self.ctx.access_format {
+            Some(format) => format.parse(line),
+            None => nginx_access::parse(line),
+        };
+        let Some(a) = parsed else {
             self.out.skip(n, || "not an access log line".into());
             return;
         };

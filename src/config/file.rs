@@ -33,6 +33,11 @@ pub struct Settings {
     pub bin: Option<String>,
     pub sensitivity: Option<f64>,
     pub count_4xx: Option<bool>,
+    /// An nginx.conf to read `log_format`s from, relative to this file.
+    pub nginx_conf: Option<String>,
+    /// nginx `log_format` strings the access logs were written with.
+    #[serde(default)]
+    pub nginx_log_formats: Vec<String>,
     #[serde(default)]
     pub files: Vec<FileSection>,
     /// Where it was read from (set after parsing).

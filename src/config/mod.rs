@@ -32,6 +32,9 @@ pub struct Config {
     pub count_client_errors: bool,
     pub follow_links: bool,
     pub chunk_size: usize,
+    /// Custom nginx `log_format`s (`--nginx-log-format`, `--nginx-conf`) and which access
+    /// log files use which.
+    pub access_formats: crate::parse::log_format::NginxConf,
     /// Per-file format, zone and year corrections, in the order given (last wins).
     pub rules: Vec<rules::FileRule>,
     /// Where the pipeline reports how far it has got (a progress bar reads it).
@@ -51,6 +54,7 @@ impl Config {
             count_client_errors: false,
             follow_links: false,
             chunk_size: DEFAULT_CHUNK_SIZE,
+            access_formats: Default::default(),
             rules: Vec::new(),
             progress: None,
         }

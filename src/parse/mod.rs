@@ -5,6 +5,7 @@ pub mod alertmanager;
 pub mod apache_error;
 pub mod common;
 pub mod jsonl;
+pub mod log_format;
 pub mod nginx_access;
 pub mod nginx_error;
 pub mod packages;
@@ -144,6 +145,9 @@ pub struct Detection {
     /// formats.
     #[serde(skip)]
     pub local_time: bool,
+    /// Access logs read with a custom `log_format`: its name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub log_format: Option<String>,
     /// Given, not detected: the rule that said so (`--format nginx/*`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub given_by: Option<String>,
@@ -151,6 +155,12 @@ pub struct Detection {
 
 impl Detection {
     pub fn explain(&self) -> String {
+        if let Some(name) = &self.log_format {
+            return format!(
+                "{} of {} sampled lines parse with log_format {name}",
+                self.matched, self.sampled
+            );
+        }
         if let Some(rule) = &self.given_by {
             return format!(
                 "given with {rule}; {} of {} sampled lines parse as {}",
@@ -279,6 +289,7 @@ pub fn sniff(sample: &[u8], complete: bool) -> Sniffed {
             runner_up: None,
             year_less: false,
             local_time: false,
+            log_format: None,
             given_by: None,
         });
     }
@@ -331,8 +342,34 @@ pub fn sniff(sample: &[u8], complete: bool) -> Sniffed {
         runner_up,
         year_less,
         local_time,
+        log_format: None,
         given_by: None,
     })
+}
+
+/// The sampled lines (blank and continuation lines left out) that formats vote with.
+pub fn sample_lines(sample: &[u8]) -> Vec<&[u8]> {
+    let sample = sample.strip_prefix(b"\xef\xbb\xbf").unwrap_or(sample);
+    sample
+        .split(|&b| b == b'\n')
+        .map(common::strip_cr)
+        .filter(|l| !l.trim_ascii().is_empty() && !syslog::is_continuation(l))
+        .take(SNIFF_LINES)
+        .collect()
+}
+
+/// The detection for an access log read with a custom `log_format`.
+pub fn with_log_format(name: &str, matched: usize, sampled: usize) -> Detection {
+    Detection {
+        format: Format::NginxAccess,
+        matched,
+        sampled,
+        runner_up: None,
+        year_less: false,
+        local_time: false,
+        log_format: Some(name.to_string()),
+        given_by: None,
+    }
 }
 
 /// For syslog: whether the first stamped line lacks the year, or has a date but no zone.
@@ -369,6 +406,7 @@ pub fn given(format: Format, sample: &[u8], rule: String) -> Detection {
         runner_up: None,
         year_less,
         local_time,
+        log_format: None,
         given_by: Some(rule),
     }
 }

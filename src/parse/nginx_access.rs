@@ -58,8 +58,15 @@ impl AccessLine<'_> {
 
 /// `[10/Sep/2023:08:15:02 +0000]` → (UTC instant, offset).
 fn bracketed_time(input: &[u8]) -> IResult<&[u8], (Micros, i32)> {
-    let (rest, (_, day, _, month, _, year, _, (hour, minute, second, micros), _, offset, _)) = (
-        tag(&b"["[..]),
+    let (rest, _) = tag(&b"["[..]).parse(input)?;
+    let (rest, stamp) = time_local(rest)?;
+    let (rest, _) = tag(&b"]"[..]).parse(rest)?;
+    Ok((rest, stamp))
+}
+
+/// `$time_local`: `10/Sep/2023:08:15:02 +0000` → (UTC instant, offset).
+pub(crate) fn time_local(input: &[u8]) -> IResult<&[u8], (Micros, i32)> {
+    let (rest, (day, _, month, _, year, _, (hour, minute, second, micros), _, offset)) = (
         fixed_digits(2),
         tag(&b"/"[..]),
         month_name,
@@ -69,7 +76,6 @@ fn bracketed_time(input: &[u8]) -> IResult<&[u8], (Micros, i32)> {
         clock,
         spaces,
         utc_offset,
-        tag(&b"]"[..]),
     )
         .parse(input)?;
     let civil = civil_parts((year, month, day), (hour, minute, second, micros));
@@ -175,7 +181,7 @@ fn addresses(prefix: &[u8]) -> Option<Addresses<'_>> {
     })
 }
 
-fn split_request(request: &[u8]) -> (Option<&[u8]>, Option<&[u8]>) {
+pub(crate) fn split_request(request: &[u8]) -> (Option<&[u8]>, Option<&[u8]>) {
     let mut parts = request.splitn(3, |&b| b == b' ');
     let method = parts.next().filter(|m| {
         !m.is_empty()
@@ -189,7 +195,7 @@ fn split_request(request: &[u8]) -> (Option<&[u8]>, Option<&[u8]>) {
     }
 }
 
-fn status(input: &[u8]) -> IResult<&[u8], u16> {
+pub(crate) fn status(input: &[u8]) -> IResult<&[u8], u16> {
     let (rest, code) = fixed_digits(3)(input)?;
     if !(100..=599).contains(&code) {
         return Err(fail(input));
@@ -213,7 +219,7 @@ fn quoted_or_token(input: &[u8]) -> IResult<&[u8], &[u8]> {
     }
 }
 
-fn looks_like_seconds(field: &[u8]) -> Option<f64> {
+pub(crate) fn looks_like_seconds(field: &[u8]) -> Option<f64> {
     let dot = memchr::memchr(b'.', field)?;
     let ok = dot > 0
         && dot + 1 < field.len()

@@ -106,11 +106,16 @@ fn sniff_one(candidate: Candidate, config: &Config) -> Result<Sniff, Result<Pass
     let given = last_match(&config.rules, &candidate.display, &candidate.path, |r| {
         r.format
     });
-    let detection = match (given, parse::sniff(&opened.sample, opened.complete)) {
-        (Some((format, rule)), _) => parse::given(format, &opened.sample, rule.describe()),
-        (None, Sniffed::Log(d)) => d,
-        (None, Sniffed::Binary(why) | Sniffed::Unknown(why)) => return Err(passed(why)),
-        (None, Sniffed::Empty) => return Err(passed("empty".into())),
+    let sniffed = parse::sniff(&opened.sample, opened.complete);
+    let custom = config
+        .access_formats
+        .best_for(&candidate.path, &opened.sample, &sniffed);
+    let detection = match (given, custom, sniffed) {
+        (Some((format, rule)), _, _) => parse::given(format, &opened.sample, rule.describe()),
+        (None, Some(d), _) => d,
+        (None, None, Sniffed::Log(d)) => d,
+        (None, None, Sniffed::Binary(why) | Sniffed::Unknown(why)) => return Err(passed(why)),
+        (None, None, Sniffed::Empty) => return Err(passed("empty".into())),
     };
     let first_civil = if detection.year_less {
         read::lines(&opened.sample).find_map(|l| match parse::syslog::parse(l)?.stamp {
@@ -286,6 +291,11 @@ fn process_file(
             bin_width: config.bin_width,
             zone: zone_choice,
             year: choice.as_ref().map(|c| YearTracker::new(c.year)),
+            access_format: sniff
+                .detection
+                .log_format
+                .as_ref()
+                .and_then(|name| config.access_formats.named(name)),
         };
         let (summary, last_civil, errors) = read_lines(
             &sniff.candidate.path,
