@@ -184,6 +184,7 @@ fn a_64_mib_single_line_is_counted_and_skipped() {
         ),
         (Some(42), Some(41), Some(1))
     );
+    assert_eq!(f["lines_over_1_mib"], 1);
 }
 
 fn gzip(bytes: &[u8]) -> Vec<u8> {

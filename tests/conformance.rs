@@ -415,3 +415,30 @@ fn rfc5424_and_variants_all_parse() {
         (&b"stack-pc2"[..], &b"rsyslogd"[..])
     );
 }
+
+#[test]
+fn lnav_mixed_times_jump_back_twice_whatever_the_chunk_size() {
+    let Some(dir) = common::shared_data() else {
+        return;
+    };
+    let path = dir.join("syslog/lnav_syslog_with_mixed_times.0");
+    for chunk in [1 << 20, 64, 200] {
+        let config = postmortem::Config::new(vec![path.clone()])
+            .with_year(Some(2023))
+            .unwrap()
+            .with_chunk_size(chunk);
+        let analysis = postmortem::pipeline::analyse(&config).unwrap();
+        let inputs = postmortem::timeline::inputs(&analysis);
+        let skew = inputs[0].skew.as_ref().expect("skew reported");
+        // 03:12:04 → 01:25:39 at line 6, and 03:46:03 → 03:13:16 at line 12.
+        assert_eq!(
+            (
+                skew.jumps_back,
+                skew.largest_jump_back_seconds,
+                skew.first_line
+            ),
+            (2, 6385, 6),
+            "chunk size {chunk}"
+        );
+    }
+}

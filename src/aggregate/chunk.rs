@@ -122,7 +122,7 @@ impl Worker<'_> {
             return;
         };
         self.out.parsed += 1;
-        self.out.saw_time(a.time);
+        self.out.saw_time_at(a.time, n);
         self.saw_offset(a.offset_secs);
         let bin = self.bin(a.time);
         let error = a.status >= 500;
@@ -161,7 +161,7 @@ impl Worker<'_> {
             return;
         };
         self.out.parsed += 1;
-        self.out.saw_time(t);
+        self.out.saw_time_at(t, n);
         let error = e.level.is_error();
         self.out.series.record(self.bin(t), error, false);
         if error {
@@ -192,7 +192,7 @@ impl Worker<'_> {
             },
         };
         self.out.parsed += 1;
-        self.out.saw_time(t);
+        self.out.saw_time_at(t, n);
         let bin = self.bin(t);
         let client_error = r.status.is_some_and(|s| (400..500).contains(&s));
         self.out.series.record(bin, r.is_error, client_error);
@@ -231,7 +231,7 @@ impl Worker<'_> {
             return;
         };
         self.out.parsed += 1;
-        self.out.saw_time(t);
+        self.out.saw_time_at(t, n);
         let error = e.is_error();
         self.out.series.record(self.bin(t), error, false);
         if error {
@@ -252,7 +252,7 @@ impl Worker<'_> {
             return;
         };
         self.out.parsed += 1;
-        self.out.saw_time(t);
+        self.out.saw_time_at(t, n);
         if d.is_change() {
             let version = match (d.old_version, d.new_version) {
                 (Some(old), Some(new)) => format!(" {} → {}", kept_text(old), kept_text(new)),
@@ -289,7 +289,7 @@ impl Worker<'_> {
         match h {
             packages::HistoryLine::Start(civil) => match self.zone.to_utc(&civil) {
                 Some(t) => {
-                    self.out.saw_time(t);
+                    self.out.saw_time_at(t, n);
                     self.apt_record = Some((t, None));
                 }
                 None => self.apt_record = None,
@@ -362,7 +362,7 @@ impl Worker<'_> {
             }
         };
         self.out.parsed += 1;
-        self.out.saw_time(t);
+        self.out.saw_time_at(t, n);
         // sudo logs command lines, not outcomes: `grep Failed …` is not a failure.
         let error = s.program != b"sudo" && notable::is_error_line(s.severity(), s.message);
         self.out.series.record(self.bin(t), error, false);
@@ -406,6 +406,9 @@ pub fn process_chunk(data: &[u8], ctx: &ChunkContext) -> ChunkOutcome {
     for (i, raw) in lines(data).enumerate() {
         let n = i as u64 + 1;
         worker.out.lines += 1;
+        if raw.len() > crate::aggregate::LONG_LINE {
+            worker.out.long_lines += 1;
+        }
         let line = strip_cr(raw);
         if line.trim_ascii().is_empty() {
             worker.out.blank += 1;

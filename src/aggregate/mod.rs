@@ -385,6 +385,49 @@ pub struct ErrorSample {
     pub text: String,
 }
 
+/// A line longer than this is unusual enough to report (a dumped request body, a binary blob).
+pub const LONG_LINE: usize = 1 << 20;
+
+/// Lines more than this earlier than the line before them count as a jump back (skew). nginx
+/// stamps a request when it starts and writes it when it ends, so a few seconds back is
+/// normal; minutes are a clock problem or files merged out of order.
+pub const SKEW_TOLERANCE: Micros = 5 * 60 * 1_000_000;
+
+/// The first and last timed line of a chunk in file order, to join jumps across chunks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Order {
+    pub first: Micros,
+    pub first_line: u64,
+    pub last: Micros,
+}
+
+/// Jumps back in time within a file: how many, the largest, and where the first was.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Skew {
+    pub jumps: u64,
+    pub largest: Micros,
+    pub first_line: Option<u64>,
+}
+
+impl Skew {
+    fn note(&mut self, back: Micros, line: u64) {
+        if back > SKEW_TOLERANCE {
+            self.jumps += 1;
+            self.largest = self.largest.max(back);
+            self.first_line = Some(self.first_line.map_or(line, |l| l.min(line)));
+        }
+    }
+
+    fn merge(&mut self, other: &Skew) {
+        self.jumps += other.jumps;
+        self.largest = self.largest.max(other.largest);
+        self.first_line = match (self.first_line, other.first_line) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        };
+    }
+}
+
 /// What a chunk (or a whole file, once merged) boils down to.
 #[derive(Debug, Default, Clone)]
 pub struct Summary {
@@ -398,10 +441,15 @@ pub struct Summary {
     pub continuation: u64,
     pub blank: u64,
     pub skipped: u64,
+    /// Lines longer than [`LONG_LINE`] bytes: read whole, kept in messages only cut short.
+    pub long_lines: u64,
     /// Up to [`SKIPPED_EXAMPLES`] skipped lines: (line number, why).
     pub skipped_examples: Vec<(u64, String)>,
     pub first_time: Option<Micros>,
     pub last_time: Option<Micros>,
+    /// Line times in file order, for skew: see [`Skew`].
+    pub order: Option<Order>,
+    pub skew: Skew,
     /// How many lines were written with each UTC offset (seconds), where lines carry one.
     pub offsets: BTreeMap<i32, u64>,
     pub series: Series,
@@ -423,6 +471,25 @@ impl Summary {
         self.last_time = Some(self.last_time.map_or(t, |l| l.max(t)));
     }
 
+    /// A line's time in file order (`line` counts from the chunk's start): notes jumps back.
+    pub fn saw_time_at(&mut self, t: Micros, line: u64) {
+        self.saw_time(t);
+        match self.order.as_mut() {
+            None => {
+                self.order = Some(Order {
+                    first: t,
+                    first_line: line,
+                    last: t,
+                });
+            }
+            Some(order) => {
+                let back = order.last - t;
+                order.last = t;
+                self.skew.note(back, line);
+            }
+        }
+    }
+
     pub fn skip(&mut self, line: u64, why: impl FnOnce() -> String) {
         self.skipped += 1;
         if self.skipped_examples.len() < SKIPPED_EXAMPLES {
@@ -434,6 +501,23 @@ impl Summary {
     /// from 1 at its own start; they are moved past this summary's lines.
     pub fn append(&mut self, mut next: Summary) {
         let offset = self.lines;
+        // A jump back across the chunk boundary, seen only now that the chunks meet.
+        if let (Some(mine), Some(theirs)) = (self.order, next.order) {
+            self.skew
+                .note(mine.last - theirs.first, theirs.first_line + offset);
+        }
+        self.order = match (self.order, next.order) {
+            (Some(mine), Some(theirs)) => Some(Order {
+                last: theirs.last,
+                ..mine
+            }),
+            (mine, theirs) => mine.or(theirs.map(|o| Order {
+                first_line: o.first_line + offset,
+                ..o
+            })),
+        };
+        next.skew.first_line = next.skew.first_line.map(|l| l + offset);
+        self.skew.merge(&next.skew);
         for e in &mut next.events {
             e.source.line += offset;
         }
@@ -455,6 +539,7 @@ impl Summary {
         self.continuation += other.continuation;
         self.blank += other.blank;
         self.skipped += other.skipped;
+        self.long_lines += other.long_lines;
         for example in other.skipped_examples {
             if self.skipped_examples.len() < SKIPPED_EXAMPLES {
                 self.skipped_examples.push(example);

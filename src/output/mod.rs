@@ -106,6 +106,16 @@ pub fn report_problems(analysis: &crate::pipeline::Analysis) {
                 f.display, line, why
             );
         }
+        if let Some(line) = f.summary.skew.first_line {
+            let _ = writeln!(
+                err,
+                "postmortem: {}:{}: time jumps back {} s; {} such jumps in the file (lines keep their own time)",
+                f.display,
+                line,
+                f.summary.skew.largest / 1_000_000,
+                f.summary.skew.jumps
+            );
+        }
         if f.summary.events_dropped > 0 {
             let _ = writeln!(
                 err,

@@ -43,6 +43,13 @@ pub fn scan_text(
             "  lines       {} read, {} parsed, {} continued, {} blank, {} skipped",
             f.lines_read, f.lines_parsed, f.lines_continuation, f.lines_blank, f.lines_skipped
         );
+        if f.lines_over_1_mib > 0 {
+            let _ = writeln!(
+                out,
+                "  long lines  {} over 1 MiB (read whole; messages from them cut short)",
+                f.lines_over_1_mib
+            );
+        }
         for s in &f.skipped_examples {
             let _ = writeln!(out, "  skipped     line {}: {}", s.line, s.reason);
         }
@@ -54,6 +61,13 @@ pub fn scan_text(
         );
         if let (Some(zone), Some(rule)) = (&f.zone, &f.zone_rule) {
             let _ = writeln!(out, "  zone        {zone} ({})", rule.describe());
+        }
+        if let Some(s) = &f.skew {
+            let _ = writeln!(
+                out,
+                "  skew        time jumps back {} times, by up to {} s (first at line {}); lines keep their own time",
+                s.jumps_back, s.largest_jump_back_seconds, s.first_line
+            );
         }
         if let Some(first) = &f.duplicate_of {
             let _ = writeln!(

@@ -1,7 +1,7 @@
 //! What the run read: each file's format, lines, span, zone and year, for the draft's Inputs
 //! and for `scan`.
 
-use super::{Input, SkippedLine, Span};
+use super::{Input, SkewReport, SkippedLine, Span};
 use crate::pipeline::Analysis;
 use crate::time::format_utc;
 
@@ -51,6 +51,7 @@ pub fn inputs(analysis: &Analysis) -> Vec<Input> {
             lines_skipped: f.summary.skipped,
             lines_continuation: f.summary.continuation,
             lines_blank: f.summary.blank,
+            lines_over_1_mib: f.summary.long_lines,
             skipped_examples: f
                 .summary
                 .skipped_examples
@@ -66,6 +67,11 @@ pub fn inputs(analysis: &Analysis) -> Vec<Input> {
             zone_rule: f.zone_source.clone(),
             year: f.year.as_ref().map(|y| y.year),
             year_rule: f.year.as_ref().map(|y| y.source.clone()),
+            skew: (f.summary.skew.jumps > 0).then(|| SkewReport {
+                jumps_back: f.summary.skew.jumps,
+                largest_jump_back_seconds: f.summary.skew.largest / 1_000_000,
+                first_line: f.summary.skew.first_line.unwrap_or(0),
+            }),
             duplicate_of: f.duplicate_of.clone(),
         })
         .collect()

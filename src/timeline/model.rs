@@ -204,6 +204,9 @@ pub struct Input {
     pub lines_skipped: u64,
     pub lines_continuation: u64,
     pub lines_blank: u64,
+    /// Lines over 1 MiB: read whole (messages kept from them are cut short).
+    #[serde(skip_serializing_if = "is_zero")]
+    pub lines_over_1_mib: u64,
     pub skipped_examples: Vec<SkippedLine>,
     pub first_time: Option<String>,
     pub last_time: Option<String>,
@@ -215,6 +218,10 @@ pub struct Input {
     pub year: Option<i32>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub year_rule: Option<YearSource>,
+    /// Times that jump back by more than five minutes from the line before (clock trouble,
+    /// or files concatenated out of order). Lines keep their own time either way.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub skew: Option<SkewReport>,
     /// The earlier file with the same bytes: this one is not counted again.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub duplicate_of: Option<String>,
@@ -230,4 +237,16 @@ pub struct SkippedLine {
 pub struct SkippedFile {
     pub file: String,
     pub reason: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SkewReport {
+    /// How many times the time jumps back by more than five minutes.
+    pub jumps_back: u64,
+    pub largest_jump_back_seconds: i64,
+    pub first_line: u64,
+}
+
+fn is_zero(n: &u64) -> bool {
+    *n == 0
 }
