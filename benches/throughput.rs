@@ -47,6 +47,7 @@ fn chunks(c: &mut Criterion) {
         zone: chrono_tz::UTC.into(),
         year: None,
         access_format: None,
+        overlap: None,
     };
     let mut group = c.benchmark_group("aggregate");
     group.throughput(Throughput::Bytes(access.len() as u64));

@@ -269,3 +269,55 @@ fn the_same_log_twice_is_counted_once() {
         ]
     );
 }
+
+/// `syslog.2.gz`, `syslog.1`, `syslog`: the middle piece starts by repeating the last ten
+/// minutes of the oldest (copied while logrotate ran).
+#[test]
+fn rotated_pieces_are_ordered_and_lines_two_pieces_share_count_once() {
+    use std::io::Write;
+    let dir = tempfile::tempdir().unwrap();
+    let line = |minute: u32| {
+        format!(
+            "Sep 10 {:02}:{:02}:00 web-1 sudo:    alice : TTY=pts/0 ; PWD=/ ; USER=root ; COMMAND=/usr/bin/systemctl restart app{minute}\n",
+            8 + minute / 60,
+            minute % 60
+        )
+    };
+    let piece = |from: u32, to: u32| (from..to).map(line).collect::<String>();
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    gz.write_all(piece(0, 30).as_bytes()).unwrap();
+    std::fs::write(dir.path().join("syslog.2.gz"), gz.finish().unwrap()).unwrap();
+    std::fs::write(dir.path().join("syslog.1"), piece(20, 60)).unwrap();
+    std::fs::write(dir.path().join("syslog"), piece(60, 90)).unwrap();
+    let out = assert_cmd::Command::cargo_bin("postmortem")
+        .unwrap()
+        .args(["scan", "--json", "--year", "2023"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    let scan: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let rotation = |file: &str| {
+        scan["inputs"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|i| i["file"] == file)
+            .map(|i| i["rotation"].clone())
+            .unwrap()
+    };
+    assert_eq!(rotation("syslog.2.gz")["position"], 1);
+    assert_eq!(rotation("syslog.1")["position"], 2);
+    assert_eq!(rotation("syslog")["position"], 3);
+    assert_eq!(rotation("syslog")["family"], "syslog");
+    assert_eq!(rotation("syslog.1")["lines_repeated"], 10);
+    assert_eq!(rotation("syslog")["lines_repeated"], 0);
+    let timeline = assert_cmd::Command::cargo_bin("postmortem")
+        .unwrap()
+        .args(["timeline", "--kind", "action", "--year", "2023"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&timeline.stdout);
+    assert_eq!(text.lines().count(), 90, "each restart once:\n{text}");
+    assert_eq!(text.matches("restart app25\n").count(), 1);
+}

@@ -33,6 +33,7 @@ fn every_parser(line: &[u8]) {
             zone: chrono_tz::Europe::Berlin.into(),
             year: Some(YearTracker::new(2023)),
             access_format: None,
+            overlap: None,
         };
         let _ = process_chunk(line, &ctx);
     }
@@ -140,6 +141,7 @@ fn chunk_boundaries_do_not_change_the_result() {
         zone: chrono_tz::Europe::Berlin.into(),
         year: Some(YearTracker::new(2023)),
         access_format: None,
+        overlap: None,
     };
     let whole_summary = summary_in_chunks(&data, data.len() + 1, &ctx);
     let utc = |t: Option<i64>| postmortem::time::format_utc(t.unwrap());

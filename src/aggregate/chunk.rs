@@ -19,8 +19,32 @@ pub struct ChunkContext {
     pub zone: Zone,
     /// For year-less syslog: the year tracker as it stands at the chunk's first line.
     pub year: Option<YearTracker>,
+    /// When this file overlaps another piece of its rotation family (see [`Overlap`]).
+    pub overlap: Option<std::sync::Arc<Overlap>>,
     /// For access logs written with a custom `log_format`: its compiled parser.
     pub access_format: Option<std::sync::Arc<crate::parse::log_format::LogFormat>>,
+}
+
+/// Lines that two pieces of a rotation family both hold are counted once: the older piece's
+/// lines in the overlapping time are hashed (`Collect`), and the newer piece drops the lines
+/// whose hash it finds there (`Drop`).
+#[derive(Debug)]
+pub enum Overlap {
+    Collect {
+        from: Micros,
+        to: Micros,
+    },
+    Drop {
+        hashes: rustc_hash::FxHashSet<u64>,
+        until: Micros,
+    },
+}
+
+pub fn line_hash(line: &[u8]) -> u64 {
+    use std::hash::Hasher;
+    let mut h = rustc_hash::FxHasher::default();
+    h.write(line);
+    h.finish()
 }
 
 #[derive(Debug, Default)]
@@ -39,6 +63,8 @@ struct Worker<'c> {
     last_civil: Option<Civil>,
     /// Offsets seen, as a short list: a file has one or two, and a map entry per line costs.
     offsets: Vec<(i32, u64)>,
+    /// The current line's hash, when an overlap is being looked for.
+    line_hash: u64,
     /// apt history: the start of the record being read, and its action's index in `events`.
     apt_record: Option<(Micros, Option<usize>)>,
     out: Summary,
@@ -50,6 +76,25 @@ impl Worker<'_> {
             file: self.ctx.file,
             line,
         }
+    }
+
+    /// A parsed line's time: records it, unless the line is a copy of one the older piece
+    /// of its rotation family already counted (then `false`, and it goes no further).
+    fn admit(&mut self, t: Micros, n: u64) -> bool {
+        match self.ctx.overlap.as_deref() {
+            Some(Overlap::Collect { from, to }) if (*from..=*to).contains(&t) => {
+                self.out.line_hashes.push(self.line_hash);
+            }
+            Some(Overlap::Drop { hashes, until })
+                if t <= *until && hashes.contains(&self.line_hash) =>
+            {
+                self.out.duplicates += 1;
+                return false;
+            }
+            _ => {}
+        }
+        self.out.saw_time_at(t, n);
+        true
     }
 
     fn bin(&self, t: Micros) -> i64 {
@@ -122,7 +167,9 @@ impl Worker<'_> {
             return;
         };
         self.out.parsed += 1;
-        self.out.saw_time_at(a.time, n);
+        if !self.admit(a.time, n) {
+            return;
+        }
         self.saw_offset(a.offset_secs);
         let bin = self.bin(a.time);
         let error = a.status >= 500;
@@ -161,7 +208,9 @@ impl Worker<'_> {
             return;
         };
         self.out.parsed += 1;
-        self.out.saw_time_at(t, n);
+        if !self.admit(t, n) {
+            return;
+        }
         let error = e.level.is_error();
         self.out.series.record(self.bin(t), error, false);
         if error {
@@ -192,7 +241,9 @@ impl Worker<'_> {
             },
         };
         self.out.parsed += 1;
-        self.out.saw_time_at(t, n);
+        if !self.admit(t, n) {
+            return;
+        }
         let bin = self.bin(t);
         let client_error = r.status.is_some_and(|s| (400..500).contains(&s));
         self.out.series.record(bin, r.is_error, client_error);
@@ -231,7 +282,9 @@ impl Worker<'_> {
             return;
         };
         self.out.parsed += 1;
-        self.out.saw_time_at(t, n);
+        if !self.admit(t, n) {
+            return;
+        }
         let error = e.is_error();
         self.out.series.record(self.bin(t), error, false);
         if error {
@@ -252,7 +305,9 @@ impl Worker<'_> {
             return;
         };
         self.out.parsed += 1;
-        self.out.saw_time_at(t, n);
+        if !self.admit(t, n) {
+            return;
+        }
         if d.is_change() {
             let version = match (d.old_version, d.new_version) {
                 (Some(old), Some(new)) => format!(" {} → {}", kept_text(old), kept_text(new)),
@@ -289,7 +344,9 @@ impl Worker<'_> {
         match h {
             packages::HistoryLine::Start(civil) => match self.zone.to_utc(&civil) {
                 Some(t) => {
-                    self.out.saw_time_at(t, n);
+                    if !self.admit(t, n) {
+                        return;
+                    }
                     self.apt_record = Some((t, None));
                 }
                 None => self.apt_record = None,
@@ -362,7 +419,9 @@ impl Worker<'_> {
             }
         };
         self.out.parsed += 1;
-        self.out.saw_time_at(t, n);
+        if !self.admit(t, n) {
+            return;
+        }
         // sudo logs command lines, not outcomes: `grep Failed …` is not a failure.
         let error = s.program != b"sudo" && notable::is_error_line(s.severity(), s.message);
         self.out.series.record(self.bin(t), error, false);
@@ -398,6 +457,7 @@ pub fn process_chunk(data: &[u8], ctx: &ChunkContext) -> ChunkOutcome {
         year: ctx.year,
         last_civil: None,
         apt_record: None,
+        line_hash: 0,
         offsets: Vec::new(),
         out: Summary::default(),
     };
@@ -410,6 +470,9 @@ pub fn process_chunk(data: &[u8], ctx: &ChunkContext) -> ChunkOutcome {
             worker.out.long_lines += 1;
         }
         let line = strip_cr(raw);
+        if ctx.overlap.is_some() {
+            worker.line_hash = line_hash(line);
+        }
         if line.trim_ascii().is_empty() {
             worker.out.blank += 1;
             continue;

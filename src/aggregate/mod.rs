@@ -441,6 +441,10 @@ pub struct Summary {
     pub continuation: u64,
     pub blank: u64,
     pub skipped: u64,
+    /// Lines dropped as copies of lines an older piece of the rotation family holds.
+    pub duplicates: u64,
+    /// Hashes of lines in an overlap window (see `chunk::Overlap::Collect`).
+    pub line_hashes: Vec<u64>,
     /// Lines longer than [`LONG_LINE`] bytes: read whole, kept in messages only cut short.
     pub long_lines: u64,
     /// Up to [`SKIPPED_EXAMPLES`] skipped lines: (line number, why).
@@ -540,6 +544,8 @@ impl Summary {
         self.blank += other.blank;
         self.skipped += other.skipped;
         self.long_lines += other.long_lines;
+        self.duplicates += other.duplicates;
+        self.line_hashes.extend(other.line_hashes);
         for example in other.skipped_examples {
             if self.skipped_examples.len() < SKIPPED_EXAMPLES {
                 self.skipped_examples.push(example);

@@ -5,6 +5,8 @@
 //! asked, so a link cannot pull in files from outside the copied tree. Whether a file is a
 //! log, and which, is decided later from its content.
 
+pub mod rotation;
+
 use std::path::{Path, PathBuf};
 
 use crate::error::Error;

@@ -14,6 +14,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 mod alerts;
+pub mod families;
 mod placement;
 
 pub use alerts::read_alert_bytes;
@@ -53,6 +54,8 @@ pub struct FileReport {
     pub errors: Vec<Error>,
     /// Set when the file holds the same bytes as an earlier one: it is not counted again.
     pub duplicate_of: Option<String>,
+    /// Its place in a rotation family of two or more pieces.
+    pub rotation: Option<families::Rotation>,
 }
 
 #[derive(Debug, Default)]
@@ -253,6 +256,7 @@ fn process_file(
     config: &Config,
     dated: &[DatedSpan],
     parallel: bool,
+    overlap: Option<std::sync::Arc<crate::aggregate::chunk::Overlap>>,
 ) -> FileReport {
     let format = sniff.detection.format;
     let display = &sniff.candidate.display;
@@ -267,6 +271,7 @@ fn process_file(
         summary: Summary::default(),
         errors: Vec::new(),
         duplicate_of: None,
+        rotation: None,
     };
     if format.is_alerts() {
         let (summary, errors) = read_alerts(&sniff.candidate.path, display, index);
@@ -296,6 +301,7 @@ fn process_file(
                 .log_format
                 .as_ref()
                 .and_then(|name| config.access_formats.named(name)),
+            overlap: overlap.clone(),
         };
         let (summary, last_civil, errors) = read_lines(
             &sniff.candidate.path,
@@ -396,14 +402,20 @@ pub fn analyse(config: &Config) -> Result<Analysis, Error> {
             .map(|&i| {
                 (
                     i,
-                    done(&logs[i], process_file(i, &logs[i], config, dated, true)),
+                    done(
+                        &logs[i],
+                        process_file(i, &logs[i], config, dated, true, None),
+                    ),
                 )
             })
             .collect();
         out.par_extend(small.par_iter().map(|&i| {
             (
                 i,
-                done(&logs[i], process_file(i, &logs[i], config, dated, false)),
+                done(
+                    &logs[i],
+                    process_file(i, &logs[i], config, dated, false, None),
+                ),
             )
         }));
         out
@@ -466,6 +478,7 @@ pub fn analyse(config: &Config) -> Result<Analysis, Error> {
             }
         }
     }
+    families::count_overlaps_once(&mut reports, &logs, config, &spans);
     for (_, report) in reports {
         analysis.errors.extend(report.errors.iter().cloned());
         analysis.files.push(report);

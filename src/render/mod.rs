@@ -62,6 +62,19 @@ pub fn scan_text(
         if let (Some(zone), Some(rule)) = (&f.zone, &f.zone_rule) {
             let _ = writeln!(out, "  zone        {zone} ({})", rule.describe());
         }
+        if let Some(r) = &f.rotation {
+            let _ = writeln!(
+                out,
+                "  rotation    piece {} of {} of {} (oldest first){}",
+                r.position,
+                r.of,
+                r.family,
+                match r.lines_repeated {
+                    0 => String::new(),
+                    n => format!("; {n} lines repeat the older piece and are counted once"),
+                }
+            );
+        }
         if let Some(s) = &f.skew {
             let _ = writeln!(
                 out,

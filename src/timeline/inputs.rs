@@ -72,6 +72,7 @@ pub fn inputs(analysis: &Analysis) -> Vec<Input> {
                 largest_jump_back_seconds: f.summary.skew.largest / 1_000_000,
                 first_line: f.summary.skew.first_line.unwrap_or(0),
             }),
+            rotation: f.rotation.clone(),
             duplicate_of: f.duplicate_of.clone(),
         })
         .collect()

@@ -222,6 +222,10 @@ pub struct Input {
     /// or files concatenated out of order). Lines keep their own time either way.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub skew: Option<SkewReport>,
+    /// Its place in a rotation family (`syslog.2.gz`, `syslog.1`, `syslog`), oldest first,
+    /// and how many of its lines were copies of the older piece's (counted once).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rotation: Option<crate::pipeline::families::Rotation>,
     /// The earlier file with the same bytes: this one is not counted again.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub duplicate_of: Option<String>,

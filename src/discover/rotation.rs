@@ -1,0 +1,62 @@
+//! Rotation families: `syslog`, `syslog.1`, `syslog.2.gz`, `syslog-20230910.gz` are one log cut
+//! in pieces. Knowing the family puts the pieces in order (oldest first) and lets the pipeline
+//! count lines that two overlapping pieces both hold only once.
+
+/// Where a file stands in its family, from its name alone.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Member {
+    /// The family's name: the file name without rotation suffix and compression extension.
+    pub family: String,
+    /// Sorts oldest first: dated pieces by date, numbered ones by falling number, the live
+    /// file (no suffix) last.
+    pub age_key: (u8, i64),
+}
+
+const COMPRESSED: [&str; 5] = [".gz", ".bz2", ".xz", ".zst", ".zstd"];
+
+/// The family a file name belongs to; `None` when nothing marks it as rotated and it is not
+/// the live file of a family (every file is its own family's live member).
+pub fn member(file_name: &str) -> Member {
+    let mut name = file_name;
+    for ext in COMPRESSED {
+        if let Some(stripped) = name.strip_suffix(ext) {
+            name = stripped;
+            break;
+        }
+    }
+    // `x.log.3`: a number after the last dot.
+    if let Some((base, number)) = name.rsplit_once('.')
+        && !base.is_empty()
+        && !number.is_empty()
+        && number.len() <= 4
+        && number.bytes().all(|b| b.is_ascii_digit())
+        && let Ok(n) = number.parse::<i64>()
+    {
+        return Member {
+            family: base.to_string(),
+            age_key: (1, -n),
+        };
+    }
+    // `x.log-20230910` (logrotate's dateext), also `-2023091012`, `-2023-09-10`.
+    if let Some((base, date)) = name.rsplit_once('-') {
+        let digits: String = date.chars().filter(|c| *c != '-').collect();
+        if !base.is_empty()
+            && (8..=10).contains(&digits.len())
+            && digits.bytes().all(|b| b.is_ascii_digit())
+            && date.bytes().all(|b| b.is_ascii_digit() || b == b'-')
+            && let Ok(d) = digits[..8].parse::<i64>()
+        {
+            return Member {
+                family: base.to_string(),
+                age_key: (1, d - 100_000_000),
+            };
+        }
+    }
+    Member {
+        family: name.to_string(),
+        age_key: (2, 0),
+    }
+}
+
+#[cfg(test)]
+mod tests;
