@@ -1,6 +1,8 @@
 //! Formats read through the whole pipeline from files on disk: detection by content, the zone
 //! given, and the actions they yield.
 
+mod common;
+
 use postmortem::aggregate::{ActionKind, EventBody};
 use postmortem::parse::Format;
 use postmortem::time::format_utc;
@@ -320,4 +322,87 @@ fn rotated_pieces_are_ordered_and_lines_two_pieces_share_count_once() {
     let text = String::from_utf8_lossy(&timeline.stdout);
     assert_eq!(text.lines().count(), 90, "each restart once:\n{text}");
     assert_eq!(text.matches("restart app25\n").count(), 1);
+}
+
+/// A rotated syslog copied off a server: the file's own time is today, but the gzip header
+/// still says when the log was last written, and that decides the year (across New Year too).
+#[test]
+fn the_gzip_header_time_dates_year_less_lines_after_a_copy() {
+    use std::io::Write;
+    let dir = tempfile::tempdir().unwrap();
+    let text = "Dec 31 23:59:00 web-1 sshd[1]: Accepted publickey for alice\nJan  1 00:01:00 web-1 sshd[1]: Accepted publickey for bob\n";
+    let written = 1_640_995_500; // 2022-01-01T00:05:00Z
+    let mut gz = flate2::GzBuilder::new()
+        .mtime(written)
+        .write(Vec::new(), flate2::Compression::default());
+    gz.write_all(text.as_bytes()).unwrap();
+    std::fs::write(dir.path().join("syslog.2.gz"), gz.finish().unwrap()).unwrap();
+    let out = assert_cmd::Command::cargo_bin("postmortem")
+        .unwrap()
+        .args(["scan", "--json"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    let scan: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let f = &scan["inputs"][0];
+    assert_eq!(f["year_rule"]["rule"], "gzip_header", "{f:#}");
+    assert_eq!(f["year"], 2021);
+    assert_eq!(f["first_time"], "2021-12-31T23:59:00Z");
+    assert_eq!(f["last_time"], "2022-01-01T00:01:00Z");
+}
+
+/// The sample attached to a ticket as `logs.tar.gz`: read in place, the same draft as the
+/// folder, with each member cited inside the archive.
+#[test]
+fn a_tar_gz_of_the_sample_reads_like_the_folder() {
+    let dir = tempfile::tempdir().unwrap();
+    let gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    let mut builder = tar::Builder::new(gz);
+    builder
+        .append_dir_all("auth-outage", common::sample_logs())
+        .unwrap();
+    let bytes = builder.into_inner().unwrap().finish().unwrap();
+    std::fs::write(dir.path().join("logs.tar.gz"), bytes).unwrap();
+    let draft = |path: &std::path::Path| -> serde_json::Value {
+        let out = assert_cmd::Command::cargo_bin("postmortem")
+            .unwrap()
+            .args(["draft", "--json"])
+            .arg(path)
+            .output()
+            .unwrap();
+        serde_json::from_slice(&out.stdout).unwrap()
+    };
+    let from_folder = draft(&common::sample_logs());
+    let from_archive = draft(&dir.path().join("logs.tar.gz"));
+    let (a, b) = (&from_folder["incidents"][0], &from_archive["incidents"][0]);
+    for field in [
+        "start",
+        "detected",
+        "recovered",
+        "impact",
+        "detection_method",
+    ] {
+        assert_eq!(a[field], b[field], "{field}");
+    }
+    assert_eq!(
+        a["timeline"].as_array().unwrap().len(),
+        b["timeline"].as_array().unwrap().len()
+    );
+    let files: Vec<&str> = from_archive["inputs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["file"].as_str().unwrap())
+        .collect();
+    assert!(
+        files.contains(&"logs.tar.gz/auth-outage/syslog"),
+        "{files:?}"
+    );
+    assert!(
+        from_archive["inputs"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|i| i["compression"] == "gzip")
+    );
 }

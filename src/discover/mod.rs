@@ -16,6 +16,43 @@ pub struct Candidate {
     pub path: PathBuf,
     /// The path as shown in the draft: relative to the folder given.
     pub display: String,
+    /// A file inside the archive at `path` (`.tar`, `.tar.gz`…), read in place.
+    pub member: Option<crate::read::tar::Member>,
+}
+
+impl Candidate {
+    /// Opens the file (or the archive member) decoded, with the sniffer's sample.
+    pub fn open(&self) -> std::io::Result<crate::read::Opened> {
+        match &self.member {
+            Some(m) => crate::read::tar::open_member(&self.path, m),
+            None => crate::read::open(&self.path),
+        }
+    }
+
+    /// The archive's members as candidates of their own; `None` when this is not an archive.
+    pub fn expand(&self) -> Option<std::io::Result<Vec<Candidate>>> {
+        if self.member.is_some() {
+            return None;
+        }
+        let (_, mut stream, _, _) = crate::read::decode(&self.path).ok()?;
+        let mut head = [0u8; 512];
+        std::io::Read::read_exact(&mut stream, &mut head).ok()?;
+        if !crate::read::tar::is_tar(&head) {
+            return None;
+        }
+        let listed = crate::read::decode(&self.path)
+            .and_then(|(_, stream, _, _)| crate::read::tar::members(stream));
+        Some(listed.map(|members| {
+            members
+                .into_iter()
+                .map(|m| Candidate {
+                    path: self.path.clone(),
+                    display: format!("{}/{}", self.display, m.name.trim_start_matches("./")),
+                    member: Some(m),
+                })
+                .collect()
+        }))
+    }
 }
 
 /// Something discovery passed over, with the reason (printed as `path: reason`).
@@ -97,6 +134,7 @@ pub fn discover(roots: &[PathBuf], follow_links: bool) -> Discovered {
             found.candidates.push(Candidate {
                 path: entry.path().to_path_buf(),
                 display,
+                member: None,
             });
         }
     }

@@ -2,8 +2,6 @@
 //! an Alertmanager body, a PagerDuty webhook or export, or an Opsgenie webhook, turned into
 //! alert events with the line they start on.
 
-use std::path::Path;
-
 use crate::aggregate::{AlertEvent, Event, EventBody, LineRef, Summary};
 use crate::error::Error;
 use crate::parse::{alertmanager, pager};
@@ -15,12 +13,16 @@ const MAX_ALERT_FILE: u64 = 256 << 20;
 
 /// Reads an alert file whole: a stream of JSON documents, pretty-printed or one per line.
 /// A document that does not parse costs one line; reading resumes on the next.
-pub(super) fn read_alerts(path: &Path, display: &str, file: usize) -> (Summary, Vec<Error>) {
+pub(super) fn read_alerts(
+    candidate: &crate::discover::Candidate,
+    file: usize,
+) -> (Summary, Vec<Error>) {
+    let display = candidate.display.as_str();
     use std::io::Read;
     let mut summary = Summary::default();
     let mut errors = Vec::new();
     let mut data = Vec::new();
-    match read::open(path) {
+    match candidate.open() {
         Ok(o) => {
             if let Err(e) = o.stream.take(MAX_ALERT_FILE).read_to_end(&mut data) {
                 errors.push(Error::io(display, &e));

@@ -40,7 +40,8 @@ pub(super) fn count_overlaps_once(
         if report.detection.format.is_alerts() || report.duplicate_of.is_some() {
             continue;
         }
-        let path = &logs[*i].candidate.path;
+        // By the path as shown: for archive members, their path inside the archive.
+        let path = Path::new(&logs[*i].candidate.display);
         let name = path
             .file_name()
             .map_or(String::new(), |n| n.to_string_lossy().to_string());
@@ -58,7 +59,7 @@ pub(super) fn count_overlaps_once(
             continue;
         }
         let age = |slot: &usize| {
-            let path: &Path = &logs[reports[*slot].0].candidate.path;
+            let path = Path::new(&logs[reports[*slot].0].candidate.display);
             let name = path
                 .file_name()
                 .map_or(String::new(), |n| n.to_string_lossy().to_string());

@@ -90,6 +90,7 @@ struct Sniff {
     detection: Detection,
     first_civil: Option<Civil>,
     modified: Option<Micros>,
+    gzip_mtime: Option<Micros>,
 }
 
 fn system_time_micros(t: std::time::SystemTime) -> Option<Micros> {
@@ -99,7 +100,9 @@ fn system_time_micros(t: std::time::SystemTime) -> Option<Micros> {
 
 /// Opens a candidate just long enough to sniff it; `Err` is a reason to pass it over.
 fn sniff_one(candidate: Candidate, config: &Config) -> Result<Sniff, Result<Passed, Error>> {
-    let opened = read::open(&candidate.path).map_err(|e| Err(Error::io(&candidate.display, &e)))?;
+    let opened = candidate
+        .open()
+        .map_err(|e| Err(Error::io(&candidate.display, &e)))?;
     let passed = |reason: String| {
         Ok(Passed {
             display: candidate.display.clone(),
@@ -110,9 +113,10 @@ fn sniff_one(candidate: Candidate, config: &Config) -> Result<Sniff, Result<Pass
         r.format
     });
     let sniffed = parse::sniff(&opened.sample, opened.complete);
-    let custom = config
-        .access_formats
-        .best_for(&candidate.path, &opened.sample, &sniffed);
+    let custom =
+        config
+            .access_formats
+            .best_for(Path::new(&candidate.display), &opened.sample, &sniffed);
     let detection = match (given, custom, sniffed) {
         (Some((format, rule)), _, _) => parse::given(format, &opened.sample, rule.describe()),
         (None, Some(d), _) => d,
@@ -133,6 +137,7 @@ fn sniff_one(candidate: Candidate, config: &Config) -> Result<Sniff, Result<Pass
         detection,
         first_civil,
         modified: opened.modified.and_then(system_time_micros),
+        gzip_mtime: opened.gzip_mtime.and_then(system_time_micros),
         candidate,
     })
 }
@@ -148,8 +153,7 @@ fn mix(running: u64, data: &[u8]) -> u64 {
 /// Reads a line-format file chunk by chunk. `parallel` spreads each batch of chunks over the
 /// pool; otherwise the chunks are parsed in this thread.
 fn read_lines(
-    path: &Path,
-    display: &str,
+    candidate: &Candidate,
     context: ChunkContext,
     chunk_size: usize,
     parallel: bool,
@@ -158,7 +162,8 @@ fn read_lines(
     let mut summary = Summary::default();
     let mut errors = Vec::new();
     let mut last_civil = None;
-    let opened = match read::open(path) {
+    let display = candidate.display.as_str();
+    let opened = match candidate.open() {
         Ok(o) => o,
         Err(e) => return (summary, None, vec![Error::io(display, &e)]),
     };
@@ -274,7 +279,7 @@ fn process_file(
         rotation: None,
     };
     if format.is_alerts() {
-        let (summary, errors) = read_alerts(&sniff.candidate.path, display, index);
+        let (summary, errors) = read_alerts(&sniff.candidate, index);
         report.summary = summary;
         report.errors = errors;
         return report;
@@ -304,8 +309,7 @@ fn process_file(
             overlap: overlap.clone(),
         };
         let (summary, last_civil, errors) = read_lines(
-            &sniff.candidate.path,
-            display,
+            &sniff.candidate,
             context,
             config.chunk_size,
             parallel,
@@ -313,9 +317,13 @@ fn process_file(
         );
         // The modification-time rule is about the *last* line: if the guess from the first
         // line puts the last one after the mtime, read again a year earlier.
+        let limit = choice.as_ref().and_then(|c| match c.source {
+            YearSource::ModificationTime => sniff.modified,
+            YearSource::GzipHeader => sniff.gzip_mtime,
+            _ => None,
+        });
         if let Some(c) = choice.as_mut()
-            && c.source == YearSource::ModificationTime
-            && let (Some(last), Some(mtime)) = (last_civil, sniff.modified)
+            && let (Some(last), Some(mtime)) = (last_civil, limit)
             && let Some(last_year) = year::latest_year_not_after(&last, &mut zone, mtime)
             && last_year != last.year
         {
@@ -349,8 +357,24 @@ pub fn analyse(config: &Config) -> Result<Analysis, Error> {
         zone: config.zone.name().to_string(),
         ..Analysis::default()
     };
-    let sniffed: Vec<Result<Sniff, Result<Passed, Error>>> = discovered
+    // Archives (`.tar`, `.tar.gz`…) stand for their members.
+    let expanded: Vec<(Candidate, Option<std::io::Result<Vec<Candidate>>>)> = discovered
         .candidates
+        .into_par_iter()
+        .map(|c| {
+            let members = c.expand();
+            (c, members)
+        })
+        .collect();
+    let mut candidates = Vec::new();
+    for (candidate, members) in expanded {
+        match members {
+            None => candidates.push(candidate),
+            Some(Ok(members)) => candidates.extend(members),
+            Some(Err(e)) => analysis.errors.push(Error::io(&candidate.display, &e)),
+        }
+    }
+    let sniffed: Vec<Result<Sniff, Result<Passed, Error>>> = candidates
         .into_par_iter()
         .map(|c| sniff_one(c, config))
         .collect();
@@ -373,6 +397,7 @@ pub fn analyse(config: &Config) -> Result<Analysis, Error> {
     if let Some(p) = &config.progress {
         let on_disk: u64 = logs
             .iter()
+            .filter(|s| s.candidate.member.is_none())
             .filter_map(|s| std::fs::metadata(&s.candidate.path).ok())
             .map(|m| m.len())
             .sum();
@@ -383,7 +408,10 @@ pub fn analyse(config: &Config) -> Result<Analysis, Error> {
         if let Some(p) = &config.progress {
             p.files_done.fetch_add(1, Ordering::Relaxed);
             if s.compression != Compression::None || s.detection.format.is_alerts() {
-                let len = std::fs::metadata(&s.candidate.path).map_or(0, |m| m.len());
+                let len = match &s.candidate.member {
+                    Some(m) => m.size,
+                    None => std::fs::metadata(&s.candidate.path).map_or(0, |m| m.len()),
+                };
                 p.bytes_done.fetch_add(len, Ordering::Relaxed);
             }
         }
@@ -391,6 +419,7 @@ pub fn analyse(config: &Config) -> Result<Analysis, Error> {
     };
     let big = |s: &Sniff| {
         s.compression == Compression::None
+            && s.candidate.member.is_none()
             && std::fs::metadata(&s.candidate.path)
                 .is_ok_and(|m| m.len() > 2 * config.chunk_size as u64)
     };

@@ -147,6 +147,15 @@ pub(super) fn first_year_guess(
             source: YearSource::Flag,
         };
     }
+    // A gzip header's MTIME is when the log was last written: copying does not reset it.
+    if let (Some(civil), Some(written)) = (sniff.first_civil, sniff.gzip_mtime)
+        && let Some(year) = year::latest_year_not_after(&civil, zone, written)
+    {
+        return YearChoice {
+            year,
+            source: YearSource::GzipHeader,
+        };
+    }
     if let (Some(civil), Some((start, end))) = (sniff.first_civil, dated_span)
         && let Some(year) = year::year_nearest_span(&civil, zone, start, end)
     {

@@ -39,16 +39,43 @@ pub struct Opened {
     pub complete: bool,
     pub stream: Stream,
     pub modified: Option<std::time::SystemTime>,
+    /// The MTIME of a gzip header: when the log was last written before it was compressed.
+    /// Unlike the file's own time it survives copying, so it dates year-less lines best.
+    pub gzip_mtime: Option<std::time::SystemTime>,
 }
 
-pub fn open(path: &Path) -> io::Result<Opened> {
+/// The gzip header's MTIME field (seconds since 1970, 0 for none).
+pub fn gzip_header_mtime(head: &[u8]) -> Option<std::time::SystemTime> {
+    let seconds = u32::from_le_bytes(head.get(4..8)?.try_into().ok()?);
+    (head.starts_with(&[0x1f, 0x8b]) && seconds > 0)
+        .then(|| std::time::UNIX_EPOCH + std::time::Duration::from_secs(u64::from(seconds)))
+}
+
+pub mod tar;
+
+type Decoded = (
+    Compression,
+    Stream,
+    Option<std::time::SystemTime>,
+    Option<std::time::SystemTime>,
+);
+
+/// Opens a file and undoes its compression: (compression, decoded stream, mtime, gzip MTIME).
+pub fn decode(path: &Path) -> io::Result<Decoded> {
     let file = File::open(path)?;
     let modified = file.metadata().and_then(|m| m.modified()).ok();
-    let mut buffered = BufReader::with_capacity(256 << 10, file);
+    let (compression, stream, _, gzip_mtime) = decode_stream(Box::new(file))?;
+    Ok((compression, stream, modified, gzip_mtime))
+}
+
+/// Undoes the compression of any stream, sniffed by its magic bytes.
+pub fn decode_stream(raw: Stream) -> io::Result<Decoded> {
+    let mut buffered = BufReader::with_capacity(256 << 10, raw);
     let head = buffered.fill_buf()?;
+    let gzip_mtime = gzip_header_mtime(head);
     // By magic bytes, never by name; every decoder reads concatenated streams (rotated files
     // are often several members back to back).
-    let (compression, mut decoded): (Compression, Stream) = if head.starts_with(&[0x1f, 0x8b]) {
+    let (compression, decoded): (Compression, Stream) = if head.starts_with(&[0x1f, 0x8b]) {
         (
             Compression::Gzip,
             Box::new(flate2::bufread::MultiGzDecoder::new(buffered)),
@@ -71,6 +98,21 @@ pub fn open(path: &Path) -> io::Result<Opened> {
     } else {
         (Compression::None, Box::new(buffered))
     };
+    Ok((compression, decoded, None, gzip_mtime))
+}
+
+pub fn open(path: &Path) -> io::Result<Opened> {
+    let (compression, decoded, modified, gzip_mtime) = decode(path)?;
+    sample_and_chain(compression, decoded, modified, gzip_mtime)
+}
+
+/// Takes the sniffer's sample off a decoded stream and chains it back in front.
+pub fn sample_and_chain(
+    compression: Compression,
+    mut decoded: Stream,
+    modified: Option<std::time::SystemTime>,
+    gzip_mtime: Option<std::time::SystemTime>,
+) -> io::Result<Opened> {
     let mut sample = Vec::with_capacity(SAMPLE_SIZE);
     let (complete, rest): (bool, Stream) = match read_up_to(&mut decoded, &mut sample, SAMPLE_SIZE)
     {
@@ -87,6 +129,7 @@ pub fn open(path: &Path) -> io::Result<Opened> {
         complete,
         stream,
         modified,
+        gzip_mtime,
     })
 }
 

@@ -63,6 +63,9 @@ pub enum YearSource {
     ModificationTime,
     /// Nothing to go on: the current year.
     CurrentYear,
+    /// The largest year placing the last line at or before the gzip header's MTIME (when the
+    /// file was compressed; copying does not change it).
+    GzipHeader,
     /// Given for these files: `--year GLOB=YYYY` or a `[[files]]` section of the config file.
     #[serde(rename = "glob")]
     Rule,
@@ -75,6 +78,7 @@ impl YearSource {
             YearSource::DatedFiles => "nearest to the span of the files with full dates",
             YearSource::ModificationTime => "last line at or before the file's modification time",
             YearSource::CurrentYear => "no other clue: the current year",
+            YearSource::GzipHeader => "last line at or before the time in the gzip header",
             YearSource::Rule => "given for these files (--year GLOB=YYYY or postmortem.toml)",
         }
     }
