@@ -39,6 +39,16 @@ fn scan_explains_each_format() {
     )
     .unwrap();
     std::fs::write(d.join("notes.txt"), "hello\nworld\n").unwrap();
+    std::fs::write(d.join("opsgenie.json"), "{\"action\":\"Create\",\"alert\":{\"alertId\":\"a1\",\"message\":\"HighAuthErrorRate\",\"createdAt\":1694333712000,\"updatedAt\":1694333712000000000,\"username\":\"System\"},\"integrationName\":\"Prometheus\"}\n").unwrap();
+    std::fs::create_dir(d.join("apt")).unwrap();
+    std::fs::write(d.join("apt/history.log"), "\nStart-Date: 2023-09-10  10:15:13\nCommandline: apt-get install -y authd\nRequested-By: bob (1001)\nUpgrade: authd:amd64 (2.3.0, 2.4.0)\nEnd-Date: 2023-09-10  10:15:20\n").unwrap();
+    let mut bz = bzip2::write::BzEncoder::new(Vec::new(), bzip2::Compression::default());
+    bz.write_all(b"-- Boot 3f2a9c0e5b0c4b7e9d1e2f3a4b5c6d7e --\nSep 10 10:15:14.250000 web-1 kernel: Out of memory: Killed process 4242 (authd)\n").unwrap();
+    std::fs::write(d.join("kern.log.2.bz2"), bz.finish().unwrap()).unwrap();
+    let mut xz = liblzma::write::XzEncoder::new(Vec::new(), 6);
+    xz.write_all(b"2023-09-10T10:15:15+0200 web-1 systemd[1]: Started authd.service.\n").unwrap();
+    std::fs::write(d.join("daemon.log.xz"), xz.finish().unwrap()).unwrap();
+    std::fs::write(d.join("router.log"), "<189>Sep 10 2023 10:15:16: %ASA-5-111008: User 'enable_15' executed the 'write memory' command.\n").unwrap();
     std::fs::write(d.join("httpd_error_log"), "[Sun Sep 10 10:15:11.123456 2023] [proxy:error] [pid 8:tid 9] [client 203.0.113.7:5000] AH00898: Error reading from remote server\n").unwrap();
     let out = Command::cargo_bin("postmortem")
         .unwrap()
@@ -60,7 +70,7 @@ fn scan_explains_each_format() {
         .output()
         .unwrap();
     let value: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
-    assert_eq!(value["inputs"].as_array().unwrap().len(), 11);
+    assert_eq!(value["inputs"].as_array().unwrap().len(), 16);
     let apache = value["inputs"]
         .as_array()
         .unwrap()
