@@ -46,7 +46,8 @@ fn scan_explains_each_format() {
     bz.write_all(b"-- Boot 3f2a9c0e5b0c4b7e9d1e2f3a4b5c6d7e --\nSep 10 10:15:14.250000 web-1 kernel: Out of memory: Killed process 4242 (authd)\n").unwrap();
     std::fs::write(d.join("kern.log.2.bz2"), bz.finish().unwrap()).unwrap();
     let mut xz = liblzma::write::XzEncoder::new(Vec::new(), 6);
-    xz.write_all(b"2023-09-10T10:15:15+0200 web-1 systemd[1]: Started authd.service.\n").unwrap();
+    xz.write_all(b"2023-09-10T10:15:15+0200 web-1 systemd[1]: Started authd.service.\n")
+        .unwrap();
     std::fs::write(d.join("daemon.log.xz"), xz.finish().unwrap()).unwrap();
     std::fs::write(d.join("router.log"), "<189>Sep 10 2023 10:15:16: %ASA-5-111008: User 'enable_15' executed the 'write memory' command.\n").unwrap();
     std::fs::write(d.join("httpd_error_log"), "[Sun Sep 10 10:15:11.123456 2023] [proxy:error] [pid 8:tid 9] [client 203.0.113.7:5000] AH00898: Error reading from remote server\n").unwrap();

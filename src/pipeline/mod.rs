@@ -451,11 +451,10 @@ pub fn analyse(config: &Config) -> Result<Analysis, Error> {
     };
     // Files whose lines carry a full date and offset first: zone-less and year-less files are
     // placed by them.
-    let (zone_less, dated): (Vec<usize>, Vec<usize>) = (0..logs.len())
-        .partition(|&i| {
-            let d = &logs[i].detection;
-            d.year_less || d.local_time || d.format.zone_less()
-        });
+    let (zone_less, dated): (Vec<usize>, Vec<usize>) = (0..logs.len()).partition(|&i| {
+        let d = &logs[i].detection;
+        d.year_less || d.local_time || d.format.zone_less()
+    });
     let mut reports = run_group(&dated, &[]);
     let spans: Vec<DatedSpan> = reports
         .iter()

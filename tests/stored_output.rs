@@ -1,0 +1,61 @@
+//! The guard for optimisations: the draft of a generated log set (nginx, syslog and JSON lines,
+//! one day, one incident) must stay byte for byte what it was. A speed-up that changes a
+//! number fails here; a deliberate change of output updates the stored digest (the test prints
+//! the new one) and the readable snapshot beside it.
+
+use postmortem::scenario::bulk;
+use postmortem::time::MICROS_PER_MIN;
+
+/// FNV-1a, 64 bits: simple, stable across platforms and crate versions.
+fn fnv1a(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, &b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    })
+}
+
+/// The digest of `draft --json` (tool version and temp paths left out) over the set below.
+const STORED_DIGEST: &str = "1eaf778384bb4028";
+
+#[test]
+fn draft_of_generated_logs_is_unchanged() {
+    let dir = tempfile::tempdir().unwrap();
+    let start = bulk::day_start() + (8 * 60 + 15) * MICROS_PER_MIN;
+    for (format, size) in [
+        ("nginx", 24u64 << 20),
+        ("syslog", 6 << 20),
+        ("json", 6 << 20),
+    ] {
+        bulk::write(&dir.path().join(format), format, size, start, 195).unwrap();
+    }
+    // Small chunks too: the digest must not depend on how the files were cut.
+    let mut digests = Vec::new();
+    let mut last = serde_json::Value::Null;
+    for chunk in [postmortem::read::DEFAULT_CHUNK_SIZE, 300_000] {
+        let config = postmortem::Config::new(vec![dir.path().to_path_buf()]).with_chunk_size(chunk);
+        let (draft, _) = postmortem::draft(&config).unwrap();
+        let mut json: serde_json::Value =
+            serde_json::from_str(&postmortem::render::json(&draft)).unwrap();
+        json["tool"]["version"] = serde_json::Value::Null;
+        let text = serde_json::to_string(&json).unwrap();
+        digests.push(format!("{:016x}", fnv1a(text.as_bytes())));
+        last = json;
+    }
+    assert_eq!(digests[0], digests[1], "output depends on the chunk size");
+    let i = &last["incidents"][0];
+    let summary = serde_json::json!({
+        "incidents": last["incidents"].as_array().map(Vec::len),
+        "start": i["start"],
+        "detected": i["detected"],
+        "detection_method": i["detection_method"],
+        "recovered": i["recovered"],
+        "impact": i["impact"],
+        "latency": i["latency"],
+        "bins": last["series"].as_array().map(Vec::len),
+        "inputs": last["inputs"].as_array().unwrap().iter().map(|f| (f["file"].clone(), f["lines_read"].clone(), f["lines_parsed"].clone())).collect::<Vec<_>>(),
+    });
+    insta::assert_json_snapshot!(summary);
+    assert_eq!(
+        digests[0], STORED_DIGEST,
+        "the draft of the generated set changed; if on purpose, store the new digest"
+    );
+}
