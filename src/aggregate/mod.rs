@@ -7,6 +7,7 @@
 
 pub mod catalogue;
 pub mod chunk;
+pub mod clients;
 pub mod latency;
 pub mod notable;
 pub mod signature;
@@ -17,6 +18,7 @@ use serde::Serialize;
 
 use crate::parse::alertmanager::AlertStatus;
 use crate::time::Micros;
+pub use clients::{Clients, client_key};
 pub use latency::Latency;
 pub use notable::{Action, ActionKind};
 pub use signature::Signatures;
@@ -149,188 +151,6 @@ impl Breakdown {
         ranked.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
         ranked.truncate(n);
         ranked
-    }
-}
-
-/// When one client was active and when it got server errors, as bin ranges.
-#[derive(Debug, Default, Clone, PartialEq, Eq)]
-pub struct ClientActivity {
-    /// Inclusive bin ranges with at least one request, sorted and disjoint after `tidy`.
-    pub active: Vec<(i64, i64)>,
-    /// Bins with at least one server error, sorted and unique after `tidy`.
-    pub error_bins: Vec<i64>,
-}
-
-impl ClientActivity {
-    fn record(&mut self, bin: i64, error: bool) {
-        match self.active.last_mut() {
-            Some((start, end)) if bin >= *start && bin <= *end + 1 => *end = (*end).max(bin),
-            _ => self.active.push((bin, bin)),
-        }
-        if error && self.error_bins.last() != Some(&bin) {
-            self.error_bins.push(bin);
-        }
-    }
-
-    /// Adds another summary's activity. Chunks arrive in file order, so the new ranges nearly
-    /// always follow the old ones: they are appended (touching ranges joined) in time linear
-    /// in what is added; only out-of-order input pays for a full sort.
-    fn absorb(&mut self, other: ClientActivity) {
-        let in_order = match (self.active.last(), other.active.first()) {
-            (Some(&(_, end)), Some(&(start, _))) => start > end,
-            _ => true,
-        };
-        let errors_in_order = match (self.error_bins.last(), other.error_bins.first()) {
-            (Some(&last), Some(&first)) => first > last,
-            _ => true,
-        };
-        for (start, end) in other.active {
-            match self.active.last_mut() {
-                Some(last) if in_order && start <= last.1 + 1 => last.1 = last.1.max(end),
-                _ => self.active.push((start, end)),
-            }
-        }
-        self.error_bins.extend(other.error_bins);
-        if !in_order || !errors_in_order {
-            self.tidy();
-        }
-    }
-
-    fn tidy(&mut self) {
-        self.active.sort_unstable();
-        let mut merged: Vec<(i64, i64)> = Vec::with_capacity(self.active.len());
-        for &(s, e) in &self.active {
-            match merged.last_mut() {
-                Some((_, end)) if s <= *end + 1 => *end = (*end).max(e),
-                _ => merged.push((s, e)),
-            }
-        }
-        self.active = merged;
-        self.error_bins.sort_unstable();
-        self.error_bins.dedup();
-    }
-
-    fn active_in(&self, from: i64, to: i64) -> bool {
-        self.active.iter().any(|&(s, e)| s <= to && e >= from)
-    }
-
-    fn errors_in(&self, from: i64, to: i64) -> bool {
-        let i = self.error_bins.partition_point(|&b| b < from);
-        self.error_bins.get(i).is_some_and(|&b| b <= to)
-    }
-}
-
-/// Client activity keyed by client (user, origin address or connecting address).
-///
-/// Keys are 64-bit SipHash values of the client bytes (fixed keys, so runs are reproducible):
-/// no allocation or byte comparison per line, and a 1-in-10⁹ chance of two of a million
-/// clients sharing a slot.
-///
-/// The map is cut into shards by key, so that merging a chunk into a file (the one step that
-/// is sequential in file order) runs shard by shard on all workers.
-#[derive(Debug, Clone)]
-pub struct Clients {
-    shards: Vec<rustc_hash::FxHashMap<u64, ClientActivity>>,
-    /// Some client was a name (`$remote_user`), not an address.
-    pub named: bool,
-}
-
-const CLIENT_SHARDS: usize = 16;
-
-impl Default for Clients {
-    fn default() -> Self {
-        Self {
-            shards: vec![rustc_hash::FxHashMap::default(); CLIENT_SHARDS],
-            named: false,
-        }
-    }
-}
-
-fn shard_of(key: u64) -> usize {
-    (key >> 60) as usize % CLIENT_SHARDS
-}
-
-fn merge_shard(
-    mine: &mut rustc_hash::FxHashMap<u64, ClientActivity>,
-    theirs: rustc_hash::FxHashMap<u64, ClientActivity>,
-) {
-    for (client, activity) in theirs {
-        match mine.get_mut(&client) {
-            Some(existing) => existing.absorb(activity),
-            None => {
-                mine.insert(client, activity);
-            }
-        }
-    }
-}
-
-/// The key a client is counted under.
-pub fn client_key(client: &[u8]) -> u64 {
-    use std::hash::Hasher;
-    // `DefaultHasher::new()` has fixed keys: the same value in every run of a build.
-    let mut h = std::hash::DefaultHasher::new();
-    h.write(client);
-    h.finish()
-}
-
-fn is_address(client: &[u8]) -> bool {
-    client
-        .iter()
-        .all(|b| b.is_ascii_hexdigit() || b".:".contains(b))
-}
-
-impl Clients {
-    pub fn len(&self) -> usize {
-        self.shards.iter().map(|s| s.len()).sum()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.shards.iter().all(|s| s.is_empty())
-    }
-
-    pub fn get(&self, client: &[u8]) -> Option<&ClientActivity> {
-        let key = client_key(client);
-        self.shards[shard_of(key)].get(&key)
-    }
-
-    pub fn record(&mut self, client: &[u8], bin: i64, error: bool) {
-        let key = client_key(client);
-        match self.shards[shard_of(key)].entry(key) {
-            std::collections::hash_map::Entry::Occupied(mut e) => e.get_mut().record(bin, error),
-            std::collections::hash_map::Entry::Vacant(v) => {
-                self.named |= !is_address(client);
-                v.insert(ClientActivity::default()).record(bin, error);
-            }
-        }
-    }
-
-    pub fn merge(&mut self, other: Clients) {
-        use rayon::prelude::*;
-        self.named |= other.named;
-        let total: usize = other.len();
-        if total < 4096 {
-            for (mine, theirs) in self.shards.iter_mut().zip(other.shards) {
-                merge_shard(mine, theirs);
-            }
-        } else {
-            self.shards
-                .par_iter_mut()
-                .zip(other.shards.into_par_iter())
-                .for_each(|(mine, theirs)| merge_shard(mine, theirs));
-        }
-    }
-
-    /// (clients active in the bin range, clients with a server error in it).
-    pub fn active_and_affected(&self, from_bin: i64, to_bin: i64) -> (u64, u64) {
-        let mut active = 0;
-        let mut affected = 0;
-        for activity in self.shards.iter().flat_map(|s| s.values()) {
-            if activity.active_in(from_bin, to_bin) {
-                active += 1;
-                affected += u64::from(activity.errors_in(from_bin, to_bin));
-            }
-        }
-        (active, affected)
     }
 }
 

@@ -15,6 +15,9 @@ use crate::aggregate::chunk::Overlap;
 use crate::config::Config;
 use crate::discover::rotation;
 
+/// How far two neighbouring pieces may overlap before their shared lines are looked for.
+pub const OVERLAP_TOLERANCE: crate::time::Micros = 60 * crate::time::MICROS_PER_SEC;
+
 /// A file's place in its rotation family.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Rotation {
@@ -58,12 +61,15 @@ pub(super) fn count_overlaps_once(
         if slots.len() < 2 {
             continue;
         }
+        // Oldest first by the times the pieces hold; the names (logrotate's `.1` newer than
+        // `.2`, `split`'s `.00` older than `.01`) only break ties.
         let age = |slot: &usize| {
+            let first = reports[*slot].1.summary.first_time;
             let path = Path::new(&logs[reports[*slot].0].candidate.display);
             let name = path
                 .file_name()
                 .map_or(String::new(), |n| n.to_string_lossy().to_string());
-            (rotation::member(&name).age_key, name)
+            (first, rotation::member(&name).age_key, name)
         };
         slots.sort_by_key(age);
         let of = slots.len();
@@ -83,7 +89,9 @@ pub(super) fn count_overlaps_once(
             ) else {
                 continue;
             };
-            if older_last < newer_first {
+            // Lines a few seconds out of order at a boundary are normal (nginx stamps a request
+            // when it starts): only an overlap longer than that is read again.
+            if older_last - newer_first <= OVERLAP_TOLERANCE {
                 continue;
             }
             let (older_index, newer_index) = (reports[older].0, reports[newer].0);

@@ -1,0 +1,84 @@
+#!/usr/bin/env bash
+# Side by side on one generated 1 GiB nginx combined log (one day, one incident), page cache
+# warm: postmortem against the floor (a bare two-thread 5xx-per-minute scan), ripgrep, lnav
+# and GoAccess where installed, and many .gz files against `gzip -dc` in parallel.
+#
+#   benches/compare.sh [DIR]          # DIR defaults to target/compare (needs ~2.5 GB)
+#   SKIP_GOACCESS=1 benches/compare.sh   # GoAccess takes minutes on 1 GiB
+#
+# Prints one Markdown table (seconds, MB/s, peak RSS, ratio to postmortem). Times come from
+# hyperfine (median of 3) when installed, else from one run under /usr/bin/time.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+DIR=${1:-target/compare}
+SIZE=${SIZE:-1GiB}
+THREADS=${THREADS:-2}
+mkdir -p "$DIR"
+cargo build --release --quiet --examples
+BIN=target/release/postmortem
+LOG="$DIR/nginx/access.log"
+if [ ! -f "$LOG" ]; then
+  target/release/examples/gen-logs --out "$DIR/nginx" --size "$SIZE" --format nginx
+fi
+if [ ! -d "$DIR/gz" ]; then
+  mkdir -p "$DIR/gz"
+  split -n l/16 -d "$LOG" "$DIR/gz/access.log."
+  ls "$DIR"/gz/access.log.* | xargs -P "$THREADS" -n 1 gzip -6
+fi
+BYTES=$(stat -c %s "$LOG")
+GZ_BYTES=$(cat "$DIR"/gz/*.gz | gzip -dc | wc -c)
+cat "$LOG" "$DIR"/gz/*.gz > /dev/null   # warm the page cache
+
+# seconds and peak RSS (KB) of one command; hyperfine's median when available
+measure() {
+  local cmd=$1 secs rss
+  /usr/bin/time -f "%M %e" -o "$DIR/time.txt" bash -c "$cmd" > /dev/null 2>&1 || true
+  read -r rss secs < "$DIR/time.txt"
+  if command -v hyperfine > /dev/null; then
+    hyperfine --runs 3 --warmup 1 --export-json "$DIR/h.json" --style none "$cmd" > /dev/null 2>&1
+    secs=$(python3 -c "import json;print(json.load(open('$DIR/h.json'))['results'][0]['median'])")
+  fi
+  echo "$secs $rss"
+}
+
+rows=()
+add() { # name, what, bytes, command
+  read -r secs rss < <(measure "$4")
+  rows+=("$1|$2|$3|$secs|$rss")
+}
+
+export RAYON_NUM_THREADS=$THREADS
+add "postmortem draft ($THREADS threads)" "the whole draft" "$BYTES" "$BIN draft $DIR/nginx --json"
+add "postmortem draft (1 thread)" "the whole draft" "$BYTES" "RAYON_NUM_THREADS=1 $BIN draft $DIR/nginx --json"
+add "bare 5xx/minute scan (2 threads)" "counts 5xx per minute" "$BYTES" "target/release/examples/bare-5xx $LOG"
+add "newline count (wc -l)" "counts lines" "$BYTES" "wc -l $LOG"
+if command -v rg > /dev/null; then
+  add "ripgrep $(rg --version | head -1 | cut -d' ' -f2)" "counts 5xx lines" "$BYTES" "rg -c '\" 5[0-9][0-9] ' $LOG"
+fi
+if command -v lnav > /dev/null; then
+  add "lnav $(lnav -V | cut -d' ' -f2)" "5xx per minute (SQL)" "$BYTES" \
+    "lnav -n -c \";SELECT strftime('%H:%M', log_time) AS m, count(*) FROM access_log WHERE sc_status >= 500 GROUP BY m\" $LOG"
+fi
+if command -v goaccess > /dev/null && [ -z "${SKIP_GOACCESS:-}" ]; then
+  add "GoAccess $(goaccess -V | head -1 | cut -d' ' -f3)" "full report (JSON)" "$BYTES" \
+    "goaccess $LOG --log-format=COMBINED --no-global-config -o $DIR/goaccess.json"
+fi
+add "postmortem draft, 16 .gz files" "the whole draft" "$GZ_BYTES" "$BIN draft $DIR/gz --json"
+add "gzip -dc, 16 files, $THREADS in parallel" "decompresses" "$GZ_BYTES" \
+  "ls $DIR/gz/*.gz | xargs -P $THREADS -n 1 gzip -dc > /dev/null"
+
+base=$(echo "${rows[0]}" | cut -d'|' -f4)
+echo
+echo "Machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(free -g | awk '/Mem/{print $2}') GiB; file: $(numfmt --to=iec "$BYTES") nginx combined, $(wc -l < "$LOG") lines"
+echo
+echo "| tool | does | s | MB/s | peak RSS MB | time vs postmortem |"
+echo "|---|---|---:|---:|---:|---:|"
+for r in "${rows[@]}"; do
+  IFS='|' read -r name what bytes secs rss <<< "$r"
+  python3 - "$name" "$what" "$bytes" "$secs" "$rss" "$base" <<'PY'
+import sys
+name, what, b, s, rss, base = sys.argv[1:]
+b, s, rss, base = int(b), float(s), int(rss), float(base)
+print(f"| {name} | {what} | {s:.2f} | {b / 1e6 / s:,.0f} | {rss / 1024:,.0f} | {s / base:.2f}× |")
+PY
+done

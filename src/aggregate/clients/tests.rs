@@ -1,0 +1,64 @@
+use super::*;
+
+#[test]
+fn small_windows_are_counted_exactly_across_merged_chunks() {
+    let mut a = Clients::default();
+    a.record(b"alice", 10, false);
+    a.record(b"alice", 11, true);
+    a.record(b"bob", 30, false);
+    let mut b = Clients::default();
+    b.record(b"alice", 12, false);
+    b.record(b"carol", 11, true);
+    a.merge(b);
+    assert_eq!(a.active_and_affected(10, 12), (2, 2));
+    assert_eq!(a.active_and_affected(12, 40), (2, 0));
+    assert_eq!(a.active_and_affected(31, 40), (0, 0));
+    assert_eq!(a.total(), 3);
+    assert!(a.named, "alice is a name, not an address");
+    let mut addresses = Clients::default();
+    addresses.record(b"203.0.113.7", 1, false);
+    addresses.record(b"2001:db8::1", 1, false);
+    assert!(!addresses.named);
+}
+
+#[test]
+fn large_bins_turn_into_sketches_within_two_percent() {
+    let mut c = Clients::default();
+    // 60 bins of 5,000 requests from a pool of 100,000 clients; every tenth client fails.
+    let mut state = 7u64;
+    let mut truth_active = FxHashSet::default();
+    let mut truth_failed = FxHashSet::default();
+    for bin in 0..60 {
+        for _ in 0..5000 {
+            state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            let id = (state >> 33) % 100_000;
+            let name = format!("10.{}.{}.{}", id / 65536, (id / 256) % 256, id % 256);
+            let failed = id.is_multiple_of(10);
+            c.record(name.as_bytes(), bin, failed);
+            if (20..40).contains(&bin) {
+                truth_active.insert(id);
+                if failed {
+                    truth_failed.insert(id);
+                }
+            }
+        }
+    }
+    assert!(matches!(c.active.get(&0), Some(BinSet::Sketch(_))));
+    let (active, failed) = c.active_and_affected(20, 39);
+    let off = |est: u64, truth: usize| (est as f64 - truth as f64).abs() / truth as f64;
+    assert!(off(active, truth_active.len()) < 0.02, "{active} vs {}", truth_active.len());
+    assert!(off(failed, truth_failed.len()) < 0.03, "{failed} vs {}", truth_failed.len());
+}
+
+#[test]
+fn the_sketch_is_exact_enough_for_small_sets_and_merges_by_maximum() {
+    let mut s = Sketch::default();
+    (0..1000u64).for_each(|i| s.insert(client_key(&i.to_le_bytes())));
+    let e = s.estimate();
+    assert!((980..=1020).contains(&e), "{e}");
+    let mut t = Sketch::default();
+    (500..1500u64).for_each(|i| t.insert(client_key(&i.to_le_bytes())));
+    s.absorb(&t);
+    let e = s.estimate();
+    assert!((1470..=1530).contains(&e), "{e}");
+}
