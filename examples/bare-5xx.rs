@@ -34,9 +34,12 @@ fn count(data: &[u8]) -> HashMap<[u8; 17], u64> {
 }
 
 fn main() -> std::io::Result<()> {
-    let path = std::env::args().nth(1).ok_or_else(|| std::io::Error::other("usage: bare-5xx FILE"))?;
+    let path = std::env::args()
+        .nth(1)
+        .ok_or_else(|| std::io::Error::other("usage: bare-5xx FILE"))?;
     let data = std::fs::read(path)?;
-    let mid = memchr::memchr(b'\n', &data[data.len() / 2..]).map_or(data.len(), |i| data.len() / 2 + i + 1);
+    let mid = memchr::memchr(b'\n', &data[data.len() / 2..])
+        .map_or(data.len(), |i| data.len() / 2 + i + 1);
     let (a, b) = data.split_at(mid);
     let (mut left, right) = std::thread::scope(|s| {
         let other = s.spawn(|| count(b));

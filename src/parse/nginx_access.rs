@@ -227,10 +227,17 @@ pub(crate) fn looks_like_seconds(field: &[u8]) -> Option<f64> {
             .iter()
             .enumerate()
             .all(|(i, b)| b.is_ascii_digit() || i == dot);
-    if !ok {
+    if !ok || field.len() > 16 {
         return None;
     }
-    std::str::from_utf8(field).ok()?.parse().ok()
+    // digits / 10^fraction: one correctly rounded division, the same f64 `str::parse` gives
+    // (the numerator has at most 15 digits, exact in an f64), without its general machinery.
+    let digits = field
+        .iter()
+        .filter(|b| b.is_ascii_digit())
+        .fold(0u64, |n, &b| n * 10 + u64::from(b - b'0'));
+    let scale = 10u64.pow((field.len() - dot - 1) as u32);
+    Some(digits as f64 / scale as f64)
 }
 
 pub fn parse(line: &[u8]) -> Option<AccessLine<'_>> {

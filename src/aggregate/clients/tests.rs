@@ -30,7 +30,9 @@ fn large_bins_turn_into_sketches_within_two_percent() {
     let mut truth_failed = FxHashSet::default();
     for bin in 0..60 {
         for _ in 0..5000 {
-            state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            state = state
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
             let id = (state >> 33) % 100_000;
             let name = format!("10.{}.{}.{}", id / 65536, (id / 256) % 256, id % 256);
             let failed = id.is_multiple_of(10);
@@ -46,8 +48,16 @@ fn large_bins_turn_into_sketches_within_two_percent() {
     assert!(matches!(c.active.get(&0), Some(BinSet::Sketch(_))));
     let (active, failed) = c.active_and_affected(20, 39);
     let off = |est: u64, truth: usize| (est as f64 - truth as f64).abs() / truth as f64;
-    assert!(off(active, truth_active.len()) < 0.02, "{active} vs {}", truth_active.len());
-    assert!(off(failed, truth_failed.len()) < 0.03, "{failed} vs {}", truth_failed.len());
+    assert!(
+        off(active, truth_active.len()) < 0.02,
+        "{active} vs {}",
+        truth_active.len()
+    );
+    assert!(
+        off(failed, truth_failed.len()) < 0.03,
+        "{failed} vs {}",
+        truth_failed.len()
+    );
 }
 
 #[test]

@@ -72,3 +72,25 @@ fn junk_is_rejected() {
         assert!(parse(junk).is_none(), "{junk:?}");
     }
 }
+
+#[test]
+fn request_times_read_by_hand_equal_the_standard_parse() {
+    for text in [
+        "0.042",
+        "1.503",
+        "30.001",
+        "0.000",
+        "123456.789",
+        "0.1",
+        "9.999999999",
+    ] {
+        assert_eq!(
+            looks_like_seconds(text.as_bytes()),
+            text.parse::<f64>().ok(),
+            "{text}"
+        );
+    }
+    assert_eq!(looks_like_seconds(b"42"), None);
+    assert_eq!(looks_like_seconds(b".5"), None);
+    assert_eq!(looks_like_seconds(b"1.2.3"), None);
+}
