@@ -7,7 +7,8 @@
 #   SKIP_GOACCESS=1 benches/compare.sh   # GoAccess takes minutes on 1 GiB
 #
 # Prints one Markdown table (seconds, MB/s, peak RSS, ratio to postmortem). Times come from
-# hyperfine (median of 3) when installed, else from one run under /usr/bin/time.
+# hyperfine (median of 3) when installed and the tool takes under 20 s, else from one run
+# under /usr/bin/time.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 DIR=${1:-target/compare}
@@ -29,12 +30,13 @@ BYTES=$(stat -c %s "$LOG")
 GZ_BYTES=$(cat "$DIR"/gz/*.gz | gzip -dc | wc -c)
 cat "$LOG" "$DIR"/gz/*.gz > /dev/null   # warm the page cache
 
-# seconds and peak RSS (KB) of one command; hyperfine's median when available
+# seconds and peak RSS (KB) of one command
 measure() {
   local cmd=$1 secs rss
   /usr/bin/time -f "%M %e" -o "$DIR/time.txt" bash -c "$cmd" > /dev/null 2>&1 || true
   read -r rss secs < "$DIR/time.txt"
-  if command -v hyperfine > /dev/null; then
+  # Slow tools (GoAccess: minutes) are timed once; the rest take hyperfine's median of 3.
+  if command -v hyperfine > /dev/null && python3 -c "import sys; sys.exit(0 if float('$secs') < 20 else 1)"; then
     hyperfine --runs 3 --warmup 1 --export-json "$DIR/h.json" --style none "$cmd" > /dev/null 2>&1
     secs=$(python3 -c "import json;print(json.load(open('$DIR/h.json'))['results'][0]['median'])")
   fi

@@ -387,8 +387,12 @@ const NOT_ERRORS: [&[u8]; 12] = [
 pub(crate) type Finder = std::sync::LazyLock<Option<aho_corasick::AhoCorasick>>;
 
 pub(crate) fn build_finder(words: &[&[u8]]) -> Option<aho_corasick::AhoCorasick> {
+    // A DFA: case-insensitive words leave no literal prefilter to skip ahead with, so the
+    // automaton walks every byte, and the DFA's walk is the cheapest (perf: the automaton is
+    // about half of a syslog run).
     aho_corasick::AhoCorasick::builder()
         .ascii_case_insensitive(true)
+        .kind(Some(aho_corasick::AhoCorasickKind::DFA))
         .build(words)
         .ok()
 }
