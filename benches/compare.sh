@@ -62,7 +62,7 @@ if command -v lnav > /dev/null; then
     "lnav -n -c \";SELECT strftime('%H:%M', log_time) AS m, count(*) FROM access_log WHERE sc_status >= 500 GROUP BY m\" $LOG"
 fi
 if command -v goaccess > /dev/null && [ -z "${SKIP_GOACCESS:-}" ]; then
-  add "GoAccess $(goaccess -V | head -1 | cut -d' ' -f3)" "full report (JSON)" "$BYTES" \
+  add "GoAccess $(goaccess -V | head -1 | grep -o '[0-9][0-9.]*[0-9]' | head -1)" "full report (JSON)" "$BYTES" \
     "goaccess $LOG --log-format=COMBINED --no-global-config -o $DIR/goaccess.json"
 fi
 add "postmortem draft, 16 .gz files" "the whole draft" "$GZ_BYTES" "$BIN draft $DIR/gz --json"
