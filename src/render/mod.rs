@@ -59,6 +59,9 @@ pub fn scan_text(
             f.first_time.as_deref().unwrap_or("–"),
             f.last_time.as_deref().unwrap_or("–")
         );
+        if let (Some(first), Some(last)) = (&f.first_time_as_written, &f.last_time_as_written) {
+            let _ = writeln!(out, "  as written  {first} – {last}");
+        }
         if let (Some(zone), Some(rule)) = (&f.zone, &f.zone_rule) {
             let _ = writeln!(out, "  zone        {zone} ({})", rule.describe());
         }

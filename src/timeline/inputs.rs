@@ -36,6 +36,34 @@ pub(super) fn span(analysis: &Analysis) -> Option<Span> {
     })
 }
 
+/// A UTC time shown as the file wrote it: in the offset most of its lines carry, or in the
+/// zone its zone-less lines were read in.
+fn as_written(t: Option<crate::time::Micros>, f: &crate::pipeline::FileReport) -> Option<String> {
+    let utc = format_utc(t?);
+    let offset = f
+        .summary
+        .offsets
+        .iter()
+        .max_by_key(|(o, n)| (**n, -**o))
+        .map(|(o, _)| *o);
+    match (offset, f.zone.as_deref()) {
+        (Some(secs), _) => {
+            let fixed = chrono::FixedOffset::east_opt(secs)?;
+            let dt = chrono::DateTime::from_timestamp_micros(t?)?.with_timezone(&fixed);
+            Some(dt.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, false))
+        }
+        (None, Some(zone)) => match zone.parse::<chrono_tz::Tz>() {
+            Ok(tz) => Some(crate::render::zone::relabel(&utc, tz)),
+            Err(_) => {
+                let fixed: chrono::FixedOffset = zone.parse().ok()?;
+                let dt = chrono::DateTime::from_timestamp_micros(t?)?.with_timezone(&fixed);
+                Some(dt.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, false))
+            }
+        },
+        (None, None) => None,
+    }
+}
+
 /// What each file was read as, and what it held: the `inputs` of the draft and of `scan`.
 pub fn inputs(analysis: &Analysis) -> Vec<Input> {
     analysis
@@ -63,6 +91,8 @@ pub fn inputs(analysis: &Analysis) -> Vec<Input> {
                 .collect(),
             first_time: f.summary.first_time.map(format_utc),
             last_time: f.summary.last_time.map(format_utc),
+            first_time_as_written: as_written(f.summary.first_time, f),
+            last_time_as_written: as_written(f.summary.last_time, f),
             zone: f.zone.clone(),
             zone_rule: f.zone_source.clone(),
             year: f.year.as_ref().map(|y| y.year),

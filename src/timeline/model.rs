@@ -210,6 +210,11 @@ pub struct Input {
     pub skipped_examples: Vec<SkippedLine>,
     pub first_time: Option<String>,
     pub last_time: Option<String>,
+    /// The same two times in the offset (or zone) the file is written in.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub first_time_as_written: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub last_time_as_written: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub zone: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
