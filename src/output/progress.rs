@@ -57,13 +57,16 @@ fn draw(progress: &Progress, stop: &std::sync::atomic::AtomicBool) {
         }
         std::thread::sleep(Duration::from_millis(50));
     }
+    // Start from what is already done, so the rate is not the first second's bytes over a
+    // moment.
     let bar = ProgressBar::with_draw_target(
         Some(progress.bytes_total.load(Ordering::Relaxed)),
         ProgressDrawTarget::stderr(),
-    );
+    )
+    .with_position(progress.bytes_done.load(Ordering::Relaxed));
     bar.set_style(
         ProgressStyle::with_template(
-            "{spinner} reading {bar:30} {binary_bytes}/{binary_total_bytes} {binary_bytes_per_sec} {msg}",
+            "{spinner} reading {bar:30} {binary_bytes}/{binary_total_bytes} {msg}",
         )
         .unwrap_or_else(|_| ProgressStyle::default_bar()),
     );
@@ -71,8 +74,12 @@ fn draw(progress: &Progress, stop: &std::sync::atomic::AtomicBool) {
         let total = progress.bytes_total.load(Ordering::Relaxed);
         bar.set_length(total);
         bar.set_position(progress.bytes_done.load(Ordering::Relaxed).min(total));
+        // The rate over the whole run so far: steadier than indicatif's estimate, which sees
+        // the position move in batch-sized steps.
+        let done = progress.bytes_done.load(Ordering::Relaxed).min(total);
         bar.set_message(format!(
-            "{}/{} files",
+            "{:.0} MB/s, {}/{} files",
+            done as f64 / 1e6 / started.elapsed().as_secs_f64().max(1e-3),
             progress.files_done.load(Ordering::Relaxed),
             progress.files_total.load(Ordering::Relaxed)
         ));
