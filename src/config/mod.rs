@@ -110,16 +110,7 @@ impl Config {
     }
 
     pub fn with_year(mut self, year: Option<i32>) -> Result<Self, Error> {
-        if let Some(y) = year
-            && !(1970..=9999).contains(&y)
-        {
-            return Err(Error::InvalidFlag {
-                flag: "--year",
-                value: y.to_string(),
-                why: "a year between 1970 and 9999".into(),
-            });
-        }
-        self.year = year;
+        self.year = year.map(|y| rules::check_year(y, "--year")).transpose()?;
         Ok(self)
     }
 

@@ -39,16 +39,8 @@ pub enum Format {
 }
 
 impl Format {
-    pub const LINE_FORMATS: [Format; 8] = [
-        Format::NginxAccess,
-        Format::NginxError,
-        Format::ApacheError,
-        Format::Syslog,
-        Format::Journald,
-        Format::JsonLines,
-        Format::Dpkg,
-        Format::AptHistory,
-    ];
+    /// Formats read line by line: all but the alert histories (the last three of `ALL`).
+    pub const LINE_FORMATS: &[Format] = Format::ALL.split_at(8).0;
 
     pub const ALL: [Format; 11] = [
         Format::NginxAccess,
@@ -66,10 +58,7 @@ impl Format {
 
     /// The name in JSON and in `--format GLOB=NAME`: `nginx_access`, `pagerduty`…
     pub fn id(self) -> String {
-        serde_json::to_value(self)
-            .ok()
-            .and_then(|v| v.as_str().map(str::to_string))
-            .unwrap_or_default()
+        crate::serde_name(&self)
     }
 
     /// Reads a format name: `nginx_access`, `nginx-access` and `nginx access` alike.

@@ -149,10 +149,7 @@ fn panel_frame(out: &mut String, title: &str, top: f64, max_label: &str) {
 }
 
 fn kind_name(item: &TimelineItem) -> String {
-    serde_json::to_value(item.kind)
-        .ok()
-        .and_then(|v| v.as_str().map(str::to_string))
-        .unwrap_or_default()
+    crate::serde_name(&item.kind)
 }
 
 /// The events drawn as markers: each incident's timeline, in order.

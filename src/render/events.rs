@@ -55,11 +55,7 @@ fn csv_field(text: &str) -> String {
 pub fn csv(rows: &[EventRow], zone: Option<Tz>) -> String {
     let mut out = String::from("time,kind,file,line,text,action,actor\r\n");
     for r in rows {
-        let action = r
-            .action
-            .and_then(|a| serde_json::to_value(a).ok())
-            .and_then(|v| v.as_str().map(str::to_string))
-            .unwrap_or_default();
+        let action = r.action.map(|a| crate::serde_name(&a)).unwrap_or_default();
         let _ = write!(
             out,
             "{},{},{},{},{},{},{}\r\n",

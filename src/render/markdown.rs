@@ -12,7 +12,7 @@ use crate::timeline::{DetectionMethod, Draft, Incident, ItemKind, KeyCount, Time
 
 const ASK: &str = "✍";
 
-fn pct(r: f64) -> String {
+pub(crate) fn pct(r: f64) -> String {
     if r > 0.0 && r < 0.001 {
         format!("{:.2}%", r * 100.0)
     } else {
@@ -55,7 +55,7 @@ fn ms(value: f64) -> String {
     }
 }
 
-fn duration(seconds: i64) -> String {
+pub(crate) fn duration(seconds: i64) -> String {
     let (h, m, s) = (seconds / 3600, (seconds % 3600) / 60, seconds % 60);
     match (h, m, s) {
         (0, 0, s) => format!("{s} s"),
@@ -311,10 +311,7 @@ fn timeline(out: &mut String, draft: &Draft, i: &Incident) {
     );
     let _ = writeln!(out, "|---|---|---|---|---|");
     for t in &i.timeline {
-        let kind = serde_json::to_value(t.kind)
-            .ok()
-            .and_then(|v| v.as_str().map(str::to_string))
-            .unwrap_or_default();
+        let kind = crate::serde_name(&t.kind);
         let _ = writeln!(
             out,
             "| {} | {} | {} | {} | {} |",

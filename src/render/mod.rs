@@ -28,10 +28,7 @@ pub fn scan_text(
     let mut out = String::new();
     for f in inputs {
         let _ = writeln!(out, "{}", f.file);
-        let compression = serde_json::to_value(f.compression)
-            .ok()
-            .and_then(|v| v.as_str().map(str::to_string))
-            .unwrap_or_default();
+        let compression = crate::serde_name(&f.compression);
         let _ = writeln!(
             out,
             "  format      {} ({}; compression: {compression})",

@@ -12,24 +12,6 @@ use minijinja::{Environment, UndefinedBehavior, Value};
 use crate::error::Error;
 use crate::timeline::Draft;
 
-fn pct(v: f64) -> String {
-    if v > 0.0 && v < 0.001 {
-        format!("{:.2}%", v * 100.0)
-    } else {
-        format!("{:.1}%", v * 100.0)
-    }
-}
-
-fn duration(seconds: i64) -> String {
-    let (h, m, s) = (seconds / 3600, (seconds % 3600) / 60, seconds % 60);
-    match (h, m, s) {
-        (0, 0, s) => format!("{s} s"),
-        (0, m, 0) => format!("{m} min"),
-        (0, m, s) => format!("{m} min {s} s"),
-        (h, m, _) => format!("{h} h {m} min"),
-    }
-}
-
 fn clock(time: String) -> String {
     time.get(11..19).unwrap_or(&time).to_string()
 }
@@ -65,8 +47,8 @@ pub fn render(name: &str, template: &str, draft: &Draft) -> Result<String, Error
         .build()
         .map_err(fail)?;
     env.set_syntax(syntax);
-    env.add_filter("pct", pct);
-    env.add_filter("duration", duration);
+    env.add_filter("pct", crate::render::markdown::pct);
+    env.add_filter("duration", crate::render::markdown::duration);
     env.add_filter("clock", clock);
     env.add_filter("when", |t: String| crate::render::zone::when(&t));
     env.add_filter("cite", cite);
