@@ -78,6 +78,19 @@ impl Worker<'_> {
         }
     }
 
+    /// A line that parsed, at `t`: counted as parsed, and `false` when it goes no further
+    /// (see [`Self::admit`]).
+    fn take(&mut self, t: Micros, n: u64) -> bool {
+        self.out.parsed += 1;
+        self.admit(t, n)
+    }
+
+    /// The same for a zone-less time, placed in the file's zone first.
+    fn take_local(&mut self, civil: &Civil, n: u64) -> Option<Micros> {
+        let t = self.place(civil, n)?;
+        self.take(t, n).then_some(t)
+    }
+
     /// A parsed line's time: records it, unless the line is a copy of one the older piece
     /// of its rotation family already counted (then `false`, and it goes no further).
     fn admit(&mut self, t: Micros, n: u64) -> bool {
@@ -166,8 +179,7 @@ impl Worker<'_> {
             self.out.skip(n, || "not an access log line".into());
             return;
         };
-        self.out.parsed += 1;
-        if !self.admit(a.time, n) {
+        if !self.take(a.time, n) {
             return;
         }
         self.saw_offset(a.offset_secs);
@@ -204,13 +216,9 @@ impl Worker<'_> {
             self.out.skip(n, || "not an nginx error log line".into());
             return;
         };
-        let Some(t) = self.place(&e.civil, n) else {
+        let Some(t) = self.take_local(&e.civil, n) else {
             return;
         };
-        self.out.parsed += 1;
-        if !self.admit(t, n) {
-            return;
-        }
         let error = e.level.is_error();
         self.out.series.record(self.bin(t), error, false);
         if error {
@@ -240,8 +248,7 @@ impl Worker<'_> {
                 None => return,
             },
         };
-        self.out.parsed += 1;
-        if !self.admit(t, n) {
+        if !self.take(t, n) {
             return;
         }
         let bin = self.bin(t);
@@ -278,13 +285,9 @@ impl Worker<'_> {
             }
             return;
         };
-        let Some(t) = self.place(&e.civil, n) else {
+        let Some(t) = self.take_local(&e.civil, n) else {
             return;
         };
-        self.out.parsed += 1;
-        if !self.admit(t, n) {
-            return;
-        }
         let error = e.is_error();
         self.out.series.record(self.bin(t), error, false);
         if error {
@@ -301,13 +304,9 @@ impl Worker<'_> {
             self.out.skip(n, || "not a dpkg log line".into());
             return;
         };
-        let Some(t) = self.place(&d.civil, n) else {
+        let Some(t) = self.take_local(&d.civil, n) else {
             return;
         };
-        self.out.parsed += 1;
-        if !self.admit(t, n) {
-            return;
-        }
         if d.is_change() {
             let version = match (d.old_version, d.new_version) {
                 (Some(old), Some(new)) => format!(" {} → {}", kept_text(old), kept_text(new)),
@@ -418,8 +417,7 @@ impl Worker<'_> {
                 }
             }
         };
-        self.out.parsed += 1;
-        if !self.admit(t, n) {
+        if !self.take(t, n) {
             return;
         }
         // sudo logs command lines, not outcomes: `grep Failed …` is not a failure.
