@@ -1,5 +1,6 @@
-//! Throughput of each stage in bytes/s: the parsers on realistic lines, a whole chunk, and the
-//! pipeline end to end on the bundled sample. `cargo bench` runs them; CI only builds them.
+//! Throughput of each stage in bytes/s: the parsers on realistic lines, chunk splitting, time
+//! conversion, a whole chunk, the merge of chunk summaries, and the pipeline end to end on the
+//! bundled sample and on a generated day. `cargo bench` runs them; CI only builds them.
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use postmortem::aggregate::chunk::{ChunkContext, process_chunk};
@@ -57,6 +58,77 @@ fn chunks(c: &mut Criterion) {
     group.finish();
 }
 
+fn reading_and_time(c: &mut Criterion) {
+    let access = sample("nginx/access.log");
+    let mut group = c.benchmark_group("read");
+    group.throughput(Throughput::Bytes(access.len() as u64));
+    group.bench_function("newline_aligned_chunks_64k", |b| {
+        b.iter(|| {
+            let stream: postmortem::read::Stream =
+                Box::new(std::io::Cursor::new(black_box(access.clone())));
+            let mut chunker = postmortem::read::Chunker::new(stream, 64 << 10);
+            let mut buf = Vec::new();
+            let mut n = 0;
+            while chunker.next_chunk(&mut buf).unwrap_or(false) {
+                n += buf.len();
+            }
+            n
+        })
+    });
+    group.finish();
+    // One conversion per line of a day in Europe/Berlin, minute by minute: the cached path.
+    let mut group = c.benchmark_group("time");
+    let civils: Vec<postmortem::time::Civil> = (0..86_400u32)
+        .map(|s| postmortem::time::Civil {
+            year: 2023,
+            month: 9,
+            day: 10,
+            hour: s / 3600,
+            minute: (s / 60) % 60,
+            second: s % 60,
+            micros: 0,
+        })
+        .collect();
+    group.throughput(Throughput::Elements(civils.len() as u64));
+    group.bench_function("zone_less_to_utc_berlin", |b| {
+        b.iter(|| {
+            let mut zone = postmortem::time::ZoneConverter::new(chrono_tz::Europe::Berlin);
+            civils.iter().filter_map(|c| zone.to_utc(c)).count()
+        })
+    });
+    group.finish();
+}
+
+fn merge(c: &mut Criterion) {
+    let access = sample("nginx/access.log");
+    let ctx = ChunkContext {
+        format: Format::NginxAccess,
+        file: 0,
+        bin_width: 60_000_000,
+        zone: chrono_tz::UTC.into(),
+        year: None,
+        access_format: None,
+        overlap: None,
+    };
+    let parts: Vec<&[u8]> = access.chunk_by(|_, b| *b != b'\n').collect();
+    let outcomes: Vec<postmortem::aggregate::Summary> = parts
+        .chunks(parts.len() / 16 + 1)
+        .map(|lines| process_chunk(&lines.concat(), &ctx).summary)
+        .collect();
+    let mut group = c.benchmark_group("aggregate");
+    group.throughput(Throughput::Bytes(access.len() as u64));
+    group.bench_function("merge_16_chunk_summaries", |b| {
+        b.iter(|| {
+            let mut whole = postmortem::aggregate::Summary::default();
+            for o in outcomes.iter().cloned() {
+                whole.append(o);
+            }
+            whole.lines
+        })
+    });
+    group.finish();
+}
+
 fn pipeline(c: &mut Criterion) {
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-logs/auth-outage");
     let bytes: u64 = walk_size(&dir);
@@ -67,6 +139,19 @@ fn pipeline(c: &mut Criterion) {
     group.bench_function("draft_sample_logs", |b| {
         b.iter(|| postmortem::draft(&config).map(|(d, _)| d.incidents.len()))
     });
+    // A generated day of nginx (64 MiB): the parallel path over many chunks.
+    let generated = std::env::temp_dir().join("postmortem-bench-day");
+    let start = postmortem::scenario::bulk::day_start() + (8 * 60 + 15) * 60_000_000;
+    if let Ok((_, written)) =
+        postmortem::scenario::bulk::write(&generated.join("nginx"), "nginx", 64 << 20, start, 195)
+    {
+        let config = postmortem::Config::new(vec![generated.clone()]);
+        group.sample_size(10);
+        group.throughput(Throughput::Bytes(written));
+        group.bench_function("draft_generated_nginx_64mib", |b| {
+            b.iter(|| postmortem::draft(&config).map(|(d, _)| d.incidents.len()))
+        });
+    }
     group.finish();
 }
 
@@ -88,5 +173,5 @@ fn walk_size(dir: &std::path::Path) -> u64 {
         .unwrap_or(0)
 }
 
-criterion_group!(benches, parsers, chunks, pipeline);
+criterion_group!(benches, parsers, reading_and_time, chunks, merge, pipeline);
 criterion_main!(benches);
