@@ -243,10 +243,15 @@ struct ScanOpts {
     /// Print JSON (the draft's `inputs` and `skipped_files`).
     #[arg(long)]
     json: bool,
+    /// Print figures on stderr: bytes, lines, MB/s and lines/s per format, threads, peak memory.
+    #[arg(long)]
+    stats: bool,
 }
 
 fn scan(opts: ScanOpts) -> Result<ExitCode, Error> {
+    let started = std::time::Instant::now();
     let analysis = postmortem::pipeline::analyse(&config(&opts.read, None)?)?;
+    let read = started.elapsed();
     let inputs = postmortem::timeline::inputs(&analysis);
     let skipped: Vec<postmortem::timeline::SkippedFile> = analysis
         .passed_over
@@ -265,6 +270,16 @@ fn scan(opts: ScanOpts) -> Result<ExitCode, Error> {
     output::write_stdout(&text)?;
     for e in &analysis.errors {
         eprintln!("postmortem: {e}");
+    }
+    if opts.stats {
+        let stages = [
+            ("discover, read, parse, aggregate", read),
+            ("render, write", started.elapsed() - read),
+        ];
+        eprint!(
+            "{}",
+            output::stats::stats_text(&analysis, &stages, started.elapsed())
+        );
     }
     Ok(if analysis.errors.is_empty() {
         ExitCode::Incident

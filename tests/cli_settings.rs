@@ -295,3 +295,28 @@ fn the_nginx_conf_names_the_format_of_each_access_log() {
         "{err}"
     );
 }
+
+#[test]
+fn stats_on_draft_and_scan_count_every_byte_and_line() {
+    let dir = logs();
+    let bytes: u64 = ["nginx/error.log", "syslog"]
+        .iter()
+        .map(|f| std::fs::metadata(dir.path().join(f)).unwrap().len())
+        .sum();
+    for sub in ["draft", "scan"] {
+        let out = postmortem()
+            .args([sub, "--stats", "--year", "2023"])
+            .arg(dir.path())
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains("postmortem stats"), "{sub}: {err}");
+        let all = err
+            .lines()
+            .find(|l| l.trim_start().starts_with("all "))
+            .unwrap_or_else(|| panic!("{sub}: no total row in {err}"));
+        let fields: Vec<&str> = all.split_whitespace().collect();
+        assert_eq!(fields[1..4], ["2", &bytes.to_string(), "3"], "{sub}: {all}");
+        assert!(err.contains("peak memory"), "{sub}: {err}");
+    }
+}
