@@ -39,9 +39,9 @@ fn parsers(c: &mut Criterion) {
     group.finish();
 }
 
-fn chunks(c: &mut Criterion) {
-    let access = sample("nginx/access.log");
-    let ctx = ChunkContext {
+/// An nginx access log's chunk context: UTC, one-minute bins.
+fn access_context() -> ChunkContext {
+    ChunkContext {
         format: Format::NginxAccess,
         file: 0,
         bin_width: 60_000_000,
@@ -49,7 +49,12 @@ fn chunks(c: &mut Criterion) {
         year: None,
         access_format: None,
         overlap: None,
-    };
+    }
+}
+
+fn chunks(c: &mut Criterion) {
+    let access = sample("nginx/access.log");
+    let ctx = access_context();
     let mut group = c.benchmark_group("aggregate");
     group.throughput(Throughput::Bytes(access.len() as u64));
     group.bench_function("access_chunk", |b| {
@@ -101,15 +106,7 @@ fn reading_and_time(c: &mut Criterion) {
 
 fn merge(c: &mut Criterion) {
     let access = sample("nginx/access.log");
-    let ctx = ChunkContext {
-        format: Format::NginxAccess,
-        file: 0,
-        bin_width: 60_000_000,
-        zone: chrono_tz::UTC.into(),
-        year: None,
-        access_format: None,
-        overlap: None,
-    };
+    let ctx = access_context();
     let parts: Vec<&[u8]> = access.chunk_by(|_, b| *b != b'\n').collect();
     let outcomes: Vec<postmortem::aggregate::Summary> = parts
         .chunks(parts.len() / 16 + 1)

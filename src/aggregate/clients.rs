@@ -207,11 +207,6 @@ impl Clients {
             distinct(self.failed.range(from_bin..=to_bin).map(|(_, s)| s)),
         )
     }
-
-    /// Distinct clients over all bins.
-    pub fn total(&self) -> u64 {
-        distinct(self.active.values())
-    }
 }
 
 #[cfg(test)]

@@ -29,29 +29,16 @@ impl Candidate {
         }
     }
 
-    /// The archive's members as candidates of their own; `None` when this is not an archive.
-    pub fn expand(&self) -> Option<std::io::Result<Vec<Candidate>>> {
-        if self.member.is_some() {
-            return None;
-        }
-        let (_, mut stream, _, _) = crate::read::decode(&self.path).ok()?;
-        let mut head = [0u8; 512];
-        std::io::Read::read_exact(&mut stream, &mut head).ok()?;
-        if !crate::read::tar::is_tar(&head) {
-            return None;
-        }
-        let listed = crate::read::decode(&self.path)
-            .and_then(|(_, stream, _, _)| crate::read::tar::members(stream));
-        Some(listed.map(|members| {
-            members
-                .into_iter()
-                .map(|m| Candidate {
-                    path: self.path.clone(),
-                    display: format!("{}/{}", self.display, m.name.trim_start_matches("./")),
-                    member: Some(m),
-                })
-                .collect()
-        }))
+    /// An archive's members as candidates of their own.
+    pub fn members(&self, listed: Vec<crate::read::tar::Member>) -> Vec<Candidate> {
+        listed
+            .into_iter()
+            .map(|m| Candidate {
+                path: self.path.clone(),
+                display: format!("{}/{}", self.display, m.name.trim_start_matches("./")),
+                member: Some(m),
+            })
+            .collect()
     }
 }
 

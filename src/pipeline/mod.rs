@@ -98,11 +98,41 @@ fn system_time_micros(t: std::time::SystemTime) -> Option<Micros> {
     i64::try_from(d.as_micros()).ok()
 }
 
-/// Opens a candidate just long enough to sniff it; `Err` is a reason to pass it over.
-fn sniff_one(candidate: Candidate, config: &Config) -> Result<Sniff, Result<Passed, Error>> {
-    let opened = candidate
-        .open()
-        .map_err(|e| Err(Error::io(&candidate.display, &e)))?;
+/// What sniffing a candidate found.
+enum Found {
+    Log(Sniff),
+    /// A `.tar` (any compression): its members, to sniff in turn.
+    Archive(Vec<Candidate>),
+    Passed(Passed),
+    Failed(Error),
+}
+
+/// Opens a candidate just long enough to sniff it. An archive is seen in the same decoded
+/// sample and listed from the same stream, so a file is opened once whatever it holds.
+fn sniff_one(candidate: Candidate, config: &Config) -> Found {
+    let opened = match candidate.open() {
+        Ok(o) => o,
+        Err(e) => return Found::Failed(Error::io(&candidate.display, &e)),
+    };
+    if candidate.member.is_none() && read::tar::is_tar(&opened.sample) {
+        return match read::tar::members(opened.stream) {
+            Ok(listed) => Found::Archive(candidate.members(listed)),
+            Err(e) => Found::Failed(Error::io(&candidate.display, &e)),
+        };
+    }
+    match sniff_log(candidate, opened, config) {
+        Ok(s) => Found::Log(s),
+        Err(Ok(p)) => Found::Passed(p),
+        Err(Err(e)) => Found::Failed(e),
+    }
+}
+
+/// Decides how an opened file is read; `Err` is a reason to pass it over.
+fn sniff_log(
+    candidate: Candidate,
+    opened: read::Opened,
+    config: &Config,
+) -> Result<Sniff, Result<Passed, Error>> {
     let passed = |reason: String| {
         Ok(Passed {
             display: candidate.display.clone(),
@@ -357,33 +387,23 @@ pub fn analyse(config: &Config) -> Result<Analysis, Error> {
         zone: config.zone.name().to_string(),
         ..Analysis::default()
     };
-    // Archives (`.tar`, `.tar.gz`…) stand for their members.
-    let expanded: Vec<(Candidate, Option<std::io::Result<Vec<Candidate>>>)> = discovered
-        .candidates
-        .into_par_iter()
-        .map(|c| {
-            let members = c.expand();
-            (c, members)
-        })
-        .collect();
-    let mut candidates = Vec::new();
-    for (candidate, members) in expanded {
-        match members {
-            None => candidates.push(candidate),
-            Some(Ok(members)) => candidates.extend(members),
-            Some(Err(e)) => analysis.errors.push(Error::io(&candidate.display, &e)),
-        }
-    }
-    let sniffed: Vec<Result<Sniff, Result<Passed, Error>>> = candidates
-        .into_par_iter()
-        .map(|c| sniff_one(c, config))
-        .collect();
+    // Archives (`.tar`, `.tar.gz`…) stand for their members, sniffed in a second round
+    // (members are never archives themselves: nested archives are not opened).
     let mut logs = Vec::new();
-    for s in sniffed {
-        match s {
-            Ok(s) => logs.push(s),
-            Err(Ok(passed)) => analysis.passed_over.push(passed),
-            Err(Err(e)) => analysis.errors.push(e),
+    let mut round = discovered.candidates;
+    while !round.is_empty() {
+        let found: Vec<Found> = round
+            .into_par_iter()
+            .map(|c| sniff_one(c, config))
+            .collect();
+        round = Vec::new();
+        for f in found {
+            match f {
+                Found::Log(s) => logs.push(s),
+                Found::Archive(members) => round.extend(members),
+                Found::Passed(p) => analysis.passed_over.push(p),
+                Found::Failed(e) => analysis.errors.push(e),
+            }
         }
     }
     if logs.is_empty() {
