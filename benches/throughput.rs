@@ -49,6 +49,7 @@ fn access_context() -> ChunkContext {
         year: None,
         access_format: None,
         overlap: None,
+        sane: Default::default(),
     }
 }
 

@@ -178,10 +178,12 @@ fn sample_markdown_follows_the_template() {
     ] {
         assert!(text.contains(heading), "missing {heading}");
     }
+    // The config install is the change; the reload that applied it is cited beside it.
     assert!(
-        text.contains("errors began 40 s after"),
+        text.contains("errors began 67 s after: deploy: sudo /usr/bin/install"),
         "trigger evidence with its lead time"
     );
+    assert!(text.contains("s before the onset: deploy: sudo /usr/bin/systemctl reload authd"));
 }
 
 fn berlin(y: i32, mo: u32, d: u32, h: u32, mi: u32) -> Micros {

@@ -34,6 +34,7 @@ fn every_parser(line: &[u8]) {
             year: Some(YearTracker::new(2023)),
             access_format: None,
             overlap: None,
+            sane: Default::default(),
         };
         let _ = process_chunk(line, &ctx);
     }
@@ -142,6 +143,7 @@ fn chunk_boundaries_do_not_change_the_result() {
         year: Some(YearTracker::new(2023)),
         access_format: None,
         overlap: None,
+        sane: Default::default(),
     };
     let whole_summary = summary_in_chunks(&data, data.len() + 1, &ctx);
     let utc = |t: Option<i64>| postmortem::time::format_utc(t.unwrap());

@@ -23,6 +23,8 @@ pub struct ChunkContext {
     pub overlap: Option<std::sync::Arc<Overlap>>,
     /// For access logs written with a custom `log_format`: its compiled parser.
     pub access_format: Option<std::sync::Arc<crate::parse::log_format::LogFormat>>,
+    /// Times outside this range are skipped with a reason (see [`super::SaneTimes`]).
+    pub sane: super::SaneTimes,
 }
 
 /// Lines that two pieces of a rotation family both hold are counted once: the older piece's
@@ -94,6 +96,12 @@ impl Worker<'_> {
     /// A parsed line's time: records it, unless the line is a copy of one the older piece
     /// of its rotation family already counted (then `false`, and it goes no further).
     fn admit(&mut self, t: Micros, n: u64) -> bool {
+        if let Some(why) = self.ctx.sane.reject(t) {
+            // Counted as parsed by the caller; undo that: the line is skipped, with the reason.
+            self.out.parsed = self.out.parsed.saturating_sub(1);
+            self.out.skip(n, || why);
+            return false;
+        }
         match self.ctx.overlap.as_deref() {
             Some(Overlap::Collect { from, to }) if (*from..=*to).contains(&t) => {
                 self.out.line_hashes.push(self.line_hash);
@@ -107,6 +115,8 @@ impl Worker<'_> {
             _ => {}
         }
         self.out.saw_time_at(t, n);
+        let source = self.source(n);
+        self.out.note_line(self.bin(t), t, source);
         true
     }
 
@@ -116,6 +126,8 @@ impl Worker<'_> {
 
     fn keep_error_sample(&mut self, t: Micros, line: u64, text: impl FnOnce() -> String) {
         let bin = self.bin(t);
+        let source = self.source(line);
+        self.out.note_error(bin, t, source);
         if !self.out.error_samples.contains_key(&bin) {
             let sample = ErrorSample {
                 time: t,
@@ -423,6 +435,12 @@ impl Worker<'_> {
         // sudo logs command lines, not outcomes: `grep Failed …` is not a failure.
         let error = s.program != b"sudo" && notable::is_error_line(s.severity(), s.message);
         self.out.series.record(self.bin(t), error, false);
+        if notable::is_auth_failure(s.program, s.message) {
+            let source = self.source(n);
+            self.out.note_auth_failure(self.bin(t), t, source, || {
+                format!("{}: {}", kept_text(s.program), kept_text(s.message))
+            });
+        }
         if error {
             self.keep_error_sample(t, n, || {
                 format!("{}: {}", kept_text(s.program), kept_text(s.message))

@@ -248,6 +248,74 @@ impl Skew {
     }
 }
 
+/// Times a line may carry: from 1990 (older is a clock that never got set, or a parse of
+/// garbage) to a bound after the newest input file was written (later is a clock running
+/// ahead, or a corrupt field such as a 20-digit journald timestamp). Lines outside are skipped
+/// with the reason, so one bad time never stretches the span, the chart or an incident.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SaneTimes {
+    pub earliest: Micros,
+    pub latest: Micros,
+}
+
+/// 1990-01-01T00:00:00Z.
+pub const EARLIEST_SANE: Micros = 631_152_000 * 1_000_000;
+
+impl Default for SaneTimes {
+    fn default() -> Self {
+        Self {
+            earliest: EARLIEST_SANE,
+            latest: Micros::MAX,
+        }
+    }
+}
+
+impl SaneTimes {
+    /// Why `t` is not a time to believe, if it is not.
+    pub fn reject(&self, t: Micros) -> Option<String> {
+        if t < self.earliest {
+            Some(format!(
+                "time {} is before {}: not believed",
+                crate::time::format_utc(t),
+                crate::time::format_utc(self.earliest)
+            ))
+        } else if t > self.latest {
+            Some(format!(
+                "time {} is after {} (a day past the newest file's modification time): not believed",
+                crate::time::format_utc(t),
+                crate::time::format_utc(self.latest)
+            ))
+        } else {
+            None
+        }
+    }
+}
+
+/// A moment and the line that holds it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Seen {
+    pub time: Micros,
+    pub source: LineRef,
+}
+
+/// Keeps the last `Seen` per bin (lines of a file come in order, so the last bin is the one
+/// nearly always).
+fn note_last(map: &mut BTreeMap<i64, Seen>, bin: i64, seen: Seen) {
+    match map.last_entry() {
+        Some(mut last) if *last.key() == bin => {
+            if seen.time >= last.get().time {
+                *last.get_mut() = seen;
+            }
+        }
+        _ => {
+            let slot = map.entry(bin).or_insert(seen);
+            if seen.time >= slot.time {
+                *slot = seen;
+            }
+        }
+    }
+}
+
 /// What a chunk (or a whole file, once merged) boils down to.
 #[derive(Debug, Default, Clone)]
 pub struct Summary {
@@ -287,6 +355,14 @@ pub struct Summary {
     /// Errors by upstream (nginx error log).
     pub failed_upstreams: Breakdown,
     pub signatures: Signatures,
+    /// The last line per bin: where a source went silent, and what it said last.
+    pub last_lines: BTreeMap<i64, Seen>,
+    /// The last error line per bin: what "the last error before recovery" cites.
+    pub last_errors: BTreeMap<i64, Seen>,
+    /// Failed logins per bin (sshd, PAM): a security signal of their own, never an error.
+    pub auth_failures: BTreeMap<i64, u64>,
+    /// The first failed login per bin, to cite.
+    pub auth_samples: BTreeMap<i64, ErrorSample>,
 }
 
 impl Summary {
@@ -312,6 +388,29 @@ impl Summary {
                 self.skew.note(back, line);
             }
         }
+    }
+
+    pub fn note_line(&mut self, bin: i64, time: Micros, source: LineRef) {
+        note_last(&mut self.last_lines, bin, Seen { time, source });
+    }
+
+    pub fn note_error(&mut self, bin: i64, time: Micros, source: LineRef) {
+        note_last(&mut self.last_errors, bin, Seen { time, source });
+    }
+
+    pub fn note_auth_failure(
+        &mut self,
+        bin: i64,
+        time: Micros,
+        source: LineRef,
+        text: impl FnOnce() -> String,
+    ) {
+        *self.auth_failures.entry(bin).or_default() += 1;
+        self.auth_samples.entry(bin).or_insert_with(|| ErrorSample {
+            time,
+            source,
+            text: text(),
+        });
     }
 
     pub fn skip(&mut self, line: u64, why: impl FnOnce() -> String) {
@@ -349,6 +448,16 @@ impl Summary {
             *line += offset;
         }
         for s in next.error_samples.values_mut() {
+            s.source.line += offset;
+        }
+        for s in next.auth_samples.values_mut() {
+            s.source.line += offset;
+        }
+        for s in next
+            .last_lines
+            .values_mut()
+            .chain(next.last_errors.values_mut())
+        {
             s.source.line += offset;
         }
         next.signatures.line_offset(offset);
@@ -392,6 +501,18 @@ impl Summary {
         self.failed_paths.merge(other.failed_paths);
         self.failed_upstreams.merge(other.failed_upstreams);
         self.signatures.merge(other.signatures);
+        for (bin, seen) in other.last_lines {
+            note_last(&mut self.last_lines, bin, seen);
+        }
+        for (bin, seen) in other.last_errors {
+            note_last(&mut self.last_errors, bin, seen);
+        }
+        for (bin, n) in other.auth_failures {
+            *self.auth_failures.entry(bin).or_default() += n;
+        }
+        for (bin, sample) in other.auth_samples {
+            self.auth_samples.entry(bin).or_insert(sample);
+        }
     }
 }
 

@@ -35,6 +35,8 @@ pub enum ActionKind {
     Failover,
     /// Log files reopened (nginx USR1, logrotate): routine.
     LogRotation,
+    /// The host booted (`kernel: Linux version …`): it had been down.
+    Boot,
 }
 
 impl ActionKind {
@@ -42,7 +44,10 @@ impl ActionKind {
     pub fn is_human(self) -> bool {
         !matches!(
             self,
-            ActionKind::ServiceFailed | ActionKind::OomKill | ActionKind::Failover
+            ActionKind::ServiceFailed
+                | ActionKind::OomKill
+                | ActionKind::Failover
+                | ActionKind::Boot
         )
     }
 
@@ -273,8 +278,25 @@ fn systemd(message: &[u8]) -> Option<Action> {
     None
 }
 
-/// `Out of memory: Killed process 4242 (java) total-vm:…`
+/// `Out of memory: Killed process 4242 (java) total-vm:…`; `Linux version 6.1.0-13-amd64
+/// (debian-kernel@lists.debian.org) …`, the first line a booting kernel writes.
 fn kernel(message: &[u8]) -> Option<Action> {
+    // dmesg's `[    0.000000] ` uptime stamp, when syslog keeps it.
+    let bare = match message.strip_prefix(b"[") {
+        Some(rest) => {
+            memchr::memchr(b']', rest).map_or(message, |i| rest[i + 1..].trim_ascii_start())
+        }
+        None => message,
+    };
+    if let Some(rest) = bare.strip_prefix(b"Linux version ") {
+        let version = rest.split(|&b| b == b' ').next().map(text);
+        return Some(Action {
+            kind: ActionKind::Boot,
+            actor: None,
+            subject: version,
+            text: format!("host booted: {}", text(message)),
+        });
+    }
     let at = memchr::memmem::find(message, b"Killed process ")?;
     let process = message[at..]
         .split(|&b| b == b'(')
@@ -432,6 +454,26 @@ pub fn has_word(haystack: &[u8], word: &[u8]) -> bool {
         from = i + 1;
     }
     false
+}
+
+/// Failed logins: `Failed password for …`, `Invalid user … from …`, `Failed publickey`, PAM's
+/// `authentication failure`, and sshd's own `error:` lines (`error: maximum authentication
+/// attempts exceeded`). A security signal of their own, never a service error.
+pub fn is_auth_failure(program: &[u8], message: &[u8]) -> bool {
+    const PHRASES: [&[u8]; 5] = [
+        b"Failed password",
+        b"Invalid user ",
+        b"authentication failure",
+        b"Failed publickey",
+        b"maximum authentication attempts exceeded",
+    ];
+    if PHRASES
+        .iter()
+        .any(|p| memchr::memmem::find(message, p).is_some())
+    {
+        return true;
+    }
+    program.starts_with(b"sshd") && message.starts_with(b"error: ")
 }
 
 /// Whether a syslog line counts as an error: by its PRI severity (err or worse) when it has

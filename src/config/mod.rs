@@ -37,6 +37,9 @@ pub struct Config {
     pub access_formats: crate::parse::log_format::NginxConf,
     /// Per-file format, zone and year corrections, in the order given (last wins).
     pub rules: Vec<rules::FileRule>,
+    /// How far past the newest input's modification time a line's time may lie before it is
+    /// disbelieved (skipped with the reason); one day by default.
+    pub max_ahead: Micros,
     /// Where the pipeline reports how far it has got (a progress bar reads it).
     pub progress: Option<std::sync::Arc<crate::pipeline::Progress>>,
 }
@@ -56,6 +59,7 @@ impl Config {
             chunk_size: DEFAULT_CHUNK_SIZE,
             access_formats: Default::default(),
             rules: Vec::new(),
+            max_ahead: 24 * 3600 * MICROS_PER_SEC,
             progress: None,
         }
     }

@@ -19,8 +19,10 @@
 //!   `MIN_EXCESS_FAILURES` failures above baseline is a blip and is dropped.
 
 pub mod burn;
+pub mod coverage;
 pub mod effect;
 pub mod slow;
+pub mod traffic;
 
 use std::collections::BTreeMap;
 
@@ -42,7 +44,7 @@ pub const MIN_EXCESS_FAILURES: f64 = 10.0;
 /// How far (in bins) the fit may move a CUSUM change point.
 const REFIT_WINDOW: usize = 60;
 /// Passes of baseline re-estimation.
-const BASELINE_PASSES: usize = 3;
+const BASELINE_PASSES: usize = 6;
 
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Bin {
@@ -58,6 +60,11 @@ pub enum Kind {
     Errors,
     /// Requests succeeded, slowly.
     Slow,
+    /// Requests stopped arriving (or fell to a small fraction of what the hours around
+    /// predict): a host gone dark, a load balancer routing around it, DNS.
+    TrafficLoss,
+    /// A burst of failed logins (sshd, PAM): an attack, not an outage.
+    Security,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -345,9 +352,36 @@ pub fn counts_as_trials(bins: &[Bin]) -> Vec<Bin> {
     }
 }
 
+/// Bins pooled per window for the robust first baseline.
+const ROBUST_WINDOW_BINS: usize = 10;
+
+/// A first baseline that an outage cannot drag up: the median of the pooled ratios of
+/// consecutive windows of [`ROBUST_WINDOW_BINS`] bins. A 20-minute total outage in an hour of
+/// traffic moves the pooled ratio to 33 %, and a CUSUM against 33 % never alarms; the median
+/// window is a quiet one as long as less than half the windows are in incidents. The passes
+/// that follow re-estimate it from the bins outside the incidents found.
+fn robust_baseline(bins: &[Bin], slo: f64, model: Model) -> f64 {
+    let mut ratios: Vec<f64> = bins
+        .chunks(ROBUST_WINDOW_BINS)
+        .filter_map(|w| {
+            let (n, e) = pooled(w);
+            (n > 0).then(|| e as f64 / n as f64)
+        })
+        .collect();
+    if ratios.is_empty() {
+        return model.floor(slo).max(f64::MIN_POSITIVE);
+    }
+    ratios.sort_by(f64::total_cmp);
+    let median = ratios[ratios.len() / 2];
+    let (n, _) = pooled(bins);
+    // Jeffreys-style, as in `baseline`, so a median of zero is not a division by zero.
+    let smoothed = (median * n as f64 + 0.5) / (n as f64 + 1.0);
+    smoothed.max(model.floor(slo)).min(0.5)
+}
+
 fn find_with(bins: &[Bin], params: Params, model: Model) -> (Vec<Incident>, f64) {
     let mut incidents = Vec::new();
-    let mut p0 = baseline(bins, &incidents, params.slo, model);
+    let mut p0 = robust_baseline(bins, params.slo, model);
     for _ in 0..BASELINE_PASSES {
         incidents = scan(bins, p0, params, model);
         let next = baseline(bins, &incidents, params.slo, model);

@@ -91,6 +91,8 @@ struct Sniff {
     first_civil: Option<Civil>,
     modified: Option<Micros>,
     gzip_mtime: Option<Micros>,
+    /// The times its lines may carry: set for the run once every file is sniffed.
+    sane: crate::aggregate::SaneTimes,
 }
 
 fn system_time_micros(t: std::time::SystemTime) -> Option<Micros> {
@@ -168,6 +170,7 @@ fn sniff_log(
         first_civil,
         modified: opened.modified.and_then(system_time_micros),
         gzip_mtime: opened.gzip_mtime.and_then(system_time_micros),
+        sane: Default::default(),
         candidate,
     })
 }
@@ -337,6 +340,7 @@ fn process_file(
                 .as_ref()
                 .and_then(|name| config.access_formats.named(name)),
             overlap: overlap.clone(),
+            sane: sniff.sane,
         };
         let (summary, last_civil, errors) = read_lines(
             &sniff.candidate,
@@ -364,6 +368,20 @@ fn process_file(
         report.errors = errors;
         report.year = choice;
         return report;
+    }
+}
+
+/// The times lines may carry in this run: from 1990 to `config.max_ahead` past the newest
+/// modification time of any input (unbounded when no input has a believable one).
+fn sane_times(logs: &[Sniff], config: &Config) -> crate::aggregate::SaneTimes {
+    let newest = logs
+        .iter()
+        .filter_map(|s| s.modified)
+        .filter(|&m| m > crate::aggregate::EARLIEST_SANE)
+        .max();
+    crate::aggregate::SaneTimes {
+        earliest: crate::aggregate::EARLIEST_SANE,
+        latest: newest.map_or(Micros::MAX, |m| m.saturating_add(config.max_ahead)),
     }
 }
 
@@ -413,6 +431,10 @@ pub fn analyse(config: &Config) -> Result<Analysis, Error> {
             .map(|p| p.display().to_string())
             .collect();
         return Err(Error::NoInput(shown.join(", ")));
+    }
+    let sane = sane_times(&logs, config);
+    for s in &mut logs {
+        s.sane = sane;
     }
     if let Some(p) = &config.progress {
         let on_disk: u64 = logs

@@ -8,6 +8,7 @@ use crate::detect::Kind;
 use crate::detect::effect::Verdict;
 use crate::render::sparkline::{LABEL, MARK_LABEL, sparkline};
 use crate::render::zone::{label, local_clock, when};
+use crate::timeline::sources::SourceKind;
 use crate::timeline::{DetectionMethod, Draft, Incident, ItemKind, KeyCount, TimelineItem};
 
 const ASK: &str = "✍";
@@ -120,14 +121,34 @@ fn summary(out: &mut String, draft: &Draft, i: &Incident) {
         uncertainty(i)
     );
     let m = &i.impact;
+    let noun = m.unit.noun();
     let mut impact = match i.kind {
+        Kind::Errors if m.unit == SourceKind::Alerts => {
+            "only the alerts tell of it: no request or log record covers the window.".to_string()
+        }
+        Kind::Errors if m.unit == SourceKind::Records => format!(
+            "{} of {} {noun} were errors ({}; baseline {}); no access logs show the requests.",
+            m.requests_failed,
+            m.requests_total,
+            pct(m.failed_ratio),
+            pct(i.baseline_ratio),
+        ),
         Kind::Errors => format!(
-            "{} of {} requests failed ({}; baseline {}), {} more than the baseline predicts.",
+            "{} of {} {noun} failed ({}; baseline {}), {} more than the baseline predicts.",
             m.requests_failed,
             m.requests_total,
             pct(m.failed_ratio),
             pct(i.baseline_ratio),
             m.requests_failed_excess
+        ),
+        Kind::TrafficLoss => format!(
+            "traffic lost: about {} {noun} the hours around predict never arrived ({} arrived).",
+            m.requests_missing.unwrap_or(0),
+            m.requests_total,
+        ),
+        Kind::Security => format!(
+            "a burst of {} failed logins: an attack or a broken client, not an outage.",
+            m.requests_failed
         ),
         Kind::Slow => format!(
             "slow, not down: {} of {} timed requests took more than twice the usual p95; {} failed.",
@@ -159,6 +180,31 @@ fn summary(out: &mut String, draft: &Draft, i: &Incident) {
         );
     }
     let _ = writeln!(out, "- **Impact:** {impact} {ASK} _What did users see?_");
+    let showed: Vec<String> = i
+        .sources
+        .iter()
+        .filter(|s| s.showed_incident)
+        .map(|s| format!("`{}`", escape(&s.file)))
+        .collect();
+    let normal: Vec<String> = i
+        .sources
+        .iter()
+        .filter(|s| !s.showed_incident)
+        .map(|s| format!("`{}`", escape(&s.file)))
+        .collect();
+    if !showed.is_empty() {
+        let _ = write!(out, "- **Sources:** showed it: {}", showed.join(", "));
+        if !normal.is_empty() {
+            let _ = write!(out, "; stayed normal: {}", normal.join(", "));
+        }
+        let _ = writeln!(out, ".");
+    }
+    if i.coverage_partial {
+        let _ = writeln!(
+            out,
+            "- **Coverage:** the incident window is only partly covered by the sources that showed it (their data has gaps or ends inside it)."
+        );
+    }
     let _ = write!(
         out,
         "- **Root cause:** {ASK} _One line, in the author's words._"

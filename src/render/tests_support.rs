@@ -48,6 +48,8 @@ pub fn draft_with_series(points: &[(u64, u64)], incident: Option<(usize, usize)>
                 clients_affected: 0,
                 clients_affected_ratio: 0.0,
                 client_basis: String::new(),
+                unit: crate::timeline::sources::SourceKind::Requests,
+                requests_missing: None,
             },
             latency: None,
             top_paths: Vec::new(),
@@ -59,6 +61,8 @@ pub fn draft_with_series(points: &[(u64, u64)], incident: Option<(usize, usize)>
             misleading_candidates: Vec::new(),
             resolution_candidate: None,
             first_errors: Vec::new(),
+            sources: Vec::new(),
+            coverage_partial: false,
             start_micros: at(from),
             recovered_micros: Some(at(to)),
         })

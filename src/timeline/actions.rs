@@ -49,7 +49,7 @@ pub struct Actions<'a> {
     pub events: &'a [&'a Event],
     pub bins: &'a [Bin],
     pub bin_width: Micros,
-    pub routine: HashSet<String>,
+    pub routine: &'a HashSet<String>,
 }
 
 /// Human and system actions in `[from, to]`, with systemd's echoes of a sudo folded into it.
@@ -83,7 +83,10 @@ pub fn actions_between(ctx: &Actions, from: Micros, to: Micros) -> Vec<TimelineI
         let mut it = item(analysis, e.time, ItemKind::Action, action_text(a), e.source);
         it.action = Some(a.kind);
         it.actor = a.actor.clone();
-        it.effect = Some(effect(bins, e.time.div_euclid(bin_width)));
+        // Looking changes nothing: an investigation has no effect to show.
+        if a.kind != ActionKind::Investigate {
+            it.effect = Some(effect(bins, e.time.div_euclid(bin_width)));
+        }
         items.push(it);
     }
     items

@@ -66,10 +66,40 @@ fn as_written(t: Option<crate::time::Micros>, f: &crate::pipeline::FileReport) -
 
 /// What each file was read as, and what it held: the `inputs` of the draft and of `scan`.
 pub fn inputs(analysis: &Analysis) -> Vec<Input> {
+    inputs_with(analysis, &super::sources::sources(analysis))
+}
+
+/// The same, with the source families already built.
+pub(super) fn inputs_with(
+    analysis: &Analysis,
+    sources: &[super::sources::SourceSignal],
+) -> Vec<Input> {
+    let width = analysis.bin_width;
+    let stretch = |(a, b): (i64, i64)| [format_utc(a * width), format_utc((b + 1) * width)];
+    let mut family_of = vec![None; analysis.files.len()];
+    for s in sources {
+        for &f in &s.files {
+            if let Some(slot) = family_of.get_mut(f) {
+                *slot = Some(s);
+            }
+        }
+    }
     analysis
         .files
         .iter()
-        .map(|f| Input {
+        .enumerate()
+        .map(|(i, f)| {
+            let family = family_of[i];
+            let segments = family.map(|s| s.segments.clone()).unwrap_or_default();
+            let gaps = crate::detect::coverage::gaps(&segments);
+            (f, segments, gaps)
+        })
+        .map(|(f, segments, gaps)| Input {
+            coverage: segments.into_iter().map(stretch).collect(),
+            gaps: gaps
+                .into_iter()
+                .map(|(a, b)| [format_utc((a + 1) * width), format_utc(b * width)])
+                .collect(),
             file: f.display.clone(),
             format: f.detection.format,
             detected_because: f.detection.explain(),

@@ -104,6 +104,12 @@ pub struct Incident {
     /// The change after which the error rate fell most.
     pub resolution_candidate: Option<TimelineItem>,
     pub first_errors: Vec<TimelineItem>,
+    /// Each source family with data near the window: what it holds, its own baseline and
+    /// peak, and whether it showed the incident.
+    pub sources: Vec<crate::timeline::sources::IncidentSource>,
+    /// Whether a source that showed the incident lacks data over part of the window (or the
+    /// data ends before a recovery): the window is only partly covered.
+    pub coverage_partial: bool,
     #[serde(skip)]
     pub start_micros: i64,
     #[serde(skip)]
@@ -127,6 +133,12 @@ pub struct Impact {
     pub clients_affected_ratio: f64,
     /// What a "client" is here: users where the logs name them, else addresses.
     pub client_basis: String,
+    /// What `requests_total` and `requests_failed` count: `requests`, or `records` (log
+    /// lines, for incidents seen only in logs without requests), or `alerts`.
+    pub unit: crate::timeline::sources::SourceKind,
+    /// For lost traffic: the requests the hours around predicted that never arrived.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub requests_missing: Option<u64>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -234,6 +246,11 @@ pub struct Input {
     /// The earlier file with the same bytes: this one is not counted again.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub duplicate_of: Option<String>,
+    /// Where the file's source family has data, between gaps (a silence far longer than its
+    /// usual spacing): `[first, last]` times of each stretch.
+    pub coverage: Vec<[String; 2]>,
+    /// The gaps: from the last line before to the first line after.
+    pub gaps: Vec<[String; 2]>,
 }
 
 #[derive(Debug, Clone, Serialize)]

@@ -156,3 +156,28 @@ fn regression_fail2ban_is_not_a_failure() {
     assert!(is_error_line(Some(3), b"anything"));
     assert!(!is_error_line(Some(4), b"error in a warning"));
 }
+
+#[test]
+fn failed_logins_are_a_security_signal() {
+    assert!(is_auth_failure(
+        b"sshd",
+        b"Failed password for invalid user admin from 192.0.2.23 port 40000 ssh2"
+    ));
+    assert!(is_auth_failure(
+        b"sshd",
+        b"Invalid user oracle from 198.51.100.9 port 52000"
+    ));
+    assert!(is_auth_failure(
+        b"sshd",
+        b"pam_unix(sshd:auth): authentication failure; logname= uid=0 euid=0 tty=ssh ruser= rhost=192.0.2.23"
+    ));
+    assert!(is_auth_failure(
+        b"sshd",
+        b"error: maximum authentication attempts exceeded for root from 192.0.2.23 port 1 ssh2 [preauth]"
+    ));
+    assert!(!is_auth_failure(
+        b"sshd",
+        b"Accepted publickey for alice from 10.0.0.5 port 50000 ssh2"
+    ));
+    assert!(!is_auth_failure(b"authd", b"error: bind failed"));
+}

@@ -1,0 +1,429 @@
+//! Signals per source. Every source family (an access log and its rotations, one host's
+//! syslog, one app's JSON log, an error log) keeps its own series, its own coverage and its
+//! own baseline; incidents are found per source and then united. A ratio is only ever taken
+//! over records of one kind: requests are requests, log records are records.
+//!
+//! Why per source: pooled together, an error log that is quiet beside a busy syslog of
+//! another host looks healthy, and the same log beside unrelated files from other days makes
+//! an incident that spans the days between them. Alone, each source is judged only where it
+//! has data (see [`crate::detect::coverage`]).
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use crate::aggregate::{Clients, Series};
+use crate::detect::{self, Bin, Kind, Params, coverage};
+use crate::discover::rotation;
+use crate::parse::Format;
+use crate::pipeline::Analysis;
+use crate::time::Micros;
+
+/// What a source's records are.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SourceKind {
+    /// HTTP requests (access logs, JSON logs with a status).
+    Requests,
+    /// Log records (syslog, error logs, application logs): errors among records.
+    Records,
+    /// Alert notices (Alertmanager, PagerDuty, Opsgenie).
+    Alerts,
+}
+
+impl SourceKind {
+    /// The plural noun the draft uses for one of these.
+    pub fn noun(self) -> &'static str {
+        match self {
+            SourceKind::Requests => "requests",
+            SourceKind::Records => "log records",
+            SourceKind::Alerts => "alert notices",
+        }
+    }
+}
+
+/// One source family and its signal.
+#[derive(Debug, Clone)]
+pub struct SourceSignal {
+    /// The family as shown: the live file's path (`web-1/nginx/access.log` for its `.1.gz`).
+    pub name: String,
+    pub kind: SourceKind,
+    pub files: Vec<usize>,
+    pub series: Series,
+    pub clients: Clients,
+    /// Whether the access log names users (`$remote_user`).
+    pub named_users: bool,
+    /// Failed logins per bin.
+    pub auth_failures: BTreeMap<i64, u64>,
+    /// Bins with data, between gaps: `[first, last]`.
+    pub segments: Vec<(i64, i64)>,
+}
+
+impl SourceSignal {
+    pub fn bins(&self) -> Vec<Bin> {
+        detect::bins_from(&self.series.bins)
+    }
+
+    /// Whether the source has data around bin `b` (inside one of its segments).
+    pub fn covers(&self, b: i64) -> bool {
+        self.segments.iter().any(|(s, e)| (*s..=*e).contains(&b))
+    }
+
+    /// The end of the segment holding bin `b`, as the first bin after it.
+    pub fn segment_end(&self, b: i64) -> Option<i64> {
+        self.segments
+            .iter()
+            .find(|(s, e)| (*s..=*e).contains(&b))
+            .map(|(_, e)| e + 1)
+    }
+}
+
+fn kind_of(f: &crate::pipeline::FileReport) -> Option<SourceKind> {
+    match f.detection.format {
+        Format::NginxAccess => Some(SourceKind::Requests),
+        Format::JsonLines if !f.summary.clients.is_empty() => Some(SourceKind::Requests),
+        // Package logs are actions, not a signal.
+        Format::Dpkg | Format::AptHistory => None,
+        f if f.is_alerts() => None,
+        _ => Some(SourceKind::Records),
+    }
+}
+
+/// Groups the run's files into source families and builds each one's signal.
+pub fn sources(analysis: &Analysis) -> Vec<SourceSignal> {
+    let mut by_family: BTreeMap<(String, SourceKind), SourceSignal> = BTreeMap::new();
+    for (index, f) in analysis.files.iter().enumerate() {
+        let Some(kind) = kind_of(f) else { continue };
+        if f.duplicate_of.is_some() {
+            continue;
+        }
+        let path = std::path::Path::new(&f.display);
+        let name = path
+            .file_name()
+            .map_or(String::new(), |n| n.to_string_lossy().to_string());
+        let family = rotation::member(&name).family;
+        let shown = match path.parent().map(|p| p.display().to_string()) {
+            Some(folder) if !folder.is_empty() => format!("{folder}/{family}"),
+            _ => family,
+        };
+        let s = by_family
+            .entry((shown.clone(), kind))
+            .or_insert_with(|| SourceSignal {
+                name: shown,
+                kind,
+                files: Vec::new(),
+                series: Series::default(),
+                clients: Clients::default(),
+                named_users: false,
+                auth_failures: BTreeMap::new(),
+                segments: Vec::new(),
+            });
+        s.files.push(index);
+        s.series.merge(&f.summary.series);
+        if kind == SourceKind::Requests {
+            s.clients.merge(f.summary.clients.clone());
+            s.named_users |= f.detection.format == Format::NginxAccess && f.summary.clients.named;
+        }
+        for (bin, n) in &f.summary.auth_failures {
+            *s.auth_failures.entry(*bin).or_default() += n;
+        }
+    }
+    let mut out: Vec<SourceSignal> = by_family.into_values().collect();
+    for s in &mut out {
+        let mut indices: Vec<i64> = s.series.bins.keys().copied().collect();
+        indices.extend(s.auth_failures.keys());
+        indices.sort_unstable();
+        indices.dedup();
+        let threshold = coverage::gap_threshold(&indices, analysis.bin_width);
+        s.segments = coverage::segments(&indices, threshold);
+    }
+    out
+}
+
+/// One source's incident.
+#[derive(Debug, Clone)]
+pub struct Finding {
+    pub source: usize,
+    pub incident: detect::Incident,
+}
+
+impl Finding {
+    /// Failures (or lost requests) beyond what the baseline predicts: how much it showed.
+    pub fn excess(&self) -> f64 {
+        let i = &self.incident;
+        (i.errors as f64 - i.baseline_ratio * i.requests as f64).max(0.0)
+    }
+
+    fn end(&self) -> i64 {
+        self.incident.end_bin.unwrap_or(i64::MAX)
+    }
+}
+
+/// The bins of `bins` inside `[first, last]`.
+fn within(bins: &[Bin], first: i64, last: i64) -> Vec<Bin> {
+    bins.iter()
+        .filter(|b| b.index >= first && b.index <= last)
+        .copied()
+        .collect()
+}
+
+/// An incident that runs to the end of its segment ends there for drafting; it has no
+/// recovery in the data (`end_bin` stays `None`).
+fn errors_in(source: &SourceSignal, params: Params, records: bool) -> Vec<detect::Incident> {
+    let bins = source.bins();
+    let mut found = Vec::new();
+    for &(first, last) in &source.segments {
+        let part = within(&bins, first, last);
+        if part.is_empty() {
+            continue;
+        }
+        let incidents = if records {
+            detect::find_incidents_in_counts(&part, params).0
+        } else {
+            detect::find_incidents(&part, params).0
+        };
+        found.extend(incidents);
+        if !records
+            && let Some(slow) = detect::slow::find_slow(
+                &source
+                    .series
+                    .latency
+                    .range(first..=last)
+                    .map(|(k, v)| (*k, v.clone()))
+                    .collect(),
+                params,
+            )
+        {
+            let errors: Vec<detect::Incident> = found.clone();
+            found.extend(slow.incidents.into_iter().filter(|s| {
+                !errors.iter().any(|e| {
+                    s.start_bin < e.end_bin.unwrap_or(i64::MAX)
+                        && e.start_bin < s.end_bin.unwrap_or(i64::MAX)
+                })
+            }));
+        }
+    }
+    found
+}
+
+/// Bursts of failed logins: a rate of their own, tested like an error log's.
+fn security_in(source: &SourceSignal, params: Params) -> Vec<detect::Incident> {
+    let bins: Vec<Bin> = source
+        .auth_failures
+        .iter()
+        .map(|(&index, &n)| Bin {
+            index,
+            total: n,
+            errors: n,
+        })
+        .collect();
+    let mut found = Vec::new();
+    for &(first, last) in &source.segments {
+        let part = within(&bins, first, last);
+        if part.is_empty() {
+            continue;
+        }
+        let (incidents, _) = detect::find_incidents_in_counts(&part, params);
+        found.extend(incidents.into_iter().map(|mut i| {
+            i.kind = Kind::Security;
+            i
+        }));
+    }
+    found
+}
+
+/// Every source's incidents: errors and slowness where it has data, lost traffic for request
+/// sources, bursts of failed logins.
+pub fn find_all(sources: &[SourceSignal], params: Params, bin_width: Micros) -> Vec<Finding> {
+    let mut out = Vec::new();
+    for (index, s) in sources.iter().enumerate() {
+        let mut found = match s.kind {
+            SourceKind::Requests => {
+                let mut f = errors_in(s, params, false);
+                f.extend(detect::traffic::find_traffic_loss(
+                    &s.bins(),
+                    bin_width,
+                    params,
+                ));
+                f
+            }
+            SourceKind::Records => errors_in(s, params, true),
+            SourceKind::Alerts => Vec::new(),
+        };
+        found.extend(security_in(s, params));
+        out.extend(found.into_iter().map(|incident| Finding {
+            source: index,
+            incident,
+        }));
+    }
+    out.sort_by_key(|f| (f.incident.start_bin, f.source, f.incident.end_bin));
+    out
+}
+
+/// Incidents of several sources that overlap (or nearly touch) are one incident.
+#[derive(Debug, Clone)]
+pub struct United {
+    pub findings: Vec<Finding>,
+    /// The finding that speaks for the whole: the one with the most excess failures, requests
+    /// before records.
+    pub primary: usize,
+    pub start_bin: i64,
+    pub end_bin: Option<i64>,
+}
+
+impl United {
+    pub fn primary(&self) -> &Finding {
+        &self.findings[self.primary]
+    }
+}
+
+/// Unites findings that overlap or come within [`detect::MERGE_GAP_BINS`] of each other.
+/// A burst of failed logins during an outage stays part of the outage's story (a misleading
+/// path, not an incident of its own); alone, it is a `security` incident.
+pub fn unite(findings: Vec<Finding>, sources: &[SourceSignal]) -> Vec<United> {
+    let (security, service): (Vec<Finding>, Vec<Finding>) = findings
+        .into_iter()
+        .partition(|f| f.incident.kind == Kind::Security);
+    let mut groups: Vec<Vec<Finding>> = Vec::new();
+    let mut group_end = i64::MIN;
+    for f in service {
+        match groups.last_mut() {
+            Some(g) if f.incident.start_bin < group_end.saturating_add(detect::MERGE_GAP_BINS) => {
+                group_end = group_end.max(f.end());
+                g.push(f);
+            }
+            _ => {
+                group_end = f.end();
+                groups.push(vec![f]);
+            }
+        }
+    }
+    let overlaps_service = |s: &Finding| {
+        groups.iter().any(|g| {
+            let start = g.iter().map(|f| f.incident.start_bin).min().unwrap_or(0);
+            let end = g.iter().map(Finding::end).max().unwrap_or(i64::MAX);
+            s.incident.start_bin < end && start < s.end()
+        })
+    };
+    let lone_security: Vec<Finding> = security
+        .into_iter()
+        .filter(|s| !overlaps_service(s))
+        .collect();
+    groups.extend(lone_security.into_iter().map(|s| vec![s]));
+    let mut united: Vec<United> = groups
+        .into_iter()
+        .map(|findings| {
+            let rank = |f: &Finding| {
+                let requests = sources[f.source].kind == SourceKind::Requests;
+                (requests, f.excess())
+            };
+            let primary = (0..findings.len())
+                .max_by(|&a, &b| {
+                    let (ra, ea) = rank(&findings[a]);
+                    let (rb, eb) = rank(&findings[b]);
+                    ra.cmp(&rb).then(ea.total_cmp(&eb)).then(b.cmp(&a))
+                })
+                .unwrap_or(0);
+            let start_bin = findings
+                .iter()
+                .map(|f| f.incident.start_bin)
+                .min()
+                .unwrap_or(0);
+            let end_bin = if findings.iter().any(|f| f.incident.end_bin.is_none()) {
+                None
+            } else {
+                findings.iter().filter_map(|f| f.incident.end_bin).max()
+            };
+            United {
+                findings,
+                primary,
+                start_bin,
+                end_bin,
+            }
+        })
+        .collect();
+    united.sort_by_key(|u| (u.start_bin, u.end_bin));
+    united
+}
+
+/// Per incident, for the draft: each source, what it holds, and whether it showed the incident.
+#[derive(Debug, Clone, Serialize)]
+pub struct IncidentSource {
+    /// The source family (its live file's path).
+    pub file: String,
+    pub kind: SourceKind,
+    pub showed_incident: bool,
+    /// Its own baseline error ratio (errors per request or per record), outside incidents.
+    pub baseline_ratio: f64,
+    /// Its highest per-bin error ratio within the incident window, where it has data there.
+    pub peak_ratio: Option<f64>,
+    /// Whether it has data over the whole incident window.
+    pub covered: bool,
+}
+
+/// How each source looked during `[first, last]` (bins).
+pub fn describe(
+    united: &United,
+    sources: &[SourceSignal],
+    baselines: &[f64],
+    first: i64,
+    last: i64,
+) -> Vec<IncidentSource> {
+    sources
+        .iter()
+        .enumerate()
+        .filter_map(|(i, s)| {
+            let showed = united.findings.iter().any(|f| f.source == i);
+            let in_window: Vec<&crate::aggregate::Counts> =
+                s.series.bins.range(first..=last).map(|(_, c)| c).collect();
+            if !showed
+                && in_window.is_empty()
+                && !s.segments.iter().any(|(a, b)| *a <= last && *b >= first)
+            {
+                return None; // no data anywhere near: not a witness either way
+            }
+            let peak = in_window
+                .iter()
+                .filter(|c| c.total > 0)
+                .map(|c| c.errors as f64 / c.total as f64)
+                .fold(None, |m: Option<f64>, r| Some(m.map_or(r, |m| m.max(r))));
+            Some(IncidentSource {
+                file: s.name.clone(),
+                kind: s.kind,
+                showed_incident: showed,
+                baseline_ratio: baselines.get(i).copied().unwrap_or(0.0),
+                peak_ratio: peak,
+                covered: s.covers(first) && s.covers(last),
+            })
+        })
+        .collect()
+}
+
+/// Each source's baseline error ratio outside the findings (Jeffreys-smoothed).
+pub fn baselines(sources: &[SourceSignal], findings: &[Finding]) -> Vec<f64> {
+    sources
+        .iter()
+        .enumerate()
+        .map(|(i, s)| {
+            let inside = |b: i64| {
+                findings.iter().any(|f| {
+                    f.source == i
+                        && b >= f.incident.start_bin
+                        && f.incident.end_bin.is_none_or(|e| b < e)
+                })
+            };
+            let (n, e) = s
+                .series
+                .bins
+                .iter()
+                .filter(|(b, _)| !inside(**b))
+                .fold((0u64, 0u64), |(n, e), (_, c)| {
+                    (n + c.total, e + c.errors.min(c.total))
+                });
+            (e as f64 + 0.5) / (n as f64 + 1.0)
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests;
