@@ -50,6 +50,7 @@ fn access_context() -> ChunkContext {
         access_format: None,
         overlap: None,
         sane: Default::default(),
+        zone_last: None,
     }
 }
 

@@ -35,6 +35,7 @@ fn every_parser(line: &[u8]) {
             access_format: None,
             overlap: None,
             sane: Default::default(),
+            zone_last: None,
         };
         let _ = process_chunk(line, &ctx);
     }
@@ -144,6 +145,7 @@ fn chunk_boundaries_do_not_change_the_result() {
         access_format: None,
         overlap: None,
         sane: Default::default(),
+        zone_last: None,
     };
     let whole_summary = summary_in_chunks(&data, data.len() + 1, &ctx);
     let utc = |t: Option<i64>| postmortem::time::format_utc(t.unwrap());

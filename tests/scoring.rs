@@ -9,10 +9,12 @@ fn labelled_scenarios_score() {
     let mut scores = Vec::new();
     for labelled in all() {
         let dir = tempfile::tempdir().unwrap();
-        labelled.scenario.write(dir.path()).unwrap();
-        let config = postmortem::Config::new(vec![dir.path().to_path_buf()])
-            .with_zone(labelled.zone)
-            .unwrap();
+        labelled.write(dir.path()).unwrap();
+        let mut config = postmortem::Config::new(vec![dir.path().to_path_buf()]);
+        // An empty zone: not given, so the zone is inferred from the files.
+        if !labelled.zone.is_empty() {
+            config = config.with_zone(labelled.zone).unwrap();
+        }
         let (draft, analysis) = postmortem::draft(&config).unwrap();
         for f in &analysis.files {
             assert_eq!(

@@ -25,6 +25,9 @@ pub struct ChunkContext {
     pub access_format: Option<std::sync::Arc<crate::parse::log_format::LogFormat>>,
     /// Times outside this range are skipped with a reason (see [`super::SaneTimes`]).
     pub sane: super::SaneTimes,
+    /// The instant the previous chunk's last zone-less line was placed at: file order for the
+    /// repeated hour when clocks go back (see [`ZoneConverter`]).
+    pub zone_last: Option<Micros>,
 }
 
 /// Lines that two pieces of a rotation family both hold are counted once: the older piece's
@@ -56,6 +59,8 @@ pub struct ChunkOutcome {
     pub year: Option<YearTracker>,
     /// The last year-less time read, with its year: checked against the file's mtime.
     pub last_civil: Option<Civil>,
+    /// The last zone-less line's instant, for the next chunk (see `ChunkContext::zone_last`).
+    pub zone_last: Option<Micros>,
 }
 
 struct Worker<'c> {
@@ -149,7 +154,8 @@ impl Worker<'_> {
         t
     }
 
-    fn saw_offset(&mut self, offset: i32) {
+    fn saw_offset(&mut self, offset: i32, t: Micros) {
+        self.out.note_offset(t, offset);
         match self.offsets.iter_mut().find(|(o, _)| *o == offset) {
             Some((_, n)) => *n += 1,
             None => self.offsets.push((offset, 1)),
@@ -194,7 +200,7 @@ impl Worker<'_> {
         if !self.take(a.time, n) {
             return;
         }
-        self.saw_offset(a.offset_secs);
+        self.saw_offset(a.offset_secs, a.time);
         let bin = self.bin(a.time);
         let error = a.status >= 500;
         self.out
@@ -401,7 +407,7 @@ impl Worker<'_> {
         };
         let t = match s.stamp {
             syslog::Stamp::Dated { time, offset_secs } => {
-                self.saw_offset(offset_secs);
+                self.saw_offset(offset_secs, time);
                 time
             }
             syslog::Stamp::Local(civil) => match self.place(&civil, n) {
@@ -469,7 +475,7 @@ fn upstream_host(upstream: &[u8]) -> &[u8] {
 pub fn process_chunk(data: &[u8], ctx: &ChunkContext) -> ChunkOutcome {
     let mut worker = Worker {
         ctx,
-        zone: ZoneConverter::new(ctx.zone),
+        zone: ZoneConverter::new(ctx.zone).after(ctx.zone_last),
         year: ctx.year,
         last_civil: None,
         apt_record: None,
@@ -524,6 +530,7 @@ pub fn process_chunk(data: &[u8], ctx: &ChunkContext) -> ChunkOutcome {
         summary: worker.out,
         year: worker.year,
         last_civil: worker.last_civil,
+        zone_last: worker.zone.last(),
     }
 }
 

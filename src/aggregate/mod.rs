@@ -291,6 +291,10 @@ impl SaneTimes {
     }
 }
 
+/// Offset runs a file keeps (a year of daylight saving is two switches; more is a mix of
+/// hosts, and the zone is not inferred from it).
+pub const MAX_OFFSET_RUNS: usize = 16;
+
 /// A moment and the line that holds it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Seen {
@@ -344,6 +348,9 @@ pub struct Summary {
     pub skew: Skew,
     /// How many lines were written with each UTC offset (seconds), where lines carry one.
     pub offsets: BTreeMap<i32, u64>,
+    /// The offsets in file order, as runs: (first time written with it, offset). A daylight
+    /// saving switch shows as a new run; at most [`MAX_OFFSET_RUNS`] are kept.
+    pub offset_runs: Vec<(Micros, i32)>,
     pub series: Series,
     pub clients: Clients,
     pub events: Vec<Event>,
@@ -387,6 +394,14 @@ impl Summary {
                 order.last = t;
                 self.skew.note(back, line);
             }
+        }
+    }
+
+    pub fn note_offset(&mut self, time: Micros, offset: i32) {
+        match self.offset_runs.last() {
+            Some((_, last)) if *last == offset => {}
+            _ if self.offset_runs.len() < MAX_OFFSET_RUNS => self.offset_runs.push((time, offset)),
+            _ => {}
         }
     }
 
@@ -482,6 +497,9 @@ impl Summary {
         }
         for (offset, n) in other.offsets {
             *self.offsets.entry(offset).or_default() += n;
+        }
+        for (t, offset) in other.offset_runs {
+            self.note_offset(t, offset);
         }
         if let Some(t) = other.first_time {
             self.saw_time(t);

@@ -202,7 +202,13 @@ fn read_lines(
     };
     let mut chunker = Chunker::new(opened.stream, chunk_size);
     let mut tracker = context.year;
-    let batch_len = if parallel {
+    // Where clocks go back, the repeated hour is read in file order: each chunk starts from
+    // where the one before it ended, so the chunks of such a file are read one after another.
+    // (Access logs carry their offset on every line: they have no repeated hour.)
+    let in_order =
+        context.format != Format::NginxAccess && ZoneConverter::new(context.zone).has_transitions();
+    let mut zone_last = None;
+    let batch_len = if parallel && !in_order {
         2 * rayon::current_num_threads().max(1)
     } else {
         1
@@ -236,6 +242,7 @@ fn read_lines(
             .map(|data| {
                 let ctx = ChunkContext {
                     year: tracker,
+                    zone_last,
                     ..context.clone()
                 };
                 if let Some(t) = tracker.as_mut()
@@ -269,6 +276,7 @@ fn read_lines(
             p.bytes_done.fetch_add(read as u64, Ordering::Relaxed);
         }
         for outcome in outcomes {
+            zone_last = outcome.zone_last.or(zone_last);
             summary.append(outcome.summary);
             last_civil = outcome.last_civil.or(last_civil);
         }
@@ -341,6 +349,7 @@ fn process_file(
                 .and_then(|name| config.access_formats.named(name)),
             overlap: overlap.clone(),
             sane: sniff.sane,
+            zone_last: None,
         };
         let (summary, last_civil, errors) = read_lines(
             &sniff.candidate,
@@ -512,6 +521,7 @@ pub fn analyse(config: &Config) -> Result<Analysis, Error> {
                     .max_by_key(|(o, n)| (**n, -**o))
                     .map(|(o, _)| *o),
                 folder: logs[*i].candidate.path.parent().map(Path::to_path_buf),
+                runs: r.summary.offset_runs.clone(),
                 first: r.summary.first_time?,
                 last: r.summary.last_time?,
             })

@@ -24,6 +24,8 @@ pub(super) struct DatedSpan {
     /// Access logs are written in the server's local time with its offset: the best witness
     /// of the zone. Other dated lines (RFC 5424 `Z`) may be UTC whatever the server's zone.
     pub(super) access: bool,
+    /// Its offsets in file order: (first time written with it, offset).
+    pub(super) runs: Vec<(Micros, i32)>,
 }
 
 /// How the zone of a zone-less file was chosen; shown to the user.
@@ -39,6 +41,12 @@ pub enum ZoneSource {
     /// Given for these files: `--tz GLOB=ZONE` or a `[[files]]` section of the config file.
     #[serde(rename = "glob")]
     Rule { given: String },
+    /// Siblings switch offsets (daylight saving): the IANA zones whose rules give the same
+    /// offsets at the same times; the first is used.
+    SiblingZone {
+        file: String,
+        candidates: Vec<String>,
+    },
 }
 
 impl ZoneSource {
@@ -48,6 +56,16 @@ impl ZoneSource {
             ZoneSource::SiblingOffset { file } => format!("the offset {file} is written with"),
             ZoneSource::Default => "no --tz and no sibling with offsets: UTC".into(),
             ZoneSource::Rule { given } => format!("given with {given}"),
+            ZoneSource::SiblingZone { file, candidates } => {
+                let others = candidates.len().saturating_sub(1);
+                match others {
+                    0 => format!("the offsets {file} switches between: {}", candidates[0]),
+                    _ => format!(
+                        "the offsets {file} switches between: {} or another of {others} zones with the same rules",
+                        candidates[0]
+                    ),
+                }
+            }
         }
     }
 }
@@ -81,8 +99,11 @@ pub(super) fn choose_zone(
     // Access logs first; other dated files only when no access log says.
     for witnesses in [true, false] {
         let group: Vec<&&DatedSpan> = pool.iter().filter(|d| d.access == witnesses).collect();
-        let offsets: std::collections::BTreeSet<i32> =
-            group.iter().filter_map(|d| d.offset).collect();
+        // Every offset any witness wrote, daylight saving's second one included.
+        let offsets: std::collections::BTreeSet<i32> = group
+            .iter()
+            .flat_map(|d| d.runs.iter().map(|(_, o)| *o).chain(d.offset))
+            .collect();
         if let (1, Some(d)) = (offsets.len(), group.first()) {
             let offset = d.offset.unwrap_or(0);
             return (
@@ -92,11 +113,86 @@ pub(super) fn choose_zone(
                 },
             );
         }
+        if offsets.len() > 1
+            && let Some((zone, source)) = zone_from_switches(&group)
+        {
+            return (zone, source);
+        }
         if !offsets.is_empty() {
             break; // witnesses disagree: no guess
         }
     }
     (Zone::Named(config.zone), ZoneSource::Default)
+}
+
+/// Zones commonly meant, preferred among zones with the same rules.
+const PREFERRED_ZONES: [&str; 12] = [
+    "Europe/Berlin",
+    "Europe/London",
+    "America/New_York",
+    "America/Chicago",
+    "America/Denver",
+    "America/Los_Angeles",
+    "Australia/Sydney",
+    "Europe/Helsinki",
+    "Europe/Lisbon",
+    "America/Sao_Paulo",
+    "Pacific/Auckland",
+    "America/Halifax",
+];
+
+/// The IANA zones that give every witness's offsets at the times it wrote them, including
+/// the switch (the first line with a new offset, and the last with the old one before it).
+fn zone_from_switches(witnesses: &[&&DatedSpan]) -> Option<(Zone, ZoneSource)> {
+    let mut checks: Vec<(Micros, i32)> = Vec::new();
+    for w in witnesses {
+        if w.runs.len() >= crate::aggregate::MAX_OFFSET_RUNS {
+            return None; // a mix of hosts, not one clock
+        }
+        checks.extend(w.runs.iter().copied());
+        if let Some((_, last)) = w.runs.last() {
+            checks.push((w.last, *last));
+        }
+        for pair in w.runs.windows(2) {
+            // Just before the switch the old offset still held (within the minute).
+            checks.push((pair[1].0 - 60 * crate::time::MICROS_PER_SEC, pair[0].1));
+        }
+    }
+    let fits = |tz: &chrono_tz::Tz| {
+        checks
+            .iter()
+            .all(|(t, o)| crate::time::offset_at(*tz, *t) == *o)
+    };
+    let mut candidates: Vec<&str> = chrono_tz::TZ_VARIANTS
+        .iter()
+        .filter(|tz| tz.name().contains('/') && !tz.name().starts_with("Etc/"))
+        .filter(|tz| fits(tz))
+        .map(|tz| tz.name())
+        .collect();
+    if candidates.is_empty() {
+        return None;
+    }
+    candidates.sort_by_key(|n| {
+        (
+            PREFERRED_ZONES
+                .iter()
+                .position(|p| p == n)
+                .unwrap_or(usize::MAX),
+            *n,
+        )
+    });
+    let chosen: chrono_tz::Tz = candidates[0].parse().ok()?;
+    let file = witnesses
+        .first()
+        .map(|w| w.display.clone())
+        .unwrap_or_default();
+    Some((
+        Zone::Named(chosen),
+        ZoneSource::SiblingZone {
+            file,
+            candidates: candidates.iter().map(|c| c.to_string()).collect(),
+        },
+    ))
 }
 
 /// A span this long says nothing about which year a `Sep 10` line belongs to.

@@ -359,6 +359,8 @@ pub fn scenario() -> Scenario {
         app_error: "ERROR realm=corp-eu user={user} bind to ldaps://ldap-eu.internal:6360 failed: connection refused".into(),
         scripted: script(),
         seed: 20230910,
+        access_follows_zone: false,
+        dark: Vec::new(),
     }
 }
 

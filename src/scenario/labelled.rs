@@ -31,6 +31,21 @@ pub struct Labelled {
     pub actions: Vec<&'static str>,
     /// How far (minutes) start and recovery may be off.
     pub tolerance_minutes: f64,
+    /// Files written besides the scenario's own (another host's log, older unrelated logs),
+    /// or removed from it (an alert-only folder).
+    pub extra: fn(&std::path::Path) -> std::io::Result<()>,
+}
+
+fn nothing_else(_: &std::path::Path) -> std::io::Result<()> {
+    Ok(())
+}
+
+impl Labelled {
+    /// Writes the folder: the scenario's files, then the extras.
+    pub fn write(&self, dir: &std::path::Path) -> std::io::Result<()> {
+        self.scenario.write(dir)?;
+        (self.extra)(dir)
+    }
 }
 
 /// A civil time at a fixed UTC offset (hours east, may be fractional).
@@ -49,16 +64,16 @@ pub fn at(offset_hours: f64, y: i32, mo: u32, d: u32, h: u32, mi: u32) -> Micros
         .unwrap_or_default()
 }
 
-fn sys(t: Micros, program: &str, pid: u32, message: &str) -> Scripted {
+pub(super) fn sys(t: Micros, program: &str, pid: u32, message: &str) -> Scripted {
     syslog_at(t, program, pid, message)
 }
 
-fn sudo(t: Micros, user: &str, command: &str) -> Scripted {
+pub(super) fn sudo(t: Micros, user: &str, command: &str) -> Scripted {
     sudo_at(t, user, "pts/0", &format!("/home/{user}"), command)
 }
 
 /// A firing notice when the alert starts and a resolved one when it ends.
-fn alert_pair(
+pub(super) fn alert_pair(
     name: &str,
     service: &str,
     start: Micros,
@@ -89,7 +104,7 @@ fn alert_pair(
     ]
 }
 
-fn base(
+pub(super) fn base(
     start: Micros,
     end: Micros,
     offset_hours: f64,
@@ -115,10 +130,12 @@ fn base(
         app_error: "ERROR upstream pool exhausted for user={user}".into(),
         scripted: Vec::new(),
         seed,
+        access_follows_zone: false,
+        dark: Vec::new(),
     }
 }
 
-fn errors(start: Micros, end: Micros, affected_every: u64) -> IncidentPlan {
+pub(super) fn errors(start: Micros, end: Micros, affected_every: u64) -> IncidentPlan {
     IncidentPlan {
         symptom: Symptom::Errors,
         start,
@@ -203,6 +220,7 @@ pub fn all() -> Vec<Labelled> {
             "systemctl reload authd",
         ],
         tolerance_minutes: 2.0,
+        extra: nothing_else,
     });
 
     let b = |y, mo, d, h, mi| at(1.0, y, mo, d, h, mi);
@@ -221,6 +239,7 @@ pub fn all() -> Vec<Labelled> {
             "Out of memory: Killed process 2211",
         ],
         tolerance_minutes: 2.0,
+        extra: nothing_else,
     });
 
     // 2 requests a minute at the daily peak; half the users fail for 50 minutes.
@@ -241,6 +260,7 @@ pub fn all() -> Vec<Labelled> {
         }],
         actions: vec!["systemctl restart api"],
         tolerance_minutes: 3.0,
+        extra: nothing_else,
     });
 
     // 2,000 requests a minute in India; 5 % of users fail for 25 minutes; alerted.
@@ -277,6 +297,7 @@ pub fn all() -> Vec<Labelled> {
         }],
         actions: vec!["systemctl restart api"],
         tolerance_minutes: 2.0,
+        extra: nothing_else,
     });
 
     // Two incidents in one day in New York (EDT), only the second alerted.
@@ -325,6 +346,7 @@ pub fn all() -> Vec<Labelled> {
         ],
         actions: vec!["systemctl restart payments", "config.yaml.bak"],
         tolerance_minutes: 2.0,
+        extra: nothing_else,
     });
 
     // A healthy day in London with a deploy and a reload: no incident.
@@ -363,6 +385,7 @@ pub fn all() -> Vec<Labelled> {
         incidents: Vec::new(),
         actions: Vec::new(),
         tolerance_minutes: 2.0,
+        extra: nothing_else,
     });
 
     // Slow, not down: every request six times slower for 35 minutes, no errors.
@@ -389,6 +412,7 @@ pub fn all() -> Vec<Labelled> {
         }],
         actions: vec!["systemctl restart cache"],
         tolerance_minutes: 2.0,
+        extra: nothing_else,
     });
 
     // Across midnight in Sydney (AEDT), alerted.
@@ -427,7 +451,9 @@ pub fn all() -> Vec<Labelled> {
         }],
         actions: vec!["systemctl restart checkout"],
         tolerance_minutes: 2.0,
+        extra: nothing_else,
     });
+    out.extend(super::shapes::all());
     out
 }
 

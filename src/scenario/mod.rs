@@ -11,6 +11,7 @@ pub mod auth_outage;
 pub mod bulk;
 pub mod labelled;
 pub mod rng;
+pub mod shapes;
 
 use std::fmt::Write as _;
 use std::io::Write as _;
@@ -94,6 +95,12 @@ pub struct Scenario {
     pub app_error: String,
     pub scripted: Vec<Scripted>,
     pub seed: u64,
+    /// Access lines carry the zone's offset at each moment (daylight saving switches it)
+    /// instead of `access_offset`.
+    pub access_follows_zone: bool,
+    /// Windows in which the host wrote nothing at all (it was down): no requests reached it
+    /// and its syslog is silent, scripted lines aside.
+    pub dark: Vec<(Micros, Micros)>,
 }
 
 const PATHS: [(&str, &str, u32); 5] = [
@@ -164,9 +171,12 @@ impl Scenario {
     }
 
     fn access_stamp(&self, t: Micros) -> String {
-        let local =
-            to_naive(t + i64::from(self.access_offset) * MICROS_PER_SEC).unwrap_or_default();
-        let o = self.access_offset;
+        let o = if self.access_follows_zone {
+            offset_at(self.zone, t)
+        } else {
+            self.access_offset
+        };
+        let local = to_naive(t + i64::from(o) * MICROS_PER_SEC).unwrap_or_default();
         let sign = if o < 0 { '-' } else { '+' };
         format!(
             "{} {}{:02}{:02}",
@@ -220,6 +230,14 @@ impl Scenario {
         let mut connection = 1000u64;
         let mut minute = self.start - self.start.rem_euclid(MICROS_PER_MIN);
         while minute < self.end {
+            if self
+                .dark
+                .iter()
+                .any(|(from, to)| minute >= *from && minute < *to)
+            {
+                minute += MICROS_PER_MIN;
+                continue;
+            }
             let hour = {
                 use chrono::Timelike;
                 let l = self.local(minute);

@@ -122,14 +122,22 @@ pub fn format_offset(secs: i32) -> String {
 }
 
 /// Converts zone-less civil times to UTC in one zone, caching the offset of the last local
-/// minute seen. Ambiguous times (the repeated hour when clocks go back) take the earlier
-/// instant; times in the spring-forward gap take the offset in force before it.
+/// minute seen. Times in the spring-forward gap take the offset in force before it. Times in
+/// the repeated hour when clocks go back are resolved by file order: the earlier instant,
+/// until the file's local time jumps back into the hour (the second pass), then the later one.
+/// [`ZoneConverter::last`] carries that order from one chunk of a file to the next.
 #[derive(Debug, Clone)]
 pub struct ZoneConverter {
     zone: Zone,
     cached_minute: i64,
     cached_offset: i32,
+    /// The last instant returned: what "file order" means for the repeated hour.
+    last: Option<Micros>,
 }
+
+/// A local time in the repeated hour whose earlier reading lies this far before the line
+/// before it is read as the second pass (nginx and syslog write lines a few seconds late).
+const FOLD_TOLERANCE: Micros = 5 * MICROS_PER_MIN;
 
 impl ZoneConverter {
     pub fn new(zone: impl Into<Zone>) -> Self {
@@ -137,45 +145,95 @@ impl ZoneConverter {
             zone: zone.into(),
             cached_minute: i64::MIN,
             cached_offset: 0,
+            last: None,
         }
+    }
+
+    /// The same converter, continuing after a line placed at `last`.
+    pub fn after(mut self, last: Option<Micros>) -> Self {
+        self.last = last;
+        self
     }
 
     pub fn zone(&self) -> Zone {
         self.zone
     }
 
+    /// The last instant this converter returned.
+    pub fn last(&self) -> Option<Micros> {
+        self.last
+    }
+
     pub fn to_utc(&mut self, civil: &Civil) -> Option<Micros> {
         let as_utc = civil.as_utc()?;
         let local_minute = as_utc.div_euclid(MICROS_PER_MIN);
         if local_minute != self.cached_minute {
-            self.cached_offset = self.offset_at_local(civil)?;
-            self.cached_minute = local_minute;
+            let (offset, later) = self.offsets_at_local(civil)?;
+            match later {
+                Some(later) => {
+                    // In the repeated hour: never cached, each line is judged by order.
+                    let earlier_t = as_utc - i64::from(offset) * MICROS_PER_SEC;
+                    let later_t = as_utc - i64::from(later) * MICROS_PER_SEC;
+                    // The line before was later than this one's first reading, but not later
+                    // than its second: the file has looped back into the hour.
+                    let second_pass = self.last.is_some_and(|l| {
+                        l > earlier_t + FOLD_TOLERANCE && l <= later_t + FOLD_TOLERANCE
+                    });
+                    let t = if second_pass { later_t } else { earlier_t };
+                    self.last = Some(t);
+                    return Some(t);
+                }
+                None => {
+                    self.cached_offset = offset;
+                    self.cached_minute = local_minute;
+                }
+            }
         }
-        Some(as_utc - i64::from(self.cached_offset) * MICROS_PER_SEC)
+        let t = as_utc - i64::from(self.cached_offset) * MICROS_PER_SEC;
+        self.last = Some(t);
+        Some(t)
     }
 
-    fn offset_at_local(&self, civil: &Civil) -> Option<i32> {
+    /// The offset of a local time, and in the repeated hour also the later reading's offset.
+    fn offsets_at_local(&self, civil: &Civil) -> Option<(i32, Option<i32>)> {
         let tz = match self.zone {
             Zone::Named(tz) => tz,
-            Zone::Fixed(secs) => return Some(secs),
+            Zone::Fixed(secs) => return Some((secs, None)),
         };
         let naive = NaiveDate::from_ymd_opt(civil.year, civil.month, civil.day)?.and_hms_opt(
             civil.hour,
             civil.minute,
             0,
         )?;
-        let offset = match tz.offset_from_local_datetime(&naive) {
-            chrono::LocalResult::Single(o) => o.fix().local_minus_utc(),
-            chrono::LocalResult::Ambiguous(earlier, _) => earlier.fix().local_minus_utc(),
+        let offsets = match tz.offset_from_local_datetime(&naive) {
+            chrono::LocalResult::Single(o) => (o.fix().local_minus_utc(), None),
+            chrono::LocalResult::Ambiguous(earlier, later) => (
+                earlier.fix().local_minus_utc(),
+                Some(later.fix().local_minus_utc()),
+            ),
             chrono::LocalResult::None => {
                 let before = naive - chrono::Duration::hours(3);
-                tz.offset_from_local_datetime(&before)
+                let o = tz
+                    .offset_from_local_datetime(&before)
                     .earliest()?
                     .fix()
-                    .local_minus_utc()
+                    .local_minus_utc();
+                (o, None)
             }
         };
-        Some(offset)
+        Some(offsets)
+    }
+
+    /// Whether this zone ever changes its offset (a fixed offset or UTC never does).
+    pub fn has_transitions(&self) -> bool {
+        match self.zone {
+            Zone::Fixed(_) => false,
+            Zone::Named(tz) => {
+                let jan = offset_at(tz, 1_704_067_200 * MICROS_PER_SEC);
+                let jul = offset_at(tz, 1_719_792_000 * MICROS_PER_SEC);
+                jan != jul
+            }
+        }
     }
 }
 

@@ -103,3 +103,26 @@ fn durations_parse_with_units() {
     assert_eq!(parse_duration("0m"), None);
     assert_eq!(parse_duration("5x"), None);
 }
+
+#[test]
+fn the_repeated_hour_is_read_in_file_order() {
+    let civil = |h, m| Civil {
+        year: 2024,
+        month: 10,
+        day: 27,
+        hour: h,
+        minute: m,
+        second: 0,
+        micros: 0,
+    };
+    let z = |h: i64, m: i64| (1_729_987_200 + h * 3600 + m * 60) * MICROS_PER_SEC; // 2024-10-27T00:00Z
+    let mut c = ZoneConverter::new(chrono_tz::Europe::Berlin);
+    assert_eq!(c.to_utc(&civil(2, 10)), Some(z(0, 10))); // CEST, first pass
+    assert_eq!(c.to_utc(&civil(2, 50)), Some(z(0, 50)));
+    assert_eq!(c.to_utc(&civil(2, 5)), Some(z(1, 5))); // back in the hour: CET
+    assert_eq!(c.to_utc(&civil(2, 40)), Some(z(1, 40)));
+    assert_eq!(c.to_utc(&civil(3, 10)), Some(z(2, 10)));
+    // A chunk that starts in the second pass continues from the chunk before it.
+    let mut next = ZoneConverter::new(chrono_tz::Europe::Berlin).after(Some(z(1, 5)));
+    assert_eq!(next.to_utc(&civil(2, 6)), Some(z(1, 6)));
+}

@@ -125,6 +125,12 @@ pub(super) fn inputs_with(
             last_time_as_written: as_written(f.summary.last_time, f),
             zone: f.zone.clone(),
             zone_rule: f.zone_source.clone(),
+            zone_inferred: match &f.zone_source {
+                Some(crate::pipeline::ZoneSource::SiblingZone { candidates, .. }) => {
+                    Some(candidates.clone())
+                }
+                _ => None,
+            },
             year: f.year.as_ref().map(|y| y.year),
             year_rule: f.year.as_ref().map(|y| y.source.clone()),
             skew: (f.summary.skew.jumps > 0).then(|| SkewReport {

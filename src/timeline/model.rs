@@ -231,6 +231,10 @@ pub struct Input {
     pub zone: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub zone_rule: Option<crate::pipeline::ZoneSource>,
+    /// Where the zone was inferred from a sibling's offset switches: every IANA zone with the
+    /// same rules over that time (the first is the one used).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub zone_inferred: Option<Vec<String>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub year: Option<i32>,
     #[serde(skip_serializing_if = "Option::is_none")]

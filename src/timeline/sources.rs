@@ -219,9 +219,22 @@ fn security_in(source: &SourceSignal, params: Params) -> Vec<detect::Incident> {
         .collect();
     let mut found = Vec::new();
     for &(first, last) in &source.segments {
-        let part = within(&bins, first, last);
+        let mut part = within(&bins, first, last);
         if part.is_empty() {
             continue;
+        }
+        // Quiet minutes are the baseline: the rate is judged over the whole segment, not
+        // only over the minutes that had a failed login.
+        let quiet = |index| Bin {
+            index,
+            total: 0,
+            errors: 0,
+        };
+        if part.first().is_some_and(|b| b.index > first) {
+            part.insert(0, quiet(first));
+        }
+        if part.last().is_some_and(|b| b.index < last) {
+            part.push(quiet(last));
         }
         let (incidents, _) = detect::find_incidents_in_counts(&part, params);
         found.extend(incidents.into_iter().map(|mut i| {
