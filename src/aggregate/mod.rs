@@ -273,6 +273,12 @@ impl Default for SaneTimes {
 impl SaneTimes {
     /// Why `t` is not a time to believe, if it is not.
     pub fn reject(&self, t: Micros) -> Option<String> {
+        if crate::time::to_naive(t).is_none() {
+            return Some(
+                "time beyond any calendar date (a corrupt or overflowing field): not believed"
+                    .into(),
+            );
+        }
         if t < self.earliest {
             Some(format!(
                 "time {} is before {}: not believed",

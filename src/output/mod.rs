@@ -46,6 +46,37 @@ pub fn write_atomically(path: &Path, text: &str) -> Result<(), Error> {
         path: path.display().to_string(),
         message: e.to_string(),
     };
+    if path.as_os_str() == "-" {
+        return write_stdout(text);
+    }
+    // A device, a FIFO or a link to one (`/dev/stdout`, `/dev/full`) is written straight
+    // into: renaming over it would replace the device with a file.
+    if let Ok(meta) = std::fs::metadata(path)
+        && !meta.is_file()
+    {
+        if meta.is_dir() {
+            return Err(fail(std::io::Error::other("is a directory")));
+        }
+        let mut f = std::fs::OpenOptions::new()
+            .write(true)
+            .open(path)
+            .map_err(fail)?;
+        return f
+            .write_all(text.as_bytes())
+            .and_then(|_| f.flush())
+            .map_err(fail);
+    }
+    // A link to a regular file: write where it points, keep the link.
+    let resolved;
+    let path = match std::fs::symlink_metadata(path) {
+        Ok(m) if m.file_type().is_symlink() => {
+            resolved = std::fs::canonicalize(path).map_err(fail)?;
+            resolved.as_path()
+        }
+        _ => path,
+    };
+    // Keep the target's permissions.
+    let mode = std::fs::metadata(path).ok().map(|m| m.permissions());
     let dir = path
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
@@ -55,7 +86,14 @@ pub fn write_atomically(path: &Path, text: &str) -> Result<(), Error> {
         .map(|n| n.to_string_lossy().to_string())
         .unwrap_or_default();
     let temp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
-    std::fs::write(&temp, text).map_err(fail)?;
+    if let Err(e) = std::fs::write(&temp, text) {
+        // ENOSPC and the like: leave no half-written temporary file behind.
+        let _ = std::fs::remove_file(&temp);
+        return Err(fail(e));
+    }
+    if let Some(mode) = mode {
+        let _ = std::fs::set_permissions(&temp, mode);
+    }
     std::fs::rename(&temp, path).map_err(|e| {
         let _ = std::fs::remove_file(&temp);
         fail(e)
@@ -87,8 +125,22 @@ pub fn emit(path: Option<&Path>, text: &str) -> Result<(), Error> {
 
 /// Every output path of a run, checked against every input.
 pub fn check_outputs(outputs: &[&Path], inputs: &[PathBuf], force: bool) -> Result<(), Error> {
+    // Standard output (`-`) and devices or FIFOs are written into, never over: no input is at
+    // risk from them.
+    let is_stream = |o: &&&Path| {
+        o.as_os_str() == "-" || std::fs::metadata(o).is_ok_and(|m| !m.is_file() && !m.is_dir())
+    };
+    for pair in outputs.windows(2) {
+        if pair[0] == pair[1] && !is_stream(&&pair[0]) {
+            return Err(Error::Output {
+                path: pair[0].display().to_string(),
+                message: "given for two outputs (-o and --html): name two files".into(),
+            });
+        }
+    }
     outputs
         .iter()
+        .filter(|o| !is_stream(o))
         .try_for_each(|o| check_output(o, inputs, force))
 }
 

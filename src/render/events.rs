@@ -44,7 +44,16 @@ pub fn ndjson(rows: &[EventRow]) -> String {
     out
 }
 
+/// A CSV cell. Cells that a spreadsheet would run as a formula (OWASP: starting with `=`,
+/// `+`, `-`, `@`, tab or CR) get a leading `'`, so log text never becomes a formula.
 fn csv_field(text: &str) -> String {
+    let neutral;
+    let text = if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        neutral = format!("'{text}");
+        neutral.as_str()
+    } else {
+        text
+    };
     if text.contains([',', '"', '\n', '\r']) {
         format!("\"{}\"", text.replace('"', "\"\""))
     } else {

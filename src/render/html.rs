@@ -155,8 +155,13 @@ fn events_table(out: &mut String, draft: &Draft) {
 /// The Markdown draft as HTML (raw HTML in log lines is escaped, not interpreted).
 fn draft_html(markdown: &str) -> String {
     use pulldown_cmark::{Event, Options, Parser};
+    use pulldown_cmark::{Tag, TagEnd};
+    // Log text never becomes a live link or a remote image: links keep only their text,
+    // images their alt text (and the page's CSP forbids remote images besides).
     let parser = Parser::new_ext(markdown, Options::ENABLE_TABLES).map(|e| match e {
         Event::Html(text) | Event::InlineHtml(text) => Event::Text(text),
+        Event::Start(Tag::Link { .. } | Tag::Image { .. })
+        | Event::End(TagEnd::Link | TagEnd::Image) => Event::Text("".into()),
         other => other,
     });
     let mut html = String::new();
@@ -176,7 +181,7 @@ pub fn render(draft: &Draft) -> String {
     let mut out = String::with_capacity(64 * 1024);
     let _ = write!(
         out,
-        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>{t}</title><style>{STYLE}</style></head><body>\n<h1>{t}</h1><p class=\"meta\">{} {} · {} log files · times in {} · {}</p>",
+        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'\"><title>{t}</title><style>{STYLE}</style></head><body>\n<h1>{t}</h1><p class=\"meta\">{} {} · {} log files · times in {} · {}</p>",
         draft.tool.name,
         draft.tool.version,
         draft.inputs.len(),

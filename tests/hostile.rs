@@ -1,0 +1,219 @@
+//! Hostile inputs and outputs, each built from scratch here and named after what broke: the
+//! real binary, as a user would run it.
+
+mod common;
+
+use std::path::Path;
+use std::process::Output;
+
+use assert_cmd::Command;
+
+fn postmortem() -> Command {
+    Command::cargo_bin("postmortem").expect("binary built")
+}
+
+fn draft(dir: &Path, args: &[&str]) -> Output {
+    postmortem()
+        .arg("draft")
+        .arg(dir)
+        .args(args)
+        .output()
+        .expect("runs")
+}
+
+fn access_line(minute: u32, status: u16, path: &str) -> String {
+    format!(
+        "203.0.113.7 - - [10/Sep/2023:08:{minute:02}:05 +0000] \"GET {path} HTTP/1.1\" {status} 12 \"-\" \"curl/8\"\n"
+    )
+}
+
+#[test]
+fn regression_journald_timestamp_of_20_digits_is_skipped_not_a_panic() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut text = String::new();
+    for i in 0..50 {
+        text.push_str(&format!(
+            "{{\"__REALTIME_TIMESTAMP\":\"{}\",\"PRIORITY\":\"6\",\"SYSLOG_IDENTIFIER\":\"app\",\"MESSAGE\":\"ok\"}}\n",
+            1_694_333_706_000_000u64 + i * 1_000_000
+        ));
+    }
+    text.push_str("{\"__REALTIME_TIMESTAMP\":\"99999999999999999999\",\"PRIORITY\":\"3\",\"SYSLOG_IDENTIFIER\":\"app\",\"MESSAGE\":\"bad\"}\n");
+    text.push_str("{\"__REALTIME_TIMESTAMP\":\"1\",\"PRIORITY\":\"3\",\"SYSLOG_IDENTIFIER\":\"app\",\"MESSAGE\":\"year 1970\"}\n");
+    std::fs::write(dir.path().join("journal.json"), text).unwrap();
+    let out = tempfile::tempdir().unwrap();
+    let html = out.path().join("out.html");
+    let o = draft(
+        dir.path(),
+        &[
+            "--json",
+            "--html",
+            html.to_str().unwrap(),
+            "-o",
+            "/dev/null",
+        ],
+    );
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    let page = std::fs::read_to_string(&html).unwrap();
+    assert!(page.len() < 2_000_000, "{} bytes", page.len());
+    let o = draft(dir.path(), &["--json"]);
+    let json: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let input = &json["inputs"][0];
+    assert_eq!(input["lines_skipped"], 2, "{input}");
+    assert_eq!(input["last_time"], "2023-09-10T08:15:55Z");
+    assert!(
+        !o.stdout.windows(4).any(|w| w == b"@922"),
+        "no raw micros in JSON"
+    );
+}
+
+#[test]
+fn regression_html_to_a_device_writes_into_it_and_keeps_it_a_device() {
+    use std::os::unix::fs::FileTypeExt;
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("access.log"), access_line(1, 200, "/")).unwrap();
+    let out = tempfile::tempdir().unwrap();
+    let link = out.path().join("null-link");
+    std::os::unix::fs::symlink("/dev/null", &link).unwrap();
+    let o = draft(
+        dir.path(),
+        &["--html", link.to_str().unwrap(), "-o", "/dev/null"],
+    );
+    assert_ne!(
+        o.status.code(),
+        Some(2),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert!(
+        std::fs::symlink_metadata(&link)
+            .unwrap()
+            .file_type()
+            .is_symlink()
+    );
+    assert!(
+        std::fs::metadata("/dev/null")
+            .unwrap()
+            .file_type()
+            .is_char_device()
+    );
+}
+
+#[test]
+fn regression_dash_output_is_standard_output_not_a_file_named_dash() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("access.log"), access_line(1, 200, "/")).unwrap();
+    let o = postmortem()
+        .current_dir(dir.path())
+        .args(["draft", ".", "-o", "-"])
+        .output()
+        .unwrap();
+    assert_ne!(
+        o.status.code(),
+        Some(2),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert!(String::from_utf8_lossy(&o.stdout).contains("# Postmortem draft"));
+    assert!(!dir.path().join("-").exists());
+}
+
+#[test]
+fn regression_output_keeps_the_targets_mode() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("access.log"), access_line(1, 200, "/")).unwrap();
+    let out = tempfile::tempdir().unwrap();
+    let target = out.path().join("draft.md");
+    std::fs::write(&target, "old").unwrap();
+    std::fs::set_permissions(&target, std::fs::Permissions::from_mode(0o640)).unwrap();
+    let o = draft(dir.path(), &["-o", target.to_str().unwrap()]);
+    assert_ne!(
+        o.status.code(),
+        Some(2),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let meta = std::fs::metadata(&target).unwrap();
+    assert_eq!(meta.permissions().mode() & 0o777, 0o640);
+    assert!(
+        std::fs::read_to_string(&target)
+            .unwrap()
+            .contains("# Postmortem")
+    );
+}
+
+#[test]
+fn regression_markdown_link_in_log_text_is_not_live_in_html() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut text = String::new();
+    for m in 0..40 {
+        for _ in 0..20 {
+            text.push_str(&access_line(m, 200, "/ok"));
+        }
+    }
+    std::fs::write(dir.path().join("access.log"), text).unwrap();
+    let mut errors = String::new();
+    // An hour of quiet before the errors: the error log's own baseline.
+    for m in 0..60 {
+        errors.push_str(&format!(
+            "2023/09/10 07:{m:02}:00 [notice] 1#1: signal 17 (SIGCHLD) received\n"
+        ));
+    }
+    for m in 0..20 {
+        errors.push_str(&format!(
+            "2023/09/10 08:{m:02}:00 [notice] 1#1: signal 17 (SIGCHLD) received\n"
+        ));
+    }
+    for m in 20..35 {
+        for k in 0..12 {
+            errors.push_str(&format!(
+                "2023/09/10 08:{m:02}:{k:02} [error] 1#1: *1 [x](javascript:alert(1)) ![p](http://192.0.2.1/p.png) <script>alert(2)</script> failed\n"
+            ));
+        }
+    }
+    std::fs::write(dir.path().join("error.log"), errors).unwrap();
+    let out = tempfile::tempdir().unwrap();
+    let html = out.path().join("page.html");
+    let o = draft(
+        dir.path(),
+        &["--html", html.to_str().unwrap(), "-o", "/dev/null"],
+    );
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let page = std::fs::read_to_string(&html).unwrap();
+    assert!(
+        page.contains("javascript:alert(1)"),
+        "the log text is shown, as text"
+    );
+    assert!(!page.contains("href=\"javascript"), "live javascript link");
+    assert!(!page.contains("<img"), "remote image");
+    assert!(
+        !page.contains("<script>alert"),
+        "raw script from a log line"
+    );
+    assert!(page.contains("Content-Security-Policy"));
+}
+
+#[test]
+fn regression_csv_formula_cells_are_neutralised() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut syslog = String::new();
+    for m in 0..30 {
+        syslog.push_str(&format!("Sep 10 08:{m:02}:00 h app[1]: ok\n"));
+    }
+    syslog.push_str("Sep 10 08:30:00 h sudo:    =cmd : TTY=pts/0 ; PWD=/ ; USER=root ; COMMAND=/usr/bin/systemctl restart api\n");
+    std::fs::write(dir.path().join("syslog"), syslog).unwrap();
+    let o = postmortem()
+        .args(["timeline", "--csv", "--year", "2023"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    let csv = String::from_utf8_lossy(&o.stdout);
+    assert!(csv.contains("'=cmd"), "{csv}");
+    assert!(!csv.contains(",=cmd"), "{csv}");
+}
