@@ -74,6 +74,9 @@ struct Worker<'c> {
     line_hash: u64,
     /// apt history: the start of the record being read, and its action's index in `events`.
     apt_record: Option<(Micros, Option<usize>)>,
+    /// The last line of the bin being read, written to `out.last_lines` when the bin changes:
+    /// one comparison a line instead of a map look-up.
+    last_line: Option<(i64, super::Seen)>,
     out: Summary,
 }
 
@@ -120,8 +123,23 @@ impl Worker<'_> {
             _ => {}
         }
         self.out.saw_time_at(t, n);
-        let source = self.source(n);
-        self.out.note_line(self.bin(t), t, source);
+        let seen = super::Seen {
+            time: t,
+            source: self.source(n),
+        };
+        let bin = self.bin(t);
+        match &mut self.last_line {
+            Some((b, last)) if *b == bin => {
+                if t >= last.time {
+                    *last = seen;
+                }
+            }
+            pending => {
+                if let Some((b, last)) = pending.replace((bin, seen)) {
+                    self.out.note_line(b, last.time, last.source);
+                }
+            }
+        }
         true
     }
 
@@ -439,9 +457,10 @@ impl Worker<'_> {
             return;
         }
         // sudo logs command lines, not outcomes: `grep Failed …` is not a failure.
-        let error = s.program != b"sudo" && notable::is_error_line(s.severity(), s.message);
+        let class = notable::classify_line(s.severity(), s.program, s.message);
+        let error = s.program != b"sudo" && class.error;
         self.out.series.record(self.bin(t), error, false);
-        if notable::is_auth_failure(s.program, s.message) {
+        if class.failed_login {
             let source = self.source(n);
             self.out.note_auth_failure(self.bin(t), t, source, || {
                 format!("{}: {}", kept_text(s.program), kept_text(s.message))
@@ -481,6 +500,7 @@ pub fn process_chunk(data: &[u8], ctx: &ChunkContext) -> ChunkOutcome {
         apt_record: None,
         line_hash: 0,
         offsets: Vec::new(),
+        last_line: None,
         out: Summary::default(),
     };
     worker.out.bytes = data.len() as u64;
@@ -522,6 +542,9 @@ pub fn process_chunk(data: &[u8], ctx: &ChunkContext) -> ChunkOutcome {
             ),
             Format::AptHistory => worker.apt_history(line, n),
         }
+    }
+    if let Some((bin, last)) = worker.last_line.take() {
+        worker.out.note_line(bin, last.time, last.source);
     }
     for (offset, n) in std::mem::take(&mut worker.offsets) {
         *worker.out.offsets.entry(offset).or_default() += n;

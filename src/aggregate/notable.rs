@@ -460,20 +460,51 @@ pub fn has_word(haystack: &[u8], word: &[u8]) -> bool {
 /// `authentication failure`, and sshd's own `error:` lines (`error: maximum authentication
 /// attempts exceeded`). A security signal of their own, never a service error.
 pub fn is_auth_failure(program: &[u8], message: &[u8]) -> bool {
-    const PHRASES: [&[u8]; 5] = [
-        b"Failed password",
-        b"Invalid user ",
-        b"authentication failure",
-        b"Failed publickey",
-        b"maximum authentication attempts exceeded",
-    ];
-    if PHRASES
-        .iter()
-        .any(|p| memchr::memmem::find(message, p).is_some())
-    {
+    // Built once: `memmem::find` builds a searcher at every call (profiled: a third of the
+    // extra cost of reading failed logins apart).
+    static PHRASES: std::sync::LazyLock<[memchr::memmem::Finder<'static>; 5]> =
+        std::sync::LazyLock::new(|| {
+            [
+                &b"Failed password"[..],
+                b"Invalid user ",
+                b"authentication failure",
+                b"Failed publickey",
+                b"maximum authentication attempts exceeded",
+            ]
+            .map(memchr::memmem::Finder::new)
+        });
+    if PHRASES.iter().any(|p| p.find(message).is_some()) {
         return true;
     }
     program.starts_with(b"sshd") && message.starts_with(b"error: ")
+}
+
+/// What a syslog line says besides its text: whether it is an error, and whether it is a
+/// failed login (never both counted as an outage: failed logins are in `NOT_ERRORS`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LineClass {
+    pub error: bool,
+    pub failed_login: bool,
+}
+
+/// [`is_error_line`] and [`is_auth_failure`] with one prefilter pass over the message: every
+/// failed-login phrase holds an error word (`fail`, `error`) except sshd's `Invalid user` and
+/// `maximum authentication attempts`, so sshd's lines are the only ones checked without it.
+/// (A finder with the extra words was measured 8 % slower on syslog: a larger automaton.)
+pub fn classify_line(severity: Option<u8>, program: &[u8], message: &[u8]) -> LineClass {
+    let maybe = prefilter(&ERROR_WORD_FINDER, message);
+    LineClass {
+        error: match severity {
+            Some(severity) => severity <= 3,
+            None => maybe && error_words_say_so(message),
+        },
+        failed_login: (maybe || program.starts_with(b"sshd")) && is_auth_failure(program, message),
+    }
+}
+
+fn error_words_say_so(message: &[u8]) -> bool {
+    ERROR_WORDS.iter().any(|w| has_word(message, w))
+        && !NOT_ERRORS.iter().any(|w| has_word(message, w))
 }
 
 /// Whether a syslog line counts as an error: by its PRI severity (err or worse) when it has
@@ -483,11 +514,7 @@ pub fn is_error_line(severity: Option<u8>, message: &[u8]) -> bool {
         return severity <= 3;
     }
     // One automaton pass rules out most lines before the word-boundary checks.
-    if !prefilter(&ERROR_WORD_FINDER, message) {
-        return false;
-    }
-    ERROR_WORDS.iter().any(|w| has_word(message, w))
-        && !NOT_ERRORS.iter().any(|w| has_word(message, w))
+    prefilter(&ERROR_WORD_FINDER, message) && error_words_say_so(message)
 }
 
 #[cfg(test)]

@@ -22,8 +22,18 @@ pub struct SlowFindings {
 
 /// Finds slow incidents; `None` when the logs carry no request times.
 pub fn find_slow(latency: &BTreeMap<i64, Latency>, params: Params) -> Option<SlowFindings> {
+    find_slow_in(latency.range(..), params)
+}
+
+/// The same over some bins of a series (one stretch of a source's coverage), without copying
+/// their sketches.
+pub fn find_slow_in<'a>(
+    latency: impl Iterator<Item = (&'a i64, &'a Latency)> + Clone,
+    params: Params,
+) -> Option<SlowFindings> {
     let mut p95s: Vec<f64> = latency
-        .values()
+        .clone()
+        .map(|(_, l)| l)
         .filter(|l| l.count() >= MIN_TIMED)
         .filter_map(|l| l.quantile_ms(0.95))
         .collect();
@@ -34,7 +44,6 @@ pub fn find_slow(latency: &BTreeMap<i64, Latency>, params: Params) -> Option<Slo
     let baseline_p95_ms = p95s[p95s.len() / 2];
     let threshold_ms = SLOW_FACTOR * baseline_p95_ms;
     let bins: Vec<Bin> = latency
-        .iter()
         .map(|(&index, l)| Bin {
             index,
             total: l.count(),

@@ -8,6 +8,7 @@
 //! each stamped the way the real program stamps it (offsets, zone-less, year-less).
 
 pub mod auth_outage;
+pub mod build;
 pub mod bulk;
 pub mod labelled;
 pub mod rng;

@@ -4,16 +4,9 @@
 //! force, a cascade whose first error is in another host's log, a deploy marker before a
 //! reload, and unrelated logs from other years beside a healthy day.
 
-use std::path::Path;
-
-use super::labelled::{Label, Labelled, alert_pair, at, base, errors, sudo, sys};
-use super::{IncidentPlan, Symptom};
+use super::build::{Label, Labelled, alert_pair, at, base, errors, nothing_else, sudo, sys};
 use crate::detect::Kind;
 use crate::time::{MICROS_PER_MIN, MICROS_PER_SEC, Micros};
-
-fn nothing_else(_: &Path) -> std::io::Result<()> {
-    Ok(())
-}
 
 fn label(start: Micros, end: Micros, kind: Kind, alert: Option<Micros>) -> Label {
     Label {
@@ -296,14 +289,6 @@ fn unrelated_years() -> Labelled {
 
 /// Every shape above.
 pub fn all() -> Vec<Labelled> {
-    let _ = IncidentPlan {
-        symptom: Symptom::Errors,
-        start: 0,
-        fix: 0,
-        end: 0,
-        affected_every: 1,
-        tail_every: 1,
-    };
     vec![
         low_traffic_total_outage(),
         host_gone_dark(),

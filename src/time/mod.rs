@@ -229,9 +229,10 @@ impl ZoneConverter {
         match self.zone {
             Zone::Fixed(_) => false,
             Zone::Named(tz) => {
-                let jan = offset_at(tz, 1_704_067_200 * MICROS_PER_SEC);
-                let jul = offset_at(tz, 1_719_792_000 * MICROS_PER_SEC);
-                jan != jul
+                // Daylight saving, north or south, gives January and July different offsets.
+                const JAN_2024: Micros = 1_704_067_200 * MICROS_PER_SEC;
+                const JUL_2024: Micros = 1_719_792_000 * MICROS_PER_SEC;
+                offset_at(tz, JAN_2024) != offset_at(tz, JUL_2024)
             }
         }
     }

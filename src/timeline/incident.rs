@@ -85,11 +85,14 @@ pub struct Case {
     /// What ratios, effects and burn rates are judged on.
     pub bins: Vec<Bin>,
     pub series: Series,
-    pub clients: Clients,
+    /// The files whose clients the impact counts (merged only when there are several).
+    pub client_files: Vec<usize>,
     pub client_basis: String,
     /// Error logs: a rate of errors, not a ratio (no burn rate on it).
     pub counts: bool,
     pub unit: SourceKind,
+    /// The sources (indices into `Run::sources`) that showed the incident.
+    pub showing: Vec<usize>,
     pub sources: Vec<IncidentSource>,
     /// Where the data of the speaking source ends, for an incident without a recovery.
     pub data_end: Option<Micros>,
@@ -102,22 +105,25 @@ impl Case {
     pub fn of(run: &Run, united: &United) -> Case {
         let primary = united.primary();
         let unit = run.sources[primary.source].kind;
+        let mut showing: Vec<usize> = united.findings.iter().map(|f| f.source).collect();
+        showing.sort_unstable();
+        showing.dedup();
         let mut series = Series::default();
-        let mut clients = Clients::default();
+        let mut client_files = Vec::new();
         let mut named = false;
-        let mut counts = false;
-        let mut seen = Vec::new();
-        for f in &united.findings {
-            let s = &run.sources[f.source];
-            if s.kind != unit || seen.contains(&f.source) {
-                continue;
-            }
-            seen.push(f.source);
+        for s in showing
+            .iter()
+            .map(|&i| &run.sources[i])
+            .filter(|s| s.kind == unit)
+        {
             series.merge(&s.series);
-            clients.merge(s.clients.clone());
+            if unit == SourceKind::Requests {
+                client_files.extend(&s.files);
+            }
             named |= s.named_users;
-            counts |= unit == SourceKind::Records;
         }
+        // Record sources count error lines: their rate is what was tested.
+        let counts = unit == SourceKind::Records;
         let mut found = primary.incident.clone();
         found.start_bin = united.start_bin;
         found.end_bin = united.end_bin;
@@ -143,10 +149,11 @@ impl Case {
             found,
             bins,
             series,
-            clients,
+            client_files,
             client_basis: client_basis(unit, named),
             counts,
             unit,
+            showing,
             data_end,
             alert: None,
         }
@@ -171,10 +178,11 @@ impl Case {
             found,
             bins: Vec::new(),
             series: Series::default(),
-            clients: Clients::default(),
+            client_files: Vec::new(),
             client_basis: "no request or record source covers the alert: clients unknown".into(),
             counts: true,
             unit: SourceKind::Alerts,
+            showing: Vec::new(),
             sources: Vec::new(),
             data_end: end.map(|e| e * run.analysis.bin_width),
             alert: Some(fired),
@@ -322,15 +330,9 @@ fn detection(
 
 /// The last line the speaking sources wrote before `bin`: where a silence began.
 fn last_line_before(run: &Run, case: &Case, bin: i64) -> Option<crate::aggregate::Seen> {
-    case.sources
+    case.showing
         .iter()
-        .filter(|s| s.showed_incident)
-        .filter_map(|s| {
-            run.sources
-                .iter()
-                .find(|x| x.name == s.file && x.kind == s.kind)
-        })
-        .flat_map(|s| &s.files)
+        .flat_map(|&s| &run.sources[s].files)
         .filter_map(|&f| {
             run.analysis.files[f]
                 .summary
@@ -658,7 +660,7 @@ fn recovery(
     Some(it)
 }
 
-fn impact(case: &Case, baseline: f64, last_bin: i64) -> (Impact, f64) {
+fn impact(analysis: &Analysis, case: &Case, baseline: f64, last_bin: i64) -> (Impact, f64) {
     let found = &case.found;
     let (requests, errors, client_errors) = case
         .bins
@@ -681,8 +683,21 @@ fn impact(case: &Case, baseline: f64, last_bin: i64) -> (Impact, f64) {
     } else {
         (requests, errors)
     };
-    let (clients_total, clients_affected) =
-        case.clients.active_and_affected(found.start_bin, last_bin);
+    let files = &analysis.files;
+    let (clients_total, clients_affected) = match case.client_files.as_slice() {
+        [] => (0, 0),
+        [one] => files[*one]
+            .summary
+            .clients
+            .active_and_affected(found.start_bin, last_bin),
+        many => {
+            let mut merged = Clients::default();
+            for &f in many {
+                merged.merge(files[f].summary.clients.clone());
+            }
+            merged.active_and_affected(found.start_bin, last_bin)
+        }
+    };
     let excess = (errors as f64 - baseline * requests as f64).max(0.0);
     let ratio = |a: u64, b: u64| if b > 0 { a as f64 / b as f64 } else { 0.0 };
     let peak = case
@@ -765,7 +780,7 @@ pub fn draft_incident(run: &Run, case: &Case) -> Incident {
             .then(a.source.file.cmp(&b.source.file))
             .then(a.source.line.cmp(&b.source.line))
     });
-    let (impact, peak) = impact(case, baseline, last_bin);
+    let (impact, peak) = impact(analysis, case, baseline, last_bin);
     let in_incident = |b: i64| run.in_incident(b);
     Incident {
         kind: found.kind,

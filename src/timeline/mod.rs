@@ -129,21 +129,21 @@ fn alert_only_windows(
             fired.time.div_euclid(bin_width),
             end.map_or(i64::MAX, |e| e.div_euclid(bin_width)),
         );
+        // Sources hold requests or records only: alert files are not a source.
         let covered = sources.iter().any(|s| {
-            s.kind != sources::SourceKind::Alerts
-                && s.segments
-                    .iter()
-                    .any(|(a, b)| *a <= first.saturating_add(1) && *b >= first)
+            s.segments
+                .iter()
+                .any(|(from, to)| *from <= first.saturating_add(1) && *to >= first)
         });
         let found = united
             .iter()
             .any(|u| u.start_bin <= last && u.end_bin.is_none_or(|e| e >= first));
-        let merged = windows
-            .iter_mut()
-            .find(|w| w.0 <= last && w.1.is_none_or(|e| e >= first));
         if covered || found {
             continue;
         }
+        let merged = windows
+            .iter_mut()
+            .find(|w| w.0 <= last && w.1.is_none_or(|e| e >= first));
         let end_bin = end.map(|e| e.div_euclid(bin_width) + 1);
         match merged {
             Some(w) => {

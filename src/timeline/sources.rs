@@ -12,7 +12,7 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use crate::aggregate::{Clients, Series};
+use crate::aggregate::Series;
 use crate::detect::{self, Bin, Kind, Params, coverage};
 use crate::discover::rotation;
 use crate::parse::Format;
@@ -50,7 +50,6 @@ pub struct SourceSignal {
     pub kind: SourceKind,
     pub files: Vec<usize>,
     pub series: Series,
-    pub clients: Clients,
     /// Whether the access log names users (`$remote_user`).
     pub named_users: bool,
     /// Failed logins per bin.
@@ -113,7 +112,6 @@ pub fn sources(analysis: &Analysis) -> Vec<SourceSignal> {
                 kind,
                 files: Vec::new(),
                 series: Series::default(),
-                clients: Clients::default(),
                 named_users: false,
                 auth_failures: BTreeMap::new(),
                 segments: Vec::new(),
@@ -121,7 +119,6 @@ pub fn sources(analysis: &Analysis) -> Vec<SourceSignal> {
         s.files.push(index);
         s.series.merge(&f.summary.series);
         if kind == SourceKind::Requests {
-            s.clients.merge(f.summary.clients.clone());
             s.named_users |= f.detection.format == Format::NginxAccess && f.summary.clients.named;
         }
         for (bin, n) in &f.summary.auth_failures {
@@ -159,49 +156,47 @@ impl Finding {
     }
 }
 
-/// The bins of `bins` inside `[first, last]`.
-fn within(bins: &[Bin], first: i64, last: i64) -> Vec<Bin> {
-    bins.iter()
-        .filter(|b| b.index >= first && b.index <= last)
-        .copied()
-        .collect()
+/// The bins of `bins` (sorted by index) inside `[first, last]`.
+fn within(bins: &[Bin], first: i64, last: i64) -> &[Bin] {
+    let from = bins.partition_point(|b| b.index < first);
+    let to = bins.partition_point(|b| b.index <= last);
+    &bins[from..to]
 }
 
-/// An incident that runs to the end of its segment ends there for drafting; it has no
-/// recovery in the data (`end_bin` stays `None`).
-fn errors_in(source: &SourceSignal, params: Params, records: bool) -> Vec<detect::Incident> {
-    let bins = source.bins();
+/// Errors (and, for requests, slowness) in each stretch of the source's coverage. An incident
+/// that runs to the end of its stretch has no recovery in the data (`end_bin` stays `None`).
+fn errors_in(
+    source: &SourceSignal,
+    bins: &[Bin],
+    params: Params,
+    records: bool,
+) -> Vec<detect::Incident> {
     let mut found = Vec::new();
     for &(first, last) in &source.segments {
-        let part = within(&bins, first, last);
+        let part = within(bins, first, last);
         if part.is_empty() {
             continue;
         }
-        let incidents = if records {
-            detect::find_incidents_in_counts(&part, params).0
-        } else {
-            detect::find_incidents(&part, params).0
-        };
-        found.extend(incidents);
-        if !records
-            && let Some(slow) = detect::slow::find_slow(
-                &source
-                    .series
-                    .latency
-                    .range(first..=last)
-                    .map(|(k, v)| (*k, v.clone()))
-                    .collect(),
-                params,
-            )
-        {
-            let errors: Vec<detect::Incident> = found.clone();
-            found.extend(slow.incidents.into_iter().filter(|s| {
+        if records {
+            found.extend(detect::find_incidents_in_counts(part, params).0);
+            continue;
+        }
+        let errors = detect::find_incidents(part, params).0;
+        let latency = source.series.latency.range(first..=last);
+        let slow =
+            detect::slow::find_slow_in(latency, params).map_or_else(Vec::new, |s| s.incidents);
+        // Slow while failing is the failing incident; slow alone is its own.
+        let slow_alone: Vec<detect::Incident> = slow
+            .into_iter()
+            .filter(|s| {
                 !errors.iter().any(|e| {
                     s.start_bin < e.end_bin.unwrap_or(i64::MAX)
                         && e.start_bin < s.end_bin.unwrap_or(i64::MAX)
                 })
-            }));
-        }
+            })
+            .collect();
+        found.extend(errors);
+        found.extend(slow_alone);
     }
     found
 }
@@ -219,7 +214,7 @@ fn security_in(source: &SourceSignal, params: Params) -> Vec<detect::Incident> {
         .collect();
     let mut found = Vec::new();
     for &(first, last) in &source.segments {
-        let mut part = within(&bins, first, last);
+        let mut part = within(&bins, first, last).to_vec();
         if part.is_empty() {
             continue;
         }
@@ -250,17 +245,14 @@ fn security_in(source: &SourceSignal, params: Params) -> Vec<detect::Incident> {
 pub fn find_all(sources: &[SourceSignal], params: Params, bin_width: Micros) -> Vec<Finding> {
     let mut out = Vec::new();
     for (index, s) in sources.iter().enumerate() {
+        let bins = s.bins();
         let mut found = match s.kind {
             SourceKind::Requests => {
-                let mut f = errors_in(s, params, false);
-                f.extend(detect::traffic::find_traffic_loss(
-                    &s.bins(),
-                    bin_width,
-                    params,
-                ));
+                let mut f = errors_in(s, &bins, params, false);
+                f.extend(detect::traffic::find_traffic_loss(&bins, bin_width, params));
                 f
             }
-            SourceKind::Records => errors_in(s, params, true),
+            SourceKind::Records => errors_in(s, &bins, params, true),
             SourceKind::Alerts => Vec::new(),
         };
         found.extend(security_in(s, params));

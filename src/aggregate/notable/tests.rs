@@ -181,3 +181,40 @@ fn failed_logins_are_a_security_signal() {
     ));
     assert!(!is_auth_failure(b"authd", b"error: bind failed"));
 }
+
+#[test]
+fn one_pass_classification_agrees_with_the_two_checks() {
+    let lines: [(&[u8], &[u8], Option<u8>); 6] = [
+        (
+            b"sshd",
+            b"Failed password for root from 192.0.2.1 port 1 ssh2",
+            None,
+        ),
+        (
+            b"sshd",
+            b"Invalid user oracle from 198.51.100.9 port 52000",
+            Some(6),
+        ),
+        (
+            b"sshd",
+            b"error: maximum authentication attempts exceeded for root",
+            None,
+        ),
+        (
+            b"authd",
+            b"ERROR bind to ldaps://x failed: connection refused",
+            None,
+        ),
+        (b"CRON", b"(root) CMD (run-parts /etc/cron.hourly)", None),
+        (b"kernel", b"anything at all", Some(2)),
+    ];
+    for (program, message, severity) in lines {
+        let class = classify_line(severity, program, message);
+        assert_eq!(class.error, is_error_line(severity, message), "{message:?}");
+        assert_eq!(
+            class.failed_login,
+            is_auth_failure(program, message),
+            "{message:?}"
+        );
+    }
+}

@@ -25,7 +25,6 @@ fn source(name: &str, kind: SourceKind) -> SourceSignal {
         kind,
         files: Vec::new(),
         series: Series::default(),
-        clients: Clients::default(),
         named_users: false,
         auth_failures: BTreeMap::new(),
         segments: vec![(0, 1000)],
