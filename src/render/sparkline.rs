@@ -9,6 +9,7 @@
 
 use crate::time::Micros;
 use crate::timeline::Draft;
+use crate::timeline::shape::Shape;
 
 const LEVELS: [char; 8] = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
 /// Characters across: fits an 80-column terminal with the label in front.
@@ -75,6 +76,54 @@ pub fn sparkline(draft: &Draft) -> Option<Sparkline> {
         line,
         marks,
         peak_ratio: peak,
+        from,
+        to,
+    })
+}
+
+/// The incident's own line: each cell shows the highest bin in it (a one-minute spike stays
+/// visible on a long line), scaled to the window's highest; cells without data are blank.
+pub fn of_shape(shape: &Shape, start: Micros, end: Option<Micros>) -> Option<Sparkline> {
+    let (from, to) = (shape.from, shape.to);
+    let bins = ((to - from) / shape.bin_micros.max(1)) as usize;
+    if bins < 2 || shape.points.is_empty() {
+        return None;
+    }
+    let cells = bins.min(CELLS);
+    let cell_of = |t: Micros| (((t - from) as i128 * cells as i128) / (to - from) as i128) as usize;
+    let mut values: Vec<Option<f64>> = vec![None; cells];
+    for &(t, v) in &shape.points {
+        let c = cell_of(t).min(cells - 1);
+        values[c] = Some(values[c].map_or(v, |old: f64| old.max(v)));
+    }
+    let top = values.iter().flatten().fold(0.0f64, |a, &b| a.max(b));
+    let line = values
+        .iter()
+        .map(|v| match v {
+            None => ' ',
+            Some(_) if top <= 0.0 => LEVELS[0],
+            Some(v) => LEVELS[((v / top) * 7.0).round().clamp(0.0, 7.0) as usize],
+        })
+        .collect();
+    let marks = (0..cells)
+        .map(|c| {
+            let (a, b) = (
+                from + (to - from) * c as i64 / cells as i64,
+                from + (to - from) * (c as i64 + 1) / cells as i64,
+            );
+            if start < b && end.is_none_or(|e| e > a) {
+                '^'
+            } else {
+                ' '
+            }
+        })
+        .collect::<String>()
+        .trim_end()
+        .to_string();
+    Some(Sparkline {
+        line,
+        marks,
+        peak_ratio: shape.peak,
         from,
         to,
     })

@@ -63,6 +63,7 @@ pub fn draft_with_series(points: &[(u64, u64)], incident: Option<(usize, usize)>
             first_errors: Vec::new(),
             sources: Vec::new(),
             coverage_partial: false,
+            shape: None,
             start_micros: at(from),
             recovered_micros: Some(at(to)),
         })

@@ -11,6 +11,7 @@ use std::collections::HashSet;
 
 use super::actions::{Actions, actions_between};
 use super::alerts::{AlertStory, alert_of, describe_alert, origin};
+use super::shape;
 use super::sources::{IncidentSource, SourceKind, SourceSignal, United, describe};
 use super::{
     DETECTION_LOOKBACK, DetectionMethod, Impact, Incident, ItemKind, RECOVERY_GRACE,
@@ -611,9 +612,8 @@ fn recovery(
     let last_bin = found.end_bin.map_or(i64::MAX, |b| b - 1);
     let mut text = match found.kind {
         Kind::Errors if case.unit == SourceKind::Alerts => "alerts resolved".to_string(),
-        Kind::Errors | Kind::Security => {
-            format!("error ratio back at baseline ({})", percent(baseline))
-        }
+        Kind::Errors => format!("error ratio back at baseline ({})", percent(baseline)),
+        Kind::Security => "failed logins back at their usual rate".to_string(),
         Kind::Slow => "latency back at baseline".to_string(),
         Kind::TrafficLoss => format!("{} back at their usual rate", case.unit.noun()),
     };
@@ -683,6 +683,12 @@ fn impact(analysis: &Analysis, case: &Case, baseline: f64, last_bin: i64) -> (Im
     } else {
         (requests, errors)
     };
+    // A burst of failed logins is counted in failed logins, not in error lines.
+    let errors = if found.kind == Kind::Security {
+        found.errors
+    } else {
+        errors
+    };
     let files = &analysis.files;
     let (clients_total, clients_affected) = match case.client_files.as_slice() {
         [] => (0, 0),
@@ -747,7 +753,10 @@ pub fn draft_incident(run: &Run, case: &Case) -> Incident {
     };
     let before = actions_between(&ctx, start - TRIGGER_LOOKBACK, start + bin_width);
     let onset = onset(run, case, start);
-    let trigger = trigger(&before, onset, found.kind);
+    // A change does not make strangers guess passwords: no trigger for a security burst.
+    let trigger = (found.kind != Kind::Security)
+        .then(|| trigger(&before, onset, found.kind))
+        .flatten();
     let system_before: Vec<TimelineItem> = before
         .iter()
         .filter(|i| i.micros < start && i.action.is_some_and(|k| !k.is_human()))
@@ -823,6 +832,15 @@ pub fn draft_incident(run: &Run, case: &Case) -> Incident {
         sources: case.sources.clone(),
         coverage_partial: case.sources.iter().any(|s| s.showed_incident && !s.covered)
             || found.end_bin.is_none(),
+        shape: (case.unit != SourceKind::Alerts).then(|| {
+            let judged = shape::Judged {
+                kind: found.kind,
+                unit: case.unit,
+                series: &case.series,
+                showing: case.showing.iter().map(|&s| &run.sources[s]).collect(),
+            };
+            shape::of(&judged, bin_width, start, until)
+        }),
         start_micros: start,
         recovered_micros: end,
     }

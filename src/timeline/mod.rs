@@ -9,6 +9,8 @@ pub mod evidence;
 pub mod incident;
 pub mod inputs;
 pub mod model;
+pub mod security;
+pub mod shape;
 pub mod sources;
 
 pub use inputs::inputs;

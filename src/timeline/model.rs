@@ -110,6 +110,9 @@ pub struct Incident {
     /// Whether a source that showed the incident lacks data over part of the window (or the
     /// data ends before a recovery): the window is only partly covered.
     pub coverage_partial: bool,
+    /// The incident's own signal around its window, for its sparkline.
+    #[serde(skip)]
+    pub shape: Option<crate::timeline::shape::Shape>,
     #[serde(skip)]
     pub start_micros: i64,
     #[serde(skip)]

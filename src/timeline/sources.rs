@@ -19,6 +19,8 @@ use crate::parse::Format;
 use crate::pipeline::Analysis;
 use crate::time::Micros;
 
+use super::security;
+
 /// What a source's records are.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -157,7 +159,7 @@ impl Finding {
 }
 
 /// The bins of `bins` (sorted by index) inside `[first, last]`.
-fn within(bins: &[Bin], first: i64, last: i64) -> &[Bin] {
+pub(super) fn within(bins: &[Bin], first: i64, last: i64) -> &[Bin] {
     let from = bins.partition_point(|b| b.index < first);
     let to = bins.partition_point(|b| b.index <= last);
     &bins[from..to]
@@ -201,45 +203,6 @@ fn errors_in(
     found
 }
 
-/// Bursts of failed logins: a rate of their own, tested like an error log's.
-fn security_in(source: &SourceSignal, params: Params) -> Vec<detect::Incident> {
-    let bins: Vec<Bin> = source
-        .auth_failures
-        .iter()
-        .map(|(&index, &n)| Bin {
-            index,
-            total: n,
-            errors: n,
-        })
-        .collect();
-    let mut found = Vec::new();
-    for &(first, last) in &source.segments {
-        let mut part = within(&bins, first, last).to_vec();
-        if part.is_empty() {
-            continue;
-        }
-        // Quiet minutes are the baseline: the rate is judged over the whole segment, not
-        // only over the minutes that had a failed login.
-        let quiet = |index| Bin {
-            index,
-            total: 0,
-            errors: 0,
-        };
-        if part.first().is_some_and(|b| b.index > first) {
-            part.insert(0, quiet(first));
-        }
-        if part.last().is_some_and(|b| b.index < last) {
-            part.push(quiet(last));
-        }
-        let (incidents, _) = detect::find_incidents_in_counts(&part, params);
-        found.extend(incidents.into_iter().map(|mut i| {
-            i.kind = Kind::Security;
-            i
-        }));
-    }
-    found
-}
-
 /// Every source's incidents: errors and slowness where it has data, lost traffic for request
 /// sources, bursts of failed logins.
 pub fn find_all(sources: &[SourceSignal], params: Params, bin_width: Micros) -> Vec<Finding> {
@@ -255,7 +218,7 @@ pub fn find_all(sources: &[SourceSignal], params: Params, bin_width: Micros) -> 
             SourceKind::Records => errors_in(s, &bins, params, true),
             SourceKind::Alerts => Vec::new(),
         };
-        found.extend(security_in(s, params));
+        found.extend(security::bursts_in(s, params, bin_width));
         out.extend(found.into_iter().map(|incident| Finding {
             source: index,
             incident,
