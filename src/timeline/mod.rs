@@ -137,15 +137,23 @@ fn alert_only_windows(
                 .iter()
                 .any(|(from, to)| *from <= first.saturating_add(1) && *to >= first)
         });
+        // An alert that never resolved speaks for the time it fired, not for every incident
+        // after it (one from 2018 swallowed a folder's incidents of 2026).
+        let reach = if end.is_some() {
+            last
+        } else {
+            first.saturating_add(DETECTION_LOOKBACK.div_euclid(bin_width).max(1))
+        };
         let found = united
             .iter()
-            .any(|u| u.start_bin <= last && u.end_bin.is_none_or(|e| e >= first));
+            .any(|u| u.start_bin <= reach && u.end_bin.is_none_or(|e| e >= first));
         if covered || found {
             continue;
         }
+        let lookback = DETECTION_LOOKBACK.div_euclid(bin_width).max(1);
         let merged = windows
             .iter_mut()
-            .find(|w| w.0 <= last && w.1.is_none_or(|e| e >= first));
+            .find(|w| w.0 <= reach && w.1.unwrap_or(w.0.saturating_add(lookback)) >= first);
         let end_bin = end.map(|e| e.div_euclid(bin_width) + 1);
         match merged {
             Some(w) => {

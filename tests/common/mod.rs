@@ -3,11 +3,18 @@
 
 use std::path::PathBuf;
 
-/// `../shared/data` beside the project, or `None` (with a printed reason) when absent.
+/// `../shared/data` beside the project, or `None` (with a printed reason) when absent;
+/// under `CI=true` its absence fails the test.
 pub fn shared_data() -> Option<PathBuf> {
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/data");
     if dir.is_dir() {
         Some(dir)
+    } else if std::env::var_os("CI").is_some_and(|v| v == "true") {
+        // Under CI a missing sample folder is a broken set-up, never a silent pass.
+        panic!(
+            "{} is absent under CI=true: the conformance cases need it",
+            dir.display()
+        );
     } else {
         eprintln!(
             "skipped: {} is absent (the real-sample conformance cases live there)",

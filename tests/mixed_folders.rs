@@ -1,0 +1,246 @@
+//! Drafts over mixed folders built from the real samples in `../shared/data`: hosts of
+//! different years, an internet-facing host's auth.log, error logs with holes of years,
+//! alert payloads. What a person would check: no incident spans a stretch its sources have
+//! no data for, every source named is a file of the folder, and the words match the kind of
+//! records (failed logins are not requests, log records are not requests).
+
+mod common;
+
+use std::path::Path;
+
+use assert_cmd::Command;
+use serde_json::Value;
+
+/// Copies `files` (`from` under `../shared/data`, `to` inside the folder) into a fresh
+/// temporary folder.
+fn folder(files: &[(&str, &str)]) -> Option<tempfile::TempDir> {
+    let data = common::shared_data()?;
+    let dir = tempfile::tempdir().expect("temporary folder");
+    for (from, to) in files {
+        let target = dir.path().join(to);
+        std::fs::create_dir_all(target.parent().expect("a parent")).expect("folder");
+        std::fs::copy(data.join(from), &target).expect("sample copied");
+    }
+    Some(dir)
+}
+
+fn draft(dir: &Path, extra: &[&str]) -> String {
+    let out = Command::cargo_bin("postmortem")
+        .expect("binary built")
+        .arg("draft")
+        .args(extra)
+        .arg(dir)
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("ran");
+    assert!(
+        out.status.code().is_some_and(|c| c <= 1),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).expect("utf-8 draft")
+}
+
+fn draft_json(dir: &Path) -> Value {
+    serde_json::from_str(&draft(dir, &["--json"])).expect("JSON draft")
+}
+
+fn seconds(t: &Value) -> i64 {
+    chrono::DateTime::parse_from_rfc3339(t.as_str().expect("a time"))
+        .expect("RFC 3339")
+        .timestamp()
+}
+
+/// The `[from, to]` stretches (seconds) each input file has data for.
+fn coverage(json: &Value) -> Vec<(String, Vec<(i64, i64)>)> {
+    json["inputs"]
+        .as_array()
+        .expect("inputs")
+        .iter()
+        .map(|i| {
+            let spans = i["coverage"]
+                .as_array()
+                .map(|c| c.iter().map(|s| (seconds(&s[0]), seconds(&s[1]))).collect())
+                .unwrap_or_default();
+            (i["file"].as_str().expect("file").to_string(), spans)
+        })
+        .collect()
+}
+
+/// Every incident a source showed lies inside one stretch of that source's data (a bin of
+/// slack at each end): none runs across a gap or past the data behind it.
+fn assert_no_incident_spans_a_gap(json: &Value) {
+    let covered = coverage(json);
+    for incident in json["incidents"].as_array().expect("incidents") {
+        let start = seconds(&incident["start"]);
+        let end = incident["recovered"]
+            .as_str()
+            .map_or(start, |_| seconds(&incident["recovered"]));
+        let showing: Vec<&str> = incident["sources"]
+            .as_array()
+            .expect("sources")
+            .iter()
+            .filter(|s| s["showed_incident"] == true)
+            .map(|s| s["file"].as_str().expect("file"))
+            .collect();
+        if incident["detection_method"] == "alert" && showing.is_empty() {
+            continue;
+        }
+        assert!(!showing.is_empty(), "no source named: {incident}");
+        let inside = showing.iter().any(|file| {
+            covered
+                .iter()
+                .filter(|(f, _)| f == file)
+                .flat_map(|(_, spans)| spans)
+                .any(|&(from, to)| from - 60 <= start && end <= to + 120)
+        });
+        assert!(
+            inside,
+            "{start}..{end} is not inside the data of {showing:?}: {covered:?}"
+        );
+    }
+}
+
+fn assert_sources_are_files_of_the_folder(json: &Value) {
+    let files: Vec<&str> = json["inputs"]
+        .as_array()
+        .expect("inputs")
+        .iter()
+        .map(|i| i["file"].as_str().expect("file"))
+        .collect();
+    for incident in json["incidents"].as_array().expect("incidents") {
+        for s in incident["sources"].as_array().expect("sources") {
+            let file = s["file"].as_str().expect("file");
+            assert!(files.contains(&file), "{file} is not an input: {files:?}");
+            let kind = s["kind"].as_str().expect("kind");
+            assert!(["requests", "records", "alerts"].contains(&kind), "{kind}");
+        }
+    }
+}
+
+const MIXED: &[(&str, &str)] = &[
+    ("apache/elastic_apache_combined.log", "web/access.log"),
+    ("nginx/filebeat_nginx_error_error.log", "web/error.log"),
+    ("syslog/elastic_auth.log", "bastion/auth.log"),
+    ("syslog/lnav_syslog.0", "misc/syslog"),
+    ("nginx/lnav_shop_access.log", "shop/access.log"),
+    ("journald/lnav_journald_export.json", "misc/journal.json"),
+    ("alerts/alertmanager/old_shape_2018.json", "alerts/old.json"),
+    ("alerts/alertmanager/zulip_alert.json", "alerts/zulip.json"),
+];
+
+#[test]
+fn hosts_of_different_years_make_no_incident_across_the_years_between_them() {
+    let Some(dir) = folder(MIXED) else { return };
+    let json = draft_json(dir.path());
+    assert_no_incident_spans_a_gap(&json);
+    assert_sources_are_files_of_the_folder(&json);
+    // The error log has a hole of three years (2016 to 2019): it is a gap, not coverage.
+    let error_log = json["inputs"]
+        .as_array()
+        .expect("inputs")
+        .iter()
+        .find(|i| i["file"] == "web/error.log")
+        .expect("error log listed");
+    let gaps = error_log["gaps"].as_array().expect("gaps");
+    assert_eq!(gaps.len(), 1, "{error_log}");
+    assert!(seconds(&gaps[0][1]) - seconds(&gaps[0][0]) > 365 * 86_400);
+    // No incident lasts longer than a day: none of these samples holds a day-long outage.
+    for incident in json["incidents"].as_array().expect("incidents") {
+        let long = incident["duration_seconds"].as_i64().unwrap_or(0);
+        assert!(long < 86_400, "{incident}");
+    }
+}
+
+#[test]
+fn alerts_that_never_resolved_each_tell_their_own_incident() {
+    let Some(dir) = folder(MIXED) else { return };
+    let json = draft_json(dir.path());
+    let alerted: Vec<&str> = json["incidents"]
+        .as_array()
+        .expect("incidents")
+        .iter()
+        .filter(|i| i["detection_method"] == "alert")
+        .map(|i| i["start"].as_str().expect("start"))
+        .collect();
+    // old_shape_2018 fired in March 2018, the zulip alert in February 2020: two incidents,
+    // not one from 2018 swallowing everything after it.
+    assert_eq!(
+        alerted,
+        ["2018-03-07T11:33:00Z", "2020-02-06T00:17:00Z"],
+        "{alerted:?}"
+    );
+}
+
+#[test]
+fn an_internet_facing_hosts_probes_are_not_all_incidents_and_are_counted_in_failed_logins() {
+    let Some(dir) = folder(&[("syslog/elastic_auth.log", "bastion/auth.log")]) else {
+        return;
+    };
+    let json = draft_json(dir.path());
+    assert_no_incident_spans_a_gap(&json);
+    let incidents = json["incidents"].as_array().expect("incidents");
+    let security: Vec<&Value> = incidents
+        .iter()
+        .filter(|i| i["kind"] == "security")
+        .collect();
+    // The sample has dozens of bursts; only campaigns far above the host's usual are kept.
+    assert!(
+        (1..=8).contains(&security.len()),
+        "{} security incidents",
+        security.len()
+    );
+    for s in &security {
+        assert!(
+            s["impact"]["requests_failed"].as_u64().expect("count") >= 20,
+            "{s}"
+        );
+        assert_eq!(s["impact"]["unit"], "records");
+        assert!(s["trigger_candidate"].is_null(), "{s}");
+    }
+    let text = draft(dir.path(), &[]);
+    assert!(text.contains("failed logins back at their usual rate"));
+    assert!(!text.contains("a burst of 0 failed logins"));
+    for line in text.lines().filter(|l| l.starts_with("- **Impact:**")) {
+        assert_counts_records(line);
+    }
+}
+
+#[test]
+fn words_match_the_kind_of_records_in_a_folder_of_logs_without_requests() {
+    let Some(dir) = folder(&[
+        ("syslog/elastic_auth.log", "bastion/auth.log"),
+        ("syslog/lnav_syslog.0", "misc/syslog"),
+        ("nginx/filebeat_nginx_error_error.log", "web/error.log"),
+    ]) else {
+        return;
+    };
+    let json = draft_json(dir.path());
+    assert_no_incident_spans_a_gap(&json);
+    assert_sources_are_files_of_the_folder(&json);
+    for incident in json["incidents"].as_array().expect("incidents") {
+        assert_eq!(incident["impact"]["unit"], "records", "{incident}");
+    }
+    let text = draft(dir.path(), &[]);
+    let impacts: Vec<&str> = text
+        .lines()
+        .filter(|l| l.starts_with("- **Impact:**"))
+        .collect();
+    assert!(!impacts.is_empty());
+    for line in impacts {
+        assert_counts_records(line);
+    }
+    // Error logs plot error lines, not an error ratio of requests.
+    assert!(!text.contains("per request"), "{text}");
+}
+
+/// An impact line of a folder without access logs counts log records or failed logins,
+/// never requests.
+fn assert_counts_records(line: &str) {
+    assert!(
+        line.contains("log records") || line.contains("failed logins"),
+        "{line}"
+    );
+    assert!(!line.contains("requests failed"), "{line}");
+    assert!(!line.contains("requests were"), "{line}");
+}
