@@ -483,3 +483,31 @@ fn truncated_gzip_keeps_what_was_read_and_says_so() {
         "{read} of {total} lines kept"
     );
 }
+
+/// An Apache error log's lines carry the year but no offset; a year-less syslog beside it
+/// took its year from the file's mtime (2026 here) instead of from its sibling's 2005.
+#[test]
+fn year_less_syslog_takes_its_year_from_an_apache_error_log_sibling() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("error_log"),
+        "[Sun Dec 04 04:47:44 2005] [notice] workerEnv.init() ok /etc/httpd/conf/workers2.properties\n\
+         [Sun Dec 04 04:47:44 2005] [error] mod_jk child workerEnv in error state 6\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("messages"),
+        "Dec  4 04:50:01 combo sshd(pam_unix)[19939]: authentication failure; logname= uid=0 euid=0 tty=NODEVssh ruser= rhost=218.188.2.4\n",
+    )
+    .unwrap();
+    let json = json_of(&run(&["--json"], dir.path()));
+    let messages = json["inputs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["file"] == "messages")
+        .expect("messages read");
+    assert_eq!(messages["year"], 2005, "{messages}");
+    assert_eq!(messages["year_rule"]["rule"], "dated_files");
+    assert_eq!(messages["first_time"], "2005-12-04T04:50:01Z");
+}

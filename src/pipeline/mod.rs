@@ -500,34 +500,21 @@ pub fn analyse(config: &Config) -> Result<Analysis, Error> {
         }));
         out
     };
-    // Files whose lines carry a full date and offset first: zone-less and year-less files are
-    // placed by them.
-    let (zone_less, dated): (Vec<usize>, Vec<usize>) = (0..logs.len()).partition(|&i| {
+    // Files whose lines carry a full date and offset first; then those with a date but no
+    // offset (error logs, dpkg), placed in the zone the first lend them; then the year-less,
+    // which take their year from either (an Apache error log dates a syslog beside it).
+    let (year_less, with_year): (Vec<usize>, Vec<usize>) =
+        (0..logs.len()).partition(|&i| logs[i].detection.year_less);
+    let (zone_less, dated): (Vec<usize>, Vec<usize>) = with_year.into_iter().partition(|&i| {
         let d = &logs[i].detection;
-        d.year_less || d.local_time || d.format.zone_less()
+        d.local_time || d.format.zone_less()
     });
     let mut reports = run_group(&dated, &[]);
-    let spans: Vec<DatedSpan> = reports
-        .iter()
-        .filter(|(_, r)| !r.detection.format.is_alerts())
-        .filter_map(|(i, r)| {
-            Some(DatedSpan {
-                display: r.display.clone(),
-                access: r.detection.format == Format::NginxAccess,
-                offset: r
-                    .summary
-                    .offsets
-                    .iter()
-                    .max_by_key(|(o, n)| (**n, -**o))
-                    .map(|(o, _)| *o),
-                folder: logs[*i].candidate.path.parent().map(Path::to_path_buf),
-                runs: r.summary.offset_runs.clone(),
-                first: r.summary.first_time?,
-                last: r.summary.last_time?,
-            })
-        })
-        .collect();
-    reports.extend(run_group(&zone_less, &spans));
+    let mut spans = dated_spans(&reports, &logs, true);
+    let zoned = run_group(&zone_less, &spans);
+    spans.extend(dated_spans(&zoned, &logs, false));
+    reports.extend(zoned);
+    reports.extend(run_group(&year_less, &spans));
     reports.sort_by_key(|(i, _)| *i);
     // The same bytes twice (`x.log.1` beside `x.log.1.gz`, a folder copied twice) count once:
     // the later copy keeps its line counts but gives up its contribution.
@@ -567,4 +554,38 @@ pub fn analyse(config: &Config) -> Result<Analysis, Error> {
         analysis.files.push(report);
     }
     Ok(analysis)
+}
+
+/// What the files read so far say about dates: their spans, and (for files whose lines carry
+/// an offset, `lend_offsets`) the offsets they were written with.
+fn dated_spans(
+    reports: &[(usize, FileReport)],
+    logs: &[Sniff],
+    lend_offsets: bool,
+) -> Vec<DatedSpan> {
+    reports
+        .iter()
+        .filter(|(_, r)| !r.detection.format.is_alerts())
+        .filter_map(|(i, r)| {
+            let offset = r
+                .summary
+                .offsets
+                .iter()
+                .max_by_key(|(o, n)| (**n, -**o))
+                .map(|(o, _)| *o);
+            Some(DatedSpan {
+                display: r.display.clone(),
+                access: r.detection.format == Format::NginxAccess,
+                offset: offset.filter(|_| lend_offsets),
+                folder: logs[*i].candidate.path.parent().map(Path::to_path_buf),
+                runs: if lend_offsets {
+                    r.summary.offset_runs.clone()
+                } else {
+                    Vec::new()
+                },
+                first: r.summary.first_time?,
+                last: r.summary.last_time?,
+            })
+        })
+        .collect()
 }
