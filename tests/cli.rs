@@ -511,3 +511,51 @@ fn year_less_syslog_takes_its_year_from_an_apache_error_log_sibling() {
     assert_eq!(messages["year_rule"]["rule"], "dated_files");
     assert_eq!(messages["first_time"], "2005-12-04T04:50:01Z");
 }
+
+/// An nginx error log whose first line is the outage's first error had no quiet past of its
+/// own, so its burst was judged against itself and found normal. Its host's access log (in
+/// the same folder, all 200s) shows the server was up and quiet before: the error log now
+/// borrows that coverage.
+#[test]
+fn error_log_starting_at_the_outage_is_judged_against_its_hosts_quiet_hours() {
+    let dir = tempfile::tempdir().unwrap();
+    let host = dir.path().join("web-1");
+    std::fs::create_dir(&host).unwrap();
+    let mut access = String::new();
+    for minute in 0..180 {
+        for second in [5, 25, 45] {
+            access.push_str(&format!(
+                "10.0.0.{} - - [12/Mar/2024:{:02}:{:02}:{second:02} +0000] \"GET /api/cart HTTP/1.1\" 200 512 \"-\" \"curl/8.5\"\n",
+                minute % 50 + 1,
+                8 + minute / 60,
+                minute % 60
+            ));
+        }
+    }
+    std::fs::write(host.join("access.log"), access).unwrap();
+    let mut errors = String::new();
+    for minute in 90..105 {
+        for second in [3, 33] {
+            errors.push_str(&format!(
+                "2024/03/12 {:02}:{:02}:{second:02} [error] 811#811: *{minute}{second} upstream timed out (110: Connection timed out) while reading response header from upstream, client: 10.0.0.7, server: shop, request: \"GET /api/cart HTTP/1.1\", upstream: \"http://10.0.1.5:8080/api/cart\"\n",
+                8 + minute / 60,
+                minute % 60
+            ));
+        }
+    }
+    std::fs::write(host.join("error.log"), errors).unwrap();
+    let json = json_of(&run(&["--json"], dir.path()));
+    let incidents = json["incidents"].as_array().unwrap();
+    assert_eq!(incidents.len(), 1, "{json}");
+    let i = &incidents[0];
+    assert_eq!(i["start"], "2024-03-12T09:30:00Z");
+    assert_eq!(i["recovered"], "2024-03-12T09:45:00Z");
+    let shown: Vec<&str> = i["sources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|s| s["showed_incident"] == true)
+        .map(|s| s["file"].as_str().unwrap())
+        .collect();
+    assert_eq!(shown, ["web-1/error.log"]);
+}

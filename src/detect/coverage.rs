@@ -37,6 +37,18 @@ pub fn segments(indices: &[i64], threshold: i64) -> Vec<(i64, i64)> {
     out
 }
 
+/// Sorted segments with the overlapping or touching ones merged.
+pub fn union(sorted: &[(i64, i64)]) -> Vec<(i64, i64)> {
+    let mut out: Vec<(i64, i64)> = Vec::new();
+    for &(a, b) in sorted {
+        match out.last_mut() {
+            Some((_, last)) if a <= last.saturating_add(1) => *last = (*last).max(b),
+            _ => out.push((a, b)),
+        }
+    }
+    out
+}
+
 /// The gaps between segments: `(last bin with data, next bin with data)`.
 pub fn gaps(segments: &[(i64, i64)]) -> Vec<(i64, i64)> {
     segments.windows(2).map(|w| (w[0].1, w[1].0)).collect()
@@ -67,6 +79,14 @@ mod tests {
         let t = gap_threshold(&bins, MIN);
         assert_eq!(t, 200);
         assert_eq!(segments(&bins, t).len(), 2);
+    }
+
+    #[test]
+    fn overlapping_and_touching_segments_unite() {
+        assert_eq!(
+            union(&[(0, 10), (5, 20), (21, 30), (40, 50)]),
+            vec![(0, 30), (40, 50)]
+        );
     }
 
     #[test]

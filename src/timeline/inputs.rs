@@ -90,7 +90,7 @@ pub(super) fn inputs_with(
         .enumerate()
         .map(|(i, f)| {
             let family = family_of[i];
-            let segments = family.map(|s| s.segments.clone()).unwrap_or_default();
+            let segments = family.map(|s| s.own_segments.clone()).unwrap_or_default();
             let gaps = crate::detect::coverage::gaps(&segments);
             (f, segments, gaps)
         })

@@ -10,7 +10,7 @@
 use crate::detect::{self, Bin, Kind, Params};
 use crate::time::{MICROS_PER_MIN, Micros};
 
-use super::sources::{SourceSignal, within};
+use super::sources::{SourceSignal, padded, within};
 
 /// Bursts this close together are one campaign.
 const CAMPAIGN_GAP: Micros = 30 * MICROS_PER_MIN;
@@ -37,23 +37,11 @@ pub fn bursts_in(
         .collect();
     let mut bursts = Vec::new();
     for &(first, last) in &source.segments {
-        let mut part = within(&bins, first, last).to_vec();
+        let part = within(&bins, first, last);
         if part.is_empty() {
             continue;
         }
-        // Quiet minutes are the baseline: the rate is judged over the whole segment, not
-        // only over the minutes that had a failed login.
-        let quiet = |index| Bin {
-            index,
-            total: 0,
-            errors: 0,
-        };
-        if part.first().is_some_and(|b| b.index > first) {
-            part.insert(0, quiet(first));
-        }
-        if part.last().is_some_and(|b| b.index < last) {
-            part.push(quiet(last));
-        }
+        let part = padded(part, first, last);
         let (incidents, _) = detect::find_incidents_in_counts(&part, params);
         bursts.extend(incidents);
     }

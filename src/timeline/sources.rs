@@ -58,6 +58,14 @@ pub struct SourceSignal {
     pub auth_failures: BTreeMap<i64, u64>,
     /// Bins with data, between gaps: `[first, last]`.
     pub segments: Vec<(i64, i64)>,
+    /// The stretches the family's own lines cover (before an error log borrows its host's):
+    /// what the Inputs table shows.
+    pub own_segments: Vec<(i64, i64)>,
+    /// The folder the family's files are in (one host, as copied).
+    pub folder: String,
+    /// An error log writes only when something fails: its silence is health, not a lack of
+    /// data, wherever its host is known to be up.
+    pub errors_only: bool,
 }
 
 impl SourceSignal {
@@ -103,10 +111,16 @@ pub fn sources(analysis: &Analysis) -> Vec<SourceSignal> {
             .file_name()
             .map_or(String::new(), |n| n.to_string_lossy().to_string());
         let family = rotation::member(&name).family;
-        let shown = match path.parent().map(|p| p.display().to_string()) {
-            Some(folder) if !folder.is_empty() => format!("{folder}/{family}"),
-            _ => family,
+        let folder = path
+            .parent()
+            .map(|p| p.display().to_string())
+            .unwrap_or_default();
+        let shown = if folder.is_empty() {
+            family
+        } else {
+            format!("{folder}/{family}")
         };
+        let errors_only = matches!(f.detection.format, Format::NginxError | Format::ApacheError);
         let s = by_family
             .entry((shown.clone(), kind))
             .or_insert_with(|| SourceSignal {
@@ -117,7 +131,11 @@ pub fn sources(analysis: &Analysis) -> Vec<SourceSignal> {
                 named_users: false,
                 auth_failures: BTreeMap::new(),
                 segments: Vec::new(),
+                own_segments: Vec::new(),
+                folder: folder.clone(),
+                errors_only,
             });
+        s.errors_only &= errors_only;
         s.files.push(index);
         s.series.merge(&f.summary.series);
         if kind == SourceKind::Requests {
@@ -135,8 +153,35 @@ pub fn sources(analysis: &Analysis) -> Vec<SourceSignal> {
         indices.dedup();
         let threshold = coverage::gap_threshold(&indices, analysis.bin_width);
         s.segments = coverage::segments(&indices, threshold);
+        s.own_segments = s.segments.clone();
     }
+    lend_host_coverage(&mut out);
     out
+}
+
+/// An error log covers what its own lines cover and what the other sources of its folder
+/// (its host) cover: an nginx error log that starts with the outage's first error is judged
+/// against the quiet hours its access log shows, not found healthy for lack of a past.
+fn lend_host_coverage(sources: &mut [SourceSignal]) {
+    let lent: Vec<Vec<(i64, i64)>> = sources
+        .iter()
+        .map(|s| {
+            if !s.errors_only {
+                return s.segments.clone();
+            }
+            let mut all: Vec<(i64, i64)> = sources
+                .iter()
+                .filter(|o| o.folder == s.folder && !o.errors_only)
+                .flat_map(|o| o.segments.iter().copied())
+                .chain(s.segments.iter().copied())
+                .collect();
+            all.sort_unstable();
+            coverage::union(&all)
+        })
+        .collect();
+    for (s, segments) in sources.iter_mut().zip(lent) {
+        s.segments = segments;
+    }
 }
 
 /// One source's incident.
@@ -165,6 +210,26 @@ pub(super) fn within(bins: &[Bin], first: i64, last: i64) -> &[Bin] {
     &bins[from..to]
 }
 
+/// A stretch's bins with a quiet bin at each end where it has none: a rate is judged over
+/// the whole stretch (quiet minutes before the first line and after the last included), not
+/// only between the minutes that had a line.
+pub(super) fn padded(part: &[Bin], first: i64, last: i64) -> Vec<Bin> {
+    let quiet = |index| Bin {
+        index,
+        total: 0,
+        errors: 0,
+    };
+    let mut out = Vec::with_capacity(part.len() + 2);
+    if part.first().is_some_and(|b| b.index > first) {
+        out.push(quiet(first));
+    }
+    out.extend_from_slice(part);
+    if part.last().is_some_and(|b| b.index < last) {
+        out.push(quiet(last));
+    }
+    out
+}
+
 /// Errors (and, for requests, slowness) in each stretch of the source's coverage. An incident
 /// that runs to the end of its stretch has no recovery in the data (`end_bin` stays `None`).
 fn errors_in(
@@ -180,7 +245,8 @@ fn errors_in(
             continue;
         }
         if records {
-            found.extend(detect::find_incidents_in_counts(part, params).0);
+            let padded = padded(part, first, last);
+            found.extend(detect::find_incidents_in_counts(&padded, params).0);
             continue;
         }
         let errors = detect::find_incidents(part, params).0;

@@ -28,6 +28,9 @@ fn source(name: &str, kind: SourceKind) -> SourceSignal {
         named_users: false,
         auth_failures: BTreeMap::new(),
         segments: vec![(0, 1000)],
+        own_segments: vec![(0, 1000)],
+        folder: String::new(),
+        errors_only: false,
     }
 }
 
