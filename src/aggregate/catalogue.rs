@@ -58,12 +58,22 @@ fn version_in(message: &[u8]) -> Option<&[u8]> {
         })
 }
 
-const ROLLBACK_MARKERS: [&[u8]; 5] = [
+const ROLLBACK_MARKERS: [&[u8]; 6] = [
     b"rollback",
     b"rolled back",
     b"rolling back",
     b"roll back",
     b"reverted to",
+    b"rollout undo",
+];
+/// Changes that name what they change without a version: the release or the deployment.
+/// `helm upgrade shop ./chart`, Helm's `Release "shop" has been upgraded`, `kubectl set
+/// image deployment/shop …`, Argo CD's `sync operation to 3f9c2ab…` (has a version anyway).
+const VERSIONLESS_DEPLOY_MARKERS: [&[u8]; 4] = [
+    b"helm upgrade",
+    b"has been upgraded",
+    b"set image",
+    b"kubectl apply",
 ];
 const DEPLOY_MARKERS: [&[u8]; 6] = [
     b"deploying",
@@ -79,6 +89,7 @@ static ANY_MESSAGE_FINDER: Finder = std::sync::LazyLock::new(|| {
     let mut words: Vec<&[u8]> = vec![b"scaled ", b"crashloopbackoff", b"back-off", b"killing"];
     words.extend(ROLLBACK_MARKERS);
     words.extend(DEPLOY_MARKERS);
+    words.extend(VERSIONLESS_DEPLOY_MARKERS);
     build_finder(&words)
 });
 
@@ -112,6 +123,13 @@ pub fn any_message(message: &[u8]) -> Option<Action> {
         && let Some(version) = version_in(message)
     {
         return action(ActionKind::Deploy, None, Some(text(version)), message);
+    }
+    if VERSIONLESS_DEPLOY_MARKERS
+        .iter()
+        .any(|m| has_word(message, m))
+    {
+        let subject = version_in(message).map(text);
+        return action(ActionKind::Deploy, None, subject, message);
     }
     None
 }

@@ -49,6 +49,44 @@ fn deploy_and_rollback_markers_need_a_version() {
         "no version, no deploy"
     );
     assert_eq!(kind_of(b"app", b"user deployed a widget"), None);
+    assert_eq!(
+        kind_of(
+            b"deploy",
+            b"deploying shop-api release v2.31.0 to prod-eu (build 8812) requested by ci-bot"
+        ),
+        Some((ActionKind::Deploy, None, Some("v2.31.0".into())))
+    );
+}
+
+#[test]
+fn kubernetes_and_helm_changes_without_a_version() {
+    assert_eq!(
+        kind_of(b"ci", b"+ kubectl rollout undo deployment/shop-api -n prod"),
+        Some((ActionKind::Rollback, None, None))
+    );
+    assert_eq!(
+        kind_of(
+            b"ci",
+            b"+ helm upgrade shop ./charts/shop --install --namespace prod"
+        ),
+        Some((ActionKind::Deploy, None, None))
+    );
+    assert_eq!(
+        kind_of(
+            b"ci",
+            br#"Release "shop" has been upgraded. Happy Helming!"#
+        ),
+        Some((ActionKind::Deploy, None, None))
+    );
+    assert_eq!(
+        kind_of(
+            b"ci",
+            b"+ kubectl set image deployment/shop-api shop-api=registry.example.com/shop-api:2.31.1"
+        )
+        .map(|k| k.0),
+        Some(ActionKind::Deploy)
+    );
+    assert_eq!(kind_of(b"app", b"the image was set in the header"), None);
 }
 
 #[test]
