@@ -217,3 +217,79 @@ fn regression_csv_formula_cells_are_neutralised() {
     assert!(csv.contains("'=cmd"), "{csv}");
     assert!(!csv.contains(",=cmd"), "{csv}");
 }
+
+/// Peak resident memory of a run, from `--stats` ("peak memory 13.6 MB").
+fn peak_mb(output: &Output) -> f64 {
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    let at = stderr
+        .find("peak memory ")
+        .expect("--stats prints peak memory");
+    stderr[at + 12..]
+        .split(' ')
+        .next()
+        .and_then(|n| n.parse().ok())
+        .expect("a number of MB")
+}
+
+/// A 1 GB line is 1 MB gzipped; the reader grew its buffer to hold it and the run aborted.
+/// Lines are now cut at 1 MiB: the lines after it are read and memory stays small.
+#[test]
+fn regression_a_gigabyte_line_in_a_small_gzip_is_cut_not_held() {
+    use std::io::Write;
+    let dir = tempfile::tempdir().unwrap();
+    let file = std::fs::File::create(dir.path().join("access.log.gz")).unwrap();
+    let mut gz = flate2::write::GzEncoder::new(file, flate2::Compression::fast());
+    for minute in 0..5 {
+        gz.write_all(access_line(minute, 200, "/ok").as_bytes())
+            .unwrap();
+    }
+    let block = vec![b'A'; 1 << 20];
+    for _ in 0..1024 {
+        gz.write_all(&block).unwrap();
+    }
+    gz.write_all(b"\n").unwrap();
+    for minute in 5..10 {
+        gz.write_all(access_line(minute, 200, "/ok").as_bytes())
+            .unwrap();
+    }
+    gz.finish().unwrap();
+    let out = draft(dir.path(), &["--json", "--stats"]);
+    assert!(out.status.code().is_some_and(|c| c <= 1), "{out:?}");
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let input = &json["inputs"][0];
+    assert_eq!(input["lines_read"], 11, "{input}");
+    assert_eq!(input["lines_parsed"], 10, "{input}");
+    assert_eq!(input["lines_over_1_mib"], 1, "{input}");
+    let peak = peak_mb(&out);
+    assert!(peak < 200.0, "peak memory {peak} MB");
+}
+
+/// 1,000 failed requests with 500 KB paths cost 1.5 GB (each path kept whole); long tokens
+/// in error lines did the same through signatures. Paths and tokens are kept as prefixes.
+#[test]
+fn regression_long_paths_and_tokens_are_kept_as_prefixes() {
+    let dir = tempfile::tempdir().unwrap();
+    let long = "x".repeat(500_000);
+    let mut access = String::new();
+    let mut errors = String::new();
+    for i in 0..1000u32 {
+        let status = if i % 2 == 0 { 503 } else { 200 };
+        access.push_str(&access_line(i % 60, status, &format!("/q/{i}/{long}")));
+        errors.push_str(&format!(
+            "2023/09/10 08:{:02}:07 [error] 7#7: *{i} token {long}{i}z broke, client: 10.0.0.1\n",
+            i % 60
+        ));
+    }
+    std::fs::write(dir.path().join("access.log"), access).unwrap();
+    std::fs::write(dir.path().join("error.log"), errors).unwrap();
+    let out = draft(dir.path(), &["--json", "--stats"]);
+    assert!(out.status.code().is_some_and(|c| c <= 1), "{out:?}");
+    let peak = peak_mb(&out);
+    assert!(peak < 300.0, "peak memory {peak} MB");
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    for incident in json["incidents"].as_array().unwrap() {
+        for p in incident["top_paths"].as_array().unwrap() {
+            assert!(p["key"].as_str().unwrap_or("").len() < 400, "{p}");
+        }
+    }
+}

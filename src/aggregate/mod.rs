@@ -5,6 +5,7 @@
 //! chunks merge in file order (line numbers are fixed up then), and files merge into the run.
 //! Memory grows with bins, distinct clients and notable events, never with lines.
 
+pub mod bounded;
 pub mod catalogue;
 pub mod chunk;
 pub mod clients;
@@ -12,7 +13,7 @@ pub mod latency;
 pub mod notable;
 pub mod signature;
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 use serde::Serialize;
 
@@ -97,40 +98,70 @@ impl Series {
 /// Distinct keys a breakdown keeps; further keys are counted under [`Breakdown::overflow`].
 pub const MAX_BREAKDOWN_KEYS: usize = 10_000;
 
+/// A key longer than this (a 500 KB request path) is kept as its prefix: memory stays bounded
+/// by the number of keys, not by what a client sent.
+pub const MAX_KEY_BYTES: usize = 256;
+
+/// `key` as text, cut at [`MAX_KEY_BYTES`] on a character boundary (marked with `…`).
+pub fn bounded_key(key: &[u8]) -> std::borrow::Cow<'_, str> {
+    if key.len() <= MAX_KEY_BYTES {
+        return String::from_utf8_lossy(key);
+    }
+    let text = String::from_utf8_lossy(&key[..MAX_KEY_BYTES]);
+    let mut cut = text.trim_end_matches('\u{fffd}').to_string();
+    cut.push('…');
+    std::borrow::Cow::Owned(cut)
+}
+
 /// Failures per key (a path, an upstream) per bin, to say what an incident hit most.
-#[derive(Debug, Default, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Breakdown {
-    pub by_key: HashMap<Box<str>, BTreeMap<i64, u32>>,
+    pub by_key: bounded::BoundedMap<BTreeMap<i64, u32>>,
     pub overflow: BTreeMap<i64, u32>,
+}
+
+impl Default for Breakdown {
+    fn default() -> Self {
+        Self {
+            by_key: bounded::BoundedMap::new(MAX_BREAKDOWN_KEYS),
+            overflow: BTreeMap::new(),
+        }
+    }
+}
+
+fn add_bins(into: &mut BTreeMap<i64, u32>, from: BTreeMap<i64, u32>) {
+    for (bin, n) in from {
+        let slot = into.entry(bin).or_default();
+        *slot = slot.saturating_add(n);
+    }
 }
 
 impl Breakdown {
     pub fn record(&mut self, key: &[u8], bin: i64) {
-        let key = String::from_utf8_lossy(key);
-        if !self.by_key.contains_key(key.as_ref()) && self.by_key.len() < MAX_BREAKDOWN_KEYS {
-            self.by_key.insert(key.as_ref().into(), BTreeMap::new());
-        }
-        let slot = match self.by_key.get_mut(key.as_ref()) {
+        let key = bounded_key(key);
+        let mut evicted = None;
+        let slot = self.by_key.slot(&key, BTreeMap::new, |v| evicted = Some(v));
+        let slot = match slot {
             Some(per_bin) => per_bin,
             None => &mut self.overflow,
         };
-        *slot.entry(bin).or_default() += 1;
+        let n = slot.entry(bin).or_default();
+        *n = n.saturating_add(1);
+        if let Some(v) = evicted {
+            add_bins(&mut self.overflow, v);
+        }
     }
 
     pub fn merge(&mut self, other: Breakdown) {
-        for (bin, n) in other.overflow {
-            *self.overflow.entry(bin).or_default() += n;
-        }
-        for (key, per_bin) in other.by_key {
-            if !self.by_key.contains_key(&key) && self.by_key.len() < MAX_BREAKDOWN_KEYS {
-                self.by_key.insert(key.clone(), BTreeMap::new());
+        add_bins(&mut self.overflow, other.overflow);
+        for (key, per_bin) in other.by_key.into_entries() {
+            let mut evicted = None;
+            match self.by_key.slot(&key, BTreeMap::new, |v| evicted = Some(v)) {
+                Some(mine) => add_bins(mine, per_bin),
+                None => add_bins(&mut self.overflow, per_bin),
             }
-            let slot = match self.by_key.get_mut(&key) {
-                Some(mine) => mine,
-                None => &mut self.overflow,
-            };
-            for (bin, n) in per_bin {
-                *slot.entry(bin).or_default() += n;
+            if let Some(v) = evicted {
+                add_bins(&mut self.overflow, v);
             }
         }
     }

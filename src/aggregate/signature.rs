@@ -8,10 +8,15 @@
 
 use std::collections::{BTreeMap, HashMap};
 
+use super::bounded::BoundedMap;
+
 use super::ErrorSample;
 
 /// Tokens kept in a signature; longer messages are cut (the tail is rarely what differs).
 const MAX_TOKENS: usize = 24;
+/// A token longer than this is kept as its prefix: a 500 KB token would otherwise make a
+/// 500 KB signature, kept per distinct message.
+const MAX_TOKEN_BYTES: usize = 64;
 /// Distinct signatures kept per summary; further ones are counted together.
 pub const MAX_SIGNATURES: usize = 5_000;
 
@@ -55,7 +60,16 @@ pub fn signature(message: &str) -> String {
         if i > 0 {
             out.push(' ');
         }
-        mask_token(token, &mut out);
+        if token.len() > MAX_TOKEN_BYTES {
+            let mut cut = MAX_TOKEN_BYTES;
+            while !token.is_char_boundary(cut) {
+                cut -= 1;
+            }
+            mask_token(&token[..cut], &mut out);
+            out.push('…');
+        } else {
+            mask_token(token, &mut out);
+        }
     }
     out
 }
@@ -67,54 +81,70 @@ pub struct SignatureStats {
     pub per_bin: BTreeMap<i64, u32>,
 }
 
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Signatures {
-    pub by_signature: HashMap<String, SignatureStats>,
-    /// Lines whose signature did not fit under [`MAX_SIGNATURES`].
+    /// The kept signatures: the [`MAX_SIGNATURES`] of lowest rank (see [`super::bounded`]).
+    pub by_signature: BoundedMap<SignatureStats>,
+    /// Lines whose signature was not kept.
     pub overflow: u64,
+}
+
+impl Default for Signatures {
+    fn default() -> Self {
+        Self {
+            by_signature: BoundedMap::new(MAX_SIGNATURES),
+            overflow: 0,
+        }
+    }
+}
+
+fn lines_of(stats: &SignatureStats) -> u64 {
+    stats.per_bin.values().map(|&n| u64::from(n)).sum()
 }
 
 impl Signatures {
     pub fn record(&mut self, signature: String, bin: i64, sample: impl FnOnce() -> ErrorSample) {
-        if let Some(stats) = self.by_signature.get_mut(&signature) {
-            *stats.per_bin.entry(bin).or_default() += 1;
-            return;
-        }
-        if self.by_signature.len() >= MAX_SIGNATURES {
-            self.overflow += 1;
-            return;
-        }
-        let mut per_bin = BTreeMap::new();
-        per_bin.insert(bin, 1);
-        self.by_signature.insert(
-            signature,
-            SignatureStats {
+        let mut evicted = 0;
+        let slot = self.by_signature.slot(
+            &signature,
+            || SignatureStats {
                 first: sample(),
-                per_bin,
+                per_bin: BTreeMap::new(),
             },
+            |old| evicted = lines_of(&old),
         );
+        match slot {
+            Some(stats) => {
+                let n = stats.per_bin.entry(bin).or_default();
+                *n = n.saturating_add(1);
+            }
+            None => self.overflow += 1,
+        }
+        self.overflow += evicted;
     }
 
-    /// Adds another summary's signatures; `other` comes later in the file or run.
+    /// Adds another summary's signatures (in any order: the result is the same).
     pub fn merge(&mut self, other: Signatures) {
         self.overflow += other.overflow;
-        for (signature, stats) in other.by_signature {
-            let room = self.by_signature.len() < MAX_SIGNATURES;
-            match self.by_signature.get_mut(&signature) {
-                Some(mine) => {
-                    for (bin, n) in stats.per_bin {
-                        *mine.per_bin.entry(bin).or_default() += n;
-                    }
-                    if (stats.first.time, stats.first.source) < (mine.first.time, mine.first.source)
-                    {
-                        mine.first = stats.first;
-                    }
+        for (signature, stats) in other.by_signature.into_entries() {
+            if let Some(mine) = self.by_signature.get_mut(&signature) {
+                for (bin, n) in stats.per_bin {
+                    let slot = mine.per_bin.entry(bin).or_default();
+                    *slot = slot.saturating_add(n);
                 }
-                None if room => {
-                    self.by_signature.insert(signature, stats);
+                if (stats.first.time, stats.first.source) < (mine.first.time, mine.first.source) {
+                    mine.first = stats.first;
                 }
-                None => self.overflow += stats.per_bin.values().map(|&n| u64::from(n)).sum::<u64>(),
+                continue;
             }
+            let mut evicted = 0;
+            if let Err(stats) = self
+                .by_signature
+                .admit(&signature, stats, |old| evicted = lines_of(&old))
+            {
+                self.overflow += lines_of(&stats);
+            }
+            self.overflow += evicted;
         }
     }
 
@@ -122,9 +152,9 @@ impl Signatures {
     /// unmasked token only (`Failed password for invalid user admin` / `… user oracle`) are
     /// one template with that token masked. Deterministic: groups are taken largest first.
     pub fn generalised(&self) -> Signatures {
-        let mut keys: Vec<&String> = self.by_signature.keys().collect();
+        let mut keys: Vec<&str> = self.by_signature.iter().map(|(k, _)| k).collect();
         keys.sort();
-        let mut variants: HashMap<String, Vec<&String>> = HashMap::new();
+        let mut variants: HashMap<String, Vec<&str>> = HashMap::new();
         for key in &keys {
             let tokens: Vec<&str> = key.split(' ').collect();
             for i in 0..tokens.len() {
@@ -136,10 +166,10 @@ impl Signatures {
                 variants.entry(variant.join(" ")).or_default().push(key);
             }
         }
-        let mut groups: Vec<(String, Vec<&String>)> =
+        let mut groups: Vec<(String, Vec<&str>)> =
             variants.into_iter().filter(|(_, m)| m.len() >= 2).collect();
         groups.sort_by(|a, b| b.1.len().cmp(&a.1.len()).then_with(|| a.0.cmp(&b.0)));
-        let mut target: HashMap<&String, String> = HashMap::new();
+        let mut target: HashMap<&str, String> = HashMap::new();
         for (variant, members) in &groups {
             if members.iter().any(|m| target.contains_key(*m)) {
                 continue;
@@ -153,10 +183,13 @@ impl Signatures {
             ..Signatures::default()
         };
         for key in keys {
-            let stats = &self.by_signature[key];
-            let name = target.get(key).cloned().unwrap_or_else(|| key.clone());
+            let Some(stats) = self.by_signature.get(key) else {
+                continue;
+            };
+            let name = target.get(key).cloned().unwrap_or_else(|| key.to_string());
             let mut single = Signatures::default();
-            single.by_signature.insert(name, stats.clone());
+            // One entry in an empty table always ranks in.
+            let _ = single.by_signature.admit(&name, stats.clone(), |_| {});
             out.merge(single);
         }
         out

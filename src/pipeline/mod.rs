@@ -293,6 +293,8 @@ fn read_lines(
             break;
         }
     }
+    // Lines cut at the reader's cap count as the long lines they were.
+    summary.long_lines += chunker.cut_lines;
     (summary, last_civil, errors)
 }
 

@@ -157,12 +157,18 @@ fn read_up_to(reader: &mut dyn Read, buf: &mut Vec<u8>, limit: usize) -> io::Res
     }
 }
 
+/// A line longer than this is kept as its first this-many bytes and the rest skipped: memory
+/// never depends on line length (a 1 GB line is 8.7 MB gzipped).
+pub const MAX_LINE_BYTES: usize = 1 << 20;
+
 /// Cuts a stream into chunks that end at a newline (the last may not).
 pub struct Chunker {
     stream: Stream,
     chunk_size: usize,
     carry: Vec<u8>,
     done: bool,
+    /// Lines cut at [`MAX_LINE_BYTES`].
+    pub cut_lines: u64,
 }
 
 impl Chunker {
@@ -172,6 +178,7 @@ impl Chunker {
             chunk_size: chunk_size.max(1),
             carry: Vec::new(),
             done: false,
+            cut_lines: 0,
         }
     }
 
@@ -183,8 +190,8 @@ impl Chunker {
         if self.done {
             return Ok(!buf.is_empty());
         }
+        let mut target = buf.len().max(self.chunk_size);
         loop {
-            let target = buf.len().max(self.chunk_size);
             let ended = match read_up_to(&mut self.stream, buf, target) {
                 Ok(ended) => ended,
                 Err(e) => {
@@ -194,6 +201,10 @@ impl Chunker {
             };
             if ended {
                 self.done = true;
+                if buf.len() > MAX_LINE_BYTES && memchr::memchr(b'\n', buf).is_none() {
+                    buf.truncate(MAX_LINE_BYTES);
+                    self.cut_lines += 1;
+                }
                 return Ok(!buf.is_empty());
             }
             if let Some(last_newline) = memchr::memrchr(b'\n', buf) {
@@ -201,10 +212,40 @@ impl Chunker {
                 buf.truncate(last_newline + 1);
                 return Ok(true);
             }
-            // One line longer than a chunk: keep reading until it ends.
-            let grown = buf.len() + self.chunk_size;
-            buf.reserve(grown - buf.len());
-            self.chunk_size = grown;
+            // One line longer than a chunk: read on until it ends, up to the cap.
+            if buf.len() >= MAX_LINE_BYTES {
+                buf.truncate(MAX_LINE_BYTES);
+                buf.push(b'\n');
+                self.cut_lines += 1;
+                self.skip_rest_of_line()?;
+                return Ok(true);
+            }
+            target = (buf.len() + self.chunk_size).min(MAX_LINE_BYTES);
+        }
+    }
+
+    /// Skips to the end of the current line; what follows it is carried to the next chunk.
+    fn skip_rest_of_line(&mut self) -> io::Result<()> {
+        let piece = self.chunk_size.min(MAX_LINE_BYTES);
+        let mut scratch = Vec::with_capacity(piece);
+        loop {
+            scratch.clear();
+            let ended = match read_up_to(&mut self.stream, &mut scratch, piece) {
+                Ok(ended) => ended,
+                Err(e) => {
+                    self.done = true;
+                    return Err(e);
+                }
+            };
+            if let Some(nl) = memchr::memchr(b'\n', &scratch) {
+                self.carry.extend_from_slice(&scratch[nl + 1..]);
+                self.done = ended;
+                return Ok(());
+            }
+            if ended {
+                self.done = true;
+                return Ok(());
+            }
         }
     }
 }

@@ -30,3 +30,39 @@ fn lines_split_like_a_text_editor() {
     assert_eq!(collect(b"\n\n"), vec![b"".to_vec(), b"".to_vec()]);
     assert!(collect(b"").is_empty());
 }
+
+#[test]
+fn a_line_longer_than_the_cap_is_cut_and_the_lines_after_it_are_kept() {
+    let mut data = b"first\n".to_vec();
+    data.extend(std::iter::repeat_n(b'x', 3 * MAX_LINE_BYTES + 17));
+    data.extend_from_slice(b"\nthird\nfourth");
+    let stream: Stream = Box::new(std::io::Cursor::new(data));
+    let mut chunker = Chunker::new(stream, 4096);
+    let mut buf = Vec::new();
+    let mut lines_seen: Vec<usize> = Vec::new();
+    let mut biggest = 0;
+    while chunker.next_chunk(&mut buf).unwrap() {
+        biggest = biggest.max(buf.capacity());
+        lines_seen.extend(lines(&buf).map(<[u8]>::len));
+    }
+    assert_eq!(lines_seen, vec![5, MAX_LINE_BYTES, 5, 6]);
+    assert_eq!(chunker.cut_lines, 1);
+    assert!(
+        biggest <= 2 * MAX_LINE_BYTES + 4096,
+        "buffer grew to {biggest}"
+    );
+}
+
+#[test]
+fn a_last_line_longer_than_the_cap_is_cut() {
+    let data = vec![b'y'; MAX_LINE_BYTES + 5];
+    let stream: Stream = Box::new(std::io::Cursor::new(data));
+    let mut chunker = Chunker::new(stream, 1 << 16);
+    let mut buf = Vec::new();
+    let mut seen = Vec::new();
+    while chunker.next_chunk(&mut buf).unwrap() {
+        seen.extend(lines(&buf).map(<[u8]>::len));
+    }
+    assert_eq!(seen, vec![MAX_LINE_BYTES]);
+    assert_eq!(chunker.cut_lines, 1);
+}

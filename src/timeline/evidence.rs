@@ -106,7 +106,7 @@ pub fn signatures(
     let incident_bins = (to_bin - from_bin + 1).max(1) as f64;
     let base_bins = quiet_before.max(1) as f64;
     let mut out: Vec<(f64, SignatureRow)> = Vec::new();
-    for (signature, stats) in &all.by_signature {
+    for (signature, stats) in all.by_signature.iter() {
         let during: u64 = stats
             .per_bin
             .range(from_bin..=to_bin)
@@ -167,7 +167,7 @@ pub fn signatures(
         out.push((
             score,
             SignatureRow {
-                signature: signature.clone(),
+                signature: signature.to_string(),
                 during,
                 before,
                 new,
