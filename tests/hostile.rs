@@ -293,3 +293,31 @@ fn regression_long_paths_and_tokens_are_kept_as_prefixes() {
         }
     }
 }
+
+/// One `Feb 10` line in a September syslog moved the rest of the file a year ahead (Sep →
+/// Feb read as New Year), so the fix after it fell out of the incident. It is skew now:
+/// skipped with a reason, and the file keeps its year.
+#[test]
+fn regression_one_out_of_order_line_does_not_move_the_file_a_year_ahead() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut text = String::new();
+    for minute in 0..30 {
+        text.push_str(&format!(
+            "Sep 10 08:{minute:02}:01 web-1 app[7]: request served\n"
+        ));
+        if minute == 10 {
+            text.push_str("Feb 10 03:00:00 web-1 app[7]: clock was wrong here\n");
+        }
+    }
+    text.push_str("Sep 10 08:31:00 web-1 sudo:    alice : TTY=pts/0 ; PWD=/root ; USER=root ; COMMAND=/usr/bin/systemctl restart app\n");
+    std::fs::write(dir.path().join("syslog"), text).unwrap();
+    let out = draft(dir.path(), &["--json", "--year", "2023"]);
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let input = &json["inputs"][0];
+    assert_eq!(input["first_time"], "2023-09-10T08:00:01Z", "{input}");
+    assert_eq!(input["last_time"], "2023-09-10T08:31:00Z", "{input}");
+    assert_eq!(input["lines_skipped"], 1, "{input}");
+    let reason = input["skipped_examples"][0].to_string();
+    assert!(reason.contains("out of order"), "{reason}");
+    assert!(reason.contains(":12"), "cites the line: {reason}");
+}

@@ -434,10 +434,17 @@ impl Worker<'_> {
             },
             syslog::Stamp::YearLess(civil) => {
                 let tracker = self.year.get_or_insert(YearTracker::new(1970));
-                let civil = Civil {
-                    year: tracker.year_for(civil.month),
-                    ..civil
+                let before = tracker.last_month.unwrap_or(civil.month);
+                let Some(year) = tracker.year_for(civil.month) else {
+                    self.out.skip(n, || {
+                        format!(
+                            "out of order: month {:02} among lines of month {before:02} (clock skew?); skipped, the file keeps its year",
+                            civil.month
+                        )
+                    });
+                    return;
                 };
+                let civil = Civil { year, ..civil };
                 self.last_civil = Some(civil);
                 match self.zone.to_utc(&civil) {
                     Some(t) => t,

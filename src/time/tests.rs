@@ -60,15 +60,28 @@ fn zone_converter_follows_daylight_saving() {
 #[test]
 fn year_tracker_steps_forward_at_new_year_only() {
     let mut tracker = YearTracker::new(2023);
-    assert_eq!(tracker.year_for(12), 2023);
+    assert_eq!(tracker.year_for(12), Some(2023));
     assert_eq!(
         tracker.year_for(11),
-        2023,
-        "a line a month back is out of order, not a new year"
+        Some(2023),
+        "a line a month back is late, not a new year"
     );
-    assert_eq!(tracker.year_for(12), 2023);
-    assert_eq!(tracker.year_for(1), 2024);
-    assert_eq!(tracker.year_for(2), 2024);
+    assert_eq!(tracker.year_for(12), Some(2023));
+    assert_eq!(tracker.year_for(1), Some(2024));
+    assert_eq!(tracker.year_for(12), Some(2023), "a late line of last year");
+    assert_eq!(tracker.year_for(2), Some(2024));
+}
+
+#[test]
+fn one_far_out_of_order_line_is_skew_and_the_year_is_kept() {
+    let mut tracker = YearTracker::new(2023);
+    assert_eq!(tracker.year_for(9), Some(2023));
+    assert_eq!(tracker.year_for(2), None, "Feb among September lines");
+    assert_eq!(tracker.year_for(9), Some(2023));
+    assert_eq!(tracker.year_for(10), Some(2023));
+    // A far jump that the next line confirms is real (a log silent for months).
+    assert_eq!(tracker.year_for(3), None);
+    assert_eq!(tracker.year_for(3), Some(2024));
 }
 
 #[test]

@@ -1,27 +1,29 @@
 //! Years for year-less lines (RFC 3164 syslog writes `Sep 10 08:15:02`).
 //!
 //! A file's *base year* is the year of its first dated line; later lines step forward a year
-//! each time the month jumps back by more than six months (Dec → Jan), so small backwards
-//! jumps from out-of-order writers are not mistaken for New Year. The base year comes from,
+//! at New Year (see [`YearTracker`]), and one out-of-order line is skew, not a New Year. The base year comes from,
 //! in order: `--year`; files with full dates read in the same run (the year that puts this
 //! file's first line nearest their span, since copying logs resets modification times); the
 //! file's modification time (the largest year that puts the last line at or before it).
 
 use super::{Civil, Micros, ZoneConverter};
 
-/// A month this far *back* from the previous line's month means a new year began.
-pub const ROLLOVER_MONTHS_BACK: u32 = 6;
-
-/// True when `month` after `previous` means the year moved on (Dec → Jan, Nov → Feb).
-pub fn is_rollover(previous: u32, month: u32) -> bool {
-    month + ROLLOVER_MONTHS_BACK < previous
-}
+/// Lines step forward at most this many months at a time (more only after a second line
+/// agrees): a log that writes every day or week never jumps further.
+pub const MAX_STEP_MONTHS: u32 = 3;
 
 /// Hands out years to successive year-less lines of one file, in file order.
+///
+/// A line up to [`MAX_STEP_MONTHS`] ahead moves the file on (through New Year when its month
+/// is smaller: Dec → Jan, Oct → Jan); one a month back is a late line (Jan → Dec is last
+/// year's). Any other jump is believed only when the next line agrees: one `Feb 10` line in a
+/// September syslog is skew, skipped with a reason, and the rest of the file keeps its year.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct YearTracker {
     pub year: i32,
     pub last_month: Option<u32>,
+    /// A far jump seen on one line, waiting for a second line to confirm it.
+    pending: Option<u32>,
 }
 
 impl YearTracker {
@@ -29,25 +31,53 @@ impl YearTracker {
         Self {
             year,
             last_month: None,
+            pending: None,
         }
     }
 
-    /// The year of a line written in `month`, advancing past New Year when needed.
-    pub fn year_for(&mut self, month: u32) -> i32 {
-        if let Some(previous) = self.last_month
-            && is_rollover(previous, month)
-        {
+    /// The year of a line written in `month`; `None` when the line jumps too far from the
+    /// lines around it to be believed (skew).
+    pub fn year_for(&mut self, month: u32) -> Option<i32> {
+        let Some(last) = self.last_month else {
+            self.last_month = Some(month);
+            return Some(self.year);
+        };
+        let ahead = (month + 12 - last) % 12;
+        if ahead == 0 {
+            self.pending = None;
+            return Some(self.year);
+        }
+        if ahead <= MAX_STEP_MONTHS || self.pending == Some(month) {
+            return Some(self.step_to(month, last));
+        }
+        if ahead == 11 {
+            // A late line from the month before (across New Year: last year's).
+            return Some(if month > last {
+                self.year - 1
+            } else {
+                self.year
+            });
+        }
+        self.pending = Some(month);
+        None
+    }
+
+    fn step_to(&mut self, month: u32, last: u32) -> i32 {
+        if month < last {
             self.year += 1;
         }
         self.last_month = Some(month);
+        self.pending = None;
         self.year
     }
 
     /// Where a tracker stands after lines whose first and last months are known, without
     /// reading the lines between: used to start chunks that are parsed in parallel.
     pub fn skip_over(&mut self, first_month: u32, last_month: u32) {
-        self.year_for(first_month);
-        self.year_for(last_month);
+        let _ = self.year_for(first_month);
+        let _ = self.year_for(last_month);
+        // The two ends of a chunk are many lines apart: a far jump between them is real.
+        let _ = self.year_for(last_month);
     }
 }
 
