@@ -321,3 +321,32 @@ fn regression_one_out_of_order_line_does_not_move_the_file_a_year_ahead() {
     assert!(reason.contains("out of order"), "{reason}");
     assert!(reason.contains(":12"), "cites the line: {reason}");
 }
+
+/// 40 KB of NUL bytes at the head of an access log (or in its middle) made the whole file
+/// "binary": 1,800 good lines lost, exit 0 even with --strict. The sniffer reads past the
+/// padding and the line after it is read without it.
+#[test]
+fn regression_nul_padding_does_not_make_an_access_log_binary() {
+    for at in [0usize, 100] {
+        let dir = tempfile::tempdir().unwrap();
+        let mut bytes = Vec::new();
+        for i in 0..1800u32 {
+            if i as usize == at {
+                bytes.extend(std::iter::repeat_n(0u8, 40_000));
+            }
+            bytes.extend_from_slice(access_line(i % 60, 200, "/a").as_bytes());
+        }
+        std::fs::write(dir.path().join("access.log"), bytes).unwrap();
+        let out = draft(dir.path(), &["--json", "--strict"]);
+        assert_ne!(out.status.code(), Some(2), "{out:?}");
+        let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(
+            json["skipped_files"],
+            serde_json::json!([]),
+            "padding at line {at}"
+        );
+        let input = &json["inputs"][0];
+        assert_eq!(input["format"], "nginx_access");
+        assert_eq!(input["lines_parsed"], 1800, "padding at line {at}: {input}");
+    }
+}

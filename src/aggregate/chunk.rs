@@ -518,7 +518,18 @@ pub fn process_chunk(data: &[u8], ctx: &ChunkContext) -> ChunkOutcome {
         if raw.len() > crate::aggregate::LONG_LINE {
             worker.out.long_lines += 1;
         }
-        let line = strip_cr(raw);
+        let mut line = strip_cr(raw);
+        if line.first() == Some(&0) {
+            // NUL padding before a line (a crash, a preallocating writer) is not part of it.
+            let padding = line.iter().take_while(|&&b| b == 0).count();
+            line = &line[padding..];
+            if line.is_empty() {
+                worker
+                    .out
+                    .skip(n, || format!("{padding} NUL bytes: padding (a crash?)"));
+                continue;
+            }
+        }
         if ctx.overlap.is_some() {
             worker.line_hash = line_hash(line);
         }

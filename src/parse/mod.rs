@@ -202,16 +202,20 @@ fn binary_signature(sample: &[u8]) -> Option<&'static str> {
         .map(|(_, name)| *name)
 }
 
+/// Fewer bytes of text than this beside NUL bytes: nothing to read.
+const MIN_TEXT_BESIDE_NUL: usize = 256;
+
 /// Whether a sample is binary. NUL bytes alone do not make it so: a log written through a
 /// crash is often padded with a run of NULs, and its other lines are still worth reading.
 fn binary_reason(sample: &[u8]) -> Option<String> {
     if let Some(name) = binary_signature(sample) {
         return Some(format!("binary: looks like {name}"));
     }
+    // Runs of NUL bytes (padding left by a crash) are not judged: the text around them is.
     let nul = memchr::memchr_iter(0, sample).count();
-    if nul * 2 > sample.len() {
+    if nul > 0 && sample.len() - nul < MIN_TEXT_BESIDE_NUL {
         return Some(format!(
-            "binary: {nul} NUL bytes in the first {} bytes",
+            "binary: {nul} NUL bytes and almost no text in the first {} bytes",
             sample.len()
         ));
     }
@@ -260,6 +264,14 @@ fn sniff_alerts(sample: &[u8], complete: bool) -> Option<Format> {
 /// Decides a file's format from its first bytes. `complete` says the sample is the whole
 /// file (otherwise its last, possibly cut, line is ignored).
 pub fn sniff(sample: &[u8], complete: bool) -> Sniffed {
+    // NUL padding at the head is judged apart: the text after it decides.
+    let padding = sample.iter().take_while(|&&b| b == 0).count();
+    if padding > 0 && padding == sample.len() {
+        return Sniffed::Binary(format!(
+            "binary: only NUL bytes in the first {padding} bytes"
+        ));
+    }
+    let sample = &sample[padding..];
     let sample = sample.strip_prefix(b"\xef\xbb\xbf").unwrap_or(sample);
     if sample.iter().all(u8::is_ascii_whitespace) {
         return Sniffed::Empty;

@@ -114,8 +114,7 @@ pub fn sample_and_chain(
     gzip_mtime: Option<std::time::SystemTime>,
 ) -> io::Result<Opened> {
     let mut sample = Vec::with_capacity(SAMPLE_SIZE);
-    let (complete, rest): (bool, Stream) = match read_up_to(&mut decoded, &mut sample, SAMPLE_SIZE)
-    {
+    let (complete, rest): (bool, Stream) = match read_past_padding(&mut decoded, &mut sample) {
         Ok(complete) => (complete, decoded),
         // A corrupt or truncated stream: keep what came out; the error comes back when the
         // reader reaches it, so it is reported with the line it stopped at.
@@ -131,6 +130,23 @@ pub fn sample_and_chain(
         modified,
         gzip_mtime,
     })
+}
+
+/// NUL padding this long at the head of a file is read past to find the text after it.
+pub const MAX_PADDING: usize = 16 << 20;
+
+/// Reads the sniffer's sample: [`SAMPLE_SIZE`] bytes after any run of NUL bytes at the head (a
+/// log written through a crash or a preallocating writer), the padding kept in front.
+fn read_past_padding(reader: &mut dyn Read, sample: &mut Vec<u8>) -> io::Result<bool> {
+    let mut ended = read_up_to(reader, sample, SAMPLE_SIZE)?;
+    loop {
+        let padding = sample.iter().take_while(|&&b| b == 0).count();
+        let want = padding.min(MAX_PADDING) + SAMPLE_SIZE;
+        if ended || padding < SAMPLE_SIZE / 2 || sample.len() >= want {
+            return Ok(ended);
+        }
+        ended = read_up_to(reader, sample, want)?;
+    }
 }
 
 /// A reader that fails once with a stored error, then reports the end.
