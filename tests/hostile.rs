@@ -350,3 +350,49 @@ fn regression_nul_padding_does_not_make_an_access_log_binary() {
         assert_eq!(input["lines_parsed"], 1800, "padding at line {at}: {input}");
     }
 }
+
+/// A gzip file padded with zeros after its last member (which `gzip -t` accepts) stopped with
+/// "invalid gzip header"; a zstd file starting with a skippable frame (metadata some writers
+/// put first) was called binary. Both are read whole, without an error.
+#[test]
+fn regression_gzip_zero_padding_and_zstd_skippable_frame_are_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut text = String::new();
+    for minute in 0..20 {
+        text.push_str(&access_line(minute, 200, "/a"));
+    }
+    let plain = dir.path().join("access.log");
+    std::fs::write(&plain, &text).unwrap();
+    // The real gzip tool, then 4 KB of zeros as a preallocating writer leaves them.
+    let status = std::process::Command::new("gzip")
+        .arg("-n")
+        .arg(&plain)
+        .status()
+        .expect("gzip is installed");
+    assert!(status.success());
+    let gz = dir.path().join("access.log.gz");
+    let mut bytes = std::fs::read(&gz).unwrap();
+    bytes.extend(std::iter::repeat_n(0u8, 4096));
+    std::fs::write(&gz, bytes).unwrap();
+    let tested = std::process::Command::new("gzip")
+        .arg("-t")
+        .arg(&gz)
+        .status()
+        .unwrap();
+    assert!(tested.success(), "gzip -t accepts the padding");
+    // A skippable frame (magic 0x184D2A50, 8 bytes of metadata) before a real zstd frame.
+    let mut zst = Vec::new();
+    zst.extend_from_slice(&0x184D_2A50u32.to_le_bytes());
+    zst.extend_from_slice(&8u32.to_le_bytes());
+    zst.extend_from_slice(b"metadata");
+    zst.extend(zstd::encode_all(text.replace("/a", "/b").as_bytes(), 3).unwrap());
+    std::fs::write(dir.path().join("other.log.zst"), zst).unwrap();
+    let out = draft(dir.path(), &["--json", "--strict"]);
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["errors"], serde_json::json!([]), "{json}");
+    assert_eq!(json["skipped_files"], serde_json::json!([]));
+    for input in json["inputs"].as_array().unwrap() {
+        assert_eq!(input["lines_parsed"], 20, "{input}");
+    }
+    assert_eq!(json["inputs"].as_array().unwrap().len(), 2);
+}

@@ -68,6 +68,57 @@ pub fn decode(path: &Path) -> io::Result<Decoded> {
     Ok((compression, stream, modified, gzip_mtime))
 }
 
+/// A zstd skippable frame (magic 0x184D2A50..=0x184D2A5F, little-endian) at the head: metadata
+/// some writers put before the first frame; the decoder skips it.
+fn is_zstd_skippable(head: &[u8]) -> bool {
+    head.len() >= 4 && head[0] & 0xf0 == 0x50 && head[1..4] == [0x2a, 0x4d, 0x18]
+}
+
+/// Concatenated gzip members, and the zero bytes some writers pad the file with after the
+/// last one (`gzip -t` accepts them; a strict multi-member decoder calls them a bad header).
+struct GzMembers<R: BufRead> {
+    member: Option<flate2::bufread::GzDecoder<R>>,
+}
+
+impl<R: BufRead> GzMembers<R> {
+    fn new(inner: R) -> Self {
+        Self {
+            member: Some(flate2::bufread::GzDecoder::new(inner)),
+        }
+    }
+}
+
+impl<R: BufRead> Read for GzMembers<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        loop {
+            let Some(member) = self.member.as_mut() else {
+                return Ok(0);
+            };
+            let n = member.read(buf)?;
+            if n > 0 || buf.is_empty() {
+                return Ok(n);
+            }
+            // The member ended: another follows, or zero padding, or nothing.
+            let Some(member) = self.member.take() else {
+                return Ok(0);
+            };
+            let mut inner = member.into_inner();
+            loop {
+                let rest = inner.fill_buf()?;
+                if rest.is_empty() {
+                    return Ok(0);
+                }
+                let zeros = rest.iter().take_while(|&&b| b == 0).count();
+                if zeros == 0 {
+                    break;
+                }
+                inner.consume(zeros);
+            }
+            self.member = Some(flate2::bufread::GzDecoder::new(inner));
+        }
+    }
+}
+
 /// Undoes the compression of any stream, sniffed by its magic bytes.
 pub fn decode_stream(raw: Stream) -> io::Result<Decoded> {
     let mut buffered = BufReader::with_capacity(256 << 10, raw);
@@ -76,10 +127,7 @@ pub fn decode_stream(raw: Stream) -> io::Result<Decoded> {
     // By magic bytes, never by name; every decoder reads concatenated streams (rotated files
     // are often several members back to back).
     let (compression, decoded): (Compression, Stream) = if head.starts_with(&[0x1f, 0x8b]) {
-        (
-            Compression::Gzip,
-            Box::new(flate2::bufread::MultiGzDecoder::new(buffered)),
-        )
+        (Compression::Gzip, Box::new(GzMembers::new(buffered)))
     } else if head.starts_with(b"BZh") && head.get(3).is_some_and(|b| (b'1'..=b'9').contains(b)) {
         (
             Compression::Bzip2,
@@ -90,7 +138,7 @@ pub fn decode_stream(raw: Stream) -> io::Result<Decoded> {
             Compression::Xz,
             Box::new(liblzma::bufread::XzDecoder::new_multi_decoder(buffered)),
         )
-    } else if head.starts_with(&[0x28, 0xb5, 0x2f, 0xfd]) {
+    } else if head.starts_with(&[0x28, 0xb5, 0x2f, 0xfd]) || is_zstd_skippable(head) {
         (
             Compression::Zstd,
             Box::new(zstd::stream::read::Decoder::with_buffer(buffered)?),
