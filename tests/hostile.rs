@@ -396,3 +396,29 @@ fn regression_gzip_zero_padding_and_zstd_skippable_frame_are_read() {
     }
     assert_eq!(json["inputs"].as_array().unwrap().len(), 2);
 }
+
+/// PagerDuty documents without a usable time counted as parsed and vanished; they are
+/// skipped now, with the reason, and `--strict` fails on them.
+#[test]
+fn regression_pagerduty_notice_without_a_time_is_skipped_with_a_reason() {
+    let dir = tempfile::tempdir().unwrap();
+    let notice = |at: &str| {
+        format!(
+            "{{\"event\":{{\"id\":\"01BZ\",\"event_type\":\"incident.triggered\",\"resource_type\":\"incident\",{at}\"agent\":null,\"data\":{{\"id\":\"PFQZPSY\",\"type\":\"incident\",\"status\":\"triggered\",\"title\":\"Checkout down\"}}}}}}\n"
+        )
+    };
+    let text = notice("\"occurred_at\":\"2023-09-10T08:16:00Z\",")
+        + &notice("")
+        + &notice("\"occurred_at\":\"yesterday\",");
+    std::fs::write(dir.path().join("pagerduty.ndjson"), text).unwrap();
+    let out = draft(dir.path(), &["--json"]);
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let input = &json["inputs"][0];
+    assert_eq!(input["format"], "pagerduty", "{input}");
+    assert_eq!(input["lines_parsed"], 1, "{input}");
+    assert_eq!(input["lines_skipped"], 2, "{input}");
+    let reasons = input["skipped_examples"].to_string();
+    assert!(reasons.contains("without a usable time"), "{reasons}");
+    let strict = draft(dir.path(), &["--json", "--strict"]);
+    assert_eq!(strict.status.code(), Some(2));
+}

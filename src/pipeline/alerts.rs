@@ -90,13 +90,13 @@ pub fn read_alert_bytes(data: &[u8], file: usize) -> Summary {
             Some(Ok(doc)) => {
                 let end = offset + start + stream.byte_offset();
                 let last_line = line_at(end.saturating_sub(1).max(offset + start));
-                let known = alert_events(&doc, file, first_line, &mut summary);
+                let read = alert_events(&doc, file, first_line, &mut summary);
                 account(
                     &mut summary,
                     first_line,
                     last_line,
-                    known,
-                    "JSON, but not an alert webhook or export",
+                    read.is_ok(),
+                    read.err().unwrap_or_default(),
                 );
                 offset = end.max(offset + start + 1);
             }
@@ -119,8 +119,13 @@ pub fn read_alert_bytes(data: &[u8], file: usize) -> Summary {
     summary
 }
 
-/// Adds the events of one alert document; false (and one skipped line) when it is none.
-fn alert_events(doc: &serde_json::Value, file: usize, line: u64, summary: &mut Summary) -> bool {
+/// Adds the events of one alert document; the reason it is skipped when it gives none.
+fn alert_events(
+    doc: &serde_json::Value,
+    file: usize,
+    line: u64,
+    summary: &mut Summary,
+) -> Result<(), &'static str> {
     let source = LineRef { file, line };
     let push = |time: Micros, alert: AlertEvent, summary: &mut Summary| {
         summary.saw_time(time);
@@ -156,11 +161,16 @@ fn alert_events(doc: &serde_json::Value, file: usize, line: u64, summary: &mut S
             };
             push(time, alert, summary);
         }
-        return true;
+        return Ok(());
     }
     let Some((_, pages)) = pager::notices(doc) else {
-        return false;
+        return Err("JSON, but not an alert webhook or export");
     };
+    if pages.is_empty() {
+        // A PagerDuty or Opsgenie document without a usable time (or status) tells nothing
+        // that can be placed: counted as skipped, not as read.
+        return Err("a pager notice without a usable time or status");
+    }
     for p in pages {
         let alert = AlertEvent {
             name: p.title,
@@ -179,5 +189,5 @@ fn alert_events(doc: &serde_json::Value, file: usize, line: u64, summary: &mut S
         };
         push(p.at, alert, summary);
     }
-    true
+    Ok(())
 }
