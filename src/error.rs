@@ -16,6 +16,14 @@ pub enum Error {
         message: String,
     },
 
+    /// The file changed under the reader (truncated, replaced, removed): lines may be lost.
+    #[error("{path}: {message} (after line {line})")]
+    ChangedWhileRead {
+        path: String,
+        line: u64,
+        message: String,
+    },
+
     #[error("{path}:{line}: {message}")]
     BadLine {
         path: String,

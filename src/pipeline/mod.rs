@@ -196,6 +196,11 @@ fn read_lines(
     let mut errors = Vec::new();
     let mut last_civil = None;
     let display = candidate.display.as_str();
+    let before = candidate
+        .member
+        .is_none()
+        .then(|| std::fs::metadata(&candidate.path).ok())
+        .flatten();
     let opened = match candidate.open() {
         Ok(o) => o,
         Err(e) => return (summary, None, vec![Error::io(display, &e)]),
@@ -295,6 +300,21 @@ fn read_lines(
     }
     // Lines cut at the reader's cap count as the long lines they were.
     summary.long_lines += chunker.cut_lines;
+    if let Some(before) = before
+        && opened.compression == Compression::None
+        && errors.is_empty()
+        && let Some(message) = crate::read::changed_while_read(
+            &candidate.path,
+            &before,
+            summary.bytes + chunker.cut_bytes,
+        )
+    {
+        errors.push(Error::ChangedWhileRead {
+            path: display.to_string(),
+            line: summary.lines,
+            message,
+        });
+    }
     (summary, last_civil, errors)
 }
 

@@ -197,6 +197,32 @@ fn read_past_padding(reader: &mut dyn Read, sample: &mut Vec<u8>) -> io::Result<
     }
 }
 
+/// What happened to a plain file while it was read, if anything lost lines: it was removed,
+/// replaced (another inode has its name: logrotate's `create`), or truncated (`copytruncate`,
+/// `> file`), judged against its metadata from before the read and the bytes that were read.
+/// A file that grew (a live log) is fine: everything up to where reading ended was read.
+pub fn changed_while_read(path: &Path, before: &std::fs::Metadata, read: u64) -> Option<String> {
+    use std::os::unix::fs::MetadataExt;
+    let after = match std::fs::metadata(path) {
+        Ok(m) => m,
+        Err(_) => return Some("removed while being read".into()),
+    };
+    if (after.dev(), after.ino()) != (before.dev(), before.ino()) {
+        return Some(format!(
+            "replaced while being read (another file now has its name); {read} of its {} bytes were read",
+            before.len()
+        ));
+    }
+    if after.len() < before.len() || read < before.len() {
+        return Some(format!(
+            "truncated while being read: {} bytes before, {} after, {read} read",
+            before.len(),
+            after.len()
+        ));
+    }
+    None
+}
+
 /// A reader that fails once with a stored error, then reports the end.
 struct Failing(Option<io::Error>);
 
@@ -231,8 +257,9 @@ pub struct Chunker {
     chunk_size: usize,
     carry: Vec<u8>,
     done: bool,
-    /// Lines cut at [`MAX_LINE_BYTES`].
+    /// Lines cut at [`MAX_LINE_BYTES`], and the bytes cut off them.
     pub cut_lines: u64,
+    pub cut_bytes: u64,
 }
 
 impl Chunker {
@@ -243,6 +270,7 @@ impl Chunker {
             carry: Vec::new(),
             done: false,
             cut_lines: 0,
+            cut_bytes: 0,
         }
     }
 
@@ -266,6 +294,7 @@ impl Chunker {
             if ended {
                 self.done = true;
                 if buf.len() > MAX_LINE_BYTES && memchr::memchr(b'\n', buf).is_none() {
+                    self.cut_bytes += (buf.len() - MAX_LINE_BYTES) as u64;
                     buf.truncate(MAX_LINE_BYTES);
                     self.cut_lines += 1;
                 }
@@ -278,6 +307,7 @@ impl Chunker {
             }
             // One line longer than a chunk: read on until it ends, up to the cap.
             if buf.len() >= MAX_LINE_BYTES {
+                self.cut_bytes += (buf.len() - MAX_LINE_BYTES) as u64;
                 buf.truncate(MAX_LINE_BYTES);
                 buf.push(b'\n');
                 self.cut_lines += 1;
@@ -302,10 +332,13 @@ impl Chunker {
                 }
             };
             if let Some(nl) = memchr::memchr(b'\n', &scratch) {
+                // The newline ending the line in the file is the one added to the cut line.
+                self.cut_bytes += nl as u64;
                 self.carry.extend_from_slice(&scratch[nl + 1..]);
                 self.done = ended;
                 return Ok(());
             }
+            self.cut_bytes += scratch.len() as u64;
             if ended {
                 self.done = true;
                 return Ok(());

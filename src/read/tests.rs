@@ -47,6 +47,12 @@ fn a_line_longer_than_the_cap_is_cut_and_the_lines_after_it_are_kept() {
     }
     assert_eq!(lines_seen, vec![5, MAX_LINE_BYTES, 5, 6]);
     assert_eq!(chunker.cut_lines, 1);
+    // Every byte is accounted for: read whole, or cut off the long line.
+    let kept: usize = 6 + MAX_LINE_BYTES + 1 + 6 + 6;
+    assert_eq!(
+        kept as u64 + chunker.cut_bytes,
+        (6 + 3 * MAX_LINE_BYTES + 17 + 1 + 12) as u64
+    );
     assert!(
         biggest <= 2 * MAX_LINE_BYTES + 4096,
         "buffer grew to {biggest}"
@@ -65,4 +71,37 @@ fn a_last_line_longer_than_the_cap_is_cut() {
     }
     assert_eq!(seen, vec![MAX_LINE_BYTES]);
     assert_eq!(chunker.cut_lines, 1);
+}
+
+#[test]
+fn a_file_truncated_or_replaced_while_read_is_told_apart_from_one_that_grew() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("app.log");
+    std::fs::write(&path, "one\ntwo\nthree\n").unwrap();
+    let before = std::fs::metadata(&path).unwrap();
+    assert_eq!(changed_while_read(&path, &before, 14), None);
+    // Grew (a live log): fine.
+    std::fs::write(&path, "one\ntwo\nthree\nfour\n").unwrap();
+    assert_eq!(changed_while_read(&path, &before, 14), None);
+    // Truncated in place (copytruncate).
+    let before = std::fs::metadata(&path).unwrap();
+    std::fs::File::create(&path).unwrap();
+    let told = changed_while_read(&path, &before, 4).unwrap();
+    assert!(
+        told.starts_with("truncated while being read: 19 bytes before, 0 after"),
+        "{told}"
+    );
+    // Replaced (logrotate's create: a new file under the name).
+    std::fs::write(&path, "old\n").unwrap();
+    let before = std::fs::metadata(&path).unwrap();
+    let other = dir.path().join("new.log");
+    std::fs::write(&other, "new\n").unwrap();
+    std::fs::rename(&other, &path).unwrap();
+    let told = changed_while_read(&path, &before, 4).unwrap();
+    assert!(told.starts_with("replaced while being read"), "{told}");
+    std::fs::remove_file(&path).unwrap();
+    assert_eq!(
+        changed_while_read(&path, &before, 4).as_deref(),
+        Some("removed while being read")
+    );
 }
