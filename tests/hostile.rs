@@ -422,3 +422,64 @@ fn regression_pagerduty_notice_without_a_time_is_skipped_with_a_reason() {
     let strict = draft(dir.path(), &["--json", "--strict"]);
     assert_eq!(strict.status.code(), Some(2));
 }
+
+/// Newlines, ESC, `|`, backticks and HTML in alert names, receivers and file names forged
+/// table rows, reached the terminal raw, and `<script>` from an alert name reached the
+/// Markdown. Every piece of log-derived text is escaped for the output it goes into.
+#[test]
+fn regression_alert_names_and_file_names_cannot_forge_rows_or_markup() {
+    let dir = tempfile::tempdir().unwrap();
+    let host = dir.path().join("we|b`1");
+    std::fs::create_dir(&host).unwrap();
+    let mut access = String::new();
+    for minute in 0..40 {
+        for second in (0..60).step_by(5) {
+            let status = if (15..30).contains(&minute) { 503 } else { 200 };
+            access.push_str(&format!(
+                "10.0.0.{second} - - [10/Sep/2023:08:{minute:02}:{second:02} +0000] \"GET /a|b`c<script>x</script> HTTP/1.1\" {status} 12 \"-\" \"c\"\n"
+            ));
+        }
+    }
+    std::fs::write(host.join("access.log"), access).unwrap();
+    let alert = serde_json::json!({
+        "version": "4", "groupKey": "{}", "status": "firing",
+        "receiver": "team|x\n| forged | row |",
+        "groupLabels": {}, "commonLabels": {}, "commonAnnotations": {}, "externalURL": "",
+        "alerts": [{
+            "status": "firing",
+            "labels": {"alertname": "High<script>alert(1)</script>\u{1b}[31mRED|`x`\n| a | b |"},
+            "annotations": {"summary": "[click](javascript:alert(1)) ![i](http://evil.example/x.png)"},
+            "startsAt": "2023-09-10T08:16:00Z", "endsAt": "0001-01-01T00:00:00Z"
+        }]
+    });
+    std::fs::write(dir.path().join("alerts.json"), format!("{alert}\n")).unwrap();
+    let html = dir.path().join("../report-inj.html");
+    let out = draft(dir.path(), &["--html", html.to_str().unwrap(), "--force"]);
+    let md = String::from_utf8(out.stdout).unwrap();
+    assert!(!md.contains('\u{1b}'), "a raw ESC reached the terminal");
+    assert!(!md.contains("<script>"), "raw HTML in the Markdown");
+    let live_link = md
+        .match_indices("](javascript:")
+        .any(|(at, _)| !md[..at].ends_with('\\'));
+    assert!(!live_link, "a live link in the Markdown");
+    assert!(md.contains("High\\<script\\>"), "{md}");
+    // Every table row has as many cells as its header: no forged rows.
+    for table in md.split("\n\n").filter(|b| b.starts_with("| ")) {
+        let rows: Vec<&str> = table.lines().collect();
+        let cells = |row: &str| row.replace("\\|", "").matches('|').count();
+        for row in &rows {
+            assert_eq!(cells(row), cells(rows[0]), "forged row: {row}");
+        }
+    }
+    let page = std::fs::read_to_string(&html).unwrap();
+    std::fs::remove_file(&html).unwrap();
+    assert!(
+        !page.contains("<script>alert(1)"),
+        "script from an alert name"
+    );
+    assert!(
+        !page.contains("href=\"javascript:"),
+        "a live javascript: link"
+    );
+    assert!(!page.contains("src=\"http://evil"), "a remote image");
+}

@@ -372,7 +372,9 @@ fn robust_baseline(bins: &[Bin], slo: f64, model: Model) -> f64 {
         return model.floor(slo).max(f64::MIN_POSITIVE);
     }
     ratios.sort_by(f64::total_cmp);
-    let median = ratios[ratios.len() / 2];
+    // The lower median: with an even count (four windows, two of them in the outage) the
+    // upper one is an outage window.
+    let median = ratios[(ratios.len() - 1) / 2];
     let (n, _) = pooled(bins);
     // Jeffreys-style, as in `baseline`, so a median of zero is not a division by zero.
     let smoothed = (median * n as f64 + 0.5) / (n as f64 + 1.0);

@@ -117,3 +117,16 @@ fn effects_see_a_fall_and_ignore_noise() {
     let sparse = series(30, 1, 9, |_| 0.5);
     assert_eq!(effect::effect(&sparse, 2).verdict, effect::Verdict::Unknown);
 }
+
+/// Logs cut tightly around an outage: 15 of 40 minutes failing. The four 10-minute windows
+/// were [0 %, 50 %, 100 %, 0 %] and the upper median (50 %) was taken as the baseline, so
+/// "no incident: stayed at its baseline of 37.5 %". The lower median is a quiet window.
+#[test]
+fn an_outage_in_a_tightly_cut_log_is_found() {
+    let bins = series(40, 12, 7, |i| if (15..30).contains(&i) { 1.0 } else { 0.0 });
+    let (incidents, p0) = find_incidents(&bins, PARAMS);
+    assert_eq!(incidents.len(), 1, "{incidents:?}");
+    assert_eq!(incidents[0].start_bin, 15);
+    assert_eq!(incidents[0].end_bin, Some(30));
+    assert!(p0 < 0.01, "baseline {p0}");
+}

@@ -68,14 +68,14 @@ pub(crate) fn duration(seconds: i64) -> String {
 }
 
 fn cite(item: &TimelineItem) -> String {
-    let mut text = format!("`{}:{}`", item.source.file, item.source.line);
+    let mut text = code(&format!("{}:{}", item.source.file, item.source.line));
     if !item.confirmed_by.is_empty() {
         let lines: Vec<String> = item
             .confirmed_by
             .iter()
-            .map(|s| format!("{}:{}", s.file, s.line))
+            .map(|s| code(&format!("{}:{}", s.file, s.line)))
             .collect();
-        text.push_str(&format!(", confirmed by `{}`", lines.join("`, `")));
+        text.push_str(&format!(", confirmed by {}", lines.join(", ")));
     }
     text
 }
@@ -99,8 +99,37 @@ fn effect_text(item: &TimelineItem) -> String {
     }
 }
 
-fn escape(text: &str) -> String {
-    text.replace('|', "\\|").replace('`', "'")
+/// Log-derived text as Markdown shows it exactly as written: punctuation Markdown would read
+/// (emphasis, links, images, HTML, code, table cells) is backslash-escaped, a line break or an
+/// ESC can neither start a new table row nor reach a terminal raw (shown as `\n`, `\x1b`).
+pub(crate) fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        match c {
+            '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '|' | '~' | '&' | '#' | '!' => {
+                out.push('\\');
+                out.push(c);
+            }
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push(' '),
+            c if c.is_control() => {
+                let _ = write!(out, "\\x{:02x}", c as u32);
+            }
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// A name (a file, a path) as a code span when it can be one exactly; text with a backtick,
+/// a `|` or a control character is shown escaped instead, which no table or renderer breaks.
+pub(crate) fn code(text: &str) -> String {
+    if text.chars().any(|c| c == '`' || c == '|' || c.is_control()) || text.is_empty() {
+        escape(text)
+    } else {
+        format!("`{text}`")
+    }
 }
 
 fn summary(out: &mut String, draft: &Draft, i: &Incident) {
@@ -185,13 +214,13 @@ fn summary(out: &mut String, draft: &Draft, i: &Incident) {
         .sources
         .iter()
         .filter(|s| s.showed_incident)
-        .map(|s| format!("`{}`", escape(&s.file)))
+        .map(|s| code(&s.file))
         .collect();
     let normal: Vec<String> = i
         .sources
         .iter()
         .filter(|s| !s.showed_incident)
-        .map(|s| format!("`{}`", escape(&s.file)))
+        .map(|s| code(&s.file))
         .collect();
     if !showed.is_empty() {
         let _ = write!(out, "- **Sources:** showed it: {}", showed.join(", "));
@@ -306,7 +335,11 @@ fn timeline(out: &mut String, draft: &Draft, i: &Incident) {
             s => format!("{} before the computed start", duration(-s)),
         }
     );
-    let _ = writeln!(out, "- **Detection method:** {}", i.detection_detail);
+    let _ = writeln!(
+        out,
+        "- **Detection method:** {}",
+        escape(&i.detection_detail)
+    );
     let actions: Vec<&TimelineItem> = i
         .timeline
         .iter()
@@ -457,7 +490,7 @@ fn root_cause(out: &mut String, i: &Incident) {
         if !rows.is_empty() {
             let list: Vec<String> = rows
                 .iter()
-                .map(|KeyCount { key, failed }| format!("`{}` ({failed})", escape(key)))
+                .map(|KeyCount { key, failed }| format!("{} ({failed})", code(key)))
                 .collect();
             let _ = writeln!(out, "- Most failures by {name}: {}.", list.join(", "));
         }
@@ -543,20 +576,24 @@ fn inputs(out: &mut String, draft: &Draft) {
     let _ = writeln!(out, "|---|---|---|---|---|---|---|---|");
     for f in &draft.inputs {
         let mut assumed = match (&f.zone, &f.zone_rule) {
-            (Some(zone), Some(rule)) => format!("{zone} ({})", rule.describe()),
-            (Some(zone), None) => zone.clone(),
+            (Some(zone), Some(rule)) => format!("{} ({})", escape(zone), escape(&rule.describe())),
+            (Some(zone), None) => escape(zone),
             _ => "from the lines".into(),
         };
         if let Some(first) = &f.duplicate_of {
-            let _ = write!(assumed, "; same bytes as `{first}`, not counted again");
+            let _ = write!(
+                assumed,
+                "; same bytes as {}, not counted again",
+                code(first)
+            );
         }
         if let (Some(y), Some(rule)) = (f.year, &f.year_rule) {
             let _ = write!(assumed, "; year {y} ({})", rule.describe());
         }
         let _ = writeln!(
             out,
-            "| `{}` | {}{} | {} | {} | {} | {} | {} | {} |",
-            f.file,
+            "| {} | {}{} | {} | {} | {} | {} | {} | {} |",
+            code(&f.file),
             f.format.name(),
             match f.compression {
                 crate::read::Compression::None => "",
@@ -574,10 +611,10 @@ fn inputs(out: &mut String, draft: &Draft) {
         );
     }
     for s in &draft.skipped_files {
-        let _ = writeln!(out, "\nSkipped `{}`: {}.", s.file, s.reason);
+        let _ = writeln!(out, "\nSkipped {}: {}.", code(&s.file), escape(&s.reason));
     }
     for e in &draft.errors {
-        let _ = writeln!(out, "\nError: {e}.");
+        let _ = writeln!(out, "\nError: {}.", escape(&e.to_string()));
     }
 }
 
