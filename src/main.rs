@@ -366,9 +366,11 @@ fn draft(opts: DraftOpts) -> Result<ExitCode, Error> {
         }
         (None, false) => postmortem::render::markdown::render(&shown),
     };
-    if let Some(path) = &opts.html {
-        output::write_atomically(path, &postmortem::render::html::render(&shown))?;
-    }
+    // A failed HTML write is reported after the draft is out: it does not cost the draft.
+    let html_written = match &opts.html {
+        Some(path) => output::write_atomically(path, &postmortem::render::html::render(&shown)),
+        None => Ok(()),
+    };
     let coloured =
         opts.output.is_none() && !opts.json && template.is_none() && opts.show.color.for_stdout();
     let text = if coloured {
@@ -377,6 +379,7 @@ fn draft(opts: DraftOpts) -> Result<ExitCode, Error> {
         text
     };
     emit(opts.output.as_deref(), &text)?;
+    html_written?;
     if opts.stats {
         let stages = [
             ("discover, read, parse, aggregate", read_done - started),

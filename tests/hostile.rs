@@ -483,3 +483,17 @@ fn regression_alert_names_and_file_names_cannot_forge_rows_or_markup() {
     );
     assert!(!page.contains("src=\"http://evil"), "a remote image");
 }
+
+/// `--html` into a folder that does not exist failed the run before the draft was printed:
+/// the on-call got neither. The draft goes out; the HTML error follows it (exit 2).
+#[test]
+fn regression_a_failed_html_write_does_not_suppress_the_draft() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("access.log"), access_line(1, 200, "/")).unwrap();
+    let o = draft(dir.path(), &["--html", "/nonexistent-folder/report.html"]);
+    assert_eq!(o.status.code(), Some(2));
+    let text = String::from_utf8_lossy(&o.stdout);
+    assert!(text.starts_with("# Postmortem draft"), "{text}");
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert!(stderr.contains("/nonexistent-folder/report.html"), "{stderr}");
+}
