@@ -495,6 +495,7 @@ fn timeline(opts: TimelineOpts) -> Result<ExitCode, Error> {
 
 fn main() -> std::process::ExitCode {
     let opts = Opts::parse();
+    output::remove_temporaries_on_interrupt();
     let result = match opts.command {
         Command::Draft(d) => draft(d),
         Command::Scan(s) => scan(s),

@@ -495,5 +495,44 @@ fn regression_a_failed_html_write_does_not_suppress_the_draft() {
     let text = String::from_utf8_lossy(&o.stdout);
     assert!(text.starts_with("# Postmortem draft"), "{text}");
     let stderr = String::from_utf8_lossy(&o.stderr);
-    assert!(stderr.contains("/nonexistent-folder/report.html"), "{stderr}");
+    assert!(
+        stderr.contains("/nonexistent-folder/report.html"),
+        "{stderr}"
+    );
+}
+
+/// An interrupted run (SIGTERM from a CI timeout, Ctrl-C) left `.NAME.PID.tmp` beside the
+/// output. The handler removes temporary files and exits 130 as shells expect.
+#[test]
+fn regression_an_interrupted_run_exits_130_and_leaves_no_temporary_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let start = postmortem::scenario::bulk::day_start();
+    postmortem::scenario::bulk::write(&dir.path().join("nginx"), "nginx", 384 << 20, start, 60)
+        .unwrap();
+    let out = tempfile::tempdir().unwrap();
+    let target = out.path().join("draft.md");
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("postmortem"))
+        .arg("draft")
+        .arg(dir.path())
+        .arg("-o")
+        .arg(&target)
+        .arg("--no-progress")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(150));
+    let killed = std::process::Command::new("kill")
+        .arg("-TERM")
+        .arg(child.id().to_string())
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    let status = child.wait().unwrap();
+    assert_eq!(status.code(), Some(130), "{status:?}");
+    let left: Vec<_> = std::fs::read_dir(out.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert!(left.is_empty(), "{left:?}");
 }

@@ -86,18 +86,47 @@ pub fn write_atomically(path: &Path, text: &str) -> Result<(), Error> {
         .map(|n| n.to_string_lossy().to_string())
         .unwrap_or_default();
     let temp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
-    if let Err(e) = std::fs::write(&temp, text) {
+    pending(|p| p.push(temp.clone()));
+    let written = std::fs::write(&temp, text).and_then(|_| {
+        if let Some(mode) = mode {
+            let _ = std::fs::set_permissions(&temp, mode);
+        }
+        std::fs::rename(&temp, path)
+    });
+    if written.is_err() {
         // ENOSPC and the like: leave no half-written temporary file behind.
         let _ = std::fs::remove_file(&temp);
-        return Err(fail(e));
     }
-    if let Some(mode) = mode {
-        let _ = std::fs::set_permissions(&temp, mode);
-    }
-    std::fs::rename(&temp, path).map_err(|e| {
-        let _ = std::fs::remove_file(&temp);
-        fail(e)
-    })
+    pending(|p| p.retain(|t| t != &temp));
+    written.map_err(fail)
+}
+
+/// Temporary files being written, removed if the run is interrupted.
+static PENDING: std::sync::Mutex<Vec<std::path::PathBuf>> = std::sync::Mutex::new(Vec::new());
+
+fn pending(change: impl FnOnce(&mut Vec<std::path::PathBuf>)) {
+    let mut list = PENDING
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    change(&mut list);
+}
+
+/// Removes the temporary files of writes still under way (an interrupted run).
+pub fn remove_pending() {
+    pending(|list| {
+        for temp in list.drain(..) {
+            let _ = std::fs::remove_file(temp);
+        }
+    });
+}
+
+/// On SIGINT, SIGTERM or SIGHUP: remove temporary files, then exit 130 as shells expect
+/// after an interrupt. Without it an interrupted `-o` left `.NAME.PID.tmp` behind.
+pub fn remove_temporaries_on_interrupt() {
+    let _ = ctrlc::set_handler(|| {
+        remove_pending();
+        std::process::exit(130);
+    });
 }
 
 /// Writes to standard output; a closed pipe (`| head`) is not an error.
