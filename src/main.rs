@@ -135,8 +135,13 @@ struct ShowOpts {
 
 /// The settings file and the flags, merged (flags win) into the library's `Config`.
 fn config(read: &ReadOpts, detect: Option<&DetectOpts>) -> Result<Config, Error> {
+    let explicit = read.config.is_some();
     let settings = match postmortem::config::file::find(read.config.as_deref(), &read.paths) {
-        Some(path) => Settings::read(&path)?,
+        Some(path) => {
+            postmortem::config::file::check_found(&path, explicit, read.follow)?;
+            postmortem::config::file::check_regular(&path)?;
+            Settings::read(&path)?
+        }
         None => Settings::default(),
     };
     let mut config = Config::new(read.paths.clone());
@@ -180,11 +185,22 @@ fn config(read: &ReadOpts, detect: Option<&DetectOpts>) -> Result<Config, Error>
         rule.format = Some(parse_format(name)?);
         config.rules.push(rule);
     }
-    let conf = read.nginx_conf.clone().or_else(|| {
-        let base = settings.path.as_deref().and_then(|p| p.parent())?;
-        settings.nginx_conf.as_deref().map(|c| base.join(c))
-    });
+    let conf = match (
+        &read.nginx_conf,
+        &settings.nginx_conf,
+        settings.path.as_deref(),
+    ) {
+        (Some(flag), _, _) => Some(flag.clone()),
+        (None, Some(named), Some(file)) => {
+            let base = file.parent().unwrap_or(std::path::Path::new("."));
+            Some(postmortem::config::file::named_file(
+                base, named, !explicit,
+            )?)
+        }
+        _ => None,
+    };
     if let Some(path) = conf {
+        postmortem::config::file::check_regular(&path)?;
         let shown = path.display().to_string();
         let text = std::fs::read_to_string(&path).map_err(|e| Error::io(&shown, &e))?;
         config.access_formats =

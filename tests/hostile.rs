@@ -536,3 +536,99 @@ fn regression_an_interrupted_run_exits_130_and_leaves_no_temporary_file() {
         .collect();
     assert!(left.is_empty(), "{left:?}");
 }
+
+/// A `postmortem.toml` inside a log folder read whatever `nginx_conf` named: `/dev/zero`
+/// (memory until the run died), a FIFO (a hang), `/etc/shadow`, `../../…`. Found in a log
+/// folder it may only name a regular file inside that folder; a symlinked `postmortem.toml`
+/// is not followed without --follow.
+#[test]
+fn regression_a_found_settings_file_cannot_read_outside_its_folder() {
+    let outside = tempfile::tempdir().unwrap();
+    std::fs::write(
+        outside.path().join("nginx.conf"),
+        "http { log_format main '$remote_addr [$time_local] \"$request\" $status'; }\n",
+    )
+    .unwrap();
+    let fifo = outside.path().join("fifo");
+    assert!(
+        std::process::Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap()
+            .success()
+    );
+    let outside_conf = outside.path().join("nginx.conf");
+    let cases = [
+        "/dev/zero".to_string(),
+        fifo.display().to_string(),
+        "/etc/shadow".to_string(),
+        "../../../../../../etc/passwd".to_string(),
+        outside_conf.display().to_string(),
+    ];
+    for named in &cases {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("access.log"), access_line(1, 200, "/")).unwrap();
+        std::fs::write(
+            dir.path().join("postmortem.toml"),
+            format!("nginx_conf = {named:?}\n"),
+        )
+        .unwrap();
+        let o = postmortem()
+            .arg("draft")
+            .arg(dir.path())
+            .timeout(std::time::Duration::from_secs(20))
+            .output()
+            .unwrap();
+        assert_eq!(o.status.code(), Some(2), "{named}: {o:?}");
+        let stderr = String::from_utf8_lossy(&o.stderr);
+        assert!(
+            stderr.contains("outside the log folder")
+                || stderr.contains("not a regular file")
+                || stderr.contains("link out of the log folder"),
+            "{named}: {stderr}"
+        );
+    }
+    // A link inside the folder to a conf outside it is refused too.
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("access.log"), access_line(1, 200, "/")).unwrap();
+    std::os::unix::fs::symlink(&outside_conf, dir.path().join("nginx.conf")).unwrap();
+    std::fs::write(
+        dir.path().join("postmortem.toml"),
+        "nginx_conf = \"nginx.conf\"\n",
+    )
+    .unwrap();
+    let o = draft(dir.path(), &[]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("link out of the log folder"));
+    // Given with --config, the same settings file may name a file anywhere.
+    let o = draft(
+        dir.path(),
+        &[
+            "--config",
+            dir.path().join("postmortem.toml").to_str().unwrap(),
+        ],
+    );
+    assert_ne!(o.status.code(), Some(2), "{o:?}");
+}
+
+#[test]
+fn regression_a_symlinked_settings_file_is_not_followed_without_follow() {
+    let outside = tempfile::tempdir().unwrap();
+    std::fs::write(
+        outside.path().join("settings.toml"),
+        "tz = \"Europe/Berlin\"\n",
+    )
+    .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("access.log"), access_line(1, 200, "/")).unwrap();
+    std::os::unix::fs::symlink(
+        outside.path().join("settings.toml"),
+        dir.path().join("postmortem.toml"),
+    )
+    .unwrap();
+    let o = draft(dir.path(), &[]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("not followed without --follow"));
+    let o = draft(dir.path(), &["--follow"]);
+    assert_ne!(o.status.code(), Some(2), "{o:?}");
+}

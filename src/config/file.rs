@@ -105,7 +105,83 @@ pub fn find(explicit: Option<&Path>, inputs: &[PathBuf]) -> Option<PathBuf> {
         .iter()
         .filter(|p| p.is_dir())
         .map(|p| p.join(FILE_NAME))
-        .find(|p| p.is_file())
+        .find(|p| std::fs::symlink_metadata(p).is_ok())
+}
+
+/// Files a settings file names are read whole: past this they are not a config.
+pub const MAX_NAMED_FILE_BYTES: u64 = 4 << 20;
+
+fn refuse(path: &Path, message: String) -> Error {
+    Error::Config {
+        path: path.display().to_string(),
+        message,
+    }
+}
+
+/// Checks a `postmortem.toml` found in a log folder (not given with `--config`): a symbolic
+/// link is followed only with `--follow`. A log folder is data someone copied off a server;
+/// a link in it may point anywhere.
+pub fn check_found(path: &Path, explicit: bool, follow: bool) -> Result<(), Error> {
+    let is_link = std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink());
+    if is_link && !explicit && !follow {
+        return Err(refuse(
+            path,
+            "a symbolic link, not followed without --follow (or give the file with --config)"
+                .into(),
+        ));
+    }
+    Ok(())
+}
+
+/// The file a setting names (`nginx_conf`), relative to the settings file's folder. From a
+/// settings file found in a log folder it must stay inside that folder (no absolute path, no
+/// `..` out of it, no link out of it); from any settings file it must be a regular file of a
+/// sane size (not `/dev/zero`, a FIFO or a device).
+pub fn named_file(base: &Path, given: &str, confined: bool) -> Result<PathBuf, Error> {
+    let path = base.join(given);
+    if confined {
+        let named = Path::new(given);
+        let escapes = named.is_absolute()
+            || named
+                .components()
+                .any(|c| matches!(c, std::path::Component::ParentDir));
+        if escapes {
+            return Err(refuse(
+                &path,
+                format!(
+                    "{given:?} is outside the log folder; give it with --nginx-conf or the settings with --config"
+                ),
+            ));
+        }
+        let inside = std::fs::canonicalize(&path)
+            .ok()
+            .zip(std::fs::canonicalize(base).ok())
+            .is_some_and(|(p, b)| p.starts_with(b));
+        if !inside {
+            return Err(refuse(
+                &path,
+                "missing, or a link out of the log folder".into(),
+            ));
+        }
+    }
+    check_regular(&path)?;
+    Ok(path)
+}
+
+/// A file read whole as settings: a regular file of a sane size, never a FIFO, a device or
+/// `/dev/zero` (which would hang the run or fill memory).
+pub fn check_regular(path: &Path) -> Result<(), Error> {
+    let meta = std::fs::metadata(path).map_err(|e| refuse(path, e.to_string()))?;
+    if !meta.is_file() {
+        return Err(refuse(path, "not a regular file".into()));
+    }
+    if meta.len() > MAX_NAMED_FILE_BYTES {
+        return Err(refuse(
+            path,
+            format!("{} bytes: too large for a settings file", meta.len()),
+        ));
+    }
+    Ok(())
 }
 
 #[cfg(test)]
