@@ -632,3 +632,86 @@ fn regression_a_symlinked_settings_file_is_not_followed_without_follow() {
     let o = draft(dir.path(), &["--follow"]);
     assert_ne!(o.status.code(), Some(2), "{o:?}");
 }
+
+/// A truncated `.tar.gz` lost every member (the listing failed as a whole); symlink and
+/// hardlink members were silently ignored and an archive inside the archive was read as
+/// text. Now the complete members are read, the cut is an error naming the archive, and
+/// links and nested archives are listed as passed over with the reason.
+#[test]
+fn regression_truncated_archive_keeps_its_members_and_links_are_reported() {
+    use std::io::Write;
+    let mut inner = tar::Builder::new(Vec::new());
+    let mut h = tar::Header::new_gnu();
+    h.set_size(4);
+    h.set_mode(0o644);
+    h.set_cksum();
+    inner.append_data(&mut h, "x.log", &b"one\n"[..]).unwrap();
+    let nested = inner.into_inner().unwrap();
+
+    let mut builder = tar::Builder::new(Vec::new());
+    let mut add = |name: &str, data: &[u8]| {
+        let mut h = tar::Header::new_gnu();
+        h.set_size(data.len() as u64);
+        h.set_mode(0o644);
+        h.set_cksum();
+        builder.append_data(&mut h, name, data).unwrap();
+    };
+    let mut first = String::new();
+    for minute in 0..30 {
+        first.push_str(&access_line(minute, 200, "/a"));
+    }
+    add("web-1/access.log", first.as_bytes());
+    add("old/inner.tar", &nested);
+    let mut link = tar::Header::new_gnu();
+    link.set_entry_type(tar::EntryType::Symlink);
+    link.set_size(0);
+    builder
+        .append_link(&mut link, "web-1/secrets.log", "/etc/shadow")
+        .unwrap();
+    let mut second = String::new();
+    for minute in 0..30 {
+        second.push_str(&access_line(minute, 200, "/b"));
+    }
+    let mut h = tar::Header::new_gnu();
+    h.set_size(second.len() as u64);
+    h.set_mode(0o644);
+    h.set_cksum();
+    builder
+        .append_data(&mut h, "web-2/access.log", second.as_bytes())
+        .unwrap();
+    let bytes = builder.into_inner().unwrap();
+    // Cut inside web-2/access.log's data.
+    let at = bytes
+        .windows(7)
+        .position(|w| w == b"/b HTTP")
+        .expect("web-2's data");
+    let cut = &bytes[..at + 100];
+    let dir = tempfile::tempdir().unwrap();
+    let mut gz = flate2::write::GzEncoder::new(
+        std::fs::File::create(dir.path().join("logs.tar.gz")).unwrap(),
+        flate2::Compression::default(),
+    );
+    gz.write_all(cut).unwrap();
+    gz.finish().unwrap();
+    let out = draft(dir.path(), &["--json"]);
+    assert_eq!(out.status.code(), Some(2), "{out:?}");
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let files: Vec<&str> = json["inputs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["file"].as_str().unwrap())
+        .collect();
+    assert_eq!(files, ["logs.tar.gz/web-1/access.log"]);
+    assert_eq!(json["inputs"][0]["lines_parsed"], 30);
+    let skipped = json["skipped_files"].to_string();
+    assert!(skipped.contains("web-1/secrets.log"), "{skipped}");
+    assert!(skipped.contains("symbolic link"), "{skipped}");
+    assert!(skipped.contains("old/inner.tar"), "{skipped}");
+    assert!(skipped.contains("archive inside the archive"), "{skipped}");
+    let errors = json["errors"].to_string();
+    assert!(
+        errors.contains("logs.tar.gz") && errors.contains("cut"),
+        "{errors}"
+    );
+}

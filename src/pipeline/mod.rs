@@ -103,8 +103,9 @@ fn system_time_micros(t: std::time::SystemTime) -> Option<Micros> {
 /// What sniffing a candidate found.
 enum Found {
     Log(Sniff),
-    /// A `.tar` (any compression): its members, to sniff in turn.
-    Archive(Vec<Candidate>),
+    /// A `.tar` (any compression): its members, to sniff in turn; members passed over (links,
+    /// devices) with the reason; where it was cut, if it ends early.
+    Archive(Vec<Candidate>, Vec<Passed>, Option<Error>),
     Passed(Passed),
     Failed(Error),
 }
@@ -117,10 +118,31 @@ fn sniff_one(candidate: Candidate, config: &Config) -> Found {
         Err(e) => return Found::Failed(Error::io(&candidate.display, &e)),
     };
     if candidate.member.is_none() && read::tar::is_tar(&opened.sample) {
-        return match read::tar::members(opened.stream) {
-            Ok(listed) => Found::Archive(candidate.members(listed)),
+        return match read::tar::list(opened.stream, opened.compression) {
+            Ok(listing) => {
+                let passed = listing
+                    .passed
+                    .into_iter()
+                    .map(|(name, reason)| Passed {
+                        display: format!("{}/{}", candidate.display, name.trim_start_matches("./")),
+                        reason,
+                    })
+                    .collect();
+                let cut = listing.cut.map(|message| Error::Io {
+                    path: candidate.display.clone(),
+                    message,
+                });
+                Found::Archive(candidate.members(listing.members), passed, cut)
+            }
             Err(e) => Found::Failed(Error::io(&candidate.display, &e)),
         };
+    }
+    // An archive inside an archive is reported, not read as text.
+    if candidate.member.is_some() && read::tar::is_tar(&opened.sample) {
+        return Found::Passed(Passed {
+            display: candidate.display.clone(),
+            reason: "an archive inside the archive: not read (unpack it first)".into(),
+        });
     }
     match sniff_log(candidate, opened, config) {
         Ok(s) => Found::Log(s),
@@ -449,7 +471,11 @@ pub fn analyse(config: &Config) -> Result<Analysis, Error> {
         for f in found {
             match f {
                 Found::Log(s) => logs.push(s),
-                Found::Archive(members) => round.extend(members),
+                Found::Archive(members, passed, cut) => {
+                    round.extend(members);
+                    analysis.passed_over.extend(passed);
+                    analysis.errors.extend(cut);
+                }
                 Found::Passed(p) => analysis.passed_over.push(p),
                 Found::Failed(e) => analysis.errors.push(e),
             }

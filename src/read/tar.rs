@@ -3,20 +3,44 @@
 //!
 //! The tar format is simple enough to read by hand: 512-byte headers, data padded to 512.
 //! One pass lists the members (with GNU long names and PAX `path`s); a member is then opened by
-//! seeking to its data in a plain tar, or by decoding up to it in a compressed one.
+//! seeking to its data. A compressed archive is decoded once, into a private temporary file
+//! the listing pass writes as it reads (decoding from the start for each member made 20,000
+//! members take 35 s), so every member is a seek away.
 
-use std::io::{self, Read, Seek, SeekFrom};
+use std::io::{self, BufWriter, Read, Seek, SeekFrom, Write};
 use std::path::Path;
+use std::sync::Arc;
 
-use super::{Compression, Opened, Stream, decode, sample_and_chain};
+use super::{Compression, Opened, Stream, sample_and_chain};
 
 /// One regular file inside an archive.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub struct Member {
     pub name: String,
     /// Where its data starts in the decoded archive.
     pub offset: u64,
     pub size: u64,
+    /// The decoded copy of a compressed archive, where `offset` points; `None`: the file.
+    pub spool: Option<Arc<tempfile::TempPath>>,
+    /// The archive's own compression, shown for its members.
+    pub compression: Compression,
+}
+
+impl PartialEq for Member {
+    fn eq(&self, other: &Self) -> bool {
+        (&self.name, self.offset, self.size) == (&other.name, other.offset, other.size)
+    }
+}
+
+impl Eq for Member {}
+
+/// What an archive holds: its regular files, the members passed over (links, devices,
+/// archives inside it) with the reason, and where it was cut if it ends early.
+#[derive(Debug, Default)]
+pub struct Listing {
+    pub members: Vec<Member>,
+    pub passed: Vec<(String, String)>,
+    pub cut: Option<String>,
 }
 
 /// Whether a decoded sample starts with a tar header (`ustar` magic at byte 257).
@@ -49,16 +73,23 @@ fn skip(stream: &mut dyn Read, n: u64) -> io::Result<()> {
     Ok(())
 }
 
-/// The regular files of a decoded archive, in order.
-pub fn members(mut stream: Stream) -> io::Result<Vec<Member>> {
-    let mut out = Vec::new();
+/// The members of a decoded archive, in order; a copy of every byte read goes to `spool`
+/// when given. An archive that ends early keeps every complete member and says where.
+pub fn members(stream: Stream, spool: Option<&mut dyn Write>) -> io::Result<Listing> {
+    let mut tee = Tee { stream, spool };
+    let mut out = Listing::default();
     let mut header = [0u8; 512];
     let mut offset = 0u64;
     let mut long_name: Option<String> = None;
     loop {
-        if let Err(e) = stream.read_exact(&mut header) {
+        if let Err(e) = tee.read_exact(&mut header) {
             return match e.kind() {
-                io::ErrorKind::UnexpectedEof if !out.is_empty() => Ok(out),
+                io::ErrorKind::UnexpectedEof if offset > 0 => {
+                    out.cut = Some(format!(
+                        "the archive ends at byte {offset}, without its end marker"
+                    ));
+                    Ok(out)
+                }
                 _ => Err(e),
             };
         }
@@ -69,38 +100,108 @@ pub fn members(mut stream: Stream) -> io::Result<Vec<Member>> {
         let size = octal(&header[124..136])
             .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidData, "bad tar header size"))?;
         let padded = size.div_ceil(512) * 512;
-        match header[156] {
+        let mut name = c_string(&header[0..100]);
+        let prefix = c_string(&header[345..500]);
+        if !prefix.is_empty() {
+            name = format!("{prefix}/{name}");
+        }
+        let kind = header[156];
+        if matches!(kind, b'L' | b'x') {
             // GNU long name, PAX extended header: the name of the next member.
-            b'L' | b'x' => {
-                let mut data = vec![0u8; size.min(1 << 20) as usize];
-                stream.read_exact(&mut data)?;
-                skip(&mut stream, padded - data.len() as u64)?;
-                long_name = if header[156] == b'L' {
-                    Some(c_string(&data))
+            let mut data = vec![0u8; size.min(1 << 20) as usize];
+            if let Err(e) = tee
+                .read_exact(&mut data)
+                .and_then(|_| skip(&mut tee, padded - data.len() as u64))
+            {
+                return cut_or(out, e, offset);
+            }
+            long_name = if kind == b'L' {
+                Some(c_string(&data))
+            } else {
+                pax_path(&data).or(long_name)
+            };
+            offset += padded;
+            continue;
+        }
+        let name = long_name.take().unwrap_or(name);
+        match kind {
+            b'0' | 0 | b'7' => out.members.push(Member {
+                name,
+                offset,
+                size,
+                spool: None,
+                compression: Compression::None,
+            }),
+            b'1' | b'2' => {
+                let target = c_string(&header[157..257]);
+                let what = if kind == b'2' {
+                    "a symbolic link"
                 } else {
-                    pax_path(&data).or(long_name)
+                    "a hard link"
                 };
+                out.passed.push((
+                    name,
+                    format!("{what} to {target:?} inside the archive: not followed"),
+                ));
             }
-            b'0' | 0 => {
-                let mut name = c_string(&header[0..100]);
-                let prefix = c_string(&header[345..500]);
-                if !prefix.is_empty() {
-                    name = format!("{prefix}/{name}");
-                }
-                out.push(Member {
-                    name: long_name.take().unwrap_or(name),
-                    offset,
-                    size,
-                });
-                skip(&mut stream, padded)?;
-            }
-            _ => {
-                long_name = None;
-                skip(&mut stream, padded)?;
-            }
+            b'5' => {}
+            other => out.passed.push((
+                name,
+                format!("not a regular file (tar type {:?})", other as char),
+            )),
+        }
+        if let Err(e) = skip(&mut tee, padded) {
+            out.members.retain(|m| m.offset + m.size <= offset);
+            return cut_or(out, e, offset);
         }
         offset += padded;
     }
+}
+
+/// An archive that ends inside a member: the members before it are kept.
+fn cut_or(mut out: Listing, e: io::Error, offset: u64) -> io::Result<Listing> {
+    if e.kind() != io::ErrorKind::UnexpectedEof {
+        return Err(e);
+    }
+    out.cut = Some(format!(
+        "the archive is cut inside the member that starts at byte {offset}; the members before it are read"
+    ));
+    Ok(out)
+}
+
+/// A reader that copies what it reads to a writer (the spool of a compressed archive).
+struct Tee<'a> {
+    stream: Stream,
+    spool: Option<&'a mut dyn Write>,
+}
+
+impl Read for Tee<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.stream.read(buf)?;
+        if let Some(w) = self.spool.as_mut() {
+            w.write_all(&buf[..n])?;
+        }
+        Ok(n)
+    }
+}
+
+/// Lists a decoded archive; a compressed one is spooled to a private temporary file as it
+/// is listed, and its members point there.
+pub fn list(stream: Stream, compression: Compression) -> io::Result<Listing> {
+    if compression == Compression::None {
+        return members(stream, None);
+    }
+    let file = tempfile::NamedTempFile::new()?;
+    let (file, path) = file.into_parts();
+    let mut writer = BufWriter::with_capacity(256 << 10, file);
+    let mut listing = members(stream, Some(&mut writer))?;
+    writer.flush()?;
+    let spool = Arc::new(path);
+    for m in &mut listing.members {
+        m.spool = Some(Arc::clone(&spool));
+        m.compression = compression;
+    }
+    Ok(listing)
 }
 
 /// `path=` in PAX records (`<len> path=<value>\n`).
@@ -116,15 +217,21 @@ fn pax_path(data: &[u8]) -> Option<String> {
 
 /// Opens one member of the archive at `path` as if it were a file of its own.
 pub fn open_member(path: &Path, member: &Member) -> io::Result<Opened> {
-    let (compression, mut stream, modified, _) = decode(path)?;
-    let data: Stream = if compression == Compression::None {
-        let mut file = std::fs::File::open(path)?;
-        file.seek(SeekFrom::Start(member.offset))?;
-        Box::new(io::BufReader::with_capacity(256 << 10, file).take(member.size))
-    } else {
-        skip(&mut stream, member.offset)?;
-        Box::new(stream.take(member.size))
+    let (compression, file, modified) = match &member.spool {
+        Some(spool) => {
+            let modified = std::fs::metadata(path).and_then(|m| m.modified()).ok();
+            let file = std::fs::File::open(spool.as_ref())?;
+            (member.compression, file, modified)
+        }
+        None => {
+            let file = std::fs::File::open(path)?;
+            let modified = file.metadata().and_then(|m| m.modified()).ok();
+            (Compression::None, file, modified)
+        }
     };
+    let mut file = file;
+    file.seek(SeekFrom::Start(member.offset))?;
+    let data: Stream = Box::new(io::BufReader::with_capacity(256 << 10, file).take(member.size));
     // The member's own compression (a `.gz` inside the tar) is undone too.
     let (inner, decoded, _, gzip_mtime) = super::decode_stream(data)?;
     let shown = match inner {
