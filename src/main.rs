@@ -378,7 +378,7 @@ fn draft(opts: DraftOpts) -> Result<ExitCode, Error> {
                 .as_ref()
                 .map(|p| p.display().to_string())
                 .unwrap_or_default();
-            postmortem::render::template::render(&name, t, &shown)?
+            output::template_child::render(&name, t, &shown)?
         }
         (None, false) => postmortem::render::markdown::render(&shown),
     };
@@ -510,6 +510,26 @@ fn timeline(opts: TimelineOpts) -> Result<ExitCode, Error> {
 }
 
 fn main() -> std::process::ExitCode {
+    // The sandboxed template renderer (see output::template_child): not a user command.
+    if std::env::args_os()
+        .nth(1)
+        .is_some_and(|a| a == output::template_child::SUBCOMMAND)
+    {
+        return match output::template_child::run_child() {
+            Ok(text) => match output::write_stdout(&text) {
+                Ok(()) => std::process::ExitCode::SUCCESS,
+                Err(_) => std::process::ExitCode::from(2),
+            },
+            Err(e) => {
+                // For the parent: the line, a tab, the message.
+                match e {
+                    Error::Template { line, message, .. } => eprint!("{line}\t{message}"),
+                    other => eprint!("0\t{other}"),
+                }
+                std::process::ExitCode::from(2)
+            }
+        };
+    }
     let opts = Opts::parse();
     output::remove_temporaries_on_interrupt();
     let result = match opts.command {

@@ -715,3 +715,43 @@ fn regression_truncated_archive_keeps_its_members_and_links_are_reported() {
         "{errors}"
     );
 }
+
+/// Templates are code from elsewhere: a 10,000³ loop hung the run, string doubling aborted
+/// it at 5 GB, a large loop printed without end. The renderer runs in a child process with
+/// fuel (instructions), 1 GiB of address space, 30 s and 64 MiB of output; each case is an
+/// error naming the template (exit 2), and the run itself survives to say so.
+#[test]
+fn regression_templates_are_limited_in_time_memory_and_output() {
+    let dir = tempfile::tempdir().unwrap();
+    let cases = [
+        (
+            "{% for i in range(10000) %}{% for j in range(10000) %}{% for k in range(10000) %}x{% endfor %}{% endfor %}{% endfor %}",
+            "ran out of fuel",
+        ),
+        (
+            "{% set ns = namespace(s=\"xxxxxxxx\") %}{% for i in range(40) %}{% set ns.s = ns.s ~ ns.s %}{% endfor %}{{ ns.s|length }}",
+            "memory",
+        ),
+        (
+            "{% set s = \"x\" * 1000000 %}{% for i in range(200) %}{{ s }}{% endfor %}",
+            "64 MiB",
+        ),
+    ];
+    for (n, (template, said)) in cases.iter().enumerate() {
+        let path = dir.path().join(format!("t{n}.j2"));
+        std::fs::write(&path, template).unwrap();
+        let out = postmortem()
+            .arg("draft")
+            .arg(common::sample_logs())
+            .arg("--template")
+            .arg(&path)
+            .timeout(std::time::Duration::from_secs(60))
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{template}: {out:?}");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(stderr.contains(&format!("t{n}.j2")), "{stderr}");
+        assert!(stderr.contains(said), "{template}: {stderr}");
+        assert!(out.stdout.len() < 1 << 20);
+    }
+}

@@ -4,6 +4,7 @@
 
 pub mod progress;
 pub mod stats;
+pub mod template_child;
 pub mod terminal;
 
 use std::io::Write;
