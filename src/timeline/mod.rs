@@ -16,7 +16,7 @@ pub mod sources;
 pub use inputs::inputs;
 use inputs::{span, zone_assumed};
 
-use crate::aggregate::{LineRef, Series};
+use crate::aggregate::{Event, LineRef, Series};
 use crate::detect::{self, Bin, Params};
 use crate::parse::Format;
 use crate::pipeline::Analysis;
@@ -114,12 +114,28 @@ fn alert_only_windows(
     bin_width: Micros,
 ) -> Vec<(i64, Option<i64>, usize)> {
     let mut windows: Vec<(i64, Option<i64>, usize)> = Vec::new();
-    for (n, fired) in story.fired.iter().enumerate() {
+    // Resolutions by alert identity, in time order: a look-up per fired alert, not a scan
+    // (100,000 alert notices took 56 s scanning).
+    let mut resolutions: std::collections::HashMap<&str, Vec<&Event>> =
+        std::collections::HashMap::new();
+    for r in &story.resolved {
+        if let Some(b) = alerts::alert_of(r) {
+            resolutions.entry(b.identity.as_str()).or_default().push(r);
+        }
+    }
+    for list in resolutions.values_mut() {
+        list.sort_by_key(|r| (r.time, r.source));
+    }
+    let mut order: Vec<usize> = (0..story.fired.len()).collect();
+    order.sort_by_key(|&n| (story.fired[n].time, n));
+    for n in order {
+        let fired = story.fired[n];
         let Some(a) = alerts::alert_of(fired) else {
             continue;
         };
-        let resolved = story.resolved.iter().find(|r| {
-            alerts::alert_of(r).is_some_and(|b| b.identity == a.identity && r.time >= fired.time)
+        let resolved = resolutions.get(a.identity.as_str()).and_then(|list| {
+            let at = list.partition_point(|r| r.time < fired.time);
+            list.get(at)
         });
         let end = resolved.map(|r| {
             let at = alerts::alert_of(r)
@@ -150,10 +166,11 @@ fn alert_only_windows(
         if covered || found {
             continue;
         }
+        // Alerts come in time order: only the last window can take this one in.
         let lookback = DETECTION_LOOKBACK.div_euclid(bin_width).max(1);
         let merged = windows
-            .iter_mut()
-            .find(|w| w.0 <= reach && w.1.unwrap_or(w.0.saturating_add(lookback)) >= first);
+            .last_mut()
+            .filter(|w| w.0 <= reach && w.1.unwrap_or(w.0.saturating_add(lookback)) >= first);
         let end_bin = end.map(|e| e.div_euclid(bin_width) + 1);
         match merged {
             Some(w) => {
