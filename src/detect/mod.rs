@@ -398,6 +398,33 @@ fn find_with(bins: &[Bin], params: Params, model: Model) -> (Vec<Incident>, f64)
     (incidents, p0)
 }
 
+/// The bins of `bins` (sorted by index) inside `[first, last]`.
+pub fn within(bins: &[Bin], first: i64, last: i64) -> &[Bin] {
+    let from = bins.partition_point(|b| b.index < first);
+    let to = bins.partition_point(|b| b.index <= last);
+    &bins[from..to]
+}
+
+/// A stretch's bins with a quiet bin at each end where it has none: a rate is judged over
+/// the whole stretch (quiet minutes before the first line and after the last included), not
+/// only between the minutes that had a line.
+pub fn padded(part: &[Bin], first: i64, last: i64) -> Vec<Bin> {
+    let quiet = |index| Bin {
+        index,
+        total: 0,
+        errors: 0,
+    };
+    let mut out = Vec::with_capacity(part.len() + 2);
+    if part.first().is_some_and(|b| b.index > first) {
+        out.push(quiet(first));
+    }
+    out.extend_from_slice(part);
+    if part.last().is_some_and(|b| b.index < last) {
+        out.push(quiet(last));
+    }
+    out
+}
+
 /// Turns a per-bin count map into the bins the detector reads.
 pub fn bins_from(series: &BTreeMap<i64, Counts>) -> Vec<Bin> {
     series

@@ -6,11 +6,12 @@ use std::fmt::Write;
 
 use crate::detect::Kind;
 use crate::detect::effect::Verdict;
-use crate::render::sparkline::{LABEL, MARK_LABEL, Sparkline, of_shape, sparkline};
-use crate::render::zone::{label, local_clock, when};
-use crate::timeline::shape::Measure;
+use crate::render::escape::{code, escape};
+use crate::render::zone::{label, when};
 use crate::timeline::sources::SourceKind;
 use crate::timeline::{DetectionMethod, Draft, Incident, ItemKind, KeyCount, TimelineItem};
+
+mod signal;
 
 const ASK: &str = "✍";
 
@@ -96,39 +97,6 @@ fn effect_text(item: &TimelineItem) -> String {
             )
         }
         None => String::new(),
-    }
-}
-
-/// Log-derived text as Markdown shows it exactly as written: punctuation Markdown would read
-/// (emphasis, links, images, HTML, code, table cells) is backslash-escaped, a line break or an
-/// ESC can neither start a new table row nor reach a terminal raw (shown as `\n`, `\x1b`).
-pub(crate) fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len() + 8);
-    for c in text.chars() {
-        match c {
-            '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '|' | '~' | '&' | '#' | '!' => {
-                out.push('\\');
-                out.push(c);
-            }
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push(' '),
-            c if c.is_control() => {
-                let _ = write!(out, "\\x{:02x}", c as u32);
-            }
-            c => out.push(c),
-        }
-    }
-    out
-}
-
-/// A name (a file, a path) as a code span when it can be one exactly; text with a backtick,
-/// a `|` or a control character is shown escaped instead, which no table or renderer breaks.
-pub(crate) fn code(text: &str) -> String {
-    if text.chars().any(|c| c == '`' || c == '|' || c.is_control()) || text.is_empty() {
-        escape(text)
-    } else {
-        format!("`{text}`")
     }
 }
 
@@ -253,63 +221,7 @@ fn summary(out: &mut String, draft: &Draft, i: &Incident) {
         );
     }
     let _ = writeln!(out, "\n");
-    if let Some(shape) = &i.shape
-        && let Some(line) = of_shape(shape, i.start_micros, i.recovered_micros)
-    {
-        let _ = writeln!(
-            out,
-            "_{} per {}-second bin in the sources that showed it, with the time around it._\n",
-            capitalised(shape.label),
-            draft.bin_seconds
-        );
-        let peak = match shape.measure {
-            Measure::Ratio => pct(shape.peak),
-            Measure::Count => format!("{} per {} s", shape.peak.round(), draft.bin_seconds),
-            Measure::Milliseconds => ms(shape.peak),
-        };
-        line_block(out, draft, &line, shape.label, &peak);
-        return;
-    }
-    let _ = writeln!(
-        out,
-        "_Error rate from {} in {}-second bins._\n",
-        draft.signal, draft.bin_seconds
-    );
-    sparkline_block(out, draft);
-}
-
-fn capitalised(text: &str) -> String {
-    let mut chars = text.chars();
-    chars
-        .next()
-        .map(|c| c.to_uppercase().chain(chars).collect())
-        .unwrap_or_default()
-}
-
-/// The error ratio over the whole span as one line, the incident marked under it.
-fn sparkline_block(out: &mut String, draft: &Draft) {
-    let Some(s) = sparkline(draft) else {
-        return;
-    };
-    line_block(out, draft, &s, LABEL.trim_end(), &pct(s.peak_ratio));
-}
-
-/// A sparkline, its marks and its time axis, labels padded to one width.
-fn line_block(out: &mut String, draft: &Draft, s: &Sparkline, label: &str, peak: &str) {
-    let from = local_clock(draft.display_zone, s.from);
-    let to = local_clock(draft.display_zone, s.to);
-    let width = s.line.chars().count();
-    let pad = label.len().max(MARK_LABEL.trim_end().len()) + 1;
-    let _ = writeln!(
-        out,
-        "```text\n{label:<pad$}{}  peak {peak}\n{:<pad$}{}\n{}{from}{}{to} ({})\n```\n",
-        s.line,
-        MARK_LABEL.trim_end(),
-        s.marks,
-        " ".repeat(pad),
-        " ".repeat(width.saturating_sub(from.len() + to.len())),
-        self::label(draft)
-    );
+    signal::block(out, draft, i);
 }
 
 fn timeline(out: &mut String, draft: &Draft, i: &Incident) {

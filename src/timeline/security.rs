@@ -7,10 +7,10 @@
 //! far larger than its usual ones are incidents. A host that is normally quiet keeps every
 //! burst.
 
-use crate::detect::{self, Bin, Kind, Params};
-use crate::time::{MICROS_PER_MIN, Micros};
+use std::collections::BTreeMap;
 
-use super::sources::{SourceSignal, padded, within};
+use crate::detect::{self, Bin, Kind, Params, padded, within};
+use crate::time::{MICROS_PER_MIN, Micros};
 
 /// Bursts this close together are one campaign.
 const CAMPAIGN_GAP: Micros = 30 * MICROS_PER_MIN;
@@ -20,14 +20,14 @@ const MIN_CAMPAIGNS_FOR_USUAL: usize = 4;
 /// (Q3 + 3 × IQR) of the source's campaigns and more than this many times their median.
 const USUAL_MULTIPLE: f64 = 3.0;
 
-/// The source's unusual campaigns of failed logins, as `security` incidents.
+/// A source's unusual campaigns of failed logins (per bin, over its stretches of data), as `security` incidents.
 pub fn bursts_in(
-    source: &SourceSignal,
+    auth_failures: &BTreeMap<i64, u64>,
+    segments: &[(i64, i64)],
     params: Params,
     bin_width: Micros,
 ) -> Vec<detect::Incident> {
-    let bins: Vec<Bin> = source
-        .auth_failures
+    let bins: Vec<Bin> = auth_failures
         .iter()
         .map(|(&index, &n)| Bin {
             index,
@@ -36,7 +36,7 @@ pub fn bursts_in(
         })
         .collect();
     let mut bursts = Vec::new();
-    for &(first, last) in &source.segments {
+    for &(first, last) in segments {
         let part = within(&bins, first, last);
         if part.is_empty() {
             continue;
@@ -46,15 +46,17 @@ pub fn bursts_in(
         bursts.extend(incidents);
     }
     let gap_bins = (CAMPAIGN_GAP / bin_width.max(1)).max(1);
-    let campaigns = campaigns(bursts, gap_bins, |from, to| failures(source, from, to));
+    let campaigns = campaigns(bursts, gap_bins, |from, to| {
+        failures(auth_failures, from, to)
+    });
     unusual(campaigns)
 }
 
 /// Failed logins in `[from, to)` (`to` open when `None`).
-fn failures(source: &SourceSignal, from: i64, to: Option<i64>) -> u64 {
+fn failures(auth_failures: &BTreeMap<i64, u64>, from: i64, to: Option<i64>) -> u64 {
     match to {
-        Some(to) => source.auth_failures.range(from..to).map(|(_, n)| n).sum(),
-        None => source.auth_failures.range(from..).map(|(_, n)| n).sum(),
+        Some(to) => auth_failures.range(from..to).map(|(_, n)| n).sum(),
+        None => auth_failures.range(from..).map(|(_, n)| n).sum(),
     }
 }
 

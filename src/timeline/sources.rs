@@ -203,33 +203,6 @@ impl Finding {
     }
 }
 
-/// The bins of `bins` (sorted by index) inside `[first, last]`.
-pub(super) fn within(bins: &[Bin], first: i64, last: i64) -> &[Bin] {
-    let from = bins.partition_point(|b| b.index < first);
-    let to = bins.partition_point(|b| b.index <= last);
-    &bins[from..to]
-}
-
-/// A stretch's bins with a quiet bin at each end where it has none: a rate is judged over
-/// the whole stretch (quiet minutes before the first line and after the last included), not
-/// only between the minutes that had a line.
-pub(super) fn padded(part: &[Bin], first: i64, last: i64) -> Vec<Bin> {
-    let quiet = |index| Bin {
-        index,
-        total: 0,
-        errors: 0,
-    };
-    let mut out = Vec::with_capacity(part.len() + 2);
-    if part.first().is_some_and(|b| b.index > first) {
-        out.push(quiet(first));
-    }
-    out.extend_from_slice(part);
-    if part.last().is_some_and(|b| b.index < last) {
-        out.push(quiet(last));
-    }
-    out
-}
-
 /// Errors (and, for requests, slowness) in each stretch of the source's coverage. An incident
 /// that runs to the end of its stretch has no recovery in the data (`end_bin` stays `None`).
 fn errors_in(
@@ -240,12 +213,12 @@ fn errors_in(
 ) -> Vec<detect::Incident> {
     let mut found = Vec::new();
     for &(first, last) in &source.segments {
-        let part = within(bins, first, last);
+        let part = detect::within(bins, first, last);
         if part.is_empty() {
             continue;
         }
         if records {
-            let padded = padded(part, first, last);
+            let padded = detect::padded(part, first, last);
             found.extend(detect::find_incidents_in_counts(&padded, params).0);
             continue;
         }
@@ -284,7 +257,12 @@ pub fn find_all(sources: &[SourceSignal], params: Params, bin_width: Micros) -> 
             SourceKind::Records => errors_in(s, &bins, params, true),
             SourceKind::Alerts => Vec::new(),
         };
-        found.extend(security::bursts_in(s, params, bin_width));
+        found.extend(security::bursts_in(
+            &s.auth_failures,
+            &s.segments,
+            params,
+            bin_width,
+        ));
         out.extend(found.into_iter().map(|incident| Finding {
             source: index,
             incident,
