@@ -2,7 +2,7 @@
 //! rollback markers with a version, Kubernetes events, keepalived and pacemaker failovers.
 //! Each rule is matched against the shape the program really writes; the tests quote one.
 
-use super::notable::{Action, ActionKind, Finder, build_finder, has_word, prefilter, text};
+use super::action::{Action, ActionKind, Finder, build_finder, has_word, prefilter, text};
 
 fn action(
     kind: ActionKind,

@@ -5,6 +5,7 @@
 //! chunks merge in file order (line numbers are fixed up then), and files merge into the run.
 //! Memory grows with bins, distinct clients and notable events, never with lines.
 
+pub mod action;
 pub mod bounded;
 pub mod catalogue;
 pub mod chunk;

@@ -41,7 +41,7 @@ pub struct Config {
     /// disbelieved (skipped with the reason); one day by default.
     pub max_ahead: Micros,
     /// Where the pipeline reports how far it has got (a progress bar reads it).
-    pub progress: Option<std::sync::Arc<crate::pipeline::Progress>>,
+    pub progress: Option<std::sync::Arc<Progress>>,
 }
 
 impl Config {
@@ -131,4 +131,15 @@ impl Config {
         self.chunk_size = bytes.max(1);
         self
     }
+}
+
+/// How far a run has got, for a progress bar: bytes of input read (plain files as they are
+/// read, compressed files by their size on disk once done) out of the total on disk. Lives
+/// with the settings because a run's `Config` carries it into the pipeline.
+#[derive(Debug, Default)]
+pub struct Progress {
+    pub bytes_done: std::sync::atomic::AtomicU64,
+    pub bytes_total: std::sync::atomic::AtomicU64,
+    pub files_done: std::sync::atomic::AtomicU64,
+    pub files_total: std::sync::atomic::AtomicU64,
 }

@@ -8,7 +8,7 @@
 //! chunks are handed out, so results do not depend on the number of threads.
 
 use std::path::Path;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::Ordering;
 
 use rayon::prelude::*;
 use serde::Serialize;
@@ -297,15 +297,8 @@ fn sane_times(logs: &[Sniff], config: &Config) -> crate::aggregate::SaneTimes {
     }
 }
 
-/// How far a run has got, for a progress bar: bytes of input read (plain files as they are
-/// read, compressed files by their size on disk once done) out of the total on disk.
-#[derive(Debug, Default)]
-pub struct Progress {
-    pub bytes_done: AtomicU64,
-    pub bytes_total: AtomicU64,
-    pub files_done: AtomicU64,
-    pub files_total: AtomicU64,
-}
+/// How far a run has got (defined with the settings that carry it).
+pub use crate::config::Progress;
 
 /// Runs discovery, reading and aggregation over the configured paths.
 pub fn analyse(config: &Config) -> Result<Analysis, Error> {

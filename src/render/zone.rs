@@ -8,15 +8,7 @@ use chrono_tz::Tz;
 use crate::time::{Micros, Zone};
 use crate::timeline::{Draft, Incident, TimelineItem};
 
-/// `2023-09-10T10:15:00+02:00` for `2023-09-10T08:15:00Z` in Europe/Berlin (summer).
-pub fn relabel(utc: &str, tz: Tz) -> String {
-    match DateTime::parse_from_rfc3339(utc) {
-        Ok(t) => tz
-            .from_utc_datetime(&t.naive_utc())
-            .to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true),
-        Err(_) => utc.to_string(),
-    }
-}
+pub use crate::time::relabel;
 
 fn relabel_in_place(s: &mut String, tz: Tz) {
     *s = relabel(s, tz);

@@ -53,7 +53,7 @@ fn as_written(t: Option<crate::time::Micros>, f: &crate::pipeline::FileReport) -
             Some(dt.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, false))
         }
         (None, Some(zone)) => match zone.parse::<chrono_tz::Tz>() {
-            Ok(tz) => Some(crate::render::zone::relabel(&utc, tz)),
+            Ok(tz) => Some(crate::time::relabel(&utc, tz)),
             Err(_) => {
                 let fixed: chrono::FixedOffset = zone.parse().ok()?;
                 let dt = chrono::DateTime::from_timestamp_micros(t?)?.with_timezone(&fixed);
