@@ -559,3 +559,17 @@ fn error_log_starting_at_the_outage_is_judged_against_its_hosts_quiet_hours() {
         .collect();
     assert_eq!(shown, ["web-1/error.log"]);
 }
+
+/// "from 1 log files": a count and its noun agree.
+#[test]
+fn one_file_is_one_log_file() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("access.log"),
+        "10.0.0.1 - - [10/Sep/2023:08:00:05 +0000] \"GET / HTTP/1.1\" 200 12 \"-\" \"c\"\n",
+    )
+    .unwrap();
+    let out = run(&[], dir.path());
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("from 1 log file."), "{text}");
+}

@@ -181,10 +181,10 @@ pub fn render(draft: &Draft) -> String {
     let mut out = String::with_capacity(64 * 1024);
     let _ = write!(
         out,
-        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'\"><title>{t}</title><style>{STYLE}</style></head><body>\n<h1>{t}</h1><p class=\"meta\">{} {} · {} log files · times in {} · {}</p>",
+        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'\"><title>{t}</title><style>{STYLE}</style></head><body>\n<h1>{t}</h1><p class=\"meta\">{} {} · {} · times in {} · {}</p>",
         draft.tool.name,
         draft.tool.version,
-        draft.inputs.len(),
+        crate::render::count(draft.inputs.len(), "log file", "log files"),
         escape(&label(draft)),
         escape(&draft.signal),
         t = escape(&title),

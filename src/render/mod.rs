@@ -13,6 +13,15 @@ pub mod zone;
 
 use crate::timeline::Draft;
 
+/// `1 log file`, `3 log files`: a count with its noun in the right number.
+pub fn count(n: usize, one: &str, many: &str) -> String {
+    if n == 1 {
+        format!("1 {one}")
+    } else {
+        format!("{n} {many}")
+    }
+}
+
 pub fn json(draft: &Draft) -> String {
     let mut text =
         serde_json::to_string_pretty(draft).unwrap_or_else(|e| format!("{{\"error\":\"{e}\"}}"));
