@@ -5,8 +5,8 @@ use std::path::PathBuf;
 
 use clap::{CommandFactory, Parser, Subcommand};
 
-use postmortem::config::file::Settings;
-use postmortem::config::rules::{FileRule, check_year, parse_format, parse_zone, split_rule};
+use postmortem::config::flags::{RawDetect, RawRead};
+use postmortem::config::rules::parse_zone;
 use postmortem::exit::ExitCode;
 use postmortem::output::terminal::ColorChoice;
 use postmortem::output::{self, emit};
@@ -135,117 +135,24 @@ struct ShowOpts {
 
 /// The settings file and the flags, merged (flags win) into the library's `Config`.
 fn config(read: &ReadOpts, detect: Option<&DetectOpts>) -> Result<Config, Error> {
-    let explicit = read.config.is_some();
-    let settings = match postmortem::config::file::find(read.config.as_deref(), &read.paths) {
-        Some(path) => {
-            postmortem::config::file::check_found(&path, explicit, read.follow)?;
-            postmortem::config::file::check_regular(&path)?;
-            Settings::read(&path)?
-        }
-        None => Settings::default(),
+    let raw = RawRead {
+        paths: read.paths.clone(),
+        tz: read.tz.clone(),
+        year: read.year.clone(),
+        format: read.format.clone(),
+        nginx_log_format: read.nginx_log_format.clone(),
+        nginx_conf: read.nginx_conf.clone(),
+        follow: read.follow,
+        config: read.config.clone(),
     };
-    let mut config = Config::new(read.paths.clone());
-    config.rules = settings.rules()?;
-    let mut zone = settings.tz.clone();
-    let mut year = settings.year;
-    for text in &read.tz {
-        match split_rule(text) {
-            Some((glob, name)) => {
-                let mut rule = FileRule::new(glob, "--tz")?;
-                rule.zone = Some(parse_zone(name)?);
-                config.rules.push(rule);
-            }
-            None => zone = Some(text.clone()),
-        }
-    }
-    for text in &read.year {
-        let number = |t: &str| {
-            t.parse::<i32>().map_err(|_| Error::InvalidFlag {
-                flag: "--year",
-                value: text.clone(),
-                why: "YYYY or GLOB=YYYY".into(),
-            })
-        };
-        match split_rule(text) {
-            Some((glob, value)) => {
-                let mut rule = FileRule::new(glob, "--year")?;
-                rule.year = Some(check_year(number(value)?, "--year")?);
-                config.rules.push(rule);
-            }
-            None => year = Some(number(text)?),
-        }
-    }
-    for text in &read.format {
-        let (glob, name) = split_rule(text).ok_or_else(|| Error::InvalidFlag {
-            flag: "--format",
-            value: text.clone(),
-            why: "GLOB=FORMAT, e.g. 'legacy/*.log=nginx_error'".into(),
-        })?;
-        let mut rule = FileRule::new(glob, "--format")?;
-        rule.format = Some(parse_format(name)?);
-        config.rules.push(rule);
-    }
-    let conf = match (
-        &read.nginx_conf,
-        &settings.nginx_conf,
-        settings.path.as_deref(),
-    ) {
-        (Some(flag), _, _) => Some(flag.clone()),
-        (None, Some(named), Some(file)) => {
-            let base = file.parent().unwrap_or(std::path::Path::new("."));
-            Some(postmortem::config::file::named_file(
-                base, named, !explicit,
-            )?)
-        }
-        _ => None,
-    };
-    if let Some(path) = conf {
-        postmortem::config::file::check_regular(&path)?;
-        let shown = path.display().to_string();
-        let text = std::fs::read_to_string(&path).map_err(|e| Error::io(&shown, &e))?;
-        config.access_formats =
-            postmortem::parse::log_format::read_conf(&text, &shown).map_err(|message| {
-                Error::Config {
-                    path: shown.clone(),
-                    message,
-                }
-            })?;
-    }
-    let formats = settings
-        .nginx_log_formats
-        .iter()
-        .chain(&read.nginx_log_format);
-    for (n, text) in formats.enumerate() {
-        let name = format!("custom-{}", n + 1);
-        let format =
-            postmortem::parse::log_format::LogFormat::compile(&name, text, "--nginx-log-format")
-                .map_err(|why| Error::InvalidFlag {
-                    flag: "--nginx-log-format",
-                    value: text.clone(),
-                    why,
-                })?;
-        config.access_formats.add(format);
-    }
-    config = config.with_year(year)?;
-    if let Some(tz) = &zone {
-        config = config.with_zone(tz)?;
-    }
-    config.follow_links = read.follow;
-    if let Some(d) = detect {
-        config = config
-            .with_bin(d.bin.as_deref().or(settings.bin.as_deref()).unwrap_or("1m"))?
-            .with_slo(d.slo.or(settings.slo).unwrap_or(99.9))?
-            .with_sensitivity(
-                d.sensitivity
-                    .or(settings.sensitivity)
-                    .unwrap_or(postmortem::detect::ONSET_DECADES),
-            )?;
-        config.count_client_errors = d.count_4xx || settings.count_4xx.unwrap_or(false);
-        if let Some(size) = d.chunk_size {
-            config = config.with_chunk_size(size);
-        }
-    }
-    Ok(config)
+    let detect = detect.map(|d| RawDetect {
+        bin: d.bin.clone(),
+        slo: d.slo,
+        sensitivity: d.sensitivity,
+        count_4xx: d.count_4xx,
+        chunk_size: d.chunk_size,
+    });
+    postmortem::config::flags::resolve(&raw, detect.as_ref())
 }
 
 fn display_zone(show: &ShowOpts) -> Result<Option<chrono_tz::Tz>, Error> {

@@ -3,6 +3,7 @@
 //! a string it has to validate.
 
 pub mod file;
+pub mod flags;
 pub mod rules;
 
 use std::path::PathBuf;
