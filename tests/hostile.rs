@@ -231,7 +231,7 @@ fn peak_mb(output: &Output) -> f64 {
         .expect("a number of MB")
 }
 
-/// A 1 GB line is 1 MB gzipped; the reader grew its buffer to hold it and the run aborted.
+/// A 1 GB line is a few MB gzipped; the reader grew its buffer to hold it and the run aborted.
 /// Lines are now cut at 1 MiB: the lines after it are read and memory stays small.
 #[test]
 fn regression_a_gigabyte_line_in_a_small_gzip_is_cut_not_held() {
