@@ -11,6 +11,7 @@ pub mod detect;
 pub mod discover;
 pub mod error;
 pub mod exit;
+pub mod name;
 pub mod output;
 pub mod parse;
 pub mod pipeline;
@@ -22,15 +23,7 @@ pub mod timeline;
 
 pub use config::Config;
 pub use error::Error;
-
-/// The name serde gives a unit enum value (`nginx_access`, `detection`, `gzip`): the one
-/// JSON users see, reused wherever text shows the same value.
-pub fn serde_name<T: serde::Serialize>(value: &T) -> String {
-    serde_json::to_value(value)
-        .ok()
-        .and_then(|v| v.as_str().map(str::to_string))
-        .unwrap_or_default()
-}
+pub use name::serde_name;
 
 /// Reads the configured logs and builds the draft postmortem.
 pub fn draft(config: &Config) -> Result<(timeline::Draft, pipeline::Analysis), Error> {

@@ -22,7 +22,7 @@ use super::rules::{FileRule, check_year, parse_format, parse_zone};
 use crate::error::Error;
 
 /// The name looked for in each folder given.
-pub const FILE_NAME: &str = "postmortem.toml";
+pub const FILE_NAME: &str = crate::discover::SETTINGS_FILE_NAME;
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]

@@ -11,6 +11,8 @@ use std::path::{Path, PathBuf};
 
 use crate::error::Error;
 
+/// The settings file a log folder may hold: never read as a log (see `config::file`).
+pub const SETTINGS_FILE_NAME: &str = "postmortem.toml";
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Candidate {
     pub path: PathBuf,
@@ -98,9 +100,7 @@ pub fn discover(roots: &[PathBuf], follow_links: bool) -> Discovered {
             };
             let file_type = entry.file_type();
             // The settings file kept beside the logs is not one of them.
-            if file_type.is_dir()
-                || entry.file_name() == crate::config::file::FILE_NAME && entry.depth() == 1
-            {
+            if file_type.is_dir() || entry.file_name() == SETTINGS_FILE_NAME && entry.depth() == 1 {
                 continue;
             }
             let display = display_name(root, entry.path(), prefix_root);

@@ -58,7 +58,7 @@ impl Format {
 
     /// The name in JSON and in `--format GLOB=NAME`: `nginx_access`, `pagerduty`…
     pub fn id(self) -> String {
-        crate::serde_name(&self)
+        crate::name::serde_name(&self)
     }
 
     /// Reads a format name: `nginx_access`, `nginx-access` and `nginx access` alike.

@@ -149,7 +149,7 @@ fn panel_frame(out: &mut String, title: &str, top: f64, max_label: &str) {
 }
 
 fn kind_name(item: &TimelineItem) -> String {
-    crate::serde_name(&item.kind)
+    crate::name::serde_name(&item.kind)
 }
 
 /// The events drawn as markers: each incident's timeline, in order.

@@ -64,7 +64,10 @@ fn csv_field(text: &str) -> String {
 pub fn csv(rows: &[EventRow], zone: Option<Tz>) -> String {
     let mut out = String::from("time,kind,file,line,text,action,actor\r\n");
     for r in rows {
-        let action = r.action.map(|a| crate::serde_name(&a)).unwrap_or_default();
+        let action = r
+            .action
+            .map(|a| crate::name::serde_name(&a))
+            .unwrap_or_default();
         let _ = write!(
             out,
             "{},{},{},{},{},{},{}\r\n",

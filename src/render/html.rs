@@ -139,7 +139,7 @@ fn events_table(out: &mut String, draft: &Draft) {
         escape(&label(draft))
     );
     for (n, item) in items.iter().enumerate() {
-        let kind = crate::serde_name(&item.kind);
+        let kind = crate::name::serde_name(&item.kind);
         let _ = write!(
             out,
             r#"<tr id="event-{n}"><td>{}</td><td>{kind}</td><td>{}</td><td><code>{}:{}</code></td></tr>"#,

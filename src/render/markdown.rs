@@ -353,7 +353,7 @@ fn timeline(out: &mut String, draft: &Draft, i: &Incident) {
         let kind = if is_investigation(t) {
             "investigation".to_string()
         } else {
-            crate::serde_name(&t.kind)
+            crate::name::serde_name(&t.kind)
         };
         let _ = writeln!(
             out,

@@ -38,7 +38,7 @@ pub fn scan_text(
     let mut out = String::new();
     for f in inputs {
         let _ = writeln!(out, "{}", f.file);
-        let compression = crate::serde_name(&f.compression);
+        let compression = crate::name::serde_name(&f.compression);
         let _ = writeln!(
             out,
             "  format      {} ({}; compression: {compression})",
