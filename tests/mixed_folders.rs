@@ -170,6 +170,14 @@ fn alerts_that_never_resolved_each_tell_their_own_incident() {
         ["2018-03-07T11:33:00Z", "2020-02-06T00:17:00Z"],
         "{alerted:?}"
     );
+    // Their end is not in the alert files: the draft says so, not "the logs end".
+    let text = draft(dir.path(), &[]);
+    assert_eq!(
+        text.matches("no resolution of the alert in the alert files")
+            .count(),
+        2,
+        "{text}"
+    );
 }
 
 #[test]

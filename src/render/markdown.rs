@@ -113,6 +113,10 @@ fn summary(out: &mut String, draft: &Draft, i: &Incident) {
     let _ = writeln!(out, "## Issue Summary\n");
     let end = match &i.recovered {
         Some(r) => when(r),
+        // An alert with no resolution in the alert files says nothing of the other logs.
+        None if i.impact.unit == SourceKind::Alerts => {
+            "no resolution of the alert in the alert files".into()
+        }
         None => "not recovered by the end of the logs".into(),
     };
     let length = i
@@ -335,6 +339,12 @@ fn timeline(out: &mut String, draft: &Draft, i: &Incident) {
                 clock(&r.time),
                 escape(&r.text),
                 cite(r)
+            );
+        }
+        None if i.impact.unit == SourceKind::Alerts => {
+            let _ = writeln!(
+                out,
+                "- **Resolution:** the alert files hold no resolution of the alert. {ASK} _When and how was it resolved?_"
             );
         }
         None => {
