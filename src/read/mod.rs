@@ -191,11 +191,29 @@ fn read_past_padding(reader: &mut dyn Read, sample: &mut Vec<u8>) -> io::Result<
         let padding = sample.iter().take_while(|&&b| b == 0).count();
         let want = padding.min(MAX_PADDING) + SAMPLE_SIZE;
         if ended || padding < SAMPLE_SIZE / 2 || sample.len() >= want {
-            return Ok(ended);
+            break;
         }
         ended = read_up_to(reader, sample, want)?;
     }
+    // Lines longer than the sample (500 KB request paths): read on until a few whole lines
+    // are in it, so the format is judged on lines, not on a fragment that says nothing.
+    while !ended
+        && memchr::memchr_iter(b'\n', sample)
+            .take(MIN_SAMPLE_LINES)
+            .count()
+            < MIN_SAMPLE_LINES
+        && sample.len() < MAX_SAMPLE_SIZE
+    {
+        let more = (sample.len() + SAMPLE_SIZE).min(MAX_SAMPLE_SIZE);
+        ended = read_up_to(reader, sample, more)?;
+    }
+    Ok(ended)
 }
+
+/// Whole lines the sniffer's sample should hold when the file has them.
+const MIN_SAMPLE_LINES: usize = 3;
+/// How far the sample may grow to hold them: a few lines of the reader's longest.
+const MAX_SAMPLE_SIZE: usize = 4 * MAX_LINE_BYTES;
 
 /// What happened to a plain file while it was read, if anything lost lines: it was removed,
 /// replaced (another inode has its name: logrotate's `create`), or truncated (`copytruncate`,

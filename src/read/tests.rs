@@ -105,3 +105,22 @@ fn a_file_truncated_or_replaced_while_read_is_told_apart_from_one_that_grew() {
         Some("removed while being read")
     );
 }
+
+#[test]
+fn the_sample_holds_whole_lines_when_lines_are_longer_than_it() {
+    let line = format!("GET /q/{} HTTP/1.1\n", "x".repeat(200_000));
+    let data = line.repeat(10);
+    let opened = sample_and_chain(
+        Compression::None,
+        Box::new(Cursor::new(data.clone().into_bytes())),
+        None,
+        None,
+    )
+    .unwrap();
+    assert!(!opened.complete);
+    assert_eq!(memchr::memchr_iter(b'\n', &opened.sample).count(), 3);
+    let mut all = Vec::new();
+    let mut stream = opened.stream;
+    stream.read_to_end(&mut all).unwrap();
+    assert_eq!(all, data.as_bytes(), "the sample is chained back in front");
+}
