@@ -70,27 +70,40 @@ impl<V> BoundedMap<V> {
         if self.map.contains_key(key) {
             return self.map.get_mut(key);
         }
-        if !self.ranks_in(key) {
+        let ranked = rank(key);
+        if !self.ranks_in(ranked, key) {
             return None;
         }
-        self.admit(key, make(), evicted).ok()
+        Some(self.insert_ranked(ranked, key, make(), evicted))
     }
 
     /// Whether a key not kept yet would be: there is room, or it ranks below the largest.
-    fn ranks_in(&self, key: &str) -> bool {
+    fn ranks_in(&self, ranked: u64, key: &str) -> bool {
         self.map.len() < self.cap
             || self
                 .ranks
                 .last()
-                .is_some_and(|(r, k)| (rank(key), key) < (*r, k.as_ref()))
+                .is_some_and(|(r, k)| (ranked, key) < (*r, k.as_ref()))
     }
 
     /// Admits `key` (not kept yet) with `value` if it ranks in, displacing the largest when
     /// full; gives the value back when it does not rank.
     pub fn admit(&mut self, key: &str, value: V, evicted: impl FnOnce(V)) -> Result<&mut V, V> {
-        if !self.ranks_in(key) {
+        let ranked = rank(key);
+        if !self.ranks_in(ranked, key) {
             return Err(value);
         }
+        Ok(self.insert_ranked(ranked, key, value, evicted))
+    }
+
+    /// Inserts a key that ranks in, displacing the largest when full.
+    fn insert_ranked(
+        &mut self,
+        ranked: u64,
+        key: &str,
+        value: V,
+        evicted: impl FnOnce(V),
+    ) -> &mut V {
         if self.map.len() >= self.cap
             && let Some((_, out)) = self.ranks.pop_last()
             && let Some(v) = self.map.remove(&out)
@@ -98,8 +111,8 @@ impl<V> BoundedMap<V> {
             evicted(v);
         }
         let key: Box<str> = key.into();
-        self.ranks.insert((rank(&key), key.clone()));
-        Ok(self.map.entry(key).or_insert(value))
+        self.ranks.insert((ranked, key.clone()));
+        self.map.entry(key).or_insert(value)
     }
 
     /// Every kept entry, consumed (merging one map into another).

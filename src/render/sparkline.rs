@@ -48,30 +48,13 @@ pub fn sparkline(draft: &Draft) -> Option<Sparkline> {
         .iter()
         .map(|&(e, t)| (t > 0).then(|| e as f64 / t as f64))
         .collect();
-    let peak = ratios.iter().flatten().fold(0.0f64, |a, &b| a.max(b));
-    let line = ratios
-        .iter()
-        .map(|r| match r {
-            None => ' ',
-            Some(_) if peak <= 0.0 => LEVELS[0],
-            Some(r) => LEVELS[((r / peak) * 7.0).round().clamp(0.0, 7.0) as usize],
-        })
-        .collect();
-    let marks = (0..cells)
-        .map(|c| {
-            let (start, end) = (
-                from + (to - from) * c as i64 / cells as i64,
-                from + (to - from) * (c as i64 + 1) / cells as i64,
-            );
-            let inside = draft
-                .incidents
-                .iter()
-                .any(|i| i.start_micros < end && i.recovered_micros.is_none_or(|r| r > start));
-            if inside { '^' } else { ' ' }
-        })
-        .collect::<String>()
-        .trim_end()
-        .to_string();
+    let (line, peak) = levels(&ratios);
+    let marks = marks(from, to, cells, |start, end| {
+        draft
+            .incidents
+            .iter()
+            .any(|i| i.start_micros < end && i.recovered_micros.is_none_or(|r| r > start))
+    });
     Some(Sparkline {
         line,
         marks,
@@ -96,6 +79,21 @@ pub fn of_shape(shape: &Shape, start: Micros, end: Option<Micros>) -> Option<Spa
         let c = cell_of(t).min(cells - 1);
         values[c] = Some(values[c].map_or(v, |old: f64| old.max(v)));
     }
+    let (line, _) = levels(&values);
+    let marks = marks(from, to, cells, |a, b| {
+        start < b && end.is_none_or(|e| e > a)
+    });
+    Some(Sparkline {
+        line,
+        marks,
+        peak_ratio: shape.peak,
+        from,
+        to,
+    })
+}
+
+/// Characters for the cell values, scaled to the highest; `None` is a blank. Also the highest.
+fn levels(values: &[Option<f64>]) -> (String, f64) {
     let top = values.iter().flatten().fold(0.0f64, |a, &b| a.max(b));
     let line = values
         .iter()
@@ -105,28 +103,27 @@ pub fn of_shape(shape: &Shape, start: Micros, end: Option<Micros>) -> Option<Spa
             Some(v) => LEVELS[((v / top) * 7.0).round().clamp(0.0, 7.0) as usize],
         })
         .collect();
-    let marks = (0..cells)
+    (line, top)
+}
+
+/// `^` under the cells of `[from, to)` for which `inside(cell start, cell end)` holds.
+fn marks(
+    from: Micros,
+    to: Micros,
+    cells: usize,
+    inside: impl Fn(Micros, Micros) -> bool,
+) -> String {
+    (0..cells)
         .map(|c| {
             let (a, b) = (
                 from + (to - from) * c as i64 / cells as i64,
                 from + (to - from) * (c as i64 + 1) / cells as i64,
             );
-            if start < b && end.is_none_or(|e| e > a) {
-                '^'
-            } else {
-                ' '
-            }
+            if inside(a, b) { '^' } else { ' ' }
         })
         .collect::<String>()
         .trim_end()
-        .to_string();
-    Some(Sparkline {
-        line,
-        marks,
-        peak_ratio: shape.peak,
-        from,
-        to,
-    })
+        .to_string()
 }
 
 #[cfg(test)]

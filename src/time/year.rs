@@ -38,6 +38,11 @@ impl YearTracker {
     /// The year of a line written in `month`; `None` when the line jumps too far from the
     /// lines around it to be believed (skew).
     pub fn year_for(&mut self, month: u32) -> Option<i32> {
+        self.place(month, false)
+    }
+
+    /// `trusted`: the jump is real whatever its size (two months many lines apart).
+    fn place(&mut self, month: u32, trusted: bool) -> Option<i32> {
         let Some(last) = self.last_month else {
             self.last_month = Some(month);
             return Some(self.year);
@@ -47,7 +52,7 @@ impl YearTracker {
             self.pending = None;
             return Some(self.year);
         }
-        if ahead <= MAX_STEP_MONTHS || self.pending == Some(month) {
+        if trusted || ahead <= MAX_STEP_MONTHS || self.pending == Some(month) {
             return Some(self.step_to(month, last));
         }
         if ahead == 11 {
@@ -72,12 +77,11 @@ impl YearTracker {
     }
 
     /// Where a tracker stands after lines whose first and last months are known, without
-    /// reading the lines between: used to start chunks that are parsed in parallel.
+    /// reading the lines between: used to start chunks that are parsed in parallel. The
+    /// chunk's two ends are many lines apart, so a far jump between them is real.
     pub fn skip_over(&mut self, first_month: u32, last_month: u32) {
-        let _ = self.year_for(first_month);
-        let _ = self.year_for(last_month);
-        // The two ends of a chunk are many lines apart: a far jump between them is real.
-        let _ = self.year_for(last_month);
+        let _ = self.place(first_month, false);
+        let _ = self.place(last_month, true);
     }
 }
 

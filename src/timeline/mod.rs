@@ -126,6 +126,7 @@ fn alert_only_windows(
     for list in resolutions.values_mut() {
         list.sort_by_key(|r| (r.time, r.source));
     }
+    let lookback = DETECTION_LOOKBACK.div_euclid(bin_width).max(1);
     let mut order: Vec<usize> = (0..story.fired.len()).collect();
     order.sort_by_key(|&n| (story.fired[n].time, n));
     for n in order {
@@ -158,7 +159,7 @@ fn alert_only_windows(
         let reach = if end.is_some() {
             last
         } else {
-            first.saturating_add(DETECTION_LOOKBACK.div_euclid(bin_width).max(1))
+            first.saturating_add(lookback)
         };
         let found = united
             .iter()
@@ -167,7 +168,6 @@ fn alert_only_windows(
             continue;
         }
         // Alerts come in time order: only the last window can take this one in.
-        let lookback = DETECTION_LOOKBACK.div_euclid(bin_width).max(1);
         let merged = windows
             .last_mut()
             .filter(|w| w.0 <= reach && w.1.unwrap_or(w.0.saturating_add(lookback)) >= first);
