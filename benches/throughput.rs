@@ -140,9 +140,9 @@ fn pipeline(c: &mut Criterion) {
     });
     // A generated day of nginx (64 MiB): the parallel path over many chunks.
     let generated = std::env::temp_dir().join("postmortem-bench-day");
-    let start = postmortem::scenario::bulk::day_start() + (8 * 60 + 15) * 60_000_000;
+    let start = postmortem_scenario::bulk::day_start() + (8 * 60 + 15) * 60_000_000;
     if let Ok((_, written)) =
-        postmortem::scenario::bulk::write(&generated.join("nginx"), "nginx", 64 << 20, start, 195)
+        postmortem_scenario::bulk::write(&generated.join("nginx"), "nginx", 64 << 20, start, 195)
     {
         let config = postmortem::Config::new(vec![generated.clone()]);
         group.sample_size(10);

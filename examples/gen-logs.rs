@@ -1,10 +1,10 @@
-//! Writes a large, deterministic log for benchmarks (see `postmortem::scenario::bulk`).
+//! Writes a large, deterministic log for benchmarks (see `postmortem_scenario::bulk`).
 //!
 //! `cargo run --release --example gen-logs -- --out DIR --size 1GiB --format nginx|syslog|json
 //!  [--incident 2023-09-10T08:15+195]`
 
-use postmortem::scenario::bulk;
 use postmortem::time::MICROS_PER_MIN;
+use postmortem_scenario::bulk;
 
 fn parse_size(text: &str) -> Option<u64> {
     let (digits, unit) = text.split_at(

@@ -5,7 +5,7 @@ fn main() -> std::io::Result<()> {
     let dir = std::env::args()
         .nth(1)
         .unwrap_or_else(|| "sample-logs/auth-outage".into());
-    postmortem::scenario::auth_outage::scenario().write(std::path::Path::new(&dir))?;
+    postmortem_scenario::auth_outage::scenario().write(std::path::Path::new(&dir))?;
     eprintln!("wrote {dir}");
     Ok(())
 }

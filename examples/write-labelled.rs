@@ -5,7 +5,7 @@ fn main() {
         eprintln!("usage: write-labelled NAME-PREFIX DIR");
         std::process::exit(2);
     };
-    let all = postmortem::scenario::labelled::all();
+    let all = postmortem_scenario::labelled::all();
     let Some(l) = all.iter().find(|l| l.name.starts_with(name.as_str())) else {
         eprintln!("no scenario named {name}…");
         std::process::exit(2);

@@ -17,7 +17,6 @@ pub mod parse;
 pub mod pipeline;
 pub mod read;
 pub mod render;
-pub mod scenario;
 pub mod time;
 pub mod timeline;
 

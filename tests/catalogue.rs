@@ -54,7 +54,7 @@ fn skipped_reason(draft: &Value, file: &str) -> String {
 /// A folder holding the bundled sample plus whatever the case adds.
 fn sample_plus(add: impl FnOnce(&Path)) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
-    postmortem::scenario::auth_outage::scenario()
+    postmortem_scenario::auth_outage::scenario()
         .write(dir.path())
         .unwrap();
     add(dir.path());
@@ -90,7 +90,7 @@ fn binary_files_are_skipped_with_what_they_look_like() {
         )
         .unwrap();
         std::fs::write(d.join("graph.png"), b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR").unwrap();
-        let mut rng = postmortem::scenario::rng::Rng::new(5);
+        let mut rng = postmortem_scenario::rng::Rng::new(5);
         let random: Vec<u8> = (0..50_000).map(|_| rng.next_u64() as u8).collect();
         std::fs::write(d.join("random.bin"), random).unwrap();
     });

@@ -7,8 +7,8 @@ use std::path::Path;
 use std::process::Output;
 
 use assert_cmd::Command;
-use postmortem::scenario::{auth_outage, labelled};
 use postmortem::time::{Micros, format_utc};
+use postmortem_scenario::{auth_outage, labelled};
 use serde_json::Value;
 
 fn postmortem() -> Command {
@@ -418,7 +418,7 @@ fn output_file_is_written_and_never_inside_the_input() {
 fn no_panic_on_the_shared_samples_or_junk() {
     use std::io::Write;
     let dir = tempfile::tempdir().unwrap();
-    let mut rng = postmortem::scenario::rng::Rng::new(99);
+    let mut rng = postmortem_scenario::rng::Rng::new(99);
     for n in 0..20 {
         let len = rng.below(20_000) as usize;
         let bytes: Vec<u8> = (0..len).map(|_| rng.next_u64() as u8).collect();

@@ -1,6 +1,6 @@
 //! The same bytes out whatever the thread count and chunk size, over generated folders.
 
-use postmortem::scenario::labelled;
+use postmortem_scenario::labelled;
 
 fn draft_json(dir: &std::path::Path, zone: &str, threads: usize, chunk: Option<usize>) -> String {
     let mut config = postmortem::Config::new(vec![dir.to_path_buf()])

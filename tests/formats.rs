@@ -71,7 +71,7 @@ fn mixed_alert_sources_detection_and_escalation() {
     // The sample plus an Opsgenie alert created before Alertmanager's: Opsgenie detects it,
     // PagerDuty's acknowledgements land under escalation.
     let dir = tempfile::tempdir().unwrap();
-    postmortem::scenario::auth_outage::scenario()
+    postmortem_scenario::auth_outage::scenario()
         .write(dir.path())
         .unwrap();
     std::fs::write(
@@ -172,7 +172,7 @@ fn an_error_log_alone_is_tested_on_its_rate() {
     // upstream failures at about 20 a minute from 13:00, then quiet again.
     use std::fmt::Write as _;
     let mut text = String::new();
-    let mut rng = postmortem::scenario::rng::Rng::new(3);
+    let mut rng = postmortem_scenario::rng::Rng::new(3);
     for minute in 0..600u32 {
         let (h, m) = (8 + minute / 60, minute % 60);
         let n = if (300..330).contains(&minute) {
@@ -217,11 +217,11 @@ fn an_error_log_alone_is_tested_on_its_rate() {
 fn the_same_log_twice_is_counted_once() {
     use std::io::Write;
     let plain = tempfile::tempdir().unwrap();
-    postmortem::scenario::auth_outage::scenario()
+    postmortem_scenario::auth_outage::scenario()
         .write(plain.path())
         .unwrap();
     let doubled = tempfile::tempdir().unwrap();
-    postmortem::scenario::auth_outage::scenario()
+    postmortem_scenario::auth_outage::scenario()
         .write(doubled.path())
         .unwrap();
     // A stray uncompressed copy beside the rotation, and a gzip of the current log.

@@ -523,8 +523,8 @@ fn regression_a_failed_html_write_does_not_suppress_the_draft() {
 #[test]
 fn regression_an_interrupted_run_exits_130_and_leaves_no_temporary_file() {
     let dir = tempfile::tempdir().unwrap();
-    let start = postmortem::scenario::bulk::day_start();
-    postmortem::scenario::bulk::write(&dir.path().join("nginx"), "nginx", 384 << 20, start, 60)
+    let start = postmortem_scenario::bulk::day_start();
+    postmortem_scenario::bulk::write(&dir.path().join("nginx"), "nginx", 384 << 20, start, 60)
         .unwrap();
     let out = tempfile::tempdir().unwrap();
     let target = out.path().join("draft.md");

@@ -5,8 +5,8 @@ mod common;
 use postmortem::aggregate::Summary;
 use postmortem::aggregate::chunk::{ChunkContext, process_chunk};
 use postmortem::parse::{self, Format, alertmanager, nginx_access, nginx_error, syslog};
-use postmortem::scenario::rng::Rng;
 use postmortem::time::year::YearTracker;
+use postmortem_scenario::rng::Rng;
 
 const VALID: [&[u8]; 5] = [
     br#"10.0.0.2, 10.0.0.1 10.2.1.1 - bob [10/Sep/2023:08:15:02 +0200] "GET /a?b HTTP/1.1" 503 12 "-" "x" "1.2.3.4" 0.5"#,

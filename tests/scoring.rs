@@ -2,7 +2,7 @@
 //! in a day, a healthy day, slow-not-down, with and without alerts, midnight and New Year).
 //! Prints the score table; `cargo test --release --test scoring -- --nocapture` shows it.
 
-use postmortem::scenario::labelled::{all, score, table};
+use postmortem_scenario::labelled::{all, score, table};
 
 #[test]
 fn labelled_scenarios_score() {

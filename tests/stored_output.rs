@@ -3,8 +3,8 @@
 //! number fails here; a deliberate change of output updates the stored digest (the test prints
 //! the new one) and the readable snapshot beside it.
 
-use postmortem::scenario::bulk;
 use postmortem::time::MICROS_PER_MIN;
+use postmortem_scenario::bulk;
 
 /// FNV-1a, 64 bits: simple, stable across platforms and crate versions.
 fn fnv1a(bytes: &[u8]) -> u64 {

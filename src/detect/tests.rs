@@ -1,5 +1,5 @@
 use super::*;
-use crate::scenario::rng::Rng;
+use postmortem_scenario::rng::Rng;
 
 /// Bins with binomial errors: `ratio_at(i)` is the true error ratio in bin i.
 fn series(len: i64, per_bin: u64, seed: u64, ratio_at: impl Fn(i64) -> f64) -> Vec<Bin> {

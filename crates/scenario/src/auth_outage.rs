@@ -7,11 +7,11 @@
 //! who roll the config back at 10:15; cached routes keep failing one affected user in four
 //! until they expire at 11:30.
 
-use super::{
+use crate::{
     IncidentPlan, Scenario, Scripted, Symptom, Target, alert_log_line, pagerduty_line, sudo_at,
     syslog_at,
 };
-use crate::time::{Civil, MICROS_PER_SEC, Micros};
+use postmortem::time::{Civil, MICROS_PER_SEC, Micros};
 
 fn at(hour: u32, minute: u32, second: u32) -> Micros {
     Civil {

@@ -2,12 +2,12 @@
 //! a score of a draft against them. The scoring test (`tests/scoring.rs`) runs them all and
 //! prints the table the README shows.
 
-pub use super::build::{Label, Labelled, at};
-use super::build::{alert_pair, base, errors, nothing_else, sudo, sys};
-use super::{IncidentPlan, Scenario, Scripted, Symptom, Target, auth_outage};
-use crate::detect::Kind;
-use crate::time::{MICROS_PER_SEC, Micros};
-use crate::timeline::{DetectionMethod, Draft};
+pub use crate::build::{Label, Labelled, at};
+use crate::build::{alert_pair, base, errors, nothing_else, sudo, sys};
+use crate::{IncidentPlan, Scenario, Scripted, Symptom, Target, auth_outage};
+use postmortem::detect::Kind;
+use postmortem::time::{MICROS_PER_SEC, Micros};
+use postmortem::timeline::{DetectionMethod, Draft};
 
 /// New Year's night in Berlin: access logs at +0100, a zone-less nginx error log and a year-less
 /// syslog; authd is OOM-killed at 23:49 local and errors last until a restart at 00:40 on Jan 1.
@@ -316,7 +316,7 @@ pub fn all() -> Vec<Labelled> {
         tolerance_minutes: 2.0,
         extra: nothing_else,
     });
-    out.extend(super::shapes::all());
+    out.extend(crate::shapes::all());
     out
 }
 
@@ -343,7 +343,7 @@ impl Score {
 }
 
 fn instant(text: &str) -> Option<Micros> {
-    let (_, (civil, offset)) = crate::parse::common::rfc3339(text.as_bytes()).ok()?;
+    let (_, (civil, offset)) = postmortem::parse::common::rfc3339(text.as_bytes()).ok()?;
     civil.with_offset(offset)
 }
 
@@ -382,7 +382,7 @@ pub fn score(l: &Labelled, draft: &Draft) -> Score {
         }) else {
             s.failures.push(format!(
                 "no incident overlaps the one starting {}",
-                crate::time::format_utc(label.start)
+                postmortem::time::format_utc(label.start)
             ));
             continue;
         };

@@ -4,9 +4,9 @@
 //! force, a cascade whose first error is in another host's log, a deploy marker before a
 //! reload, and unrelated logs from other years beside a healthy day.
 
-use super::build::{Label, Labelled, alert_pair, at, base, errors, nothing_else, sudo, sys};
-use crate::detect::Kind;
-use crate::time::{MICROS_PER_MIN, MICROS_PER_SEC, Micros};
+use crate::build::{Label, Labelled, alert_pair, at, base, errors, nothing_else, sudo, sys};
+use postmortem::detect::Kind;
+use postmortem::time::{MICROS_PER_MIN, MICROS_PER_SEC, Micros};
 
 fn label(start: Micros, end: Micros, kind: Kind, alert: Option<Micros>) -> Label {
     Label {

@@ -8,8 +8,8 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use super::rng::Rng;
-use crate::time::{Civil, MICROS_PER_MIN, Micros, to_naive};
+use crate::rng::Rng;
+use postmortem::time::{Civil, MICROS_PER_MIN, Micros, to_naive};
 
 /// 2023-09-10T00:00:00Z, the day generated.
 pub fn day_start() -> Micros {

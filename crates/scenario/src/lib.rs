@@ -20,7 +20,7 @@ use std::path::Path;
 
 use chrono_tz::Tz;
 
-use crate::time::{MICROS_PER_MIN, MICROS_PER_SEC, Micros, offset_at, to_naive};
+use postmortem::time::{MICROS_PER_MIN, MICROS_PER_SEC, Micros, offset_at, to_naive};
 use rng::Rng;
 
 /// What users of an incident see.
@@ -446,7 +446,7 @@ pub fn alert_log_line(
     ends: Option<Micros>,
     fingerprint: &str,
 ) -> String {
-    let rfc = |t: Micros| crate::time::format_utc(t);
+    let rfc = |t: Micros| postmortem::time::format_utc(t);
     let ends = ends.map_or_else(|| "0001-01-01T00:00:00Z".to_string(), rfc);
     serde_json::json!({
         "time": rfc(received),
@@ -489,7 +489,7 @@ pub fn pagerduty_line(
             "id": format!("01{incident}{}", at / 1_000_000),
             "event_type": event_type,
             "resource_type": "incident",
-            "occurred_at": crate::time::format_utc(at),
+            "occurred_at": postmortem::time::format_utc(at),
             "agent": agent.map(|a| reference(a, "user_reference")),
             "data": {
                 "id": incident,

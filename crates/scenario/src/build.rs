@@ -2,11 +2,11 @@
 //! folder, and the small builders both the classic scenarios (`labelled`) and the shapes of
 //! real folders (`shapes`) use.
 
-use super::{
+use crate::{
     IncidentPlan, Scenario, Scripted, Symptom, Target, alert_log_line, sudo_at, syslog_at,
 };
-use crate::detect::Kind;
-use crate::time::{Civil, MICROS_PER_SEC, Micros};
+use postmortem::detect::Kind;
+use postmortem::time::{Civil, MICROS_PER_SEC, Micros};
 
 /// An incident as it really happened.
 #[derive(Debug, Clone)]
