@@ -6,6 +6,7 @@
 //! [`timeline`] → [`render`]. [`pipeline`] runs the first five; [`draft`] runs them all.
 
 pub mod aggregate;
+pub mod cli;
 pub mod config;
 pub mod detect;
 pub mod discover;
@@ -26,7 +27,26 @@ pub use name::serde_name;
 
 /// Reads the configured logs and builds the draft postmortem.
 pub fn draft(config: &Config) -> Result<(timeline::Draft, pipeline::Analysis), Error> {
+    draft_timed(config).map(|(draft, analysis, _)| (draft, analysis))
+}
+
+/// How long the two halves of a run took, for `--stats`.
+#[derive(Debug, Clone, Copy)]
+pub struct Timings {
+    /// Discover, read, parse and aggregate.
+    pub read: std::time::Duration,
+    /// Detect and build the timeline.
+    pub detect: std::time::Duration,
+}
+
+/// [`draft`], timed.
+pub fn draft_timed(
+    config: &Config,
+) -> Result<(timeline::Draft, pipeline::Analysis, Timings), Error> {
+    let started = std::time::Instant::now();
     let analysis = pipeline::analyse(config)?;
+    let read = started.elapsed();
     let draft = timeline::build(&analysis, config.detect_params());
-    Ok((draft, analysis))
+    let detect = started.elapsed() - read;
+    Ok((draft, analysis, Timings { read, detect }))
 }

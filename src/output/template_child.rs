@@ -118,6 +118,24 @@ pub fn render(name: &str, template: &str, model: &impl serde::Serialize) -> Resu
 
 /// The child's side: reads `{name, template, model}` from standard input, limits its own
 /// address space, renders, prints.
+/// The child's whole run, as `main` hands it over: the rendered text on standard output, or
+/// for the parent the failing line, a tab and the message on standard error (exit 2).
+pub fn child_main() -> std::process::ExitCode {
+    match run_child() {
+        Ok(text) => match super::write_stdout(&text) {
+            Ok(()) => std::process::ExitCode::SUCCESS,
+            Err(_) => std::process::ExitCode::from(2),
+        },
+        Err(e) => {
+            match e {
+                Error::Template { line, message, .. } => eprint!("{line}\t{message}"),
+                other => eprint!("0\t{other}"),
+            }
+            std::process::ExitCode::from(2)
+        }
+    }
+}
+
 pub fn run_child() -> Result<String, Error> {
     let _ = rlimit::Resource::AS.set(TEMPLATE_MEMORY, TEMPLATE_MEMORY);
     let mut input = Vec::new();

@@ -1,0 +1,215 @@
+//! The command line as clap reads it (ripgrep's "low" arguments): flags exactly as typed,
+//! no defaults beyond clap's own and no rules. [`crate::config::flags::resolve`] turns them into
+//! the validated [`crate::Config`]; [`run`] carries out each subcommand. Living in the library,
+//! all of it is testable without the binary (`Args::try_parse_from`).
+
+pub mod run;
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand};
+
+use crate::output::terminal::ColorChoice;
+use crate::timeline::events::EventKind;
+
+const EXAMPLES_DRAFT: &str = "Examples:
+  postmortem draft ./logs
+  postmortem draft ./logs --html report.html
+  postmortem draft ./logs --json > draft.json
+  postmortem draft /var/log/nginx syslog.1 --tz Europe/Berlin
+  postmortem draft ./logs --tz 'web-2/*=America/New_York' --format 'legacy/*.log=nginx_error'
+  postmortem draft ./logs --template team.md.j2 --display-tz Europe/Berlin";
+
+const EXAMPLES_TIMELINE: &str = "Examples:
+  postmortem timeline ./logs
+  postmortem timeline ./logs --since start-30m --until recovered --kind action,escalation
+  postmortem timeline ./logs --source 'alerts/*' --json | jq .text
+  postmortem timeline ./logs --kind error --grep 'ldap|bind' --csv > errors.csv";
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "postmortem",
+    version,
+    max_term_width = 100,
+    about = "Draft an incident postmortem from the logs",
+    long_about = "Draft an incident postmortem from the logs copied off the servers: when it \
+                  started, when and how it was detected, what people did, when it recovered and \
+                  who was affected, each line citing the file:line it came from."
+)]
+pub struct Args {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Read log files and folders and print a draft postmortem.
+    #[command(after_help = EXAMPLES_DRAFT)]
+    Draft(DraftOpts),
+    /// Say how each file would be read: format and why, lines, time span, zone and year.
+    #[command(after_help = "Examples:\n  postmortem scan ./logs\n  postmortem scan ./logs --json")]
+    Scan(ScanOpts),
+    /// Print the notable events of all files on one time line (alerts, actions, escalations).
+    #[command(after_help = EXAMPLES_TIMELINE)]
+    Timeline(TimelineOpts),
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
+    #[command(
+        after_help = "Example:\n  postmortem completions bash > ~/.local/share/bash-completion/completions/postmortem"
+    )]
+    Completions { shell: clap_complete::Shell },
+    /// Print the manual page (roff) on standard output: the tool's, or one subcommand's.
+    #[command(
+        after_help = "Examples:\n  postmortem man > ~/.local/share/man/man1/postmortem.1\n  postmortem man draft > ~/.local/share/man/man1/postmortem-draft.1"
+    )]
+    Man {
+        /// draft, scan, timeline…
+        subcommand: Option<String>,
+    },
+}
+
+/// What every reading subcommand reads, and how to place it in time.
+#[derive(clap::Args, Debug)]
+pub struct ReadOpts {
+    /// Log files or folders (folders are read recursively; formats are detected).
+    #[arg(required = true)]
+    pub paths: Vec<PathBuf>,
+    /// Zone of lines written without one: ZONE for all files, or GLOB=ZONE for some (repeat).
+    /// Without it, the offset of sibling files that carry one is used, else UTC.
+    #[arg(long, value_name = "[GLOB=]ZONE")]
+    pub tz: Vec<String>,
+    /// Year of year-less syslog lines: YYYY for all files, or GLOB=YYYY for some (repeat).
+    #[arg(long, value_name = "[GLOB=]YYYY")]
+    pub year: Vec<String>,
+    /// Read files matching GLOB as FORMAT instead of detecting it (repeat), e.g.
+    /// 'legacy/*.log=nginx_error'.
+    #[arg(long, value_name = "GLOB=FORMAT")]
+    pub format: Vec<String>,
+    /// An nginx log_format string the access logs were written with (repeat for several), e.g.
+    /// '$host $remote_addr [$time_local] "$request" $status $request_time'.
+    #[arg(long, value_name = "FORMAT")]
+    pub nginx_log_format: Vec<String>,
+    /// Read log_format and access_log directives from this nginx.conf.
+    #[arg(long, value_name = "FILE")]
+    pub nginx_conf: Option<PathBuf>,
+    /// Follow symbolic links.
+    #[arg(long)]
+    pub follow: bool,
+    /// Settings file [default: postmortem.toml in a folder given, if there is one].
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+}
+
+/// How the run detects: shared by `draft` and `timeline` (whose relative times need it).
+#[derive(clap::Args, Debug)]
+pub struct DetectOpts {
+    /// Width of the time bins the error rate is computed in (30s, 1m, 5m…) [default: 1m].
+    #[arg(long, value_name = "DURATION")]
+    pub bin: Option<String>,
+    /// Availability objective in percent; sets how large a rise counts as an incident
+    /// [default: 99.9].
+    #[arg(long, value_name = "PERCENT")]
+    pub slo: Option<f64>,
+    /// Evidence needed to call an incident, in decades of likelihood ratio (lower finds more)
+    /// [default: 6].
+    #[arg(long, value_name = "DECADES")]
+    pub sensitivity: Option<f64>,
+    /// Count 4xx responses as failures too (by default they are counted apart).
+    #[arg(long = "count-4xx")]
+    count_4xx: bool,
+    /// Bytes per parallel chunk (for testing; results do not depend on it).
+    #[arg(long, hide = true)]
+    pub chunk_size: Option<usize>,
+}
+
+/// How text output looks.
+#[derive(clap::Args, Debug)]
+pub struct ShowOpts {
+    /// Show times in this zone (IANA name), with their offset. JSON stays UTC.
+    #[arg(long, value_name = "ZONE")]
+    pub display_tz: Option<String>,
+    /// Colour: auto (only on a terminal, and not if NO_COLOR is set), always or never.
+    #[arg(long, value_name = "WHEN", default_value = "auto")]
+    pub color: ColorChoice,
+}
+
+#[derive(clap::Args, Debug)]
+pub struct ScanOpts {
+    #[command(flatten)]
+    pub read: ReadOpts,
+    /// Print JSON (the draft's `inputs` and `skipped_files`).
+    #[arg(long)]
+    pub json: bool,
+    /// Print figures on stderr: bytes, lines, MB/s and lines/s per format, threads, peak memory.
+    #[arg(long)]
+    pub stats: bool,
+}
+
+#[derive(clap::Args, Debug)]
+pub struct DraftOpts {
+    #[command(flatten)]
+    pub read: ReadOpts,
+    #[command(flatten)]
+    pub detect: DetectOpts,
+    #[command(flatten)]
+    pub show: ShowOpts,
+    /// Print the draft as JSON instead of Markdown (times in UTC).
+    #[arg(long, conflicts_with = "template")]
+    pub json: bool,
+    /// Also write a self-contained HTML report (chart, timeline, draft) to FILE.
+    #[arg(long, value_name = "FILE")]
+    pub html: Option<PathBuf>,
+    /// Render the draft with your own Markdown template (minijinja, over the --json model).
+    #[arg(long, value_name = "FILE")]
+    pub template: Option<PathBuf>,
+    /// Print figures on stderr: bytes, lines, MB/s and lines/s per format, time per stage,
+    /// threads, peak memory.
+    #[arg(long)]
+    pub stats: bool,
+    /// Fail (exit 2) when any line could not be read as its file's format.
+    #[arg(long)]
+    pub strict: bool,
+    /// Write the draft to FILE (atomically) instead of standard output.
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Allow --output and --html to point inside the log folders.
+    #[arg(long)]
+    pub force: bool,
+    /// Never show a progress bar (it only appears on a terminal, after about a second).
+    #[arg(long)]
+    pub no_progress: bool,
+}
+
+#[derive(clap::Args, Debug)]
+pub struct TimelineOpts {
+    #[command(flatten)]
+    pub read: ReadOpts,
+    #[command(flatten)]
+    pub detect: DetectOpts,
+    #[command(flatten)]
+    pub show: ShowOpts,
+    /// Print NDJSON: one JSON object per event, times in UTC.
+    #[arg(long, conflicts_with = "csv")]
+    pub json: bool,
+    /// Print CSV with a header row.
+    #[arg(long)]
+    pub csv: bool,
+    /// Only events at or after: RFC 3339, or relative to the incident (start-30m, detected,
+    /// recovered+1h).
+    #[arg(long, value_name = "TIME")]
+    pub since: Option<String>,
+    /// Only events at or before (same forms as --since).
+    #[arg(long, value_name = "TIME")]
+    pub until: Option<String>,
+    /// Only these kinds (comma-separated) [default: all but error].
+    #[arg(long, value_name = "KIND", value_delimiter = ',')]
+    pub kind: Vec<EventKind>,
+    /// Only events from files matching GLOB (the path as shown, e.g. 'alerts/*').
+    #[arg(long, value_name = "GLOB")]
+    pub source: Option<String>,
+    /// Only events whose text matches REGEX.
+    #[arg(long, value_name = "REGEX")]
+    pub grep: Option<String>,
+}
+
+#[cfg(test)]
+mod tests;

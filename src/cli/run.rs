@@ -1,0 +1,250 @@
+//! Each subcommand, from its parsed flags to its exit code: the settings merged into a
+//! [`Config`], the pipeline run, the output written.
+
+use std::path::PathBuf;
+
+use clap::CommandFactory;
+
+use super::{Args, DetectOpts, DraftOpts, ReadOpts, ScanOpts, ShowOpts, TimelineOpts};
+use crate::config::flags::{RawDetect, RawRead};
+use crate::config::rules::parse_zone;
+use crate::exit::ExitCode;
+use crate::output::{self, emit};
+use crate::timeline::events::Filter;
+use crate::{Config, Error};
+
+/// The settings file and the flags, merged (flags win) into the library's `Config`.
+pub fn config(read: &ReadOpts, detect: Option<&DetectOpts>) -> Result<Config, Error> {
+    let raw = RawRead {
+        paths: read.paths.clone(),
+        tz: read.tz.clone(),
+        year: read.year.clone(),
+        format: read.format.clone(),
+        nginx_log_format: read.nginx_log_format.clone(),
+        nginx_conf: read.nginx_conf.clone(),
+        follow: read.follow,
+        config: read.config.clone(),
+    };
+    let detect = detect.map(|d| RawDetect {
+        bin: d.bin.clone(),
+        slo: d.slo,
+        sensitivity: d.sensitivity,
+        count_4xx: d.count_4xx,
+        chunk_size: d.chunk_size,
+    });
+    crate::config::flags::resolve(&raw, detect.as_ref())
+}
+
+fn display_zone(show: &ShowOpts) -> Result<Option<chrono_tz::Tz>, Error> {
+    show.display_tz.as_deref().map(parse_zone).transpose()
+}
+
+pub fn scan(opts: ScanOpts) -> Result<ExitCode, Error> {
+    let started = std::time::Instant::now();
+    let analysis = crate::pipeline::analyse(&config(&opts.read, None)?)?;
+    let read = started.elapsed();
+    let inputs = crate::timeline::inputs(&analysis);
+    let skipped: Vec<crate::timeline::SkippedFile> = analysis
+        .passed_over
+        .iter()
+        .map(|p| crate::timeline::SkippedFile {
+            file: p.display.clone(),
+            reason: p.reason.clone(),
+        })
+        .collect();
+    let text = if opts.json {
+        let value = serde_json::json!({ "inputs": inputs, "skipped_files": skipped, "errors": analysis.errors.iter().map(|e| e.to_string()).collect::<Vec<_>>() });
+        serde_json::to_string_pretty(&value).unwrap_or_default() + "\n"
+    } else {
+        crate::render::scan_text(&inputs, &skipped)
+    };
+    output::write_stdout(&text)?;
+    for e in &analysis.errors {
+        eprintln!("postmortem: {e}");
+    }
+    if opts.stats {
+        let stages = [
+            ("discover, read, parse, aggregate", read),
+            ("render, write", started.elapsed() - read),
+        ];
+        eprint!(
+            "{}",
+            output::stats::stats_text(&analysis, &stages, started.elapsed())
+        );
+    }
+    Ok(if analysis.errors.is_empty() {
+        ExitCode::Incident
+    } else {
+        ExitCode::Error
+    })
+}
+
+pub fn draft(opts: DraftOpts) -> Result<ExitCode, Error> {
+    let mut config = config(&opts.read, Some(&opts.detect))?;
+    let zone = display_zone(&opts.show)?;
+    let outputs: Vec<&std::path::Path> = opts
+        .output
+        .iter()
+        .chain(&opts.html)
+        .map(PathBuf::as_path)
+        .collect();
+    output::check_outputs(&outputs, &opts.read.paths, opts.force)?;
+    let template = match &opts.template {
+        Some(path) => Some(
+            std::fs::read_to_string(path)
+                .map_err(|e| Error::io(&path.display().to_string(), &e))?,
+        ),
+        None => None,
+    };
+    let bar = output::progress::Bar::start(!opts.no_progress);
+    config.progress = Some(bar.progress());
+    let started = std::time::Instant::now();
+    let run = crate::draft_timed(&config);
+    bar.finish();
+    let (draft, analysis, timings) = run?;
+    output::report_problems(&analysis);
+    let shown = match zone {
+        Some(tz) => crate::render::zone::in_display_zone(&draft, tz),
+        None => draft.clone(),
+    };
+    let text = match (&template, opts.json) {
+        (_, true) => crate::render::json(&draft),
+        (Some(t), false) => {
+            let name = opts
+                .template
+                .as_ref()
+                .map(|p| p.display().to_string())
+                .unwrap_or_default();
+            output::template_child::render(&name, t, &shown)?
+        }
+        (None, false) => crate::render::markdown::render(&shown),
+    };
+    // A failed HTML write is reported after the draft is out: it does not cost the draft.
+    let html_written = match &opts.html {
+        Some(path) => output::write_atomically(path, &crate::render::html::render(&shown)),
+        None => Ok(()),
+    };
+    let coloured =
+        opts.output.is_none() && !opts.json && template.is_none() && opts.show.color.for_stdout();
+    let text = if coloured {
+        output::terminal::colour_markdown(&text)
+    } else {
+        text
+    };
+    emit(opts.output.as_deref(), &text)?;
+    html_written?;
+    if opts.stats {
+        let stages = [
+            ("discover, read, parse, aggregate", timings.read),
+            ("detect, timeline", timings.detect),
+            (
+                "render, write",
+                started.elapsed() - timings.read - timings.detect,
+            ),
+        ];
+        eprint!(
+            "{}",
+            output::stats::stats_text(&analysis, &stages, started.elapsed())
+        );
+    }
+    let skipped: u64 = analysis.files.iter().map(|f| f.summary.skipped).sum();
+    if opts.strict && skipped > 0 {
+        eprintln!("postmortem: --strict: {skipped} lines were skipped");
+        return Ok(ExitCode::Error);
+    }
+    Ok(ExitCode::for_run(
+        draft.incidents.len(),
+        !analysis.errors.is_empty(),
+    ))
+}
+
+pub fn timeline(opts: TimelineOpts) -> Result<ExitCode, Error> {
+    let config = config(&opts.read, Some(&opts.detect))?;
+    let zone = display_zone(&opts.show)?;
+    let analysis = crate::pipeline::analyse(&config)?;
+    let draft = crate::timeline::build(&analysis, config.detect_params());
+    output::report_problems(&analysis);
+    let filter = filter(&opts, &draft)?;
+    let rows: Vec<_> = crate::timeline::events::rows(&analysis, &draft)
+        .into_iter()
+        .filter(|r| filter.keeps(r))
+        .collect();
+    let text = if opts.json {
+        crate::render::events::ndjson(&rows)
+    } else if opts.csv {
+        crate::render::events::csv(&rows, zone)
+    } else {
+        crate::render::events::text(&rows, zone)
+    };
+    output::write_stdout(&text)?;
+    Ok(match (analysis.errors.is_empty(), rows.is_empty()) {
+        (false, _) => ExitCode::Error,
+        (true, true) => ExitCode::NoIncident,
+        (true, false) => ExitCode::Incident,
+    })
+}
+
+/// The `timeline` flags that choose events, checked: times relative to the incident resolved
+/// against the draft, the glob and the regex compiled.
+fn filter(opts: &TimelineOpts, draft: &crate::timeline::Draft) -> Result<Filter, Error> {
+    let bound = |t: &Option<String>| {
+        t.as_deref()
+            .map(|t| crate::timeline::events::parse_bound(t, draft))
+            .transpose()
+    };
+    Ok(Filter {
+        since: bound(&opts.since)?,
+        until: bound(&opts.until)?,
+        kinds: opts.kind.clone(),
+        source: opts
+            .source
+            .as_deref()
+            .map(|g| {
+                globset::Glob::new(g)
+                    .map(|g| g.compile_matcher())
+                    .map_err(|e| Error::InvalidFlag {
+                        flag: "--source",
+                        value: g.to_string(),
+                        why: e.kind().to_string(),
+                    })
+            })
+            .transpose()?,
+        grep: opts
+            .grep
+            .as_deref()
+            .map(|r| {
+                regex::Regex::new(r).map_err(|e| Error::InvalidFlag {
+                    flag: "--grep",
+                    value: r.to_string(),
+                    why: e.to_string(),
+                })
+            })
+            .transpose()?,
+    })
+}
+
+pub fn man(subcommand: Option<&str>) -> Result<ExitCode, Error> {
+    let mut command = Args::command();
+    command.build();
+    let page_of = match subcommand {
+        None => command,
+        Some(name) => command
+            .find_subcommand(name)
+            .cloned()
+            .map(|c| c.name(format!("postmortem-{name}")))
+            .ok_or_else(|| Error::InvalidFlag {
+                flag: "man",
+                value: name.to_string(),
+                why: "a subcommand: draft, scan, timeline, completions or man".into(),
+            })?,
+    };
+    let mut page = Vec::new();
+    clap_mangen::Man::new(page_of)
+        .render(&mut page)
+        .map_err(|e| Error::Output {
+            path: "standard output".into(),
+            message: e.to_string(),
+        })?;
+    output::write_stdout(&String::from_utf8_lossy(&page))?;
+    Ok(ExitCode::SUCCESS)
+}
