@@ -5,7 +5,8 @@ use super::notable::{self, Action, ActionKind};
 use super::signature;
 use super::{ErrorSample, Event, EventBody, LineRef, Summary};
 use crate::parse::common::{kept_text, strip_cr};
-use crate::parse::{Format, apache_error, jsonl, nginx_access, nginx_error, packages, syslog};
+use crate::parse::entry::{Change, Entry, Message, Request, Verdict, Vocabulary, When};
+use crate::parse::{Format, nginx_access, syslog};
 use crate::read::lines;
 use crate::time::year::YearTracker;
 use crate::time::{Civil, Micros, Zone, ZoneConverter};
@@ -72,8 +73,9 @@ struct Worker<'c> {
     offsets: Vec<(i32, u64)>,
     /// The current line's hash, when an overlap is being looked for.
     line_hash: u64,
-    /// apt history: the start of the record being read, and its action's index in `events`.
-    apt_record: Option<(Micros, Option<usize>)>,
+    /// A multi-line record (apt history): its start's time, and its action's index in
+    /// `events`.
+    record: Option<(Micros, Option<usize>)>,
     /// The last line of the bin being read, written to `out.last_lines` when the bin changes:
     /// one comparison a line instead of a map look-up.
     last_line: Option<(i64, super::Seen)>,
@@ -93,12 +95,6 @@ impl Worker<'_> {
     fn take(&mut self, t: Micros, n: u64) -> bool {
         self.out.parsed += 1;
         self.admit(t, n)
-    }
-
-    /// The same for a zone-less time, placed in the file's zone first.
-    fn take_local(&mut self, civil: &Civil, n: u64) -> Option<Micros> {
-        let t = self.place(civil, n)?;
-        self.take(t, n).then_some(t)
     }
 
     /// A parsed line's time: records it, unless the line is a copy of one the older piece
@@ -206,282 +202,193 @@ impl Worker<'_> {
         });
     }
 
-    fn access(&mut self, line: &[u8], n: u64) {
-        let parsed = match &self.ctx.access_format {
-            Some(format) => format.parse(line),
-            None => nginx_access::parse(line),
-        };
-        let Some(a) = parsed else {
-            self.out.skip(n, || "not an access log line".into());
-            return;
-        };
-        if !self.take(a.time, n) {
-            return;
-        }
-        self.saw_offset(a.offset_secs, a.time);
-        let bin = self.bin(a.time);
-        let error = a.status >= 500;
-        self.out
-            .series
-            .record(bin, error, (400..500).contains(&a.status));
-        self.out.clients.record(a.client_key(), bin, error);
-        if let Some(seconds) = a.request_time {
-            self.out.series.record_latency(bin, seconds);
-        }
-        if error {
-            self.out
-                .failed_paths
-                .record(a.path().unwrap_or(b"(no path)"), bin);
-            self.keep_error_sample(a.time, n, || {
-                format!(
-                    "{} {} from {}",
-                    a.status,
-                    kept_text(a.request),
-                    kept_text(a.client)
-                )
-            });
-        }
-    }
-
-    fn nginx_error(&mut self, line: &[u8], n: u64) {
-        if !nginx_error::starts_record(line) {
-            self.out.continuation += 1;
-            return;
-        }
-        let Some(e) = nginx_error::parse(line) else {
-            self.out.skip(n, || "not an nginx error log line".into());
-            return;
-        };
-        let Some(t) = self.take_local(&e.civil, n) else {
-            return;
-        };
-        let error = e.level.is_error();
-        self.out.series.record(self.bin(t), error, false);
-        if error {
-            self.keep_error_sample(t, n, || kept_text(e.message));
-            let bin = self.bin(t);
-            if let Some(upstream) = e.upstream {
-                self.out
-                    .failed_upstreams
-                    .record(upstream_host(upstream), bin);
-            }
-            self.keep_signature(t, n, e.message, String::new());
-        }
-        if let Some(action) = notable::nginx_action(e.message) {
-            self.keep_action(t, n, e.server, action);
-        }
-    }
-
-    fn json(&mut self, _line: &[u8], n: u64, record: Option<jsonl::JsonRecord>, why: &'static str) {
-        let Some(r) = record else {
-            self.out.skip(n, || why.into());
-            return;
-        };
-        let t = match r.time {
-            jsonl::JsonTime::Utc(t) => t,
-            jsonl::JsonTime::Local(civil) => match self.place(&civil, n) {
-                Some(t) => t,
-                None => return,
-            },
-        };
-        if !self.take(t, n) {
-            return;
-        }
-        let bin = self.bin(t);
-        let client_error = r.status.is_some_and(|s| (400..500).contains(&s));
-        self.out.series.record(bin, r.is_error, client_error);
-        if r.status.is_some() {
-            if let Some(client) = &r.client {
-                self.out.clients.record(client.as_bytes(), bin, r.is_error);
-            }
-            if r.is_error {
-                self.out
-                    .failed_paths
-                    .record(r.path.as_deref().unwrap_or("(no path)").as_bytes(), bin);
-            }
-        }
-        let program = r.program.as_deref().unwrap_or("");
-        if r.is_error {
-            let text = format!("{program}: {}", r.message);
-            self.keep_error_sample(t, n, || kept_text(text.as_bytes()));
-            self.keep_signature(t, n, r.message.as_bytes(), format!("{program}: "));
-        }
-        if let Some(action) = notable::syslog_action(program.as_bytes(), r.message.as_bytes()) {
-            self.keep_action(t, n, r.host.as_deref().map(str::as_bytes), action);
-        }
-    }
-
-    fn apache_error(&mut self, line: &[u8], n: u64) {
-        let Some(e) = apache_error::parse(line) else {
-            // Like nginx, Apache continues a record on lines without the bracketed time.
-            if line.first() != Some(&b'[') {
-                self.out.continuation += 1;
-            } else {
-                self.out.skip(n, || "not an apache error log line".into());
-            }
-            return;
-        };
-        let Some(t) = self.take_local(&e.civil, n) else {
-            return;
-        };
-        let error = e.is_error();
-        self.out.series.record(self.bin(t), error, false);
-        if error {
-            self.keep_error_sample(t, n, || kept_text(e.message));
-            self.keep_signature(t, n, e.message, String::new());
-        }
-        if let Some(action) = notable::any_apache_action(e.message) {
-            self.keep_action(t, n, None, action);
-        }
-    }
-
-    fn dpkg(&mut self, line: &[u8], n: u64) {
-        let Some(d) = packages::parse_dpkg(line) else {
-            self.out.skip(n, || "not a dpkg log line".into());
-            return;
-        };
-        let Some(t) = self.take_local(&d.civil, n) else {
-            return;
-        };
-        if d.is_change() {
-            let version = match (d.old_version, d.new_version) {
-                (Some(old), Some(new)) => format!(" {} → {}", kept_text(old), kept_text(new)),
-                (None, Some(new)) => format!(" {}", kept_text(new)),
-                _ => String::new(),
-            };
-            let package = d.package.map(kept_text);
-            let text = format!(
-                "dpkg {} {}{version}",
-                kept_text(d.action),
-                package.clone().unwrap_or_default()
-            );
-            let kind = ActionKind::Deploy;
-            self.keep_action(
-                t,
-                n,
-                None,
-                Action {
-                    kind,
-                    actor: None,
-                    subject: package,
-                    text,
-                },
-            );
-        }
-    }
-
-    fn apt_history(&mut self, line: &[u8], n: u64) {
-        let Some(h) = packages::parse_history(line) else {
-            self.out.skip(n, || "not an apt history line".into());
-            return;
-        };
-        self.out.parsed += 1;
-        match h {
-            packages::HistoryLine::Start(civil) => match self.zone.to_utc(&civil) {
-                Some(t) => {
-                    if !self.admit(t, n) {
-                        return;
-                    }
-                    self.apt_record = Some((t, None));
-                }
-                None => self.apt_record = None,
-            },
-            packages::HistoryLine::Commandline(command) => {
-                if let Some((t, _)) = self.apt_record {
-                    let action = Action {
-                        kind: ActionKind::Deploy,
-                        actor: None,
-                        subject: None,
-                        text: format!("apt: {}", kept_text(command)),
-                    };
-                    self.keep_action(t, n, None, action);
-                    self.apt_record = Some((t, Some(self.out.events.len() - 1)));
+    /// Folds one line's entry, whatever format it came from.
+    fn fold(&mut self, entry: Entry<'_>, n: u64) {
+        match entry {
+            Entry::Request(r) => self.request(r, n),
+            Entry::Message(m) => self.message(m, n),
+            Entry::Package(when, change) => {
+                if let Some(t) = self.take_when(when, n)
+                    && let Some(change) = change
+                {
+                    self.keep_change(t, n, change);
                 }
             }
-            packages::HistoryLine::RequestedBy(user) => {
-                if let Some((_, Some(i))) = self.apt_record
-                    && let Some(crate::aggregate::EventBody::Action(a)) =
+            Entry::RecordStart(civil) => self.record_start(civil, n),
+            Entry::RecordChange(change) => {
+                self.out.parsed += 1;
+                if let Some((t, _)) = self.record {
+                    self.keep_change(t, n, change);
+                    self.record = Some((t, Some(self.out.events.len() - 1)));
+                }
+            }
+            Entry::RecordActor(user) => {
+                self.out.parsed += 1;
+                if let Some((_, Some(i))) = self.record
+                    && let Some(EventBody::Action(a)) =
                         self.out.events.get_mut(i).map(|e| &mut e.body)
                 {
                     a.actor = Some(kept_text(user));
                 }
             }
-            packages::HistoryLine::Other => {}
+            Entry::RecordOther => self.out.parsed += 1,
+            Entry::Continuation => self.out.continuation += 1,
+            Entry::Marker => self.out.blank += 1,
+            Entry::Unreadable(why) => self.out.skip(n, || why.into()),
         }
     }
 
-    fn syslog(&mut self, line: &[u8], n: u64) {
-        if syslog::is_continuation(line) {
-            self.out.continuation += 1;
-            return;
+    /// The instant a line happened; `None` (and the line skipped, with why) when it has none.
+    fn instant(&mut self, when: When, n: u64) -> Option<Micros> {
+        match when {
+            When::Utc(t) | When::Offset { time: t, .. } => Some(t),
+            When::Local(civil) => self.place(&civil, n),
+            When::YearLess(civil) => self.year_less(civil, n),
         }
-        if syslog::is_journal_marker(line) {
-            self.out.blank += 1;
-            return;
-        }
-        let Some(s) = syslog::parse(line) else {
-            self.out.skip(n, || "not a syslog line".into());
-            return;
-        };
-        let t = match s.stamp {
-            syslog::Stamp::Dated { time, offset_secs } => {
-                self.saw_offset(offset_secs, time);
-                time
-            }
-            syslog::Stamp::Local(civil) => match self.place(&civil, n) {
-                Some(t) => t,
-                None => return,
-            },
-            syslog::Stamp::YearLess(civil) => {
-                let tracker = self.year.get_or_insert(YearTracker::new(1970));
-                let before = tracker.last_month.unwrap_or(civil.month);
-                let Some(year) = tracker.year_for(civil.month) else {
-                    self.out.skip(n, || {
-                        format!(
-                            "out of order: month {:02} among lines of month {before:02} (clock skew?); skipped, the file keeps its year",
-                            civil.month
-                        )
-                    });
-                    return;
-                };
-                let civil = Civil { year, ..civil };
-                self.last_civil = Some(civil);
-                match self.zone.to_utc(&civil) {
-                    Some(t) => t,
-                    None => {
-                        self.out.skip(n, || {
-                            format!(
-                                "{:02}-{:02} does not exist in the inferred year {}",
-                                civil.month, civil.day, civil.year
-                            )
-                        });
-                        return;
-                    }
-                }
-            }
-        };
+    }
+
+    /// A parsed line's instant, counted (see [`Self::take`]), its offset noted.
+    fn take_when(&mut self, when: When, n: u64) -> Option<Micros> {
+        let t = self.instant(when, n)?;
         if !self.take(t, n) {
-            return;
+            return None;
         }
-        // sudo logs command lines, not outcomes: `grep Failed …` is not a failure.
-        let class = notable::classify_line(s.severity(), s.program, s.message);
-        let error = s.program != b"sudo" && class.error;
-        self.out.series.record(self.bin(t), error, false);
-        if class.failed_login {
-            let source = self.source(n);
-            self.out.note_auth_failure(self.bin(t), t, source, || {
-                format!("{}: {}", kept_text(s.program), kept_text(s.message))
+        if let When::Offset { offset_secs, .. } = when {
+            self.saw_offset(offset_secs, t);
+        }
+        Some(t)
+    }
+
+    /// A year-less time in the year the tracker infers for it.
+    fn year_less(&mut self, civil: Civil, n: u64) -> Option<Micros> {
+        let tracker = self.year.get_or_insert(YearTracker::new(1970));
+        let before = tracker.last_month.unwrap_or(civil.month);
+        let Some(year) = tracker.year_for(civil.month) else {
+            self.out.skip(n, || {
+                format!(
+                    "out of order: month {:02} among lines of month {before:02} (clock skew?); skipped, the file keeps its year",
+                    civil.month
+                )
             });
+            return None;
+        };
+        let civil = Civil { year, ..civil };
+        self.last_civil = Some(civil);
+        let t = self.zone.to_utc(&civil);
+        if t.is_none() {
+            self.out.skip(n, || {
+                format!(
+                    "{:02}-{:02} does not exist in the inferred year {}",
+                    civil.month, civil.day, civil.year
+                )
+            });
+        }
+        t
+    }
+
+    fn request(&mut self, r: Request<'_>, n: u64) {
+        let Some(t) = self.take_when(r.when, n) else {
+            return;
+        };
+        let bin = self.bin(t);
+        let error = r.status >= 500;
+        self.out
+            .series
+            .record(bin, error, (400..500).contains(&r.status));
+        self.out.clients.record(r.client_key, bin, error);
+        if let Some(seconds) = r.latency {
+            self.out.series.record_latency(bin, seconds);
         }
         if error {
+            self.out
+                .failed_paths
+                .record(r.path.unwrap_or(b"(no path)"), bin);
             self.keep_error_sample(t, n, || {
-                format!("{}: {}", kept_text(s.program), kept_text(s.message))
+                format!(
+                    "{} {} from {}",
+                    r.status,
+                    kept_text(r.request),
+                    kept_text(r.client)
+                )
             });
-            self.keep_signature(t, n, s.message, format!("{}: ", kept_text(s.program)));
         }
-        if let Some(action) = notable::syslog_action(s.program, s.message) {
-            self.keep_action(t, n, Some(s.host), action);
+    }
+
+    fn message(&mut self, m: Message<'_>, n: u64) {
+        let Some(t) = self.take_when(m.when, n) else {
+            return;
+        };
+        let program = m.program.as_deref();
+        let (error, failed_login) = match m.verdict {
+            Verdict::Given(error) => (error, false),
+            Verdict::ByWords(severity) => {
+                let class = notable::classify_line(severity, program.unwrap_or(b""), &m.text);
+                // sudo logs command lines, not outcomes: `grep Failed …` is not a failure.
+                (program != Some(b"sudo") && class.error, class.failed_login)
+            }
+        };
+        let bin = self.bin(t);
+        let client_error = m
+            .http
+            .as_ref()
+            .is_some_and(|h| (400..500).contains(&h.status));
+        self.out.series.record(bin, error, client_error);
+        if let Some(http) = &m.http {
+            if let Some(client) = &http.client {
+                self.out.clients.record(client, bin, error);
+            }
+            if error {
+                let path = http.path.as_deref().unwrap_or(b"(no path)");
+                self.out.failed_paths.record(path, bin);
+            }
         }
+        let labelled = || match program {
+            Some(p) => format!("{}: {}", kept_text(p), kept_text(&m.text)),
+            None => kept_text(&m.text),
+        };
+        if failed_login {
+            let source = self.source(n);
+            self.out.note_auth_failure(bin, t, source, labelled);
+        }
+        if error {
+            self.keep_error_sample(t, n, labelled);
+            if let Some(upstream) = m.upstream {
+                self.out
+                    .failed_upstreams
+                    .record(upstream_host(upstream), bin);
+            }
+            let prefix = program.map_or(String::new(), |p| format!("{}: ", kept_text(p)));
+            self.keep_signature(t, n, &m.text, prefix);
+        }
+        let action = match m.vocabulary {
+            Vocabulary::Syslog => notable::syslog_action(program.unwrap_or(b""), &m.text),
+            Vocabulary::Nginx => notable::nginx_action(&m.text),
+            Vocabulary::Apache => notable::any_apache_action(&m.text),
+        };
+        if let Some(action) = action {
+            self.keep_action(t, n, m.host.as_deref(), action);
+        }
+    }
+
+    /// A package manager's change: a deploy.
+    fn keep_change(&mut self, t: Micros, n: u64, change: Change) {
+        let action = Action {
+            kind: ActionKind::Deploy,
+            actor: None,
+            subject: change.subject,
+            text: change.text,
+        };
+        self.keep_action(t, n, None, action);
+    }
+
+    /// The first line of a multi-line record: its time stands for the record's lines.
+    fn record_start(&mut self, civil: Civil, n: u64) {
+        self.out.parsed += 1;
+        self.record = match self.zone.to_utc(&civil) {
+            Some(t) if self.admit(t, n) => Some((t, None)),
+            Some(_) => return,
+            None => None,
+        };
     }
 }
 
@@ -504,13 +411,14 @@ pub fn process_chunk(data: &[u8], ctx: &ChunkContext) -> ChunkOutcome {
         zone: ZoneConverter::new(ctx.zone).after(ctx.zone_last),
         year: ctx.year,
         last_civil: None,
-        apt_record: None,
+        record: None,
         line_hash: 0,
         offsets: Vec::new(),
         last_line: None,
         out: Summary::default(),
     };
     worker.out.bytes = data.len() as u64;
+    let read = ctx.format.spec().read;
     let data = data.strip_prefix(b"\xef\xbb\xbf").unwrap_or(data);
     for (i, raw) in lines(data).enumerate() {
         let n = i as u64 + 1;
@@ -537,29 +445,14 @@ pub fn process_chunk(data: &[u8], ctx: &ChunkContext) -> ChunkOutcome {
             worker.out.blank += 1;
             continue;
         }
-        match ctx.format {
-            Format::NginxAccess => worker.access(line, n),
-            Format::NginxError => worker.nginx_error(line, n),
-            Format::ApacheError => worker.apache_error(line, n),
-            Format::Syslog => worker.syslog(line, n),
-            Format::Alertmanager | Format::PagerDuty | Format::Opsgenie => {
-                worker.out.skip(n, || "alert files are read whole".into())
-            }
-            Format::Dpkg => worker.dpkg(line, n),
-            Format::Journald => worker.json(
-                line,
-                n,
-                jsonl::parse_journald(line),
-                "not a journald JSON record",
-            ),
-            Format::JsonLines => worker.json(
-                line,
-                n,
-                jsonl::parse_json_line(line),
-                "not a JSON record with a time",
-            ),
-            Format::AptHistory => worker.apt_history(line, n),
-        }
+        let entry = match &ctx.access_format {
+            Some(format) => match format.parse(line) {
+                Some(a) => a.entry(),
+                None => Entry::Unreadable(nginx_access::NOT_ACCESS),
+            },
+            None => (read)(line),
+        };
+        worker.fold(entry, n);
     }
     if let Some((bin, last)) = worker.last_line.take() {
         worker.out.note_line(bin, last.time, last.source);

@@ -89,11 +89,7 @@ pub fn parse_format(name: &str) -> Result<Format, Error> {
         value: name.to_string(),
         why: format!(
             "one of {}",
-            Format::ALL
-                .iter()
-                .map(|f| f.id())
-                .collect::<Vec<_>>()
-                .join(", ")
+            Format::all().map(|f| f.id()).collect::<Vec<_>>().join(", ")
         ),
     })
 }

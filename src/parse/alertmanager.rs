@@ -8,6 +8,9 @@
 
 use serde_json::Value;
 
+use super::Format;
+use super::registry::{FormatSpec, Meaning, read_whole};
+
 use super::common::rfc3339;
 use crate::time::Micros;
 
@@ -169,6 +172,17 @@ pub fn notices(doc: &Value) -> Option<Vec<AlertNotice>> {
     }
     Some(out)
 }
+
+/// Alertmanager webhook payloads, one per line or pretty-printed.
+pub const SPEC: FormatSpec = FormatSpec {
+    format: Format::Alertmanager,
+    name: "alertmanager webhook",
+    meaning: Meaning::Alerts,
+    zone_less: false,
+    every_line_has_offset: false,
+    accepts: |_| false,
+    read: read_whole,
+};
 
 #[cfg(test)]
 mod tests;

@@ -3,6 +3,12 @@
 //! `[Wed Oct 11 14:32:52.123456 2023] [core:error] [pid 1234:tid 5678] [client 1.2.3.4:5678] AH00124: …`
 //! Local time without a zone, like nginx's.
 
+use std::borrow::Cow;
+
+use super::Format;
+use super::entry::{Entry, Message, Verdict, Vocabulary, When};
+use super::registry::{FormatSpec, Meaning};
+
 use super::common::{civil_of, clock, fixed_digits, month_name, spaces};
 use crate::time::Civil;
 
@@ -85,6 +91,38 @@ pub fn parse(line: &[u8]) -> Option<ApacheError<'_>> {
         message: rest,
     })
 }
+
+/// A line of Apache's error log, as an [`Entry`]. Like nginx, Apache continues a record on
+/// lines without the bracketed time.
+pub fn read(line: &[u8]) -> Entry<'_> {
+    let Some(e) = parse(line) else {
+        return match line.first() {
+            Some(b'[') => Entry::Unreadable("not an apache error log line"),
+            _ => Entry::Continuation,
+        };
+    };
+    Entry::Message(Message {
+        when: When::Local(e.civil),
+        verdict: Verdict::Given(e.is_error()),
+        program: None,
+        host: None,
+        text: Cow::Borrowed(e.message),
+        vocabulary: Vocabulary::Apache,
+        upstream: None,
+        http: None,
+    })
+}
+
+/// Apache httpd's error log (2.2 and 2.4).
+pub const SPEC: FormatSpec = FormatSpec {
+    format: Format::ApacheError,
+    name: "apache error",
+    meaning: Meaning::ErrorLog,
+    zone_less: true,
+    every_line_has_offset: false,
+    accepts: |line| parse(line).is_some(),
+    read,
+};
 
 #[cfg(test)]
 mod tests;

@@ -4,12 +4,14 @@
 pub mod alertmanager;
 pub mod apache_error;
 pub mod common;
+pub mod entry;
 pub mod jsonl;
 pub mod log_format;
 pub mod nginx_access;
 pub mod nginx_error;
 pub mod packages;
 pub mod pager;
+pub mod registry;
 pub mod syslog;
 
 use serde::Serialize;
@@ -39,22 +41,15 @@ pub enum Format {
 }
 
 impl Format {
-    /// Formats read line by line: all but the alert histories (the last three of `ALL`).
-    pub const LINE_FORMATS: &[Format] = Format::ALL.split_at(8).0;
+    /// Every format, in sniffing order (see [`registry`]).
+    pub fn all() -> impl Iterator<Item = Format> {
+        registry::all().map(|s| s.format)
+    }
 
-    pub const ALL: [Format; 11] = [
-        Format::NginxAccess,
-        Format::NginxError,
-        Format::ApacheError,
-        Format::Syslog,
-        Format::Journald,
-        Format::JsonLines,
-        Format::Dpkg,
-        Format::AptHistory,
-        Format::Alertmanager,
-        Format::PagerDuty,
-        Format::Opsgenie,
-    ];
+    /// Its entry in the registry.
+    pub fn spec(self) -> &'static registry::FormatSpec {
+        registry::spec(self)
+    }
 
     /// The name in JSON and in `--format GLOB=NAME`: `nginx_access`, `pagerduty`…
     pub fn id(self) -> String {
@@ -64,58 +59,32 @@ impl Format {
     /// Reads a format name: `nginx_access`, `nginx-access` and `nginx access` alike.
     pub fn from_name(name: &str) -> Option<Format> {
         let wanted = name.trim().to_ascii_lowercase().replace(['-', ' '], "_");
-        Format::ALL.into_iter().find(|f| f.id() == wanted)
+        Format::all().find(|f| f.id() == wanted)
     }
 
     /// Alert histories: JSON documents read whole, not line by line.
     pub fn is_alerts(self) -> bool {
-        matches!(
-            self,
-            Format::Alertmanager | Format::PagerDuty | Format::Opsgenie
-        )
+        self.spec().meaning == registry::Meaning::Alerts
     }
 
     /// Whether lines carry no zone, so `--tz` places them.
     pub fn zone_less(self) -> bool {
-        matches!(
-            self,
-            Format::NginxError
-                | Format::ApacheError
-                | Format::Dpkg
-                | Format::AptHistory
-                | Format::JsonLines
-        )
+        self.spec().zone_less
     }
 
+    /// The name shown to people: `nginx access`.
     pub fn name(self) -> &'static str {
-        match self {
-            Format::NginxAccess => "nginx access",
-            Format::NginxError => "nginx error",
-            Format::ApacheError => "apache error",
-            Format::Syslog => "syslog",
-            Format::Alertmanager => "alertmanager webhook",
-            Format::Dpkg => "dpkg log",
-            Format::PagerDuty => "pagerduty",
-            Format::Journald => "journald json",
-            Format::JsonLines => "json lines",
-            Format::Opsgenie => "opsgenie",
-            Format::AptHistory => "apt history",
-        }
+        self.spec().name
+    }
+
+    /// What its records are, for the stages after aggregation.
+    pub fn meaning(self) -> registry::Meaning {
+        self.spec().meaning
     }
 
     /// Whether a line of this format parses (continuation lines do not count either way).
     fn accepts(self, line: &[u8]) -> bool {
-        match self {
-            Format::NginxAccess => nginx_access::parse(line).is_some(),
-            Format::NginxError => nginx_error::parse(line).is_some(),
-            Format::ApacheError => apache_error::parse(line).is_some(),
-            Format::Syslog => syslog::parse(line).is_some(),
-            Format::Alertmanager | Format::PagerDuty | Format::Opsgenie => false,
-            Format::Dpkg => packages::parse_dpkg(line).is_some(),
-            Format::Journald => jsonl::parse_journald(line).is_some(),
-            Format::JsonLines => jsonl::parse_json_line(line).is_some(),
-            Format::AptHistory => packages::parse_history(line).is_some(),
-        }
+        (self.spec().accepts)(line)
     }
 }
 
@@ -314,9 +283,12 @@ pub fn sniff(sample: &[u8], complete: bool) -> Sniffed {
         .copied()
         .filter(|l| !syslog::is_continuation(l) && !syslog::is_journal_marker(l))
         .collect();
-    let mut scores: Vec<(usize, Format)> = Format::LINE_FORMATS
+    let mut scores: Vec<(usize, Format)> = registry::LINE_FORMATS
         .iter()
-        .map(|&f| (lines.iter().filter(|l| f.accepts(l)).count(), f))
+        .map(|spec| {
+            let votes = lines.iter().filter(|l| (spec.accepts)(l)).count();
+            (votes, spec.format)
+        })
         .collect();
     // Highest score first; ties keep the declared order (stable sort).
     scores.sort_by_key(|s| std::cmp::Reverse(s.0));

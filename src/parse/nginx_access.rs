@@ -6,6 +6,10 @@
 //! as addresses. After the request, status and size, anything may follow: referer and user
 //! agent (combined), then extras such as `"$http_x_forwarded_for"` or `$request_time`.
 
+use super::Format;
+use super::entry::{Entry, Request, When};
+use super::registry::{FormatSpec, Meaning};
+
 use nom::IResult;
 use nom::Parser;
 use nom::bytes::complete::tag;
@@ -298,6 +302,50 @@ pub fn parse(line: &[u8]) -> Option<AccessLine<'_>> {
         request_time,
     })
 }
+
+impl<'a> AccessLine<'a> {
+    /// The line as the aggregate stage reads it: one request.
+    pub fn entry(&self) -> Entry<'a> {
+        let target = self.target.map(|t| match memchr::memchr(b'?', t) {
+            Some(i) => &t[..i],
+            None => t,
+        });
+        Entry::Request(Request {
+            when: When::Offset {
+                time: self.time,
+                offset_secs: self.offset_secs,
+            },
+            status: self.status,
+            client_key: self.user.or(self.forwarded_for).unwrap_or(self.client),
+            client: self.client,
+            request: self.request,
+            path: target,
+            latency: self.request_time,
+        })
+    }
+}
+
+/// A line of the combined format (or one of its variants), as an [`Entry`].
+pub fn read(line: &[u8]) -> Entry<'_> {
+    match parse(line) {
+        Some(a) => a.entry(),
+        None => Entry::Unreadable(NOT_ACCESS),
+    }
+}
+
+/// Why an access log's line was skipped.
+pub const NOT_ACCESS: &str = "not an access log line";
+
+/// nginx and Apache access logs in the combined format and its common variants.
+pub const SPEC: FormatSpec = FormatSpec {
+    format: Format::NginxAccess,
+    name: "nginx access",
+    meaning: Meaning::Requests,
+    zone_less: false,
+    every_line_has_offset: true,
+    accepts: |line| parse(line).is_some(),
+    read,
+};
 
 #[cfg(test)]
 mod tests;

@@ -4,6 +4,12 @@
 //! time stage to place. Lines that do not start with a date continue the record above
 //! (FastCGI stderr dumps span lines); the caller counts them as continuations.
 
+use std::borrow::Cow;
+
+use super::Format;
+use super::entry::{Entry, Message, Verdict, Vocabulary, When};
+use super::registry::{FormatSpec, Meaning};
+
 use super::common::{local_date_time, spaces};
 use crate::time::Civil;
 
@@ -126,6 +132,37 @@ pub fn parse(line: &[u8]) -> Option<ErrorLine<'_>> {
         upstream: field(rest, b"upstream"),
     })
 }
+
+/// A line of nginx's error log, as an [`Entry`]; lines not starting a record continue one.
+pub fn read(line: &[u8]) -> Entry<'_> {
+    if !starts_record(line) {
+        return Entry::Continuation;
+    }
+    let Some(e) = parse(line) else {
+        return Entry::Unreadable("not an nginx error log line");
+    };
+    Entry::Message(Message {
+        when: When::Local(e.civil),
+        verdict: Verdict::Given(e.level.is_error()),
+        program: None,
+        host: e.server.map(Cow::Borrowed),
+        text: Cow::Borrowed(e.message),
+        vocabulary: Vocabulary::Nginx,
+        upstream: e.upstream,
+        http: None,
+    })
+}
+
+/// nginx's `error.log`: zone-less local times, levels, upstreams.
+pub const SPEC: FormatSpec = FormatSpec {
+    format: Format::NginxError,
+    name: "nginx error",
+    meaning: Meaning::ErrorLog,
+    zone_less: true,
+    every_line_has_offset: false,
+    accepts: |line| parse(line).is_some(),
+    read,
+};
 
 #[cfg(test)]
 mod tests;

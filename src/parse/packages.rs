@@ -5,6 +5,11 @@
 //! `configure`, `trigproc`, `startup` lines, which are read but are not actions).
 //! history.log: records of `Start-Date:`, `Commandline:`, `Requested-By:`, `Upgrade:`… lines.
 
+use super::Format;
+use super::common::kept_text;
+use super::entry::{Change, Entry, When};
+use super::registry::{FormatSpec, Meaning};
+
 use super::common::{local_date_time, spaces};
 use crate::time::Civil;
 
@@ -97,6 +102,65 @@ pub fn parse_history(line: &[u8]) -> Option<HistoryLine<'_>> {
         _ => return None,
     })
 }
+
+/// A line of `dpkg.log`, as an [`Entry`]: every line is timed, installs and upgrades are
+/// changes.
+pub fn read_dpkg(line: &[u8]) -> Entry<'_> {
+    let Some(d) = parse_dpkg(line) else {
+        return Entry::Unreadable("not a dpkg log line");
+    };
+    let change = d.is_change().then(|| {
+        let version = match (d.old_version, d.new_version) {
+            (Some(old), Some(new)) => format!(" {} → {}", kept_text(old), kept_text(new)),
+            (None, Some(new)) => format!(" {}", kept_text(new)),
+            _ => String::new(),
+        };
+        let subject = d.package.map(kept_text);
+        let text = format!(
+            "dpkg {} {}{version}",
+            kept_text(d.action),
+            subject.clone().unwrap_or_default()
+        );
+        Change { text, subject }
+    });
+    Entry::Package(When::Local(d.civil), change)
+}
+
+/// A line of apt's `history.log`, as an [`Entry`] of a multi-line record.
+pub fn read_history(line: &[u8]) -> Entry<'_> {
+    match parse_history(line) {
+        None => Entry::Unreadable("not an apt history line"),
+        Some(HistoryLine::Start(civil)) => Entry::RecordStart(civil),
+        Some(HistoryLine::Commandline(command)) => Entry::RecordChange(Change {
+            text: format!("apt: {}", kept_text(command)),
+            subject: None,
+        }),
+        Some(HistoryLine::RequestedBy(user)) => Entry::RecordActor(user),
+        Some(HistoryLine::Other) => Entry::RecordOther,
+    }
+}
+
+/// `/var/log/dpkg.log`.
+pub const DPKG: FormatSpec = FormatSpec {
+    format: Format::Dpkg,
+    name: "dpkg log",
+    meaning: Meaning::Changes,
+    zone_less: true,
+    every_line_has_offset: false,
+    accepts: |line| parse_dpkg(line).is_some(),
+    read: read_dpkg,
+};
+
+/// `/var/log/apt/history.log`.
+pub const APT_HISTORY: FormatSpec = FormatSpec {
+    format: Format::AptHistory,
+    name: "apt history",
+    meaning: Meaning::Changes,
+    zone_less: true,
+    every_line_has_offset: false,
+    accepts: |line| parse_history(line).is_some(),
+    read: read_history,
+};
 
 #[cfg(test)]
 mod tests;

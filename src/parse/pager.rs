@@ -8,6 +8,9 @@
 
 use serde_json::Value;
 
+use super::Format;
+use super::registry::{FormatSpec, Meaning, read_whole};
+
 use super::alertmanager::{AlertStatus, parse_time};
 use crate::time::Micros;
 
@@ -217,6 +220,28 @@ pub fn notices(doc: &Value) -> Option<(Pager, Vec<PageNotice>)> {
     }
     None
 }
+
+/// PagerDuty webhooks (V2, V3) or REST log entries.
+pub const PAGERDUTY: FormatSpec = FormatSpec {
+    format: Format::PagerDuty,
+    name: "pagerduty",
+    meaning: Meaning::Alerts,
+    zone_less: false,
+    every_line_has_offset: false,
+    accepts: |_| false,
+    read: read_whole,
+};
+
+/// Opsgenie webhooks.
+pub const OPSGENIE: FormatSpec = FormatSpec {
+    format: Format::Opsgenie,
+    name: "opsgenie",
+    meaning: Meaning::Alerts,
+    zone_less: false,
+    every_line_has_offset: false,
+    accepts: |_| false,
+    read: read_whole,
+};
 
 #[cfg(test)]
 mod tests;

@@ -6,6 +6,12 @@
 //! the host, the tag (`program[pid]:`) and the message. Lines starting with white space
 //! continue the record above (macOS and multi-line messages).
 
+use std::borrow::Cow;
+
+use super::Format;
+use super::entry::{Entry, Message, Verdict, Vocabulary, When};
+use super::registry::{FormatSpec, Meaning};
+
 use super::common::{civil_parts, clock, fixed_digits, month_name, rfc3339, spaces, token};
 use crate::time::{Civil, Micros};
 
@@ -239,6 +245,46 @@ pub fn parse(line: &[u8]) -> Option<SyslogLine<'_>> {
         message,
     })
 }
+
+/// A syslog line, as an [`Entry`]: indented lines continue the one before, and journal
+/// markers (`-- Boot …`) carry nothing.
+pub fn read(line: &[u8]) -> Entry<'_> {
+    if is_continuation(line) {
+        return Entry::Continuation;
+    }
+    if is_journal_marker(line) {
+        return Entry::Marker;
+    }
+    let Some(s) = parse(line) else {
+        return Entry::Unreadable("not a syslog line");
+    };
+    let when = match s.stamp {
+        Stamp::Dated { time, offset_secs } => When::Offset { time, offset_secs },
+        Stamp::Local(civil) => When::Local(civil),
+        Stamp::YearLess(civil) => When::YearLess(civil),
+    };
+    Entry::Message(Message {
+        when,
+        verdict: Verdict::ByWords(s.severity()),
+        program: Some(Cow::Borrowed(s.program)),
+        host: Some(Cow::Borrowed(s.host)),
+        text: Cow::Borrowed(s.message),
+        vocabulary: Vocabulary::Syslog,
+        upstream: None,
+        http: None,
+    })
+}
+
+/// RFC 3164 and RFC 5424 lines, as rsyslog and syslog-ng write them.
+pub const SPEC: FormatSpec = FormatSpec {
+    format: Format::Syslog,
+    name: "syslog",
+    meaning: Meaning::Messages,
+    zone_less: false,
+    every_line_has_offset: false,
+    accepts: |line| parse(line).is_some(),
+    read,
+};
 
 #[cfg(test)]
 mod tests;

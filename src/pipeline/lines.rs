@@ -10,7 +10,6 @@ use crate::aggregate::Summary;
 use crate::aggregate::chunk::{ChunkContext, ChunkOutcome, month_span, process_chunk};
 use crate::discover::Candidate;
 use crate::error::Error;
-use crate::parse::Format;
 use crate::read::{Chunker, Compression};
 use crate::time::{Civil, ZoneConverter};
 
@@ -49,8 +48,8 @@ pub(super) fn read_lines(
     // Where clocks go back, the repeated hour is read in file order: each chunk starts from
     // where the one before it ended, so the chunks of such a file are read one after another.
     // (Access logs carry their offset on every line: they have no repeated hour.)
-    let in_order =
-        context.format != Format::NginxAccess && ZoneConverter::new(context.zone).has_transitions();
+    let in_order = !context.format.spec().every_line_has_offset
+        && ZoneConverter::new(context.zone).has_transitions();
     let mut zone_last = None;
     let batch_len = if parallel && !in_order {
         2 * rayon::current_num_threads().max(1)

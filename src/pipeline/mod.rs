@@ -30,6 +30,7 @@ use crate::config::Config;
 use crate::config::rules::last_match;
 use crate::discover::{self, Candidate, Passed};
 use crate::error::Error;
+use crate::parse::registry::Meaning;
 use crate::parse::{self, Detection, Format, Sniffed};
 use crate::read::{self, Compression};
 use crate::time::year::{self, YearSource, YearTracker};
@@ -475,7 +476,7 @@ fn dated_spans(
                 .map(|(o, _)| *o);
             Some(DatedSpan {
                 display: r.display.clone(),
-                access: r.detection.format == Format::NginxAccess,
+                access: r.detection.format.meaning() == Meaning::Requests,
                 offset: offset.filter(|_| lend_offsets),
                 folder: logs[*i].candidate.path.parent().map(Path::to_path_buf),
                 runs: if lend_offsets {

@@ -18,7 +18,7 @@ use inputs::{span, zone_assumed};
 
 use crate::aggregate::{Event, LineRef, Series};
 use crate::detect::{self, Bin, Params};
-use crate::parse::Format;
+use crate::parse::registry::Meaning;
 use crate::pipeline::Analysis;
 use crate::time::{MICROS_PER_MIN, Micros, format_utc};
 use actions::routine_units;
@@ -42,13 +42,16 @@ fn signal(analysis: &Analysis) -> Signal {
     let mut access = Series::default();
     let mut records = Series::default();
     for f in &analysis.files {
-        match f.detection.format {
+        match f.detection.format.meaning() {
+            Meaning::Requests => access.merge(&f.summary.series),
             // JSON logs with HTTP statuses are requests too.
-            Format::NginxAccess => access.merge(&f.summary.series),
-            Format::JsonLines if !f.summary.clients.is_empty() => access.merge(&f.summary.series),
-            Format::Dpkg | Format::AptHistory => {}
-            f if f.is_alerts() => {}
-            _ => records.merge(&f.summary.series),
+            Meaning::MaybeRequests if !f.summary.clients.is_empty() => {
+                access.merge(&f.summary.series)
+            }
+            Meaning::Changes | Meaning::Alerts => {}
+            Meaning::MaybeRequests | Meaning::ErrorLog | Meaning::Messages => {
+                records.merge(&f.summary.series)
+            }
         }
     }
     if access.totals().total > 0 {

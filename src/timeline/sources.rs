@@ -15,7 +15,7 @@ use serde::Serialize;
 use crate::aggregate::Series;
 use crate::detect::{self, Bin, Kind, Params, coverage};
 use crate::discover::rotation;
-use crate::parse::Format;
+use crate::parse::registry::Meaning;
 use crate::pipeline::Analysis;
 use crate::time::Micros;
 
@@ -88,13 +88,12 @@ impl SourceSignal {
 }
 
 fn kind_of(f: &crate::pipeline::FileReport) -> Option<SourceKind> {
-    match f.detection.format {
-        Format::NginxAccess => Some(SourceKind::Requests),
-        Format::JsonLines if !f.summary.clients.is_empty() => Some(SourceKind::Requests),
-        // Package logs are actions, not a signal.
-        Format::Dpkg | Format::AptHistory => None,
-        f if f.is_alerts() => None,
-        _ => Some(SourceKind::Records),
+    match f.detection.format.meaning() {
+        Meaning::Requests => Some(SourceKind::Requests),
+        Meaning::MaybeRequests if !f.summary.clients.is_empty() => Some(SourceKind::Requests),
+        // Package logs are actions, and alert histories alerts: neither is a signal.
+        Meaning::Changes | Meaning::Alerts => None,
+        Meaning::MaybeRequests | Meaning::ErrorLog | Meaning::Messages => Some(SourceKind::Records),
     }
 }
 
@@ -120,7 +119,7 @@ pub fn sources(analysis: &Analysis) -> Vec<SourceSignal> {
         } else {
             format!("{folder}/{family}")
         };
-        let errors_only = matches!(f.detection.format, Format::NginxError | Format::ApacheError);
+        let errors_only = f.detection.format.meaning() == Meaning::ErrorLog;
         let s = by_family
             .entry((shown.clone(), kind))
             .or_insert_with(|| SourceSignal {
@@ -139,7 +138,8 @@ pub fn sources(analysis: &Analysis) -> Vec<SourceSignal> {
         s.files.push(index);
         s.series.merge(&f.summary.series);
         if kind == SourceKind::Requests {
-            s.named_users |= f.detection.format == Format::NginxAccess && f.summary.clients.named;
+            s.named_users |=
+                f.detection.format.meaning() == Meaning::Requests && f.summary.clients.named;
         }
         for (bin, n) in &f.summary.auth_failures {
             *s.auth_failures.entry(*bin).or_default() += n;

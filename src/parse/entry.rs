@@ -1,0 +1,111 @@
+//! What one line says, whatever format wrote it. Each format's `read` turns a line into an
+//! [`Entry`]; the aggregate stage folds entries without knowing which format they came from,
+//! so a new format is a parser plus this translation, in its own file.
+
+use std::borrow::Cow;
+
+use crate::time::{Civil, Micros};
+
+/// When a line happened, as precisely as the line says.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum When {
+    /// An instant in UTC, the writer's offset unknown or irrelevant.
+    Utc(Micros),
+    /// An instant written with its UTC offset (the offset places zone-less siblings).
+    Offset { time: Micros, offset_secs: i32 },
+    /// A date and time without a zone: placed in the file's zone.
+    Local(Civil),
+    /// A month, day and time without a year (classic syslog): the year is inferred.
+    YearLess(Civil),
+}
+
+/// Whether a message reports a failure.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Verdict {
+    /// The format says so itself (a level, a status).
+    Given(bool),
+    /// Judged from the words of the message and the syslog severity, if any.
+    ByWords(Option<u8>),
+}
+
+/// Which vocabulary of changes (deploys, restarts, reloads) a message is read with.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Vocabulary {
+    /// Program and message: sudo, systemd, package managers, kubectl…
+    Syslog,
+    /// nginx's own notices (signals, reconfiguring).
+    Nginx,
+    /// Apache httpd's own notices (graceful restarts).
+    Apache,
+}
+
+/// One HTTP request.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Request<'a> {
+    pub when: When,
+    pub status: u16,
+    /// Who made it, as users are counted (the forwarded-for address when there is one).
+    pub client_key: &'a [u8],
+    /// The address as written, for the error sample.
+    pub client: &'a [u8],
+    /// The request line (`GET /x HTTP/1.1`).
+    pub request: &'a [u8],
+    /// The path without its query.
+    pub path: Option<&'a [u8]>,
+    /// Seconds the server took.
+    pub latency: Option<f64>,
+}
+
+/// The HTTP side of a message that also describes a request (JSON application logs).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Http<'a> {
+    pub status: u16,
+    pub client: Option<Cow<'a, [u8]>>,
+    pub path: Option<Cow<'a, [u8]>>,
+}
+
+/// A message of a program: syslog, error logs, JSON records.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Message<'a> {
+    pub when: When,
+    pub verdict: Verdict,
+    /// The program that wrote it; when present, samples and signatures are prefixed with
+    /// `program: `.
+    pub program: Option<Cow<'a, [u8]>>,
+    pub host: Option<Cow<'a, [u8]>>,
+    pub text: Cow<'a, [u8]>,
+    pub vocabulary: Vocabulary,
+    /// The upstream a proxy failed to reach (`http://10.0.0.5:8080/x`).
+    pub upstream: Option<&'a [u8]>,
+    pub http: Option<Http<'a>>,
+}
+
+/// A change a package manager made.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Change {
+    pub text: String,
+    pub subject: Option<String>,
+}
+
+/// What one line is.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Entry<'a> {
+    Request(Request<'a>),
+    Message(Message<'a>),
+    /// A timed line of a package log; `None` when it records no change (status lines).
+    Package(When, Option<Change>),
+    /// The first line of a multi-line record (apt history's `Start-Date:`).
+    RecordStart(Civil),
+    /// The change a multi-line record made (`Commandline:`), at its start's time.
+    RecordChange(Change),
+    /// Who made the change of the record being read (`Requested-By:`).
+    RecordActor(&'a [u8]),
+    /// Any other line of a multi-line record.
+    RecordOther,
+    /// A line continuing the previous record (stack traces, wrapped messages).
+    Continuation,
+    /// A marker that carries nothing (`-- Boot …` in journal exports).
+    Marker,
+    /// Not a line of this format: why.
+    Unreadable(&'static str),
+}

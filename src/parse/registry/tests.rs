@@ -1,0 +1,120 @@
+use super::*;
+use crate::parse::{Sniffed, sniff};
+
+/// Three lines of each format, as the real programs write them.
+const SAMPLES: [(Format, &str); 11] = [
+    (
+        Format::NginxAccess,
+        "203.0.113.7 - - [10/Sep/2023:08:15:02 +0000] \"GET /api/v1/login HTTP/1.1\" 503 197 \"-\" \"curl/8.1\"\n\
+         203.0.113.8 - alice [10/Sep/2023:08:15:03 +0000] \"POST /api/v1/login HTTP/1.1\" 200 512 \"https://x/\" \"Mozilla/5.0\"\n\
+         198.51.100.2 - - [10/Sep/2023:08:15:04 +0000] \"GET /health HTTP/1.1\" 200 2 \"-\" \"kube-probe/1.27\"\n",
+    ),
+    (
+        Format::NginxError,
+        "2023/09/10 08:15:02 [error] 2211#2211: *9 connect() failed (111: Connection refused) while connecting to upstream, client: 203.0.113.7, server: api.example.com, request: \"GET /api/v1/login HTTP/1.1\", upstream: \"http://127.0.0.1:8080/api/v1/login\", host: \"api.example.com\"\n\
+         2023/09/10 08:15:03 [warn] 2211#2211: *10 an upstream response is buffered to a temporary file\n\
+         2023/09/10 08:16:00 [notice] 2210#2210: signal process started\n",
+    ),
+    (
+        Format::ApacheError,
+        "[Sun Sep 10 08:15:02.123456 2023] [proxy:error] [pid 4121] (111)Connection refused: AH00957: http: attempt to connect to 127.0.0.1:8080 (127.0.0.1) failed\n\
+         [Sun Sep 10 08:15:02.123500 2023] [proxy_http:error] [pid 4121] [client 203.0.113.7:51234] AH01114: HTTP: failed to make connection to backend: 127.0.0.1\n\
+         [Sun Sep 10 08:20:00.000001 2023] [mpm_event:notice] [pid 4000:tid 1] AH00493: SIGUSR1 received.  Doing graceful restart\n",
+    ),
+    (
+        Format::Syslog,
+        "Sep 10 08:15:02 web-1 sshd[812]: Accepted publickey for deploy from 10.0.0.5 port 50522 ssh2\n\
+         Sep 10 08:15:03 web-1 systemd[1]: Started Session 42 of user deploy.\n\
+         Sep 10 08:15:09 web-1 sudo:   alice : TTY=pts/0 ; PWD=/home/alice ; USER=root ; COMMAND=/usr/bin/systemctl restart auth\n",
+    ),
+    (
+        Format::Journald,
+        "{\"__REALTIME_TIMESTAMP\":\"1694333702000000\",\"PRIORITY\":\"3\",\"_SYSTEMD_UNIT\":\"auth.service\",\"SYSLOG_IDENTIFIER\":\"auth\",\"MESSAGE\":\"ldap bind failed\",\"_HOSTNAME\":\"web-1\"}\n\
+         {\"__REALTIME_TIMESTAMP\":\"1694333703000000\",\"PRIORITY\":\"6\",\"_SYSTEMD_UNIT\":\"auth.service\",\"SYSLOG_IDENTIFIER\":\"auth\",\"MESSAGE\":\"request served\",\"_HOSTNAME\":\"web-1\"}\n\
+         {\"__REALTIME_TIMESTAMP\":\"1694333704000000\",\"PRIORITY\":\"6\",\"SYSLOG_IDENTIFIER\":\"systemd\",\"MESSAGE\":\"Started auth.service.\",\"_HOSTNAME\":\"web-1\"}\n",
+    ),
+    (
+        Format::JsonLines,
+        "{\"time\":\"2023-09-10T08:15:02Z\",\"level\":\"error\",\"msg\":\"ldap bind failed\",\"status\":503,\"path\":\"/api/v1/login\"}\n\
+         {\"time\":\"2023-09-10T08:15:03Z\",\"level\":\"info\",\"msg\":\"request served\",\"status\":200,\"path\":\"/api/v1/login\"}\n\
+         {\"time\":\"2023-09-10T08:15:04Z\",\"level\":\"warn\",\"msg\":\"slow query\"}\n",
+    ),
+    (
+        Format::Dpkg,
+        "2023-09-10 08:10:01 startup archives unpack\n\
+         2023-09-10 08:10:02 upgrade auth-service:amd64 2.3.0 2.4.0\n\
+         2023-09-10 08:10:03 status installed auth-service:amd64 2.4.0\n",
+    ),
+    (
+        Format::AptHistory,
+        "Start-Date: 2023-09-10  08:10:00\n\
+         Commandline: apt-get install -y auth-service=2.4.0\n\
+         Requested-By: alice (1000)\n\
+         Upgrade: auth-service:amd64 (2.3.0, 2.4.0)\n\
+         End-Date: 2023-09-10  08:10:04\n",
+    ),
+    (
+        Format::Alertmanager,
+        "{\"version\":\"4\",\"groupKey\":\"{}:{alertname=\\\"AuthDown\\\"}\",\"status\":\"firing\",\"receiver\":\"oncall\",\"alerts\":[{\"status\":\"firing\",\"labels\":{\"alertname\":\"AuthDown\"},\"startsAt\":\"2023-09-10T08:16:00Z\"}]}\n",
+    ),
+    (
+        Format::PagerDuty,
+        "{\"event\":{\"id\":\"01\",\"event_type\":\"incident.triggered\",\"occurred_at\":\"2023-09-10T08:17:00Z\",\"data\":{\"id\":\"P1\",\"type\":\"incident\",\"title\":\"AuthDown\",\"status\":\"triggered\"}}}\n",
+    ),
+    (
+        Format::Opsgenie,
+        "{\"action\":\"Create\",\"alert\":{\"alertId\":\"a1\",\"message\":\"AuthDown\",\"createdAt\":1694333820000},\"source\":{\"name\":\"prometheus\"}}\n",
+    ),
+];
+
+#[test]
+fn every_format_has_exactly_one_spec() {
+    let formats: Vec<Format> = all().map(|s| s.format).collect();
+    let mut unique = formats.clone();
+    unique.sort();
+    unique.dedup();
+    assert_eq!(unique.len(), formats.len(), "a format listed twice");
+    for (format, _) in SAMPLES {
+        assert_eq!(spec(format).format, format, "{format:?} has no spec");
+        assert_eq!(Format::from_name(&format.id()), Some(format));
+    }
+}
+
+#[test]
+fn no_format_steals_another_formats_lines() {
+    for (format, sample) in SAMPLES {
+        match sniff(sample.as_bytes(), true) {
+            Sniffed::Log(d) => assert_eq!(d.format, format, "sample of {format:?}"),
+            other => panic!("sample of {format:?} not read: {other:?}"),
+        }
+    }
+}
+
+#[test]
+fn each_line_format_reads_its_own_sample_and_no_earlier_format_accepts_all_of_it() {
+    for (i, spec) in LINE_FORMATS.iter().enumerate() {
+        let sample = SAMPLES.iter().find(|(f, _)| *f == spec.format).map(|s| s.1);
+        let lines: Vec<&[u8]> = sample
+            .expect("every line format has a sample")
+            .lines()
+            .map(str::as_bytes)
+            .collect();
+        for line in &lines {
+            assert!(
+                !matches!((spec.read)(line), Entry::Unreadable(_)),
+                "{:?} cannot read its own line {}",
+                spec.format,
+                String::from_utf8_lossy(line)
+            );
+        }
+        for earlier in &LINE_FORMATS[..i] {
+            let taken = lines.iter().filter(|l| (earlier.accepts)(l)).count();
+            assert!(
+                taken < lines.len(),
+                "{:?}, tried first, accepts every line of {:?}",
+                earlier.format,
+                spec.format
+            );
+        }
+    }
+}
