@@ -404,22 +404,9 @@ fn upstream_host(upstream: &[u8]) -> &[u8] {
     }
 }
 
-/// Parses one chunk. Line numbers in the result count from 1 at the chunk's start.
-pub fn process_chunk(data: &[u8], ctx: &ChunkContext) -> ChunkOutcome {
-    let mut worker = Worker {
-        ctx,
-        zone: ZoneConverter::new(ctx.zone).after(ctx.zone_last),
-        year: ctx.year,
-        last_civil: None,
-        record: None,
-        line_hash: 0,
-        offsets: Vec::new(),
-        last_line: None,
-        out: Summary::default(),
-    };
-    worker.out.bytes = data.len() as u64;
-    let read = ctx.format.spec().read;
-    let data = data.strip_prefix(b"\xef\xbb\xbf").unwrap_or(data);
+/// Every line of a chunk, read with `read` and folded into the worker's summary.
+fn fold_lines<'d>(worker: &mut Worker<'_>, data: &'d [u8], read: impl Fn(&'d [u8]) -> Entry<'d>) {
+    let overlap = worker.ctx.overlap.is_some();
     for (i, raw) in lines(data).enumerate() {
         let n = i as u64 + 1;
         worker.out.lines += 1;
@@ -438,21 +425,42 @@ pub fn process_chunk(data: &[u8], ctx: &ChunkContext) -> ChunkOutcome {
                 continue;
             }
         }
-        if ctx.overlap.is_some() {
+        if overlap {
             worker.line_hash = line_hash(line);
         }
         if line.trim_ascii().is_empty() {
             worker.out.blank += 1;
             continue;
         }
-        let entry = match &ctx.access_format {
-            Some(format) => match format.parse(line) {
-                Some(a) => a.entry(),
-                None => Entry::Unreadable(nginx_access::NOT_ACCESS),
-            },
-            None => (read)(line),
-        };
-        worker.fold(entry, n);
+        worker.fold(read(line), n);
+    }
+}
+
+/// Parses one chunk. Line numbers in the result count from 1 at the chunk's start.
+pub fn process_chunk(data: &[u8], ctx: &ChunkContext) -> ChunkOutcome {
+    let mut worker = Worker {
+        ctx,
+        zone: ZoneConverter::new(ctx.zone).after(ctx.zone_last),
+        year: ctx.year,
+        last_civil: None,
+        record: None,
+        line_hash: 0,
+        offsets: Vec::new(),
+        last_line: None,
+        out: Summary::default(),
+    };
+    worker.out.bytes = data.len() as u64;
+    let data = data.strip_prefix(b"\xef\xbb\xbf").unwrap_or(data);
+    // The busiest formats get a loop of their own with the parser inlined (a call through the
+    // registry's fn pointer is not): 10 % of the time on a plain access log.
+    match (ctx.format, &ctx.access_format) {
+        (_, Some(format)) => fold_lines(&mut worker, data, |line| match format.parse(line) {
+            Some(a) => a.entry(),
+            None => Entry::Unreadable(nginx_access::NOT_ACCESS),
+        }),
+        (Format::NginxAccess, None) => fold_lines(&mut worker, data, nginx_access::read),
+        (Format::Syslog, None) => fold_lines(&mut worker, data, syslog::read),
+        (other, None) => fold_lines(&mut worker, data, other.spec().read),
     }
     if let Some((bin, last)) = worker.last_line.take() {
         worker.out.note_line(bin, last.time, last.source);
