@@ -70,27 +70,13 @@ fn every_prefix_and_single_byte_mutation_of_valid_lines_never_panics() {
     }
 }
 
-/// Parses `data` cut into chunks of `size` bytes (at newlines), the way the reader does.
+/// Parses `data` cut into chunks of `size` bytes (at newlines), through the reader's own
+/// chunk loop.
 fn summary_in_chunks(data: &[u8], size: usize, ctx: &ChunkContext) -> Summary {
-    use postmortem::read::Chunker;
-    let mut chunker = Chunker::new(Box::new(std::io::Cursor::new(data.to_vec())), size);
-    let mut tracker = ctx.year;
-    let mut total = Summary::default();
-    let mut buf = Vec::new();
-    while chunker.next_chunk(&mut buf).unwrap() {
-        let chunk_ctx = ChunkContext {
-            year: tracker,
-            ..ctx.clone()
-        };
-        if let (Some(t), Some((first, last))) = (
-            tracker.as_mut(),
-            postmortem::aggregate::chunk::month_span(&buf),
-        ) {
-            t.skip_over(first, last);
-        }
-        total.append(process_chunk(&buf, &chunk_ctx).summary);
-    }
-    total
+    let stream = Box::new(std::io::Cursor::new(data.to_vec()));
+    let read = postmortem::pipeline::lines::read_stream(stream, ctx.clone(), size, false, |_| {});
+    assert!(read.stopped.is_none(), "an in-memory stream cannot fail");
+    read.summary
 }
 
 fn fingerprint(s: &Summary) -> String {

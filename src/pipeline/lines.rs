@@ -30,9 +30,6 @@ pub(super) fn read_lines(
     parallel: bool,
     progress: Option<&Progress>,
 ) -> (Summary, Option<Civil>, Vec<Error>) {
-    let mut summary = Summary::default();
-    let mut errors = Vec::new();
-    let mut last_civil = None;
     let display = candidate.display.as_str();
     let before = candidate
         .member
@@ -41,9 +38,72 @@ pub(super) fn read_lines(
         .flatten();
     let opened = match candidate.open() {
         Ok(o) => o,
-        Err(e) => return (summary, None, vec![Error::io(display, &e)]),
+        Err(e) => return (Summary::default(), None, vec![Error::io(display, &e)]),
     };
-    let mut chunker = Chunker::new(opened.stream, chunk_size);
+    let counts_bytes = opened.compression == Compression::None;
+    let on_batch = |read: usize| {
+        if let Some(p) = progress
+            && counts_bytes
+        {
+            p.bytes_done.fetch_add(read as u64, Ordering::Relaxed);
+        }
+    };
+    let read = read_stream(opened.stream, context, chunk_size, parallel, on_batch);
+    let mut summary = read.summary;
+    let mut errors = Vec::new();
+    if let Some(e) = read.stopped {
+        errors.push(Error::ReadStopped {
+            path: display.to_string(),
+            line: summary.lines,
+            message: e.to_string(),
+        });
+    }
+    // Lines cut at the reader's cap count as the long lines they were.
+    summary.long_lines += read.cut_lines;
+    if let Some(before) = before
+        && counts_bytes
+        && errors.is_empty()
+        && let Some(message) = crate::read::changed_while_read(
+            &candidate.path,
+            &before,
+            summary.bytes + read.cut_bytes,
+        )
+    {
+        errors.push(Error::ChangedWhileRead {
+            path: display.to_string(),
+            line: summary.lines,
+            message,
+        });
+    }
+    (summary, read.last_civil, errors)
+}
+
+/// What [`read_stream`] made of a stream.
+#[derive(Debug, Default)]
+pub struct StreamRead {
+    pub summary: Summary,
+    /// The last year-less time read, with its year.
+    pub last_civil: Option<Civil>,
+    /// The read error that ended the stream early, if one did.
+    pub stopped: Option<std::io::Error>,
+    /// Lines cut at the reader's 1 MiB cap, and the bytes left out of them.
+    pub cut_lines: u64,
+    pub cut_bytes: u64,
+}
+
+/// Reads a stream of lines in newline-aligned chunks of about `chunk_size` bytes, parses
+/// them (a batch at a time over the pool when `parallel`) and folds the summaries in stream
+/// order. `on_batch` is told how many bytes each batch held. The one chunk loop: the
+/// pipeline reads every file through it, and the tests cut streams with it.
+pub fn read_stream(
+    stream: crate::read::Stream,
+    context: ChunkContext,
+    chunk_size: usize,
+    parallel: bool,
+    mut on_batch: impl FnMut(usize),
+) -> StreamRead {
+    let mut out = StreamRead::default();
+    let mut chunker = Chunker::new(stream, chunk_size);
     let mut tracker = context.year;
     // Where clocks go back, the repeated hour is read in file order: each chunk starts from
     // where the one before it ended, so the chunks of such a file are read one after another.
@@ -59,26 +119,7 @@ pub(super) fn read_lines(
     let mut buffers: Vec<Vec<u8>> = Vec::new();
     let mut content_hash = 0u64;
     loop {
-        let mut filled = 0;
-        let mut stopped = None;
-        while filled < batch_len {
-            if buffers.len() == filled {
-                buffers.push(Vec::with_capacity(chunk_size));
-            }
-            match chunker.next_chunk(&mut buffers[filled]) {
-                Ok(true) => filled += 1,
-                Ok(false) => break,
-                Err(e) => {
-                    // Whole lines read before the failure are still parsed.
-                    if let Some(nl) = memchr::memrchr(b'\n', &buffers[filled]) {
-                        buffers[filled].truncate(nl + 1);
-                        filled += 1;
-                    }
-                    stopped = Some(e);
-                    break;
-                }
-            }
-        }
+        let (filled, stopped) = fill_batch(&mut chunker, &mut buffers, batch_len, chunk_size);
         let batch = &buffers[..filled];
         let contexts: Vec<ChunkContext> = batch
             .iter()
@@ -103,55 +144,53 @@ pub(super) fn read_lines(
                 .map(|(data, ctx)| process_chunk(data, ctx))
                 .collect()
         } else {
-            batch
-                .iter()
-                .zip(&contexts)
-                .map(|(data, ctx)| process_chunk(data, ctx))
-                .collect()
+            let pairs = batch.iter().zip(&contexts);
+            pairs.map(|(data, ctx)| process_chunk(data, ctx)).collect()
         };
         for data in batch {
             content_hash = mix(content_hash, data);
         }
-        if let Some(p) = progress
-            && opened.compression == Compression::None
-        {
-            let read: usize = batch.iter().map(Vec::len).sum();
-            p.bytes_done.fetch_add(read as u64, Ordering::Relaxed);
-        }
+        on_batch(batch.iter().map(Vec::len).sum());
         for outcome in outcomes {
             zone_last = outcome.zone_last.or(zone_last);
-            summary.append(outcome.summary);
-            last_civil = outcome.last_civil.or(last_civil);
+            out.summary.append(outcome.summary);
+            out.last_civil = outcome.last_civil.or(out.last_civil);
         }
-        summary.content_hash = content_hash;
-        if let Some(e) = stopped {
-            errors.push(Error::ReadStopped {
-                path: display.to_string(),
-                line: summary.lines,
-                message: e.to_string(),
-            });
-            break;
-        }
-        if filled < batch_len {
+        out.summary.content_hash = content_hash;
+        if stopped.is_some() || filled < batch_len {
+            out.stopped = stopped;
             break;
         }
     }
-    // Lines cut at the reader's cap count as the long lines they were.
-    summary.long_lines += chunker.cut_lines;
-    if let Some(before) = before
-        && opened.compression == Compression::None
-        && errors.is_empty()
-        && let Some(message) = crate::read::changed_while_read(
-            &candidate.path,
-            &before,
-            summary.bytes + chunker.cut_bytes,
-        )
-    {
-        errors.push(Error::ChangedWhileRead {
-            path: display.to_string(),
-            line: summary.lines,
-            message,
-        });
+    out.cut_lines = chunker.cut_lines;
+    out.cut_bytes = chunker.cut_bytes;
+    out
+}
+
+/// Fills up to `batch_len` buffers with the next chunks: how many were filled, and the read
+/// error that stopped the stream, if any (whole lines read before it are kept).
+fn fill_batch(
+    chunker: &mut Chunker,
+    buffers: &mut Vec<Vec<u8>>,
+    batch_len: usize,
+    chunk_size: usize,
+) -> (usize, Option<std::io::Error>) {
+    let mut filled = 0;
+    while filled < batch_len {
+        if buffers.len() == filled {
+            buffers.push(Vec::with_capacity(chunk_size));
+        }
+        match chunker.next_chunk(&mut buffers[filled]) {
+            Ok(true) => filled += 1,
+            Ok(false) => break,
+            Err(e) => {
+                if let Some(nl) = memchr::memrchr(b'\n', &buffers[filled]) {
+                    buffers[filled].truncate(nl + 1);
+                    filled += 1;
+                }
+                return (filled, Some(e));
+            }
+        }
     }
-    (summary, last_civil, errors)
+    (filled, None)
 }

@@ -15,7 +15,7 @@ use serde::Serialize;
 
 mod alerts;
 pub mod families;
-mod lines;
+pub mod lines;
 mod placement;
 
 pub use alerts::read_alert_bytes;
@@ -311,10 +311,36 @@ pub fn analyse(config: &Config) -> Result<Analysis, Error> {
         zone: config.zone.name().to_string(),
         ..Analysis::default()
     };
-    // Archives (`.tar`, `.tar.gz`…) stand for their members, sniffed in a second round
-    // (members are never archives themselves: nested archives are not opened).
+    let mut logs = sniff_all(discovered.candidates, config, &mut analysis);
+    if logs.is_empty() {
+        let shown: Vec<String> = config
+            .paths
+            .iter()
+            .map(|p| p.display().to_string())
+            .collect();
+        return Err(Error::NoInput(shown.join(", ")));
+    }
+    let sane = sane_times(&logs, config);
+    for s in &mut logs {
+        s.sane = sane;
+    }
+    start_progress(config, &logs);
+    let (mut reports, spans) = read_in_groups(&logs, config);
+    count_copies_once(&mut reports);
+    families::count_overlaps_once(&mut reports, &logs, config, &spans);
+    for (_, report) in reports {
+        analysis.errors.extend(report.errors.iter().cloned());
+        analysis.files.push(report);
+    }
+    Ok(analysis)
+}
+
+/// Sniffs every candidate, in parallel. Archives (`.tar`, `.tar.gz`…) stand for their
+/// members, sniffed in a second round (members are never archives themselves: nested
+/// archives are not opened). What is not a log goes to `analysis` with its reason.
+fn sniff_all(candidates: Vec<Candidate>, config: &Config, analysis: &mut Analysis) -> Vec<Sniff> {
     let mut logs = Vec::new();
-    let mut round = discovered.candidates;
+    let mut round = candidates;
     while !round.is_empty() {
         let found: Vec<Found> = round
             .into_par_iter()
@@ -334,94 +360,91 @@ pub fn analyse(config: &Config) -> Result<Analysis, Error> {
             }
         }
     }
-    if logs.is_empty() {
-        let shown: Vec<String> = config
-            .paths
-            .iter()
-            .map(|p| p.display().to_string())
-            .collect();
-        return Err(Error::NoInput(shown.join(", ")));
-    }
-    let sane = sane_times(&logs, config);
-    for s in &mut logs {
-        s.sane = sane;
-    }
-    if let Some(p) = &config.progress {
-        let on_disk: u64 = logs
-            .iter()
-            .filter(|s| s.candidate.member.is_none())
-            .filter_map(|s| std::fs::metadata(&s.candidate.path).ok())
-            .map(|m| m.len())
-            .sum();
-        p.bytes_total.store(on_disk, Ordering::Relaxed);
-        p.files_total.store(logs.len() as u64, Ordering::Relaxed);
-    }
-    let done = |s: &Sniff, report: FileReport| {
-        if let Some(p) = &config.progress {
-            p.files_done.fetch_add(1, Ordering::Relaxed);
-            if s.compression != Compression::None || s.detection.format.is_alerts() {
-                let len = match &s.candidate.member {
-                    Some(m) => m.size,
-                    None => std::fs::metadata(&s.candidate.path).map_or(0, |m| m.len()),
-                };
-                p.bytes_done.fetch_add(len, Ordering::Relaxed);
-            }
-        }
-        report
+    logs
+}
+
+/// The totals the progress bar counts towards.
+fn start_progress(config: &Config, logs: &[Sniff]) {
+    let Some(p) = &config.progress else {
+        return;
     };
+    let on_disk: u64 = logs
+        .iter()
+        .filter(|s| s.candidate.member.is_none())
+        .filter_map(|s| std::fs::metadata(&s.candidate.path).ok())
+        .map(|m| m.len())
+        .sum();
+    p.bytes_total.store(on_disk, Ordering::Relaxed);
+    p.files_total.store(logs.len() as u64, Ordering::Relaxed);
+}
+
+/// One file read: counted on the progress bar (streams that do not count their bytes as
+/// they go are counted whole).
+fn file_done(config: &Config, s: &Sniff, report: FileReport) -> FileReport {
+    if let Some(p) = &config.progress {
+        p.files_done.fetch_add(1, Ordering::Relaxed);
+        if s.compression != Compression::None || s.detection.format.is_alerts() {
+            let len = match &s.candidate.member {
+                Some(m) => m.size,
+                None => std::fs::metadata(&s.candidate.path).map_or(0, |m| m.len()),
+            };
+            p.bytes_done.fetch_add(len, Ordering::Relaxed);
+        }
+    }
+    report
+}
+
+/// Reads a group of files: large plain files one at a time, each split across the threads;
+/// the rest side by side, a thread each.
+fn read_group(
+    indices: &[usize],
+    logs: &[Sniff],
+    config: &Config,
+    dated: &[DatedSpan],
+) -> Vec<(usize, FileReport)> {
     let big = |s: &Sniff| {
         s.compression == Compression::None
             && s.candidate.member.is_none()
             && std::fs::metadata(&s.candidate.path)
                 .is_ok_and(|m| m.len() > 2 * config.chunk_size as u64)
     };
-    let run_group = |indices: &[usize], dated: &[DatedSpan]| -> Vec<(usize, FileReport)> {
-        let (large, small): (Vec<usize>, Vec<usize>) =
-            indices.iter().partition(|&&i| big(&logs[i]));
-        let mut out: Vec<(usize, FileReport)> = large
-            .iter()
-            .map(|&i| {
-                (
-                    i,
-                    done(
-                        &logs[i],
-                        process_file(i, &logs[i], config, dated, true, None),
-                    ),
-                )
-            })
-            .collect();
-        out.par_extend(small.par_iter().map(|&i| {
-            (
-                i,
-                done(
-                    &logs[i],
-                    process_file(i, &logs[i], config, dated, false, None),
-                ),
-            )
-        }));
-        out
+    let read = |i: usize, parallel: bool| {
+        let report = process_file(i, &logs[i], config, dated, parallel, None);
+        (i, file_done(config, &logs[i], report))
     };
-    // Files whose lines carry a full date and offset first; then those with a date but no
-    // offset (error logs, dpkg), placed in the zone the first lend them; then the year-less,
-    // which take their year from either (an Apache error log dates a syslog beside it).
+    let (large, small): (Vec<usize>, Vec<usize>) = indices.iter().partition(|&&i| big(&logs[i]));
+    let mut out: Vec<(usize, FileReport)> = large.iter().map(|&i| read(i, true)).collect();
+    out.par_extend(small.par_iter().map(|&i| read(i, false)));
+    out
+}
+
+/// Files whose lines carry a full date and offset first; then those with a date but no
+/// offset (error logs, dpkg), placed in the zone the first lend them; then the year-less,
+/// which take their year from either (an Apache error log dates a syslog beside it).
+/// Reports come back in the order of `logs`, with the dated spans the later groups used.
+fn read_in_groups(logs: &[Sniff], config: &Config) -> (Vec<(usize, FileReport)>, Vec<DatedSpan>) {
     let (year_less, with_year): (Vec<usize>, Vec<usize>) =
         (0..logs.len()).partition(|&i| logs[i].detection.year_less);
     let (zone_less, dated): (Vec<usize>, Vec<usize>) = with_year.into_iter().partition(|&i| {
         let d = &logs[i].detection;
         d.local_time || d.format.zone_less()
     });
-    let mut reports = run_group(&dated, &[]);
-    let mut spans = dated_spans(&reports, &logs, true);
-    let zoned = run_group(&zone_less, &spans);
-    spans.extend(dated_spans(&zoned, &logs, false));
+    let mut reports = read_group(&dated, logs, config, &[]);
+    let mut spans = dated_spans(&reports, logs, true);
+    let zoned = read_group(&zone_less, logs, config, &spans);
+    spans.extend(dated_spans(&zoned, logs, false));
     reports.extend(zoned);
-    reports.extend(run_group(&year_less, &spans));
+    reports.extend(read_group(&year_less, logs, config, &spans));
     reports.sort_by_key(|(i, _)| *i);
-    // The same bytes twice (`x.log.1` beside `x.log.1.gz`, a folder copied twice) count once:
-    // the later copy keeps its line counts but gives up its contribution.
+    (reports, spans)
+}
+
+/// The same bytes twice (`x.log.1` beside `x.log.1.gz`, a folder copied twice) count once:
+/// the later copy keeps its line counts but gives up its contribution.
+fn count_copies_once(reports: &mut [(usize, FileReport)]) {
     let mut seen: std::collections::HashMap<(u64, u64, Format), String> =
         std::collections::HashMap::new();
-    for (_, report) in &mut reports {
+    for (_, report) in reports {
         let s = &report.summary;
         if s.lines == 0 || report.detection.format.is_alerts() {
             continue;
@@ -430,7 +453,7 @@ pub fn analyse(config: &Config) -> Result<Analysis, Error> {
         match seen.get(&key) {
             Some(first) => {
                 report.duplicate_of = Some(first.clone());
-                let kept = Summary {
+                report.summary = Summary {
                     bytes: s.bytes,
                     lines: s.lines,
                     parsed: s.parsed,
@@ -442,19 +465,12 @@ pub fn analyse(config: &Config) -> Result<Analysis, Error> {
                     content_hash: s.content_hash,
                     ..Summary::default()
                 };
-                report.summary = kept;
             }
             None => {
                 seen.insert(key, report.display.clone());
             }
         }
     }
-    families::count_overlaps_once(&mut reports, &logs, config, &spans);
-    for (_, report) in reports {
-        analysis.errors.extend(report.errors.iter().cloned());
-        analysis.files.push(report);
-    }
-    Ok(analysis)
 }
 
 /// What the files read so far say about dates: their spans, and (for files whose lines carry
