@@ -157,34 +157,94 @@ pub fn marker_items(draft: &Draft) -> Vec<&TimelineItem> {
     draft.incidents.iter().flat_map(|i| &i.timeline).collect()
 }
 
-/// The SVG element. `data-*` attributes carry the counts a test (or a reader's script) checks.
-pub fn svg(draft: &Draft) -> String {
-    let bin = draft.bin_seconds.max(1) * 1_000_000;
-    let (cols, col_width) = columns(&draft.series, bin);
-    let has_latency = cols.iter().any(|c| c.p95_ms.is_some());
-    let panels = if has_latency { 3.0 } else { 2.0 };
-    let height = MARKER_TRACK + panels * (PANEL + GAP) + 24.0;
-    let mut out = String::new();
-    let Some(first) = cols.first() else {
-        return r#"<p class="empty">No timed records to chart.</p>"#.into();
-    };
-    let last = cols.last().map_or(first.start, |c| c.start);
-    let axis = Axis {
-        from: first.start,
-        to: last + col_width,
-    };
-    let zone = draft.display_zone;
-    let ticks = ticks(&axis, zone);
-    let markers = marker_items(draft);
-    let _ = write!(
-        out,
-        r#"<svg id="chart" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {height:.0}" role="img" aria-label="Requests, error ratio and latency over time" data-bins="{}" data-columns="{}" data-markers="{}" data-incidents="{}">"#,
-        draft.series.len(),
-        cols.len(),
-        markers.len(),
-        draft.incidents.len()
-    );
-    // Incident windows first, so everything else is drawn over them.
+/// What every panel of one chart shares: its columns, the time axis and its ticks.
+struct Plot<'a> {
+    cols: &'a [Column],
+    axis: Axis,
+    ticks: Vec<(Micros, String)>,
+    zone: Option<Zone>,
+    /// Width of one column in pixels.
+    column_px: f64,
+}
+
+impl Plot<'_> {
+    fn x_of(&self, c: &Column) -> f64 {
+        self.axis.x(c.start)
+    }
+
+    /// Panel 1: records and errors per column.
+    fn counts(&self, out: &mut String, top: f64, per: &str) {
+        let max_total = self.cols.iter().map(|c| c.total).max().unwrap_or(1).max(1);
+        let label = format!("records {per} (errors in red)");
+        panel_frame(out, &label, top, &max_total.to_string());
+        grid(out, &self.axis, &self.ticks, top, top + PANEL);
+        let column_px = self.column_px;
+        for c in self.cols {
+            let h = c.total as f64 / max_total as f64 * PANEL;
+            let he = c.errors as f64 / max_total as f64 * PANEL;
+            let x = self.x_of(c);
+            let _ = write!(
+                out,
+                r#"<g class="bin" data-bins="{}"><rect class="total" x="{x:.2}" y="{:.2}" width="{column_px:.2}" height="{h:.2}"/><rect class="errors" x="{x:.2}" y="{:.2}" width="{column_px:.2}" height="{he:.2}"/><title>{}: {} records, {} errors</title></g>"#,
+                c.bins,
+                top + PANEL - h,
+                top + PANEL - he,
+                tick_label(c.start, self.zone, true),
+                c.total,
+                c.errors
+            );
+        }
+    }
+
+    /// Panel 2: the error ratio, with the baseline drawn.
+    fn ratio(&self, out: &mut String, top: f64, baseline_ratio: f64) {
+        let ratio = |c: &Column| c.errors as f64 / c.total.max(1) as f64;
+        let max_ratio = self.cols.iter().map(ratio).fold(0.0, f64::max).max(0.01);
+        let label = format!("{:.0}%", max_ratio * 100.0);
+        panel_frame(out, "error ratio", top, &label);
+        grid(out, &self.axis, &self.ticks, top, top + PANEL);
+        let baseline_y = top + PANEL - baseline_ratio / max_ratio * PANEL;
+        let _ = write!(
+            out,
+            r#"<line class="baseline" x1="{LEFT}" y1="{baseline_y:.1}" x2="{:.1}" y2="{baseline_y:.1}"><title>baseline {:.2}%</title></line>"#,
+            WIDTH - RIGHT,
+            baseline_ratio * 100.0
+        );
+        let points = self.line(top, |c| Some(ratio(c) / max_ratio));
+        let _ = write!(out, r#"<polyline class="ratio" points="{points}"/>"#);
+    }
+
+    /// Panel 3: p95 latency.
+    fn latency(&self, out: &mut String, top: f64) {
+        let max_ms = self
+            .cols
+            .iter()
+            .filter_map(|c| c.p95_ms)
+            .fold(0.0, f64::max)
+            .max(1.0);
+        panel_frame(out, "p95 request time", top, &format!("{max_ms:.0} ms"));
+        grid(out, &self.axis, &self.ticks, top, top + PANEL);
+        let points = self.line(top, |c| c.p95_ms.map(|ms| ms / max_ms));
+        let _ = write!(out, r#"<polyline class="latency" points="{points}"/>"#);
+    }
+
+    /// A polyline's points: each column's value (a share of the panel's height) at its middle.
+    fn line(&self, top: f64, value: impl Fn(&Column) -> Option<f64>) -> String {
+        let points: Vec<String> = self
+            .cols
+            .iter()
+            .filter_map(|c| {
+                let v = value(c)?;
+                let x = self.x_of(c) + self.column_px / 2.0;
+                Some(format!("{x:.1},{:.1}", top + PANEL - v * PANEL))
+            })
+            .collect();
+        points.join(" ")
+    }
+}
+
+/// Incident windows, drawn first so everything else is drawn over them.
+fn incident_windows(out: &mut String, draft: &Draft, axis: &Axis, height: f64) {
     for (n, i) in draft.incidents.iter().enumerate() {
         let x0 = axis.x(i.start_micros);
         let x1 = axis.x(i.recovered_micros.unwrap_or(axis.to));
@@ -199,120 +259,10 @@ pub fn svg(draft: &Draft) -> String {
             escape(i.recovered.as_deref().unwrap_or("not recovered"))
         );
     }
-    let column_px = ((WIDTH - LEFT - RIGHT) / cols.len().max(1) as f64).max(0.5);
-    let x_of = |c: &Column| axis.x(c.start);
+}
 
-    // Panel 1: requests and errors per column.
-    let top = MARKER_TRACK + GAP;
-    let max_total = cols.iter().map(|c| c.total).max().unwrap_or(1).max(1);
-    let per = if col_width == bin {
-        format!("per {} s", draft.bin_seconds)
-    } else {
-        format!("per {} s", col_width / 1_000_000)
-    };
-    panel_frame(
-        &mut out,
-        &format!("records {per} (errors in red)"),
-        top,
-        &max_total.to_string(),
-    );
-    grid(&mut out, &axis, &ticks, top, top + PANEL);
-    for c in &cols {
-        let h = c.total as f64 / max_total as f64 * PANEL;
-        let he = c.errors as f64 / max_total as f64 * PANEL;
-        let x = x_of(c);
-        let _ = write!(
-            out,
-            r#"<g class="bin" data-bins="{}"><rect class="total" x="{x:.2}" y="{:.2}" width="{column_px:.2}" height="{h:.2}"/><rect class="errors" x="{x:.2}" y="{:.2}" width="{column_px:.2}" height="{he:.2}"/><title>{}: {} records, {} errors</title></g>"#,
-            c.bins,
-            top + PANEL - h,
-            top + PANEL - he,
-            tick_label(c.start, zone, true),
-            c.total,
-            c.errors
-        );
-    }
-
-    // Panel 2: error ratio.
-    let top2 = top + PANEL + GAP;
-    let ratio = |c: &Column| c.errors as f64 / c.total.max(1) as f64;
-    let max_ratio = cols.iter().map(ratio).fold(0.0, f64::max).max(0.01);
-    panel_frame(
-        &mut out,
-        "error ratio",
-        top2,
-        &format!("{:.0}%", max_ratio * 100.0),
-    );
-    grid(&mut out, &axis, &ticks, top2, top2 + PANEL);
-    let baseline_y = top2 + PANEL - draft.baseline_ratio / max_ratio * PANEL;
-    let _ = write!(
-        out,
-        r#"<line class="baseline" x1="{LEFT}" y1="{baseline_y:.1}" x2="{:.1}" y2="{baseline_y:.1}"><title>baseline {:.2}%</title></line>"#,
-        WIDTH - RIGHT,
-        draft.baseline_ratio * 100.0
-    );
-    let points: Vec<String> = cols
-        .iter()
-        .map(|c| {
-            format!(
-                "{:.1},{:.1}",
-                x_of(c) + column_px / 2.0,
-                top2 + PANEL - ratio(c) / max_ratio * PANEL
-            )
-        })
-        .collect();
-    let _ = write!(
-        out,
-        r#"<polyline class="ratio" points="{}"/>"#,
-        points.join(" ")
-    );
-
-    // Panel 3: p95 latency.
-    let mut bottom = top2 + PANEL;
-    if has_latency {
-        let top3 = top2 + PANEL + GAP;
-        let max_ms = cols
-            .iter()
-            .filter_map(|c| c.p95_ms)
-            .fold(0.0, f64::max)
-            .max(1.0);
-        panel_frame(
-            &mut out,
-            "p95 request time",
-            top3,
-            &format!("{max_ms:.0} ms"),
-        );
-        grid(&mut out, &axis, &ticks, top3, top3 + PANEL);
-        let points: Vec<String> = cols
-            .iter()
-            .filter_map(|c| {
-                c.p95_ms.map(|ms| {
-                    format!(
-                        "{:.1},{:.1}",
-                        x_of(c) + column_px / 2.0,
-                        top3 + PANEL - ms / max_ms * PANEL
-                    )
-                })
-            })
-            .collect();
-        let _ = write!(
-            out,
-            r#"<polyline class="latency" points="{}"/>"#,
-            points.join(" ")
-        );
-        bottom = top3 + PANEL;
-    }
-    for (t, text) in &ticks {
-        let _ = write!(
-            out,
-            r#"<text class="axis" x="{:.1}" y="{:.1}" text-anchor="middle">{}</text>"#,
-            axis.x(*t),
-            bottom + 16.0,
-            escape(text)
-        );
-    }
-
-    // Markers: a stem through the panels and a dot in the track above, by kind.
+/// Markers: a stem through the panels and a dot in the track above, by kind.
+fn markers(out: &mut String, markers: &[&TimelineItem], axis: &Axis, bottom: f64) {
     for (n, item) in markers.iter().enumerate() {
         let x = axis.x(item.micros);
         let kind = kind_name(item);
@@ -330,6 +280,67 @@ pub fn svg(draft: &Draft) -> String {
             item.source.line
         );
     }
+}
+
+/// The SVG element. `data-*` attributes carry the counts a test (or a reader's script) checks.
+pub fn svg(draft: &Draft) -> String {
+    let bin = draft.bin_seconds.max(1) * 1_000_000;
+    let (cols, col_width) = columns(&draft.series, bin);
+    let has_latency = cols.iter().any(|c| c.p95_ms.is_some());
+    let panels = if has_latency { 3.0 } else { 2.0 };
+    let height = MARKER_TRACK + panels * (PANEL + GAP) + 24.0;
+    let mut out = String::new();
+    let Some(first) = cols.first() else {
+        return r#"<p class="empty">No timed records to chart.</p>"#.into();
+    };
+    let last = cols.last().map_or(first.start, |c| c.start);
+    let axis = Axis {
+        from: first.start,
+        to: last + col_width,
+    };
+    let zone = draft.display_zone;
+    let marker_list = marker_items(draft);
+    let _ = write!(
+        out,
+        r#"<svg id="chart" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {height:.0}" role="img" aria-label="Requests, error ratio and latency over time" data-bins="{}" data-columns="{}" data-markers="{}" data-incidents="{}">"#,
+        draft.series.len(),
+        cols.len(),
+        marker_list.len(),
+        draft.incidents.len()
+    );
+    incident_windows(&mut out, draft, &axis, height);
+    let plot = Plot {
+        cols: &cols,
+        ticks: ticks(&axis, zone),
+        axis,
+        zone,
+        column_px: ((WIDTH - LEFT - RIGHT) / cols.len().max(1) as f64).max(0.5),
+    };
+    let per = if col_width == bin {
+        format!("per {} s", draft.bin_seconds)
+    } else {
+        format!("per {} s", col_width / 1_000_000)
+    };
+    let top = MARKER_TRACK + GAP;
+    plot.counts(&mut out, top, &per);
+    let top2 = top + PANEL + GAP;
+    plot.ratio(&mut out, top2, draft.baseline_ratio);
+    let mut bottom = top2 + PANEL;
+    if has_latency {
+        let top3 = top2 + PANEL + GAP;
+        plot.latency(&mut out, top3);
+        bottom = top3 + PANEL;
+    }
+    for (t, text) in &plot.ticks {
+        let _ = write!(
+            out,
+            r#"<text class="axis" x="{:.1}" y="{:.1}" text-anchor="middle">{}</text>"#,
+            plot.axis.x(*t),
+            bottom + 16.0,
+            escape(text)
+        );
+    }
+    markers(&mut out, &marker_list, &plot.axis, bottom);
     out.push_str("</svg>");
     out
 }
