@@ -12,6 +12,9 @@ use crate::timeline::sources::SourceKind;
 use crate::timeline::{DetectionMethod, Draft, Incident, ItemKind, KeyCount, TimelineItem};
 
 mod signal;
+mod timeline;
+
+use timeline::timeline;
 
 const ASK: &str = "✍";
 
@@ -131,6 +134,38 @@ fn summary(out: &mut String, draft: &Draft, i: &Incident) {
         length,
         uncertainty(i)
     );
+    let impact = impact_text(i);
+    let _ = writeln!(out, "- **Impact:** {impact} {ASK} _What did users see?_");
+    sources_line(out, i);
+    if i.coverage_partial {
+        let _ = writeln!(
+            out,
+            "- **Coverage:** the incident window is only partly covered by the sources that showed it (their data has gaps or ends inside it)."
+        );
+    }
+    let _ = write!(
+        out,
+        "- **Root cause:** {ASK} _One line, in the author's words._"
+    );
+    let system = i
+        .timeline
+        .iter()
+        .find(|t| t.kind == ItemKind::Evidence && t.action.is_some_and(|k| !k.is_human()));
+    if let Some(t) = i.trigger_candidate.as_ref().or(system) {
+        let _ = write!(
+            out,
+            " Evidence: {} at {} ({}).",
+            escape(&t.text),
+            clock(&t.time),
+            cite(t)
+        );
+    }
+    let _ = writeln!(out, "\n");
+    signal::block(out, draft, i);
+}
+
+/// What the incident cost, in the units its sources count, with latency and clients.
+fn impact_text(i: &Incident) -> String {
     let m = &i.impact;
     let noun = m.unit.noun();
     let mut impact = match i.kind {
@@ -190,7 +225,11 @@ fn summary(out: &mut String, draft: &Draft, i: &Incident) {
             m.client_basis
         );
     }
-    let _ = writeln!(out, "- **Impact:** {impact} {ASK} _What did users see?_");
+    impact
+}
+
+/// Which sources showed the incident and which stayed normal.
+fn sources_line(out: &mut String, i: &Incident) {
     let showed: Vec<String> = i
         .sources
         .iter()
@@ -210,172 +249,6 @@ fn summary(out: &mut String, draft: &Draft, i: &Incident) {
         }
         let _ = writeln!(out, ".");
     }
-    if i.coverage_partial {
-        let _ = writeln!(
-            out,
-            "- **Coverage:** the incident window is only partly covered by the sources that showed it (their data has gaps or ends inside it)."
-        );
-    }
-    let _ = write!(
-        out,
-        "- **Root cause:** {ASK} _One line, in the author's words._"
-    );
-    let system = i
-        .timeline
-        .iter()
-        .find(|t| t.kind == ItemKind::Evidence && t.action.is_some_and(|k| !k.is_human()));
-    if let Some(t) = i.trigger_candidate.as_ref().or(system) {
-        let _ = write!(
-            out,
-            " Evidence: {} at {} ({}).",
-            escape(&t.text),
-            clock(&t.time),
-            cite(t)
-        );
-    }
-    let _ = writeln!(out, "\n");
-    signal::block(out, draft, i);
-}
-
-fn timeline(out: &mut String, draft: &Draft, i: &Incident) {
-    let _ = writeln!(out, "## Timeline ({})\n", label(draft));
-    if let Some(ttr) = i.time_to_resolve_seconds {
-        let _ = writeln!(
-            out,
-            "Time to detect {}, to acknowledge {}, to resolve {}.\n",
-            duration(i.time_to_detect_seconds.max(0)),
-            i.time_to_acknowledge_seconds.map_or(
-                "unknown (no acknowledgement in the alert logs)".to_string(),
-                duration
-            ),
-            duration(ttr)
-        );
-    }
-    let _ = writeln!(
-        out,
-        "- **Issue detected:** {} — {}",
-        when(&i.detected),
-        match i.time_to_detect_seconds {
-            s if s >= 0 => format!("{} after the start", duration(s)),
-            s => format!("{} before the computed start", duration(-s)),
-        }
-    );
-    let _ = writeln!(
-        out,
-        "- **Detection method:** {}",
-        escape(&i.detection_detail)
-    );
-    let (looked, actions): (Vec<&TimelineItem>, Vec<&TimelineItem>) = i
-        .timeline
-        .iter()
-        .filter(|t| t.kind == ItemKind::Action)
-        .partition(|t| is_investigation(t));
-    let looked = match looked.len() {
-        0 => String::new(),
-        n => format!(
-            "; {} that only looked, listed as investigation",
-            crate::render::count(n, "command", "commands")
-        ),
-    };
-    let _ = writeln!(
-        out,
-        "- **Actions taken:** {}{looked} — {ASK} _add what was assumed at each step._",
-        match actions.len() {
-            0 => "none found in the logs".to_string(),
-            n => format!("{n} found in the logs, in the table below"),
-        }
-    );
-    if i.misleading_candidates.is_empty() {
-        let _ = writeln!(
-            out,
-            "- **Misleading paths:** no change during the incident was followed by an unchanged error rate. {ASK} _Add investigations that led nowhere._"
-        );
-    } else {
-        let _ = writeln!(
-            out,
-            "- **Misleading paths (candidates):** changes during the incident after which the error rate did not fall — {ASK} _confirm or strike:_"
-        );
-        for m in &i.misleading_candidates {
-            let _ = writeln!(
-                out,
-                "  - {} {} — {} ({})",
-                clock(&m.time),
-                escape(&m.text),
-                effect_text(m),
-                cite(m)
-            );
-        }
-    }
-    let escalations: Vec<&TimelineItem> = i
-        .timeline
-        .iter()
-        .filter(|t| t.kind == ItemKind::Escalation)
-        .collect();
-    if escalations.is_empty() {
-        let _ = writeln!(
-            out,
-            "- **Escalation:** none in the alert logs. {ASK} _Who was pulled in?_"
-        );
-    } else {
-        let _ = writeln!(
-            out,
-            "- **Escalation:** acknowledgements, escalations and hand-overs in the alert logs:"
-        );
-        for e in escalations {
-            let _ = writeln!(
-                out,
-                "  - {} {} ({})",
-                clock(&e.time),
-                escape(&e.text),
-                cite(e)
-            );
-        }
-    }
-    match i.timeline.iter().find(|t| t.kind == ItemKind::Resolution) {
-        Some(r) => {
-            let _ = writeln!(
-                out,
-                "- **Resolution:** {} {} ({})",
-                clock(&r.time),
-                escape(&r.text),
-                cite(r)
-            );
-        }
-        None if i.impact.unit == SourceKind::Alerts => {
-            let _ = writeln!(
-                out,
-                "- **Resolution:** the alert files hold no resolution of the alert. {ASK} _When and how was it resolved?_"
-            );
-        }
-        None => {
-            let _ = writeln!(
-                out,
-                "- **Resolution:** the logs end before the error rate returned to baseline."
-            );
-        }
-    }
-    let _ = writeln!(
-        out,
-        "\n| time | kind | what | effect on error rate | source |"
-    );
-    let _ = writeln!(out, "|---|---|---|---|---|");
-    for t in &i.timeline {
-        let kind = if is_investigation(t) {
-            "investigation".to_string()
-        } else {
-            crate::name::serde_name(&t.kind)
-        };
-        let _ = writeln!(
-            out,
-            "| {} | {} | {} | {} | {} |",
-            clock(&t.time),
-            kind,
-            escape(&t.text),
-            effect_text(t),
-            cite(t)
-        );
-    }
-    let _ = writeln!(out);
 }
 
 fn root_cause(out: &mut String, i: &Incident) {

@@ -1,0 +1,171 @@
+//! The draft's Timeline section: detection, actions, misleading paths, escalation,
+//! resolution, and the table of every event with its effect and source.
+
+use std::fmt::Write;
+
+use super::{ASK, cite, clock, duration, effect_text, is_investigation};
+use crate::render::escape::escape;
+use crate::render::zone::{label, when};
+use crate::timeline::sources::SourceKind;
+use crate::timeline::{Draft, Incident, ItemKind, TimelineItem};
+
+pub(super) fn timeline(out: &mut String, draft: &Draft, i: &Incident) {
+    let _ = writeln!(out, "## Timeline ({})\n", label(draft));
+    if let Some(ttr) = i.time_to_resolve_seconds {
+        let _ = writeln!(
+            out,
+            "Time to detect {}, to acknowledge {}, to resolve {}.\n",
+            duration(i.time_to_detect_seconds.max(0)),
+            i.time_to_acknowledge_seconds.map_or(
+                "unknown (no acknowledgement in the alert logs)".to_string(),
+                duration
+            ),
+            duration(ttr)
+        );
+    }
+    let _ = writeln!(
+        out,
+        "- **Issue detected:** {} — {}",
+        when(&i.detected),
+        match i.time_to_detect_seconds {
+            s if s >= 0 => format!("{} after the start", duration(s)),
+            s => format!("{} before the computed start", duration(-s)),
+        }
+    );
+    let _ = writeln!(
+        out,
+        "- **Detection method:** {}",
+        escape(&i.detection_detail)
+    );
+    let (looked, actions): (Vec<&TimelineItem>, Vec<&TimelineItem>) = i
+        .timeline
+        .iter()
+        .filter(|t| t.kind == ItemKind::Action)
+        .partition(|t| is_investigation(t));
+    let looked = match looked.len() {
+        0 => String::new(),
+        n => format!(
+            "; {} that only looked, listed as investigation",
+            crate::render::count(n, "command", "commands")
+        ),
+    };
+    let _ = writeln!(
+        out,
+        "- **Actions taken:** {}{looked} — {ASK} _add what was assumed at each step._",
+        match actions.len() {
+            0 => "none found in the logs".to_string(),
+            n => format!("{n} found in the logs, in the table below"),
+        }
+    );
+    misleading_paths(out, i);
+    escalation(out, i);
+    resolution(out, i);
+    table(out, i);
+}
+
+/// Changes after which the error rate did not fall: candidates to confirm or strike.
+fn misleading_paths(out: &mut String, i: &Incident) {
+    if i.misleading_candidates.is_empty() {
+        let _ = writeln!(
+            out,
+            "- **Misleading paths:** no change during the incident was followed by an unchanged error rate. {ASK} _Add investigations that led nowhere._"
+        );
+    } else {
+        let _ = writeln!(
+            out,
+            "- **Misleading paths (candidates):** changes during the incident after which the error rate did not fall — {ASK} _confirm or strike:_"
+        );
+        for m in &i.misleading_candidates {
+            let _ = writeln!(
+                out,
+                "  - {} {} — {} ({})",
+                clock(&m.time),
+                escape(&m.text),
+                effect_text(m),
+                cite(m)
+            );
+        }
+    }
+}
+
+/// Acknowledgements, escalations and hand-overs from the alert logs.
+fn escalation(out: &mut String, i: &Incident) {
+    let escalations: Vec<&TimelineItem> = i
+        .timeline
+        .iter()
+        .filter(|t| t.kind == ItemKind::Escalation)
+        .collect();
+    if escalations.is_empty() {
+        let _ = writeln!(
+            out,
+            "- **Escalation:** none in the alert logs. {ASK} _Who was pulled in?_"
+        );
+    } else {
+        let _ = writeln!(
+            out,
+            "- **Escalation:** acknowledgements, escalations and hand-overs in the alert logs:"
+        );
+        for e in escalations {
+            let _ = writeln!(
+                out,
+                "  - {} {} ({})",
+                clock(&e.time),
+                escape(&e.text),
+                cite(e)
+            );
+        }
+    }
+}
+
+/// What resolved it, or why the logs cannot say.
+fn resolution(out: &mut String, i: &Incident) {
+    match i.timeline.iter().find(|t| t.kind == ItemKind::Resolution) {
+        Some(r) => {
+            let _ = writeln!(
+                out,
+                "- **Resolution:** {} {} ({})",
+                clock(&r.time),
+                escape(&r.text),
+                cite(r)
+            );
+        }
+        None if i.impact.unit == SourceKind::Alerts => {
+            let _ = writeln!(
+                out,
+                "- **Resolution:** the alert files hold no resolution of the alert. {ASK} _When and how was it resolved?_"
+            );
+        }
+        None => {
+            let _ = writeln!(
+                out,
+                "- **Resolution:** the logs end before the error rate returned to baseline."
+            );
+        }
+    }
+}
+
+/// The incident's timeline as a table: time, kind, what, effect, source.
+fn table(out: &mut String, i: &Incident) {
+    let _ = writeln!(
+        out,
+        "\n| time | kind | what | effect on error rate | source |"
+    );
+    let _ = writeln!(out, "|---|---|---|---|---|");
+    for t in &i.timeline {
+        let kind = if is_investigation(t) {
+            "investigation".to_string()
+        } else {
+            crate::name::serde_name(&t.kind)
+        };
+        let _ = writeln!(
+            out,
+            "| {} | {} | {} | {} | {} |",
+            clock(&t.time),
+            kind,
+            escape(&t.text),
+            effect_text(t),
+            cite(t)
+        );
+    }
+    let _ = writeln!(out);
+}
