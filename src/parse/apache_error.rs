@@ -5,9 +5,9 @@
 
 use std::borrow::Cow;
 
-use super::Format;
 use super::entry::{Entry, Message, Verdict, Vocabulary, When};
-use super::registry::{FormatSpec, Meaning};
+use super::spec::Format;
+use super::spec::{FormatSpec, Meaning};
 
 use super::common::{civil_of, clock, fixed_digits, month_name, spaces};
 use crate::time::Civil;

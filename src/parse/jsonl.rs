@@ -13,9 +13,9 @@
 
 use std::borrow::Cow;
 
-use super::Format;
 use super::entry::{Entry, Http, Message, Verdict, Vocabulary, When};
-use super::registry::{FormatSpec, Meaning};
+use super::spec::Format;
+use super::spec::{FormatSpec, Meaning};
 
 use serde_json::{Map, Value};
 

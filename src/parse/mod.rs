@@ -12,33 +12,12 @@ pub mod nginx_error;
 pub mod packages;
 pub mod pager;
 pub mod registry;
+pub mod spec;
 pub mod syslog;
 
 use serde::Serialize;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Format {
-    NginxAccess,
-    NginxError,
-    /// Apache httpd error log (2.2 and 2.4).
-    ApacheError,
-    Syslog,
-    Alertmanager,
-    /// `/var/log/dpkg.log`
-    Dpkg,
-    /// `/var/log/apt/history.log`
-    AptHistory,
-    /// `journalctl -o json` exports.
-    Journald,
-    /// JSON records of any application, one per line.
-    JsonLines,
-    /// PagerDuty webhooks (V2, V3) or REST log entries.
-    #[serde(rename = "pagerduty")]
-    PagerDuty,
-    /// Opsgenie webhooks.
-    Opsgenie,
-}
+pub use spec::Format;
 
 impl Format {
     /// Every format, in sniffing order (see [`registry`]).

@@ -6,9 +6,9 @@
 //! as addresses. After the request, status and size, anything may follow: referer and user
 //! agent (combined), then extras such as `"$http_x_forwarded_for"` or `$request_time`.
 
-use super::Format;
 use super::entry::{Entry, Request, When};
-use super::registry::{FormatSpec, Meaning};
+use super::spec::Format;
+use super::spec::{FormatSpec, Meaning};
 
 use nom::IResult;
 use nom::Parser;

@@ -6,9 +6,9 @@
 
 use std::borrow::Cow;
 
-use super::Format;
 use super::entry::{Entry, Message, Verdict, Vocabulary, When};
-use super::registry::{FormatSpec, Meaning};
+use super::spec::Format;
+use super::spec::{FormatSpec, Meaning};
 
 use super::common::{local_date_time, spaces};
 use crate::time::Civil;

@@ -5,10 +5,10 @@
 //! `configure`, `trigproc`, `startup` lines, which are read but are not actions).
 //! history.log: records of `Start-Date:`, `Commandline:`, `Requested-By:`, `Upgrade:`… lines.
 
-use super::Format;
 use super::common::kept_text;
 use super::entry::{Change, Entry, When};
-use super::registry::{FormatSpec, Meaning};
+use super::spec::Format;
+use super::spec::{FormatSpec, Meaning};
 
 use super::common::{local_date_time, spaces};
 use crate::time::Civil;

@@ -8,8 +8,9 @@
 
 use serde_json::Value;
 
-use super::Format;
-use super::registry::{FormatSpec, Meaning, read_whole};
+use super::entry::read_whole;
+use super::spec::Format;
+use super::spec::{FormatSpec, Meaning};
 
 use super::alertmanager::{AlertStatus, parse_time};
 use crate::time::Micros;

@@ -8,9 +8,9 @@
 
 use std::borrow::Cow;
 
-use super::Format;
 use super::entry::{Entry, Message, Verdict, Vocabulary, When};
-use super::registry::{FormatSpec, Meaning};
+use super::spec::Format;
+use super::spec::{FormatSpec, Meaning};
 
 use super::common::{civil_parts, clock, fixed_digits, month_name, rfc3339, spaces, token};
 use crate::time::{Civil, Micros};

@@ -1,0 +1,68 @@
+//! What a format is, as the registry lists it: its name ([`Format`]), what its records mean
+//! and how a line is recognised and read ([`FormatSpec`]). Kept apart from the registry so
+//! that format files and the registry that lists them do not import each other.
+
+use serde::Serialize;
+
+use super::entry::Entry;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Format {
+    NginxAccess,
+    NginxError,
+    /// Apache httpd error log (2.2 and 2.4).
+    ApacheError,
+    Syslog,
+    Alertmanager,
+    /// `/var/log/dpkg.log`
+    Dpkg,
+    /// `/var/log/apt/history.log`
+    AptHistory,
+    /// `journalctl -o json` exports.
+    Journald,
+    /// JSON records of any application, one per line.
+    JsonLines,
+    /// PagerDuty webhooks (V2, V3) or REST log entries.
+    #[serde(rename = "pagerduty")]
+    PagerDuty,
+    /// Opsgenie webhooks.
+    Opsgenie,
+}
+
+/// What a format's records are, for the stages after aggregation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Meaning {
+    /// Every record is a request: the availability signal.
+    Requests,
+    /// Records that are requests when they carry HTTP statuses (JSON application logs).
+    MaybeRequests,
+    /// Messages of which mostly failures are written (web servers' error logs): their rate
+    /// is a signal only beside the host's other logs.
+    ErrorLog,
+    /// Program messages of every level.
+    Messages,
+    /// Changes only (package managers): actions, never a signal.
+    Changes,
+    /// Alert histories: documents read whole, never a signal.
+    Alerts,
+}
+
+/// One format: what it is called, what its records mean, how a line is recognised and read.
+#[derive(Debug)]
+pub struct FormatSpec {
+    /// The name in JSON and in `--format GLOB=NAME`.
+    pub format: Format,
+    /// The name shown to people (`nginx access`).
+    pub name: &'static str,
+    pub meaning: Meaning,
+    /// Lines carry no zone, so `--tz` (or a sibling's offset) places them.
+    pub zone_less: bool,
+    /// Every line carries its UTC offset (or is in UTC): no hour repeats when clocks go back,
+    /// so its chunks need not be read in order.
+    pub every_line_has_offset: bool,
+    /// Whether a sampled line is of this format (the sniffer's vote).
+    pub accepts: fn(&[u8]) -> bool,
+    /// The line, read.
+    pub read: fn(&[u8]) -> Entry<'_>,
+}
