@@ -1,4 +1,5 @@
 use super::*;
+use crate::parse::entry::Entry;
 use crate::parse::{Sniffed, sniff};
 
 /// Three lines of each format, as the real programs write them.
