@@ -1,19 +1,34 @@
 //! One error type for the whole pipeline. Variants carry the path (and line) they concern, so
 //! every message printed reads `path: …` or `path:line: …` and a user can go and look.
 
+use std::sync::Arc;
+
 use thiserror::Error;
 
-#[derive(Debug, Error, Clone, PartialEq, Eq)]
+/// Everything that can go wrong, each with the path (and line) it concerns. Operating-system
+/// errors are kept whole as the `source` (shared, so the error stays cheap to clone).
+#[derive(Debug, Error, Clone)]
 pub enum Error {
+    /// The operating system refused a read (permission, a vanished file, a device error).
+    #[error("{path}: {source}")]
+    Io {
+        path: String,
+        #[source]
+        source: Arc<std::io::Error>,
+    },
+
+    /// Part of an input was left out, on purpose and said why (an alert file past its cap,
+    /// an archive cut short, a symbolic link loop).
     #[error("{path}: {message}")]
-    Io { path: String, message: String },
+    Partial { path: String, message: String },
 
     /// Reading stopped part-way (a truncated or corrupt `.gz`): what came before is kept.
-    #[error("{path}: read stopped after line {line}: {message}")]
+    #[error("{path}: read stopped after line {line}: {source}")]
     ReadStopped {
         path: String,
         line: u64,
-        message: String,
+        #[source]
+        source: Arc<std::io::Error>,
     },
 
     /// The file changed under the reader (truncated, replaced, removed): lines may be lost.
@@ -34,11 +49,14 @@ pub enum Error {
     #[error("unknown time zone {0:?} (use an IANA name such as Europe/Berlin)")]
     UnknownZone(String),
 
-    #[error("invalid {flag} value {value:?}: {why}")]
-    InvalidFlag {
-        flag: &'static str,
+    /// A value that does not hold. `setting` names it as the user wrote it: a flag
+    /// (`--slo`), or a key (`slo`) with `origin` the settings file's `path:line`.
+    #[error("{}invalid {setting} value {value:?}: {why}", at(.origin))]
+    InvalidValue {
+        setting: String,
         value: String,
         why: String,
+        origin: Option<String>,
     },
 
     #[error("no log files found in {0}")]
@@ -58,11 +76,91 @@ pub enum Error {
     Config { path: String, message: String },
 }
 
+/// `path:line: ` before a message about a value read from a file; nothing for a flag.
+fn at(origin: &Option<String>) -> String {
+    origin.as_ref().map_or(String::new(), |o| format!("{o}: "))
+}
+
 impl Error {
-    pub fn io(path: &str, err: &std::io::Error) -> Error {
+    /// A value that does not hold, named by its setting (`bin`, `slo`): the caller says where
+    /// it came from with [`Error::for_flag`] or [`Error::at_origin`].
+    pub fn invalid(setting: &str, value: impl ToString, why: impl Into<String>) -> Error {
+        Error::InvalidValue {
+            setting: setting.to_string(),
+            value: value.to_string(),
+            why: why.into(),
+            origin: None,
+        }
+    }
+
+    /// The value came from this command-line flag.
+    pub fn for_flag(self, flag: &str) -> Error {
+        match self {
+            Error::InvalidValue {
+                value, why, origin, ..
+            } => Error::InvalidValue {
+                setting: flag.to_string(),
+                value,
+                why,
+                origin,
+            },
+            other => other,
+        }
+    }
+
+    /// The value came from a file, at `origin` (`postmortem.toml:3`).
+    pub fn at_origin(self, place: &str) -> Error {
+        match self {
+            Error::InvalidValue {
+                setting,
+                value,
+                why,
+                ..
+            } => Error::InvalidValue {
+                setting,
+                value,
+                why,
+                origin: Some(place.to_string()),
+            },
+            other => other,
+        }
+    }
+
+    /// An operating-system error on `path`, kept whole.
+    pub fn io(path: &str, err: std::io::Error) -> Error {
         Error::Io {
             path: path.to_string(),
-            message: err.to_string(),
+            source: Arc::new(err),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_operating_system_error_is_kept_as_the_source() {
+        let denied = std::io::Error::new(std::io::ErrorKind::PermissionDenied, "denied");
+        let e = Error::io("logs/auth.log", denied);
+        assert_eq!(e.to_string(), "logs/auth.log: denied");
+        let source = std::error::Error::source(&e).expect("a source");
+        let io = source
+            .downcast_ref::<Arc<std::io::Error>>()
+            .expect("the io::Error, shared");
+        assert_eq!(io.kind(), std::io::ErrorKind::PermissionDenied);
+    }
+
+    #[test]
+    fn a_value_is_named_by_where_it_was_given() {
+        let e = Error::invalid("slo", 120, "between 50 and 100");
+        assert_eq!(
+            e.clone().for_flag("--slo").to_string(),
+            "invalid --slo value \"120\": between 50 and 100"
+        );
+        assert_eq!(
+            e.at_origin("postmortem.toml:3").to_string(),
+            "postmortem.toml:3: invalid slo value \"120\": between 50 and 100"
+        );
     }
 }

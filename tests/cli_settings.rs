@@ -320,3 +320,52 @@ fn stats_on_draft_and_scan_count_every_byte_and_line() {
         assert!(err.contains("peak memory"), "{sub}: {err}");
     }
 }
+
+#[test]
+fn regression_a_bad_value_in_the_settings_file_names_its_line_not_a_flag() {
+    let dir = logs();
+    std::fs::write(
+        dir.path().join("postmortem.toml"),
+        "# team settings\ntz = \"Europe/Berlin\"\nslo = 120\n",
+    )
+    .unwrap();
+    let out = postmortem().arg("draft").arg(dir.path()).output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("postmortem.toml:3: invalid slo value \"120\""),
+        "{err}"
+    );
+    assert!(
+        !err.contains("--slo"),
+        "the value was not given with a flag: {err}"
+    );
+    // The same value as a flag is named by the flag.
+    let out = postmortem()
+        .args(["draft", "--slo", "120"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("invalid --slo value \"120\""), "{err}");
+}
+
+#[test]
+fn regression_a_zone_from_the_settings_file_is_credited_to_its_line_not_to_tz() {
+    let dir = logs();
+    std::fs::write(
+        dir.path().join("postmortem.toml"),
+        "# team settings\n\ntz = \"Europe/Berlin\"\n",
+    )
+    .unwrap();
+    let scan = scan_json(dir.path(), &[]);
+    let error_log = input(&scan, "nginx/error.log");
+    assert_eq!(error_log["zone"], "Europe/Berlin");
+    assert_eq!(error_log["zone_rule"]["rule"], "flag");
+    let given = error_log["zone_rule"]["given"].as_str().unwrap_or_default();
+    assert!(given.ends_with("postmortem.toml:3"), "{error_log:#}");
+    let with_flag = scan_json(dir.path(), &["--tz", "Asia/Tokyo"]);
+    let error_log = input(&with_flag, "nginx/error.log");
+    assert_eq!(error_log["zone"], "Asia/Tokyo", "the flag wins");
+    assert_eq!(error_log["zone_rule"]["given"], "--tz");
+}

@@ -91,8 +91,7 @@ pub fn draft(opts: DraftOpts) -> Result<ExitCode, Error> {
     output::check_outputs(&outputs, &opts.read.paths, opts.force)?;
     let template = match &opts.template {
         Some(path) => Some(
-            std::fs::read_to_string(path)
-                .map_err(|e| Error::io(&path.display().to_string(), &e))?,
+            std::fs::read_to_string(path).map_err(|e| Error::io(&path.display().to_string(), e))?,
         ),
         None => None,
     };
@@ -187,14 +186,14 @@ pub fn timeline(opts: TimelineOpts) -> Result<ExitCode, Error> {
 /// The `timeline` flags that choose events, checked: times relative to the incident resolved
 /// against the draft, the glob and the regex compiled.
 fn filter(opts: &TimelineOpts, draft: &crate::timeline::Draft) -> Result<Filter, Error> {
-    let bound = |t: &Option<String>| {
+    let bound = |t: &Option<String>, flag: &str| {
         t.as_deref()
-            .map(|t| crate::timeline::events::parse_bound(t, draft))
+            .map(|t| crate::timeline::events::parse_bound(t, draft).map_err(|e| e.for_flag(flag)))
             .transpose()
     };
     Ok(Filter {
-        since: bound(&opts.since)?,
-        until: bound(&opts.until)?,
+        since: bound(&opts.since, "--since")?,
+        until: bound(&opts.until, "--until")?,
         kinds: opts.kind.clone(),
         source: opts
             .source
@@ -202,22 +201,15 @@ fn filter(opts: &TimelineOpts, draft: &crate::timeline::Draft) -> Result<Filter,
             .map(|g| {
                 globset::Glob::new(g)
                     .map(|g| g.compile_matcher())
-                    .map_err(|e| Error::InvalidFlag {
-                        flag: "--source",
-                        value: g.to_string(),
-                        why: e.kind().to_string(),
-                    })
+                    .map_err(|e| Error::invalid("--source", g.to_string(), e.kind().to_string()))
             })
             .transpose()?,
         grep: opts
             .grep
             .as_deref()
             .map(|r| {
-                regex::Regex::new(r).map_err(|e| Error::InvalidFlag {
-                    flag: "--grep",
-                    value: r.to_string(),
-                    why: e.to_string(),
-                })
+                regex::Regex::new(r)
+                    .map_err(|e| Error::invalid("--grep", r.to_string(), e.to_string()))
             })
             .transpose()?,
     })
@@ -232,10 +224,12 @@ pub fn man(subcommand: Option<&str>) -> Result<ExitCode, Error> {
             .find_subcommand(name)
             .cloned()
             .map(|c| c.name(format!("postmortem-{name}")))
-            .ok_or_else(|| Error::InvalidFlag {
-                flag: "man",
-                value: name.to_string(),
-                why: "a subcommand: draft, scan, timeline, completions or man".into(),
+            .ok_or_else(|| {
+                Error::invalid(
+                    "man",
+                    name.to_string(),
+                    "a subcommand: draft, scan, timeline, completions or man",
+                )
             })?,
     };
     let mut page = Vec::new();

@@ -43,6 +43,9 @@ pub struct Settings {
     /// Where it was read from (set after parsing).
     #[serde(skip)]
     pub path: Option<PathBuf>,
+    /// The line of each top-level key (set after parsing), to credit values to.
+    #[serde(skip)]
+    pub key_lines: Vec<(String, usize)>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -77,8 +80,21 @@ impl Settings {
             }
         })?;
         settings.path = Some(path.to_path_buf());
+        settings.key_lines = top_level_key_lines(&text);
         settings.rules().map_err(|e| fail(e.to_string()))?;
         Ok(settings)
+    }
+
+    /// Where a top-level key was written: `postmortem.toml:3` (the file alone if unknown).
+    pub fn origin(&self, key: &str) -> String {
+        let path = self
+            .path
+            .as_deref()
+            .map_or(FILE_NAME.to_string(), |p| p.display().to_string());
+        match self.key_lines.iter().find(|(k, _)| k == key) {
+            Some((_, line)) => format!("{path}:{line}"),
+            None => path,
+        }
     }
 
     /// The `[[files]]` sections as rules.
@@ -89,11 +105,29 @@ impl Settings {
                 let mut rule = FileRule::new(&f.glob, FILE_NAME)?;
                 rule.format = f.format.as_deref().map(parse_format).transpose()?;
                 rule.zone = f.tz.as_deref().map(parse_zone).transpose()?;
-                rule.year = f.year.map(|y| check_year(y, "year")).transpose()?;
+                rule.year = f.year.map(check_year).transpose()?;
                 Ok(rule)
             })
             .collect()
     }
+}
+
+/// The line of each `key = value` before the first table header: TOML's top-level keys.
+fn top_level_key_lines(text: &str) -> Vec<(String, usize)> {
+    let mut out = Vec::new();
+    for (n, line) in text.lines().enumerate() {
+        let line = line.trim_start();
+        if line.starts_with('[') {
+            break;
+        }
+        if let Some((key, _)) = line.split_once('=') {
+            let key = key.trim().trim_matches('"');
+            if !key.is_empty() && !key.starts_with('#') {
+                out.push((key.to_string(), n + 1));
+            }
+        }
+    }
+    out
 }
 
 /// `--config FILE` if given, else the first `postmortem.toml` directly inside a folder given.

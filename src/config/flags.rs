@@ -36,6 +36,35 @@ pub struct RawDetect {
     pub chunk_size: Option<usize>,
 }
 
+/// Where a value was given: a flag, or a line of the settings file. Errors about the value,
+/// and the draft's account of it (the zone's "given with …"), name that place.
+#[derive(Debug, Clone, PartialEq)]
+enum Origin {
+    Flag(&'static str),
+    File(String),
+}
+
+impl Origin {
+    fn credit<T>(&self, result: Result<T, Error>) -> Result<T, Error> {
+        result.map_err(|e| match self {
+            Origin::Flag(flag) => e.for_flag(flag),
+            Origin::File(place) => e.at_origin(place),
+        })
+    }
+}
+
+impl std::fmt::Display for Origin {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Origin::Flag(flag) => f.write_str(flag),
+            Origin::File(place) => f.write_str(place),
+        }
+    }
+}
+
+/// A run-wide value and where it was given, if it was.
+type Given<T> = Option<(T, Origin)>;
+
 /// The settings file (found or given) and the flags, merged into a validated `Config`.
 pub fn resolve(read: &RawRead, detect: Option<&RawDetect>) -> Result<Config, Error> {
     let explicit = read.config.is_some();
@@ -51,21 +80,31 @@ pub fn resolve(read: &RawRead, detect: Option<&RawDetect>) -> Result<Config, Err
     config.rules = settings.rules()?;
     let (zone, year) = rules_from_flags(read, &settings, &mut config)?;
     access_formats(read, &settings, explicit, &mut config)?;
-    config = config.with_year(year)?;
-    if let Some(tz) = &zone {
-        config = config.with_zone(tz)?;
+    if let Some((year, origin)) = year {
+        config = origin.credit(config.with_year(Some(year)))?;
+    }
+    if let Some((tz, origin)) = &zone {
+        config = origin.credit(config.with_zone(tz))?;
+        config.zone_origin = Some(origin.to_string());
     }
     config.follow_links = read.follow;
     // Neither a flag nor the settings file: `Config::new`'s default, which lives there only.
     if let Some(d) = detect {
+        let given = |flag: &'static str, key: &'static str, by_flag: bool| match by_flag {
+            true => Origin::Flag(flag),
+            false => Origin::File(settings.origin(key)),
+        };
         if let Some(bin) = d.bin.as_deref().or(settings.bin.as_deref()) {
-            config = config.with_bin(bin)?;
+            let origin = given("--bin", "bin", d.bin.is_some());
+            config = origin.credit(config.with_bin(bin))?;
         }
         if let Some(slo) = d.slo.or(settings.slo) {
-            config = config.with_slo(slo)?;
+            let origin = given("--slo", "slo", d.slo.is_some());
+            config = origin.credit(config.with_slo(slo))?;
         }
         if let Some(decades) = d.sensitivity.or(settings.sensitivity) {
-            config = config.with_sensitivity(decades)?;
+            let origin = given("--sensitivity", "sensitivity", d.sensitivity.is_some());
+            config = origin.credit(config.with_sensitivity(decades))?;
         }
         config.count_client_errors = d.count_4xx || settings.count_4xx.unwrap_or(false);
         if let Some(size) = d.chunk_size {
@@ -81,44 +120,47 @@ fn rules_from_flags(
     read: &RawRead,
     settings: &Settings,
     config: &mut Config,
-) -> Result<(Option<String>, Option<i32>), Error> {
-    let mut zone = settings.tz.clone();
-    let mut year = settings.year;
+) -> Result<(Given<String>, Given<i32>), Error> {
+    let mut zone = (settings.tz.clone()).map(|tz| (tz, Origin::File(settings.origin("tz"))));
+    let mut year = settings
+        .year
+        .map(|y| (y, Origin::File(settings.origin("year"))));
     for text in &read.tz {
         match split_rule(text) {
             Some((glob, name)) => {
-                let mut rule = FileRule::new(glob, "--tz")?;
+                let mut rule = Origin::Flag("--tz").credit(FileRule::new(glob, "--tz"))?;
                 rule.zone = Some(parse_zone(name)?);
                 config.rules.push(rule);
             }
-            None => zone = Some(text.clone()),
+            None => zone = Some((text.clone(), Origin::Flag("--tz"))),
         }
     }
+    let flag = Origin::Flag("--year");
     for text in &read.year {
         let number = |t: &str| {
-            t.parse::<i32>().map_err(|_| Error::InvalidFlag {
-                flag: "--year",
-                value: text.clone(),
-                why: "YYYY or GLOB=YYYY".into(),
-            })
+            let parsed = t.parse::<i32>();
+            parsed.map_err(|_| Error::invalid("--year", text, "YYYY or GLOB=YYYY"))
         };
         match split_rule(text) {
             Some((glob, value)) => {
-                let mut rule = FileRule::new(glob, "--year")?;
-                rule.year = Some(check_year(number(value)?, "--year")?);
+                let mut rule = flag.credit(FileRule::new(glob, "--year"))?;
+                rule.year = Some(flag.credit(check_year(number(value)?))?);
                 config.rules.push(rule);
             }
-            None => year = Some(number(text)?),
+            None => year = Some((number(text)?, flag.clone())),
         }
     }
+    let flag = Origin::Flag("--format");
     for text in &read.format {
-        let (glob, name) = split_rule(text).ok_or_else(|| Error::InvalidFlag {
-            flag: "--format",
-            value: text.clone(),
-            why: "GLOB=FORMAT, e.g. 'legacy/*.log=nginx_error'".into(),
+        let (glob, name) = split_rule(text).ok_or_else(|| {
+            Error::invalid(
+                "--format",
+                text,
+                "GLOB=FORMAT, e.g. 'legacy/*.log=nginx_error'",
+            )
         })?;
-        let mut rule = FileRule::new(glob, "--format")?;
-        rule.format = Some(parse_format(name)?);
+        let mut rule = flag.credit(FileRule::new(glob, "--format"))?;
+        rule.format = Some(flag.credit(parse_format(name))?);
         config.rules.push(rule);
     }
     Ok((zone, year))
@@ -147,7 +189,7 @@ fn access_formats(
     if let Some(path) = conf {
         file::check_regular(&path)?;
         let shown = path.display().to_string();
-        let text = std::fs::read_to_string(&path).map_err(|e| Error::io(&shown, &e))?;
+        let text = std::fs::read_to_string(&path).map_err(|e| Error::io(&shown, e))?;
         config.access_formats =
             crate::parse::log_format::read_conf(&text, &shown).map_err(|message| {
                 Error::Config {
@@ -164,11 +206,7 @@ fn access_formats(
         let name = format!("custom-{}", n + 1);
         let format =
             crate::parse::log_format::LogFormat::compile(&name, text, "--nginx-log-format")
-                .map_err(|why| Error::InvalidFlag {
-                    flag: "--nginx-log-format",
-                    value: text.clone(),
-                    why,
-                })?;
+                .map_err(|why| Error::invalid("--nginx-log-format", text.clone(), why))?;
         config.access_formats.add(format);
     }
     Ok(())
@@ -202,10 +240,7 @@ mod tests {
         };
         assert!(matches!(
             resolve(&bad, None),
-            Err(Error::InvalidFlag {
-                flag: "--format",
-                ..
-            })
+            Err(Error::InvalidValue { setting, .. }) if setting == "--format"
         ));
     }
 }

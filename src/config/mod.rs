@@ -21,6 +21,8 @@ pub struct Config {
     pub zone: Tz,
     /// Whether `zone` was given (`--tz`); otherwise siblings with offsets may decide.
     pub zone_given: bool,
+    /// Where the run's zone was given (`--tz`, `postmortem.toml:3`), when it was.
+    pub zone_origin: Option<String>,
     /// The year of the first line of year-less files, when the user knows it.
     pub year: Option<i32>,
     pub bin_width: Micros,
@@ -51,6 +53,7 @@ impl Config {
             paths,
             zone: chrono_tz::UTC,
             zone_given: false,
+            zone_origin: None,
             year: None,
             bin_width: 60 * MICROS_PER_SEC,
             slo: 0.999,
@@ -74,17 +77,10 @@ impl Config {
     }
 
     pub fn with_bin(mut self, text: &str) -> Result<Self, Error> {
-        let secs = parse_duration(text).ok_or_else(|| Error::InvalidFlag {
-            flag: "--bin",
-            value: text.to_string(),
-            why: "use a duration such as 30s, 1m or 5m".into(),
-        })?;
+        let secs = parse_duration(text)
+            .ok_or_else(|| Error::invalid("bin", text, "use a duration such as 30s, 1m or 5m"))?;
         if secs > 24 * 3600 {
-            return Err(Error::InvalidFlag {
-                flag: "--bin",
-                value: text.to_string(),
-                why: "at most 24h".into(),
-            });
+            return Err(Error::invalid("bin", text, "at most 24h"));
         }
         self.bin_width = secs * MICROS_PER_SEC;
         Ok(self)
@@ -92,11 +88,11 @@ impl Config {
 
     pub fn with_slo(mut self, percent: f64) -> Result<Self, Error> {
         if !(50.0..100.0).contains(&percent) {
-            return Err(Error::InvalidFlag {
-                flag: "--slo",
-                value: percent.to_string(),
-                why: "a percentage between 50 and 100 (exclusive), e.g. 99.9".into(),
-            });
+            return Err(Error::invalid(
+                "slo",
+                percent,
+                "a percentage between 50 and 100 (exclusive), e.g. 99.9",
+            ));
         }
         self.slo = percent / 100.0;
         Ok(self)
@@ -104,18 +100,18 @@ impl Config {
 
     pub fn with_sensitivity(mut self, decades: f64) -> Result<Self, Error> {
         if !(2.0..=20.0).contains(&decades) {
-            return Err(Error::InvalidFlag {
-                flag: "--sensitivity",
-                value: decades.to_string(),
-                why: "decades of evidence between 2 (jumpy) and 20 (deaf); default 6".into(),
-            });
+            return Err(Error::invalid(
+                "sensitivity",
+                decades,
+                "decades of evidence between 2 (jumpy) and 20 (deaf); default 6",
+            ));
         }
         self.sensitivity = decades;
         Ok(self)
     }
 
     pub fn with_year(mut self, year: Option<i32>) -> Result<Self, Error> {
-        self.year = year.map(|y| rules::check_year(y, "--year")).transpose()?;
+        self.year = year.map(rules::check_year).transpose()?;
         Ok(self)
     }
 

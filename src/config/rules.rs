@@ -29,11 +29,8 @@ pub struct FileRule {
 
 impl FileRule {
     pub fn new(pattern: &str, origin: &str) -> Result<FileRule, Error> {
-        let glob = Glob::new(pattern).map_err(|e| Error::InvalidFlag {
-            flag: "GLOB",
-            value: pattern.to_string(),
-            why: e.kind().to_string(),
-        })?;
+        let glob = Glob::new(pattern)
+            .map_err(|e| Error::invalid("glob", pattern, e.kind().to_string()))?;
         Ok(FileRule {
             pattern: pattern.to_string(),
             matcher: glob.compile_matcher(),
@@ -84,13 +81,9 @@ pub fn split_rule(text: &str) -> Option<(&str, &str)> {
 }
 
 pub fn parse_format(name: &str) -> Result<Format, Error> {
-    Format::from_name(name).ok_or_else(|| Error::InvalidFlag {
-        flag: "--format",
-        value: name.to_string(),
-        why: format!(
-            "one of {}",
-            Format::all().map(|f| f.id()).collect::<Vec<_>>().join(", ")
-        ),
+    Format::from_name(name).ok_or_else(|| {
+        let names: Vec<String> = Format::all().map(|f| f.id()).collect();
+        Error::invalid("format", name, format!("one of {}", names.join(", ")))
     })
 }
 
@@ -99,15 +92,11 @@ pub fn parse_zone(name: &str) -> Result<Tz, Error> {
         .map_err(|_| Error::UnknownZone(name.to_string()))
 }
 
-pub fn check_year(year: i32, flag: &'static str) -> Result<i32, Error> {
+pub fn check_year(year: i32) -> Result<i32, Error> {
     if (1970..=9999).contains(&year) {
         Ok(year)
     } else {
-        Err(Error::InvalidFlag {
-            flag,
-            value: year.to_string(),
-            why: "a year between 1970 and 9999".into(),
-        })
+        Err(Error::invalid("year", year, "a year between 1970 and 9999"))
     }
 }
 

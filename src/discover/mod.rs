@@ -91,7 +91,7 @@ pub fn discover(roots: &[PathBuf], follow_links: bool) -> Discovered {
                         Some(_) => "symbolic link loop, not followed".to_string(),
                         None => err.to_string(),
                     };
-                    found.errors.push(Error::Io {
+                    found.errors.push(Error::Partial {
                         path: display_name(root, &path, prefix_root),
                         message: reason,
                     });

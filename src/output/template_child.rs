@@ -141,7 +141,7 @@ pub fn run_child() -> Result<String, Error> {
     let mut input = Vec::new();
     std::io::stdin()
         .read_to_end(&mut input)
-        .map_err(|e| Error::io("standard input", &e))?;
+        .map_err(|e| Error::io("standard input", e))?;
     let request: serde_json::Value =
         serde_json::from_slice(&input).map_err(|e| failed("template", e.to_string()))?;
     let name = request["name"].as_str().unwrap_or("template");

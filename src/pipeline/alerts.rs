@@ -25,13 +25,13 @@ pub(super) fn read_alerts(
     match candidate.open() {
         Ok(o) => {
             if let Err(e) = o.stream.take(MAX_ALERT_FILE).read_to_end(&mut data) {
-                errors.push(Error::io(display, &e));
+                errors.push(Error::io(display, e));
             }
         }
-        Err(e) => return (summary, vec![Error::io(display, &e)]),
+        Err(e) => return (summary, vec![Error::io(display, e)]),
     }
     if data.len() as u64 >= MAX_ALERT_FILE {
-        errors.push(Error::Io {
+        errors.push(Error::Partial {
             path: display.into(),
             message: format!("alert file cut at {MAX_ALERT_FILE} bytes"),
         });

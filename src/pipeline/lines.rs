@@ -38,7 +38,7 @@ pub(super) fn read_lines(
         .flatten();
     let opened = match candidate.open() {
         Ok(o) => o,
-        Err(e) => return (Summary::default(), None, vec![Error::io(display, &e)]),
+        Err(e) => return (Summary::default(), None, vec![Error::io(display, e)]),
     };
     let counts_bytes = opened.compression == Compression::None;
     let on_batch = |read: usize| {
@@ -55,7 +55,7 @@ pub(super) fn read_lines(
         errors.push(Error::ReadStopped {
             path: display.to_string(),
             line: summary.lines,
-            message: e.to_string(),
+            source: std::sync::Arc::new(e),
         });
     }
     // Lines cut at the reader's cap count as the long lines they were.

@@ -118,7 +118,7 @@ enum Found {
 fn sniff_one(candidate: Candidate, config: &Config) -> Found {
     let opened = match candidate.open() {
         Ok(o) => o,
-        Err(e) => return Found::Failed(Error::io(&candidate.display, &e)),
+        Err(e) => return Found::Failed(Error::io(&candidate.display, e)),
     };
     if candidate.member.is_none() && read::tar::is_tar(&opened.sample) {
         return match read::tar::list(opened.stream, opened.compression) {
@@ -131,13 +131,13 @@ fn sniff_one(candidate: Candidate, config: &Config) -> Found {
                         reason,
                     })
                     .collect();
-                let cut = listing.cut.map(|message| Error::Io {
+                let cut = listing.cut.map(|message| Error::Partial {
                     path: candidate.display.clone(),
                     message,
                 });
                 Found::Archive(candidate.members(listing.members), passed, cut)
             }
-            Err(e) => Found::Failed(Error::io(&candidate.display, &e)),
+            Err(e) => Found::Failed(Error::io(&candidate.display, e)),
         };
     }
     // An archive inside an archive is reported, not read as text.

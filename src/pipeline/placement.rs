@@ -32,8 +32,8 @@ pub(super) struct DatedSpan {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "snake_case", tag = "rule")]
 pub enum ZoneSource {
-    /// Given with `--tz`.
-    Flag,
+    /// Given for the whole run: `given` says where (`--tz`, `postmortem.toml:3`).
+    Flag { given: String },
     /// The offset that files with offsets in the same folder (or the run) were written with.
     SiblingOffset { file: String },
     /// Nothing to go on: `--tz`'s default, UTC.
@@ -52,7 +52,7 @@ pub enum ZoneSource {
 impl ZoneSource {
     pub fn describe(&self) -> String {
         match self {
-            ZoneSource::Flag => "given with --tz".into(),
+            ZoneSource::Flag { given } => format!("given with {given}"),
             ZoneSource::SiblingOffset { file } => format!("the offset {file} is written with"),
             ZoneSource::Default => "no --tz and no sibling with offsets: UTC".into(),
             ZoneSource::Rule { given } => format!("given with {given}"),
@@ -87,7 +87,14 @@ pub(super) fn choose_zone(
         );
     }
     if config.zone_given {
-        return (Zone::Named(config.zone), ZoneSource::Flag);
+        let given = config
+            .zone_origin
+            .as_deref()
+            .unwrap_or("the run's settings");
+        let source = ZoneSource::Flag {
+            given: given.to_string(),
+        };
+        return (Zone::Named(config.zone), source);
     }
     let with_offset: Vec<&DatedSpan> = dated.iter().filter(|d| d.offset.is_some()).collect();
     let same: Vec<&DatedSpan> = with_offset

@@ -168,11 +168,7 @@ pub fn rows(analysis: &Analysis, draft: &Draft) -> Vec<EventRow> {
 /// A time bound: RFC 3339, or relative to the (first) incident: `start-30m`, `detected`,
 /// `recovered+1h`.
 pub fn parse_bound(text: &str, draft: &Draft) -> Result<Micros, Error> {
-    let bad = |why: &str| Error::InvalidFlag {
-        flag: "--since/--until",
-        value: text.to_string(),
-        why: why.to_string(),
-    };
+    let bad = |why: &str| Error::invalid("time bound", text, why);
     if let Ok(t) = chrono::DateTime::parse_from_rfc3339(text) {
         return Ok(t.timestamp_micros());
     }
