@@ -206,7 +206,10 @@ fn an_error_log_alone_is_tested_on_its_rate() {
     );
     let i = &draft.incidents[0];
     assert_eq!(i.start, "2023-09-10T13:00:00Z");
-    assert_eq!(i.recovered.as_deref(), Some("2023-09-10T13:30:00Z"));
+    assert_eq!(
+        i.recovered.map(|r| r.to_string()).as_deref(),
+        Some("2023-09-10T13:30:00Z")
+    );
     assert_eq!(
         i.detection_method,
         postmortem::timeline::DetectionMethod::DerivedFromLogs

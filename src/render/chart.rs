@@ -255,8 +255,11 @@ fn incident_windows(out: &mut String, draft: &Draft, axis: &Axis, height: f64) {
             (x1 - x0).max(1.0),
             height - MARKER_TRACK - 24.0,
             n + 1,
-            escape(&i.start),
-            escape(i.recovered.as_deref().unwrap_or("not recovered"))
+            escape(&i.start.to_string()),
+            escape(
+                &i.recovered
+                    .map_or("not recovered".into(), |r| r.to_string())
+            )
         );
     }
 }
@@ -274,7 +277,7 @@ fn markers(out: &mut String, markers: &[&TimelineItem], axis: &Axis, bottom: f64
             item.source.line,
             10.0 + row * 8.0,
             10.0 + row * 8.0,
-            escape(&item.time),
+            escape(&item.time.to_string()),
             escape(&item.text),
             escape(&item.source.file),
             item.source.line

@@ -30,8 +30,8 @@ pub fn text(rows: &[EventRow], zone: Option<Tz>) -> String {
 
 fn shown_time(r: &EventRow, zone: Option<Tz>) -> String {
     match zone {
-        Some(tz) => crate::render::zone::relabel(&r.time, tz),
-        None => r.time.clone(),
+        Some(tz) => r.time.in_zone(tz).to_string(),
+        None => r.time.to_string(),
     }
 }
 

@@ -143,7 +143,7 @@ fn events_table(out: &mut String, draft: &Draft) {
         let _ = write!(
             out,
             r#"<tr id="event-{n}"><td>{}</td><td>{kind}</td><td>{}</td><td><code>{}:{}</code></td></tr>"#,
-            escape(&item.time),
+            escape(&item.time.to_string()),
             escape(&item.text),
             escape(&item.source.file),
             item.source.line
@@ -172,10 +172,7 @@ fn draft_html(markdown: &str) -> String {
 /// The whole page.
 pub fn render(draft: &Draft) -> String {
     let title = match draft.incidents.first() {
-        Some(i) => format!(
-            "Postmortem draft: incident of {}",
-            i.start.get(..10).unwrap_or("")
-        ),
+        Some(i) => format!("Postmortem draft: incident of {}", i.start.date()),
         None => "Postmortem draft: no incident found".into(),
     };
     let mut out = String::with_capacity(64 * 1024);

@@ -26,8 +26,8 @@ pub(crate) fn pct(r: f64) -> String {
     }
 }
 
-fn clock(rfc3339: &str) -> &str {
-    rfc3339.get(11..19).unwrap_or(rfc3339)
+fn clock(time: &crate::time::Stamp) -> String {
+    time.clock()
 }
 
 /// The 95 % intervals of start and recovery, where they span more than one bin.
@@ -420,8 +420,8 @@ fn inputs(out: &mut String, draft: &Draft) {
             f.lines_read,
             f.lines_parsed,
             f.lines_skipped,
-            f.first_time.as_deref().unwrap_or("–"),
-            f.last_time.as_deref().unwrap_or("–"),
+            f.first_time.map_or("–".into(), |t| t.to_string()),
+            f.last_time.map_or("–".into(), |t| t.to_string()),
             assumed
         );
     }
@@ -439,8 +439,8 @@ pub fn render(draft: &Draft) -> String {
     let date = draft
         .incidents
         .first()
-        .map(|i| &i.start[..10])
-        .unwrap_or("");
+        .map(|i| i.start.date())
+        .unwrap_or_default();
     let _ = writeln!(
         out,
         "# Postmortem draft{}\n",

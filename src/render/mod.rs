@@ -63,8 +63,8 @@ pub fn scan_text(
         let _ = writeln!(
             out,
             "  time        {} – {} (UTC)",
-            f.first_time.as_deref().unwrap_or("–"),
-            f.last_time.as_deref().unwrap_or("–")
+            f.first_time.map_or("–".into(), |t| t.to_string()),
+            f.last_time.map_or("–".into(), |t| t.to_string())
         );
         if let (Some(first), Some(last)) = (&f.first_time_as_written, &f.last_time_as_written) {
             let _ = writeln!(out, "  as written  {first} – {last}");

@@ -86,7 +86,7 @@ fn render_value(name: &str, template: &str, context: Value) -> Result<String, Er
     env.add_filter("pct", crate::render::markdown::pct);
     env.add_filter("duration", crate::render::markdown::duration);
     env.add_filter("clock", clock);
-    env.add_filter("when", |t: String| crate::render::zone::when(&t));
+    env.add_filter("when", |t: String| crate::render::zone::when_text(&t));
     env.add_filter("cite", cite);
     env.add_template(name, template).map_err(fail)?;
     let mut out = Capped(Vec::new());

@@ -2,7 +2,7 @@
 //! at most one incident over a range of its bins.
 
 use crate::detect::Kind;
-use crate::time::{MICROS_PER_MIN, format_utc};
+use crate::time::{MICROS_PER_MIN, Stamp};
 use crate::timeline::*;
 
 pub const T0: i64 = 1_694_332_800_000_000; // 2023-09-10T08:00:00Z
@@ -13,7 +13,7 @@ pub fn draft_with_series(points: &[(u64, u64)], incident: Option<(usize, usize)>
         .iter()
         .enumerate()
         .map(|(n, &(total, errors))| SeriesPoint {
-            time: format_utc(at(n)),
+            time: Stamp::utc(at(n)),
             total,
             errors,
             p95_ms: None,
@@ -23,13 +23,13 @@ pub fn draft_with_series(points: &[(u64, u64)], incident: Option<(usize, usize)>
     let incidents = incident
         .map(|(from, to)| Incident {
             kind: Kind::Errors,
-            start: format_utc(at(from)),
-            start_interval: [format_utc(at(from)), format_utc(at(from))],
+            start: Stamp::utc(at(from)),
+            start_interval: [Stamp::utc(at(from)), Stamp::utc(at(from))],
             recovered_interval: None,
-            detected: format_utc(at(from)),
+            detected: Stamp::utc(at(from)),
             detection_method: DetectionMethod::DerivedFromLogs,
             detection_detail: String::new(),
-            recovered: Some(format_utc(at(to))),
+            recovered: Some(Stamp::utc(at(to))),
             duration_seconds: Some((to - from) as i64 * 60),
             time_to_detect_seconds: 0,
             time_to_acknowledge_seconds: None,

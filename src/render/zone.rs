@@ -5,30 +5,22 @@
 use chrono::{DateTime, Offset, TimeZone};
 use chrono_tz::Tz;
 
-use crate::time::{Micros, Zone};
+use crate::time::{Micros, Stamp, Zone};
 use crate::timeline::{Draft, Incident, TimelineItem};
 
-pub use crate::time::relabel;
-
-fn relabel_in_place(s: &mut String, tz: Tz) {
-    *s = relabel(s, tz);
-}
-
-fn relabel_item(item: &mut TimelineItem, tz: Tz) {
-    relabel_in_place(&mut item.time, tz);
+fn shown_in(t: &mut Stamp, tz: Tz) {
+    *t = t.in_zone(tz);
 }
 
 fn relabel_incident(i: &mut Incident, tz: Tz) {
-    relabel_in_place(&mut i.start, tz);
-    relabel_in_place(&mut i.detected, tz);
-    i.start_interval
-        .iter_mut()
-        .for_each(|s| relabel_in_place(s, tz));
+    shown_in(&mut i.start, tz);
+    shown_in(&mut i.detected, tz);
+    i.start_interval.iter_mut().for_each(|s| shown_in(s, tz));
     if let Some(r) = i.recovered_interval.as_mut() {
-        r.iter_mut().for_each(|s| relabel_in_place(s, tz));
+        r.iter_mut().for_each(|s| shown_in(s, tz));
     }
     if let Some(r) = i.recovered.as_mut() {
-        relabel_in_place(r, tz);
+        shown_in(r, tz);
     }
     let items = i
         .timeline
@@ -38,7 +30,7 @@ fn relabel_incident(i: &mut Incident, tz: Tz) {
         .chain(i.resolution_candidate.iter_mut())
         .chain(i.first_errors.iter_mut())
         .chain(i.signatures.iter_mut().map(|s| &mut s.first));
-    items.for_each(|item| relabel_item(item, tz));
+    items.for_each(|item: &mut TimelineItem| shown_in(&mut item.time, tz));
 }
 
 /// The draft with every shown time in `tz`; the numbers are untouched.
@@ -46,23 +38,19 @@ pub fn in_display_zone(draft: &Draft, tz: Tz) -> Draft {
     let mut shown = draft.clone();
     shown.display_zone = Some(Zone::Named(tz));
     if let Some(span) = shown.span.as_mut() {
-        relabel_in_place(&mut span.first, tz);
-        relabel_in_place(&mut span.last, tz);
+        shown_in(&mut span.first, tz);
+        shown_in(&mut span.last, tz);
     }
     shown
         .incidents
         .iter_mut()
         .for_each(|i| relabel_incident(i, tz));
     for input in &mut shown.inputs {
-        if let Some(t) = input.first_time.as_mut() {
-            relabel_in_place(t, tz);
-        }
-        if let Some(t) = input.last_time.as_mut() {
-            relabel_in_place(t, tz);
-        }
+        input.first_time.iter_mut().for_each(|t| shown_in(t, tz));
+        input.last_time.iter_mut().for_each(|t| shown_in(t, tz));
     }
     for point in &mut shown.series {
-        relabel_in_place(&mut point.time, tz);
+        shown_in(&mut point.time, tz);
     }
     shown
 }
@@ -94,7 +82,12 @@ pub fn label(draft: &Draft) -> String {
 }
 
 /// `2023-09-10 08:15:00 UTC` or `2023-09-10 10:15:00 +02:00`: a time for a sentence.
-pub fn when(time: &str) -> String {
+pub fn when(time: &Stamp) -> String {
+    time.when()
+}
+
+/// The same for a time already written as RFC 3339 (templates see the model serialised).
+pub fn when_text(time: &str) -> String {
     let spaced = time.replacen('T', " ", 1);
     match spaced.strip_suffix('Z') {
         Some(utc) => format!("{utc} UTC"),

@@ -6,7 +6,10 @@
 //! (see [`year`]). Civil→UTC conversion through chrono-tz is cached per local minute,
 //! because a log holds many lines per minute and the zone rules only change on the hour.
 
+pub mod stamp;
 pub mod year;
+
+pub use stamp::Stamp;
 
 use chrono::{NaiveDate, NaiveDateTime, Offset, TimeZone};
 use chrono_tz::Tz;
@@ -284,18 +287,6 @@ pub fn parse_duration(text: &str) -> Option<i64> {
         _ => return None,
     };
     (secs > 0).then_some(secs)
-}
-
-/// `2023-09-10T10:15:00+02:00` for `2023-09-10T08:15:00Z` in Europe/Berlin (summer); text
-/// that is not RFC 3339 is returned as it is.
-pub fn relabel(utc: &str, tz: chrono_tz::Tz) -> String {
-    use chrono::TimeZone;
-    match chrono::DateTime::parse_from_rfc3339(utc) {
-        Ok(t) => tz
-            .from_utc_datetime(&t.naive_utc())
-            .to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true),
-        Err(_) => utc.to_string(),
-    }
 }
 
 #[cfg(test)]

@@ -14,7 +14,7 @@ use crate::aggregate::{ActionKind, EventBody, LineRef};
 use crate::error::Error;
 use crate::parse::alertmanager::AlertStatus;
 use crate::pipeline::Analysis;
-use crate::time::{MICROS_PER_SEC, Micros, format_utc, parse_duration};
+use crate::time::{MICROS_PER_SEC, Micros, Stamp, parse_duration};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, clap::ValueEnum)]
 #[serde(rename_all = "snake_case")]
@@ -46,7 +46,7 @@ impl EventKind {
 /// One line of `postmortem timeline`. Field names are a contract (NDJSON, CSV header).
 #[derive(Debug, Clone, Serialize)]
 pub struct EventRow {
-    pub time: String,
+    pub time: Stamp,
     pub kind: EventKind,
     pub file: String,
     pub line: u64,
@@ -63,7 +63,7 @@ pub struct EventRow {
 
 fn row(analysis: &Analysis, time: Micros, kind: EventKind, text: String, at: LineRef) -> EventRow {
     EventRow {
-        time: format_utc(time),
+        time: Stamp::utc(time),
         kind,
         file: analysis
             .files
@@ -109,7 +109,7 @@ fn incident_rows(draft: &Draft, n: usize, i: &Incident) -> Vec<EventRow> {
     marks
         .into_iter()
         .map(|(t, text)| EventRow {
-            time: format_utc(t),
+            time: Stamp::utc(t),
             kind: EventKind::Incident,
             file: cite.0.clone(),
             line: cite.1,

@@ -21,7 +21,7 @@ use crate::aggregate::{ActionKind, Clients, ErrorSample, Event, LineRef, Series}
 use crate::detect::effect::Verdict;
 use crate::detect::{self, Bin, Kind, Params};
 use crate::pipeline::Analysis;
-use crate::time::{MICROS_PER_MIN, Micros, format_utc};
+use crate::time::{MICROS_PER_MIN, Micros, Stamp};
 
 /// How far back the baseline shown for an incident looks (in bins before its start).
 const LOCAL_BASELINE_BINS: i64 = 360;
@@ -793,18 +793,18 @@ pub fn draft_incident(run: &Run, case: &Case) -> Incident {
     let in_incident = |b: i64| run.in_incident(b);
     Incident {
         kind: found.kind,
-        start: format_utc(start),
+        start: Stamp::utc(start),
         start_interval: [
-            format_utc(found.start_range.0 * bin_width),
-            format_utc(found.start_range.1 * bin_width),
+            Stamp::utc(found.start_range.0 * bin_width),
+            Stamp::utc(found.start_range.1 * bin_width),
         ],
         recovered_interval: found
             .end_range
-            .map(|(a, b)| [format_utc(a * bin_width), format_utc(b * bin_width)]),
-        detected: format_utc(detected),
+            .map(|(a, b)| [Stamp::utc(a * bin_width), Stamp::utc(b * bin_width)]),
+        detected: Stamp::utc(detected),
         detection_method: method,
         detection_detail: detail,
-        recovered: end.map(format_utc),
+        recovered: end.map(Stamp::utc),
         duration_seconds: end.map(|e| (e - start) / 1_000_000),
         time_to_detect_seconds: (detected - start) / 1_000_000,
         time_to_acknowledge_seconds: time_to_acknowledge,

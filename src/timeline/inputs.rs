@@ -3,7 +3,7 @@
 
 use super::{Input, SkewReport, SkippedLine, Span};
 use crate::pipeline::Analysis;
-use crate::time::format_utc;
+use crate::time::{Stamp, format_utc};
 
 /// The zone zone-less lines were read in: one for all, or "per file" when siblings differed.
 pub(super) fn zone_assumed(analysis: &Analysis) -> String {
@@ -31,15 +31,15 @@ pub(super) fn span(analysis: &Analysis) -> Option<Span> {
         .filter_map(|f| f.summary.last_time)
         .max()?;
     Some(Span {
-        first: format_utc(first),
-        last: format_utc(last),
+        first: Stamp::utc(first),
+        last: Stamp::utc(last),
     })
 }
 
 /// A UTC time shown as the file wrote it: in the offset most of its lines carry, or in the
 /// zone its zone-less lines were read in.
 fn as_written(t: Option<crate::time::Micros>, f: &crate::pipeline::FileReport) -> Option<String> {
-    let utc = format_utc(t?);
+    let t = t?;
     let offset = f
         .summary
         .offsets
@@ -49,14 +49,14 @@ fn as_written(t: Option<crate::time::Micros>, f: &crate::pipeline::FileReport) -
     match (offset, f.zone.as_deref()) {
         (Some(secs), _) => {
             let fixed = chrono::FixedOffset::east_opt(secs)?;
-            let dt = chrono::DateTime::from_timestamp_micros(t?)?.with_timezone(&fixed);
+            let dt = chrono::DateTime::from_timestamp_micros(t)?.with_timezone(&fixed);
             Some(dt.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, false))
         }
         (None, Some(zone)) => match zone.parse::<chrono_tz::Tz>() {
-            Ok(tz) => Some(crate::time::relabel(&utc, tz)),
+            Ok(tz) => Some(Stamp::utc(t).in_zone(tz).to_string()),
             Err(_) => {
                 let fixed: chrono::FixedOffset = zone.parse().ok()?;
-                let dt = chrono::DateTime::from_timestamp_micros(t?)?.with_timezone(&fixed);
+                let dt = chrono::DateTime::from_timestamp_micros(t)?.with_timezone(&fixed);
                 Some(dt.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, false))
             }
         },
@@ -119,8 +119,8 @@ pub(super) fn inputs_with(
                     reason: reason.clone(),
                 })
                 .collect(),
-            first_time: f.summary.first_time.map(format_utc),
-            last_time: f.summary.last_time.map(format_utc),
+            first_time: f.summary.first_time.map(Stamp::utc),
+            last_time: f.summary.last_time.map(Stamp::utc),
             first_time_as_written: as_written(f.summary.first_time, f),
             last_time_as_written: as_written(f.summary.last_time, f),
             zone: f.zone.clone(),

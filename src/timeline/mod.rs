@@ -20,7 +20,7 @@ use crate::aggregate::{Event, LineRef, Series};
 use crate::detect::{self, Bin, Params};
 use crate::parse::registry::Meaning;
 use crate::pipeline::Analysis;
-use crate::time::{MICROS_PER_MIN, Micros, format_utc};
+use crate::time::{MICROS_PER_MIN, Micros, Stamp};
 use actions::routine_units;
 use alerts::alert_story;
 pub use model::*;
@@ -92,7 +92,7 @@ pub(crate) fn item(
     from: LineRef,
 ) -> TimelineItem {
     TimelineItem {
-        time: format_utc(time),
+        time: Stamp::utc(time),
         kind,
         text,
         source: source(analysis, from),
@@ -269,7 +269,7 @@ fn series_points(analysis: &Analysis, signal: &Signal, bins: &[Bin]) -> Vec<Seri
     let width = analysis.bin_width;
     bins.iter()
         .map(|b| SeriesPoint {
-            time: format_utc(b.index * width),
+            time: Stamp::utc(b.index * width),
             total: b.total,
             errors: b.errors,
             p95_ms: signal

@@ -5,6 +5,7 @@ use serde::Serialize;
 
 use crate::aggregate::ActionKind;
 use crate::detect::effect::Effect;
+use crate::time::Stamp;
 use crate::time::year::YearSource;
 
 #[derive(Debug, Clone, Serialize)]
@@ -31,7 +32,7 @@ pub struct Draft {
 #[derive(Debug, Clone, Serialize)]
 pub struct SeriesPoint {
     /// Start of the bin.
-    pub time: String,
+    pub time: Stamp,
     pub total: u64,
     pub errors: u64,
     /// 95th percentile request time in the bin, where access logs record it.
@@ -49,8 +50,8 @@ pub struct Tool {
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Span {
-    pub first: String,
-    pub last: String,
+    pub first: Stamp,
+    pub last: Stamp,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -68,16 +69,16 @@ pub enum DetectionMethod {
 pub struct Incident {
     /// `errors` (requests failed) or `slow` (requests succeeded, slowly).
     pub kind: crate::detect::Kind,
-    pub start: String,
+    pub start: Stamp,
     /// Where the start could be (95 % likelihood interval): earliest and latest.
-    pub start_interval: [String; 2],
+    pub start_interval: [Stamp; 2],
     /// The same for the recovery.
-    pub recovered_interval: Option<[String; 2]>,
-    pub detected: String,
+    pub recovered_interval: Option<[Stamp; 2]>,
+    pub detected: Stamp,
     pub detection_method: DetectionMethod,
     /// In words: which alert, or how the logs show it.
     pub detection_detail: String,
-    pub recovered: Option<String>,
+    pub recovered: Option<Stamp>,
     pub duration_seconds: Option<i64>,
     pub time_to_detect_seconds: i64,
     /// From detection to the first acknowledgement, where the alert source records one.
@@ -191,7 +192,7 @@ pub struct Source {
 
 #[derive(Debug, Clone, Serialize)]
 pub struct TimelineItem {
-    pub time: String,
+    pub time: Stamp,
     pub kind: ItemKind,
     pub text: String,
     pub source: Source,
@@ -223,8 +224,8 @@ pub struct Input {
     #[serde(skip_serializing_if = "is_zero")]
     pub lines_over_1_mib: u64,
     pub skipped_examples: Vec<SkippedLine>,
-    pub first_time: Option<String>,
-    pub last_time: Option<String>,
+    pub first_time: Option<Stamp>,
+    pub last_time: Option<Stamp>,
     /// The same two times in the offset (or zone) the file is written in.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub first_time_as_written: Option<String>,

@@ -342,9 +342,9 @@ impl Score {
     }
 }
 
-fn instant(text: &str) -> Option<Micros> {
-    let (_, (civil, offset)) = postmortem::parse::common::rfc3339(text.as_bytes()).ok()?;
-    civil.with_offset(offset)
+/// The instant of a time of the draft, to the second as the draft shows it.
+fn instant(t: &postmortem::time::Stamp) -> Option<Micros> {
+    Some(t.micros.div_euclid(MICROS_PER_SEC) * MICROS_PER_SEC)
 }
 
 fn minutes(a: Micros, b: Micros) -> f64 {
@@ -374,7 +374,7 @@ pub fn score(l: &Labelled, draft: &Draft) -> Score {
     let worst = |slot: &mut Option<f64>, v: f64| *slot = Some(slot.map_or(v, |w: f64| w.max(v)));
     for label in &l.incidents {
         let Some(found) = draft.incidents.iter().find(|i| {
-            let (Some(start), end) = (instant(&i.start), i.recovered.as_deref().and_then(instant))
+            let (Some(start), end) = (instant(&i.start), i.recovered.as_ref().and_then(instant))
             else {
                 return false;
             };
@@ -394,7 +394,7 @@ pub fn score(l: &Labelled, draft: &Draft) -> Score {
         worst(&mut s.start_error, start_error);
         let end_error = found
             .recovered
-            .as_deref()
+            .as_ref()
             .and_then(instant)
             .map_or(f64::INFINITY, |t| minutes(t, label.end));
         worst(&mut s.end_error, end_error);

@@ -1,9 +1,15 @@
 use super::*;
 
+/// `2023-09-10T08:15:00Z` and the like, as a stamp.
+fn at(rfc3339: &str) -> Stamp {
+    let t = chrono::DateTime::parse_from_rfc3339(rfc3339).expect("a time");
+    Stamp::utc(t.timestamp_micros())
+}
+
 #[test]
 fn summer_time_in_berlin_is_two_hours_ahead() {
     assert_eq!(
-        relabel("2023-09-10T08:15:00Z", chrono_tz::Europe::Berlin),
+        at("2023-09-10T08:15:00Z").in_zone(chrono_tz::Europe::Berlin),
         "2023-09-10T10:15:00+02:00"
     );
 }
@@ -11,25 +17,20 @@ fn summer_time_in_berlin_is_two_hours_ahead() {
 #[test]
 fn winter_time_in_new_york_and_a_half_hour_zone() {
     assert_eq!(
-        relabel("2024-01-01T03:00:00Z", chrono_tz::America::New_York),
+        at("2024-01-01T03:00:00Z").in_zone(chrono_tz::America::New_York),
         "2023-12-31T22:00:00-05:00"
     );
     assert_eq!(
-        relabel("2023-09-10T08:15:00Z", chrono_tz::Asia::Kolkata),
+        at("2023-09-10T08:15:00Z").in_zone(chrono_tz::Asia::Kolkata),
         "2023-09-10T13:45:00+05:30"
     );
 }
 
 #[test]
-fn what_is_not_a_time_is_left_alone() {
-    assert_eq!(relabel("yesterday", chrono_tz::UTC), "yesterday");
-}
-
-#[test]
 fn sentences_name_the_zone() {
-    assert_eq!(when("2023-09-10T08:15:00Z"), "2023-09-10 08:15:00 UTC");
+    assert_eq!(when_text("2023-09-10T08:15:00Z"), "2023-09-10 08:15:00 UTC");
     assert_eq!(
-        when("2023-09-10T10:15:00+02:00"),
+        when_text("2023-09-10T10:15:00+02:00"),
         "2023-09-10 10:15:00 +02:00"
     );
 }

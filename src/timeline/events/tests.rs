@@ -4,7 +4,7 @@ use crate::time::MICROS_PER_MIN;
 
 fn event(kind: EventKind, file: &str, minute: i64, text: &str) -> EventRow {
     EventRow {
-        time: format_utc(T0 + minute * MICROS_PER_MIN),
+        time: Stamp::utc(T0 + minute * MICROS_PER_MIN),
         kind,
         file: file.into(),
         line: 1,
