@@ -12,7 +12,9 @@ pub enum Error {
     /// The operating system refused a read (permission, a vanished file, a device error).
     #[error("{path}: {source}")]
     Io {
+        /// The file, as shown.
         path: String,
+        /// What the operating system said.
         #[source]
         source: Arc<std::io::Error>,
     },
@@ -20,13 +22,21 @@ pub enum Error {
     /// Part of an input was left out, on purpose and said why (an alert file past its cap,
     /// an archive cut short, a symbolic link loop).
     #[error("{path}: {message}")]
-    Partial { path: String, message: String },
+    Partial {
+        /// The file, as shown.
+        path: String,
+        /// What was left out, and why.
+        message: String,
+    },
 
     /// Reading stopped part-way (a truncated or corrupt `.gz`): what came before is kept.
     #[error("{path}: read stopped after line {line}: {source}")]
     ReadStopped {
+        /// The file, as shown.
         path: String,
+        /// The last line read whole.
         line: u64,
+        /// The error that stopped the read.
         #[source]
         source: Arc<std::io::Error>,
     },
@@ -34,18 +44,26 @@ pub enum Error {
     /// The file changed under the reader (truncated, replaced, removed): lines may be lost.
     #[error("{path}: {message} (after line {line})")]
     ChangedWhileRead {
+        /// The file, as shown.
         path: String,
+        /// The last line read.
         line: u64,
+        /// What changed.
         message: String,
     },
 
+    /// A line that breaks the file it is in (an alert document that is not JSON).
     #[error("{path}:{line}: {message}")]
     BadLine {
+        /// The file, as shown.
         path: String,
+        /// The line, from 1.
         line: u64,
+        /// What is wrong with it.
         message: String,
     },
 
+    /// A zone name that is not in the IANA database.
     #[error("unknown time zone {0:?} (use an IANA name such as Europe/Berlin)")]
     UnknownZone(String),
 
@@ -53,27 +71,48 @@ pub enum Error {
     /// (`--slo`), or a key (`slo`) with `origin` the settings file's `path:line`.
     #[error("{}invalid {setting} value {value:?}: {why}", at(.origin))]
     InvalidValue {
+        /// The flag or the key.
         setting: String,
+        /// The value as given.
         value: String,
+        /// What a valid value looks like.
         why: String,
+        /// Where a value from a file was written (`postmortem.toml:3`).
         origin: Option<String>,
     },
 
+    /// Nothing in the paths given was a log file (each one passed over says why).
     #[error("no log files found in {0}")]
     NoInput(String),
 
+    /// An output could not be written.
     #[error("writing {path}: {message}")]
-    Output { path: String, message: String },
-
-    #[error("{path}:{line}: template: {message}")]
-    Template {
+    Output {
+        /// Where it was to go.
         path: String,
-        line: u64,
+        /// Why it could not.
         message: String,
     },
 
+    /// A template that does not render (`--template`).
+    #[error("{path}:{line}: template: {message}")]
+    Template {
+        /// The template file.
+        path: String,
+        /// The line the template engine names.
+        line: u64,
+        /// What it said.
+        message: String,
+    },
+
+    /// A settings file (or a file it names) that cannot be used.
     #[error("{path}: {message}")]
-    Config { path: String, message: String },
+    Config {
+        /// The file, or `file:line`.
+        path: String,
+        /// What is wrong.
+        message: String,
+    },
 }
 
 /// `path:line: ` before a message about a value read from a file; nothing for a flag.

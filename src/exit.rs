@@ -2,6 +2,7 @@
 //! "something went wrong".
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// How a run ends, as the shell sees it (see `--help`).
 pub enum ExitCode {
     /// A draft was written and it holds at least one incident.
     Incident = 0,

@@ -5,6 +5,8 @@
 //! [`time`] (zones, years) → [`aggregate`] (mergeable per-chunk summaries) → [`detect`] →
 //! [`timeline`] → [`render`]. [`pipeline`] runs the first five; [`draft`] runs them all.
 
+#![warn(missing_docs)]
+
 pub mod aggregate;
 pub mod cli;
 pub mod config;

@@ -6,21 +6,30 @@ use serde::Serialize;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
+/// What kind of change or command a line records.
 pub enum ActionKind {
     /// A read-only command run through sudo (`grep`, `tail`, `journalctl`, `systemctl
     /// status`…): what was investigated.
     Investigate,
     /// A command run through sudo that matches nothing more specific.
     Command,
+    /// A configuration file edited or replaced.
     ConfigChange,
+    /// A new version installed or rolled out.
     Deploy,
+    /// A rollback to an earlier version.
     Rollback,
+    /// A service restarted.
     Restart,
+    /// A service reloaded its configuration.
     Reload,
+    /// A service started.
     Start,
+    /// A service stopped.
     Stop,
     /// A unit that failed, or that systemd restarts on its own.
     ServiceFailed,
+    /// The kernel's OOM killer killed a process.
     OomKill,
     /// Someone became another user (`su`): access, not a change.
     SwitchUser,
@@ -56,15 +65,19 @@ impl ActionKind {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
+/// A change or command found in a line.
 pub struct Action {
+    /// What kind.
     pub kind: ActionKind,
     /// Who did it (the sudo user), when the line says.
     pub actor: Option<String>,
     /// What it was done to: a unit, a file, a process.
     pub subject: Option<String>,
+    /// What was done, in words (kept text).
     pub text: String,
 }
 
+/// Bytes as text to keep (see `kept_text`).
 pub fn text(bytes: &[u8]) -> String {
     crate::parse::common::kept_text(bytes)
 }
@@ -72,6 +85,7 @@ pub fn text(bytes: &[u8]) -> String {
 /// A case-insensitive automaton over some words, built once.
 pub type Finder = std::sync::LazyLock<Option<aho_corasick::AhoCorasick>>;
 
+/// A case-insensitive automaton over `words`; `None` if it cannot be built.
 pub fn build_finder(words: &[&[u8]]) -> Option<aho_corasick::AhoCorasick> {
     // A DFA: case-insensitive words leave no literal prefilter to skip ahead with, so the
     // automaton walks every byte, and the DFA's walk is the cheapest (perf: the automaton is

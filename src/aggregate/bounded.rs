@@ -18,6 +18,7 @@ pub fn rank(key: &str) -> u64 {
 }
 
 #[derive(Debug, Clone, PartialEq)]
+/// A map that keeps at most `cap` keys: the bottom-k by a fixed hash rank, so any order of the same input keeps the same keys.
 pub struct BoundedMap<V> {
     map: HashMap<Box<str>, V>,
     /// The kept keys by (rank, key): the largest is evicted first.
@@ -26,6 +27,7 @@ pub struct BoundedMap<V> {
 }
 
 impl<V> BoundedMap<V> {
+    /// An empty map keeping at most `cap` keys.
     pub fn new(cap: usize) -> Self {
         Self {
             map: HashMap::new(),
@@ -34,14 +36,17 @@ impl<V> BoundedMap<V> {
         }
     }
 
+    /// Keys kept.
     pub fn len(&self) -> usize {
         self.map.len()
     }
 
+    /// Whether no key is kept.
     pub fn is_empty(&self) -> bool {
         self.map.is_empty()
     }
 
+    /// The value of a kept key.
     pub fn get(&self, key: &str) -> Option<&V> {
         self.map.get(key)
     }
@@ -51,10 +56,12 @@ impl<V> BoundedMap<V> {
         self.map.iter().map(|(k, v)| (k.as_ref(), v))
     }
 
+    /// Every kept value, to change.
     pub fn values_mut(&mut self) -> impl Iterator<Item = &mut V> {
         self.map.values_mut()
     }
 
+    /// The value of a kept key, to change.
     pub fn get_mut(&mut self, key: &str) -> Option<&mut V> {
         self.map.get_mut(key)
     }

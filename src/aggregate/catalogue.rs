@@ -93,6 +93,7 @@ static ANY_MESSAGE_FINDER: Finder = std::sync::LazyLock::new(|| {
     build_finder(&words)
 });
 
+/// The change a free-text message announces (`kubectl rollout undo`, `helm upgrade`, Helm's "has been upgraded"…), if any.
 pub fn any_message(message: &[u8]) -> Option<Action> {
     if !prefilter(&ANY_MESSAGE_FINDER, message) {
         return None;

@@ -14,9 +14,13 @@ use crate::time::{Civil, Micros, Zone, ZoneConverter};
 /// What a worker needs to know besides the bytes.
 #[derive(Debug, Clone)]
 pub struct ChunkContext {
+    /// The file's format.
     pub format: Format,
+    /// The file's index in the run.
     pub file: usize,
+    /// Width of the time bins, in microseconds.
     pub bin_width: Micros,
+    /// The zone of zone-less lines.
     pub zone: Zone,
     /// For year-less syslog: the year tracker as it stands at the chunk's first line.
     pub year: Option<YearTracker>,
@@ -36,16 +40,23 @@ pub struct ChunkContext {
 /// whose hash it finds there (`Drop`).
 #[derive(Debug)]
 pub enum Overlap {
+    /// The older piece: hash the lines in `from..=to`.
     Collect {
+        /// Start of the overlap.
         from: Micros,
+        /// End of the overlap.
         to: Micros,
     },
+    /// The newer piece: drop lines up to `until` whose hash the older piece holds.
     Drop {
+        /// The older piece's line hashes.
         hashes: rustc_hash::FxHashSet<u64>,
+        /// Where the overlap ends.
         until: Micros,
     },
 }
 
+/// The hash of a line, for overlaps.
 pub fn line_hash(line: &[u8]) -> u64 {
     use std::hash::Hasher;
     let mut h = rustc_hash::FxHasher::default();
@@ -54,7 +65,9 @@ pub fn line_hash(line: &[u8]) -> u64 {
 }
 
 #[derive(Debug, Default)]
+/// What a chunk yields.
 pub struct ChunkOutcome {
+    /// Its summary.
     pub summary: Summary,
     /// The tracker after the chunk's last line.
     pub year: Option<YearTracker>,

@@ -42,6 +42,7 @@ impl Default for Sketch {
 }
 
 impl Sketch {
+    /// Counts a client (by its hash).
     pub fn insert(&mut self, key: u64) {
         let index = (key >> (64 - P)) as usize;
         let rank = ((key << P) | (1 << (P - 1))).leading_zeros() as u8 + 1;
@@ -50,12 +51,14 @@ impl Sketch {
         }
     }
 
+    /// Adds another sketch's clients.
     pub fn absorb(&mut self, other: &Sketch) {
         for (mine, theirs) in self.0.iter_mut().zip(other.0.iter()) {
             *mine = (*mine).max(*theirs);
         }
     }
 
+    /// About how many distinct clients it holds (linear counting).
     pub fn estimate(&self) -> u64 {
         let m = M as f64;
         let alpha = 0.7213 / (1.0 + 1.079 / m);
@@ -74,7 +77,9 @@ impl Sketch {
 /// The distinct clients of one bin.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum BinSet {
+    /// Every client's hash, while there are few.
     Exact(FxHashSet<u64>),
+    /// A sketch, past that.
     Sketch(Sketch),
 }
 
@@ -167,10 +172,12 @@ pub struct Clients {
 }
 
 impl Clients {
+    /// Whether no client was seen.
     pub fn is_empty(&self) -> bool {
         self.active.is_empty()
     }
 
+    /// Counts a client in a bin, as affected when `error`.
     pub fn record(&mut self, client: &[u8], bin: i64, error: bool) {
         let key = client_key(client);
         self.named = self.named || !is_address(client);
@@ -180,6 +187,7 @@ impl Clients {
         }
     }
 
+    /// Adds another file's (or chunk's) clients.
     pub fn merge(&mut self, other: Clients) {
         self.named |= other.named;
         for (mine, theirs) in [

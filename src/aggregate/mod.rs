@@ -33,6 +33,7 @@ pub const MAX_KEPT_EVENTS: usize = 100_000;
 pub const SKIPPED_EXAMPLES: usize = 3;
 
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq, Serialize)]
+/// Requests (or records) of a bin, and of them the failures.
 pub struct Counts {
     /// Requests (access logs) or records (other logs).
     pub total: u64,
@@ -43,6 +44,7 @@ pub struct Counts {
 }
 
 impl Counts {
+    /// Adds another bin's counts.
     pub fn add(&mut self, other: &Counts) {
         self.total += other.total;
         self.errors += other.errors;
@@ -53,12 +55,14 @@ impl Counts {
 /// Counts per bin; the key is the bin index (`time.div_euclid(bin width)`).
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct Series {
+    /// Counts per bin index.
     pub bins: BTreeMap<i64, Counts>,
     /// Request durations per bin, where the access log records them.
     pub latency: BTreeMap<i64, Latency>,
 }
 
 impl Series {
+    /// Notes one request's duration, in seconds.
     pub fn record_latency(&mut self, bin: i64, seconds: f64) {
         let l = match self.latency.last_entry() {
             Some(last) if *last.key() == bin => last.into_mut(),
@@ -67,6 +71,7 @@ impl Series {
         l.record_seconds(seconds);
     }
 
+    /// Counts one request (or record) in a bin: an error, a client error, or neither.
     pub fn record(&mut self, bin: i64, error: bool, client_error: bool) {
         // Lines come in time order, so the last bin is nearly always the one: look there first.
         let c = match self.bins.last_entry() {
@@ -78,6 +83,7 @@ impl Series {
         c.client_errors += u64::from(client_error);
     }
 
+    /// Adds another series, bin by bin.
     pub fn merge(&mut self, other: &Series) {
         for (bin, counts) in &other.bins {
             self.bins.entry(*bin).or_default().add(counts);
@@ -87,6 +93,7 @@ impl Series {
         }
     }
 
+    /// The counts of all bins together.
     pub fn totals(&self) -> Counts {
         let mut all = Counts::default();
         for c in self.bins.values() {
@@ -117,7 +124,9 @@ pub fn bounded_key(key: &[u8]) -> std::borrow::Cow<'_, str> {
 /// Failures per key (a path, an upstream) per bin, to say what an incident hit most.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Breakdown {
+    /// Failures per key (bounded: see [`bounded::BoundedMap`]), per bin.
     pub by_key: bounded::BoundedMap<BTreeMap<i64, u32>>,
+    /// Failures of keys the bound left out, per bin: counted, not named.
     pub overflow: BTreeMap<i64, u32>,
 }
 
@@ -138,6 +147,7 @@ fn add_bins(into: &mut BTreeMap<i64, u32>, from: BTreeMap<i64, u32>) {
 }
 
 impl Breakdown {
+    /// Counts one failure of `key` in a bin.
     pub fn record(&mut self, key: &[u8], bin: i64) {
         let key = bounded_key(key);
         let mut evicted = None;
@@ -153,6 +163,7 @@ impl Breakdown {
         }
     }
 
+    /// Adds another breakdown (summaries merge in file order).
     pub fn merge(&mut self, other: Breakdown) {
         add_bins(&mut self.overflow, other.overflow);
         for (key, per_bin) in other.by_key.into_entries() {
@@ -189,20 +200,32 @@ impl Breakdown {
 /// Where a kept line came from: the file's index in the run and its 1-based line number.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct LineRef {
+    /// The file's index in the run.
     pub file: usize,
+    /// The line number, from 1.
     pub line: u64,
 }
 
 #[derive(Debug, Clone, PartialEq)]
+/// An alert (or a page) as the alert logs tell it.
 pub struct AlertEvent {
+    /// The alert's name (`alertname`, or the page's title).
     pub name: String,
+    /// Firing, resolved, acknowledged, escalated…
     pub status: AlertStatus,
+    /// Who it went to (receiver, escalation policy).
     pub receiver: String,
+    /// What identifies one alert across notices (its group key, incident id).
     pub identity: String,
+    /// The service it concerns, where the payload names one.
     pub service: Option<String>,
+    /// Its summary or description.
     pub summary: Option<String>,
+    /// Its severity, as written.
     pub severity: Option<String>,
+    /// When it started, by the alert's own account.
     pub starts_at: Micros,
+    /// When it ended, where the alert says.
     pub ends_at: Option<Micros>,
     /// When the receiver logged the notice, if it did: the only clue to *when* a notice
     /// went to a new receiver (an escalation).
@@ -216,24 +239,35 @@ pub struct AlertEvent {
 }
 
 #[derive(Debug, Clone, PartialEq)]
+/// What an event is.
 pub enum EventBody {
+    /// A change or command (deploy, restart, rollback…).
     Action(Action),
+    /// An alert notice.
     Alert(AlertEvent),
 }
 
 #[derive(Debug, Clone, PartialEq)]
+/// A line worth a place on the timeline.
 pub struct Event {
+    /// When it happened.
     pub time: Micros,
+    /// The line that says so.
     pub source: LineRef,
+    /// The host that wrote it, where the line names one.
     pub host: Option<String>,
+    /// What it is.
     pub body: EventBody,
 }
 
 /// The first server-error line of a bin in one file: evidence for the draft.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ErrorSample {
+    /// When the line was written.
     pub time: Micros,
+    /// The line.
     pub source: LineRef,
+    /// The line's text, kept (see `kept_text`).
     pub text: String,
 }
 
@@ -248,16 +282,22 @@ pub const SKEW_TOLERANCE: Micros = 5 * 60 * 1_000_000;
 /// The first and last timed line of a chunk in file order, to join jumps across chunks.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Order {
+    /// Time of the chunk's first timed line.
     pub first: Micros,
+    /// Its line number in the chunk.
     pub first_line: u64,
+    /// Time of the chunk's last timed line.
     pub last: Micros,
 }
 
 /// Jumps back in time within a file: how many, the largest, and where the first was.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Skew {
+    /// Jumps back of more than [`SKEW_TOLERANCE`].
     pub jumps: u64,
+    /// The largest jump back.
     pub largest: Micros,
+    /// The line of the first jump back.
     pub first_line: Option<u64>,
 }
 
@@ -286,7 +326,9 @@ impl Skew {
 /// with the reason, so one bad time never stretches the span, the chart or an incident.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct SaneTimes {
+    /// The earliest time a line may carry.
     pub earliest: Micros,
+    /// The latest time a line may carry.
     pub latest: Micros,
 }
 
@@ -340,7 +382,9 @@ pub const MAX_OFFSET_RUNS: usize = 16;
 /// A moment and the line that holds it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Seen {
+    /// When.
     pub time: Micros,
+    /// Where.
     pub source: LineRef,
 }
 
@@ -369,11 +413,15 @@ pub struct Summary {
     pub bytes: u64,
     /// A hash of those bytes (set by the reader), to notice the same file twice.
     pub content_hash: u64,
+    /// Lines read.
     pub lines: u64,
+    /// Lines read as records of the file's format.
     pub parsed: u64,
     /// Lines that continue the record above (indented syslog, multi-line nginx errors).
     pub continuation: u64,
+    /// Blank lines.
     pub blank: u64,
+    /// Lines skipped: not readable as the format, or a time outside [`SaneTimes`].
     pub skipped: u64,
     /// Lines dropped as copies of lines an older piece of the rotation family holds.
     pub duplicates: u64,
@@ -383,26 +431,34 @@ pub struct Summary {
     pub long_lines: u64,
     /// Up to [`SKIPPED_EXAMPLES`] skipped lines: (line number, why).
     pub skipped_examples: Vec<(u64, String)>,
+    /// The earliest time of any line.
     pub first_time: Option<Micros>,
+    /// The latest time of any line.
     pub last_time: Option<Micros>,
     /// Line times in file order, for skew: see [`Skew`].
     pub order: Option<Order>,
+    /// Jumps back in time.
     pub skew: Skew,
     /// How many lines were written with each UTC offset (seconds), where lines carry one.
     pub offsets: BTreeMap<i32, u64>,
     /// The offsets in file order, as runs: (first time written with it, offset). A daylight
     /// saving switch shows as a new run; at most [`MAX_OFFSET_RUNS`] are kept.
     pub offset_runs: Vec<(Micros, i32)>,
+    /// Records and errors per bin.
     pub series: Series,
+    /// Clients per bin, and those who got errors (bounded sketches).
     pub clients: Clients,
+    /// Lines worth the timeline: changes, commands, alert notices.
     pub events: Vec<Event>,
     /// Events past [`MAX_KEPT_EVENTS`]: counted, not kept.
     pub events_dropped: u64,
+    /// The first server-error line per bin.
     pub error_samples: BTreeMap<i64, ErrorSample>,
     /// Server errors by request path (access logs).
     pub failed_paths: Breakdown,
     /// Errors by upstream (nginx error log).
     pub failed_upstreams: Breakdown,
+    /// Error messages grouped by signature (numbers, addresses, paths masked).
     pub signatures: Signatures,
     /// The last line per bin: where a source went silent, and what it said last.
     pub last_lines: BTreeMap<i64, Seen>,
@@ -415,6 +471,7 @@ pub struct Summary {
 }
 
 impl Summary {
+    /// Widens the first and last times to include `t`.
     pub fn saw_time(&mut self, t: Micros) {
         self.first_time = Some(self.first_time.map_or(t, |f| f.min(t)));
         self.last_time = Some(self.last_time.map_or(t, |l| l.max(t)));
@@ -439,6 +496,7 @@ impl Summary {
         }
     }
 
+    /// Counts a line written with `offset` (seconds east of UTC) at `time`.
     pub fn note_offset(&mut self, time: Micros, offset: i32) {
         match self.offset_runs.last() {
             Some((_, last)) if *last == offset => {}
@@ -447,14 +505,17 @@ impl Summary {
         }
     }
 
+    /// Notes the last line seen in a bin.
     pub fn note_line(&mut self, bin: i64, time: Micros, source: LineRef) {
         note_last(&mut self.last_lines, bin, Seen { time, source });
     }
 
+    /// Notes an error line in a bin.
     pub fn note_error(&mut self, bin: i64, time: Micros, source: LineRef) {
         note_last(&mut self.last_errors, bin, Seen { time, source });
     }
 
+    /// Counts a failed login in a bin, keeping the first as a sample.
     pub fn note_auth_failure(
         &mut self,
         bin: i64,
@@ -470,6 +531,7 @@ impl Summary {
         });
     }
 
+    /// Counts a skipped line, keeping the first few with the reason.
     pub fn skip(&mut self, line: u64, why: impl FnOnce() -> String) {
         self.skipped += 1;
         if self.skipped_examples.len() < SKIPPED_EXAMPLES {

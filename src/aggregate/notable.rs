@@ -369,7 +369,9 @@ pub fn is_auth_failure(program: &[u8], message: &[u8]) -> bool {
 /// failed login (never both counted as an outage: failed logins are in `NOT_ERRORS`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct LineClass {
+    /// The line reports a failure.
     pub error: bool,
+    /// The line reports a failed login.
     pub failed_login: bool,
 }
 

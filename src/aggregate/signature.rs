@@ -75,13 +75,16 @@ pub fn signature(message: &str) -> String {
 }
 
 #[derive(Debug, Clone, PartialEq)]
+/// One signature's numbers.
 pub struct SignatureStats {
     /// The first line with this signature, as written.
     pub first: ErrorSample,
+    /// Lines per bin.
     pub per_bin: BTreeMap<i64, u32>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
+/// Error messages by signature, bounded (see [`crate::aggregate::bounded`]).
 pub struct Signatures {
     /// The kept signatures: the [`MAX_SIGNATURES`] of lowest rank (see [`super::bounded`]).
     pub by_signature: BoundedMap<SignatureStats>,
@@ -103,6 +106,7 @@ fn lines_of(stats: &SignatureStats) -> u64 {
 }
 
 impl Signatures {
+    /// Counts a line with this signature in a bin, keeping its first line as a sample.
     pub fn record(&mut self, signature: String, bin: i64, sample: impl FnOnce() -> ErrorSample) {
         let mut evicted = 0;
         let slot = self.by_signature.slot(
@@ -195,6 +199,7 @@ impl Signatures {
         out
     }
 
+    /// Shifts every kept line number by `offset` (a chunk's lines count from its start).
     pub fn line_offset(&mut self, offset: u64) {
         for s in self.by_signature.values_mut() {
             s.first.source.line += offset;

@@ -26,6 +26,7 @@ const EXAMPLES_TIMELINE: &str = "Examples:
   postmortem timeline ./logs --source 'alerts/*' --json | jq .text
   postmortem timeline ./logs --kind error --grep 'ldap|bind' --csv > errors.csv";
 
+/// The command line, as typed.
 #[derive(Parser, Debug)]
 #[command(
     name = "postmortem",
@@ -37,10 +38,12 @@ const EXAMPLES_TIMELINE: &str = "Examples:
                   who was affected, each line citing the file:line it came from."
 )]
 pub struct Args {
+    /// The subcommand and its flags.
     #[command(subcommand)]
     pub command: Command,
 }
 
+/// The subcommands.
 #[derive(Subcommand, Debug)]
 pub enum Command {
     /// Read log files and folders and print a draft postmortem.
@@ -56,7 +59,10 @@ pub enum Command {
     #[command(
         after_help = "Example:\n  postmortem completions bash > ~/.local/share/bash-completion/completions/postmortem"
     )]
-    Completions { shell: clap_complete::Shell },
+    Completions {
+        /// The shell to complete for.
+        shell: clap_complete::Shell,
+    },
     /// Print the manual page (roff) on standard output: the tool's, or one subcommand's.
     #[command(
         after_help = "Examples:\n  postmortem man > ~/.local/share/man/man1/postmortem.1\n  postmortem man draft > ~/.local/share/man/man1/postmortem-draft.1"
@@ -132,8 +138,10 @@ pub struct ShowOpts {
     pub color: ColorChoice,
 }
 
+/// `postmortem scan`.
 #[derive(clap::Args, Debug)]
 pub struct ScanOpts {
+    /// What to read.
     #[command(flatten)]
     pub read: ReadOpts,
     /// Print JSON (the draft's `inputs` and `skipped_files`).
@@ -144,12 +152,16 @@ pub struct ScanOpts {
     pub stats: bool,
 }
 
+/// `postmortem draft`.
 #[derive(clap::Args, Debug)]
 pub struct DraftOpts {
+    /// What to read.
     #[command(flatten)]
     pub read: ReadOpts,
+    /// How to detect.
     #[command(flatten)]
     pub detect: DetectOpts,
+    /// How to show.
     #[command(flatten)]
     pub show: ShowOpts,
     /// Print the draft as JSON instead of Markdown (times in UTC).
@@ -179,12 +191,16 @@ pub struct DraftOpts {
     pub no_progress: bool,
 }
 
+/// `postmortem timeline`.
 #[derive(clap::Args, Debug)]
 pub struct TimelineOpts {
+    /// What to read.
     #[command(flatten)]
     pub read: ReadOpts,
+    /// How to detect.
     #[command(flatten)]
     pub detect: DetectOpts,
+    /// How to show.
     #[command(flatten)]
     pub show: ShowOpts,
     /// Print NDJSON: one JSON object per event, times in UTC.

@@ -39,6 +39,7 @@ fn display_zone(show: &ShowOpts) -> Result<Option<chrono_tz::Tz>, Error> {
     show.display_tz.as_deref().map(parse_zone).transpose()
 }
 
+/// `postmortem scan`: how each file would be read.
 pub fn scan(opts: ScanOpts) -> Result<ExitCode, Error> {
     let started = std::time::Instant::now();
     let analysis = crate::pipeline::analyse(&config(&opts.read, None)?)?;
@@ -79,6 +80,7 @@ pub fn scan(opts: ScanOpts) -> Result<ExitCode, Error> {
     })
 }
 
+/// `postmortem draft`: the draft, as Markdown, JSON, HTML or through a template.
 pub fn draft(opts: DraftOpts) -> Result<ExitCode, Error> {
     let mut config = config(&opts.read, Some(&opts.detect))?;
     let zone = display_zone(&opts.show)?;
@@ -157,6 +159,7 @@ pub fn draft(opts: DraftOpts) -> Result<ExitCode, Error> {
     ))
 }
 
+/// `postmortem timeline`: the notable events of every file on one time line.
 pub fn timeline(opts: TimelineOpts) -> Result<ExitCode, Error> {
     let config = config(&opts.read, Some(&opts.detect))?;
     let zone = display_zone(&opts.show)?;
@@ -215,6 +218,7 @@ fn filter(opts: &TimelineOpts, draft: &crate::timeline::Draft) -> Result<Filter,
     })
 }
 
+/// `postmortem man`: the manual page of the tool or of one subcommand.
 pub fn man(subcommand: Option<&str>) -> Result<ExitCode, Error> {
     let mut command = Args::command();
     command.build();

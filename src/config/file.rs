@@ -26,12 +26,19 @@ pub const FILE_NAME: &str = crate::discover::SETTINGS_FILE_NAME;
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
+/// What a `postmortem.toml` holds.
 pub struct Settings {
+    /// The zone of zone-less lines, for every file.
     pub tz: Option<String>,
+    /// The year of year-less lines, for every file.
     pub year: Option<i32>,
+    /// The availability objective, in percent.
     pub slo: Option<f64>,
+    /// Width of the time bins (`30s`, `1m`…).
     pub bin: Option<String>,
+    /// Evidence needed, in decades of likelihood ratio.
     pub sensitivity: Option<f64>,
+    /// Count 4xx responses as failures too.
     pub count_4xx: Option<bool>,
     /// An nginx.conf to read `log_format`s from, relative to this file.
     pub nginx_conf: Option<String>,
@@ -39,6 +46,7 @@ pub struct Settings {
     #[serde(default)]
     pub nginx_log_formats: Vec<String>,
     #[serde(default)]
+    /// Rules for some files (`[[files]]`).
     pub files: Vec<FileSection>,
     /// Where it was read from (set after parsing).
     #[serde(skip)]
@@ -50,10 +58,15 @@ pub struct Settings {
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
+/// A `[[files]]` section: a glob and what to assume for the files it matches.
 pub struct FileSection {
+    /// Which files (a glob on the path as shown, or on the name).
     pub glob: String,
+    /// Their format.
     pub format: Option<String>,
+    /// Their zone.
     pub tz: Option<String>,
+    /// Their year.
     pub year: Option<i32>,
 }
 

@@ -12,6 +12,7 @@ use crate::error::Error;
 /// What every reading subcommand reads, and how to place it in time, as given.
 #[derive(Debug, Clone, Default)]
 pub struct RawRead {
+    /// The files and folders given.
     pub paths: Vec<PathBuf>,
     /// `ZONE` or `GLOB=ZONE`, repeated.
     pub tz: Vec<String>,
@@ -19,8 +20,11 @@ pub struct RawRead {
     pub year: Vec<String>,
     /// `GLOB=FORMAT`, repeated.
     pub format: Vec<String>,
+    /// `--nginx-log-format`, repeated.
     pub nginx_log_format: Vec<String>,
+    /// `--nginx-conf`.
     pub nginx_conf: Option<PathBuf>,
+    /// `--follow`.
     pub follow: bool,
     /// `--config FILE`.
     pub config: Option<PathBuf>,
@@ -29,10 +33,15 @@ pub struct RawRead {
 /// How the run detects, as given (`None`: the settings file's, else the default).
 #[derive(Debug, Clone, Default)]
 pub struct RawDetect {
+    /// `--bin`.
     pub bin: Option<String>,
+    /// `--slo`.
     pub slo: Option<f64>,
+    /// `--sensitivity`.
     pub sensitivity: Option<f64>,
+    /// `--count-4xx`.
     pub count_4xx: bool,
+    /// `--chunk-size` (hidden).
     pub chunk_size: Option<usize>,
 }
 

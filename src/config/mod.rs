@@ -15,7 +15,9 @@ use crate::read::DEFAULT_CHUNK_SIZE;
 use crate::time::{MICROS_PER_SEC, Micros, parse_duration};
 
 #[derive(Debug, Clone)]
+/// A run's settings, validated: what the pipeline and the detector read.
 pub struct Config {
+    /// The files and folders to read.
     pub paths: Vec<PathBuf>,
     /// The zone of zone-less lines (nginx error log, RFC 3164 syslog).
     pub zone: Tz,
@@ -25,6 +27,7 @@ pub struct Config {
     pub zone_origin: Option<String>,
     /// The year of the first line of year-less files, when the user knows it.
     pub year: Option<i32>,
+    /// Width of the time bins, in microseconds.
     pub bin_width: Micros,
     /// The availability objective, e.g. 0.999: sets how large an error-rate rise must be to
     /// count (see `detect`).
@@ -33,7 +36,9 @@ pub struct Config {
     pub sensitivity: f64,
     /// Count 4xx as failures (off by default: not an outage).
     pub count_client_errors: bool,
+    /// Follow symbolic links while walking folders.
     pub follow_links: bool,
+    /// Bytes per parallel chunk (results do not depend on it).
     pub chunk_size: usize,
     /// Custom nginx `log_format`s (`--nginx-log-format`, `--nginx-conf`) and which access
     /// log files use which.
@@ -48,6 +53,7 @@ pub struct Config {
 }
 
 impl Config {
+    /// The defaults for reading `paths`: every default lives here, and only here.
     pub fn new(paths: Vec<PathBuf>) -> Self {
         Self {
             paths,
@@ -68,6 +74,7 @@ impl Config {
         }
     }
 
+    /// Reads zone-less lines in `name` (an IANA zone).
     pub fn with_zone(mut self, name: &str) -> Result<Self, Error> {
         self.zone = name
             .parse::<Tz>()
@@ -76,6 +83,7 @@ impl Config {
         Ok(self)
     }
 
+    /// Bins of this width: `30s`, `1m`, `5m`… (at most 24 h).
     pub fn with_bin(mut self, text: &str) -> Result<Self, Error> {
         let secs = parse_duration(text)
             .ok_or_else(|| Error::invalid("bin", text, "use a duration such as 30s, 1m or 5m"))?;
@@ -86,6 +94,7 @@ impl Config {
         Ok(self)
     }
 
+    /// The availability objective, in percent (50 to 100, exclusive).
     pub fn with_slo(mut self, percent: f64) -> Result<Self, Error> {
         if !(50.0..100.0).contains(&percent) {
             return Err(Error::invalid(
@@ -98,6 +107,7 @@ impl Config {
         Ok(self)
     }
 
+    /// Evidence needed to call an incident, in decades of likelihood ratio (2 to 20).
     pub fn with_sensitivity(mut self, decades: f64) -> Result<Self, Error> {
         if !(2.0..=20.0).contains(&decades) {
             return Err(Error::invalid(
@@ -110,6 +120,7 @@ impl Config {
         Ok(self)
     }
 
+    /// The year of year-less lines, for every file.
     pub fn with_year(mut self, year: Option<i32>) -> Result<Self, Error> {
         self.year = year.map(rules::check_year).transpose()?;
         Ok(self)
@@ -124,6 +135,7 @@ impl Config {
         }
     }
 
+    /// Bytes per parallel chunk (at least 1).
     pub fn with_chunk_size(mut self, bytes: usize) -> Self {
         self.chunk_size = bytes.max(1);
         self
@@ -135,8 +147,12 @@ impl Config {
 /// with the settings because a run's `Config` carries it into the pipeline.
 #[derive(Debug, Default)]
 pub struct Progress {
+    /// Bytes of input read so far.
     pub bytes_done: std::sync::atomic::AtomicU64,
+    /// Bytes of input on disk.
     pub bytes_total: std::sync::atomic::AtomicU64,
+    /// Files read so far.
     pub files_done: std::sync::atomic::AtomicU64,
+    /// Files to read.
     pub files_total: std::sync::atomic::AtomicU64,
 }

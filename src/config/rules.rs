@@ -15,19 +15,24 @@ use crate::error::Error;
 use crate::parse::Format;
 
 #[derive(Debug, Clone)]
+/// What to assume for the files a glob matches: a format, a zone, a year.
 pub struct FileRule {
     /// The glob as written, shown in `scan` and the draft.
     pub pattern: String,
     matcher: GlobMatcher,
     on_path: bool,
+    /// Their format.
     pub format: Option<Format>,
+    /// Their zone.
     pub zone: Option<Tz>,
+    /// Their year.
     pub year: Option<i32>,
     /// Where it was given: `--tz`, `postmortem.toml`…
     pub origin: String,
 }
 
 impl FileRule {
+    /// A rule for files matching `pattern`, given at `origin` (`--tz`, `postmortem.toml`).
     pub fn new(pattern: &str, origin: &str) -> Result<FileRule, Error> {
         let glob = Glob::new(pattern)
             .map_err(|e| Error::invalid("glob", pattern, e.kind().to_string()))?;
@@ -55,6 +60,7 @@ impl FileRule {
         }
     }
 
+    /// `--tz web-2/*`: where it was given, and for which files.
     pub fn describe(&self) -> String {
         format!("{} {}", self.origin, self.pattern)
     }
@@ -80,6 +86,7 @@ pub fn split_rule(text: &str) -> Option<(&str, &str)> {
         .filter(|(glob, value)| !glob.is_empty() && !value.is_empty())
 }
 
+/// Reads a format's name (see [`Format::from_name`]).
 pub fn parse_format(name: &str) -> Result<Format, Error> {
     Format::from_name(name).ok_or_else(|| {
         let names: Vec<String> = Format::all().map(|f| f.id()).collect();
@@ -87,11 +94,13 @@ pub fn parse_format(name: &str) -> Result<Format, Error> {
     })
 }
 
+/// Reads an IANA zone name.
 pub fn parse_zone(name: &str) -> Result<Tz, Error> {
     name.parse::<Tz>()
         .map_err(|_| Error::UnknownZone(name.to_string()))
 }
 
+/// A year between 1970 and 9999.
 pub fn check_year(year: i32) -> Result<i32, Error> {
     if (1970..=9999).contains(&year) {
         Ok(year)

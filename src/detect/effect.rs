@@ -14,20 +14,30 @@ pub const EFFECT_Z: f64 = 2.58;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
+/// What the error rate did after an action.
 pub enum Verdict {
+    /// It fell.
     Fell,
+    /// It rose.
     Rose,
+    /// No change the test can tell from noise.
     NoChange,
     /// Too little traffic on one side to say.
     Unknown,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+/// The error rate before and after an action.
 pub struct Effect {
+    /// Error ratio in the bins before.
     pub before_ratio: f64,
+    /// Error ratio in the bins after.
     pub after_ratio: f64,
+    /// Requests in the bins before.
     pub before_requests: u64,
+    /// Requests in the bins after.
     pub after_requests: u64,
+    /// What the test says.
     pub verdict: Verdict,
 }
 

@@ -47,14 +47,19 @@ const REFIT_WINDOW: usize = 60;
 const BASELINE_PASSES: usize = 6;
 
 #[derive(Debug, Clone, Copy, PartialEq)]
+/// One time bin of a signal.
 pub struct Bin {
+    /// Its index (`time.div_euclid(bin width)`).
     pub index: i64,
+    /// Requests (or records) in it.
     pub total: u64,
+    /// Of which failed.
     pub errors: u64,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
+/// What kind of incident.
 pub enum Kind {
     /// Requests failed.
     Errors,
@@ -68,7 +73,9 @@ pub enum Kind {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
+/// An incident the detector found in one signal.
 pub struct Incident {
+    /// What kind.
     pub kind: Kind,
     /// The bins the start could be in (95 % likelihood interval), first and last.
     pub start_range: (i64, i64),
@@ -76,18 +83,26 @@ pub struct Incident {
     pub end_range: Option<(i64, i64)>,
     /// First bin of the incident (inclusive) and first bin after it (exclusive).
     pub start_bin: i64,
+    /// The first bin after it (`None`: not over by the end of the data).
     pub end_bin: Option<i64>,
     /// The bin in which the evidence first crossed the onset threshold.
     pub alarm_bin: i64,
+    /// The error ratio before it.
     pub baseline_ratio: f64,
+    /// The error ratio over it.
     pub ratio: f64,
+    /// The highest error ratio of one bin in it.
     pub peak_ratio: f64,
+    /// Requests (or records) over it.
     pub requests: u64,
+    /// Of which failed.
     pub errors: u64,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]
+/// How the detector decides.
 pub struct Params {
+    /// The availability objective, as a fraction (0.999).
     pub slo: f64,
     /// Evidence needed for an onset, in decades of likelihood ratio (default 6).
     pub evidence_decades: f64,
@@ -96,6 +111,7 @@ pub struct Params {
 }
 
 impl Params {
+    /// The defaults, with this objective.
     pub fn new(slo: f64) -> Self {
         Self {
             slo,
@@ -320,7 +336,7 @@ pub fn find_incidents(bins: &[Bin], params: Params) -> (Vec<Incident>, f64) {
 const MAX_DENSE_BINS: i64 = 2_000_000;
 
 /// Error-only logs: finds incidents in the *rate* of errors. Minutes without a line are
-/// quiet minutes, so the series is filled out first; each bin becomes [`COUNT_TRIALS`]
+/// quiet minutes, so the series is filled out first; each bin becomes `COUNT_TRIALS`
 /// trials. Returns the incidents and the bins as the detector saw them (for effects).
 pub fn find_incidents_in_counts(bins: &[Bin], params: Params) -> (Vec<Incident>, Vec<Bin>) {
     let dense = counts_as_trials(bins);

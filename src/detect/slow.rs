@@ -14,9 +14,13 @@ pub const SLOW_FACTOR: f64 = 2.0;
 const MIN_TIMED: u64 = 5;
 
 #[derive(Debug, Clone, PartialEq)]
+/// What the latency detector found.
 pub struct SlowFindings {
+    /// The slow incidents.
     pub incidents: Vec<Incident>,
+    /// The usual p95, in milliseconds.
     pub baseline_p95_ms: f64,
+    /// Twice that: a bin above it is slow.
     pub threshold_ms: f64,
 }
 

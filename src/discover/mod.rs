@@ -14,7 +14,9 @@ use crate::error::Error;
 /// The settings file a log folder may hold: never read as a log (see `config::file`).
 pub const SETTINGS_FILE_NAME: &str = "postmortem.toml";
 #[derive(Debug, Clone, PartialEq, Eq)]
+/// A file to read: a path, or a member of an archive at that path.
 pub struct Candidate {
+    /// The file on disk (the archive, for a member).
     pub path: PathBuf,
     /// The path as shown in the draft: relative to the folder given.
     pub display: String,
@@ -47,14 +49,20 @@ impl Candidate {
 /// Something discovery passed over, with the reason (printed as `path: reason`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Passed {
+    /// What was passed over, as shown.
     pub display: String,
+    /// Why.
     pub reason: String,
 }
 
 #[derive(Debug, Default)]
+/// What discovery found under the paths given.
 pub struct Discovered {
+    /// Files to sniff.
     pub candidates: Vec<Candidate>,
+    /// Paths passed over, with reasons.
     pub passed_over: Vec<Passed>,
+    /// Paths that could not be walked.
     pub errors: Vec<Error>,
 }
 

@@ -13,6 +13,7 @@ use crate::pipeline::Progress;
 /// How long a run goes before the bar appears.
 pub const SHOW_AFTER: Duration = Duration::from_secs(1);
 
+/// A progress bar on standard error: only on a terminal, and only after about a second.
 pub struct Bar {
     progress: Arc<Progress>,
     stop: Arc<std::sync::atomic::AtomicBool>,

@@ -10,6 +10,7 @@ pub fn peak_memory() -> Option<u64> {
     Some(kb * 1024)
 }
 
+/// `--stats`: bytes, lines, MB/s and lines/s per format, time per stage, threads, peak memory.
 pub fn stats_text(
     analysis: &Analysis,
     stages: &[(&str, std::time::Duration)],

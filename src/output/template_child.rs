@@ -136,6 +136,7 @@ pub fn child_main() -> std::process::ExitCode {
     }
 }
 
+/// Reads the template and the model from standard input and renders, under the limits.
 pub fn run_child() -> Result<String, Error> {
     let _ = rlimit::Resource::AS.set(TEMPLATE_MEMORY, TEMPLATE_MEMORY);
     let mut input = Vec::new();

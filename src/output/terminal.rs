@@ -5,6 +5,9 @@ use std::io::IsTerminal;
 
 use crate::render::sparkline::{LABEL, MARK_LABEL};
 
+/// `--color`: `never`, `auto` (on a terminal, unless `NO_COLOR` is set) or `always`.
+// The variants go undocumented: clap would print a doc comment as each value's help.
+#[allow(missing_docs)]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
 pub enum ColorChoice {
     Never,

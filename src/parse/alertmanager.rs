@@ -17,8 +17,11 @@ use crate::time::Micros;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "snake_case")]
+/// Whether an alert is firing.
 pub enum AlertStatus {
+    /// Firing.
     Firing,
+    /// Resolved.
     Resolved,
     /// Someone took the page (PagerDuty, Opsgenie).
     Acknowledged,
@@ -29,17 +32,25 @@ pub enum AlertStatus {
 }
 
 #[derive(Debug, Clone, PartialEq)]
+/// One alert of an Alertmanager notification.
 pub struct AlertNotice {
+    /// Its `alertname`.
     pub name: String,
+    /// Firing or resolved.
     pub status: AlertStatus,
+    /// When it started.
     pub starts_at: Micros,
+    /// When it ended, if it has.
     pub ends_at: Option<Micros>,
     /// When the receiver got the notification, if the log says.
     pub received_at: Option<Micros>,
+    /// The receiver it was sent to.
     pub receiver: String,
     /// Alertmanager's fingerprint, or the sorted labels when absent (older bodies).
     pub identity: String,
+    /// Its summary annotation.
     pub summary: Option<String>,
+    /// Its severity label.
     pub severity: Option<String>,
     /// `service`, `job`, `instance` or `host`, whichever the labels have first.
     pub service: Option<String>,

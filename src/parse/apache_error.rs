@@ -13,18 +13,24 @@ use super::common::{civil_of, clock, fixed_digits, month_name, spaces};
 use crate::time::Civil;
 
 #[derive(Debug, Clone, PartialEq)]
+/// A line of Apache httpd's error log.
 pub struct ApacheError<'a> {
+    /// Its local time (Apache writes no zone).
     pub civil: Civil,
     /// `error`, `crit`, `warn`, …
     pub level: &'a [u8],
     /// `core` in `[core:error]` (2.4).
     pub module: Option<&'a [u8]>,
+    /// The process id.
     pub pid: Option<u64>,
+    /// The client address, where written.
     pub client: Option<&'a [u8]>,
+    /// The message.
     pub message: &'a [u8],
 }
 
 impl ApacheError<'_> {
+    /// Whether the level is `error` or worse.
     pub fn is_error(&self) -> bool {
         matches!(self.level, b"error" | b"crit" | b"alert" | b"emerg")
     }
@@ -46,6 +52,7 @@ fn bracket(input: &[u8]) -> Option<(&[u8], &[u8])> {
     ))
 }
 
+/// Reads a line of Apache's error log (2.2 and 2.4 formats).
 pub fn parse(line: &[u8]) -> Option<ApacheError<'_>> {
     let (stamp, rest) = bracket(line)?;
     // `Sun Dec 04 04:47:44 2005` or with `.123456`

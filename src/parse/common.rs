@@ -11,6 +11,7 @@ use crate::time::Civil;
 /// The longest message kept for an event; longer ones are cut with an ellipsis.
 pub const MAX_KEPT_TEXT: usize = 400;
 
+/// A nom error at `input`, for parsers that fail by hand.
 pub fn fail(input: &[u8]) -> nom::Err<Error<&[u8]>> {
     nom::Err::Error(Error::new(input, ErrorKind::Verify))
 }

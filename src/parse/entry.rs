@@ -12,7 +12,12 @@ pub enum When {
     /// An instant in UTC, the writer's offset unknown or irrelevant.
     Utc(Micros),
     /// An instant written with its UTC offset (the offset places zone-less siblings).
-    Offset { time: Micros, offset_secs: i32 },
+    Offset {
+        /// The instant, in UTC.
+        time: Micros,
+        /// The offset it was written with, in seconds east of UTC.
+        offset_secs: i32,
+    },
     /// A date and time without a zone: placed in the file's zone.
     Local(Civil),
     /// A month, day and time without a year (classic syslog): the year is inferred.
@@ -42,7 +47,9 @@ pub enum Vocabulary {
 /// One HTTP request.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Request<'a> {
+    /// When it was logged.
     pub when: When,
+    /// The HTTP status sent.
     pub status: u16,
     /// Who made it, as users are counted (the forwarded-for address when there is one).
     pub client_key: &'a [u8],
@@ -59,38 +66,51 @@ pub struct Request<'a> {
 /// The HTTP side of a message that also describes a request (JSON application logs).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Http<'a> {
+    /// The HTTP status sent.
     pub status: u16,
+    /// Who made the request, where the record says.
     pub client: Option<Cow<'a, [u8]>>,
+    /// The path requested, where the record says.
     pub path: Option<Cow<'a, [u8]>>,
 }
 
 /// A message of a program: syslog, error logs, JSON records.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Message<'a> {
+    /// When it was logged.
     pub when: When,
+    /// Whether it reports a failure, or how to judge that.
     pub verdict: Verdict,
     /// The program that wrote it; when present, samples and signatures are prefixed with
     /// `program: `.
     pub program: Option<Cow<'a, [u8]>>,
+    /// The host that wrote it, where the line names one.
     pub host: Option<Cow<'a, [u8]>>,
+    /// The message itself.
     pub text: Cow<'a, [u8]>,
+    /// Which changes the message can announce.
     pub vocabulary: Vocabulary,
     /// The upstream a proxy failed to reach (`http://10.0.0.5:8080/x`).
     pub upstream: Option<&'a [u8]>,
+    /// The request it also describes, if it does.
     pub http: Option<Http<'a>>,
 }
 
 /// A change a package manager made.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Change {
+    /// What was done, in words (`dpkg upgrade nginx 1.24 → 1.26`).
     pub text: String,
+    /// What it was done to (the package).
     pub subject: Option<String>,
 }
 
 /// What one line is.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Entry<'a> {
+    /// An HTTP request.
     Request(Request<'a>),
+    /// A program's message.
     Message(Message<'a>),
     /// A timed line of a package log; `None` when it records no change (status lines).
     Package(When, Option<Change>),

@@ -23,23 +23,34 @@ use super::common::{local_date_time, rfc3339};
 use crate::time::{Civil, Micros};
 
 #[derive(Debug, Clone, PartialEq)]
+/// When a JSON record happened.
 pub enum JsonTime {
+    /// An instant (with a zone, or epoch seconds, milliseconds or microseconds).
     Utc(Micros),
     /// Written without an offset: the zone stage places it.
     Local(Civil),
 }
 
 #[derive(Debug, Clone, PartialEq)]
+/// A JSON record, with the fields that matter here.
 pub struct JsonRecord {
+    /// When it happened.
     pub time: JsonTime,
     /// Error or worse (journald PRIORITY ≤ 3, level error/fatal/…, bunyan ≥ 50).
     pub is_error: bool,
+    /// The program or logger that wrote it.
     pub program: Option<String>,
+    /// The host that wrote it.
     pub host: Option<String>,
+    /// The process id.
     pub pid: Option<u64>,
+    /// The message.
     pub message: String,
+    /// An HTTP status, for request logs.
     pub status: Option<u16>,
+    /// The client address, for request logs.
     pub client: Option<String>,
+    /// The path requested, for request logs.
     pub path: Option<String>,
 }
 

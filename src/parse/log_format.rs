@@ -67,6 +67,7 @@ enum Piece {
 /// A compiled `log_format`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct LogFormat {
+    /// Its name in nginx.conf (or `custom-N`).
     pub name: String,
     /// Where it came from: `--nginx-log-format`, or `nginx.conf:12`.
     pub origin: String,
@@ -266,6 +267,7 @@ fn seconds(value: &[u8]) -> Option<f64> {
 /// `combined`) and which file each `access_log` writes with which format.
 #[derive(Debug, Default, Clone)]
 pub struct NginxConf {
+    /// Every format known, in the order given.
     pub formats: Vec<Arc<LogFormat>>,
     /// (file name of the `access_log` path, format name).
     pub access_logs: Vec<(String, String)>,
@@ -281,6 +283,7 @@ impl NginxConf {
         self.formats.push(Arc::new(format));
     }
 
+    /// The format of this name.
     pub fn named(&self, name: &str) -> Option<Arc<LogFormat>> {
         self.formats.iter().find(|f| f.name == name).cloned()
     }
@@ -322,6 +325,7 @@ impl NginxConf {
         (enough(n) && n >= detected).then(|| super::with_log_format(&best.name, n, lines.len()))
     }
 
+    /// The format an `access_log` directive names for this file, if one does.
     pub fn format_for_file(&self, path: &Path) -> Option<&LogFormat> {
         let name = path.file_name()?.to_string_lossy();
         // Rotated copies (`access.log.1`, `access.log-20230910.gz`) keep their base name.

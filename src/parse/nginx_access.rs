@@ -21,6 +21,7 @@ use super::common::{
 use crate::time::Micros;
 
 #[derive(Debug, Clone, PartialEq)]
+/// A line of an access log (combined format and variants).
 pub struct AccessLine<'a> {
     /// A virtual host written before the address, when the format has one.
     pub vhost: Option<&'a [u8]>,
@@ -28,16 +29,25 @@ pub struct AccessLine<'a> {
     pub client: &'a [u8],
     /// The first address of an `X-Forwarded-For` list, when the line carries one: the origin.
     pub forwarded_for: Option<&'a [u8]>,
+    /// The authenticated user (`$remote_user`), when set.
     pub user: Option<&'a [u8]>,
+    /// When the request was logged, in UTC.
     pub time: Micros,
+    /// The offset it was written with, in seconds east of UTC.
     pub offset_secs: i32,
     /// The raw request line, `""` included.
     pub request: &'a [u8],
+    /// The method of the request line.
     pub method: Option<&'a [u8]>,
+    /// The target of the request line (path and query).
     pub target: Option<&'a [u8]>,
+    /// The status sent.
     pub status: u16,
+    /// Bytes sent.
     pub bytes: Option<u64>,
+    /// The Referer header.
     pub referer: Option<&'a [u8]>,
+    /// The User-Agent header.
     pub user_agent: Option<&'a [u8]>,
     /// The first bare decimal number after the user agent: `$request_time` in common setups.
     pub request_time: Option<f64>,
@@ -244,6 +254,7 @@ pub(crate) fn looks_like_seconds(field: &[u8]) -> Option<f64> {
     Some(digits as f64 / scale as f64)
 }
 
+/// Reads an access-log line: `1.2.3.4 - - [10/Sep/2023:08:15:02 +0000] "GET / HTTP/1.1" 200 …`.
 pub fn parse(line: &[u8]) -> Option<AccessLine<'_>> {
     let (open, after_time, time, offset_secs) = find_time(line)?;
     let addrs = addresses(&line[..open])?;

@@ -14,27 +14,44 @@ use super::common::{local_date_time, spaces};
 use crate::time::Civil;
 
 #[derive(Debug, Clone, PartialEq)]
+/// A line of nginx's error log.
 pub struct ErrorLine<'a> {
+    /// Its local time (nginx writes no zone).
     pub civil: Civil,
+    /// Its level.
     pub level: Level,
+    /// The worker's process id.
     pub pid: Option<u64>,
+    /// The connection number (`*42`).
     pub connection: Option<u64>,
     /// Everything after `pid#tid: [*cid ]`.
     pub message: &'a [u8],
+    /// The client address, where the message names one.
     pub client: Option<&'a [u8]>,
+    /// The server (virtual host) name, where named.
     pub server: Option<&'a [u8]>,
+    /// The upstream the request went to, where named.
     pub upstream: Option<&'a [u8]>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+/// nginx's log levels, least to most severe.
 pub enum Level {
+    /// `debug`
     Debug,
+    /// `info`
     Info,
+    /// `notice`
     Notice,
+    /// `warn`
     Warn,
+    /// `error`
     Error,
+    /// `crit`
     Crit,
+    /// `alert`
     Alert,
+    /// `emerg`
     Emerg,
 }
 
@@ -93,6 +110,7 @@ fn field<'a>(message: &'a [u8], name: &[u8]) -> Option<&'a [u8]> {
     None
 }
 
+/// Reads a line of nginx's error log: `2023/09/10 08:15:02 [error] 12#12: *1 message…`.
 pub fn parse(line: &[u8]) -> Option<ErrorLine<'_>> {
     let (rest, civil) = local_date_time(line, b'/')?;
     let (rest, _) = spaces(rest).ok()?;

@@ -14,12 +14,17 @@ use super::common::{local_date_time, spaces};
 use crate::time::Civil;
 
 #[derive(Debug, Clone, PartialEq)]
+/// A line of `dpkg.log`.
 pub struct DpkgLine<'a> {
+    /// Its local time.
     pub civil: Civil,
     /// `install`, `upgrade`, `remove`, `purge`, `status`, `configure`, `trigproc`, `startup`.
     pub action: &'a [u8],
+    /// The package, for changes.
     pub package: Option<&'a [u8]>,
+    /// The version before.
     pub old_version: Option<&'a [u8]>,
+    /// The version after.
     pub new_version: Option<&'a [u8]>,
 }
 
@@ -46,6 +51,7 @@ const DPKG_ACTIONS: [&[u8]; 8] = [
     b"startup",
 ];
 
+/// Reads a line of `dpkg.log`.
 pub fn parse_dpkg(line: &[u8]) -> Option<DpkgLine<'_>> {
     let (rest, civil) = local_time(line)?;
     let (rest, _) = spaces(rest).ok()?;
@@ -74,7 +80,9 @@ pub fn parse_dpkg(line: &[u8]) -> Option<DpkgLine<'_>> {
 }
 
 #[derive(Debug, Clone, PartialEq)]
+/// A line of apt's `history.log`.
 pub enum HistoryLine<'a> {
+    /// `Start-Date:`: a record begins.
     Start(Civil),
     /// `Commandline: apt-get install nginx`
     Commandline(&'a [u8]),
@@ -84,6 +92,7 @@ pub enum HistoryLine<'a> {
     Other,
 }
 
+/// Reads a line of apt's `history.log`.
 pub fn parse_history(line: &[u8]) -> Option<HistoryLine<'_>> {
     let colon = memchr::memchr(b':', line)?;
     let key = &line[..colon];

@@ -17,12 +17,16 @@ use crate::time::Micros;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "snake_case")]
+/// A paging service.
 pub enum Pager {
+    /// PagerDuty.
     PagerDuty,
+    /// Opsgenie.
     Opsgenie,
 }
 
 impl Pager {
+    /// Its name, for people.
     pub fn name(self) -> &'static str {
         match self {
             Pager::PagerDuty => "PagerDuty",
@@ -32,14 +36,21 @@ impl Pager {
 }
 
 #[derive(Debug, Clone, PartialEq)]
+/// One notice of a paging service.
 pub struct PageNotice {
+    /// Which service.
     pub pager: Pager,
+    /// What it says of the alert.
     pub status: AlertStatus,
+    /// When.
     pub at: Micros,
     /// The incident's or alert's title.
     pub title: String,
+    /// What identifies the incident across notices.
     pub identity: String,
+    /// Who acted, where said.
     pub actor: Option<String>,
+    /// The service concerned, where named.
     pub service: Option<String>,
     /// For escalations and reassignments: to whom.
     pub target: Option<String>,

@@ -8,12 +8,17 @@ use super::entry::Entry;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
+/// A format's name: in JSON, in `--format GLOB=NAME` and in `postmortem.toml`.
 pub enum Format {
+    /// nginx and Apache access logs (combined and variants).
     NginxAccess,
+    /// nginx's error log.
     NginxError,
     /// Apache httpd error log (2.2 and 2.4).
     ApacheError,
+    /// RFC 3164 and RFC 5424 syslog lines.
     Syslog,
+    /// Alertmanager webhook payloads.
     Alertmanager,
     /// `/var/log/dpkg.log`
     Dpkg,
@@ -55,6 +60,7 @@ pub struct FormatSpec {
     pub format: Format,
     /// The name shown to people (`nginx access`).
     pub name: &'static str,
+    /// What its records mean.
     pub meaning: Meaning,
     /// Lines carry no zone, so `--tz` (or a sibling's offset) places them.
     pub zone_less: bool,

@@ -16,26 +16,36 @@ use super::common::{civil_parts, clock, fixed_digits, month_name, rfc3339, space
 use crate::time::{Civil, Micros};
 
 #[derive(Debug, Clone, Copy, PartialEq)]
+/// A syslog line's time, as written.
 pub enum Stamp {
     /// Month, day and clock; the year field is 0 until the time stage assigns one.
     YearLess(Civil),
     /// A full date without a zone (network gear: `Mar  7 2008 19:06:53`): placed in the
     /// file's zone like other zone-less lines.
     Local(Civil),
+    /// A full date with its offset (RFC 5424, RFC 3339 stamps).
     Dated {
+        /// The instant, in UTC.
         time: Micros,
+        /// The offset written, in seconds east of UTC.
         offset_secs: i32,
     },
 }
 
+/// A syslog line.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SyslogLine<'a> {
+    /// The PRI, where written (`<34>`).
     pub pri: Option<u8>,
+    /// Its time.
     pub stamp: Stamp,
+    /// The host.
     pub host: &'a [u8],
     /// The tag without its pid; empty when the line has no tag.
     pub program: &'a [u8],
+    /// The process id (`sshd[812]`).
     pub pid: Option<u64>,
+    /// The message.
     pub message: &'a [u8],
 }
 
@@ -204,6 +214,7 @@ fn rfc5424(pri: Option<u8>, rest: &[u8]) -> Option<SyslogLine<'_>> {
     })
 }
 
+/// Reads a syslog line (RFC 3164, RFC 5424, rsyslog's high-precision format).
 pub fn parse(line: &[u8]) -> Option<SyslogLine<'_>> {
     let (rest, pri) = pri(line);
     if rest.first().is_some_and(u8::is_ascii_digit)

@@ -25,6 +25,7 @@ pub struct Rotation {
     pub family: String,
     /// 1 for the oldest piece.
     pub position: usize,
+    /// How many pieces the family has.
     pub of: usize,
     /// Lines left out as copies of lines the previous (older) piece holds.
     pub lines_repeated: u64,

@@ -81,6 +81,7 @@ pub(super) fn read_lines(
 /// What [`read_stream`] made of a stream.
 #[derive(Debug, Default)]
 pub struct StreamRead {
+    /// The stream's summary.
     pub summary: Summary,
     /// The last year-less time read, with its year.
     pub last_civil: Option<Civil>,
@@ -88,6 +89,7 @@ pub struct StreamRead {
     pub stopped: Option<std::io::Error>,
     /// Lines cut at the reader's 1 MiB cap, and the bytes left out of them.
     pub cut_lines: u64,
+    /// Bytes left out of those lines.
     pub cut_bytes: u64,
 }
 

@@ -39,21 +39,30 @@ use crate::time::{Civil, Micros, ZoneConverter};
 /// How a year-less file was placed in time.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct YearChoice {
+    /// The year.
     pub year: i32,
+    /// How it was chosen.
     pub source: YearSource,
 }
 
 /// One file of the run: what it was read as, and what it held.
 #[derive(Debug, Clone)]
 pub struct FileReport {
+    /// The file, as shown.
     pub display: String,
+    /// What it was read as, and why.
     pub detection: Detection,
+    /// How it was compressed.
     pub compression: Compression,
     /// The zone assumed for zone-less lines, when the format has them, and why.
     pub zone: Option<String>,
+    /// How the zone was chosen.
     pub zone_source: Option<ZoneSource>,
+    /// The year of its year-less lines, and how it was chosen.
     pub year: Option<YearChoice>,
+    /// What it held.
     pub summary: Summary,
+    /// Problems met reading it.
     pub errors: Vec<Error>,
     /// Set when the file holds the same bytes as an earlier one: it is not counted again.
     pub duplicate_of: Option<String>,
@@ -62,12 +71,17 @@ pub struct FileReport {
 }
 
 #[derive(Debug, Default)]
+/// Everything the read stage learnt, for the stages after it.
 pub struct Analysis {
+    /// Every file read, in discovery order.
     pub files: Vec<FileReport>,
+    /// What discovery and the sniffer passed over, with reasons.
     pub passed_over: Vec<Passed>,
     /// Problems that stopped a file, or part of it; the run went on.
     pub errors: Vec<Error>,
+    /// Width of the time bins, in microseconds.
     pub bin_width: Micros,
+    /// The run's zone for zone-less lines (`UTC` unless given).
     pub zone: String,
 }
 
@@ -79,6 +93,7 @@ impl Analysis {
         all
     }
 
+    /// `file:line` of a kept line.
     pub fn display(&self, source: LineRef) -> String {
         match self.files.get(source.file) {
             Some(f) => format!("{}:{}", f.display, source.line),

@@ -33,23 +33,35 @@ pub(super) struct DatedSpan {
 #[serde(rename_all = "snake_case", tag = "rule")]
 pub enum ZoneSource {
     /// Given for the whole run: `given` says where (`--tz`, `postmortem.toml:3`).
-    Flag { given: String },
+    Flag {
+        /// `--tz`, or `postmortem.toml:LINE`.
+        given: String,
+    },
     /// The offset that files with offsets in the same folder (or the run) were written with.
-    SiblingOffset { file: String },
+    SiblingOffset {
+        /// The sibling whose offset was used.
+        file: String,
+    },
     /// Nothing to go on: `--tz`'s default, UTC.
     Default,
     /// Given for these files: `--tz GLOB=ZONE` or a `[[files]]` section of the config file.
     #[serde(rename = "glob")]
-    Rule { given: String },
+    Rule {
+        /// The rule, and where it was given.
+        given: String,
+    },
     /// Siblings switch offsets (daylight saving): the IANA zones whose rules give the same
     /// offsets at the same times; the first is used.
     SiblingZone {
+        /// The sibling whose offsets switch.
         file: String,
+        /// The zones with those switches.
         candidates: Vec<String>,
     },
 }
 
 impl ZoneSource {
+    /// How the zone was chosen, in words.
     pub fn describe(&self) -> String {
         match self {
             ZoneSource::Flag { given } => format!("given with {given}"),

@@ -20,24 +20,35 @@ pub const SAMPLE_SIZE: usize = 64 << 10;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
+/// How a file was compressed (decided by its magic bytes, never its name).
 pub enum Compression {
+    /// Plain.
     None,
+    /// gzip (also several members, and zero padding after them).
     Gzip,
+    /// bzip2.
     Bzip2,
+    /// xz.
     Xz,
+    /// zstd (skippable frames passed over).
     Zstd,
 }
 
+/// A decoded byte stream.
 pub type Stream = Box<dyn Read + Send>;
 
 /// An opened file: its decoded stream, what compression it had, and the decoded sample
 /// (which the stream will give again: it is chained back in front).
 pub struct Opened {
+    /// Its compression.
     pub compression: Compression,
+    /// The first bytes, decoded: what the sniffer reads.
     pub sample: Vec<u8>,
     /// The sample is the whole file.
     pub complete: bool,
+    /// The decoded stream, from the start (the sample included).
     pub stream: Stream,
+    /// When the file was last written.
     pub modified: Option<std::time::SystemTime>,
     /// The MTIME of a gzip header: when the log was last written before it was compressed.
     /// Unlike the file's own time it survives copying, so it dates year-less lines best.
@@ -149,6 +160,7 @@ pub fn decode_stream(raw: Stream) -> io::Result<Decoded> {
     Ok((compression, decoded, None, gzip_mtime))
 }
 
+/// Opens a file, undoing its compression, with the sniffer's sample taken.
 pub fn open(path: &Path) -> io::Result<Opened> {
     let (compression, decoded, modified, gzip_mtime) = decode(path)?;
     sample_and_chain(compression, decoded, modified, gzip_mtime)
@@ -277,10 +289,12 @@ pub struct Chunker {
     done: bool,
     /// Lines cut at [`MAX_LINE_BYTES`], and the bytes cut off them.
     pub cut_lines: u64,
+    /// Bytes left out of those cut lines.
     pub cut_bytes: u64,
 }
 
 impl Chunker {
+    /// Newline-aligned chunks of about `chunk_size` bytes from `stream`.
     pub fn new(stream: Stream, chunk_size: usize) -> Self {
         Self {
             stream,

@@ -16,9 +16,11 @@ use super::{Compression, Opened, Stream, sample_and_chain};
 /// One regular file inside an archive.
 #[derive(Debug, Clone)]
 pub struct Member {
+    /// Its path inside the archive.
     pub name: String,
     /// Where its data starts in the decoded archive.
     pub offset: u64,
+    /// Its size in bytes.
     pub size: u64,
     /// The decoded copy of a compressed archive, where `offset` points; `None`: the file.
     pub spool: Option<Arc<tempfile::TempPath>>,
@@ -38,8 +40,11 @@ impl Eq for Member {}
 /// archives inside it) with the reason, and where it was cut if it ends early.
 #[derive(Debug, Default)]
 pub struct Listing {
+    /// Regular files, in archive order.
     pub members: Vec<Member>,
+    /// Members passed over (links, devices, archives in the archive), with reasons.
     pub passed: Vec<(String, String)>,
+    /// Why the listing stopped early, if it did.
     pub cut: Option<String>,
 }
 

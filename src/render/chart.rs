@@ -12,6 +12,7 @@ use crate::render::zone::offset_at;
 use crate::time::{MICROS_PER_MIN, Micros, Zone};
 use crate::timeline::{Draft, SeriesPoint, TimelineItem};
 
+/// Width of the chart's view box.
 pub const WIDTH: f64 = 1000.0;
 const LEFT: f64 = 64.0;
 const RIGHT: f64 = 16.0;

@@ -35,6 +35,7 @@ fn shown_time(r: &EventRow, zone: Option<Tz>) -> String {
     }
 }
 
+/// Timeline rows as NDJSON: one object per line, times in UTC.
 pub fn ndjson(rows: &[EventRow]) -> String {
     let mut out = String::new();
     for r in rows {
@@ -61,6 +62,7 @@ fn csv_field(text: &str) -> String {
     }
 }
 
+/// Timeline rows as CSV with a header row, times in `zone` (UTC if none).
 pub fn csv(rows: &[EventRow], zone: Option<Tz>) -> String {
     let mut out = String::from("time,kind,file,line,text,action,actor\r\n");
     for r in rows {

@@ -22,6 +22,7 @@ pub fn count(n: usize, one: &str, many: &str) -> String {
     }
 }
 
+/// The draft as pretty-printed JSON (times in UTC), with a final newline.
 pub fn json(draft: &Draft) -> String {
     let mut text =
         serde_json::to_string_pretty(draft).unwrap_or_else(|e| format!("{{\"error\":\"{e}\"}}"));

@@ -14,15 +14,22 @@ use crate::timeline::shape::Shape;
 const LEVELS: [char; 8] = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
 /// Characters across: fits an 80-column terminal with the label in front.
 pub const CELLS: usize = 60;
+/// The label before the error-ratio line.
 pub const LABEL: &str = "error ratio ";
+/// The label before the incident-marker line.
 pub const MARK_LABEL: &str = "incident    ";
 
+/// A text sparkline and its numbers.
 pub struct Sparkline {
+    /// The line of block characters.
     pub line: String,
     /// `^` under the cells inside an incident, spaces elsewhere (same width as `line`).
     pub marks: String,
+    /// The highest error ratio plotted.
     pub peak_ratio: f64,
+    /// The first instant plotted.
     pub from: Micros,
+    /// The end of the last cell plotted.
     pub to: Micros,
 }
 

@@ -17,18 +17,27 @@ use chrono_tz::Tz;
 /// Microseconds since 1970-01-01T00:00:00Z.
 pub type Micros = i64;
 
+/// Microseconds in a second: times are microseconds since the epoch.
 pub const MICROS_PER_SEC: i64 = 1_000_000;
+/// Microseconds in a minute.
 pub const MICROS_PER_MIN: i64 = 60 * MICROS_PER_SEC;
 
 /// A wall-clock reading as written in a line, not yet tied to a zone.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Civil {
+    /// The year (four digits).
     pub year: i32,
+    /// The month, 1 to 12.
     pub month: u32,
+    /// The day of the month, from 1.
     pub day: u32,
+    /// The hour, 0 to 23.
     pub hour: u32,
+    /// The minute.
     pub minute: u32,
+    /// The second (60 for a leap second, as written).
     pub second: u32,
+    /// Microseconds past the second.
     pub micros: u32,
 }
 
@@ -44,6 +53,7 @@ impl Civil {
         }
     }
 
+    /// Whether the date exists (Feb 30 does not) and the clock is in range.
     pub fn is_valid(&self) -> bool {
         (1..=12).contains(&self.month)
             && self.day >= 1
@@ -74,6 +84,7 @@ impl Civil {
     }
 }
 
+/// Whether `year` is a leap year in the proleptic Gregorian calendar.
 pub fn is_leap(year: i32) -> bool {
     (year % 4 == 0 && year % 100 != 0) || year % 400 == 0
 }
@@ -94,6 +105,7 @@ pub fn days_from_civil(year: i32, month: u32, day: u32) -> i64 {
 /// files that carry one.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Zone {
+    /// An IANA zone, with its daylight-saving rules.
     Named(Tz),
     /// Seconds east of UTC.
     Fixed(i32),
@@ -106,6 +118,7 @@ impl From<Tz> for Zone {
 }
 
 impl Zone {
+    /// The name shown: `Europe/Berlin`, or an offset such as `+02:00`.
     pub fn name(&self) -> String {
         match self {
             Zone::Named(tz) => tz.name().to_string(),
@@ -143,6 +156,7 @@ pub struct ZoneConverter {
 const FOLD_TOLERANCE: Micros = 5 * MICROS_PER_MIN;
 
 impl ZoneConverter {
+    /// A converter for times written in `zone`.
     pub fn new(zone: impl Into<Zone>) -> Self {
         Self {
             zone: zone.into(),
@@ -158,6 +172,7 @@ impl ZoneConverter {
         self
     }
 
+    /// The zone it converts from.
     pub fn zone(&self) -> Zone {
         self.zone
     }
@@ -167,6 +182,7 @@ impl ZoneConverter {
         self.last
     }
 
+    /// The instant a zone-less time stands for; `None` when the zone has no such local time (the hour skipped when clocks go forward). In the repeated hour, file order decides.
     pub fn to_utc(&mut self, civil: &Civil) -> Option<Micros> {
         let as_utc = civil.as_utc()?;
         let local_minute = as_utc.div_euclid(MICROS_PER_MIN);
@@ -257,6 +273,7 @@ pub fn format_clock(t: Micros) -> String {
     }
 }
 
+/// An instant as a date and time in UTC; `None` out of chrono's range.
 pub fn to_naive(t: Micros) -> Option<NaiveDateTime> {
     chrono::DateTime::from_timestamp_micros(t).map(|dt| dt.naive_utc())
 }

@@ -14,7 +14,9 @@ use super::{MICROS_PER_SEC, Micros, to_naive};
 /// A time of the model: an instant, and the zone it is shown in (`None`: UTC).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Stamp {
+    /// The instant, in microseconds since the epoch.
     pub micros: Micros,
+    /// The zone it is shown in (`None`: UTC).
     pub zone: Option<Tz>,
 }
 

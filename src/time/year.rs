@@ -20,13 +20,16 @@ pub const MAX_STEP_MONTHS: u32 = 3;
 /// September syslog is skew, skipped with a reason, and the rest of the file keeps its year.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct YearTracker {
+    /// The year of the lines being read.
     pub year: i32,
+    /// The month of the last line read.
     pub last_month: Option<u32>,
     /// A far jump seen on one line, waiting for a second line to confirm it.
     pending: Option<u32>,
 }
 
 impl YearTracker {
+    /// A tracker starting in `year`.
     pub fn new(year: i32) -> Self {
         Self {
             year,
@@ -106,6 +109,7 @@ pub enum YearSource {
 }
 
 impl YearSource {
+    /// How the year was chosen, in words.
     pub fn describe(&self) -> &'static str {
         match self {
             YearSource::Flag => "given with --year",

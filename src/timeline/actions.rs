@@ -24,7 +24,7 @@ pub(crate) fn action_text(a: &Action) -> String {
 /// its lines are routine, not actions.
 const ROUTINE_STARTS: usize = 6;
 
-/// Units started by nobody in particular more than [`ROUTINE_STARTS`] times.
+/// Units started by nobody in particular more than `ROUTINE_STARTS` times.
 pub fn routine_units(events: &[&Event]) -> HashSet<String> {
     let mut starts: HashMap<&str, usize> = HashMap::new();
     for e in events {
@@ -45,10 +45,15 @@ pub fn routine_units(events: &[&Event]) -> HashSet<String> {
 
 /// What the timeline needs to turn events into action items.
 pub struct Actions<'a> {
+    /// What the read stage learnt.
     pub analysis: &'a Analysis,
+    /// Every kept event, in time order.
     pub events: &'a [&'a Event],
+    /// The signal effects are judged on.
     pub bins: &'a [Bin],
+    /// Width of the time bins, in microseconds.
     pub bin_width: Micros,
+    /// Units restarted on a schedule.
     pub routine: &'a HashSet<String>,
 }
 

@@ -8,14 +8,19 @@ use crate::aggregate::{AlertEvent, Event, EventBody};
 use crate::parse::alertmanager::AlertStatus;
 use crate::time::Micros;
 
+/// Alert notices, sorted into what they say.
 pub struct AlertStory<'a> {
+    /// Alerts firing.
     pub fired: Vec<&'a Event>,
+    /// Alerts resolved.
     pub resolved: Vec<&'a Event>,
+    /// Acknowledgements.
     pub acknowledged: Vec<&'a Event>,
     /// Escalations and reassignments, with when they happened.
     pub escalated: Vec<(&'a Event, Micros)>,
 }
 
+/// The alert an event is, if it is one.
 pub fn alert_of(e: &Event) -> Option<&AlertEvent> {
     match &e.body {
         EventBody::Alert(a) => Some(a),
@@ -23,6 +28,7 @@ pub fn alert_of(e: &Event) -> Option<&AlertEvent> {
     }
 }
 
+/// Sorts alert events into fired, resolved, acknowledged and escalated.
 pub fn alert_story<'a>(events: &[&'a Event]) -> AlertStory<'a> {
     let mut story = AlertStory {
         fired: Vec::new(),
@@ -94,6 +100,7 @@ pub fn origin(a: &AlertEvent) -> String {
     }
 }
 
+/// An alert notice in words: `alert AuthDown firing → oncall`.
 pub fn describe_alert(a: &AlertEvent) -> String {
     let verb = match a.status {
         AlertStatus::Firing => "firing",

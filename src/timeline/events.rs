@@ -18,6 +18,7 @@ use crate::time::{MICROS_PER_SEC, Micros, Stamp, parse_duration};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, clap::ValueEnum)]
 #[serde(rename_all = "snake_case")]
+/// Kinds of timeline rows (`--kind`).
 pub enum EventKind {
     /// An alert fired or resolved.
     Alert,
@@ -32,6 +33,7 @@ pub enum EventKind {
 }
 
 impl EventKind {
+    /// The name in `--kind` and in the output.
     pub fn name(self) -> &'static str {
         match self {
             EventKind::Alert => "alert",
@@ -46,16 +48,24 @@ impl EventKind {
 /// One line of `postmortem timeline`. Field names are a contract (NDJSON, CSV header).
 #[derive(Debug, Clone, Serialize)]
 pub struct EventRow {
+    /// When it happened.
     pub time: Stamp,
+    /// What kind of row.
     pub kind: EventKind,
+    /// The file, as shown.
     pub file: String,
+    /// The line, from 1.
     pub line: u64,
+    /// What the line says, kept.
     pub text: String,
     #[serde(skip_serializing_if = "Option::is_none")]
+    /// For actions: what kind of change.
     pub action: Option<ActionKind>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    /// For actions: who did it.
     pub actor: Option<String>,
     #[serde(skip)]
+    /// `time` in microseconds since the epoch (not in the output).
     pub micros: Micros,
     #[serde(skip)]
     order: (usize, u64),
@@ -201,15 +211,20 @@ pub fn parse_bound(text: &str, draft: &Draft) -> Result<Micros, Error> {
 /// What `timeline` keeps.
 #[derive(Debug, Default)]
 pub struct Filter {
+    /// Rows at or after this instant.
     pub since: Option<Micros>,
+    /// Rows at or before this instant.
     pub until: Option<Micros>,
     /// Empty: every kind but `error` (one per bin per file would drown the rest).
     pub kinds: Vec<EventKind>,
+    /// Rows from files matching this glob.
     pub source: Option<GlobMatcher>,
+    /// Rows whose text matches this expression.
     pub grep: Option<Regex>,
 }
 
 impl Filter {
+    /// Whether a row passes every filter given.
     pub fn keeps(&self, r: &EventRow) -> bool {
         let kind_ok = match self.kinds.is_empty() {
             true => r.kind != EventKind::Error,

@@ -34,10 +34,12 @@ fn rows(ranked: Vec<(String, u64)>) -> Vec<KeyCount> {
         .collect()
 }
 
+/// Paths with the most failed requests in the bins.
 pub fn top_paths(analysis: &Analysis, from_bin: i64, to_bin: i64) -> Vec<KeyCount> {
     rows(merged(analysis, |s| &s.failed_paths).top(from_bin, to_bin, TOP))
 }
 
+/// Upstreams that failed most in the bins.
 pub fn top_upstreams(analysis: &Analysis, from_bin: i64, to_bin: i64) -> Vec<KeyCount> {
     rows(merged(analysis, |s| &s.failed_upstreams).top(from_bin, to_bin, TOP))
 }

@@ -43,12 +43,19 @@ const NEW_ERROR_LOOKBACK: Micros = 60 * MICROS_PER_MIN;
 
 /// Everything the per-incident drafting reads.
 pub struct Run<'a> {
+    /// What the read stage learnt.
     pub analysis: &'a Analysis,
+    /// How the detector decides.
     pub params: Params,
+    /// Alerts, pages, escalations and acknowledgements, paired.
     pub story: AlertStory<'a>,
+    /// Every kept event, in time order.
     pub events: &'a [&'a Event],
+    /// Units restarted on a schedule: their restarts are routine, not actions.
     pub routine: &'a HashSet<String>,
+    /// Every source family's signal.
     pub sources: &'a [SourceSignal],
+    /// Each source's baseline error ratio.
     pub baselines: &'a [f64],
     /// Every incident's window in bins (`[start, end)`), for baselines outside them.
     pub windows: Vec<(i64, Option<i64>)>,
@@ -96,18 +103,23 @@ pub struct Case {
     pub found: detect::Incident,
     /// What ratios, effects and burn rates are judged on.
     pub bins: Vec<Bin>,
+    /// Its records and errors per bin.
     pub series: Series,
     /// The files whose clients the impact counts (merged only when there are several).
     pub client_files: Vec<usize>,
+    /// What a client is here, in words.
     pub client_basis: String,
     /// Error logs: a rate of errors, not a ratio (no burn rate on it).
     pub counts: bool,
+    /// What its counts count: requests, records or alerts.
     pub unit: SourceKind,
     /// The sources (indices into `Run::sources`) that showed the incident.
     pub showing: Vec<usize>,
+    /// Each source with data near the window, and whether it showed the incident.
     pub sources: Vec<IncidentSource>,
     /// Where the data of the speaking source ends, for an incident without a recovery.
     pub data_end: Option<Micros>,
+    /// For an incident only alerts tell of: the alert notice that fired.
     pub alert: Option<usize>,
 }
 
@@ -276,6 +288,7 @@ fn during(ctx: &Actions, start: Micros, until: Micros, trigger: Option<&Timeline
     }
 }
 
+/// Drafts one incident: detection, evidence before the onset, actions and their effects, alerts and escalations, the recovery, the impact.
 pub fn draft_incident(run: &Run, case: &Case) -> Incident {
     let analysis = run.analysis;
     let found = &case.found;

@@ -9,18 +9,27 @@ use crate::time::Stamp;
 use crate::time::year::YearSource;
 
 #[derive(Debug, Clone, Serialize)]
+/// The whole draft: what `--json` prints, and what every renderer reads.
 pub struct Draft {
+    /// The tool that wrote it, and its version.
     pub tool: Tool,
     /// The zone assumed for lines written without one.
     pub zone_assumed: String,
+    /// Width of the time bins the error rate is computed in, in seconds.
     pub bin_seconds: i64,
     /// What the error rate was computed from.
     pub signal: String,
+    /// Error ratio of the run outside incidents (pooled over quiet bins).
     pub baseline_ratio: f64,
+    /// First and last time of any line read; `null` when no line carried a time.
     pub span: Option<Span>,
+    /// The incidents found, in order of their start.
     pub incidents: Vec<Incident>,
+    /// Every file read: its format and why, what it held, its zone and year.
     pub inputs: Vec<Input>,
+    /// Files passed over, each with the reason.
     pub skipped_files: Vec<SkippedFile>,
+    /// Problems met while reading (`path:line: what`), in the order met.
     pub errors: Vec<String>,
     /// The signal per bin (bins with records only), for charts: what the detector read.
     pub series: Vec<SeriesPoint>,
@@ -30,32 +39,43 @@ pub struct Draft {
 }
 
 #[derive(Debug, Clone, Serialize)]
+/// One bin of the signal.
 pub struct SeriesPoint {
     /// Start of the bin.
     pub time: Stamp,
+    /// Records (requests, or log lines) in the bin.
     pub total: u64,
+    /// Of which errors.
     pub errors: u64,
     /// 95th percentile request time in the bin, where access logs record it.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub p95_ms: Option<f64>,
     #[serde(skip)]
+    /// Start of the bin in microseconds since the epoch (not in JSON).
     pub micros: i64,
 }
 
 #[derive(Debug, Clone, Serialize)]
+/// The tool that wrote a draft.
 pub struct Tool {
+    /// `postmortem`.
     pub name: &'static str,
+    /// The crate's version.
     pub version: &'static str,
 }
 
 #[derive(Debug, Clone, Serialize)]
+/// The time span the logs cover.
 pub struct Span {
+    /// The first time of any line.
     pub first: Stamp,
+    /// The last time of any line.
     pub last: Stamp,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
+/// How the incident was detected.
 pub enum DetectionMethod {
     /// A monitoring alert fired.
     Alert,
@@ -66,37 +86,51 @@ pub enum DetectionMethod {
 }
 
 #[derive(Debug, Clone, Serialize)]
+/// One incident, in the classic postmortem template's terms.
 pub struct Incident {
     /// `errors` (requests failed) or `slow` (requests succeeded, slowly).
     pub kind: crate::detect::Kind,
+    /// When it started: the first bin of the window.
     pub start: Stamp,
     /// Where the start could be (95 % likelihood interval): earliest and latest.
     pub start_interval: [Stamp; 2],
     /// The same for the recovery.
     pub recovered_interval: Option<[Stamp; 2]>,
+    /// When it was detected (see `detection_method`).
     pub detected: Stamp,
+    /// Alert, burn rate, or derived from the logs.
     pub detection_method: DetectionMethod,
     /// In words: which alert, or how the logs show it.
     pub detection_detail: String,
+    /// When it recovered: the end of the window; `null` if the logs end first.
     pub recovered: Option<Stamp>,
+    /// From start to recovery, in seconds.
     pub duration_seconds: Option<i64>,
+    /// From start to detection, in seconds (negative when an alert fired before the computed start).
     pub time_to_detect_seconds: i64,
     /// From detection to the first acknowledgement, where the alert source records one.
     pub time_to_acknowledge_seconds: Option<i64>,
     /// From the start to the recovery.
     pub time_to_resolve_seconds: Option<i64>,
+    /// The error ratio before the incident it is judged against.
     pub baseline_ratio: f64,
+    /// The error ratio over the window.
     pub error_ratio: f64,
+    /// The highest error ratio of any bin in the window.
     pub peak_error_ratio: f64,
+    /// What it cost: requests (or records) failed, clients affected.
     pub impact: Impact,
     /// Request latency during the incident, where the access logs time requests.
     pub latency: Option<LatencyImpact>,
+    /// Paths with the most failed requests during the window.
     pub top_paths: Vec<KeyCount>,
+    /// Upstreams the proxy failed to reach most during the window.
     pub top_upstreams: Vec<KeyCount>,
     /// Failures per source file (each file stands for the host that wrote it).
     pub top_sources: Vec<KeyCount>,
     /// Error signatures during the incident, those new against the baseline first.
     pub signatures: Vec<SignatureRow>,
+    /// Everything the logs show about it, in time order: detection, evidence, actions, alerts, escalations, the resolution.
     pub timeline: Vec<TimelineItem>,
     /// The last change before the start, if one came shortly before it.
     pub trigger_candidate: Option<TimelineItem>,
@@ -104,6 +138,7 @@ pub struct Incident {
     pub misleading_candidates: Vec<TimelineItem>,
     /// The change after which the error rate fell most.
     pub resolution_candidate: Option<TimelineItem>,
+    /// The first error line of each source at the onset.
     pub first_errors: Vec<TimelineItem>,
     /// Each source family with data near the window: what it holds, its own baseline and
     /// peak, and whether it showed the incident.
@@ -115,15 +150,21 @@ pub struct Incident {
     #[serde(skip)]
     pub shape: Option<crate::timeline::shape::Shape>,
     #[serde(skip)]
+    /// `start` in microseconds since the epoch (not in JSON).
     pub start_micros: i64,
     #[serde(skip)]
+    /// `recovered` in microseconds since the epoch (not in JSON).
     pub recovered_micros: Option<i64>,
 }
 
 #[derive(Debug, Clone, Serialize)]
+/// What an incident cost.
 pub struct Impact {
+    /// Requests (or records, or alerts: see `unit`) during the window.
     pub requests_total: u64,
+    /// Of which failed.
     pub requests_failed: u64,
+    /// `requests_failed / requests_total`.
     pub failed_ratio: f64,
     /// Failed requests beyond what the baseline ratio predicts.
     pub requests_failed_excess: u64,
@@ -132,8 +173,11 @@ pub struct Impact {
     /// For slow incidents: requests slower than twice the baseline p95.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub requests_slow: Option<u64>,
+    /// Distinct clients seen during the window.
     pub clients_total: u64,
+    /// Of which got at least one server error.
     pub clients_affected: u64,
+    /// `clients_affected / clients_total`.
     pub clients_affected_ratio: f64,
     /// What a "client" is here: users where the logs name them, else addresses.
     pub client_basis: String,
@@ -146,102 +190,150 @@ pub struct Impact {
 }
 
 #[derive(Debug, Clone, Serialize)]
+/// A key (a path, an upstream, a file) and its failures.
 pub struct KeyCount {
+    /// The path, upstream or file.
     pub key: String,
+    /// Failures counted against it.
     pub failed: u64,
 }
 
 #[derive(Debug, Clone, Serialize)]
+/// Request latency during an incident, from the access logs' request times.
 pub struct LatencyImpact {
+    /// Median, in milliseconds.
     pub p50_ms: f64,
+    /// 95th percentile, in milliseconds.
     pub p95_ms: f64,
+    /// 99th percentile, in milliseconds.
     pub p99_ms: f64,
+    /// 95th percentile before the incident, where there was traffic to measure it.
     pub baseline_p95_ms: Option<f64>,
 }
 
 #[derive(Debug, Clone, Serialize)]
+/// An error signature during an incident.
 pub struct SignatureRow {
     /// The message with numbers, addresses and paths masked.
     pub signature: String,
     /// Lines with this signature during the incident, and before it outside incidents.
     pub during: u64,
+    /// Lines with this signature before the incident, outside other incidents.
     pub before: u64,
     /// At least ten times as frequent per bin as before the incident (or absent before).
     pub new: bool,
     /// New, and first seen within ten bins of the start: a root-cause hint.
     pub at_onset: bool,
+    /// Its first line during the window.
     pub first: TimelineItem,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
+/// What a timeline item is.
 pub enum ItemKind {
+    /// The moment it was detected.
     Detection,
+    /// Something a person (or a deploy tool) did.
     Action,
+    /// An escalation, acknowledgement or hand-over from the alert logs.
     Escalation,
+    /// The recovery.
     Resolution,
+    /// An alert firing or resolving.
     Alert,
+    /// What the logs show happened: the trigger, first errors, what the system did.
     Evidence,
 }
 
 #[derive(Debug, Clone, Serialize)]
+/// Where a line came from.
 pub struct Source {
+    /// The file, as shown in the draft (relative to the folder given).
     pub file: String,
+    /// The line number, from 1.
     pub line: u64,
 }
 
 #[derive(Debug, Clone, Serialize)]
+/// One line of the timeline, citing where it came from.
 pub struct TimelineItem {
+    /// When it happened.
     pub time: Stamp,
+    /// What kind of item it is.
     pub kind: ItemKind,
+    /// What happened, in words (log text quoted as written).
     pub text: String,
+    /// The `file:line` it came from.
     pub source: Source,
     #[serde(skip_serializing_if = "Option::is_none")]
+    /// For actions: what kind of change it was.
     pub action: Option<ActionKind>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    /// For actions: who did it, where the log says.
     pub actor: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    /// For actions: the error rate before and after, and the verdict.
     pub effect: Option<Effect>,
     /// Lines that confirm the same step (systemd reporting the restart a sudo asked for).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub confirmed_by: Vec<Source>,
     #[serde(skip)]
+    /// `time` in microseconds since the epoch (not in JSON).
     pub micros: i64,
 }
 
 #[derive(Debug, Clone, Serialize)]
+/// One file read.
 pub struct Input {
+    /// The file, as shown (relative to the folder given; archive members as `archive/member`).
     pub file: String,
+    /// The format it was read as.
     pub format: crate::parse::Format,
+    /// Why: how many sampled lines parsed as the format, or the rule that gave it.
     pub detected_because: String,
+    /// How it was compressed, if it was.
     pub compression: crate::read::Compression,
+    /// Lines in the file.
     pub lines_read: u64,
+    /// Lines read as records of the format.
     pub lines_parsed: u64,
+    /// Lines that could not be read as the format (see `skipped_examples`).
     pub lines_skipped: u64,
+    /// Lines that continue a record (stack traces, wrapped messages).
     pub lines_continuation: u64,
+    /// Blank lines.
     pub lines_blank: u64,
     /// Lines over 1 MiB: read whole (messages kept from them are cut short).
     #[serde(skip_serializing_if = "is_zero")]
     pub lines_over_1_mib: u64,
+    /// The first few skipped lines, with the reason for each.
     pub skipped_examples: Vec<SkippedLine>,
+    /// The first time of any of its lines.
     pub first_time: Option<Stamp>,
+    /// The last time of any of its lines.
     pub last_time: Option<Stamp>,
     /// The same two times in the offset (or zone) the file is written in.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub first_time_as_written: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    /// `last_time` in the offset (or zone) the file is written in.
     pub last_time_as_written: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    /// The zone its zone-less lines were read in.
     pub zone: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    /// How that zone was chosen.
     pub zone_rule: Option<crate::pipeline::ZoneSource>,
     /// Where the zone was inferred from a sibling's offset switches: every IANA zone with the
     /// same rules over that time (the first is the one used).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub zone_inferred: Option<Vec<String>>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    /// The year its year-less lines were read in.
     pub year: Option<i32>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    /// How that year was chosen.
     pub year_rule: Option<YearSource>,
     /// Times that jump back by more than five minutes from the line before (clock trouble,
     /// or files concatenated out of order). Lines keep their own time either way.
@@ -262,22 +354,31 @@ pub struct Input {
 }
 
 #[derive(Debug, Clone, Serialize)]
+/// A line that could not be read.
 pub struct SkippedLine {
+    /// The line number.
     pub line: u64,
+    /// Why it was skipped.
     pub reason: String,
 }
 
 #[derive(Debug, Clone, Serialize)]
+/// A file passed over.
 pub struct SkippedFile {
+    /// The file, as shown.
     pub file: String,
+    /// Why it was not read.
     pub reason: String,
 }
 
 #[derive(Debug, Clone, Serialize)]
+/// Times that jump back in a file.
 pub struct SkewReport {
     /// How many times the time jumps back by more than five minutes.
     pub jumps_back: u64,
+    /// The largest jump back, in seconds.
     pub largest_jump_back_seconds: i64,
+    /// The line of the first jump back.
     pub first_line: u64,
 }
 

@@ -21,15 +21,19 @@ pub enum Measure {
 }
 
 #[derive(Debug, Clone)]
+/// An incident's own signal around its window, for its sparkline.
 pub struct Shape {
+    /// What it measures.
     pub measure: Measure,
     /// What is plotted, as the line's label says it ("error ratio", "failed logins").
     pub label: &'static str,
+    /// Width of a cell.
     pub bin_micros: Micros,
     /// Start of each bin with data, and its value; bins without data are absent.
     pub points: Vec<(Micros, f64)>,
     /// The window drawn: `[from, to)`.
     pub from: Micros,
+    /// End of the last cell.
     pub to: Micros,
     /// The highest value inside the incident: the peak the text names.
     pub peak: f64,
@@ -43,9 +47,13 @@ const MAX_CONTEXT: Micros = 12 * 60 * MICROS_PER_MIN;
 /// What an incident was judged on: its kind, the unit and merged series of its primary
 /// sources, and the sources that showed it.
 pub struct Judged<'a> {
+    /// What kind of incident.
     pub kind: Kind,
+    /// What its sources count.
     pub unit: SourceKind,
+    /// Its merged series.
     pub series: &'a Series,
+    /// The sources that showed it.
     pub showing: Vec<&'a SourceSignal>,
 }
 

@@ -49,8 +49,11 @@ impl SourceKind {
 pub struct SourceSignal {
     /// The family as shown: the live file's path (`web-1/nginx/access.log` for its `.1.gz`).
     pub name: String,
+    /// What its files count.
     pub kind: SourceKind,
+    /// Its files (indices into the analysis).
     pub files: Vec<usize>,
+    /// Its records and errors per bin, merged.
     pub series: Series,
     /// Whether the access log names users (`$remote_user`).
     pub named_users: bool,
@@ -69,6 +72,7 @@ pub struct SourceSignal {
 }
 
 impl SourceSignal {
+    /// Its series as detector bins.
     pub fn bins(&self) -> Vec<Bin> {
         detect::bins_from(&self.series.bins)
     }
@@ -187,7 +191,9 @@ fn lend_host_coverage(sources: &mut [SourceSignal]) {
 /// One source's incident.
 #[derive(Debug, Clone)]
 pub struct Finding {
+    /// The source that found it.
     pub source: usize,
+    /// What it found.
     pub incident: detect::Incident,
 }
 
@@ -275,15 +281,19 @@ pub fn find_all(sources: &[SourceSignal], params: Params, bin_width: Micros) -> 
 /// Incidents of several sources that overlap (or nearly touch) are one incident.
 #[derive(Debug, Clone)]
 pub struct United {
+    /// What each source found.
     pub findings: Vec<Finding>,
     /// The finding that speaks for the whole: the one with the most excess failures, requests
     /// before records.
     pub primary: usize,
+    /// The first bin of the union.
     pub start_bin: i64,
+    /// The first bin after it.
     pub end_bin: Option<i64>,
 }
 
 impl United {
+    /// The finding with the most evidence: it decides the kind and unit.
     pub fn primary(&self) -> &Finding {
         &self.findings[self.primary]
     }
@@ -363,7 +373,9 @@ pub fn unite(findings: Vec<Finding>, sources: &[SourceSignal]) -> Vec<United> {
 pub struct IncidentSource {
     /// The source family (its live file's path).
     pub file: String,
+    /// What it counts.
     pub kind: SourceKind,
+    /// Whether it showed the incident.
     pub showed_incident: bool,
     /// Its own baseline error ratio (errors per request or per record), outside incidents.
     pub baseline_ratio: f64,
