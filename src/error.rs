@@ -81,9 +81,14 @@ pub enum Error {
         origin: Option<String>,
     },
 
-    /// Nothing in the paths given was a log file (each one passed over says why).
-    #[error("no log files found in {0}")]
-    NoInput(String),
+    /// Nothing in the paths given was a log file: each one passed over says why.
+    #[error("no log files found in {paths}{}", reasons(.passed_over))]
+    NoInput {
+        /// The paths given.
+        paths: String,
+        /// `path: why` for what was passed over (the first few).
+        passed_over: Vec<String>,
+    },
 
     /// An output could not be written.
     #[error("writing {path}: {message}")]
@@ -113,6 +118,11 @@ pub enum Error {
         /// What is wrong.
         message: String,
     },
+}
+
+/// The reasons files were passed over, one per line under the message.
+fn reasons(passed_over: &[String]) -> String {
+    passed_over.iter().map(|r| format!("\n  {r}")).collect()
 }
 
 /// `path:line: ` before a message about a value read from a file; nothing for a flag.

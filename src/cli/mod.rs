@@ -76,7 +76,8 @@ pub enum Command {
 /// What every reading subcommand reads, and how to place it in time.
 #[derive(clap::Args, Debug)]
 pub struct ReadOpts {
-    /// Log files or folders (folders are read recursively; formats are detected).
+    /// Log files or folders (folders are read recursively; formats are detected); `-` reads
+    /// standard input.
     #[arg(required = true)]
     pub paths: Vec<PathBuf>,
     /// Zone of lines written without one: ZONE for all files, or GLOB=ZONE for some (repeat).
@@ -100,6 +101,10 @@ pub struct ReadOpts {
     /// Follow symbolic links.
     #[arg(long)]
     pub follow: bool,
+    /// Name standard input (given as `-`) in the draft, e.g. `web-1/access.log`; it is
+    /// sniffed like a file [default: <stdin>].
+    #[arg(long, value_name = "NAME")]
+    pub stdin_name: Option<String>,
     /// Settings file [default: postmortem.toml in a folder given, if there is one].
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,

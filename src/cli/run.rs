@@ -23,6 +23,7 @@ pub fn config(read: &ReadOpts, detect: Option<&DetectOpts>) -> Result<Config, Er
         nginx_log_format: read.nginx_log_format.clone(),
         nginx_conf: read.nginx_conf.clone(),
         follow: read.follow,
+        stdin_name: read.stdin_name.clone(),
         config: read.config.clone(),
     };
     let detect = detect.map(|d| RawDetect {

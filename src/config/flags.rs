@@ -26,6 +26,8 @@ pub struct RawRead {
     pub nginx_conf: Option<PathBuf>,
     /// `--follow`.
     pub follow: bool,
+    /// `--stdin-name`.
+    pub stdin_name: Option<String>,
     /// `--config FILE`.
     pub config: Option<PathBuf>,
 }
@@ -97,6 +99,7 @@ pub fn resolve(read: &RawRead, detect: Option<&RawDetect>) -> Result<Config, Err
         config.zone_origin = Some(origin.to_string());
     }
     config.follow_links = read.follow;
+    config.stdin_name = read.stdin_name.clone();
     // Neither a flag nor the settings file: `Config::new`'s default, which lives there only.
     if let Some(d) = detect {
         let given = |flag: &'static str, key: &'static str, by_flag: bool| match by_flag {

@@ -38,6 +38,8 @@ pub struct Config {
     pub count_client_errors: bool,
     /// Follow symbolic links while walking folders.
     pub follow_links: bool,
+    /// How standard input (`-`) is shown (`<stdin>` unless named).
+    pub stdin_name: Option<String>,
     /// Bytes per parallel chunk (results do not depend on it).
     pub chunk_size: usize,
     /// Custom nginx `log_format`s (`--nginx-log-format`, `--nginx-conf`) and which access
@@ -66,6 +68,7 @@ impl Config {
             sensitivity: crate::detect::ONSET_DECADES,
             count_client_errors: false,
             follow_links: false,
+            stdin_name: None,
             chunk_size: DEFAULT_CHUNK_SIZE,
             access_formats: Default::default(),
             rules: Vec::new(),

@@ -13,8 +13,12 @@ use crate::error::Error;
 
 /// The settings file a log folder may hold: never read as a log (see `config::file`).
 pub const SETTINGS_FILE_NAME: &str = "postmortem.toml";
-#[derive(Debug, Clone, PartialEq, Eq)]
+
+/// How standard input (`-`) is shown, unless `--stdin-name` names it.
+pub const STDIN_NAME: &str = "<stdin>";
+
 /// A file to read: a path, or a member of an archive at that path.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Candidate {
     /// The file on disk (the archive, for a member).
     pub path: PathBuf,
@@ -22,6 +26,52 @@ pub struct Candidate {
     pub display: String,
     /// A file inside the archive at `path` (`.tar`, `.tar.gz`…), read in place.
     pub member: Option<crate::read::tar::Member>,
+    /// For a stream (standard input, a FIFO): the private copy `path` points to, kept for as
+    /// long as the candidate lives.
+    pub spool: Option<Spool>,
+}
+
+/// A stream copied to a private temporary file: read twice (sniffed, then read) like any file,
+/// in memory that does not depend on its size. Removed when the last candidate holding it
+/// goes.
+#[derive(Debug, Clone)]
+pub struct Spool(std::sync::Arc<tempfile::TempPath>);
+
+impl PartialEq for Spool {
+    fn eq(&self, other: &Self) -> bool {
+        let (a, b): (&Path, &Path) = (&self.0, &other.0);
+        a == b
+    }
+}
+
+impl Eq for Spool {}
+
+/// Copies a stream to a private temporary file, as a candidate shown as `display`.
+fn spooled(mut stream: impl std::io::Read, display: String) -> std::io::Result<Candidate> {
+    let mut file = tempfile::NamedTempFile::new()?;
+    std::io::copy(&mut stream, &mut file)?;
+    let path = file.into_temp_path();
+    Ok(Candidate {
+        path: path.to_path_buf(),
+        display,
+        member: None,
+        spool: Some(Spool(std::sync::Arc::new(path))),
+    })
+}
+
+/// A root that is a stream: `-` (standard input) or a FIFO named on the command line (`<(zcat
+/// x.gz)` gives `/dev/fd/63`). Folders are walked, and FIFOs found in them are passed over:
+/// only a stream the user named is read.
+fn stream_root(root: &Path, stdin_name: &str) -> Option<std::io::Result<Candidate>> {
+    use std::os::unix::fs::FileTypeExt;
+    if root == Path::new("-") {
+        return Some(spooled(std::io::stdin().lock(), stdin_name.to_string()));
+    }
+    let is_fifo = std::fs::metadata(root).is_ok_and(|m| m.file_type().is_fifo());
+    is_fifo.then(|| {
+        let stream = std::fs::File::open(root)?;
+        spooled(stream, root.display().to_string())
+    })
 }
 
 impl Candidate {
@@ -41,6 +91,7 @@ impl Candidate {
                 path: self.path.clone(),
                 display: format!("{}/{}", self.display, m.name.trim_start_matches("./")),
                 member: Some(m),
+                spool: self.spool.clone(),
             })
             .collect()
     }
@@ -82,11 +133,19 @@ fn display_name(root: &Path, path: &Path, prefix_root: bool) -> String {
     shown.to_string_lossy().replace('\\', "/")
 }
 
-/// Lists the regular files under `roots`, sorted within each root.
-pub fn discover(roots: &[PathBuf], follow_links: bool) -> Discovered {
+/// Lists the regular files under `roots`, sorted within each root; `-` and FIFOs named as
+/// roots are read as streams (standard input shown as `stdin_name`).
+pub fn discover(roots: &[PathBuf], follow_links: bool, stdin_name: Option<&str>) -> Discovered {
     let mut found = Discovered::default();
     let prefix_root = roots.len() > 1;
     for root in roots {
+        if let Some(stream) = stream_root(root, stdin_name.unwrap_or(STDIN_NAME)) {
+            match stream {
+                Ok(candidate) => found.candidates.push(candidate),
+                Err(e) => found.errors.push(Error::io(&root.display().to_string(), e)),
+            }
+            continue;
+        }
         let walker = walkdir::WalkDir::new(root)
             .follow_links(follow_links)
             .sort_by_file_name();
@@ -95,9 +154,11 @@ pub fn discover(roots: &[PathBuf], follow_links: bool) -> Discovered {
                 Ok(entry) => entry,
                 Err(err) => {
                     let path = err.path().unwrap_or(root).to_path_buf();
-                    let reason = match err.loop_ancestor() {
-                        Some(_) => "symbolic link loop, not followed".to_string(),
-                        None => err.to_string(),
+                    // The io error alone: walkdir's own message repeats the path.
+                    let reason = match (err.loop_ancestor(), err.io_error()) {
+                        (Some(_), _) => "symbolic link loop, not followed".to_string(),
+                        (None, Some(io)) => io.to_string(),
+                        (None, None) => err.to_string(),
                     };
                     found.errors.push(Error::Partial {
                         path: display_name(root, &path, prefix_root),
@@ -130,6 +191,7 @@ pub fn discover(roots: &[PathBuf], follow_links: bool) -> Discovered {
                 path: entry.path().to_path_buf(),
                 display,
                 member: None,
+                spool: None,
             });
         }
     }

@@ -318,7 +318,11 @@ pub use crate::config::Progress;
 
 /// Runs discovery, reading and aggregation over the configured paths.
 pub fn analyse(config: &Config) -> Result<Analysis, Error> {
-    let discovered = discover::discover(&config.paths, config.follow_links);
+    let discovered = discover::discover(
+        &config.paths,
+        config.follow_links,
+        config.stdin_name.as_deref(),
+    );
     let mut analysis = Analysis {
         passed_over: discovered.passed_over,
         errors: discovered.errors,
@@ -333,7 +337,23 @@ pub fn analyse(config: &Config) -> Result<Analysis, Error> {
             .iter()
             .map(|p| p.display().to_string())
             .collect();
-        return Err(Error::NoInput(shown.join(", ")));
+        // Say why for each thing passed over (the first few), never only "nothing found".
+        const SHOWN: usize = 10;
+        let mut passed_over: Vec<String> = analysis
+            .passed_over
+            .iter()
+            .take(SHOWN)
+            .map(|p| format!("{}: {}", p.display, p.reason))
+            .chain(analysis.errors.iter().map(Error::to_string))
+            .collect();
+        if analysis.passed_over.len() > SHOWN {
+            let more = analysis.passed_over.len() - SHOWN;
+            passed_over.push(format!("… and {more} more passed over"));
+        }
+        return Err(Error::NoInput {
+            paths: shown.join(", "),
+            passed_over,
+        });
     }
     let sane = sane_times(&logs, config);
     for s in &mut logs {
