@@ -7,6 +7,7 @@ pub mod common;
 pub mod entry;
 pub mod jsonl;
 pub mod log_format;
+pub mod logfmt;
 pub mod nginx_access;
 pub mod nginx_error;
 pub mod packages;

@@ -5,17 +5,18 @@
 
 pub use super::spec::{FormatSpec, Meaning};
 use super::{Format, alertmanager, apache_error, jsonl, nginx_access, nginx_error, packages};
-use super::{pager, syslog};
+use super::{logfmt, pager, syslog};
 
 /// Formats read line by line, in sniffing order: on equal scores the earlier wins, so a
 /// stricter format comes before a looser one that also reads its lines.
-pub static LINE_FORMATS: [FormatSpec; 8] = [
+pub static LINE_FORMATS: [FormatSpec; 9] = [
     nginx_access::SPEC,
     nginx_error::SPEC,
     apache_error::SPEC,
     syslog::SPEC,
     jsonl::JOURNALD,
     jsonl::JSON_LINES,
+    logfmt::SPEC,
     packages::DPKG,
     packages::APT_HISTORY,
 ];

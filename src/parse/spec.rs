@@ -33,6 +33,8 @@ pub enum Format {
     PagerDuty,
     /// Opsgenie webhooks.
     Opsgenie,
+    /// logfmt: `time=… level=error msg="…"`.
+    Logfmt,
 }
 
 /// What a format's records are, for the stages after aggregation.

@@ -3,7 +3,7 @@ use crate::parse::entry::Entry;
 use crate::parse::{Sniffed, sniff};
 
 /// Three lines of each format, as the real programs write them.
-const SAMPLES: [(Format, &str); 11] = [
+const SAMPLES: [(Format, &str); 12] = [
     (
         Format::NginxAccess,
         "203.0.113.7 - - [10/Sep/2023:08:15:02 +0000] \"GET /api/v1/login HTTP/1.1\" 503 197 \"-\" \"curl/8.1\"\n\
@@ -39,6 +39,12 @@ const SAMPLES: [(Format, &str); 11] = [
         "{\"time\":\"2023-09-10T08:15:02Z\",\"level\":\"error\",\"msg\":\"ldap bind failed\",\"status\":503,\"path\":\"/api/v1/login\"}\n\
          {\"time\":\"2023-09-10T08:15:03Z\",\"level\":\"info\",\"msg\":\"request served\",\"status\":200,\"path\":\"/api/v1/login\"}\n\
          {\"time\":\"2023-09-10T08:15:04Z\",\"level\":\"warn\",\"msg\":\"slow query\"}\n",
+    ),
+    (
+        Format::Logfmt,
+        "time=\"2023-09-10T08:15:02Z\" level=error msg=\"ldap bind failed\" user=alice\n\
+         ts=2023-09-10T08:15:03.123Z caller=main.go:42 level=info msg=\"request served\" status=200 path=/api/v1/login\n\
+         ts=2023-09-10T08:15:04.5Z caller=db.go:17 level=warn msg=\"slow query\" took=1.2s\n",
     ),
     (
         Format::Dpkg,

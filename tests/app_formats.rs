@@ -1,0 +1,59 @@
+//! Formats of application logs through the real binary: an hour of traffic written as the
+//! real programs write it, with a known number of requests and server errors, counted exactly.
+
+use assert_cmd::Command;
+use serde_json::Value;
+
+fn draft_json(dir: &std::path::Path) -> Value {
+    let out = Command::cargo_bin("postmortem")
+        .expect("binary")
+        .args(["draft", "--json"])
+        .arg(dir)
+        .output()
+        .expect("runs");
+    serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stderr)))
+}
+
+fn series_totals(draft: &Value) -> (u64, u64) {
+    let points = draft["series"].as_array().expect("a series");
+    points.iter().fold((0, 0), |(t, e), p| {
+        (
+            t + p["total"].as_u64().unwrap(),
+            e + p["errors"].as_u64().unwrap(),
+        )
+    })
+}
+
+#[test]
+fn an_hour_of_logfmt_requests_is_counted_exactly() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut text = String::new();
+    let (mut requests, mut failed) = (0u64, 0u64);
+    for s in 0..3600u32 {
+        let status = if s % 20 == 7 { 503 } else { 200 };
+        requests += 1;
+        failed += u64::from(status == 503);
+        // go-kit's logfmt logger, one line per request, as a Go service writes it.
+        text.push_str(&format!(
+            "ts=2023-09-10T08:{:02}:{:02}.{:06}Z caller=http.go:88 level=info msg=served method=GET path=/api/v1/items status={status} remote_addr=198.51.100.{} took={}ms\n",
+            s / 60,
+            s % 60,
+            s * 7 % 1_000_000,
+            s % 200,
+            5 + s % 40
+        ));
+    }
+    std::fs::write(dir.path().join("api.log"), text).unwrap();
+    let draft = draft_json(dir.path());
+    let input = &draft["inputs"][0];
+    assert_eq!(input["format"], "logfmt");
+    assert_eq!(input["lines_parsed"], 3600);
+    assert_eq!(series_totals(&draft), (requests, failed));
+    assert_eq!((requests, failed), (3600, 180));
+    assert!(
+        draft["signal"].as_str().unwrap_or("").contains("request"),
+        "logfmt lines with statuses are requests: {}",
+        draft["signal"]
+    );
+}
