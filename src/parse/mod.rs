@@ -3,6 +3,7 @@
 
 pub mod alertmanager;
 pub mod apache_error;
+pub mod app_log;
 pub mod common;
 pub mod entry;
 pub mod jsonl;

@@ -5,11 +5,11 @@
 
 pub use super::spec::{FormatSpec, Meaning};
 use super::{Format, alertmanager, apache_error, jsonl, nginx_access, nginx_error, packages};
-use super::{logfmt, pager, syslog};
+use super::{app_log, logfmt, pager, syslog};
 
 /// Formats read line by line, in sniffing order: on equal scores the earlier wins, so a
 /// stricter format comes before a looser one that also reads its lines.
-pub static LINE_FORMATS: [FormatSpec; 9] = [
+pub static LINE_FORMATS: [FormatSpec; 10] = [
     nginx_access::SPEC,
     nginx_error::SPEC,
     apache_error::SPEC,
@@ -19,6 +19,8 @@ pub static LINE_FORMATS: [FormatSpec; 9] = [
     logfmt::SPEC,
     packages::DPKG,
     packages::APT_HISTORY,
+    // Last: any line that starts with a date is one of its records.
+    app_log::SPEC,
 ];
 
 /// Alert histories: JSON documents (one per line or pretty-printed), recognised by their

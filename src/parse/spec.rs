@@ -35,6 +35,8 @@ pub enum Format {
     Opsgenie,
     /// logfmt: `time=… level=error msg="…"`.
     Logfmt,
+    /// Application logs: "timestamp, level, message" (log4j, logback, Python, Go).
+    AppLog,
 }
 
 /// What a format's records are, for the stages after aggregation.

@@ -3,7 +3,7 @@ use crate::parse::entry::Entry;
 use crate::parse::{Sniffed, sniff};
 
 /// Three lines of each format, as the real programs write them.
-const SAMPLES: [(Format, &str); 12] = [
+const SAMPLES: [(Format, &str); 13] = [
     (
         Format::NginxAccess,
         "203.0.113.7 - - [10/Sep/2023:08:15:02 +0000] \"GET /api/v1/login HTTP/1.1\" 503 197 \"-\" \"curl/8.1\"\n\
@@ -45,6 +45,13 @@ const SAMPLES: [(Format, &str); 12] = [
         "time=\"2023-09-10T08:15:02Z\" level=error msg=\"ldap bind failed\" user=alice\n\
          ts=2023-09-10T08:15:03.123Z caller=main.go:42 level=info msg=\"request served\" status=200 path=/api/v1/login\n\
          ts=2023-09-10T08:15:04.5Z caller=db.go:17 level=warn msg=\"slow query\" took=1.2s\n",
+    ),
+    (
+        Format::AppLog,
+        "2023-09-10 08:15:02.123 [http-nio-8080-exec-3] ERROR c.e.auth.LdapClient - bind failed\n\
+         \tat com.example.auth.LdapClient.bind(LdapClient.java:88)\n\
+         2023-09-10 08:15:03.001 [main] INFO  c.e.auth.Server - request served\n\
+         2023-09-10 08:15:04.500 [main] WARN  c.e.auth.Pool - pool at 90%\n",
     ),
     (
         Format::Dpkg,

@@ -1,0 +1,149 @@
+//! The "timestamp, level, message" shape most application loggers write: log4j and logback
+//! patterns, Spring Boot, Python's `logging`, Go's `log` package. The time comes first (ISO
+//! date, `T` or a space, `,` or `.` fractions, an optional offset, optionally in brackets);
+//! the level is one of the next few words; the message follows. A line that does not start
+//! with a time continues the record above (stack traces, `Caused by:`, tracebacks).
+
+use std::borrow::Cow;
+
+use super::common::{civil_parts, clock, date, utc_offset};
+use super::entry::{Entry, Message, Verdict, Vocabulary, When};
+use super::spec::{Format, FormatSpec, Meaning};
+
+/// Words a level is written as, and whether the level is a failure.
+const LEVELS: [(&[u8], bool); 19] = [
+    (b"ERROR", true),
+    (b"ERR", true),
+    (b"FATAL", true),
+    (b"CRITICAL", true),
+    (b"CRIT", true),
+    (b"SEVERE", true),
+    (b"PANIC", true),
+    (b"ALERT", true),
+    (b"EMERG", true),
+    (b"WARN", false),
+    (b"WARNING", false),
+    (b"NOTICE", false),
+    (b"INFO", false),
+    (b"DEBUG", false),
+    (b"TRACE", false),
+    (b"FINE", false),
+    (b"FINER", false),
+    (b"FINEST", false),
+    (b"CONFIG", false),
+];
+
+/// How many words after the time the level may be (`[main] ERROR`, `- app - ERROR`).
+const LEVEL_WITHIN: usize = 4;
+
+fn is_separator(b: u8) -> bool {
+    matches!(
+        b,
+        b' ' | b'\t' | b':' | b'-' | b'|' | b'[' | b']' | b'(' | b')'
+    )
+}
+
+/// The leading time: `2023-09-10 08:15:02,123`, `2023-09-10T08:15:02.123+02:00`,
+/// `[2023-09-10 08:15:02]`, `2023/09/10 08:15:02`. Returns the rest of the line.
+fn time(line: &[u8]) -> Option<(&[u8], When)> {
+    let body = line.strip_prefix(b"[").unwrap_or(line);
+    let sep = *body.get(4)?;
+    if sep != b'-' && sep != b'/' {
+        return None;
+    }
+    let (rest, ymd) = date(sep)(body).ok()?;
+    let rest = match rest.first() {
+        Some(b'T') | Some(b' ') => &rest[1..],
+        _ => return None,
+    };
+    let (rest, hms) = clock(rest).ok()?;
+    let civil = civil_parts(ymd, hms);
+    if !civil.is_valid() {
+        return None;
+    }
+    // An offset only directly after the clock (` -` is a separator, not a zone).
+    match utc_offset(rest) {
+        Ok((rest, offset)) => {
+            let time = civil.with_offset(offset)?;
+            Some((
+                rest,
+                When::Offset {
+                    time,
+                    offset_secs: offset,
+                },
+            ))
+        }
+        Err(_) => Some((rest, When::Local(civil))),
+    }
+}
+
+/// The level among the first words after the time, and the message after it. Upper case
+/// anywhere in the first few words (`[main] ERROR`); lower case only as the first word
+/// (zap's `info`), so "http: TLS handshake error" is not a level. A bracketed group
+/// (`[http-nio-8080-exec-3]`) is one word.
+fn level_and_message(rest: &[u8]) -> Option<(bool, &[u8])> {
+    let mut at = 0;
+    for n in 0..LEVEL_WITHIN {
+        while at < rest.len() && is_separator(rest[at]) && rest[at] != b'[' {
+            at += 1;
+        }
+        if rest.get(at) == Some(&b'[') {
+            at += memchr::memchr(b']', &rest[at..])? + 1;
+            continue;
+        }
+        let end = rest[at..]
+            .iter()
+            .position(|&b| is_separator(b))
+            .map_or(rest.len(), |i| at + i);
+        let word = &rest[at..end];
+        if word.is_empty() {
+            return None;
+        }
+        let level = LEVELS
+            .iter()
+            .find(|(l, _)| *l == word || (n == 0 && word.eq_ignore_ascii_case(l)));
+        if let Some((_, failed)) = level {
+            let message = &rest[end..];
+            let skip = message.iter().take_while(|&&b| is_separator(b)).count();
+            return Some((*failed, &message[skip..]));
+        }
+        at = end;
+    }
+    None
+}
+
+/// An application log's line, as an [`Entry`].
+pub fn read(line: &[u8]) -> Entry<'_> {
+    let Some((rest, when)) = time(line) else {
+        return Entry::Continuation;
+    };
+    let (verdict, text) = match level_and_message(rest) {
+        Some((failed, message)) => (Verdict::Given(failed), message),
+        // Go's `log` package writes no level: the words decide.
+        None => (Verdict::ByWords(None), rest.trim_ascii_start()),
+    };
+    Entry::Message(Message {
+        when,
+        verdict,
+        program: None,
+        host: None,
+        text: Cow::Borrowed(text),
+        vocabulary: Vocabulary::Syslog,
+        upstream: None,
+        http: None,
+    })
+}
+
+/// Application logs: "timestamp, level, message".
+pub const SPEC: FormatSpec = FormatSpec {
+    format: Format::AppLog,
+    name: "application log",
+    meaning: Meaning::Messages,
+    zone_less: true,
+    every_line_has_offset: false,
+    accepts: |line| time(line).is_some(),
+    read,
+};
+
+#[cfg(test)]
+mod tests;

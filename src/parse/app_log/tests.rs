@@ -1,0 +1,75 @@
+use super::*;
+
+fn message(line: &str) -> Message<'_> {
+    match read(line.as_bytes()) {
+        Entry::Message(m) => m,
+        other => panic!("not a record: {other:?}"),
+    }
+}
+
+fn local(m: &Message) -> (u32, u32, u32, u32) {
+    match m.when {
+        When::Local(c) => (c.hour, c.minute, c.second, c.micros),
+        other => panic!("not local: {other:?}"),
+    }
+}
+
+#[test]
+fn logback_default_pattern() {
+    // `%d{yyyy-MM-dd HH:mm:ss.SSS} [%thread] %-5level %logger{36} - %msg%n`
+    let m = message(
+        "2023-09-10 08:15:02.123 [http-nio-8080-exec-3] ERROR c.e.auth.LdapClient - bind failed: connection refused",
+    );
+    assert_eq!(local(&m), (8, 15, 2, 123_000));
+    assert_eq!(m.verdict, Verdict::Given(true));
+    assert_eq!(
+        &*m.text,
+        b"c.e.auth.LdapClient - bind failed: connection refused"
+    );
+}
+
+#[test]
+fn spring_boot_line() {
+    let m = message(
+        "2023-09-10T08:15:02.123+02:00  WARN 4711 --- [           main] o.s.b.a.l.ConditionEvaluationReportLogger : report",
+    );
+    assert_eq!(
+        m.when,
+        When::Offset {
+            time: 1_694_326_502_123_000,
+            offset_secs: 7200
+        }
+    );
+    assert_eq!(m.verdict, Verdict::Given(false));
+}
+
+#[test]
+fn python_logging_default_and_colon_formats() {
+    let m = message("2023-09-10 08:15:02,344 - auth.ldap - ERROR - bind failed");
+    assert_eq!(local(&m), (8, 15, 2, 344_000));
+    assert_eq!(m.verdict, Verdict::Given(true));
+    assert_eq!(&*m.text, b"bind failed");
+    let m = message("2014-10-08 16:56:38,344:WARN:urllib3.connectionpool:Retrying");
+    assert_eq!(local(&m), (16, 56, 38, 344_000));
+    assert_eq!(m.verdict, Verdict::Given(false));
+    assert_eq!(&*m.text, b"urllib3.connectionpool:Retrying");
+}
+
+#[test]
+fn go_log_package_has_no_level_and_is_judged_by_its_words() {
+    let m = message("2023/09/10 08:15:02 http: TLS handshake error from 203.0.113.7:50122: EOF");
+    assert_eq!(local(&m), (8, 15, 2, 0));
+    assert_eq!(m.verdict, Verdict::ByWords(None));
+}
+
+#[test]
+fn stack_traces_continue_the_record() {
+    for line in [
+        "\tat com.example.auth.LdapClient.bind(LdapClient.java:88)",
+        "Caused by: java.net.ConnectException: Connection refused",
+        "Traceback (most recent call last):",
+        "  File \"/app/auth.py\", line 12, in bind",
+    ] {
+        assert_eq!(read(line.as_bytes()), Entry::Continuation, "{line}");
+    }
+}
