@@ -57,3 +57,39 @@ fn an_hour_of_logfmt_requests_is_counted_exactly() {
         draft["signal"]
     );
 }
+
+#[test]
+fn an_hour_of_access_lines_in_cri_container_logs_counts_as_the_bare_log_does() {
+    let (bare, wrapped) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let (mut plain, mut cri) = (String::new(), String::new());
+    for s in 0..3600u32 {
+        let status = if s % 25 == 3 { 502 } else { 200 };
+        let line = format!(
+            "10.1.{}.{} - - [10/Sep/2023:08:{:02}:{:02} +0000] \"GET /api/v1/items HTTP/1.1\" {status} 512 \"-\" \"Go-http-client/1.1\" {}.{:03}",
+            s % 7,
+            s % 250,
+            s / 60,
+            s % 60,
+            s % 3,
+            s * 37 % 1000
+        );
+        plain.push_str(&line);
+        plain.push('\n');
+        // The kubelet's own stamp comes a little after the server's.
+        cri.push_str(&format!(
+            "2023-09-10T08:{:02}:{:02}.{:09}Z stdout F {line}\n",
+            s / 60,
+            s % 60,
+            s * 271_828 % 1_000_000_000
+        ));
+    }
+    std::fs::write(bare.path().join("access.log"), plain).unwrap();
+    let pod_log = wrapped.path().join("default_web-7d9f_0a1b/nginx");
+    std::fs::create_dir_all(&pod_log).unwrap();
+    std::fs::write(pod_log.join("0.log"), cri).unwrap();
+    let (a, b) = (draft_json(bare.path()), draft_json(wrapped.path()));
+    assert_eq!(b["inputs"][0]["format"], "cri");
+    assert_eq!(b["inputs"][0]["lines_parsed"], 3600);
+    assert_eq!(series_totals(&b), (3600, 144));
+    assert_eq!(a["series"], b["series"], "requests, errors and p95 per bin");
+}

@@ -5,6 +5,7 @@ pub mod alertmanager;
 pub mod apache_error;
 pub mod app_log;
 pub mod common;
+pub mod container;
 pub mod entry;
 pub mod jsonl;
 pub mod log_format;

@@ -37,6 +37,8 @@ pub enum Format {
     Logfmt,
     /// Application logs: "timestamp, level, message" (log4j, logback, Python, Go).
     AppLog,
+    /// Container logs as the kubelet writes them (CRI), the wrapped line read by its format.
+    Cri,
 }
 
 /// What a format's records are, for the stages after aggregation.

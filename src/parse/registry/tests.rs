@@ -3,7 +3,7 @@ use crate::parse::entry::Entry;
 use crate::parse::{Sniffed, sniff};
 
 /// Three lines of each format, as the real programs write them.
-const SAMPLES: [(Format, &str); 13] = [
+const SAMPLES: [(Format, &str); 14] = [
     (
         Format::NginxAccess,
         "203.0.113.7 - - [10/Sep/2023:08:15:02 +0000] \"GET /api/v1/login HTTP/1.1\" 503 197 \"-\" \"curl/8.1\"\n\
@@ -52,6 +52,12 @@ const SAMPLES: [(Format, &str); 13] = [
          \tat com.example.auth.LdapClient.bind(LdapClient.java:88)\n\
          2023-09-10 08:15:03.001 [main] INFO  c.e.auth.Server - request served\n\
          2023-09-10 08:15:04.500 [main] WARN  c.e.auth.Pool - pool at 90%\n",
+    ),
+    (
+        Format::Cri,
+        "2023-09-10T08:15:02.987654321Z stdout F 203.0.113.7 - - [10/Sep/2023:08:15:02 +0000] \"GET / HTTP/1.1\" 200 5 \"-\" \"kube-probe/1.27\"\n\
+         2023-09-10T08:15:03.000000001Z stderr F panic: runtime error: invalid memory address\n\
+         2023-09-10T08:15:04.5Z stdout F {\"time\":\"2023-09-10T08:15:04Z\",\"level\":\"error\",\"msg\":\"db timeout\"}\n",
     ),
     (
         Format::Dpkg,

@@ -1,0 +1,91 @@
+//! Container logs as the kubelet writes them (CRI: `<RFC 3339 nano> stdout|stderr F|P <line>`,
+//! under `/var/log/pods/<namespace>_<pod>_<uid>/<container>/0.log`). The wrapped line is read
+//! by its own format (an access log, JSON, logfmt, an application log); a line no format reads
+//! is a message at the kubelet's time, judged by its words. Partial lines (`P`, the kubelet
+//! splits lines over 16 KiB) count as continuations: the final piece carries the record.
+
+use std::borrow::Cow;
+
+use super::common::rfc3339;
+use super::entry::{Entry, Message, Verdict, Vocabulary, When};
+use super::spec::{Format, FormatSpec, Meaning};
+use super::{app_log, jsonl, logfmt, nginx_access};
+
+/// The kubelet's time, the stream, whether the line is whole, and the line.
+fn cri(line: &[u8]) -> Option<(When, &[u8], bool, &[u8])> {
+    let (rest, (civil, offset)) = rfc3339(line).ok()?;
+    let time = civil.with_offset(offset)?;
+    let rest = rest.strip_prefix(b" ")?;
+    let (stream, rest) = if let Some(r) = rest.strip_prefix(b"stdout ") {
+        (&b"stdout"[..], r)
+    } else {
+        (&b"stderr"[..], rest.strip_prefix(b"stderr ")?)
+    };
+    let (whole, inner) = match rest {
+        [b'F', b' ', inner @ ..] => (true, inner),
+        [b'P', b' ', inner @ ..] => (false, inner),
+        [b'F'] => (true, &b""[..]),
+        _ => return None,
+    };
+    let when = When::Offset {
+        time,
+        offset_secs: offset,
+    };
+    Some((when, stream, whole, inner))
+}
+
+/// The wrapped line, read by the first format that reads it.
+fn wrapped<'a>(inner: &'a [u8], when: When, stream: &'static [u8]) -> Entry<'a> {
+    let readers: [fn(&[u8]) -> Entry<'_>; 3] =
+        [nginx_access::read, jsonl::read_json_line, logfmt::read];
+    for read in readers {
+        let entry = read(inner);
+        if matches!(entry, Entry::Request(_) | Entry::Message(_)) {
+            return entry;
+        }
+    }
+    if let Entry::Message(m) = app_log::read(inner) {
+        return Entry::Message(m);
+    }
+    Entry::Message(Message {
+        when,
+        verdict: Verdict::ByWords(None),
+        program: Some(Cow::Borrowed(stream)),
+        host: None,
+        text: Cow::Borrowed(inner),
+        vocabulary: Vocabulary::Syslog,
+        upstream: None,
+        http: None,
+    })
+}
+
+/// A line of a CRI container log, as an [`Entry`].
+pub fn read_cri(line: &[u8]) -> Entry<'_> {
+    match cri(line) {
+        None => Entry::Unreadable("not a CRI container log line"),
+        Some((_, _, false, _)) => Entry::Continuation,
+        Some((_, _, true, inner)) if inner.trim_ascii().is_empty() => Entry::Marker,
+        Some((when, stream, true, inner)) => {
+            let stream: &'static [u8] = if stream == b"stdout" {
+                b"stdout"
+            } else {
+                b"stderr"
+            };
+            wrapped(inner, when, stream)
+        }
+    }
+}
+
+/// Container logs as the kubelet writes them (CRI).
+pub const CRI: FormatSpec = FormatSpec {
+    format: Format::Cri,
+    name: "container log (CRI)",
+    meaning: Meaning::MaybeRequests,
+    zone_less: false,
+    every_line_has_offset: false,
+    accepts: |line| cri(line).is_some(),
+    read: read_cri,
+};
+
+#[cfg(test)]
+mod tests;
