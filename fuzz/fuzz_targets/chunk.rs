@@ -3,12 +3,12 @@
 //! daylight saving, year tracking, binning, signatures and kept events. Lines are accounted.
 use libfuzzer_sys::fuzz_target;
 use postmortem::aggregate::chunk::{ChunkContext, month_span, process_chunk};
-use postmortem::parse::Format;
+use postmortem::parse::registry;
 use postmortem::time::year::YearTracker;
 
 fuzz_target!(|data: &[u8]| {
     let _ = month_span(data);
-    for &format in Format::LINE_FORMATS {
+    for format in registry::LINE_FORMATS.iter().map(|s| s.format) {
         let ctx = ChunkContext { format, file: 0, bin_width: 60_000_000, zone: chrono_tz::Europe::Berlin.into(), year: Some(YearTracker::new(2023)), access_format: None, overlap: None, sane: Default::default(), zone_last: None };
         let out = process_chunk(data, &ctx).summary;
         assert_eq!(out.lines, out.parsed + out.skipped + out.continuation + out.blank, "every line accounted for");
