@@ -216,6 +216,7 @@ impl Worker<'_> {
     }
 
     /// Folds one line's entry, whatever format it came from.
+    #[inline(always)]
     fn fold(&mut self, entry: Entry<'_>, n: u64) {
         match entry {
             Entry::Request(r) => self.request(r, n),
@@ -261,6 +262,7 @@ impl Worker<'_> {
     }
 
     /// A parsed line's instant, counted (see [`Self::take`]), its offset noted.
+    #[inline]
     fn take_when(&mut self, when: When, n: u64) -> Option<Micros> {
         let t = self.instant(when, n)?;
         if !self.take(t, n) {

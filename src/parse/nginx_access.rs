@@ -316,6 +316,7 @@ pub fn parse(line: &[u8]) -> Option<AccessLine<'_>> {
 
 impl<'a> AccessLine<'a> {
     /// The line as the aggregate stage reads it: one request.
+    #[inline]
     pub fn entry(&self) -> Entry<'a> {
         let target = self.target.map(|t| match memchr::memchr(b'?', t) {
             Some(i) => &t[..i],
@@ -337,6 +338,7 @@ impl<'a> AccessLine<'a> {
 }
 
 /// A line of the combined format (or one of its variants), as an [`Entry`].
+#[inline]
 pub fn read(line: &[u8]) -> Entry<'_> {
     match parse(line) {
         Some(a) => a.entry(),

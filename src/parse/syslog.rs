@@ -259,6 +259,7 @@ pub fn parse(line: &[u8]) -> Option<SyslogLine<'_>> {
 
 /// A syslog line, as an [`Entry`]: indented lines continue the one before, and journal
 /// markers (`-- Boot …`) carry nothing.
+#[inline]
 pub fn read(line: &[u8]) -> Entry<'_> {
     if is_continuation(line) {
         return Entry::Continuation;
