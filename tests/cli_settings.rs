@@ -351,14 +351,18 @@ fn regression_a_bad_value_in_the_settings_file_names_its_line_not_a_flag() {
 }
 
 #[test]
-fn regression_a_zone_from_the_settings_file_is_credited_to_its_line_not_to_tz() {
+fn regression_a_zone_and_year_from_the_settings_file_are_credited_to_their_lines_not_to_flags() {
     let dir = logs();
     std::fs::write(
         dir.path().join("postmortem.toml"),
-        "# team settings\n\ntz = \"Europe/Berlin\"\n",
+        "# team settings\n\ntz = \"Europe/Berlin\"\nyear = 2023\n",
     )
     .unwrap();
     let scan = scan_json(dir.path(), &[]);
+    let syslog = input(&scan, "syslog");
+    assert_eq!(syslog["year_rule"]["rule"], "flag");
+    let given = syslog["year_rule"]["given"].as_str().unwrap_or_default();
+    assert!(given.ends_with("postmortem.toml:4"), "{syslog:#}");
     let error_log = input(&scan, "nginx/error.log");
     assert_eq!(error_log["zone"], "Europe/Berlin");
     assert_eq!(error_log["zone_rule"]["rule"], "flag");

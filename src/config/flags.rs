@@ -93,6 +93,7 @@ pub fn resolve(read: &RawRead, detect: Option<&RawDetect>) -> Result<Config, Err
     access_formats(read, &settings, explicit, &mut config)?;
     if let Some((year, origin)) = year {
         config = origin.credit(config.with_year(Some(year)))?;
+        config.year_origin = Some(origin.to_string());
     }
     if let Some((tz, origin)) = &zone {
         config = origin.credit(config.with_zone(tz))?;

@@ -25,6 +25,8 @@ pub struct Config {
     pub zone_given: bool,
     /// Where the run's zone was given (`--tz`, `postmortem.toml:3`), when it was.
     pub zone_origin: Option<String>,
+    /// Where the run's year was given (`--year`, `postmortem.toml:4`), when it was.
+    pub year_origin: Option<String>,
     /// The year of the first line of year-less files, when the user knows it.
     pub year: Option<i32>,
     /// Width of the time bins, in microseconds.
@@ -62,6 +64,7 @@ impl Config {
             zone: chrono_tz::UTC,
             zone_given: false,
             zone_origin: None,
+            year_origin: None,
             year: None,
             bin_width: 60 * MICROS_PER_SEC,
             slo: 0.999,

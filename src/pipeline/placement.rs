@@ -259,7 +259,12 @@ pub(super) fn first_year_guess(
     if let Some(year) = config.year {
         return YearChoice {
             year,
-            source: YearSource::Flag,
+            source: YearSource::Flag {
+                given: config
+                    .year_origin
+                    .clone()
+                    .unwrap_or_else(|| "the run's settings".into()),
+            },
         };
     }
     // A gzip header's MTIME is when the log was last written: copying does not reset it.

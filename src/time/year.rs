@@ -92,8 +92,11 @@ impl YearTracker {
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "snake_case", tag = "rule")]
 pub enum YearSource {
-    /// Given with `--year`.
-    Flag,
+    /// Given for the whole run: `given` says where (`--year`, `postmortem.toml:4`).
+    Flag {
+        /// Where it was given.
+        given: String,
+    },
     /// The year placing the file nearest to files with full dates read in the same run.
     DatedFiles,
     /// The largest year placing the last line at or before the file's modification time.
@@ -110,15 +113,16 @@ pub enum YearSource {
 
 impl YearSource {
     /// How the year was chosen, in words.
-    pub fn describe(&self) -> &'static str {
-        match self {
-            YearSource::Flag => "given with --year",
+    pub fn describe(&self) -> String {
+        let text = match self {
+            YearSource::Flag { given } => return format!("given with {given}"),
             YearSource::DatedFiles => "nearest to the span of the files with full dates",
             YearSource::ModificationTime => "last line at or before the file's modification time",
             YearSource::CurrentYear => "no other clue: the current year",
             YearSource::GzipHeader => "last line at or before the time in the gzip header",
             YearSource::Rule => "given for these files (--year GLOB=YYYY or postmortem.toml)",
-        }
+        };
+        text.to_string()
     }
 }
 
