@@ -214,11 +214,12 @@ pub struct TimelineOpts {
     /// Print CSV with a header row.
     #[arg(long)]
     pub csv: bool,
-    /// Only events at or after: RFC 3339, or relative to the incident (start-30m, detected,
+    /// Only events at or after: RFC 3339, a date (2023-09-10) or a zone-less time (2023-09-10
+    /// 10:15) read in --display-tz, or relative to the incident (start-30m, detected,
     /// recovered+1h).
     #[arg(long, value_name = "TIME")]
     pub since: Option<String>,
-    /// Only events at or before (same forms as --since).
+    /// Only events at or before (same forms as --since; a date reaches to its end).
     #[arg(long, value_name = "TIME")]
     pub until: Option<String>,
     /// Only these kinds (comma-separated) [default: all but error].

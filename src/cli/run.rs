@@ -190,14 +190,28 @@ pub fn timeline(opts: TimelineOpts) -> Result<ExitCode, Error> {
 /// The `timeline` flags that choose events, checked: times relative to the incident resolved
 /// against the draft, the glob and the regex compiled.
 fn filter(opts: &TimelineOpts, draft: &crate::timeline::Draft) -> Result<Filter, Error> {
-    let bound = |t: &Option<String>, flag: &str| {
+    let zone = display_zone(&opts.show)?;
+    let bound = |t: &Option<String>, flag: &str, end: bool| {
+        let read = |t: &str| crate::timeline::events::parse_bound_in(t, draft, zone, end);
         t.as_deref()
-            .map(|t| crate::timeline::events::parse_bound(t, draft).map_err(|e| e.for_flag(flag)))
+            .map(|t| read(t).map_err(|e| e.for_flag(flag)))
             .transpose()
     };
+    let since = bound(&opts.since, "--since", false)?;
+    let until = bound(&opts.until, "--until", true)?;
+    if let (Some(s), Some(u)) = (since, until)
+        && u < s
+    {
+        let why = "before --since: an empty range (swap them?)";
+        return Err(Error::invalid(
+            "--until",
+            opts.until.as_deref().unwrap_or(""),
+            why,
+        ));
+    }
     Ok(Filter {
-        since: bound(&opts.since, "--since")?,
-        until: bound(&opts.until, "--until")?,
+        since,
+        until,
         kinds: opts.kind.clone(),
         source: opts
             .source

@@ -175,12 +175,57 @@ pub fn rows(analysis: &Analysis, draft: &Draft) -> Vec<EventRow> {
     out
 }
 
+fn is_date(text: &str) -> bool {
+    chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d").is_ok()
+}
+
+/// `2023-09-10` (its first second, or with `end_of_day` its last), `2023-09-10 08:00` or
+/// `2023-09-10T08:00:30`: a time without a zone.
+fn zone_less(text: &str, end_of_day: bool) -> Option<chrono::NaiveDateTime> {
+    if let Ok(date) = chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d") {
+        return match end_of_day {
+            true => date.and_hms_opt(23, 59, 59),
+            false => date.and_hms_opt(0, 0, 0),
+        };
+    }
+    [
+        "%Y-%m-%dT%H:%M:%S",
+        "%Y-%m-%d %H:%M:%S",
+        "%Y-%m-%dT%H:%M",
+        "%Y-%m-%d %H:%M",
+    ]
+    .iter()
+    .find_map(|f| chrono::NaiveDateTime::parse_from_str(text, f).ok())
+}
+
 /// A time bound: RFC 3339, or relative to the (first) incident: `start-30m`, `detected`,
 /// `recovered+1h`.
 pub fn parse_bound(text: &str, draft: &Draft) -> Result<Micros, Error> {
+    parse_bound_in(text, draft, None, false)
+}
+
+/// A time bound as [`parse_bound`] reads it, and also a date (`2023-09-10`) or a zone-less
+/// time (`2023-09-10 08:00`), read in `zone` (UTC if none). A date alone is its first instant,
+/// or with `end_of_day` (for `--until`) its last.
+pub fn parse_bound_in(
+    text: &str,
+    draft: &Draft,
+    zone: Option<chrono_tz::Tz>,
+    end_of_day: bool,
+) -> Result<Micros, Error> {
     let bad = |why: &str| Error::invalid("time bound", text, why);
     if let Ok(t) = chrono::DateTime::parse_from_rfc3339(text) {
         return Ok(t.timestamp_micros());
+    }
+    if let Some(local) = zone_less(text, end_of_day) {
+        use chrono::TimeZone;
+        let tz = zone.unwrap_or(chrono_tz::UTC);
+        return match tz.from_local_datetime(&local).earliest() {
+            Some(t) => Ok(t.timestamp_micros() + i64::from(end_of_day && is_date(text)) * 999_999),
+            None => Err(bad(
+                "that local time does not exist in the zone (clocks went forward)",
+            )),
+        };
     }
     let split = text.find(['+', '-']).unwrap_or(text.len());
     let (anchor, shift) = text.split_at(split);

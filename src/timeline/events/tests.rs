@@ -78,3 +78,20 @@ fn filters_combine_and_errors_are_only_shown_when_asked_for() {
     };
     assert_eq!(rows.iter().filter(|r| until.keeps(r)).count(), 1);
 }
+
+#[test]
+fn a_date_or_a_zone_less_time_is_read_in_the_display_zone() {
+    let draft = draft_with_series(&[(10, 0); 20], Some((5, 15)));
+    let berlin = Some(chrono_tz::Europe::Berlin);
+    // 2023-09-10 in Berlin (UTC+2): from 2023-09-09T22:00Z to 2023-09-10T21:59:59.999999Z.
+    let since = parse_bound_in("2023-09-10", &draft, berlin, false).unwrap();
+    let until = parse_bound_in("2023-09-10", &draft, berlin, true).unwrap();
+    assert_eq!(Stamp::utc(since).to_string(), "2023-09-09T22:00:00Z");
+    assert_eq!(until - since, 24 * 3600 * 1_000_000 - 1);
+    let t = parse_bound_in("2023-09-10 10:15", &draft, berlin, false).unwrap();
+    assert_eq!(Stamp::utc(t).to_string(), "2023-09-10T08:15:00Z");
+    let utc = parse_bound_in("2023-09-10T10:15:30", &draft, None, false).unwrap();
+    assert_eq!(Stamp::utc(utc).to_string(), "2023-09-10T10:15:30Z");
+    // The hour skipped when clocks go forward does not exist.
+    assert!(parse_bound_in("2023-03-26 02:30", &draft, berlin, false).is_err());
+}
