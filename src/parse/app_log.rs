@@ -6,31 +6,31 @@
 
 use std::borrow::Cow;
 
-use super::common::{civil_parts, clock, date, utc_offset};
+use super::common::{civil_parts, clock, date, is_error_level, utc_offset};
 use super::entry::{Entry, Message, Verdict, Vocabulary, When};
 use super::spec::{Format, FormatSpec, Meaning};
 
-/// Words a level is written as, and whether the level is a failure.
-const LEVELS: [(&[u8], bool); 19] = [
-    (b"ERROR", true),
-    (b"ERR", true),
-    (b"FATAL", true),
-    (b"CRITICAL", true),
-    (b"CRIT", true),
-    (b"SEVERE", true),
-    (b"PANIC", true),
-    (b"ALERT", true),
-    (b"EMERG", true),
-    (b"WARN", false),
-    (b"WARNING", false),
-    (b"NOTICE", false),
-    (b"INFO", false),
-    (b"DEBUG", false),
-    (b"TRACE", false),
-    (b"FINE", false),
-    (b"FINER", false),
-    (b"FINEST", false),
-    (b"CONFIG", false),
+/// Words a level is written as (which of them are failures: [`is_error_level`]).
+const LEVELS: [&[u8]; 19] = [
+    b"ERROR",
+    b"ERR",
+    b"FATAL",
+    b"CRITICAL",
+    b"CRIT",
+    b"SEVERE",
+    b"PANIC",
+    b"ALERT",
+    b"EMERG",
+    b"WARN",
+    b"WARNING",
+    b"NOTICE",
+    b"INFO",
+    b"DEBUG",
+    b"TRACE",
+    b"FINE",
+    b"FINER",
+    b"FINEST",
+    b"CONFIG",
 ];
 
 /// How many words after the time the level may be (`[main] ERROR`, `- app - ERROR`).
@@ -99,13 +99,13 @@ fn level_and_message(rest: &[u8]) -> Option<(bool, &[u8])> {
         if word.is_empty() {
             return None;
         }
-        let level = LEVELS
+        let is_level = LEVELS
             .iter()
-            .find(|(l, _)| *l == word || (n == 0 && word.eq_ignore_ascii_case(l)));
-        if let Some((_, failed)) = level {
+            .any(|l| *l == word || (n == 0 && word.eq_ignore_ascii_case(l)));
+        if is_level {
             let message = &rest[end..];
             let skip = message.iter().take_while(|&&b| is_separator(b)).count();
-            return Some((*failed, &message[skip..]));
+            return Some((is_error_level(word), &message[skip..]));
         }
         at = end;
     }

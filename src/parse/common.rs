@@ -249,6 +249,24 @@ pub fn strip_cr(line: &[u8]) -> &[u8] {
     line.strip_suffix(b"\r").unwrap_or(line)
 }
 
+/// Level words that mean a failure (`err`, `error`, `fatal`, `crit`…), in any case: one list
+/// for every format that writes levels as words (JSON records, logfmt, application logs).
+pub fn is_error_level(level: &[u8]) -> bool {
+    const ERRORS: [&[u8]; 10] = [
+        b"error",
+        b"err",
+        b"fatal",
+        b"critical",
+        b"crit",
+        b"panic",
+        b"alert",
+        b"emerg",
+        b"emergency",
+        b"severe",
+    ];
+    ERRORS.iter().any(|e| level.eq_ignore_ascii_case(e))
+}
+
 /// Case-insensitive search for an ASCII needle.
 pub fn contains_ignore_case(haystack: &[u8], needle: &[u8]) -> bool {
     if needle.is_empty() {

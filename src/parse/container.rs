@@ -12,14 +12,14 @@ use super::spec::{Format, FormatSpec, Meaning};
 use super::{app_log, jsonl, logfmt, nginx_access};
 
 /// The kubelet's time, the stream, whether the line is whole, and the line.
-fn cri(line: &[u8]) -> Option<(When, &[u8], bool, &[u8])> {
+fn cri(line: &[u8]) -> Option<(When, &'static [u8], bool, &[u8])> {
     let (rest, (civil, offset)) = rfc3339(line).ok()?;
     let time = civil.with_offset(offset)?;
     let rest = rest.strip_prefix(b" ")?;
     let (stream, rest) = if let Some(r) = rest.strip_prefix(b"stdout ") {
-        (&b"stdout"[..], r)
+        (b"stdout".as_slice(), r)
     } else {
-        (&b"stderr"[..], rest.strip_prefix(b"stderr ")?)
+        (b"stderr".as_slice(), rest.strip_prefix(b"stderr ")?)
     };
     let (whole, inner) = match rest {
         [b'F', b' ', inner @ ..] => (true, inner),

@@ -19,7 +19,7 @@ use super::spec::{FormatSpec, Meaning};
 
 use serde_json::{Map, Value};
 
-use super::common::{local_date_time, rfc3339};
+use super::common::{is_error_level, local_date_time, rfc3339};
 use crate::time::{Civil, Micros};
 
 #[derive(Debug, Clone, PartialEq)]
@@ -161,19 +161,7 @@ fn level_is_error(v: &Value) -> bool {
         Value::Number(n) => n
             .as_f64()
             .is_some_and(|n| if n >= 10.0 { n >= 50.0 } else { n <= 3.0 }),
-        Value::String(s) => matches!(
-            s.to_ascii_lowercase().as_str(),
-            "error"
-                | "err"
-                | "fatal"
-                | "critical"
-                | "crit"
-                | "panic"
-                | "alert"
-                | "emerg"
-                | "emergency"
-                | "severe"
-        ),
+        Value::String(s) => is_error_level(s.as_bytes()),
         _ => false,
     }
 }

@@ -5,6 +5,7 @@
 use chrono::{DateTime, Offset, TimeZone};
 use chrono_tz::Tz;
 
+pub use crate::time::stamp::when_text;
 use crate::time::{Micros, Stamp, Zone};
 use crate::timeline::{Draft, Incident, TimelineItem};
 
@@ -84,18 +85,6 @@ pub fn label(draft: &Draft) -> String {
 /// `2023-09-10 08:15:00 UTC` or `2023-09-10 10:15:00 +02:00`: a time for a sentence.
 pub fn when(time: &Stamp) -> String {
     time.when()
-}
-
-/// The same for a time already written as RFC 3339 (templates see the model serialised).
-pub fn when_text(time: &str) -> String {
-    let spaced = time.replacen('T', " ", 1);
-    match spaced.strip_suffix('Z') {
-        Some(utc) => format!("{utc} UTC"),
-        None => match (spaced.get(..19), spaced.get(19..)) {
-            (Some(clock), Some(offset)) if !offset.is_empty() => format!("{clock} {offset}"),
-            _ => spaced,
-        },
-    }
 }
 
 /// Microseconds to add to a UTC time to read it in `zone` (none: UTC).

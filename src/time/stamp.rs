@@ -36,15 +36,7 @@ impl Stamp {
 
     /// `2023-09-10 08:15:02 UTC` or `2023-09-10 10:15:02 +02:00`: a time for a sentence.
     pub fn when(&self) -> String {
-        let text = self.to_string();
-        let spaced = text.replacen('T', " ", 1);
-        match spaced.strip_suffix('Z') {
-            Some(utc) => format!("{utc} UTC"),
-            None => match (spaced.get(..19), spaced.get(19..)) {
-                (Some(clock), Some(offset)) if !offset.is_empty() => format!("{clock} {offset}"),
-                _ => spaced,
-            },
-        }
+        when_text(&self.to_string())
     }
 
     /// `2023-09-10`, the date in the zone it is shown in.
@@ -57,6 +49,19 @@ impl Stamp {
     pub fn clock(&self) -> String {
         let text = self.to_string();
         text.get(11..19).map_or(text.clone(), str::to_string)
+    }
+}
+
+/// A time written as RFC 3339, for a sentence: `2023-09-10 08:15:02 UTC`, or with its offset
+/// (`2023-09-10 10:15:02 +02:00`). Templates, which see the model serialised, use it too.
+pub fn when_text(time: &str) -> String {
+    let spaced = time.replacen('T', " ", 1);
+    match spaced.strip_suffix('Z') {
+        Some(utc) => format!("{utc} UTC"),
+        None => match (spaced.get(..19), spaced.get(19..)) {
+            (Some(clock), Some(offset)) if !offset.is_empty() => format!("{clock} {offset}"),
+            _ => spaced,
+        },
     }
 }
 
