@@ -91,6 +91,44 @@ pub fn alert_story<'a>(events: &[&'a Event]) -> AlertStory<'a> {
     story
 }
 
+/// How one alert notice is shown, in the draft and in `timeline` alike.
+pub struct Notice {
+    /// When: an Alertmanager notice reaching a new receiver counts when it arrived.
+    pub at: Micros,
+    /// An acknowledgement, escalation or hand-over (else an alert firing or resolving).
+    pub escalation: bool,
+    /// In words.
+    pub text: String,
+}
+
+impl AlertStory<'_> {
+    /// The one way `e` (an alert notice) is shown: a re-sent Alertmanager notice that reached a
+    /// new receiver is an escalation when it arrived, not a second firing.
+    pub fn notice(&self, e: &Event) -> Option<Notice> {
+        let a = alert_of(e)?;
+        if let Some((_, at)) = self.escalated.iter().find(|(x, _)| std::ptr::eq(*x, e)) {
+            let text = match a.pager {
+                Some(_) => describe_alert(a),
+                None => format!("alert {} escalated: sent to {}", a.name, a.receiver),
+            };
+            return Some(Notice {
+                at: *at,
+                escalation: true,
+                text,
+            });
+        }
+        let escalation = matches!(
+            a.status,
+            AlertStatus::Acknowledged | AlertStatus::Escalated | AlertStatus::Reassigned
+        );
+        Some(Notice {
+            at: e.time,
+            escalation,
+            text: describe_alert(a),
+        })
+    }
+}
+
 /// Where an alert came from, for the draft: `Alertmanager, receiver x` or `PagerDuty`.
 pub fn origin(a: &AlertEvent) -> String {
     match a.pager {

@@ -8,11 +8,10 @@ use regex::Regex;
 use serde::Serialize;
 
 use super::actions::action_text;
-use super::alerts::describe_alert;
+use super::alerts::alert_story;
 use super::{Draft, Incident};
 use crate::aggregate::{ActionKind, EventBody, LineRef};
 use crate::error::Error;
-use crate::parse::alertmanager::AlertStatus;
 use crate::pipeline::Analysis;
 use crate::time::{MICROS_PER_SEC, Micros, Stamp, parse_duration};
 
@@ -26,6 +25,8 @@ pub enum EventKind {
     Escalation,
     /// Something done to the system: sudo, restarts, deploys, OOM kills…
     Action,
+    /// A command that only looked (`grep`, `journalctl`, `diff`…), as the draft shows it.
+    Investigation,
     /// The first error line of each bin in each file (many; not shown unless asked for).
     Error,
     /// The incident's start, detection and recovery as computed.
@@ -39,6 +40,7 @@ impl EventKind {
             EventKind::Alert => "alert",
             EventKind::Escalation => "escalation",
             EventKind::Action => "action",
+            EventKind::Investigation => "investigation",
             EventKind::Error => "error",
             EventKind::Incident => "incident",
         }
@@ -135,25 +137,27 @@ fn incident_rows(draft: &Draft, n: usize, i: &Incident) -> Vec<EventRow> {
 /// Every event of the run, merged and sorted stably (time, then file order, then line).
 pub fn rows(analysis: &Analysis, draft: &Draft) -> Vec<EventRow> {
     let mut out = Vec::new();
-    for e in analysis.files.iter().flat_map(|f| &f.summary.events) {
+    let events = analysis.events();
+    // The draft's own reading of the alert notices, so both commands show one time and kind.
+    let story = alert_story(&events);
+    for e in events {
         match &e.body {
             EventBody::Alert(a) => {
-                let kind = match a.status {
-                    AlertStatus::Firing | AlertStatus::Resolved => EventKind::Alert,
-                    _ => EventKind::Escalation,
+                let Some(n) = story.notice(e) else { continue };
+                let kind = match n.escalation {
+                    true => EventKind::Escalation,
+                    false => EventKind::Alert,
                 };
-                let mut r = row(analysis, e.time, kind, describe_alert(a), e.source);
+                let mut r = row(analysis, n.at, kind, n.text, e.source);
                 r.actor = a.actor.clone();
                 out.push(r);
             }
             EventBody::Action(a) => {
-                let mut r = row(
-                    analysis,
-                    e.time,
-                    EventKind::Action,
-                    action_text(a),
-                    e.source,
-                );
+                let kind = match a.kind {
+                    ActionKind::Investigate => EventKind::Investigation,
+                    _ => EventKind::Action,
+                };
+                let mut r = row(analysis, e.time, kind, action_text(a), e.source);
                 r.action = Some(a.kind);
                 r.actor = a.actor.clone();
                 out.push(r);

@@ -39,13 +39,9 @@ pub(super) fn alerts_and_escalations(
     for (e, at) in &run.story.escalated {
         if *at >= start
             && *at <= until
-            && let Some(a) = alert_of(e)
+            && let Some(n) = run.story.notice(e)
         {
-            let text = match a.pager {
-                Some(_) => describe_alert(a),
-                None => format!("alert {} escalated: sent to {}", a.name, a.receiver),
-            };
-            timeline.push(item(analysis, *at, ItemKind::Escalation, text, e.source));
+            timeline.push(item(analysis, n.at, ItemKind::Escalation, n.text, e.source));
         }
     }
     let acknowledgements: Vec<&&Event> = run
