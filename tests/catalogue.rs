@@ -454,7 +454,7 @@ fn strict_fails_when_a_line_is_skipped() {
     assert_eq!(run(dir.path(), &[]).status.code(), Some(0));
     let strict = run(dir.path(), &["--strict"]);
     assert_eq!(strict.status.code(), Some(2));
-    assert!(stderr(&strict).contains("--strict: 1 lines were skipped"));
+    assert!(stderr(&strict).contains("--strict: 1 line was skipped"));
 }
 
 #[test]

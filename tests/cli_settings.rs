@@ -144,7 +144,18 @@ fn colour_only_when_asked_for_outside_a_terminal() {
         .arg(dir.path())
         .output()
         .unwrap();
-    assert!(String::from_utf8_lossy(&always.stdout).contains("\x1b[1;36m# Postmortem draft"));
+    let always = String::from_utf8_lossy(&always.stdout);
+    assert!(always.contains("\x1b["), "styled: {always}");
+    assert!(always.contains("Postmortem draft") && !always.contains("# Postmortem"));
+    let timeline = postmortem()
+        .args(["timeline", "--color", "always"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert!(
+        String::from_utf8_lossy(&timeline.stdout).contains("\x1b["),
+        "timeline takes --color always too"
+    );
     let never = postmortem()
         .args(["draft", "--color", "never"])
         .arg(dir.path())

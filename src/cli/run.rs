@@ -1,6 +1,7 @@
 //! Each subcommand, from its parsed flags to its exit code: the settings merged into a
 //! [`Config`], the pipeline run, the output written.
 
+use std::io::IsTerminal;
 use std::path::PathBuf;
 
 use clap::CommandFactory;
@@ -9,6 +10,7 @@ use super::{Args, DetectOpts, DraftOpts, ReadOpts, ScanOpts, ShowOpts, TimelineO
 use crate::config::flags::{RawDetect, RawRead};
 use crate::config::rules::parse_zone;
 use crate::exit::ExitCode;
+use crate::output::terminal::ColorChoice;
 use crate::output::{self, emit};
 use crate::timeline::events::Filter;
 use crate::{Config, Error};
@@ -126,12 +128,19 @@ pub fn draft(opts: DraftOpts) -> Result<ExitCode, Error> {
         Some(path) => output::write_atomically(path, &crate::render::html::render(&shown)),
         None => Ok(()),
     };
-    let coloured =
-        opts.output.is_none() && !opts.json && template.is_none() && opts.show.color.for_stdout();
-    let text = if coloured {
-        output::terminal::colour_markdown(&text)
-    } else {
-        text
+    // Laid out for a terminal when one reads it (or `--color always` asks for its styles);
+    // a file or a pipe gets the Markdown itself.
+    let to_terminal = opts.output.is_none()
+        && !opts.json
+        && template.is_none()
+        && (std::io::stdout().is_terminal() || opts.show.color == ColorChoice::Always);
+    let text = match to_terminal {
+        true => output::terminal::for_terminal(
+            &text,
+            output::terminal::width(),
+            opts.show.color.for_stdout(),
+        ),
+        false => text,
     };
     emit(opts.output.as_deref(), &text)?;
     html_written?;
@@ -151,7 +160,10 @@ pub fn draft(opts: DraftOpts) -> Result<ExitCode, Error> {
     }
     let skipped: u64 = analysis.files.iter().map(|f| f.summary.skipped).sum();
     if opts.strict && skipped > 0 {
-        eprintln!("postmortem: --strict: {skipped} lines were skipped");
+        eprintln!(
+            "postmortem: --strict: {} skipped",
+            crate::render::count(skipped as usize, "line was", "lines were")
+        );
         return Ok(ExitCode::Error);
     }
     Ok(ExitCode::for_run(
@@ -177,7 +189,7 @@ pub fn timeline(opts: TimelineOpts) -> Result<ExitCode, Error> {
     } else if opts.csv {
         crate::render::events::csv(&rows, zone)
     } else {
-        crate::render::events::text(&rows, zone)
+        crate::render::events::text(&rows, zone, opts.show.color.for_stdout())
     };
     output::write_stdout(&text)?;
     Ok(match (analysis.errors.is_empty(), rows.is_empty()) {

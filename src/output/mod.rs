@@ -201,19 +201,19 @@ pub fn report_problems(analysis: &crate::pipeline::Analysis) {
         if f.summary.events_dropped > 0 {
             let _ = writeln!(
                 err,
-                "postmortem: {}: kept the first {} events; {} more were counted, not kept",
+                "postmortem: {}: kept the first {} events; {} counted, not kept",
                 f.display,
                 crate::aggregate::MAX_KEPT_EVENTS,
-                f.summary.events_dropped
+                crate::render::count(f.summary.events_dropped as usize, "more was", "more were")
             );
         }
         if f.summary.signatures.overflow > 0 {
             let _ = writeln!(
                 err,
-                "postmortem: {}: more than {} distinct error signatures; {} lines counted together",
+                "postmortem: {}: more than {} distinct error signatures; {} counted together",
                 f.display,
                 crate::aggregate::signature::MAX_SIGNATURES,
-                f.summary.signatures.overflow
+                crate::render::count(f.summary.signatures.overflow as usize, "line", "lines")
             );
         }
         let more = f

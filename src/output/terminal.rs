@@ -1,5 +1,6 @@
-//! Colour like ripgrep and fd: only when writing to a terminal, never when `NO_COLOR` is set
-//! (unless `--color always`), and never in files or pipes, where escape codes are noise.
+//! The draft on a terminal, and colour like ripgrep and fd: laid out for the terminal's width
+//! only when writing to one (or with `--color always`), coloured only then and never when
+//! `NO_COLOR` is set (unless `--color always`); files and pipes get plain Markdown.
 
 use std::io::IsTerminal;
 
@@ -45,73 +46,123 @@ impl ColorChoice {
     }
 }
 
-const BOLD: &str = "\x1b[1m";
-const HEADING: &str = "\x1b[1;36m";
-const ASK: &str = "\x1b[33m";
 const HOT: &str = "\x1b[1;31m";
 const RESET: &str = "\x1b[0m";
 
-/// Colours the Markdown draft for a terminal: headings, the author's prompts (`✍ _…_`), bold
-/// figures, and the incident's cells of the sparkline. The text is otherwise unchanged.
-pub fn colour_markdown(markdown: &str) -> String {
-    let lines: Vec<&str> = markdown.lines().collect();
-    let mut out = String::with_capacity(markdown.len() + 1024);
-    for (n, line) in lines.iter().enumerate() {
-        if line.starts_with('#') {
-            out.push_str(HEADING);
+/// Columns to lay the draft out in: the terminal's, else `COLUMNS`, else 80.
+pub fn width() -> usize {
+    if std::io::stdout().is_terminal()
+        && let Ok((columns, _)) = termimad::crossterm::terminal::size()
+        && columns > 0
+    {
+        return columns as usize;
+    }
+    std::env::var("COLUMNS")
+        .ok()
+        .and_then(|c| c.parse().ok())
+        .filter(|c: &usize| *c > 0)
+        .unwrap_or(80)
+}
+
+/// The Markdown draft laid out for a terminal by termimad: headings and bold shown as such
+/// (no literal `**`), tables fitted to `width` with their cells wrapped, long lines wrapped.
+/// With `colour`, styles are ANSI sequences and the sparkline's incident is red.
+pub fn for_terminal(markdown: &str, width: usize, colour: bool) -> String {
+    let skin = match colour {
+        true => {
+            let mut skin = termimad::MadSkin::default();
+            skin.italic
+                .set_fg(termimad::crossterm::style::Color::Yellow);
+            skin
+        }
+        false => termimad::MadSkin::no_style(),
+    };
+    let text = skin
+        .text(&minimad_dialect(markdown), Some(width.max(20)))
+        .to_string();
+    match colour {
+        true => redden_incident(&text),
+        false => text,
+    }
+}
+
+/// CommonMark as the draft writes it, in the dialect termimad's parser reads: it unescapes
+/// only `*`, `~`, `|`, `` ` `` and `\`, and its emphasis is `*`, not `_`. Log text arrives
+/// escaped, so a bare `_` outside code and outside a word is the renderer's own emphasis.
+fn minimad_dialect(markdown: &str) -> String {
+    let mut out = String::with_capacity(markdown.len());
+    let mut fenced = false;
+    for line in markdown.lines() {
+        if line.starts_with("```") {
+            fenced = !fenced;
+        }
+        if fenced || line.starts_with("```") {
             out.push_str(line);
-            out.push_str(RESET);
-        } else if let Some(spark) = line.strip_prefix(LABEL)
-            && let Some(marks) = lines.get(n + 1).and_then(|m| m.strip_prefix(MARK_LABEL))
-        {
-            out.push_str(LABEL);
-            let mut hot = false;
-            let mut marks = marks.chars();
-            for c in spark.chars() {
-                let now = marks.next() == Some('^');
-                if now != hot {
-                    out.push_str(if now { HOT } else { RESET });
-                    hot = now;
+            out.push('\n');
+            continue;
+        }
+        let mut in_code = false;
+        let mut prev = ' ';
+        let mut chars = line.chars().peekable();
+        while let Some(c) = chars.next() {
+            let next = chars.peek().copied().unwrap_or(' ');
+            match c {
+                '`' => {
+                    in_code = !in_code;
+                    out.push(c);
                 }
-                out.push(c);
+                _ if in_code => out.push(c),
+                '\\' => match chars.next() {
+                    Some(e @ ('*' | '~' | '|' | '`' | '\\')) => {
+                        out.push('\\');
+                        out.push(e);
+                    }
+                    Some(e) => out.push(e),
+                    None => out.push('\\'),
+                },
+                // Inside a word (`$remote_user`) an underscore is a letter, as CommonMark reads it.
+                '_' if prev.is_alphanumeric() && next.is_alphanumeric() => out.push('_'),
+                '_' => out.push('*'),
+                c => out.push(c),
             }
-            if hot {
-                out.push_str(RESET);
-            }
-        } else {
-            out.push_str(&emphasise(line));
+            prev = c;
         }
         out.push('\n');
     }
     out
 }
 
-/// `**bold**` in bold, `✍ _ask_` in yellow; the Markdown markers are kept so the text can
-/// still be pasted into a document.
-fn emphasise(line: &str) -> String {
-    let mut out = String::with_capacity(line.len() + 32);
-    let mut rest = line;
-    while let Some(start) = rest.find("**") {
-        let Some(len) = rest[start + 2..].find("**") else {
-            break;
-        };
-        let end = start + 2 + len + 2;
-        out.push_str(&rest[..start]);
-        out.push_str(BOLD);
-        out.push_str(&rest[start..end]);
-        out.push_str(RESET);
-        rest = &rest[end..];
-    }
-    out.push_str(rest);
-    match out.find("✍ _") {
-        Some(at) => {
-            let end = out[at + 5..]
-                .find('_')
-                .map_or(out.len(), |e| at + 5 + e + 1);
-            format!("{}{ASK}{}{RESET}{}", &out[..at], &out[at..end], &out[end..])
+/// Colours the sparkline cells above the `^` marks red: the incident, at a glance.
+fn redden_incident(text: &str) -> String {
+    let lines: Vec<&str> = text.lines().collect();
+    let mut out = String::with_capacity(text.len() + 64);
+    for (n, line) in lines.iter().enumerate() {
+        let marks = lines
+            .get(n + 1)
+            .and_then(|next| next.split_once(MARK_LABEL).map(|(_, m)| m));
+        match (line.split_once(LABEL), marks) {
+            (Some((before, spark)), Some(marks)) => {
+                out.push_str(before);
+                out.push_str(LABEL);
+                let mut hot = false;
+                let mut marks = marks.chars();
+                for c in spark.chars() {
+                    let now = marks.next() == Some('^');
+                    if now != hot {
+                        out.push_str(if now { HOT } else { RESET });
+                        hot = now;
+                    }
+                    out.push(c);
+                }
+                if hot {
+                    out.push_str(RESET);
+                }
+            }
+            _ => out.push_str(line),
         }
-        None => out,
+        out.push('\n');
     }
+    out
 }
 
 #[cfg(test)]

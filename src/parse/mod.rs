@@ -285,8 +285,8 @@ pub fn sniff(sample: &[u8], complete: bool) -> Sniffed {
     if best == 0 || best * 2 < lines.len() {
         return Sniffed::Unknown(match best {
             0 => format!(
-                "no known format reads any of the first {} lines",
-                non_blank.len()
+                "no known format reads any of the first {}",
+                crate::name::count(non_blank.len(), "line", "lines")
             ),
             _ => format!(
                 "only {best} of the first {} lines parse as {} (half needed)",

@@ -1,45 +1,69 @@
 //! The error-rate chart as inline SVG, written by hand: a few hundred lines of markup need no
 //! chart library, and a report opened on an air-gapped laptop must not fetch one.
 //!
-//! Three panels share one time axis: requests (and errors) per bin, the error ratio, and the
-//! p95 request time where access logs record it. Incident windows are shaded across all of
-//! them; every timeline event is a marker whose tooltip (`<title>`) gives the line and its
-//! `file:line`.
+//! Three panels share one time axis: requests (and errors) per bin, the error ratio (with the
+//! baseline and the paging threshold drawn), and the p95 request time where access logs record
+//! it. Incident windows are shaded across all of them; timeline events are markers above,
+//! gathered into one numbered marker where they would overlap.
+//!
+//! The page draws the chart twice, for a wide and a narrow screen ([`WIDE`], [`NARROW`]): an
+//! SVG scales its text with its width, so one drawing cannot be legible on both.
 
 use std::fmt::Write;
 
+use crate::render::figures::{ms, pct};
 use crate::render::zone::offset_at;
 use crate::time::{MICROS_PER_MIN, Micros, Zone};
 use crate::timeline::{Draft, SeriesPoint, TimelineItem};
 
-/// Width of the chart's view box.
-pub const WIDTH: f64 = 1000.0;
-const LEFT: f64 = 64.0;
-const RIGHT: f64 = 16.0;
-const MARKER_TRACK: f64 = 34.0;
-const PANEL: f64 = 110.0;
-const GAP: f64 = 26.0;
-/// More bins than this are drawn summed into columns, so a week of logs stays a small page.
-pub const MAX_COLUMNS: usize = 1200;
+mod markers;
 
-/// Text safe inside HTML/SVG elements and attribute values.
-pub fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c if c.is_control() && c != '\n' && c != '\t' => out.push('\u{FFFD}'),
-            c => out.push(c),
-        }
-    }
-    out
+/// The sizes of one drawing, in view-box units (pixels at 1:1).
+#[derive(Debug, Clone, Copy)]
+pub struct Layout {
+    /// `id` of the `<svg>` element.
+    pub id: &'static str,
+    /// Width of the view box.
+    pub width: f64,
+    /// Room left of the panels for the value labels.
+    left: f64,
+    /// Most time ticks along the axis.
+    max_ticks: i64,
+    /// More bins than this are summed into columns, so a week of logs stays a small page.
+    pub max_columns: usize,
+    /// Markers closer than this are drawn as one, with a count.
+    cluster: f64,
 }
 
-/// One drawn column: one bin, or several summed when the span has more than `MAX_COLUMNS`.
+/// For a desktop window: about 1,000 pixels across.
+pub const WIDE: Layout = Layout {
+    id: "chart-wide",
+    width: 1000.0,
+    left: 64.0,
+    max_ticks: 10,
+    max_columns: 1200,
+    cluster: 14.0,
+};
+
+/// For a phone held upright: about 360 pixels across, drawn at that size.
+pub const NARROW: Layout = Layout {
+    id: "chart-narrow",
+    width: 360.0,
+    left: 44.0,
+    max_ticks: 4,
+    max_columns: 300,
+    cluster: 16.0,
+};
+
+const RIGHT: f64 = 12.0;
+const MARKER_TRACK: f64 = 30.0;
+const PANEL: f64 = 100.0;
+const GAP: f64 = 30.0;
+const AXIS_ROOM: f64 = 36.0;
+
+pub use crate::render::escape::html as escape;
+
+/// One drawn column: one bin, or several summed when the span has more columns than fit.
 struct Column {
     start: Micros,
     total: u64,
@@ -48,12 +72,12 @@ struct Column {
     bins: usize,
 }
 
-fn columns(series: &[SeriesPoint], bin: Micros) -> (Vec<Column>, Micros) {
+fn columns(series: &[SeriesPoint], bin: Micros, max_columns: usize) -> (Vec<Column>, Micros) {
     let (Some(first), Some(last)) = (series.first(), series.last()) else {
         return (Vec::new(), bin);
     };
     let span_bins = ((last.micros - first.micros) / bin + 1).max(1) as usize;
-    let per_column = span_bins.div_ceil(MAX_COLUMNS).max(1) as i64;
+    let per_column = span_bins.div_ceil(max_columns.max(1)).max(1) as i64;
     let width = bin * per_column;
     let mut out: Vec<Column> = Vec::new();
     for p in series {
@@ -84,12 +108,15 @@ fn columns(series: &[SeriesPoint], bin: Micros) -> (Vec<Column>, Micros) {
 struct Axis {
     from: Micros,
     to: Micros,
+    left: f64,
+    right: f64,
 }
 
 impl Axis {
     fn x(&self, t: Micros) -> f64 {
         let span = (self.to - self.from).max(1) as f64;
-        LEFT + (t.clamp(self.from, self.to) - self.from) as f64 / span * (WIDTH - LEFT - RIGHT)
+        self.left
+            + (t.clamp(self.from, self.to) - self.from) as f64 / span * (self.right - self.left)
     }
 }
 
@@ -103,15 +130,15 @@ fn tick_label(t: Micros, zone: Option<Zone>, with_day: bool) -> String {
     }
 }
 
-fn ticks(axis: &Axis, zone: Option<Zone>) -> Vec<(Micros, String)> {
-    const STEPS_MIN: [i64; 12] = [1, 5, 10, 15, 30, 60, 120, 180, 360, 720, 1440, 10080];
+fn ticks(axis: &Axis, zone: Option<Zone>, max_ticks: i64) -> Vec<(Micros, String)> {
+    const STEPS_MIN: [i64; 13] = [1, 5, 10, 15, 30, 60, 120, 180, 360, 720, 1440, 4320, 10080];
     let span = axis.to - axis.from;
     let step = STEPS_MIN
         .iter()
         .map(|m| m * MICROS_PER_MIN)
-        .find(|s| span / s <= 10)
+        .find(|s| span / s <= max_ticks)
         .unwrap_or(10080 * MICROS_PER_MIN);
-    let with_day = span > 20 * 60 * MICROS_PER_MIN;
+    let with_day = span > 20 * 60 * MICROS_PER_MIN && max_ticks > 5;
     // Ticks fall on round local times: shift into the zone, round, shift back.
     let offset = offset_at(zone, axis.from);
     let first = (axis.from + offset).div_euclid(step) * step + step - offset;
@@ -122,38 +149,22 @@ fn ticks(axis: &Axis, zone: Option<Zone>) -> Vec<(Micros, String)> {
         .collect()
 }
 
-fn grid(out: &mut String, axis: &Axis, ticks: &[(Micros, String)], top: f64, bottom: f64) {
-    for (t, _) in ticks {
-        let x = axis.x(*t);
-        let _ = write!(
-            out,
-            r#"<line class="grid" x1="{x:.1}" y1="{top:.1}" x2="{x:.1}" y2="{bottom:.1}"/>"#
-        );
+/// The smallest round number (1, 2, 2.5 or 5 times a power of ten) at or above `value`: the
+/// top of a value axis, so its labels read as a scale and not as a figure of the draft.
+fn nice_ceiling(value: f64) -> f64 {
+    if value.is_nan() || value <= 0.0 || !value.is_finite() {
+        return 1.0;
     }
+    let power = 10f64.powf(value.log10().floor());
+    [1.0, 2.0, 2.5, 5.0, 10.0]
+        .iter()
+        .map(|m| m * power)
+        .find(|top| *top >= value * (1.0 - 1e-9))
+        .unwrap_or(10.0 * power)
 }
 
-fn panel_frame(out: &mut String, title: &str, top: f64, max_label: &str) {
-    let _ = write!(
-        out,
-        r#"<text class="panel-title" x="{LEFT}" y="{:.1}">{}</text><text class="axis" x="{:.1}" y="{:.1}" text-anchor="end">{}</text><text class="axis" x="{:.1}" y="{:.1}" text-anchor="end">0</text><line class="frame" x1="{LEFT}" y1="{:.1}" x2="{:.1}" y2="{:.1}"/>"#,
-        top - 4.0,
-        escape(title),
-        LEFT - 6.0,
-        top + 10.0,
-        escape(max_label),
-        LEFT - 6.0,
-        top + PANEL,
-        top + PANEL,
-        WIDTH - RIGHT,
-        top + PANEL,
-    );
-}
-
-fn kind_name(item: &TimelineItem) -> String {
-    crate::name::serde_name(&item.kind)
-}
-
-/// The events drawn as markers: each incident's timeline, in order.
+/// The events drawn as markers: each incident's timeline, in order. Row `event-N` of the
+/// page's table is item N of this list.
 pub fn marker_items(draft: &Draft) -> Vec<&TimelineItem> {
     draft.incidents.iter().flat_map(|i| &i.timeline).collect()
 }
@@ -173,45 +184,95 @@ impl Plot<'_> {
         self.axis.x(c.start)
     }
 
-    /// Panel 1: records and errors per column.
-    fn counts(&self, out: &mut String, top: f64, per: &str) {
-        let max_total = self.cols.iter().map(|c| c.total).max().unwrap_or(1).max(1);
-        let label = format!("records {per} (errors in red)");
-        panel_frame(out, &label, top, &max_total.to_string());
-        grid(out, &self.axis, &self.ticks, top, top + PANEL);
-        let column_px = self.column_px;
-        for c in self.cols {
-            let h = c.total as f64 / max_total as f64 * PANEL;
-            let he = c.errors as f64 / max_total as f64 * PANEL;
-            let x = self.x_of(c);
+    /// A panel's title, its value axis (0, half and the top, with units) and gridlines.
+    fn frame(&self, out: &mut String, title: &str, top: f64, label: impl Fn(f64) -> String) {
+        let (left, right) = (self.axis.left, self.axis.right);
+        let _ = write!(
+            out,
+            r#"<text class="panel-title" x="{left}" y="{:.1}">{}</text>"#,
+            top - 6.0,
+            escape(title)
+        );
+        for share in [0.0, 0.5, 1.0] {
+            let y = top + PANEL - share * PANEL;
+            let class = if share == 0.0 { "frame" } else { "grid" };
             let _ = write!(
                 out,
-                r#"<g class="bin" data-bins="{}"><rect class="total" x="{x:.2}" y="{:.2}" width="{column_px:.2}" height="{h:.2}"/><rect class="errors" x="{x:.2}" y="{:.2}" width="{column_px:.2}" height="{he:.2}"/><title>{}: {} records, {} errors</title></g>"#,
-                c.bins,
-                top + PANEL - h,
-                top + PANEL - he,
-                tick_label(c.start, self.zone, true),
-                c.total,
-                c.errors
+                r#"<line class="{class}" x1="{left}" y1="{y:.1}" x2="{right:.1}" y2="{y:.1}"/><text class="axis" x="{:.1}" y="{:.1}" text-anchor="end">{}</text>"#,
+                left - 4.0,
+                y + 4.0,
+                escape(&label(share))
+            );
+        }
+        for (t, _) in &self.ticks {
+            let x = self.axis.x(*t);
+            let _ = write!(
+                out,
+                r#"<line class="grid" x1="{x:.1}" y1="{top:.1}" x2="{x:.1}" y2="{:.1}"/>"#,
+                top + PANEL
             );
         }
     }
 
-    /// Panel 2: the error ratio, with the baseline drawn.
-    fn ratio(&self, out: &mut String, top: f64, baseline_ratio: f64) {
+    /// Panel 1: requests (or records) and errors per column.
+    fn counts(&self, out: &mut String, top: f64, unit: &str, per: &str) {
+        let max_total =
+            nice_ceiling(self.cols.iter().map(|c| c.total).max().unwrap_or(1).max(1) as f64);
+        let title = format!("{unit} per {per}, errors in red");
+        self.frame(out, &title, top, |s| format!("{}", s * max_total));
+        let column_px = self.column_px;
+        for c in self.cols {
+            let h = c.total as f64 / max_total * PANEL;
+            let he = c.errors as f64 / max_total * PANEL;
+            let x = self.x_of(c);
+            let _ = write!(
+                out,
+                r#"<g class="bin" data-bins="{}"><rect class="total" x="{x:.2}" y="{:.2}" width="{column_px:.2}" height="{h:.2}"/><rect class="errors" x="{x:.2}" y="{:.2}" width="{column_px:.2}" height="{he:.2}"/><title>{}: {}, {} ({})</title></g>"#,
+                c.bins,
+                top + PANEL - h,
+                top + PANEL - he,
+                tick_label(c.start, self.zone, true),
+                crate::render::count(c.total as usize, unit.trim_end_matches('s'), unit),
+                crate::render::count(c.errors as usize, "error", "errors"),
+                pct(c.errors as f64 / c.total.max(1) as f64),
+            );
+        }
+    }
+
+    /// Panel 2: the error ratio, with the baseline and the paging threshold drawn.
+    fn ratio(&self, out: &mut String, top: f64, draft: &Draft) {
         let ratio = |c: &Column| c.errors as f64 / c.total.max(1) as f64;
-        let max_ratio = self.cols.iter().map(ratio).fold(0.0, f64::max).max(0.01);
-        let label = format!("{:.0}%", max_ratio * 100.0);
-        panel_frame(out, "error ratio", top, &label);
-        grid(out, &self.axis, &self.ticks, top, top + PANEL);
-        let baseline_y = top + PANEL - baseline_ratio / max_ratio * PANEL;
-        let _ = write!(
-            out,
-            r#"<line class="baseline" x1="{LEFT}" y1="{baseline_y:.1}" x2="{:.1}" y2="{baseline_y:.1}"><title>baseline {:.2}%</title></line>"#,
-            WIDTH - RIGHT,
-            baseline_ratio * 100.0
-        );
-        let points = self.line(top, |c| Some(ratio(c) / max_ratio));
+        let peak = self.cols.iter().map(ratio).fold(0.0, f64::max);
+        let threshold = draft.alert_threshold_ratio;
+        let scale = nice_ceiling(peak.max(threshold.unwrap_or(0.0) * 1.15).max(0.001));
+        self.frame(out, "error ratio", top, |s| pct(s * scale));
+        let (left, right) = (self.axis.left, self.axis.right);
+        let mut level = |class: &str, value: f64, text: String| {
+            let y = top + PANEL - value.min(scale) / scale * PANEL;
+            let _ = write!(
+                out,
+                r#"<line class="{class}" x1="{left}" y1="{y:.1}" x2="{right:.1}" y2="{y:.1}"><title>{}</title></line>"#,
+                escape(&text)
+            );
+        };
+        // The baseline the text gives: the first incident's, else the run's.
+        let baseline = draft
+            .incidents
+            .first()
+            .map_or(draft.baseline_ratio, |i| i.baseline_ratio);
+        level("baseline", baseline, format!("baseline {}", pct(baseline)));
+        if let Some(t) = threshold {
+            level(
+                "threshold",
+                t,
+                format!(
+                    "pages at {}: baseline + 14.4 × the error budget of a {}% objective",
+                    pct(t),
+                    draft.slo_percent
+                ),
+            );
+        }
+        let points = self.line(top, |c| Some(ratio(c) / scale));
         let _ = write!(out, r#"<polyline class="ratio" points="{points}"/>"#);
     }
 
@@ -223,9 +284,9 @@ impl Plot<'_> {
             .filter_map(|c| c.p95_ms)
             .fold(0.0, f64::max)
             .max(1.0);
-        panel_frame(out, "p95 request time", top, &format!("{max_ms:.0} ms"));
-        grid(out, &self.axis, &self.ticks, top, top + PANEL);
-        let points = self.line(top, |c| c.p95_ms.map(|ms| ms / max_ms));
+        let max_ms = nice_ceiling(max_ms);
+        self.frame(out, "p95 request time", top, |s| ms(s * max_ms));
+        let points = self.line(top, |c| c.p95_ms.map(|v| v / max_ms));
         let _ = write!(out, r#"<polyline class="latency" points="{points}"/>"#);
     }
 
@@ -242,10 +303,30 @@ impl Plot<'_> {
             .collect();
         points.join(" ")
     }
+
+    /// Time labels under the last panel, and what they are.
+    fn time_axis(&self, out: &mut String, bottom: f64, zone_label: &str) {
+        for (t, text) in &self.ticks {
+            let _ = write!(
+                out,
+                r#"<text class="axis" x="{:.1}" y="{:.1}" text-anchor="middle">{}</text>"#,
+                self.axis.x(*t),
+                bottom + 14.0,
+                escape(text)
+            );
+        }
+        let _ = write!(
+            out,
+            r#"<text class="axis axis-title" x="{:.1}" y="{:.1}" text-anchor="end">time ({})</text>"#,
+            self.axis.right,
+            bottom + 30.0,
+            escape(zone_label)
+        );
+    }
 }
 
 /// Incident windows, drawn first so everything else is drawn over them.
-fn incident_windows(out: &mut String, draft: &Draft, axis: &Axis, height: f64) {
+fn incident_windows(out: &mut String, draft: &Draft, axis: &Axis, bottom: f64) {
     for (n, i) in draft.incidents.iter().enumerate() {
         let x0 = axis.x(i.start_micros);
         let x1 = axis.x(i.recovered_micros.unwrap_or(axis.to));
@@ -254,7 +335,7 @@ fn incident_windows(out: &mut String, draft: &Draft, axis: &Axis, height: f64) {
             r#"<rect class="incident" data-incident="{}" x="{x0:.1}" y="{MARKER_TRACK:.1}" width="{:.1}" height="{:.1}"><title>Incident {}: {} – {}</title></rect>"#,
             n + 1,
             (x1 - x0).max(1.0),
-            height - MARKER_TRACK - 24.0,
+            bottom - MARKER_TRACK,
             n + 1,
             escape(&i.start.to_string()),
             escape(
@@ -265,86 +346,58 @@ fn incident_windows(out: &mut String, draft: &Draft, axis: &Axis, height: f64) {
     }
 }
 
-/// Markers: a stem through the panels and a dot in the track above, by kind.
-fn markers(out: &mut String, markers: &[&TimelineItem], axis: &Axis, bottom: f64) {
-    for (n, item) in markers.iter().enumerate() {
-        let x = axis.x(item.micros);
-        let kind = kind_name(item);
-        let row = (n % 3) as f64;
-        let _ = write!(
-            out,
-            r#"<g class="marker marker-{kind}" data-row="event-{n}" data-source="{}:{}" tabindex="0"><line x1="{x:.1}" y1="{:.1}" x2="{x:.1}" y2="{bottom:.1}"/><circle cx="{x:.1}" cy="{:.1}" r="5"/><title>{} {kind}: {} ({}:{})</title></g>"#,
-            escape(&item.source.file),
-            item.source.line,
-            10.0 + row * 8.0,
-            10.0 + row * 8.0,
-            escape(&item.time.to_string()),
-            escape(&item.text),
-            escape(&item.source.file),
-            item.source.line
-        );
-    }
-}
-
 /// The SVG element. `data-*` attributes carry the counts a test (or a reader's script) checks.
-pub fn svg(draft: &Draft) -> String {
+pub fn svg(draft: &Draft, layout: &Layout) -> String {
     let bin = draft.bin_seconds.max(1) * 1_000_000;
-    let (cols, col_width) = columns(&draft.series, bin);
-    let has_latency = cols.iter().any(|c| c.p95_ms.is_some());
-    let panels = if has_latency { 3.0 } else { 2.0 };
-    let height = MARKER_TRACK + panels * (PANEL + GAP) + 24.0;
-    let mut out = String::new();
+    let (cols, col_width) = columns(&draft.series, bin, layout.max_columns);
     let Some(first) = cols.first() else {
         return r#"<p class="empty">No timed records to chart.</p>"#.into();
     };
+    let has_latency = cols.iter().any(|c| c.p95_ms.is_some());
+    let panels = if has_latency { 3.0 } else { 2.0 };
+    let bottom = MARKER_TRACK + GAP + panels * PANEL + (panels - 1.0) * GAP;
+    let height = bottom + AXIS_ROOM;
     let last = cols.last().map_or(first.start, |c| c.start);
     let axis = Axis {
         from: first.start,
         to: last + col_width,
+        left: layout.left,
+        right: layout.width - RIGHT,
     };
-    let zone = draft.display_zone;
-    let marker_list = marker_items(draft);
+    let items = marker_items(draft);
+    let clusters = markers::clusters(&items, &axis, layout.cluster);
+    let mut out = String::new();
     let _ = write!(
         out,
-        r#"<svg id="chart" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {height:.0}" role="img" aria-label="Requests, error ratio and latency over time" data-bins="{}" data-columns="{}" data-markers="{}" data-incidents="{}">"#,
+        r#"<svg id="{}" class="chart" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {} {height:.0}" role="img" aria-label="{} per bin, error ratio and latency over time" data-bins="{}" data-columns="{}" data-markers="{}" data-marker-groups="{}" data-incidents="{}">"#,
+        layout.id,
+        layout.width,
+        escape(&draft.series_unit),
         draft.series.len(),
         cols.len(),
-        marker_list.len(),
+        items.len(),
+        clusters.len(),
         draft.incidents.len()
     );
-    incident_windows(&mut out, draft, &axis, height);
+    incident_windows(&mut out, draft, &axis, bottom);
     let plot = Plot {
         cols: &cols,
-        ticks: ticks(&axis, zone),
+        ticks: ticks(&axis, draft.display_zone, layout.max_ticks),
         axis,
-        zone,
-        column_px: ((WIDTH - LEFT - RIGHT) / cols.len().max(1) as f64).max(0.5),
+        zone: draft.display_zone,
+        column_px: ((layout.width - layout.left - RIGHT) / cols.len().max(1) as f64).max(0.5),
     };
-    let per = if col_width == bin {
-        format!("per {} s", draft.bin_seconds)
-    } else {
-        format!("per {} s", col_width / 1_000_000)
-    };
-    let top = MARKER_TRACK + GAP;
-    plot.counts(&mut out, top, &per);
-    let top2 = top + PANEL + GAP;
-    plot.ratio(&mut out, top2, draft.baseline_ratio);
-    let mut bottom = top2 + PANEL;
+    let per = crate::render::figures::duration(col_width / 1_000_000);
+    let mut top = MARKER_TRACK + GAP;
+    plot.counts(&mut out, top, &draft.series_unit, &per);
+    top += PANEL + GAP;
+    plot.ratio(&mut out, top, draft);
     if has_latency {
-        let top3 = top2 + PANEL + GAP;
-        plot.latency(&mut out, top3);
-        bottom = top3 + PANEL;
+        top += PANEL + GAP;
+        plot.latency(&mut out, top);
     }
-    for (t, text) in &plot.ticks {
-        let _ = write!(
-            out,
-            r#"<text class="axis" x="{:.1}" y="{:.1}" text-anchor="middle">{}</text>"#,
-            plot.axis.x(*t),
-            bottom + 16.0,
-            escape(text)
-        );
-    }
-    markers(&mut out, &marker_list, &plot.axis, bottom);
+    plot.time_axis(&mut out, bottom, &crate::render::zone::label(draft));
+    markers::draw(&mut out, &clusters, bottom);
     out.push_str("</svg>");
     out
 }

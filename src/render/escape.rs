@@ -1,5 +1,5 @@
-//! Log-derived text made safe for Markdown: shown exactly as written, never read as markup,
-//! never able to start a table row or reach a terminal as a control sequence.
+//! Log-derived text made safe for Markdown and HTML: shown exactly as written, never read as
+//! markup, never able to start a table row or reach a terminal as a control sequence.
 
 use std::fmt::Write;
 
@@ -34,6 +34,46 @@ pub fn code(text: &str) -> String {
     } else {
         format!("`{text}`")
     }
+}
+
+/// Log text for a terminal or a plain text file: shown as written, but a control character (an
+/// ESC that would start a terminal sequence, a line break that would forge a row) is shown as
+/// `\x1b`, `\n`.
+pub fn plain(text: &str) -> String {
+    if !text.chars().any(char::is_control) {
+        return text.to_string();
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        match c {
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push(' '),
+            c if c.is_control() => {
+                let _ = write!(out, "\\x{:02x}", c as u32);
+            }
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Text safe inside HTML/SVG elements and attribute values; control characters (but line
+/// breaks and tabs) become U+FFFD, as no page can show them.
+pub fn html(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c if c.is_control() && c != '\n' && c != '\t' => out.push('\u{FFFD}'),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 #[cfg(test)]

@@ -5,24 +5,43 @@ use std::fmt::Write;
 
 use chrono_tz::Tz;
 
-use crate::timeline::events::EventRow;
+use crate::render::escape::plain;
+use crate::timeline::events::{EventKind, EventRow};
 
-/// `2023-09-10T08:15:02Z alert       alerts/am.ndjson:3  alert X firing`
-pub fn text(rows: &[EventRow], zone: Option<Tz>) -> String {
+/// The colour of each kind on a terminal, as the HTML page's markers have them.
+fn kind_colour(kind: EventKind) -> &'static str {
+    match kind {
+        EventKind::Alert => "\x1b[33m",
+        EventKind::Escalation => "\x1b[35m",
+        EventKind::Action => "\x1b[34m",
+        EventKind::Investigation => "\x1b[2m",
+        EventKind::Error => "\x1b[31m",
+        EventKind::Incident => "\x1b[1;31m",
+    }
+}
+
+/// `2023-09-10T08:15:02Z  alert       alerts/am.ndjson:3  alert X firing`, columns aligned;
+/// with `colour`, the kind in its colour.
+pub fn text(rows: &[EventRow], zone: Option<Tz>, colour: bool) -> String {
     let width = rows
         .iter()
-        .map(|r| r.file.len() + 1 + r.line.to_string().len())
+        .map(|r| plain(&r.file).chars().count() + 1 + r.line.to_string().len())
         .max()
         .unwrap_or(0);
+    let kind_width = rows.iter().map(|r| r.kind.name().len()).max().unwrap_or(0);
     let mut out = String::new();
     for r in rows {
-        let source = format!("{}:{}", r.file, r.line);
+        let source = format!("{}:{}", plain(&r.file), r.line);
+        let kind = format!("{:<kind_width$}", r.kind.name());
+        let kind = match colour {
+            true => format!("{}{kind}\x1b[0m", kind_colour(r.kind)),
+            false => kind,
+        };
         let _ = writeln!(
             out,
-            "{}  {:<10}  {source:<width$}  {}",
+            "{}  {kind}  {source:<width$}  {}",
             shown_time(r, zone),
-            r.kind.name(),
-            r.text
+            plain(&r.text)
         );
     }
     out

@@ -5,8 +5,8 @@
 use std::fmt::Write;
 
 use crate::detect::Kind;
-use crate::detect::effect::Verdict;
 use crate::render::escape::{code, escape};
+pub(crate) use crate::render::figures::{duration, effect_text, is_investigation, ms, pct};
 use crate::render::zone::{label, when};
 use crate::timeline::sources::SourceKind;
 use crate::timeline::{DetectionMethod, Draft, Incident, ItemKind, KeyCount, TimelineItem};
@@ -17,14 +17,6 @@ mod timeline;
 use timeline::timeline;
 
 const ASK: &str = "✍";
-
-pub(crate) fn pct(r: f64) -> String {
-    if r > 0.0 && r < 0.001 {
-        format!("{:.2}%", r * 100.0)
-    } else {
-        format!("{:.1}%", r * 100.0)
-    }
-}
 
 fn clock(time: &crate::time::Stamp) -> String {
     time.clock()
@@ -53,24 +45,6 @@ fn uncertainty(i: &Incident) -> String {
     }
 }
 
-fn ms(value: f64) -> String {
-    if value >= 1000.0 {
-        format!("{:.2} s", value / 1000.0)
-    } else {
-        format!("{value:.0} ms")
-    }
-}
-
-pub(crate) fn duration(seconds: i64) -> String {
-    let (h, m, s) = (seconds / 3600, (seconds % 3600) / 60, seconds % 60);
-    match (h, m, s) {
-        (0, 0, s) => format!("{s} s"),
-        (0, m, 0) => format!("{m} min"),
-        (0, m, s) => format!("{m} min {s} s"),
-        (h, m, _) => format!("{h} h {m} min"),
-    }
-}
-
 fn cite(item: &TimelineItem) -> String {
     let mut text = code(&format!("{}:{}", item.source.file, item.source.line));
     if !item.confirmed_by.is_empty() {
@@ -84,35 +58,28 @@ fn cite(item: &TimelineItem) -> String {
     text
 }
 
-/// A command that only looked (grep, tail, journalctl): investigation, not an action.
-fn is_investigation(item: &TimelineItem) -> bool {
-    item.action == Some(crate::aggregate::ActionKind::Investigate)
+/// What of the draft one rendering shows: the HTML page draws its own title, chart and
+/// timeline table, and takes the rest from here.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Parts {
+    /// The `# Postmortem draft` title.
+    pub heading: bool,
+    /// The text sparkline under the summary.
+    pub sparkline: bool,
+    /// The table of every event at the end of the Timeline section.
+    pub timeline_table: bool,
 }
 
-fn effect_text(item: &TimelineItem) -> String {
-    // Looking changes nothing: no effect to show.
-    if is_investigation(item) {
-        return String::new();
-    }
-    match item.effect {
-        Some(e) => {
-            let verdict = match e.verdict {
-                Verdict::Fell => "fell",
-                Verdict::Rose => "rose",
-                Verdict::NoChange => "no change",
-                Verdict::Unknown => "too little traffic to tell",
-            };
-            format!(
-                "{verdict} ({} → {})",
-                pct(e.before_ratio),
-                pct(e.after_ratio)
-            )
-        }
-        None => String::new(),
-    }
+impl Parts {
+    /// Everything: the Markdown draft.
+    pub const ALL: Parts = Parts {
+        heading: true,
+        sparkline: true,
+        timeline_table: true,
+    };
 }
 
-fn summary(out: &mut String, draft: &Draft, i: &Incident) {
+fn summary(out: &mut String, draft: &Draft, i: &Incident, parts: Parts) {
     let _ = writeln!(out, "## Issue Summary\n");
     let end = match &i.recovered {
         Some(r) => when(r),
@@ -161,7 +128,9 @@ fn summary(out: &mut String, draft: &Draft, i: &Incident) {
         );
     }
     let _ = writeln!(out, "\n");
-    signal::block(out, draft, i);
+    if parts.sparkline {
+        signal::block(out, draft, i);
+    }
 }
 
 /// What the incident cost, in the units its sources count, with latency and clients.
@@ -218,9 +187,9 @@ fn impact_text(i: &Incident) -> String {
     if m.clients_total > 0 {
         let _ = write!(
             impact,
-            " **{} of {} clients ({}) got at least one server error**; counted by {}.",
+            " **{} of {} ({}) got at least one server error**; counted by {}.",
             m.clients_affected,
-            m.clients_total,
+            crate::render::count(m.clients_total as usize, "client", "clients"),
             pct(m.clients_affected_ratio),
             m.client_basis
         );
@@ -365,8 +334,8 @@ fn measures(out: &mut String, i: &Incident) {
     if !i.misleading_candidates.is_empty() {
         let _ = writeln!(
             out,
-            "- {} change(s) did not move the error rate: what would have pointed responders to the cause sooner (dashboards, runbook)?",
-            i.misleading_candidates.len()
+            "- {} not move the error rate: what would have pointed responders to the cause sooner (dashboards, runbook)?",
+            crate::render::count(i.misleading_candidates.len(), "change did", "changes did")
         );
     }
     if let Some(r) = &i.resolution_candidate {
@@ -381,7 +350,7 @@ fn measures(out: &mut String, i: &Incident) {
     let _ = writeln!(out);
 }
 
-fn inputs(out: &mut String, draft: &Draft) {
+pub(crate) fn inputs(out: &mut String, draft: &Draft) {
     let _ = writeln!(out, "## Inputs\n");
     let _ = writeln!(
         out,
@@ -433,23 +402,25 @@ fn inputs(out: &mut String, draft: &Draft) {
     }
 }
 
-/// Renders the whole draft.
-pub fn render(draft: &Draft) -> String {
-    let mut out = String::new();
-    let date = draft
-        .incidents
-        .first()
-        .map(|i| i.start.date())
-        .unwrap_or_default();
-    let _ = writeln!(
-        out,
-        "# Postmortem draft{}\n",
-        if date.is_empty() {
-            String::new()
-        } else {
-            format!(": incident of {date}")
-        }
-    );
+/// The title (when `parts` has it), the note on how the draft was made, and the verdict when
+/// no incident was found.
+pub(crate) fn intro(out: &mut String, draft: &Draft, parts: Parts) {
+    if parts.heading {
+        let date = draft
+            .incidents
+            .first()
+            .map(|i| i.start.date())
+            .unwrap_or_default();
+        let _ = writeln!(
+            out,
+            "# Postmortem draft{}\n",
+            if date.is_empty() {
+                String::new()
+            } else {
+                format!(": incident of {date}")
+            }
+        );
+    }
     let _ = writeln!(
         out,
         "> Generated by {} {} from {}. Times are {}; zone-less lines were read as {}. Lines marked {ASK} are for the author.\n",
@@ -472,14 +443,30 @@ pub fn render(draft: &Draft) -> String {
                 .unwrap_or_default()
         );
     }
+}
+
+/// Incident `n`'s heading (when there are several), Issue Summary and Timeline.
+pub(crate) fn incident_head(out: &mut String, draft: &Draft, n: usize, i: &Incident, parts: Parts) {
+    if draft.incidents.len() > 1 && parts.heading {
+        let _ = writeln!(out, "# Incident {} of {}\n", n + 1, draft.incidents.len());
+    }
+    summary(out, draft, i, parts);
+    timeline(out, draft, i, parts.timeline_table);
+}
+
+/// Incident `i`'s Root Cause and Resolution, and Corrective and Preventative Measures.
+pub(crate) fn incident_tail(out: &mut String, i: &Incident) {
+    root_cause(out, i);
+    measures(out, i);
+}
+
+/// Renders the whole draft.
+pub fn render(draft: &Draft) -> String {
+    let mut out = String::new();
+    intro(&mut out, draft, Parts::ALL);
     for (n, i) in draft.incidents.iter().enumerate() {
-        if draft.incidents.len() > 1 {
-            let _ = writeln!(out, "# Incident {} of {}\n", n + 1, draft.incidents.len());
-        }
-        summary(&mut out, draft, i);
-        timeline(&mut out, draft, i);
-        root_cause(&mut out, i);
-        measures(&mut out, i);
+        incident_head(&mut out, draft, n, i, Parts::ALL);
+        incident_tail(&mut out, i);
     }
     inputs(&mut out, draft);
     out

@@ -3,6 +3,7 @@
 pub mod chart;
 pub mod escape;
 pub mod events;
+pub mod figures;
 pub mod html;
 pub mod markdown;
 pub mod sparkline;
@@ -13,14 +14,7 @@ pub mod zone;
 
 use crate::timeline::Draft;
 
-/// `1 log file`, `3 log files`: a count with its noun in the right number.
-pub fn count(n: usize, one: &str, many: &str) -> String {
-    if n == 1 {
-        format!("1 {one}")
-    } else {
-        format!("{n} {many}")
-    }
-}
+pub use crate::name::count;
 
 /// The draft as pretty-printed JSON (times in UTC), with a final newline.
 pub fn json(draft: &Draft) -> String {
@@ -82,6 +76,7 @@ pub fn scan_text(
                 r.family,
                 match r.lines_repeated {
                     0 => String::new(),
+                    1 => "; 1 line repeats the older piece and is counted once".to_string(),
                     n => format!("; {n} lines repeat the older piece and are counted once"),
                 }
             );
@@ -89,8 +84,10 @@ pub fn scan_text(
         if let Some(s) = &f.skew {
             let _ = writeln!(
                 out,
-                "  skew        time jumps back {} times, by up to {} s (first at line {}); lines keep their own time",
-                s.jumps_back, s.largest_jump_back_seconds, s.first_line
+                "  skew        time jumps back {}, by up to {} s (first at line {}); lines keep their own time",
+                count(s.jumps_back as usize, "time", "times"),
+                s.largest_jump_back_seconds,
+                s.first_line
             );
         }
         if let Some(first) = &f.duplicate_of {

@@ -12,8 +12,9 @@ use crate::timeline::Draft;
 use crate::timeline::shape::Shape;
 
 const LEVELS: [char; 8] = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
-/// Characters across: fits an 80-column terminal with the label in front.
-pub const CELLS: usize = 60;
+/// Characters across: with the label in front and `peak 34.5%` behind, the line fits an
+/// 80-column terminal.
+pub const CELLS: usize = 54;
 /// The label before the error-ratio line.
 pub const LABEL: &str = "error ratio ";
 /// The label before the incident-marker line.

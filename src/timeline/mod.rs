@@ -36,6 +36,10 @@ pub const RECOVERY_GRACE: Micros = 5 * MICROS_PER_MIN;
 struct Signal {
     description: String,
     series: Series,
+    /// Requests (access logs) or log records.
+    unit: sources::SourceKind,
+    /// Most records are errors: their rate, not a ratio, is tested.
+    counts: bool,
 }
 
 fn signal(analysis: &Analysis) -> Signal {
@@ -58,6 +62,8 @@ fn signal(analysis: &Analysis) -> Signal {
         return Signal {
             description: "server errors (5xx) per request in the access logs; each source is also judged on its own".into(),
             series: access,
+            unit: sources::SourceKind::Requests,
+            counts: false,
         };
     }
     let totals = records.totals();
@@ -71,6 +77,8 @@ fn signal(analysis: &Analysis) -> Signal {
                 .into()
         },
         series: records,
+        unit: sources::SourceKind::Records,
+        counts,
     }
 }
 
@@ -248,6 +256,10 @@ pub fn build(analysis: &Analysis, params: Params) -> Draft {
         bin_seconds: bin_width / 1_000_000,
         signal: signal.description.clone(),
         baseline_ratio: baseline,
+        series_unit: signal.unit.noun().to_string(),
+        slo_percent: params.slo * 100.0,
+        alert_threshold_ratio: (!signal.counts)
+            .then(|| (baseline + detect::PAGE_BURN_RATE * (1.0 - params.slo)).min(1.0)),
         span: span(analysis),
         incidents,
         inputs: inputs::inputs_with(analysis, &sources),

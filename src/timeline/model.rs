@@ -21,6 +21,14 @@ pub struct Draft {
     pub signal: String,
     /// Error ratio of the run outside incidents (pooled over quiet bins).
     pub baseline_ratio: f64,
+    /// What `series` counts: `requests` (access logs) or `log records`.
+    pub series_unit: String,
+    /// The availability objective the detector was given (`--slo`), in percent.
+    pub slo_percent: f64,
+    /// The error ratio that pages: the baseline plus 14.4 times the error budget (the fast
+    /// burn rate of the SRE workbook's multiwindow alerts). Drawn on the chart. `null` when the
+    /// series is a count of error lines, which has no ratio to page on.
+    pub alert_threshold_ratio: Option<f64>,
     /// First and last time of any line read; `null` when no line carried a time.
     pub span: Option<Span>,
     /// The incidents found, in order of their start.

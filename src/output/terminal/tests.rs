@@ -19,21 +19,37 @@ fn auto_colours_only_a_terminal_without_no_color() {
 }
 
 #[test]
-fn the_incident_cells_of_the_sparkline_are_red_and_nothing_else_changes() {
-    let text = format!(
-        "# Title\n{LABEL}▁▂█▇▁  peak 9%\n{MARK_LABEL}  ^^\nplain **bold** ✍ _ask me_ tail\n"
+fn escaped_log_text_reaches_the_terminal_exactly_as_written() {
+    // What markdown::escape makes of `user=<*> [x] a_b *c* |d|`, then the renderer's prompt.
+    let md =
+        "- user=\\<\\*\\> \\[x\\] a\\_b \\*c\\* \\|d\\| `nginx_access` $remote_user ✍ _ask me_\n";
+    assert_eq!(
+        minimad_dialect(md),
+        "- user=<\\*> [x] a_b \\*c\\* \\|d\\| `nginx_access` $remote_user ✍ *ask me*\n"
     );
-    let coloured = colour_markdown(&text);
-    assert!(coloured.contains(&format!("{HEADING}# Title{RESET}")));
-    assert!(coloured.contains(&format!("▁▂{HOT}█▇{RESET}▁")));
-    assert!(coloured.contains(&format!(
-        "plain {BOLD}**bold**{RESET} {ASK}✍ _ask me_{RESET} tail"
-    )));
-    let stripped = coloured
-        .replace(HEADING, "")
-        .replace(HOT, "")
-        .replace(BOLD, "")
-        .replace(ASK, "")
-        .replace(RESET, "");
-    assert_eq!(stripped, text);
+    let shown = for_terminal(md, 80, false);
+    assert!(
+        shown.contains("user=<*> [x] a_b *c* |d| nginx_access $remote_user ✍ ask me"),
+        "{shown:?}"
+    );
+}
+
+#[test]
+fn no_markup_is_left_and_tables_fit_the_width() {
+    let md = "## Timeline\n\n- **Issue detected:** at 08:15\n\n| time | what | source |\n|---|---|---|\n| 08:15:30 | a very long line of log text that could never fit in forty columns at all | `syslog:55` |\n";
+    let shown = for_terminal(md, 40, false);
+    assert!(!shown.contains("**") && !shown.contains("##"), "{shown}");
+    for line in shown.lines() {
+        assert!(line.chars().count() <= 40, "{line:?} is wider than 40");
+    }
+    assert!(shown.contains("Issue detected: at 08:15"), "{shown}");
+    assert!(shown.contains("a very long line of"), "{shown}");
+}
+
+#[test]
+fn the_incident_cells_of_the_sparkline_are_red() {
+    let md = format!("```text\n{LABEL}▁▂█▇▁  peak 9%\n{MARK_LABEL}  ^^\n```\n");
+    let shown = for_terminal(&md, 80, true);
+    assert!(shown.contains(&format!("▁▂{HOT}█▇{RESET}▁")), "{shown:?}");
+    assert!(!for_terminal(&md, 80, false).contains('\x1b'));
 }

@@ -9,7 +9,7 @@ use crate::render::zone::{label, when};
 use crate::timeline::sources::SourceKind;
 use crate::timeline::{Draft, Incident, ItemKind, TimelineItem};
 
-pub(super) fn timeline(out: &mut String, draft: &Draft, i: &Incident) {
+pub(super) fn timeline(out: &mut String, draft: &Draft, i: &Incident, with_table: bool) {
     let _ = writeln!(out, "## Timeline ({})\n", label(draft));
     if let Some(ttr) = i.time_to_resolve_seconds {
         let _ = writeln!(
@@ -60,7 +60,12 @@ pub(super) fn timeline(out: &mut String, draft: &Draft, i: &Incident) {
     misleading_paths(out, i);
     escalation(out, i);
     resolution(out, i);
-    table(out, i);
+    match with_table {
+        true => table(out, i),
+        false => {
+            let _ = writeln!(out);
+        }
+    }
 }
 
 /// Changes after which the error rate did not fall: candidates to confirm or strike.
@@ -152,11 +157,7 @@ fn table(out: &mut String, i: &Incident) {
     );
     let _ = writeln!(out, "|---|---|---|---|---|");
     for t in &i.timeline {
-        let kind = if is_investigation(t) {
-            "investigation".to_string()
-        } else {
-            crate::name::serde_name(&t.kind)
-        };
+        let kind = crate::render::figures::kind_text(t);
         let _ = writeln!(
             out,
             "| {} | {} | {} | {} | {} |",

@@ -1,0 +1,91 @@
+//! How each kind of figure is written: one function per kind, used by every output (Markdown,
+//! HTML cards and chart, sparkline, terminal), so a number never reads two ways in one report.
+
+/// A ratio as a percentage: one decimal, two below 0.1 % so a small baseline is not `0.0%`.
+pub fn pct(ratio: f64) -> String {
+    if ratio > 0.0 && ratio < 0.001 {
+        format!("{:.2}%", ratio * 100.0)
+    } else {
+        format!("{:.1}%", ratio * 100.0)
+    }
+}
+
+/// A request time: `91 ms`, `3.94 s`.
+pub fn ms(value: f64) -> String {
+    if value >= 1000.0 {
+        format!("{:.2} s", value / 1000.0)
+    } else {
+        format!("{value:.0} ms")
+    }
+}
+
+/// A length of time: `30 s`, `2 min 42 s`, `3 h 15 min`.
+pub fn duration(seconds: i64) -> String {
+    let (h, m, s) = (seconds / 3600, (seconds % 3600) / 60, seconds % 60);
+    match (h, m, s) {
+        (0, 0, s) => format!("{s} s"),
+        (0, m, 0) => format!("{m} min"),
+        (0, m, s) => format!("{m} min {s} s"),
+        (h, m, _) => format!("{h} h {m} min"),
+    }
+}
+
+/// `637 of 6165`: a part of a whole, as the summary writes it.
+pub fn part_of(part: u64, whole: u64) -> String {
+    format!("{part} of {whole}")
+}
+
+/// A command that only looked (grep, tail, journalctl): investigation, not an action.
+pub fn is_investigation(item: &crate::timeline::TimelineItem) -> bool {
+    item.action == Some(crate::aggregate::ActionKind::Investigate)
+}
+
+/// An event's effect on the error rate: `fell (19.3% → 4.0%)`; empty for investigation.
+pub fn effect_text(item: &crate::timeline::TimelineItem) -> String {
+    // Looking changes nothing: no effect to show.
+    if is_investigation(item) {
+        return String::new();
+    }
+    match item.effect {
+        Some(e) => {
+            let verdict = match e.verdict {
+                crate::detect::effect::Verdict::Fell => "fell",
+                crate::detect::effect::Verdict::Rose => "rose",
+                crate::detect::effect::Verdict::NoChange => "no change",
+                crate::detect::effect::Verdict::Unknown => "too little traffic to tell",
+            };
+            format!(
+                "{verdict} ({} → {})",
+                pct(e.before_ratio),
+                pct(e.after_ratio)
+            )
+        }
+        None => String::new(),
+    }
+}
+
+/// The kind an event is shown as: its JSON kind, but `investigation` for a command that only
+/// looked.
+pub fn kind_text(item: &crate::timeline::TimelineItem) -> String {
+    match is_investigation(item) {
+        true => "investigation".to_string(),
+        false => crate::name::serde_name(&item.kind),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn figures_read_as_the_draft_writes_them() {
+        assert_eq!(pct(0.345), "34.5%");
+        assert_eq!(pct(0.0008), "0.08%");
+        assert_eq!(pct(0.0), "0.0%");
+        assert_eq!(ms(91.2), "91 ms");
+        assert_eq!(ms(3940.0), "3.94 s");
+        assert_eq!(duration(195 * 60), "3 h 15 min");
+        assert_eq!(duration(162), "2 min 42 s");
+        assert_eq!(duration(30), "30 s");
+    }
+}

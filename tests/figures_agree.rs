@@ -1,0 +1,118 @@
+//! One set of numbers: every figure of the sample's incident, as JSON holds it, reads the same
+//! in the Markdown draft, the HTML page (cards, text and chart) and the terminal rendering,
+//! each written by the one function for its kind (`render::figures`).
+
+mod common;
+
+use postmortem::render::figures::{duration, ms, part_of, pct};
+
+struct Renderings {
+    markdown: String,
+    html: String,
+    terminal: String,
+}
+
+fn sample() -> (postmortem::timeline::Draft, Renderings) {
+    let config = postmortem::Config::new(vec![common::sample_logs()]);
+    let (draft, _) = postmortem::draft(&config).expect("sample reads");
+    let markdown = postmortem::render::markdown::render(&draft);
+    let r = Renderings {
+        html: postmortem::render::html::render(&draft),
+        terminal: postmortem::output::terminal::for_terminal(&markdown, 100, false),
+        markdown,
+    };
+    (draft, r)
+}
+
+fn assert_everywhere(r: &Renderings, what: &str, figure: &str) {
+    for (name, text) in [
+        ("Markdown", &r.markdown),
+        ("HTML", &r.html),
+        ("terminal", &r.terminal),
+    ] {
+        assert!(
+            text.contains(figure),
+            "{what} should read {figure:?} in the {name} rendering"
+        );
+    }
+}
+
+#[test]
+fn every_figure_of_the_incident_reads_the_same_in_markdown_html_terminal_and_json() {
+    let (draft, r) = sample();
+    let json: serde_json::Value =
+        serde_json::from_str(&postmortem::render::json(&draft)).expect("JSON");
+    let i = &json["incidents"][0];
+    let int = |v: &serde_json::Value| v.as_i64().expect("a whole number");
+    let num = |v: &serde_json::Value| v.as_f64().expect("a number");
+    let impact = &i["impact"];
+
+    assert_everywhere(&r, "duration", &duration(int(&i["duration_seconds"])));
+    assert_everywhere(
+        &r,
+        "time to detect",
+        &duration(int(&i["time_to_detect_seconds"])),
+    );
+    assert_everywhere(
+        &r,
+        "time to acknowledge",
+        &duration(int(&i["time_to_acknowledge_seconds"])),
+    );
+    assert_everywhere(
+        &r,
+        "requests failed",
+        &part_of(
+            int(&impact["requests_failed"]) as u64,
+            int(&impact["requests_total"]) as u64,
+        ),
+    );
+    assert_everywhere(&r, "failed ratio", &pct(num(&impact["failed_ratio"])));
+    assert_everywhere(&r, "baseline", &pct(num(&i["baseline_ratio"])));
+    assert_everywhere(&r, "peak error ratio", &pct(num(&i["peak_error_ratio"])));
+    assert_everywhere(
+        &r,
+        "clients affected",
+        &pct(num(&impact["clients_affected_ratio"])),
+    );
+    assert_everywhere(&r, "p95 latency", &ms(num(&i["latency"]["p95_ms"])));
+    // The chart's baseline line is the text's baseline, not a second computation.
+    assert!(r.html.contains(&format!(
+        "<title>baseline {}</title>",
+        pct(num(&i["baseline_ratio"]))
+    )));
+    // And the figures the issue found disagreeing are gone.
+    assert!(
+        !r.html.contains("195 min"),
+        "a duration written a second way"
+    );
+}
+
+#[test]
+fn timeline_and_draft_show_an_event_at_one_time_with_one_kind() {
+    let config = postmortem::Config::new(vec![common::sample_logs()]);
+    let analysis = postmortem::pipeline::analyse(&config).expect("sample reads");
+    let draft = postmortem::timeline::build(&analysis, config.detect_params());
+    let rows = postmortem::timeline::events::rows(&analysis, &draft);
+    let mut compared = 0;
+    for item in draft.incidents.iter().flat_map(|i| &i.timeline) {
+        let kind = postmortem::render::figures::kind_text(item);
+        // Detection, evidence and resolution are the draft's reading; alerts, escalations,
+        // actions and investigation are rows of both.
+        if !["alert", "escalation", "action", "investigation"].contains(&kind.as_str()) {
+            continue;
+        }
+        let row = rows
+            .iter()
+            .find(|r| r.file == item.source.file && r.line == item.source.line)
+            .unwrap_or_else(|| {
+                panic!(
+                    "{}:{} is not in `timeline`",
+                    item.source.file, item.source.line
+                )
+            });
+        assert_eq!(row.micros, item.micros, "{}:{}", row.file, row.line);
+        assert_eq!(row.kind.name(), kind, "{}:{}", row.file, row.line);
+        compared += 1;
+    }
+    assert!(compared >= 10, "only {compared} events compared");
+}
