@@ -142,6 +142,22 @@ impl Error {
         }
     }
 
+    /// A problem with the settings file itself, said to be about the settings file (a missing
+    /// `--config x.toml` is "config file x.toml: No such file…", not a log that is missing).
+    pub fn in_config_file(self) -> Error {
+        match self {
+            Error::Config { path, message } if !path.starts_with("config file ") => Error::Config {
+                path: format!("config file {path}"),
+                message,
+            },
+            Error::Io { path, source } => Error::Config {
+                path: format!("config file {path}"),
+                message: source.to_string(),
+            },
+            other => other,
+        }
+    }
+
     /// The value came from this command-line flag.
     pub fn for_flag(self, flag: &str) -> Error {
         match self {

@@ -16,10 +16,10 @@ fn main() -> std::process::ExitCode {
     }
     let opts = Args::parse();
     output::remove_temporaries_on_interrupt();
-    let result = match opts.command {
-        Command::Draft(d) => run::draft(d),
-        Command::Scan(s) => run::scan(s),
-        Command::Timeline(t) => run::timeline(t),
+    let result = run::apply_global(&opts.global).and_then(|verbosity| match opts.command {
+        Command::Draft(d) => run::draft(d, verbosity),
+        Command::Scan(s) => run::scan(s, verbosity),
+        Command::Timeline(t) => run::timeline(t, verbosity),
         Command::Completions { shell } => {
             clap_complete::generate(
                 shell,
@@ -30,7 +30,7 @@ fn main() -> std::process::ExitCode {
             Ok(ExitCode::SUCCESS)
         }
         Command::Man { subcommand } => run::man(subcommand.as_deref()),
-    };
+    });
     match result {
         Ok(code) => code.into(),
         Err(e) => {

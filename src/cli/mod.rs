@@ -12,19 +12,44 @@ use clap::{Parser, Subcommand};
 use crate::output::terminal::ColorChoice;
 use crate::timeline::events::EventKind;
 
-const EXAMPLES_DRAFT: &str = "Examples:
+/// The exit status table, for every `--help` and the man page.
+macro_rules! exit_status {
+    () => {
+        "Exit status:
+  0    a draft was written and it holds at least one incident (other commands: success)
+  1    the logs were read and show no incident (timeline: no event passed the filters)
+  2    an error: bad arguments, no readable log, or a file that could not be read (the
+       draft is still written from the rest)
+  130  interrupted (Ctrl-C); no partial output file is left"
+    };
+}
+
+const EXAMPLES_DRAFT: &str = concat!(
+    "Examples:
   postmortem draft ./logs
   postmortem draft ./logs --html report.html
   postmortem draft ./logs --json > draft.json
   postmortem draft /var/log/nginx syslog.1 --tz Europe/Berlin
   postmortem draft ./logs --tz 'web-2/*=America/New_York' --format 'legacy/*.log=nginx_error'
-  postmortem draft ./logs --template team.md.j2 --display-tz Europe/Berlin";
+  postmortem draft ./logs --template team.md.j2 --display-tz Europe/Berlin
 
-const EXAMPLES_TIMELINE: &str = "Examples:
+",
+    exit_status!()
+);
+
+const EXAMPLES_TIMELINE: &str = concat!(
+    "Examples:
   postmortem timeline ./logs
   postmortem timeline ./logs --since start-30m --until recovered --kind action,escalation
   postmortem timeline ./logs --source 'alerts/*' --json | jq .text
-  postmortem timeline ./logs --kind error --grep 'ldap|bind' --csv > errors.csv";
+  postmortem timeline ./logs --kind error --grep 'ldap|bind' --csv > errors.csv
+
+",
+    exit_status!()
+);
+
+/// What the exit status means: in `--help` and in the man page's EXIT STATUS section.
+pub const EXIT_STATUS: &str = exit_status!();
 
 /// The command line, as typed.
 #[derive(Parser, Debug)]
@@ -37,10 +62,30 @@ const EXAMPLES_TIMELINE: &str = "Examples:
                   started, when and how it was detected, what people did, when it recovered and \
                   who was affected, each line citing the file:line it came from."
 )]
+#[command(after_help = EXIT_STATUS)]
 pub struct Args {
     /// The subcommand and its flags.
     #[command(subcommand)]
     pub command: Command,
+    /// Flags every subcommand takes.
+    #[command(flatten)]
+    pub global: GlobalOpts,
+}
+
+/// Flags every subcommand takes, before or after its name.
+#[derive(clap::Args, Debug, Default)]
+pub struct GlobalOpts {
+    /// Threads to read and parse with [default: one per core].
+    #[arg(short = 'j', long, global = true, value_name = "N")]
+    pub threads: Option<usize>,
+    /// Print only errors on stderr: no warnings about skipped files or lines, clock skew or
+    /// limits reached.
+    #[arg(short, long, global = true, conflicts_with = "verbose")]
+    pub quiet: bool,
+    /// Print what each stage did on stderr: every file with its format and why, and the
+    /// figures of --stats.
+    #[arg(short, long, global = true)]
+    pub verbose: bool,
 }
 
 /// The subcommands.
@@ -50,7 +95,10 @@ pub enum Command {
     #[command(after_help = EXAMPLES_DRAFT)]
     Draft(DraftOpts),
     /// Say how each file would be read: format and why, lines, time span, zone and year.
-    #[command(after_help = "Examples:\n  postmortem scan ./logs\n  postmortem scan ./logs --json")]
+    #[command(after_help = concat!(
+        "Examples:\n  postmortem scan ./logs\n  postmortem scan ./logs --json\n\n",
+        exit_status!()
+    ))]
     Scan(ScanOpts),
     /// Print the notable events of all files on one time line (alerts, actions, escalations).
     #[command(after_help = EXAMPLES_TIMELINE)]

@@ -6,12 +6,12 @@ use std::path::PathBuf;
 
 use clap::CommandFactory;
 
-use super::{Args, DetectOpts, DraftOpts, ReadOpts, ScanOpts, ShowOpts, TimelineOpts};
+use super::{Args, DetectOpts, DraftOpts, GlobalOpts, ReadOpts, ScanOpts, ShowOpts, TimelineOpts};
 use crate::config::flags::{RawDetect, RawRead};
 use crate::config::rules::parse_zone;
 use crate::exit::ExitCode;
 use crate::output::terminal::ColorChoice;
-use crate::output::{self, emit};
+use crate::output::{self, Verbosity, emit};
 use crate::timeline::events::Filter;
 use crate::{Config, Error};
 
@@ -42,8 +42,27 @@ fn display_zone(show: &ShowOpts) -> Result<Option<chrono_tz::Tz>, Error> {
     show.display_tz.as_deref().map(parse_zone).transpose()
 }
 
+/// Applies the flags every subcommand takes: the reading threads (`-j`), and how much goes to
+/// stderr (`-q`, `-v`).
+pub fn apply_global(global: &GlobalOpts) -> Result<Verbosity, Error> {
+    if let Some(n) = global.threads {
+        if n == 0 {
+            return Err(Error::invalid("--threads", "0", "at least 1"));
+        }
+        // Only fails when a pool was already built, which nothing here does before this.
+        let _ = rayon::ThreadPoolBuilder::new()
+            .num_threads(n)
+            .build_global();
+    }
+    Ok(match (global.quiet, global.verbose) {
+        (true, _) => Verbosity::Quiet,
+        (false, true) => Verbosity::Verbose,
+        (false, false) => Verbosity::Normal,
+    })
+}
+
 /// `postmortem scan`: how each file would be read.
-pub fn scan(opts: ScanOpts) -> Result<ExitCode, Error> {
+pub fn scan(opts: ScanOpts, verbosity: Verbosity) -> Result<ExitCode, Error> {
     let started = std::time::Instant::now();
     let analysis = crate::pipeline::analyse(&config(&opts.read, None)?)?;
     let read = started.elapsed();
@@ -63,10 +82,16 @@ pub fn scan(opts: ScanOpts) -> Result<ExitCode, Error> {
         crate::render::scan_text(&inputs, &skipped)
     };
     output::write_stdout(&text)?;
+    // scan's output already says what was passed over and why: only errors are added.
+    if verbosity != Verbosity::Quiet {
+        for w in &analysis.warnings {
+            eprintln!("postmortem: warning: {w}");
+        }
+    }
     for e in &analysis.errors {
         eprintln!("postmortem: {e}");
     }
-    if opts.stats {
+    if opts.stats || verbosity == Verbosity::Verbose {
         let stages = [
             ("discover, read, parse, aggregate", read),
             ("render, write", started.elapsed() - read),
@@ -84,7 +109,7 @@ pub fn scan(opts: ScanOpts) -> Result<ExitCode, Error> {
 }
 
 /// `postmortem draft`: the draft, as Markdown, JSON, HTML or through a template.
-pub fn draft(opts: DraftOpts) -> Result<ExitCode, Error> {
+pub fn draft(opts: DraftOpts, verbosity: Verbosity) -> Result<ExitCode, Error> {
     let mut config = config(&opts.read, Some(&opts.detect))?;
     let zone = display_zone(&opts.show)?;
     let outputs: Vec<&std::path::Path> = opts
@@ -100,13 +125,13 @@ pub fn draft(opts: DraftOpts) -> Result<ExitCode, Error> {
         ),
         None => None,
     };
-    let bar = output::progress::Bar::start(!opts.no_progress);
+    let bar = output::progress::Bar::start(!opts.no_progress && verbosity != Verbosity::Quiet);
     config.progress = Some(bar.progress());
     let started = std::time::Instant::now();
     let run = crate::draft_timed(&config);
     bar.finish();
     let (draft, analysis, timings) = run?;
-    output::report_problems(&analysis);
+    output::report_problems(&analysis, verbosity);
     let shown = match zone {
         Some(tz) => crate::render::zone::in_display_zone(&draft, tz),
         None => draft.clone(),
@@ -144,7 +169,7 @@ pub fn draft(opts: DraftOpts) -> Result<ExitCode, Error> {
     };
     emit(opts.output.as_deref(), &text)?;
     html_written?;
-    if opts.stats {
+    if opts.stats || verbosity == Verbosity::Verbose {
         let stages = [
             ("discover, read, parse, aggregate", timings.read),
             ("detect, timeline", timings.detect),
@@ -173,12 +198,12 @@ pub fn draft(opts: DraftOpts) -> Result<ExitCode, Error> {
 }
 
 /// `postmortem timeline`: the notable events of every file on one time line.
-pub fn timeline(opts: TimelineOpts) -> Result<ExitCode, Error> {
+pub fn timeline(opts: TimelineOpts, verbosity: Verbosity) -> Result<ExitCode, Error> {
     let config = config(&opts.read, Some(&opts.detect))?;
     let zone = display_zone(&opts.show)?;
     let analysis = crate::pipeline::analyse(&config)?;
     let draft = crate::timeline::build(&analysis, config.detect_params());
-    output::report_problems(&analysis);
+    output::report_problems(&analysis, verbosity);
     let filter = filter(&opts, &draft)?;
     let rows: Vec<_> = crate::timeline::events::rows(&analysis, &draft)
         .into_iter()
@@ -270,6 +295,26 @@ pub fn man(subcommand: Option<&str>) -> Result<ExitCode, Error> {
             path: "standard output".into(),
             message: e.to_string(),
         })?;
-    output::write_stdout(&String::from_utf8_lossy(&page))?;
+    let mut page = String::from_utf8_lossy(&page).into_owned();
+    page.push_str(&exit_status_roff());
+    output::write_stdout(&page)?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// The EXIT STATUS section of a man page (man-pages(7) names it so), from the `--help` table.
+fn exit_status_roff() -> String {
+    let mut roff = String::from(".SH \"EXIT STATUS\"\n");
+    for line in super::EXIT_STATUS.lines().skip(1) {
+        let line = line.trim();
+        match line.split_once(' ') {
+            Some((code, what)) if code.parse::<u8>().is_ok() => {
+                roff.push_str(&format!(".TP\n\\fB{code}\\fR\n{}\n", what.trim()));
+            }
+            _ => {
+                roff.push_str(line);
+                roff.push('\n');
+            }
+        }
+    }
+    roff
 }

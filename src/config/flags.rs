@@ -81,9 +81,10 @@ pub fn resolve(read: &RawRead, detect: Option<&RawDetect>) -> Result<Config, Err
     let explicit = read.config.is_some();
     let settings = match file::find(read.config.as_deref(), &read.paths) {
         Some(path) => {
-            file::check_found(&path, explicit, read.follow)?;
-            file::check_regular(&path)?;
-            Settings::read(&path)?
+            let loaded = file::check_found(&path, explicit, read.follow)
+                .and_then(|()| file::check_regular(&path))
+                .and_then(|()| Settings::read(&path));
+            loaded.map_err(Error::in_config_file)?
         }
         None => Settings::default(),
     };

@@ -160,8 +160,16 @@ pub fn check_outputs(outputs: &[&Path], inputs: &[PathBuf], force: bool) -> Resu
     let is_stream = |o: &&&Path| {
         o.as_os_str() == "-" || std::fs::metadata(o).is_ok_and(|m| !m.is_file() && !m.is_dir())
     };
+    // `report` and `./report` are one file: compare them made absolute.
+    let same = |a: &Path, b: &Path| {
+        a == b
+            || std::path::absolute(a)
+                .ok()
+                .zip(std::path::absolute(b).ok())
+                .is_some_and(|(a, b)| a == b)
+    };
     for pair in outputs.windows(2) {
-        if pair[0] == pair[1] && !is_stream(&&pair[0]) {
+        if same(pair[0], pair[1]) && !is_stream(&&pair[0]) {
             return Err(Error::Output {
                 path: pair[0].display().to_string(),
                 message: "given for two outputs (-o and --html): name two files".into(),
@@ -174,9 +182,44 @@ pub fn check_outputs(outputs: &[&Path], inputs: &[PathBuf], force: bool) -> Resu
         .try_for_each(|o| check_output(o, inputs, force))
 }
 
-/// Tells stderr what was passed over or skipped, as `path: reason` and `path:line: reason`.
-pub fn report_problems(analysis: &crate::pipeline::Analysis) {
+/// How much goes to stderr besides the errors: `-q`, the default, or `-v`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default)]
+pub enum Verbosity {
+    /// `-q`: errors only.
+    Quiet,
+    /// Errors and warnings (files passed over, lines skipped, clock skew, limits reached).
+    #[default]
+    Normal,
+    /// `-v`: also every file as it was read, and the figures of `--stats`.
+    Verbose,
+}
+
+/// Tells stderr what was passed over or skipped, as `path: reason` and `path:line: reason`;
+/// with `Verbosity::Quiet` only the errors.
+pub fn report_problems(analysis: &crate::pipeline::Analysis, verbosity: Verbosity) {
     let mut err = std::io::stderr().lock();
+    if verbosity == Verbosity::Verbose {
+        for f in &analysis.files {
+            let _ = writeln!(
+                err,
+                "postmortem: {}: read as {}: {}; {} lines, {} parsed",
+                f.display,
+                f.detection.format.name(),
+                f.detection.explain(),
+                f.summary.lines,
+                f.summary.lines - f.summary.skipped.min(f.summary.lines)
+            );
+        }
+    }
+    if verbosity == Verbosity::Quiet {
+        for e in &analysis.errors {
+            let _ = writeln!(err, "postmortem: {e}");
+        }
+        return;
+    }
+    for w in &analysis.warnings {
+        let _ = writeln!(err, "postmortem: warning: {w}");
+    }
     for p in &analysis.passed_over {
         let _ = writeln!(err, "postmortem: {}: skipped: {}", p.display, p.reason);
     }

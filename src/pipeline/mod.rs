@@ -83,6 +83,8 @@ pub struct Analysis {
     pub bin_width: Micros,
     /// The run's zone for zone-less lines (`UTC` unless given).
     pub zone: String,
+    /// Things the user asked for that had no effect, such as a `--tz` glob matching no file.
+    pub warnings: Vec<String>,
 }
 
 impl Analysis {
@@ -331,6 +333,7 @@ pub fn analyse(config: &Config) -> Result<Analysis, Error> {
         ..Analysis::default()
     };
     let mut logs = sniff_all(discovered.candidates, config, &mut analysis);
+    analysis.warnings = unused_rules(config, &logs, &analysis.passed_over);
     if logs.is_empty() {
         let shown: Vec<String> = config
             .paths
@@ -368,6 +371,37 @@ pub fn analyse(config: &Config) -> Result<Analysis, Error> {
         analysis.files.push(report);
     }
     Ok(analysis)
+}
+
+/// A rule whose glob matches no file found is most likely a typo or a path written from the
+/// wrong folder: say so, rather than silently detect and place the files it was meant for.
+fn unused_rules(
+    config: &Config,
+    logs: &[Sniff],
+    passed_over: &[crate::discover::Passed],
+) -> Vec<String> {
+    config
+        .rules
+        .iter()
+        .filter(|rule| {
+            !logs
+                .iter()
+                .any(|s| rule.matches(&s.candidate.display, &s.candidate.path))
+                && !passed_over
+                    .iter()
+                    .any(|p| rule.matches(&p.display, std::path::Path::new(&p.display)))
+        })
+        .map(|rule| {
+            let how = match rule.pattern.contains('/') {
+                true => "a glob with / matches the path as shown, relative to the folder given",
+                false => "a glob without / matches the file name",
+            };
+            format!(
+                "{} '{}' matches no file ({how}); it had no effect",
+                rule.origin, rule.pattern
+            )
+        })
+        .collect()
 }
 
 /// Sniffs every candidate, in parallel. Archives (`.tar`, `.tar.gz`…) stand for their
