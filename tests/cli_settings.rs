@@ -156,6 +156,15 @@ fn colour_only_when_asked_for_outside_a_terminal() {
         String::from_utf8_lossy(&timeline.stdout).contains("\x1b["),
         "timeline takes --color always too"
     );
+    let scan = postmortem()
+        .args(["scan", "--color", "always"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert!(
+        String::from_utf8_lossy(&scan.stdout).contains("\x1b[1msyslog\x1b[0m"),
+        "and scan"
+    );
     let never = postmortem()
         .args(["draft", "--color", "never"])
         .arg(dir.path())

@@ -203,6 +203,9 @@ pub struct ScanOpts {
     /// Print figures on stderr: bytes, lines, MB/s and lines/s per format, threads, peak memory.
     #[arg(long)]
     pub stats: bool,
+    /// Colour: auto (only on a terminal, and not if NO_COLOR is set), always or never.
+    #[arg(long, value_name = "WHEN", default_value = "auto")]
+    pub color: ColorChoice,
 }
 
 /// `postmortem draft`.

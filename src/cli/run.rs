@@ -79,7 +79,7 @@ pub fn scan(opts: ScanOpts, verbosity: Verbosity) -> Result<ExitCode, Error> {
         let value = serde_json::json!({ "inputs": inputs, "skipped_files": skipped, "errors": analysis.errors.iter().map(|e| e.to_string()).collect::<Vec<_>>() });
         serde_json::to_string_pretty(&value).unwrap_or_default() + "\n"
     } else {
-        crate::render::scan_text(&inputs, &skipped)
+        crate::render::scan_text(&inputs, &skipped, opts.color.for_stdout())
     };
     output::write_stdout(&text)?;
     // scan's output already says what was passed over and why: only errors are added.

@@ -24,15 +24,21 @@ pub fn json(draft: &Draft) -> String {
     text
 }
 
-/// `postmortem scan` as text: one block per file, saying what it was read as and why.
+/// `postmortem scan` as text: one block per file, saying what it was read as and why; with
+/// `colour`, each file's name in bold and a skipped file's in yellow.
 pub fn scan_text(
     inputs: &[crate::timeline::Input],
     skipped: &[crate::timeline::SkippedFile],
+    colour: bool,
 ) -> String {
     use std::fmt::Write;
+    let name = |file: &str, style: &str| match colour {
+        true => format!("{style}{}\x1b[0m", escape::plain(file)),
+        false => escape::plain(file),
+    };
     let mut out = String::new();
     for f in inputs {
-        let _ = writeln!(out, "{}", f.file);
+        let _ = writeln!(out, "{}", name(&f.file, "\x1b[1m"));
         let compression = crate::name::serde_name(&f.compression);
         let _ = writeln!(
             out,
@@ -101,7 +107,12 @@ pub fn scan_text(
         }
     }
     for s in skipped {
-        let _ = writeln!(out, "{}\n  skipped     {}", s.file, s.reason);
+        let _ = writeln!(
+            out,
+            "{}\n  skipped     {}",
+            name(&s.file, "\x1b[1;33m"),
+            escape::plain(&s.reason)
+        );
     }
     out
 }
