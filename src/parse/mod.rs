@@ -7,6 +7,7 @@ pub mod app_log;
 pub mod common;
 pub mod container;
 pub mod entry;
+pub mod haproxy;
 pub mod jsonl;
 pub mod log_format;
 pub mod logfmt;

@@ -254,6 +254,71 @@ pub(crate) fn looks_like_seconds(field: &[u8]) -> Option<f64> {
     Some(digits as f64 / scale as f64)
 }
 
+/// The request times a line may carry after the combined fields, most telling first.
+#[derive(Default)]
+struct Timings {
+    /// `rt=0.074`, `request_time=0.074`: the request's own time, named.
+    named: Option<f64>,
+    /// A bare `0.074` (`$request_time` appended), or Traefik's `12ms`.
+    positional: Option<f64>,
+    /// `urt="0.072"`, `upstream_response_time=…`: the upstream's part, when nothing else says.
+    upstream: Option<f64>,
+    /// Apache's `%D` (microseconds) as the last field: digits only.
+    last_micros: Option<f64>,
+}
+
+impl Timings {
+    fn note(&mut self, field: &[u8], is_last: bool) {
+        if let Some(eq) = memchr::memchr(b'=', field) {
+            let (key, value) = (&field[..eq], &field[eq + 1..]);
+            // `urt="0.072, 0.010"` (two upstreams tried): the first.
+            let value = value
+                .trim_ascii_start()
+                .strip_prefix(b"\"")
+                .unwrap_or(value);
+            let end = value
+                .iter()
+                .position(|b| !(b.is_ascii_digit() || *b == b'.'))
+                .unwrap_or(value.len());
+            let seconds = looks_like_seconds(&value[..end]);
+            match key {
+                b"rt" | b"request_time" => self.named = self.named.or(seconds),
+                b"urt" | b"upstream_response_time" | b"uht" | b"upstream_header_time" => {
+                    self.upstream = self.upstream.or(seconds)
+                }
+                _ => {}
+            }
+            return;
+        }
+        if self.positional.is_none() {
+            self.positional = looks_like_seconds(field).or_else(|| {
+                let ms = field.strip_suffix(b"ms")?;
+                let ok = !ms.is_empty() && ms.len() <= 9 && ms.iter().all(u8::is_ascii_digit);
+                ok.then(|| {
+                    ms.iter().fold(0u64, |n, &b| n * 10 + u64::from(b - b'0')) as f64 / 1000.0
+                })
+            });
+        }
+        let digits = !field.is_empty() && field.len() <= 12 && field.iter().all(u8::is_ascii_digit);
+        self.last_micros = match (is_last, digits) {
+            (true, true) => Some(
+                field
+                    .iter()
+                    .fold(0u64, |n, &b| n * 10 + u64::from(b - b'0')) as f64
+                    / 1e6,
+            ),
+            _ => None,
+        };
+    }
+
+    fn seconds(&self) -> Option<f64> {
+        self.named
+            .or(self.positional)
+            .or(self.upstream)
+            .or(self.last_micros)
+    }
+}
+
 /// Reads an access-log line: `1.2.3.4 - - [10/Sep/2023:08:15:02 +0000] "GET / HTTP/1.1" 200 …`.
 pub fn parse(line: &[u8]) -> Option<AccessLine<'_>> {
     let (open, after_time, time, offset_secs) = find_time(line)?;
@@ -272,7 +337,7 @@ pub fn parse(line: &[u8]) -> Option<AccessLine<'_>> {
     }
     let mut referer = None;
     let mut user_agent = None;
-    let mut request_time = None;
+    let mut timings = Timings::default();
     let mut forwarded_for = addrs.forwarded_for;
     let mut field_index = 0;
     while let Ok((field_start, _)) = spaces(rest) {
@@ -289,12 +354,13 @@ pub fn parse(line: &[u8]) -> Option<AccessLine<'_>> {
                     .filter(|a| a.iter().all(|b| b.is_ascii_hexdigit() || b".:".contains(b)))
                     .filter(|a| !a.is_empty());
             }
-            _ if request_time.is_none() => request_time = looks_like_seconds(field),
+            _ if !was_quoted => timings.note(field, r.trim_ascii().is_empty()),
             _ => {}
         }
         field_index += 1;
         rest = r;
     }
+    let request_time = timings.seconds();
     let (method, target) = split_request(request);
     Some(AccessLine {
         vhost: addrs.vhost,

@@ -39,6 +39,8 @@ pub enum Format {
     AppLog,
     /// Container logs as the kubelet writes them (CRI), the wrapped line read by its format.
     Cri,
+    /// HAProxy HTTP and TCP logs, in syslog or bare.
+    Haproxy,
 }
 
 /// What a format's records are, for the stages after aggregation.

@@ -3,7 +3,7 @@ use crate::parse::entry::Entry;
 use crate::parse::{Sniffed, sniff};
 
 /// Three lines of each format, as the real programs write them.
-const SAMPLES: [(Format, &str); 14] = [
+const SAMPLES: [(Format, &str); 15] = [
     (
         Format::NginxAccess,
         "203.0.113.7 - - [10/Sep/2023:08:15:02 +0000] \"GET /api/v1/login HTTP/1.1\" 503 197 \"-\" \"curl/8.1\"\n\
@@ -52,6 +52,12 @@ const SAMPLES: [(Format, &str); 14] = [
          \tat com.example.auth.LdapClient.bind(LdapClient.java:88)\n\
          2023-09-10 08:15:03.001 [main] INFO  c.e.auth.Server - request served\n\
          2023-09-10 08:15:04.500 [main] WARN  c.e.auth.Pool - pool at 90%\n",
+    ),
+    (
+        Format::Haproxy,
+        "Sep 10 08:15:02 lb-1 haproxy[812]: 203.0.113.7:51234 [10/Sep/2023:08:15:02.118] www~ be_app/app1 0/0/1/12/13 200 512 - - ---- 3/3/1/1/0 0/0 \"GET /api/v1/login HTTP/1.1\"\n\
+         Sep 10 08:15:03 lb-1 haproxy[812]: 203.0.113.8:51240 [10/Sep/2023:08:15:03.001] www~ be_app/<NOSRV> 0/-1/-1/-1/0 503 217 - - SC-- 3/3/0/0/0 0/0 \"POST /api/v1/login HTTP/1.1\"\n\
+         Sep 10 08:15:04 lb-1 haproxy[812]: 10.0.1.2:33313 [10/Sep/2023:08:15:04.443] fnt bck/srv1 0/0/5007 212 -- 0/0/0/0/3 0/0\n",
     ),
     (
         Format::Cri,

@@ -1,0 +1,192 @@
+//! Request formats through the real binary: for each, an hour of traffic written as the real
+//! server writes it, 3,600 requests of which 180 are 5xx, and in every minute 54 requests of
+//! 30 ms, 3 of 250 ms and 3 of 1.2 s, so every bin's p95 is 250 ms. The counts must be exact;
+//! p95 within the latency sketch's stated 4 % (`src/aggregate/latency.rs`).
+
+use assert_cmd::Command;
+use serde_json::Value;
+
+/// One request of the hour: its second, status and duration in seconds.
+pub struct Req {
+    pub second: u32,
+    pub status: u16,
+    pub seconds: f64,
+    /// 08:MM:SS of 2023-09-10.
+    pub minute: u32,
+    pub sec: u32,
+}
+
+fn hour() -> Vec<Req> {
+    (0..3600u32)
+        .map(|s| {
+            let in_minute = s % 60;
+            let seconds = match in_minute {
+                0..=53 => 0.030,
+                54..=56 => 0.250,
+                _ => 1.2,
+            };
+            Req {
+                second: s,
+                status: if s % 20 == 7 { 503 } else { 200 },
+                seconds,
+                minute: s / 60,
+                sec: s % 60,
+            }
+        })
+        .collect()
+}
+
+fn draft_json(dir: &std::path::Path) -> Value {
+    let out = Command::cargo_bin("postmortem")
+        .expect("binary")
+        .args(["draft", "--json"])
+        .arg(dir)
+        .output()
+        .expect("runs");
+    serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stderr)))
+}
+
+/// Writes the hour with `line` (plus `header` first) as `name`, drafts it, and checks format,
+/// lines, requests, errors and every bin's p95.
+fn check_hour(name: &str, format: &str, header: &str, line: impl Fn(&Req) -> String) {
+    let dir = tempfile::tempdir().unwrap();
+    let mut text = header.to_string();
+    for r in hour() {
+        text.push_str(&line(&r));
+        text.push('\n');
+    }
+    std::fs::write(dir.path().join(name), text).unwrap();
+    let draft = draft_json(dir.path());
+    let input = &draft["inputs"][0];
+    assert_eq!(input["format"], format, "{input:#}");
+    assert_eq!(input["lines_skipped"], 0, "{input:#}");
+    let points = draft["series"].as_array().expect("a series");
+    let (total, errors) = points.iter().fold((0, 0), |(t, e), p| {
+        (
+            t + p["total"].as_u64().unwrap(),
+            e + p["errors"].as_u64().unwrap(),
+        )
+    });
+    assert_eq!((total, errors), (3600, 180), "requests and 5xx of {format}");
+    assert_eq!(points.len(), 60, "one bin a minute");
+    for p in points {
+        let p95 = p["p95_ms"]
+            .as_f64()
+            .unwrap_or_else(|| panic!("no p95 in {p}"));
+        assert!(
+            (p95 - 250.0).abs() / 250.0 < 0.04,
+            "{format}: p95 {p95} ms in {p}"
+        );
+    }
+    assert!(
+        draft["signal"].as_str().unwrap_or("").contains("request"),
+        "{format}: lines are requests: {}",
+        draft["signal"]
+    );
+}
+
+#[test]
+fn nginx_combined_with_named_timings_appended() {
+    // log_format timed '$remote_addr - $remote_user [$time_local] "$request" $status
+    //   $body_bytes_sent "$http_referer" "$http_user_agent" rt=$request_time urt="$upstream_response_time"';
+    check_hour("access.log", "nginx_access", "", |r| {
+        format!(
+            "198.51.100.{} - - [10/Sep/2023:08:{:02}:{:02} +0000] \"GET /api/v1/items?page=2 HTTP/1.1\" {} 512 \"-\" \"Go-http-client/1.1\" rt={:.3} urt=\"{:.3}\"",
+            r.second % 200,
+            r.minute,
+            r.sec,
+            r.status,
+            r.seconds,
+            r.seconds - 0.002
+        )
+    });
+}
+
+#[test]
+fn apache_combined_with_microseconds_appended() {
+    // LogFormat "%h %l %u %t \"%r\" %>s %b \"%{Referer}i\" \"%{User-Agent}i\" %D" timed
+    check_hour("access_log", "nginx_access", "", |r| {
+        format!(
+            "203.0.113.{} - - [10/Sep/2023:08:{:02}:{:02} +0000] \"GET /index.php HTTP/1.1\" {} 2326 \"http://example.com/\" \"Mozilla/5.0\" {}",
+            r.second % 200,
+            r.minute,
+            r.sec,
+            r.status,
+            (r.seconds * 1e6) as u64
+        )
+    });
+}
+
+#[test]
+fn traefik_common_log_format_with_its_duration() {
+    // Traefik's CLF: … "UA" <requests so far> "<router>" "<server URL>" <duration>ms
+    check_hour("traefik.log", "nginx_access", "", |r| {
+        format!(
+            "192.0.2.{} - - [10/Sep/2023:08:{:02}:{:02} +0000] \"GET /whoami HTTP/2.0\" {} 345 \"-\" \"curl/8.4.0\" {} \"whoami@docker\" \"http://172.18.0.3:80\" {}ms",
+            r.second % 200,
+            r.minute,
+            r.sec,
+            r.status,
+            r.second + 1,
+            (r.seconds * 1000.0) as u64
+        )
+    });
+}
+
+#[test]
+fn ingress_nginx_default_format() {
+    // ingress-nginx's log_format upstreaminfo: … $request_length $request_time
+    // [$proxy_upstream_name] [$proxy_alternative_upstream_name] $upstream_addr
+    // $upstream_response_length $upstream_response_time $upstream_status $req_id
+    check_hour("ingress.log", "nginx_access", "", |r| {
+        format!(
+            "10.244.0.{} - - [10/Sep/2023:08:{:02}:{:02} +0000] \"GET /api HTTP/1.1\" {} 612 \"-\" \"kube-probe/1.28\" 231 {:.3} [default-api-80] [] 10.244.1.7:8080 612 {:.3} {} 4b3f1f0f9d8c2a7e6b5d4c3b2a190817",
+            r.second % 200,
+            r.minute,
+            r.sec,
+            r.status,
+            r.seconds,
+            r.seconds - 0.001,
+            r.status
+        )
+    });
+}
+
+#[test]
+fn haproxy_http_log_in_syslog() {
+    // option httplog, sent to rsyslog: the syslog header, then the HTTP log; Ta is the total.
+    check_hour("haproxy.log", "haproxy", "", |r| {
+        let total = (r.seconds * 1000.0) as u64;
+        format!(
+            "Sep 10 08:{:02}:{:02} lb-1 haproxy[812]: 198.51.100.{}:{} [10/Sep/2023:08:{:02}:{:02}.{:03}] www~ be_app/app{} 0/0/1/{}/{} {} 512 - - ---- 3/3/1/1/0 0/0 \"GET /api/v1/items HTTP/1.1\"",
+            r.minute,
+            r.sec,
+            r.second % 200,
+            40000 + r.second,
+            r.minute,
+            r.sec,
+            r.second % 1000,
+            r.second % 3,
+            total.saturating_sub(1),
+            total,
+            r.status
+        )
+    });
+}
+
+#[test]
+fn haproxy_http_log_bare() {
+    // `log stdout format raw`, as a container prints it.
+    check_hour("haproxy.log", "haproxy", "", |r| {
+        format!(
+            "198.51.100.{}:{} [10/Sep/2023:08:{:02}:{:02}.000] www be_app/app1 0/0/1/1/{} {} 512 - - ---- 3/3/1/1/0 0/0 \"GET /api/v1/items HTTP/1.1\"",
+            r.second % 200,
+            40000 + r.second,
+            r.minute,
+            r.sec,
+            (r.seconds * 1000.0) as u64,
+            r.status
+        )
+    });
+}
