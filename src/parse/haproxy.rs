@@ -97,9 +97,8 @@ pub fn parse(line: &[u8]) -> Option<Traffic<'_>> {
     let mut fields = after.split(|&b| b == b' ').filter(|f| !f.is_empty());
     let frontend = fields.next()?;
     let server = fields.next()?;
-    if memchr::memchr(b'/', server).is_none() {
-        return None;
-    }
+    // `backend/server`: the slash is what tells this from other bracketed dates.
+    memchr::memchr(b'/', server)?;
     let (count, total_ms) = timers(fields.next()?)?;
     if count == 3 {
         // TCP: Tw/Tc/Tt bytes_read termination_state …
