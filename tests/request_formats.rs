@@ -190,3 +190,24 @@ fn haproxy_http_log_bare() {
         )
     });
 }
+
+#[test]
+fn aws_application_load_balancer() {
+    // The ALB's own three times (request, target, response processing) sum to the latency.
+    check_hour("api-lb_20230910T0800Z.log", "aws_lb", "", |r| {
+        format!(
+            "https 2023-09-10T08:{:02}:{:02}.{:06}Z app/api-lb/50dc6c495c0c9188 198.51.100.{}:{} 10.0.1.5:8080 0.000 {:.3} 0.000 {} {} 34 366 \"GET https://api.example.com:443/api/v1/items?page=2 HTTP/1.1\" \"curl/8.1\" ECDHE-RSA-AES128-GCM-SHA256 TLSv1.2 arn:aws:elasticloadbalancing:eu-west-1:123456789012:targetgroup/api/73e2d6bc24d8a067 \"Root=1-64fd7a16-36d228ad5d99923122bbe354\" \"api.example.com\" \"-\" 0 2023-09-10T08:{:02}:{:02}.000000Z \"forward\" \"-\" \"-\" \"10.0.1.5:8080\" \"{}\" \"-\" \"-\"",
+            r.minute,
+            r.sec,
+            r.second * 17 % 1_000_000,
+            r.second % 200,
+            2000 + r.second,
+            r.seconds,
+            r.status,
+            r.status,
+            r.minute,
+            r.sec,
+            r.status
+        )
+    });
+}

@@ -4,6 +4,7 @@
 pub mod alertmanager;
 pub mod apache_error;
 pub mod app_log;
+pub mod aws_lb;
 pub mod common;
 pub mod container;
 pub mod entry;

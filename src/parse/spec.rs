@@ -41,6 +41,8 @@ pub enum Format {
     Cri,
     /// HAProxy HTTP and TCP logs, in syslog or bare.
     Haproxy,
+    /// AWS Application Load Balancer and Classic ELB access logs.
+    AwsLb,
 }
 
 /// What a format's records are, for the stages after aggregation.

@@ -3,7 +3,7 @@ use crate::parse::entry::Entry;
 use crate::parse::{Sniffed, sniff};
 
 /// Three lines of each format, as the real programs write them.
-const SAMPLES: [(Format, &str); 15] = [
+const SAMPLES: [(Format, &str); 16] = [
     (
         Format::NginxAccess,
         "203.0.113.7 - - [10/Sep/2023:08:15:02 +0000] \"GET /api/v1/login HTTP/1.1\" 503 197 \"-\" \"curl/8.1\"\n\
@@ -58,6 +58,12 @@ const SAMPLES: [(Format, &str); 15] = [
         "Sep 10 08:15:02 lb-1 haproxy[812]: 203.0.113.7:51234 [10/Sep/2023:08:15:02.118] www~ be_app/app1 0/0/1/12/13 200 512 - - ---- 3/3/1/1/0 0/0 \"GET /api/v1/login HTTP/1.1\"\n\
          Sep 10 08:15:03 lb-1 haproxy[812]: 203.0.113.8:51240 [10/Sep/2023:08:15:03.001] www~ be_app/<NOSRV> 0/-1/-1/-1/0 503 217 - - SC-- 3/3/0/0/0 0/0 \"POST /api/v1/login HTTP/1.1\"\n\
          Sep 10 08:15:04 lb-1 haproxy[812]: 10.0.1.2:33313 [10/Sep/2023:08:15:04.443] fnt bck/srv1 0/0/5007 212 -- 0/0/0/0/3 0/0\n",
+    ),
+    (
+        Format::AwsLb,
+        "https 2023-09-10T08:15:02.186641Z app/api-lb/50dc6c495c0c9188 203.0.113.7:2817 10.0.1.5:8080 0.000 0.012 0.000 200 200 34 366 \"GET https://api.example.com:443/api/v1/items HTTP/1.1\" \"curl/8.1\" ECDHE-RSA-AES128-GCM-SHA256 TLSv1.2 arn:aws:elasticloadbalancing:eu-west-1:123456789012:targetgroup/api/73e2d6bc24d8a067 \"Root=1-64fd7a16-36d228ad5d99923122bbe354\" \"api.example.com\" \"-\" 0 2023-09-10T08:15:02.174000Z \"forward\" \"-\" \"-\" \"10.0.1.5:8080\" \"200\" \"-\" \"-\"\n\
+         https 2023-09-10T08:15:03.001Z app/api-lb/50dc6c495c0c9188 203.0.113.8:2818 - -1 -1 -1 502 - 34 366 \"POST https://api.example.com:443/api/v1/login HTTP/1.1\" \"curl/8.1\" ECDHE-RSA-AES128-GCM-SHA256 TLSv1.2 - \"Root=1-64fd7a17-1d84f3d73c47ec4e58577259\" \"api.example.com\" \"-\" 1 2023-09-10T08:15:02.999000Z \"forward\" \"-\" \"-\" \"-\" \"-\" \"-\" \"-\"\n\
+         2023-09-10T08:15:04.945958Z legacy-elb 198.51.100.2:2817 10.0.0.1:80 0.000073 0.001048 0.000057 200 200 0 29 \"GET http://www.example.com:80/ HTTP/1.1\" \"curl/7.38.0\" - -\n",
     ),
     (
         Format::Cri,
