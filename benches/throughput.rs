@@ -48,6 +48,7 @@ fn access_context() -> ChunkContext {
         zone: chrono_tz::UTC.into(),
         year: None,
         access_format: None,
+        w3c: None,
         overlap: None,
         sane: Default::default(),
         zone_last: None,

@@ -36,10 +36,11 @@ fn hour() -> Vec<Req> {
         .collect()
 }
 
-fn draft_json(dir: &std::path::Path) -> Value {
+fn draft_json(dir: &std::path::Path, args: &[&str]) -> Value {
     let out = Command::cargo_bin("postmortem")
         .expect("binary")
         .args(["draft", "--json"])
+        .args(args)
         .arg(dir)
         .output()
         .expect("runs");
@@ -57,7 +58,14 @@ fn check_hour(name: &str, format: &str, header: &str, line: impl Fn(&Req) -> Str
         text.push('\n');
     }
     std::fs::write(dir.path().join(name), text).unwrap();
-    let draft = draft_json(dir.path());
+    let draft = draft_json(dir.path(), &[]);
+    // Cut into 4 KiB chunks read in parallel, the file must read the same (state such as
+    // W3C's columns crosses chunk boundaries).
+    assert_eq!(
+        draft_json(dir.path(), &["--chunk-size", "4096"]),
+        draft,
+        "{format}: the draft depends on the chunk size"
+    );
     let input = &draft["inputs"][0];
     assert_eq!(input["format"], format, "{input:#}");
     assert_eq!(input["lines_skipped"], 0, "{input:#}");
@@ -208,6 +216,43 @@ fn aws_application_load_balancer() {
             r.minute,
             r.sec,
             r.status
+        )
+    });
+}
+
+#[test]
+fn iis_w3c_log_with_its_header() {
+    let header = "#Software: Microsoft Internet Information Services 10.0\n#Version: 1.0\n#Date: 2023-09-10 08:00:00\n#Fields: date time s-ip cs-method cs-uri-stem cs-uri-query s-port cs-username c-ip cs(User-Agent) cs(Referer) sc-status sc-substatus sc-win32-status time-taken\n";
+    check_hour("u_ex230910.log", "w3c", header, |r| {
+        format!(
+            "2023-09-10 08:{:02}:{:02} 10.0.0.4 GET /api/orders id={} 443 - 203.0.113.{} Mozilla/5.0+(Windows+NT+10.0) - {} 0 0 {}",
+            r.minute,
+            r.sec,
+            r.second,
+            r.second % 200,
+            r.status,
+            (r.seconds * 1000.0) as u64
+        )
+    });
+}
+
+#[test]
+fn cloudfront_standard_log_with_a_second_header_block_midway() {
+    let fields = "#Fields: date time x-edge-location sc-bytes c-ip cs-method cs(Host) cs-uri-stem sc-status cs(Referer) cs(User-Agent) cs-uri-query cs(Cookie) x-edge-result-type x-edge-request-id x-host-header cs-protocol cs-bytes time-taken";
+    let header = format!("#Version: 1.0\n{fields}\n");
+    check_hour("E2EXAMPLE.2023-09-10-08.a1b2c3d4", "w3c", &header, |r| {
+        // CloudFront files are concatenated: a second header block comes halfway.
+        let again = match r.second {
+            1800 => format!("#Version: 1.0\n{fields}\n"),
+            _ => String::new(),
+        };
+        format!(
+            "{again}2023-09-10\t08:{:02}:{:02}\tLAX1\t392\t192.0.2.{}\tGET\td111111abcdef8.cloudfront.net\t/index.html\t{}\t-\tMozilla/5.0\t-\t-\tMiss\tSOX4xwn4XV6Q4rgb7XiVGOHms==\td111111abcdef8.cloudfront.net\thttps\t23\t{:.3}",
+            r.minute,
+            r.sec,
+            r.second % 200,
+            r.status,
+            r.seconds
         )
     });
 }

@@ -6,6 +6,7 @@ use super::signature;
 use super::{ErrorSample, Event, EventBody, LineRef, Summary};
 use crate::parse::common::{kept_text, strip_cr};
 use crate::parse::entry::{Change, Entry, Message, Request, Verdict, Vocabulary, When};
+use crate::parse::w3c::Columns;
 use crate::parse::{Format, nginx_access, syslog};
 use crate::read::lines;
 use crate::time::year::YearTracker;
@@ -26,6 +27,8 @@ pub struct ChunkContext {
     pub year: Option<YearTracker>,
     /// When this file overlaps another piece of its rotation family (see [`Overlap`]).
     pub overlap: Option<std::sync::Arc<Overlap>>,
+    /// For W3C extended logs: the columns of the file's first `#Fields:` directive.
+    pub w3c: Option<std::sync::Arc<crate::parse::w3c::Columns>>,
     /// For access logs written with a custom `log_format`: its compiled parser.
     pub access_format: Option<std::sync::Arc<crate::parse::log_format::LogFormat>>,
     /// Times outside this range are skipped with a reason (see [`super::SaneTimes`]).
@@ -420,7 +423,11 @@ fn upstream_host(upstream: &[u8]) -> &[u8] {
 }
 
 /// Every line of a chunk, read with `read` and folded into the worker's summary.
-fn fold_lines<'d>(worker: &mut Worker<'_>, data: &'d [u8], read: impl Fn(&'d [u8]) -> Entry<'d>) {
+fn fold_lines<'d>(
+    worker: &mut Worker<'_>,
+    data: &'d [u8],
+    mut read: impl FnMut(&'d [u8]) -> Entry<'d>,
+) {
     let overlap = worker.ctx.overlap.is_some();
     for (i, raw) in lines(data).enumerate() {
         let n = i as u64 + 1;
@@ -475,6 +482,23 @@ pub fn process_chunk(data: &[u8], ctx: &ChunkContext) -> ChunkOutcome {
         }),
         (Format::NginxAccess, None) => fold_lines(&mut worker, data, nginx_access::read),
         (Format::Syslog, None) => fold_lines(&mut worker, data, syslog::read),
+        (Format::W3c, None) => {
+            // The columns are state: a `#Fields:` directive changes them for the lines after.
+            let mut columns = ctx
+                .w3c
+                .as_deref()
+                .cloned()
+                .unwrap_or_else(Columns::iis_default);
+            fold_lines(&mut worker, data, move |line| {
+                if let Some(c) = Columns::from_directive(line) {
+                    columns = c;
+                }
+                match line.first() {
+                    Some(b'#') => Entry::Marker,
+                    _ => columns.read(line),
+                }
+            })
+        }
         (other, None) => fold_lines(&mut worker, data, other.spec().read),
     }
     if let Some((bin, last)) = worker.last_line.take() {

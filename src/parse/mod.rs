@@ -19,6 +19,7 @@ pub mod pager;
 pub mod registry;
 pub mod spec;
 pub mod syslog;
+pub mod w3c;
 
 use serde::Serialize;
 

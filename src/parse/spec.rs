@@ -43,6 +43,8 @@ pub enum Format {
     Haproxy,
     /// AWS Application Load Balancer and Classic ELB access logs.
     AwsLb,
+    /// W3C extended logs with a `#Fields:` directive: IIS, CloudFront.
+    W3c,
 }
 
 /// What a format's records are, for the stages after aggregation.

@@ -113,6 +113,8 @@ struct Sniff {
     gzip_mtime: Option<Micros>,
     /// The times its lines may carry: set for the run once every file is sniffed.
     sane: crate::aggregate::SaneTimes,
+    /// For a W3C extended log: the columns its head's `#Fields:` directive names.
+    w3c: Option<std::sync::Arc<crate::parse::w3c::Columns>>,
 }
 
 fn system_time_micros(t: std::time::SystemTime) -> Option<Micros> {
@@ -206,7 +208,12 @@ fn sniff_log(
     } else {
         None
     };
+    let w3c = (detection.format == Format::W3c)
+        .then(|| parse::w3c::first_directive(&opened.sample))
+        .flatten()
+        .map(std::sync::Arc::new);
     Ok(Sniff {
+        w3c,
         compression: opened.compression,
         detection,
         first_civil,
@@ -263,6 +270,7 @@ fn process_file(
             bin_width: config.bin_width,
             zone: zone_choice,
             year: choice.as_ref().map(|c| YearTracker::new(c.year)),
+            w3c: sniff.w3c.clone(),
             access_format: sniff
                 .detection
                 .log_format

@@ -3,7 +3,7 @@ use crate::parse::entry::Entry;
 use crate::parse::{Sniffed, sniff};
 
 /// Three lines of each format, as the real programs write them.
-const SAMPLES: [(Format, &str); 16] = [
+const SAMPLES: [(Format, &str); 17] = [
     (
         Format::NginxAccess,
         "203.0.113.7 - - [10/Sep/2023:08:15:02 +0000] \"GET /api/v1/login HTTP/1.1\" 503 197 \"-\" \"curl/8.1\"\n\
@@ -64,6 +64,14 @@ const SAMPLES: [(Format, &str); 16] = [
         "https 2023-09-10T08:15:02.186641Z app/api-lb/50dc6c495c0c9188 203.0.113.7:2817 10.0.1.5:8080 0.000 0.012 0.000 200 200 34 366 \"GET https://api.example.com:443/api/v1/items HTTP/1.1\" \"curl/8.1\" ECDHE-RSA-AES128-GCM-SHA256 TLSv1.2 arn:aws:elasticloadbalancing:eu-west-1:123456789012:targetgroup/api/73e2d6bc24d8a067 \"Root=1-64fd7a16-36d228ad5d99923122bbe354\" \"api.example.com\" \"-\" 0 2023-09-10T08:15:02.174000Z \"forward\" \"-\" \"-\" \"10.0.1.5:8080\" \"200\" \"-\" \"-\"\n\
          https 2023-09-10T08:15:03.001Z app/api-lb/50dc6c495c0c9188 203.0.113.8:2818 - -1 -1 -1 502 - 34 366 \"POST https://api.example.com:443/api/v1/login HTTP/1.1\" \"curl/8.1\" ECDHE-RSA-AES128-GCM-SHA256 TLSv1.2 - \"Root=1-64fd7a17-1d84f3d73c47ec4e58577259\" \"api.example.com\" \"-\" 1 2023-09-10T08:15:02.999000Z \"forward\" \"-\" \"-\" \"-\" \"-\" \"-\" \"-\"\n\
          2023-09-10T08:15:04.945958Z legacy-elb 198.51.100.2:2817 10.0.0.1:80 0.000073 0.001048 0.000057 200 200 0 29 \"GET http://www.example.com:80/ HTTP/1.1\" \"curl/7.38.0\" - -\n",
+    ),
+    (
+        Format::W3c,
+        "#Software: Microsoft Internet Information Services 10.0\n\
+         #Fields: date time s-ip cs-method cs-uri-stem cs-uri-query s-port cs-username c-ip cs(User-Agent) cs(Referer) sc-status sc-substatus sc-win32-status time-taken\n\
+         2023-09-10 08:15:02 10.0.0.4 GET /api/orders id=7 443 - 203.0.113.7 Mozilla/5.0 - 500 19 0 1234\n\
+         2023-09-10 08:15:03 10.0.0.4 POST /api/login - 443 - 203.0.113.8 curl/8.1 - 200 0 0 15\n\
+         2023-09-10 08:15:04 10.0.0.4 GET / - 443 - 198.51.100.2 kube-probe/1.27 - 200 0 0 2\n",
     ),
     (
         Format::Cri,
