@@ -256,3 +256,21 @@ fn cloudfront_standard_log_with_a_second_header_block_midway() {
         )
     });
 }
+
+#[test]
+fn envoy_default_access_log() {
+    check_hour("envoy.log", "envoy", "", |r| {
+        format!(
+            "[2023-09-10T08:{:02}:{:02}.{:03}Z] \"GET /api/v1/items?page=2 HTTP/1.1\" {} {} 0 512 {} {} \"198.51.100.{}\" \"curl/8.1\" \"6f2b1c1e-{}\" \"api.example.com\" \"10.244.1.7:8080\"",
+            r.minute,
+            r.sec,
+            r.second % 1000,
+            r.status,
+            if r.status == 503 { "UF" } else { "-" },
+            (r.seconds * 1000.0) as u64,
+            (r.seconds * 1000.0) as u64,
+            r.second % 200,
+            r.second
+        )
+    });
+}

@@ -8,6 +8,7 @@ pub mod aws_lb;
 pub mod common;
 pub mod container;
 pub mod entry;
+pub mod envoy;
 pub mod haproxy;
 pub mod jsonl;
 pub mod log_format;

@@ -117,7 +117,7 @@ struct Addresses<'a> {
     user: Option<&'a [u8]>,
 }
 
-fn first_of_list(list: &[u8]) -> &[u8] {
+pub(crate) fn first_of_list(list: &[u8]) -> &[u8] {
     let first = match memchr::memchr(b',', list) {
         Some(i) => &list[..i],
         None => list,

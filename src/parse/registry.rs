@@ -5,17 +5,18 @@
 
 pub use super::spec::{FormatSpec, Meaning};
 use super::{Format, alertmanager, apache_error, jsonl, nginx_access, nginx_error, packages};
-use super::{app_log, aws_lb, container, haproxy, logfmt, pager, syslog, w3c};
+use super::{app_log, aws_lb, container, envoy, haproxy, logfmt, pager, syslog, w3c};
 
 /// Formats read line by line, in sniffing order: on equal scores the earlier wins, so a
 /// stricter format comes before a looser one that also reads its lines.
-pub static LINE_FORMATS: [FormatSpec; 14] = [
+pub static LINE_FORMATS: [FormatSpec; 15] = [
     // First: syslog would read `<time> stdout F …` as a host and a tag, and the access-log
     // parser finds the request line after the kubelet's prefix.
     container::CRI,
     // Before access logs and syslog: its lines hold a quoted request line and a syslog header.
     haproxy::SPEC,
     aws_lb::SPEC,
+    envoy::SPEC,
     // Before the application log, which reads its `date time …` lines as messages.
     w3c::SPEC,
     nginx_access::SPEC,

@@ -45,6 +45,8 @@ pub enum Format {
     AwsLb,
     /// W3C extended logs with a `#Fields:` directive: IIS, CloudFront.
     W3c,
+    /// Envoy's and Istio's default access logs.
+    Envoy,
 }
 
 /// What a format's records are, for the stages after aggregation.
