@@ -274,3 +274,30 @@ fn envoy_default_access_log() {
         )
     });
 }
+
+/// `text` as Docker's json-file driver writes its `log` string.
+fn json_escaped(text: &str) -> String {
+    serde_json::to_string(&format!("{text}\n")).unwrap()
+}
+
+#[test]
+fn nginx_in_a_docker_json_file_log() {
+    // The access log of an nginx container, as `docker logs` keeps it on disk.
+    check_hour("3f4e5d-json.log", "docker_json", "", |r| {
+        let line = format!(
+            "172.17.0.{} - - [10/Sep/2023:08:{:02}:{:02} +0000] \"GET /api/v1/items HTTP/1.1\" {} 512 \"-\" \"Go-http-client/1.1\" {:.3}",
+            r.second % 200,
+            r.minute,
+            r.sec,
+            r.status,
+            r.seconds
+        );
+        format!(
+            "{{\"log\":{},\"stream\":\"stdout\",\"time\":\"2023-09-10T08:{:02}:{:02}.{:09}Z\"}}",
+            json_escaped(&line),
+            r.minute,
+            r.sec,
+            r.second * 7919 % 1_000_000_000
+        )
+    });
+}

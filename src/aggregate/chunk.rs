@@ -7,7 +7,7 @@ use super::{ErrorSample, Event, EventBody, LineRef, Summary};
 use crate::parse::common::{kept_text, strip_cr};
 use crate::parse::entry::{Change, Entry, Message, Request, Verdict, Vocabulary, When};
 use crate::parse::w3c::Columns;
-use crate::parse::{Format, nginx_access, syslog};
+use crate::parse::{Format, docker, nginx_access, syslog};
 use crate::read::lines;
 use crate::time::year::YearTracker;
 use crate::time::{Civil, Micros, Zone, ZoneConverter};
@@ -423,10 +423,22 @@ fn upstream_host(upstream: &[u8]) -> &[u8] {
 }
 
 /// Every line of a chunk, read with `read` and folded into the worker's summary.
+#[inline]
 fn fold_lines<'d>(
     worker: &mut Worker<'_>,
     data: &'d [u8],
     mut read: impl FnMut(&'d [u8]) -> Entry<'d>,
+) {
+    fold_lines_with(worker, data, |w, line, n| w.fold(read(line), n));
+}
+
+/// Every line of a chunk, handed with its number to `handle` after the bookkeeping every
+/// format shares (counts, NUL padding, blank lines, overlap hashes). A format whose lines
+/// must be rewritten before they are read (unescaped) folds them itself.
+fn fold_lines_with<'d>(
+    worker: &mut Worker<'_>,
+    data: &'d [u8],
+    mut handle: impl FnMut(&mut Worker<'_>, &'d [u8], u64),
 ) {
     let overlap = worker.ctx.overlap.is_some();
     for (i, raw) in lines(data).enumerate() {
@@ -454,7 +466,7 @@ fn fold_lines<'d>(
             worker.out.blank += 1;
             continue;
         }
-        worker.fold(read(line), n);
+        handle(worker, line, n);
     }
 }
 
@@ -482,6 +494,19 @@ pub fn process_chunk(data: &[u8], ctx: &ChunkContext) -> ChunkOutcome {
         }),
         (Format::NginxAccess, None) => fold_lines(&mut worker, data, nginx_access::read),
         (Format::Syslog, None) => fold_lines(&mut worker, data, syslog::read),
+        (Format::DockerJson, None) => {
+            // The wrapped line is unescaped into one buffer, reused line after line.
+            let mut buffer = Vec::new();
+            fold_lines_with(&mut worker, data, |w, line, n| {
+                let Some(envelope) = docker::envelope(line) else {
+                    return w.fold(docker::read(line), n);
+                };
+                match docker::unescape(envelope.escaped, &mut buffer) {
+                    Some(()) => w.fold(docker::read_record(&envelope, &buffer), n),
+                    None => w.fold(Entry::Unreadable("a broken escape in its log string"), n),
+                }
+            })
+        }
         (Format::W3c, None) => {
             // The columns are state: a `#Fields:` directive changes them for the lines after.
             let mut columns = ctx

@@ -35,7 +35,7 @@ fn cri(line: &[u8]) -> Option<(When, &'static [u8], bool, &[u8])> {
 }
 
 /// The wrapped line, read by the first format that reads it.
-fn wrapped<'a>(inner: &'a [u8], when: When, stream: &'static [u8]) -> Entry<'a> {
+pub(crate) fn wrapped<'a>(inner: &'a [u8], when: When, stream: &'static [u8]) -> Entry<'a> {
     let readers: [fn(&[u8]) -> Entry<'_>; 3] =
         [nginx_access::read, jsonl::read_json_line, logfmt::read];
     for read in readers {
@@ -47,6 +47,11 @@ fn wrapped<'a>(inner: &'a [u8], when: When, stream: &'static [u8]) -> Entry<'a> 
     if let Entry::Message(m) = app_log::read(inner) {
         return Entry::Message(m);
     }
+    plain_message(inner, when, stream)
+}
+
+/// A container's line no format reads: a message at the runtime's time, judged by its words.
+pub(crate) fn plain_message<'a>(inner: &'a [u8], when: When, stream: &'static [u8]) -> Entry<'a> {
     Entry::Message(Message {
         when,
         verdict: Verdict::ByWords(None),

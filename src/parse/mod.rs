@@ -7,6 +7,7 @@ pub mod app_log;
 pub mod aws_lb;
 pub mod common;
 pub mod container;
+pub mod docker;
 pub mod entry;
 pub mod envoy;
 pub mod haproxy;

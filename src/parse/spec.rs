@@ -47,6 +47,8 @@ pub enum Format {
     W3c,
     /// Envoy's and Istio's default access logs.
     Envoy,
+    /// Docker's json-file container logs, the wrapped line read by its format.
+    DockerJson,
 }
 
 /// What a format's records are, for the stages after aggregation.

@@ -3,7 +3,7 @@ use crate::parse::entry::Entry;
 use crate::parse::{Sniffed, sniff};
 
 /// Three lines of each format, as the real programs write them.
-const SAMPLES: [(Format, &str); 18] = [
+const SAMPLES: [(Format, &str); 19] = [
     (
         Format::NginxAccess,
         "203.0.113.7 - - [10/Sep/2023:08:15:02 +0000] \"GET /api/v1/login HTTP/1.1\" 503 197 \"-\" \"curl/8.1\"\n\
@@ -78,6 +78,12 @@ const SAMPLES: [(Format, &str); 18] = [
         "[2023-09-10T08:15:02.118Z] \"GET /api/v1/items HTTP/1.1\" 200 - 0 512 12 11 \"203.0.113.7\" \"curl/8.1\" \"6f2b1c1e-1f9e\" \"api.example.com\" \"10.244.1.7:8080\"\n\
          [2023-09-10T08:15:03.001Z] \"POST /api/v1/login HTTP/1.1\" 503 UF 120 91 3 - \"-\" \"curl/8.1\" \"7a3c2d2f-2a0f\" \"api.example.com\" \"10.244.1.8:8080\"\n\
          [2023-09-10T08:15:04.500Z] \"GET /health HTTP/1.1\" 200 - via_upstream - \"-\" 0 2 1 1 \"-\" \"kube-probe/1.27\" \"8b4d3e30\" \"api:8080\" \"10.244.1.7:8080\" inbound|8080|| 127.0.0.6:40321 10.244.1.7:8080 10.244.0.1:51234 - default\n",
+    ),
+    (
+        Format::DockerJson,
+        "{\"log\":\"listening on :8080\\n\",\"stream\":\"stdout\",\"time\":\"2023-09-10T08:15:02.123456789Z\"}\n\
+         {\"log\":\"panic: runtime error: invalid memory address\\n\",\"stream\":\"stderr\",\"time\":\"2023-09-10T08:15:03.000000001Z\"}\n\
+         {\"log\":\"172.17.0.1 - - [10/Sep/2023:08:15:04 +0000] \\\"GET / HTTP/1.1\\\" 200 5 \\\"-\\\" \\\"curl/8\\\"\\n\",\"stream\":\"stdout\",\"time\":\"2023-09-10T08:15:04.5Z\"}\n",
     ),
     (
         Format::Cri,
