@@ -93,3 +93,39 @@ fn an_hour_of_access_lines_in_cri_container_logs_counts_as_the_bare_log_does() {
     assert_eq!(series_totals(&b), (3600, 144));
     assert_eq!(a["series"], b["series"], "requests, errors and p95 per bin");
 }
+
+#[test]
+fn an_hour_of_klog_is_placed_by_the_year_rules_and_its_errors_counted() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut text = String::new();
+    for s in 0..3600u32 {
+        let severity = if s % 30 == 11 { 'E' } else { 'I' };
+        text.push_str(&format!(
+            "{severity}0910 08:{:02}:{:02}.{:06}    1234 controller.go:{}] \"Reconciling\" pod=\"default/api-{}\"\n",
+            s / 60,
+            s % 60,
+            s * 13 % 1_000_000,
+            100 + s % 50,
+            s % 7
+        ));
+        if s == 1800 {
+            // A stack dump under a fatal line is one record.
+            text.push_str("goroutine 1 [running]:\n\tmain.main()\n");
+        }
+    }
+    std::fs::write(dir.path().join("kube-controller-manager.log"), text).unwrap();
+    let out = Command::cargo_bin("postmortem")
+        .expect("binary")
+        .args(["draft", "--json", "--year", "2023"])
+        .arg(dir.path())
+        .output()
+        .expect("runs");
+    let draft: Value = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stderr)));
+    let input = &draft["inputs"][0];
+    assert_eq!(input["format"], "klog", "{input:#}");
+    assert_eq!(input["lines_parsed"], 3600, "{input:#}");
+    assert_eq!(input["lines_continuation"], 2, "{input:#}");
+    assert_eq!(input["first_time"], "2023-09-10T08:00:00Z", "{input:#}");
+    assert_eq!(series_totals(&draft), (3600, 120));
+}

@@ -134,3 +134,16 @@ pub enum Entry<'a> {
 pub fn read_whole(_line: &[u8]) -> Entry<'_> {
     Entry::Unreadable("alert files are read whole")
 }
+
+impl Entry<'_> {
+    /// When the line happened, for the entries that say.
+    pub fn when(&self) -> Option<When> {
+        match self {
+            Entry::Request(r) => Some(r.when),
+            Entry::Message(m) => Some(m.when),
+            Entry::Package(w, _) => Some(*w),
+            Entry::RecordStart(c) => Some(When::Local(*c)),
+            _ => None,
+        }
+    }
+}

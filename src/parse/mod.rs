@@ -12,6 +12,7 @@ pub mod entry;
 pub mod envoy;
 pub mod haproxy;
 pub mod jsonl;
+pub mod klog;
 pub mod log_format;
 pub mod logfmt;
 pub mod nginx_access;
@@ -339,9 +340,26 @@ pub fn with_log_format(name: &str, matched: usize, sampled: usize) -> Detection 
 }
 
 /// For syslog: whether the first stamped line lacks the year, or has a date but no zone.
+/// The month, day and clock of a line written without a year (classic syslog, klog), read
+/// with `format`.
+pub fn year_less_civil(format: Format, line: &[u8]) -> Option<crate::time::Civil> {
+    let line = common::strip_cr(line);
+    if format == Format::Syslog {
+        return match syslog::parse(line)?.stamp {
+            syslog::Stamp::YearLess(c) => Some(c),
+            syslog::Stamp::Dated { .. } | syslog::Stamp::Local(_) => None,
+        };
+    }
+    match (format.spec().read)(line).when()? {
+        entry::When::YearLess(c) => Some(c),
+        _ => None,
+    }
+}
+
 fn stamp_kind(format: Format, lines: &[&[u8]]) -> (bool, bool) {
     if format != Format::Syslog {
-        return (false, false);
+        let year_less = lines.iter().any(|l| year_less_civil(format, l).is_some());
+        return (year_less, false);
     }
     match lines.iter().find_map(|l| syslog::parse(l)).map(|s| s.stamp) {
         Some(syslog::Stamp::YearLess(_)) => (true, false),

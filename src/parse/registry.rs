@@ -5,11 +5,12 @@
 
 pub use super::spec::{FormatSpec, Meaning};
 use super::{Format, alertmanager, apache_error, jsonl, nginx_access, nginx_error, packages};
-use super::{app_log, aws_lb, container, docker, envoy, haproxy, logfmt, pager, syslog, w3c};
+use super::{app_log, aws_lb, container, docker, envoy, haproxy, klog, logfmt, pager};
+use super::{syslog, w3c};
 
 /// Formats read line by line, in sniffing order: on equal scores the earlier wins, so a
 /// stricter format comes before a looser one that also reads its lines.
-pub static LINE_FORMATS: [FormatSpec; 16] = [
+pub static LINE_FORMATS: [FormatSpec; 17] = [
     // First: syslog would read `<time> stdout F …` as a host and a tag, and the access-log
     // parser finds the request line after the kubelet's prefix.
     container::CRI,
@@ -28,6 +29,7 @@ pub static LINE_FORMATS: [FormatSpec; 16] = [
     jsonl::JOURNALD,
     jsonl::JSON_LINES,
     logfmt::SPEC,
+    klog::SPEC,
     packages::DPKG,
     packages::APT_HISTORY,
     // Last: any line that starts with a date is one of its records.

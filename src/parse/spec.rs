@@ -49,6 +49,8 @@ pub enum Format {
     Envoy,
     /// Docker's json-file container logs, the wrapped line read by its format.
     DockerJson,
+    /// klog/glog: Kubernetes components and Go services (year-less).
+    Klog,
 }
 
 /// What a format's records are, for the stages after aggregation.

@@ -132,7 +132,7 @@ pub fn read_stream(
                     ..context.clone()
                 };
                 if let Some(t) = tracker.as_mut()
-                    && let Some((first, last)) = month_span(data)
+                    && let Some((first, last)) = month_span(data, context.format)
                 {
                     t.skip_over(first, last);
                 }

@@ -200,13 +200,11 @@ fn sniff_log(
         (None, None, Sniffed::Binary(why) | Sniffed::Unknown(why)) => return Err(passed(why)),
         (None, None, Sniffed::Empty) => return Err(passed("empty".into())),
     };
-    let first_civil = if detection.year_less {
-        read::lines(&opened.sample).find_map(|l| match parse::syslog::parse(l)?.stamp {
-            parse::syslog::Stamp::YearLess(c) => Some(c),
-            parse::syslog::Stamp::Dated { .. } | parse::syslog::Stamp::Local(_) => None,
-        })
-    } else {
-        None
+    let first_civil = match detection.year_less {
+        true => {
+            read::lines(&opened.sample).find_map(|l| parse::year_less_civil(detection.format, l))
+        }
+        false => None,
     };
     let w3c = (detection.format == Format::W3c)
         .then(|| parse::w3c::first_directive(&opened.sample))
