@@ -301,3 +301,70 @@ fn nginx_in_a_docker_json_file_log() {
         )
     });
 }
+
+#[test]
+fn caddy_json_access_log() {
+    // Caddy 2's access logger: epoch seconds, the request nested, duration in seconds.
+    check_hour("caddy-access.log", "json_lines", "", |r| {
+        format!(
+            "{{\"level\":\"{}\",\"ts\":{}.{:06},\"logger\":\"http.log.access.log0\",\"msg\":\"handled request\",\"request\":{{\"remote_ip\":\"198.51.100.{}\",\"remote_port\":\"41234\",\"proto\":\"HTTP/2.0\",\"method\":\"GET\",\"host\":\"api.example.com\",\"uri\":\"/api/v1/items?page=2\",\"headers\":{{\"User-Agent\":[\"curl/8.1\"]}}}},\"bytes_read\":0,\"user_id\":\"\",\"duration\":{},\"size\":512,\"status\":{},\"resp_headers\":{{\"Server\":[\"Caddy\"]}}}}",
+            if r.status >= 500 { "error" } else { "info" },
+            1_694_332_800 + r.second,
+            r.second * 37 % 1_000_000,
+            r.second % 200,
+            r.seconds,
+            r.status
+        )
+    });
+}
+
+#[test]
+fn gcp_load_balancer_logs_exported_as_json() {
+    // Cloud Logging's export of HTTP(S) load balancer requests, one entry a line.
+    check_hour("requests.json", "json_lines", "", |r| {
+        format!(
+            "{{\"httpRequest\":{{\"requestMethod\":\"GET\",\"requestUrl\":\"https://api.example.com/api/v1/items\",\"requestSize\":\"79\",\"status\":{},\"responseSize\":\"512\",\"userAgent\":\"curl/8.1\",\"remoteIp\":\"198.51.100.{}\",\"latency\":\"{:.6}s\"}},\"insertId\":\"1x{}\",\"jsonPayload\":{{\"@type\":\"type.googleapis.com/google.cloud.loadbalancing.type.LoadBalancerLogEntry\",\"statusDetails\":\"response_sent_by_backend\"}},\"resource\":{{\"type\":\"http_load_balancer\"}},\"timestamp\":\"2023-09-10T08:{:02}:{:02}.{:06}Z\",\"severity\":\"{}\",\"logName\":\"projects/p/logs/requests\"}}",
+            r.status,
+            r.second % 200,
+            r.seconds,
+            r.second,
+            r.minute,
+            r.sec,
+            r.second * 37 % 1_000_000,
+            if r.status >= 500 { "WARNING" } else { "INFO" }
+        )
+    });
+}
+
+#[test]
+fn cloudflare_logpush_http_requests() {
+    check_hour("http_requests.log", "json_lines", "", |r| {
+        format!(
+            "{{\"ClientIP\":\"198.51.100.{}\",\"ClientRequestHost\":\"api.example.com\",\"ClientRequestMethod\":\"GET\",\"ClientRequestURI\":\"/api/v1/items\",\"EdgeEndTimestamp\":\"2023-09-10T08:{:02}:{:02}Z\",\"EdgeResponseBytes\":512,\"EdgeResponseStatus\":{},\"EdgeStartTimestamp\":\"2023-09-10T08:{:02}:{:02}Z\",\"EdgeTimeToFirstByteMs\":{},\"RayID\":\"7f{:08x}\"}}",
+            r.second % 200,
+            r.minute,
+            r.sec,
+            r.status,
+            r.minute,
+            r.sec,
+            (r.seconds * 1000.0) as u64,
+            r.second
+        )
+    });
+}
+
+#[test]
+fn logfmt_request_log_with_its_duration() {
+    check_hour("api.log", "logfmt", "", |r| {
+        format!(
+            "ts=2023-09-10T08:{:02}:{:02}.{:06}Z caller=http.go:88 level={} msg=served method=GET path=/api/v1/items status={} remote_addr=198.51.100.{} took={}ms",
+            r.minute,
+            r.sec,
+            r.second * 7 % 1_000_000,
+            if r.status >= 500 { "error" } else { "info" },
+            r.status,
+            r.second % 200,
+            (r.seconds * 1000.0) as u64
+        )
+    });
+}

@@ -352,6 +352,9 @@ impl Worker<'_> {
             .is_some_and(|h| (400..500).contains(&h.status));
         self.out.series.record(bin, error, client_error);
         if let Some(http) = &m.http {
+            if let Some(seconds) = http.latency {
+                self.out.series.record_latency(bin, seconds);
+            }
             if let Some(client) = &http.client {
                 self.out.clients.record(client, bin, error);
             }

@@ -220,6 +220,25 @@ pub fn token(input: &[u8]) -> IResult<&[u8], &[u8]> {
     Ok((&input[n..], &input[..n]))
 }
 
+/// A request's duration as applications write it: `0.012s`, `12ms`, `350us`, `1.2` (seconds,
+/// or milliseconds when the key says so: `ms` set), in seconds.
+pub fn duration_seconds(text: &[u8], ms: bool) -> Option<f64> {
+    let text = std::str::from_utf8(text).ok()?.trim();
+    let (number, scale) = if let Some(n) = text.strip_suffix("ms") {
+        (n, 1e-3)
+    } else if let Some(n) = text.strip_suffix("us").or(text.strip_suffix("µs")) {
+        (n, 1e-6)
+    } else if let Some(n) = text.strip_suffix("ns") {
+        (n, 1e-9)
+    } else if let Some(n) = text.strip_suffix('s') {
+        (n, 1.0)
+    } else {
+        (text, if ms { 1e-3 } else { 1.0 })
+    };
+    let value: f64 = number.trim().parse().ok()?;
+    (value.is_finite() && value >= 0.0).then_some(value * scale)
+}
+
 /// `-` stands for "not set" in most log formats.
 pub fn dash_as_none(field: &[u8]) -> Option<&[u8]> {
     (!field.is_empty() && field != b"-").then_some(field)

@@ -72,6 +72,8 @@ pub struct Http<'a> {
     pub client: Option<Cow<'a, [u8]>>,
     /// The path requested, where the record says.
     pub path: Option<Cow<'a, [u8]>>,
+    /// Seconds the request took, where the record says.
+    pub latency: Option<f64>,
 }
 
 /// A message of a program: syslog, error logs, JSON records.

@@ -19,7 +19,7 @@ use super::spec::{FormatSpec, Meaning};
 
 use serde_json::{Map, Value};
 
-use super::common::{is_error_level, local_date_time, rfc3339};
+use super::common::{duration_seconds, is_error_level, local_date_time, rfc3339};
 use crate::time::{Civil, Micros};
 
 #[derive(Debug, Clone, PartialEq)]
@@ -52,9 +52,12 @@ pub struct JsonRecord {
     pub client: Option<String>,
     /// The path requested, for request logs.
     pub path: Option<String>,
+    /// Seconds the request took, for request logs.
+    pub latency: Option<f64>,
 }
 
-const TIME_KEYS: [&str; 7] = [
+const TIME_KEYS: [&str; 8] = [
+    "EdgeStartTimestamp",
     "time",
     "timestamp",
     "ts",
@@ -65,7 +68,9 @@ const TIME_KEYS: [&str; 7] = [
 ];
 const LEVEL_KEYS: [&str; 5] = ["level", "severity", "lvl", "loglevel", "log.level"];
 const MESSAGE_KEYS: [&str; 5] = ["msg", "message", "text", "MESSAGE", "log"];
-const STATUS_KEYS: [&str; 6] = [
+const STATUS_KEYS: [&str; 8] = [
+    "httpRequest.status",
+    "EdgeResponseStatus",
     "status",
     "status_code",
     "statusCode",
@@ -73,7 +78,29 @@ const STATUS_KEYS: [&str; 6] = [
     "response_status",
     "http.status_code",
 ];
-const CLIENT_KEYS: [&str; 5] = ["remote_addr", "client_ip", "clientip", "remote_ip", "ip"];
+const CLIENT_KEYS: [&str; 8] = [
+    "remote_addr",
+    "client_ip",
+    "clientip",
+    "remote_ip",
+    "ip",
+    "request.remote_ip",
+    "httpRequest.remoteIp",
+    "ClientIP",
+];
+/// Durations: seconds (Caddy's `duration`, GCP's `"0.012s"`), or milliseconds where the key
+/// says so (`…_ms`, `…Ms`).
+const LATENCY_KEYS: [&str; 9] = [
+    "duration",
+    "latency",
+    "request_time",
+    "response_time",
+    "elapsed",
+    "took",
+    "httpRequest.latency",
+    "duration_ms",
+    "EdgeTimeToFirstByteMs",
+];
 const PROGRAM_KEYS: [&str; 5] = ["logger", "service", "app", "name", "component"];
 
 fn object(line: &[u8]) -> Option<Map<String, Value>> {
@@ -184,6 +211,7 @@ pub fn parse_journald(line: &[u8]) -> Option<JsonRecord> {
         status: None,
         client: None,
         path: map.get("_SYSTEMD_UNIT").and_then(as_text),
+        latency: None,
     })
 }
 
@@ -210,7 +238,29 @@ pub fn parse_json_line(line: &[u8]) -> Option<JsonRecord> {
             .unwrap_or_default(),
         status,
         client: first(&map, &CLIENT_KEYS).and_then(as_text),
-        path: first(&map, &["path", "url", "uri", "request_uri", "http.path"]).and_then(as_text),
+        path: first(
+            &map,
+            &[
+                "path",
+                "url",
+                "uri",
+                "request_uri",
+                "http.path",
+                "request.uri",
+                "httpRequest.requestUrl",
+                "ClientRequestURI",
+            ],
+        )
+        .and_then(as_text),
+        latency: LATENCY_KEYS.iter().find_map(|k| {
+            let v = lookup(&map, k)?;
+            let ms = k.ends_with("_ms") || k.ends_with("Ms");
+            match v {
+                Value::Number(n) => n.as_f64().map(|x| if ms { x / 1000.0 } else { x }),
+                Value::String(s) => duration_seconds(s.as_bytes(), ms),
+                _ => None,
+            }
+        }),
     })
 }
 
@@ -226,6 +276,7 @@ impl JsonRecord {
             status,
             client: self.client.map(|c| Cow::Owned(c.into_bytes())),
             path: self.path.map(|p| Cow::Owned(p.into_bytes())),
+            latency: self.latency,
         });
         Entry::Message(Message {
             when,

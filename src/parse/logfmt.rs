@@ -5,7 +5,7 @@
 
 use std::borrow::Cow;
 
-use super::common::{is_error_level, local_date_time, rfc3339};
+use super::common::{duration_seconds, is_error_level, local_date_time, rfc3339};
 use super::entry::{Entry, Http, Message, Verdict, Vocabulary, When};
 use super::spec::{Format, FormatSpec, Meaning};
 
@@ -41,6 +41,16 @@ const LEVEL: &[&[u8]] = &[b"level", b"lvl", b"severity"];
 const TEXT: &[&[u8]] = &[b"msg", b"message"];
 const STATUS: &[&[u8]] = &[b"status", b"status_code"];
 const PATH: &[&[u8]] = &[b"path", b"uri", b"url"];
+/// Durations: with a unit (`took=12ms`, `duration=0.2s`), or bare seconds, or bare
+/// milliseconds for `_ms` keys.
+const TOOK: &[&[u8]] = &[
+    b"duration",
+    b"took",
+    b"latency",
+    b"elapsed",
+    b"duration_ms",
+    b"took_ms",
+];
 const CLIENT: &[&[u8]] = &[b"remote_addr", b"client_ip", b"fwd", b"ip"];
 const PROGRAM: &[&[u8]] = &[b"app", b"service", b"logger", b"component"];
 const HOST: &[&[u8]] = &[b"host", b"hostname"];
@@ -59,6 +69,7 @@ struct Fields<'a> {
     client: Slot<'a>,
     program: Slot<'a>,
     host: Slot<'a>,
+    took: Slot<'a>,
 }
 
 /// The fields of a line; `None` when a token is not `key=value`.
@@ -76,6 +87,7 @@ fn fields(line: &[u8]) -> Option<Fields<'_>> {
             (&mut f.client, CLIENT),
             (&mut f.program, PROGRAM),
             (&mut f.host, HOST),
+            (&mut f.took, TOOK),
         ];
         for (slot, keys) in slots {
             if let Some(rank) = keys.iter().position(|k| *k == key)
@@ -137,6 +149,9 @@ pub fn read(line: &[u8]) -> Entry<'_> {
             status,
             client: client.map(Cow::Borrowed),
             path: path.map(Cow::Borrowed),
+            latency: f
+                .took
+                .and_then(|(rank, v)| duration_seconds(v, TOOK[rank].ends_with(b"_ms"))),
         });
     let failed =
         level.is_some_and(is_error_level) || http.as_ref().is_some_and(|h| h.status >= 500);
