@@ -368,3 +368,21 @@ fn logfmt_request_log_with_its_duration() {
         )
     });
 }
+
+#[test]
+fn nginx_through_docker_compose_logs_with_timestamps() {
+    // `docker compose logs --timestamps > compose.log`, an nginx service and a quiet database.
+    check_hour("compose.log", "compose", "", |r| {
+        format!(
+            "web-1  | 2023-09-10T08:{:02}:{:02}.{:09}Z 172.18.0.{} - - [10/Sep/2023:08:{:02}:{:02} +0000] \"GET /api/v1/items HTTP/1.1\" {} 512 \"-\" \"curl/8.1\" {:.3}",
+            r.minute,
+            r.sec,
+            r.second * 7919 % 1_000_000_000,
+            r.second % 200,
+            r.minute,
+            r.sec,
+            r.status,
+            r.seconds
+        )
+    });
+}

@@ -34,20 +34,26 @@ fn cri(line: &[u8]) -> Option<(When, &'static [u8], bool, &[u8])> {
     Some((when, stream, whole, inner))
 }
 
-/// The wrapped line, read by the first format that reads it.
+/// The wrapped line, read by the first format that reads it, else a plain message.
 pub(crate) fn wrapped<'a>(inner: &'a [u8], when: When, stream: &'static [u8]) -> Entry<'a> {
+    by_its_format(inner).unwrap_or_else(|| plain_message(inner, when, stream))
+}
+
+/// A wrapped line as its own format reads it (an access log, JSON, logfmt, an application
+/// log); `None` when none does.
+pub(crate) fn by_its_format(inner: &[u8]) -> Option<Entry<'_>> {
     let readers: [fn(&[u8]) -> Entry<'_>; 3] =
         [nginx_access::read, jsonl::read_json_line, logfmt::read];
     for read in readers {
         let entry = read(inner);
         if matches!(entry, Entry::Request(_) | Entry::Message(_)) {
-            return entry;
+            return Some(entry);
         }
     }
-    if let Entry::Message(m) = app_log::read(inner) {
-        return Entry::Message(m);
+    match app_log::read(inner) {
+        Entry::Message(m) => Some(Entry::Message(m)),
+        _ => None,
     }
-    plain_message(inner, when, stream)
 }
 
 /// A container's line no format reads: a message at the runtime's time, judged by its words.

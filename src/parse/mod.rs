@@ -6,6 +6,7 @@ pub mod apache_error;
 pub mod app_log;
 pub mod aws_lb;
 pub mod common;
+pub mod compose;
 pub mod container;
 pub mod docker;
 pub mod entry;

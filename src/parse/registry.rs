@@ -5,17 +5,19 @@
 
 pub use super::spec::{FormatSpec, Meaning};
 use super::{Format, alertmanager, apache_error, jsonl, nginx_access, nginx_error, packages};
-use super::{app_log, aws_lb, container, docker, envoy, haproxy, klog, logfmt, pager};
+use super::{app_log, aws_lb, compose, container, docker, envoy, haproxy, klog, logfmt, pager};
 use super::{syslog, w3c};
 
 /// Formats read line by line, in sniffing order: on equal scores the earlier wins, so a
 /// stricter format comes before a looser one that also reads its lines.
-pub static LINE_FORMATS: [FormatSpec; 17] = [
+pub static LINE_FORMATS: [FormatSpec; 18] = [
     // First: syslog would read `<time> stdout F …` as a host and a tag, and the access-log
     // parser finds the request line after the kubelet's prefix.
     container::CRI,
     // Before JSON lines, which would read the envelope and not the line inside.
     docker::SPEC,
+    // Before access logs, whose parser finds the request line after any prefix.
+    compose::SPEC,
     // Before access logs and syslog: its lines hold a quoted request line and a syslog header.
     haproxy::SPEC,
     aws_lb::SPEC,

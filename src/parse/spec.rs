@@ -51,6 +51,8 @@ pub enum Format {
     DockerJson,
     /// klog/glog: Kubernetes components and Go services (year-less).
     Klog,
+    /// `docker compose logs` output, the wrapped line read by its format.
+    Compose,
 }
 
 /// What a format's records are, for the stages after aggregation.

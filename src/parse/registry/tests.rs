@@ -3,7 +3,7 @@ use crate::parse::entry::Entry;
 use crate::parse::{Sniffed, sniff};
 
 /// Three lines of each format, as the real programs write them.
-const SAMPLES: [(Format, &str); 20] = [
+const SAMPLES: [(Format, &str); 21] = [
     (
         Format::NginxAccess,
         "203.0.113.7 - - [10/Sep/2023:08:15:02 +0000] \"GET /api/v1/login HTTP/1.1\" 503 197 \"-\" \"curl/8.1\"\n\
@@ -90,6 +90,12 @@ const SAMPLES: [(Format, &str); 20] = [
         "I0910 08:15:02.118239       1 controller.go:116] \"Starting controller\" name=\"deployment\"\n\
          E0910 08:15:03.000001    1234 reflector.go:147] k8s.io/client-go/informers/factory.go:150: Failed to watch *v1.Pod: connection refused\n\
          W0910 08:15:04.500000    1234 warnings.go:70] v1 Endpoints is deprecated in v1.33+\n",
+    ),
+    (
+        Format::Compose,
+        "web-1  | 2023-09-10T08:15:02.123456789Z 172.18.0.1 - - [10/Sep/2023:08:15:02 +0000] \"GET /api HTTP/1.1\" 502 157 \"-\" \"curl/8.1\"\n\
+         db-1   | 2023-09-10T08:15:03.000000000Z FATAL:  the database system is starting up\n\
+         api-1  | 2023-09-10T08:15:04.5Z {\"time\":\"2023-09-10T08:15:04Z\",\"level\":\"error\",\"msg\":\"db timeout\"}\n",
     ),
     (
         Format::Cri,
