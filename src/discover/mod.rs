@@ -75,6 +75,17 @@ fn stream_root(root: &Path, stdin_name: &str) -> Option<std::io::Result<Candidat
 }
 
 impl Candidate {
+    /// A private temporary file standing for the file shown as `display` (a binary journal's
+    /// export): read in its place, removed when the last candidate holding it goes.
+    pub fn standing_in(path: tempfile::TempPath, display: String) -> Candidate {
+        Candidate {
+            path: path.to_path_buf(),
+            display,
+            member: None,
+            spool: Some(Spool(std::sync::Arc::new(path))),
+        }
+    }
+
     /// Opens the file (or the archive member) decoded, with the sniffer's sample.
     pub fn open(&self) -> std::io::Result<crate::read::Opened> {
         match &self.member {

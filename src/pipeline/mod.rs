@@ -139,6 +139,27 @@ fn sniff_one(candidate: Candidate, config: &Config) -> Found {
         Ok(o) => o,
         Err(e) => return Found::Failed(Error::io(&candidate.display, e)),
     };
+    if candidate.member.is_none()
+        && candidate.spool.is_none()
+        && read::journal::is_journal(&opened.sample)
+    {
+        // A binary journal is read through its export, sniffed as journald JSON in the next
+        // round (as an archive's members are), with the place it was cut, if it was.
+        return match read::journal::export(&candidate.path) {
+            Ok((export, cut)) => {
+                let cut = cut.map(|message| Error::Partial {
+                    path: candidate.display.clone(),
+                    message,
+                });
+                let standing_in = Candidate::standing_in(export, candidate.display);
+                Found::Archive(vec![standing_in], Vec::new(), cut)
+            }
+            Err(e) => Found::Failed(Error::Partial {
+                path: candidate.display.clone(),
+                message: format!("not a readable journal file: {e}"),
+            }),
+        };
+    }
     if candidate.member.is_none() && read::tar::is_tar(&opened.sample) {
         return match read::tar::list(opened.stream, opened.compression) {
             Ok(listing) => {

@@ -62,6 +62,7 @@ pub fn gzip_header_mtime(head: &[u8]) -> Option<std::time::SystemTime> {
         .then(|| std::time::UNIX_EPOCH + std::time::Duration::from_secs(u64::from(seconds)))
 }
 
+pub mod journal;
 pub mod tar;
 
 type Decoded = (

@@ -1,0 +1,72 @@
+//! Binary systemd journal files (`*.journal`, `*.journal~`, as copied from
+//! `/var/log/journal/<machine-id>/`), read with the pure-Rust `sdjournal` reader: no libsystemd,
+//! no `journalctl` on the machine that reads them. Each file is exported once, entry by entry,
+//! to a private temporary file in `journalctl -o json`'s shape, which the journald JSON format
+//! then reads like any export: entry N of the journal is line N of the export, so citations
+//! (`system.journal:N`) count entries.
+//!
+//! `sdjournal` opens folders, not files: the file is hard-linked (copied, across file systems)
+//! into a private folder of its own first. Memory stays flat: entries are written as read.
+
+use std::io::Write;
+use std::path::Path;
+
+/// A journal file's first eight bytes.
+pub const MAGIC: &[u8] = b"LPKSHHRH";
+
+/// Whether `sample` (a file's head) is a journal file.
+pub fn is_journal(sample: &[u8]) -> bool {
+    sample.starts_with(MAGIC)
+}
+
+fn private_copy(path: &Path, folder: &Path) -> std::io::Result<()> {
+    let target = folder.join("exported.journal");
+    match std::fs::hard_link(path, &target) {
+        Ok(()) => Ok(()),
+        Err(_) => std::fs::copy(path, &target).map(drop),
+    }
+}
+
+/// One entry as `journalctl -o json` writes it: every field, text as a string and other bytes
+/// as an array of numbers, and the receive time as `__REALTIME_TIMESTAMP`.
+fn entry_json(entry: &sdjournal::EntryRef) -> serde_json::Value {
+    let mut map = serde_json::Map::new();
+    map.insert(
+        "__REALTIME_TIMESTAMP".into(),
+        entry.realtime_usec().to_string().into(),
+    );
+    for (name, value) in entry.iter_fields() {
+        let value = match std::str::from_utf8(value) {
+            Ok(text) => serde_json::Value::from(text),
+            Err(_) => serde_json::Value::from(value.to_vec()),
+        };
+        map.entry(name.to_string()).or_insert(value);
+    }
+    serde_json::Value::Object(map)
+}
+
+/// Exports the journal at `path` to a private temporary file of JSON lines; a journal cut
+/// short yields the entries before the cut and the reason.
+pub fn export(path: &Path) -> std::io::Result<(tempfile::TempPath, Option<String>)> {
+    let folder = tempfile::tempdir()?;
+    private_copy(path, folder.path())?;
+    let journal = sdjournal::Journal::open_dir(folder.path()).map_err(std::io::Error::other)?;
+    let entries = journal.query().iter().map_err(std::io::Error::other)?;
+    let out = tempfile::NamedTempFile::new()?;
+    let mut writer = std::io::BufWriter::new(out);
+    let mut cut = None;
+    for entry in entries {
+        match entry {
+            Ok(e) => {
+                serde_json::to_writer(&mut writer, &entry_json(&e))?;
+                writer.write_all(b"\n")?;
+            }
+            Err(e) => {
+                cut = Some(format!("journal entries stop here: {e}"));
+                break;
+            }
+        }
+    }
+    let out = writer.into_inner().map_err(|e| e.into_error())?;
+    Ok((out.into_temp_path(), cut))
+}
