@@ -129,3 +129,45 @@ fn an_hour_of_klog_is_placed_by_the_year_rules_and_its_errors_counted() {
     assert_eq!(input["first_time"], "2023-09-10T08:00:00Z", "{input:#}");
     assert_eq!(series_totals(&draft), (3600, 120));
 }
+
+#[test]
+fn an_hour_of_postgresql_in_pdt_is_placed_in_utc_and_its_errors_counted() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut text = String::new();
+    for s in 0..3600u32 {
+        let (level, message) = match s % 30 {
+            11 => (
+                "FATAL",
+                "remaining connection slots are reserved for non-replication superuser connections",
+            ),
+            _ => ("LOG", "checkpoint complete"),
+        };
+        text.push_str(&format!(
+            "2023-09-10 01:{:02}:{:02}.{:03} PDT [{}] {level}:  {message}\n",
+            s / 60,
+            s % 60,
+            s % 1000,
+            800 + s % 40
+        ));
+        if s % 30 == 11 {
+            text.push_str(&format!(
+                "2023-09-10 01:{:02}:{:02}.{:03} PDT [{}] DETAIL:  max_connections is 100\n",
+                s / 60,
+                s % 60,
+                s % 1000,
+                800 + s % 40
+            ));
+        }
+    }
+    std::fs::write(dir.path().join("postgresql-2023-09-10_010000.log"), text).unwrap();
+    let draft = draft_json(dir.path());
+    let input = &draft["inputs"][0];
+    assert_eq!(input["format"], "postgres", "{input:#}");
+    assert_eq!(input["lines_parsed"], 3600, "{input:#}");
+    assert_eq!(input["lines_continuation"], 120, "{input:#}");
+    assert_eq!(
+        input["first_time"], "2023-09-10T08:00:00Z",
+        "PDT is UTC-7: {input:#}"
+    );
+    assert_eq!(series_totals(&draft), (3600, 120));
+}

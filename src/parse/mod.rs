@@ -8,6 +8,7 @@ pub mod aws_lb;
 pub mod common;
 pub mod compose;
 pub mod container;
+pub mod database;
 pub mod docker;
 pub mod entry;
 pub mod envoy;

@@ -6,11 +6,11 @@
 pub use super::spec::{FormatSpec, Meaning};
 use super::{Format, alertmanager, apache_error, jsonl, nginx_access, nginx_error, packages};
 use super::{app_log, aws_lb, compose, container, docker, envoy, haproxy, klog, logfmt, pager};
-use super::{syslog, w3c};
+use super::{database, syslog, w3c};
 
 /// Formats read line by line, in sniffing order: on equal scores the earlier wins, so a
 /// stricter format comes before a looser one that also reads its lines.
-pub static LINE_FORMATS: [FormatSpec; 18] = [
+pub static LINE_FORMATS: [FormatSpec; 20] = [
     // First: syslog would read `<time> stdout F …` as a host and a tag, and the access-log
     // parser finds the request line after the kubelet's prefix.
     container::CRI,
@@ -27,6 +27,9 @@ pub static LINE_FORMATS: [FormatSpec; 18] = [
     nginx_access::SPEC,
     nginx_error::SPEC,
     apache_error::SPEC,
+    // Before syslog, which would read MySQL's `<time> <thread> [ERROR]` as a host and a tag.
+    database::POSTGRES,
+    database::MYSQL,
     syslog::SPEC,
     jsonl::JOURNALD,
     jsonl::JSON_LINES,

@@ -53,6 +53,10 @@ pub enum Format {
     Klog,
     /// `docker compose logs` output, the wrapped line read by its format.
     Compose,
+    /// PostgreSQL server logs (`%m [%p] `).
+    Postgres,
+    /// MySQL and MariaDB error logs.
+    Mysql,
 }
 
 /// What a format's records are, for the stages after aggregation.

@@ -3,7 +3,7 @@ use crate::parse::entry::Entry;
 use crate::parse::{Sniffed, sniff};
 
 /// Three lines of each format, as the real programs write them.
-const SAMPLES: [(Format, &str); 21] = [
+const SAMPLES: [(Format, &str); 23] = [
     (
         Format::NginxAccess,
         "203.0.113.7 - - [10/Sep/2023:08:15:02 +0000] \"GET /api/v1/login HTTP/1.1\" 503 197 \"-\" \"curl/8.1\"\n\
@@ -96,6 +96,19 @@ const SAMPLES: [(Format, &str); 21] = [
         "web-1  | 2023-09-10T08:15:02.123456789Z 172.18.0.1 - - [10/Sep/2023:08:15:02 +0000] \"GET /api HTTP/1.1\" 502 157 \"-\" \"curl/8.1\"\n\
          db-1   | 2023-09-10T08:15:03.000000000Z FATAL:  the database system is starting up\n\
          api-1  | 2023-09-10T08:15:04.5Z {\"time\":\"2023-09-10T08:15:04Z\",\"level\":\"error\",\"msg\":\"db timeout\"}\n",
+    ),
+    (
+        Format::Postgres,
+        "2023-09-10 08:15:00.001 UTC [1] LOG:  database system is ready to accept connections\n\
+         2023-09-10 08:15:02.123 UTC [812] ERROR:  relation \"orders\" does not exist at character 15\n\
+         2023-09-10 08:15:02.123 UTC [812] STATEMENT:  SELECT * FROM orders\n\
+         2023-09-10 08:15:03.500 UTC [813] FATAL:  password authentication failed for user \"app\"\n",
+    ),
+    (
+        Format::Mysql,
+        "2023-09-10T08:15:02.123456Z 0 [System] [MY-010116] [Server] /usr/sbin/mysqld (mysqld 8.0.34) starting as process 1\n\
+         2023-09-10T08:15:03.000001Z 0 [ERROR] [MY-012592] [InnoDB] Operating system error number 28 in a file operation.\n\
+         2023-09-10T08:15:04.500000Z 8 [Warning] [MY-010055] [Server] IP address '10.0.0.9' could not be resolved\n",
     ),
     (
         Format::Cri,
