@@ -195,6 +195,7 @@ fn addresses(prefix: &[u8]) -> Option<Addresses<'_>> {
     })
 }
 
+#[inline]
 pub(crate) fn split_request(request: &[u8]) -> (Option<&[u8]>, Option<&[u8]>) {
     let mut parts = request.splitn(3, |&b| b == b' ');
     let method = parts.next().filter(|m| {
@@ -268,7 +269,17 @@ struct Timings {
 }
 
 impl Timings {
-    fn note(&mut self, field: &[u8], is_last: bool) {
+    /// Notes an unquoted field; `after` is the rest of the line (for `%D`, which is last).
+    /// Not inlined: kept out of `parse`, the parser's helpers stay inlined into it.
+    #[inline(never)]
+    fn note(&mut self, field: &[u8], after: &[u8]) {
+        // The common case first: a bare `$request_time`.
+        if self.positional.is_none()
+            && let Some(seconds) = looks_like_seconds(field)
+        {
+            self.positional = Some(seconds);
+            return;
+        }
         if let Some(eq) = memchr::memchr(b'=', field) {
             let (key, value) = (&field[..eq], &field[eq + 1..]);
             // `urt="0.072, 0.010"` (two upstreams tried): the first.
@@ -290,24 +301,23 @@ impl Timings {
             }
             return;
         }
-        if self.positional.is_none() {
-            self.positional = looks_like_seconds(field).or_else(|| {
-                let ms = field.strip_suffix(b"ms")?;
-                let ok = !ms.is_empty() && ms.len() <= 9 && ms.iter().all(u8::is_ascii_digit);
-                ok.then(|| {
-                    ms.iter().fold(0u64, |n, &b| n * 10 + u64::from(b - b'0')) as f64 / 1000.0
-                })
-            });
+        let integer = |digits: &[u8]| {
+            digits
+                .iter()
+                .fold(0u64, |n, &b| n * 10 + u64::from(b - b'0'))
+        };
+        if self.positional.is_none()
+            && let Some(ms) = field.strip_suffix(b"ms")
+            && !ms.is_empty()
+            && ms.len() <= 9
+            && ms.iter().all(u8::is_ascii_digit)
+        {
+            self.positional = Some(integer(ms) as f64 / 1000.0);
         }
         let digits = !field.is_empty() && field.len() <= 12 && field.iter().all(u8::is_ascii_digit);
-        self.last_micros = match (is_last, digits) {
-            (true, true) => Some(
-                field
-                    .iter()
-                    .fold(0u64, |n, &b| n * 10 + u64::from(b - b'0')) as f64
-                    / 1e6,
-            ),
-            _ => None,
+        self.last_micros = match digits && after.trim_ascii().is_empty() {
+            true => Some(integer(field) as f64 / 1e6),
+            false => None,
         };
     }
 
@@ -354,7 +364,7 @@ pub fn parse(line: &[u8]) -> Option<AccessLine<'_>> {
                     .filter(|a| a.iter().all(|b| b.is_ascii_hexdigit() || b".:".contains(b)))
                     .filter(|a| !a.is_empty());
             }
-            _ if !was_quoted => timings.note(field, r.trim_ascii().is_empty()),
+            _ if !was_quoted => timings.note(field, r),
             _ => {}
         }
         field_index += 1;
