@@ -17,6 +17,7 @@ mod alerts;
 pub mod families;
 pub mod lines;
 mod placement;
+mod warnings;
 
 pub use alerts::read_alert_bytes;
 use alerts::read_alerts;
@@ -360,7 +361,7 @@ pub fn analyse(config: &Config) -> Result<Analysis, Error> {
         ..Analysis::default()
     };
     let mut logs = sniff_all(discovered.candidates, config, &mut analysis);
-    analysis.warnings = unused_rules(config, &logs, &analysis.passed_over);
+    analysis.warnings = warnings::unused_rules(config, &logs, &analysis.passed_over);
     if logs.is_empty() {
         let shown: Vec<String> = config
             .paths
@@ -398,37 +399,6 @@ pub fn analyse(config: &Config) -> Result<Analysis, Error> {
         analysis.files.push(report);
     }
     Ok(analysis)
-}
-
-/// A rule whose glob matches no file found is most likely a typo or a path written from the
-/// wrong folder: say so, rather than silently detect and place the files it was meant for.
-fn unused_rules(
-    config: &Config,
-    logs: &[Sniff],
-    passed_over: &[crate::discover::Passed],
-) -> Vec<String> {
-    config
-        .rules
-        .iter()
-        .filter(|rule| {
-            !logs
-                .iter()
-                .any(|s| rule.matches(&s.candidate.display, &s.candidate.path))
-                && !passed_over
-                    .iter()
-                    .any(|p| rule.matches(&p.display, std::path::Path::new(&p.display)))
-        })
-        .map(|rule| {
-            let how = match rule.pattern.contains('/') {
-                true => "a glob with / matches the path as shown, relative to the folder given",
-                false => "a glob without / matches the file name",
-            };
-            format!(
-                "{} '{}' matches no file ({how}); it had no effect",
-                rule.origin, rule.pattern
-            )
-        })
-        .collect()
 }
 
 /// Sniffs every candidate, in parallel. Archives (`.tar`, `.tar.gz`…) stand for their
