@@ -121,7 +121,7 @@ fn events_table(out: &mut String, i: &Incident, first_row: usize) {
         return;
     }
     out.push_str(
-        "<div class=\"scroll\"><table id=\"events\"><thead><tr><th>time</th><th>kind</th><th>what</th><th>effect on error rate</th><th>confirmed by</th><th>source</th></tr></thead><tbody>",
+        "<div class=\"scroll\"><table class=\"events\"><thead><tr><th>time</th><th>kind</th><th>what</th><th>effect on error rate</th><th>confirmed by</th><th>source</th></tr></thead><tbody>",
     );
     for (n, t) in i.timeline.iter().enumerate() {
         let confirmed: Vec<String> = t

@@ -70,7 +70,7 @@
     check.setAttribute('data-dark', window.matchMedia('(prefers-color-scheme: dark)').matches ? 1 : 0);
     check.setAttribute('data-background', getComputedStyle(document.body).backgroundColor);
     check.setAttribute('data-h1', document.querySelectorAll('h1').length);
-    check.setAttribute('data-tables-events', document.querySelectorAll('#events').length);
+    check.setAttribute('data-tables-events', document.querySelectorAll('table.events').length);
     check.setAttribute('data-errors', errors.length);
   }
 })();
