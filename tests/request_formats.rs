@@ -386,3 +386,20 @@ fn nginx_through_docker_compose_logs_with_timestamps() {
         )
     });
 }
+
+#[test]
+fn uwsgi_request_log() {
+    check_hour("uwsgi.log", "uwsgi", "", |r| {
+        format!(
+            "[pid: {}|app: 0|req: {}/{}] 198.51.100.{} () {{34 vars in 412 bytes}} [Sun Sep 10 08:{:02}:{:02} 2023] GET /api/v1/items => generated 512 bytes in {} msecs (HTTP/1.1 {}) 2 headers in 79 bytes (1 switches on core 0)",
+            800 + r.second % 4,
+            r.second / 4 + 1,
+            r.second + 1,
+            r.second % 200,
+            r.minute,
+            r.sec,
+            (r.seconds * 1000.0) as u64,
+            r.status
+        )
+    });
+}

@@ -24,6 +24,7 @@ pub mod pager;
 pub mod registry;
 pub mod spec;
 pub mod syslog;
+pub mod uwsgi;
 pub mod w3c;
 
 use serde::Serialize;

@@ -6,11 +6,11 @@
 pub use super::spec::{FormatSpec, Meaning};
 use super::{Format, alertmanager, apache_error, jsonl, nginx_access, nginx_error, packages};
 use super::{app_log, aws_lb, compose, container, docker, envoy, haproxy, klog, logfmt, pager};
-use super::{database, syslog, w3c};
+use super::{database, syslog, uwsgi, w3c};
 
 /// Formats read line by line, in sniffing order: on equal scores the earlier wins, so a
 /// stricter format comes before a looser one that also reads its lines.
-pub static LINE_FORMATS: [FormatSpec; 20] = [
+pub static LINE_FORMATS: [FormatSpec; 21] = [
     // First: syslog would read `<time> stdout F …` as a host and a tag, and the access-log
     // parser finds the request line after the kubelet's prefix.
     container::CRI,
@@ -22,6 +22,7 @@ pub static LINE_FORMATS: [FormatSpec; 20] = [
     haproxy::SPEC,
     aws_lb::SPEC,
     envoy::SPEC,
+    uwsgi::SPEC,
     // Before the application log, which reads its `date time …` lines as messages.
     w3c::SPEC,
     nginx_access::SPEC,

@@ -57,6 +57,8 @@ pub enum Format {
     Postgres,
     /// MySQL and MariaDB error logs.
     Mysql,
+    /// uWSGI request logs.
+    Uwsgi,
 }
 
 /// What a format's records are, for the stages after aggregation.

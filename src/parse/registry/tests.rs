@@ -3,7 +3,7 @@ use crate::parse::entry::Entry;
 use crate::parse::{Sniffed, sniff};
 
 /// Three lines of each format, as the real programs write them.
-const SAMPLES: [(Format, &str); 23] = [
+const SAMPLES: [(Format, &str); 24] = [
     (
         Format::NginxAccess,
         "203.0.113.7 - - [10/Sep/2023:08:15:02 +0000] \"GET /api/v1/login HTTP/1.1\" 503 197 \"-\" \"curl/8.1\"\n\
@@ -109,6 +109,12 @@ const SAMPLES: [(Format, &str); 23] = [
         "2023-09-10T08:15:02.123456Z 0 [System] [MY-010116] [Server] /usr/sbin/mysqld (mysqld 8.0.34) starting as process 1\n\
          2023-09-10T08:15:03.000001Z 0 [ERROR] [MY-012592] [InnoDB] Operating system error number 28 in a file operation.\n\
          2023-09-10T08:15:04.500000Z 8 [Warning] [MY-010055] [Server] IP address '10.0.0.9' could not be resolved\n",
+    ),
+    (
+        Format::Uwsgi,
+        "[pid: 812|app: 0|req: 7/21] 203.0.113.7 () {34 vars in 412 bytes} [Sun Sep 10 08:15:02 2023] GET /api/v1/items => generated 512 bytes in 12 msecs (HTTP/1.1 200) 2 headers in 79 bytes (1 switches on core 0)\n\
+         [pid: 812|app: 0|req: 8/22] 203.0.113.8 () {34 vars in 410 bytes} [Sun Sep 10 08:15:03 2023] POST /api/v1/login => generated 21 bytes in 3012 msecs (HTTP/1.1 504) 2 headers in 80 bytes (1 switches on core 1)\n\
+         [pid: 813|app: 0|req: 1/23] 198.51.100.2 () {30 vars in 300 bytes} [Sun Sep 10 08:15:04 2023] GET /health => generated 2 bytes in 1 msecs (HTTP/1.1 200) 1 headers in 44 bytes (1 switches on core 0)\n",
     ),
     (
         Format::Cri,
