@@ -26,6 +26,7 @@ pub mod spec;
 pub mod syslog;
 pub mod uwsgi;
 pub mod w3c;
+pub mod zap;
 
 use serde::Serialize;
 

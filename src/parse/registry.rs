@@ -6,11 +6,11 @@
 pub use super::spec::{FormatSpec, Meaning};
 use super::{Format, alertmanager, apache_error, jsonl, nginx_access, nginx_error, packages};
 use super::{app_log, aws_lb, compose, container, docker, envoy, haproxy, klog, logfmt, pager};
-use super::{database, syslog, uwsgi, w3c};
+use super::{database, syslog, uwsgi, w3c, zap};
 
 /// Formats read line by line, in sniffing order: on equal scores the earlier wins, so a
 /// stricter format comes before a looser one that also reads its lines.
-pub static LINE_FORMATS: [FormatSpec; 21] = [
+pub static LINE_FORMATS: [FormatSpec; 22] = [
     // First: syslog would read `<time> stdout F …` as a host and a tag, and the access-log
     // parser finds the request line after the kubelet's prefix.
     container::CRI,
@@ -31,6 +31,7 @@ pub static LINE_FORMATS: [FormatSpec; 21] = [
     // Before syslog, which would read MySQL's `<time> <thread> [ERROR]` as a host and a tag.
     database::POSTGRES,
     database::MYSQL,
+    zap::SPEC,
     syslog::SPEC,
     jsonl::JOURNALD,
     jsonl::JSON_LINES,

@@ -59,6 +59,8 @@ pub enum Format {
     Mysql,
     /// uWSGI request logs.
     Uwsgi,
+    /// zap's console encoder (Go), tab-separated.
+    ZapConsole,
 }
 
 /// What a format's records are, for the stages after aggregation.

@@ -3,7 +3,7 @@ use crate::parse::entry::Entry;
 use crate::parse::{Sniffed, sniff};
 
 /// Three lines of each format, as the real programs write them.
-const SAMPLES: [(Format, &str); 24] = [
+const SAMPLES: [(Format, &str); 25] = [
     (
         Format::NginxAccess,
         "203.0.113.7 - - [10/Sep/2023:08:15:02 +0000] \"GET /api/v1/login HTTP/1.1\" 503 197 \"-\" \"curl/8.1\"\n\
@@ -115,6 +115,12 @@ const SAMPLES: [(Format, &str); 24] = [
         "[pid: 812|app: 0|req: 7/21] 203.0.113.7 () {34 vars in 412 bytes} [Sun Sep 10 08:15:02 2023] GET /api/v1/items => generated 512 bytes in 12 msecs (HTTP/1.1 200) 2 headers in 79 bytes (1 switches on core 0)\n\
          [pid: 812|app: 0|req: 8/22] 203.0.113.8 () {34 vars in 410 bytes} [Sun Sep 10 08:15:03 2023] POST /api/v1/login => generated 21 bytes in 3012 msecs (HTTP/1.1 504) 2 headers in 80 bytes (1 switches on core 1)\n\
          [pid: 813|app: 0|req: 1/23] 198.51.100.2 () {30 vars in 300 bytes} [Sun Sep 10 08:15:04 2023] GET /health => generated 2 bytes in 1 msecs (HTTP/1.1 200) 1 headers in 44 bytes (1 switches on core 0)\n",
+    ),
+    (
+        Format::ZapConsole,
+        "2023-09-10T08:15:02.123Z\tERROR\tapi/server.go:88\tdb timeout\t{\"path\": \"/api/v1/items\"}\n\
+         2023-09-10T08:15:03.000Z\tINFO\tapi/server.go:90\tserved\n\
+         2023-09-10T08:15:04.500Z\tWARN\tdb\tdb/pool.go:17\tpool at 90%\n",
     ),
     (
         Format::Cri,
