@@ -57,7 +57,8 @@ pub fn parse(line: &[u8]) -> Option<LbLine<'_>> {
     let mut rest = line;
     let first = rest.split(|&b| b == b' ').next()?;
     if TYPES.contains(&first) {
-        rest = &rest[first.len() + 1..];
+        // `http` alone on a line has no space after it: not a load balancer line.
+        rest = rest.get(first.len() + 1..)?;
     }
     let (after_time, (civil, offset)) = rfc3339(rest).ok()?;
     let time = civil.with_offset(offset)?;

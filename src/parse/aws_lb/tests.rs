@@ -38,3 +38,10 @@ fn a_classic_elb_line_reads_the_same_way() {
     assert_eq!(l.status, 200);
     assert!((l.seconds.unwrap() - 0.001178).abs() < 1e-9);
 }
+
+/// Found by the chunk fuzz target: a line that is only the type word panicked.
+#[test]
+fn regression_a_line_of_only_http_is_not_a_panic() {
+    assert!(parse(b"http").is_none());
+    assert!(parse(b"https").is_none());
+}
