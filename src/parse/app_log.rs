@@ -4,10 +4,8 @@
 //! the level is one of the next few words; the message follows. A line that does not start
 //! with a time continues the record above (stack traces, `Caused by:`, tracebacks).
 
-use std::borrow::Cow;
-
 use super::common::{civil_parts, clock, date, is_error_level, utc_offset};
-use super::entry::{Entry, Message, Verdict, Vocabulary, When};
+use super::entry::{Entry, Message, Verdict, When};
 use super::spec::{Format, FormatSpec, Meaning};
 
 /// Words a level is written as (which of them are failures: [`is_error_level`]).
@@ -122,16 +120,7 @@ pub fn read(line: &[u8]) -> Entry<'_> {
         // Go's `log` package writes no level: the words decide.
         None => (Verdict::ByWords(None), rest.trim_ascii_start()),
     };
-    Entry::Message(Message {
-        when,
-        verdict,
-        program: None,
-        host: None,
-        text: Cow::Borrowed(text),
-        vocabulary: Vocabulary::Syslog,
-        upstream: None,
-        http: None,
-    })
+    Message::text_line(when, verdict, None, text)
 }
 
 /// Application logs: "timestamp, level, message".

@@ -6,7 +6,7 @@
 
 use super::common::{quoted, rfc3339};
 use super::entry::{Entry, Request, When};
-use super::nginx_access::split_request;
+use super::nginx_access::{split_request, without_query};
 use super::spec::{Format, FormatSpec, Meaning};
 
 /// What an ALB or ELB line says.
@@ -105,10 +105,7 @@ pub fn read(line: &[u8]) -> Entry<'_> {
             .position(|w| w == b"://")
             .map_or(t, |i| &t[i + 3..]);
         let path = memchr::memchr(b'/', after_scheme).map_or(&b"/"[..], |i| &after_scheme[i..]);
-        match memchr::memchr(b'?', path) {
-            Some(i) => &path[..i],
-            None => path,
-        }
+        without_query(path)
     });
     Entry::Request(Request {
         when: When::Utc(l.time),

@@ -4,11 +4,9 @@
 //! logs; a line no format reads is a message of its service at compose's time, or skipped with
 //! the reason when compose wrote no time.
 
-use std::borrow::Cow;
-
 use super::common::rfc3339;
 use super::container;
-use super::entry::{Entry, Message, Verdict, Vocabulary, When};
+use super::entry::{Entry, Message, Verdict, When};
 use super::spec::{Format, FormatSpec, Meaning};
 
 /// What a compose line says.
@@ -95,16 +93,7 @@ pub fn read(line: &[u8]) -> Entry<'_> {
     }
     match c.when {
         // No format read it: the service's message at compose's time.
-        Some(when) => Entry::Message(Message {
-            when,
-            verdict: Verdict::ByWords(None),
-            program: Some(Cow::Borrowed(c.service)),
-            host: None,
-            text: Cow::Borrowed(c.line),
-            vocabulary: Vocabulary::Syslog,
-            upstream: None,
-            http: None,
-        }),
+        Some(when) => Message::text_line(when, Verdict::ByWords(None), Some(c.service), c.line),
         None => Entry::Unreadable("no time: neither compose (--timestamps) nor the line gives one"),
     }
 }

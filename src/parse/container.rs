@@ -4,10 +4,8 @@
 //! is a message at the kubelet's time, judged by its words. Partial lines (`P`, the kubelet
 //! splits lines over 16 KiB) count as continuations: the final piece carries the record.
 
-use std::borrow::Cow;
-
 use super::common::rfc3339;
-use super::entry::{Entry, Message, Verdict, Vocabulary, When};
+use super::entry::{Entry, Message, Verdict, When};
 use super::spec::{Format, FormatSpec, Meaning};
 use super::{app_log, jsonl, logfmt, nginx_access};
 
@@ -58,16 +56,7 @@ pub(crate) fn by_its_format(inner: &[u8]) -> Option<Entry<'_>> {
 
 /// A container's line no format reads: a message at the runtime's time, judged by its words.
 pub(crate) fn plain_message<'a>(inner: &'a [u8], when: When, stream: &'static [u8]) -> Entry<'a> {
-    Entry::Message(Message {
-        when,
-        verdict: Verdict::ByWords(None),
-        program: Some(Cow::Borrowed(stream)),
-        host: None,
-        text: Cow::Borrowed(inner),
-        vocabulary: Vocabulary::Syslog,
-        upstream: None,
-        http: None,
-    })
+    Message::text_line(when, Verdict::ByWords(None), Some(stream), inner)
 }
 
 /// A line of a CRI container log, as an [`Entry`].

@@ -9,10 +9,8 @@
 //! PostgreSQL names its zone by abbreviation (`PDT`, `CEST`): the common ones are read as
 //! their offsets; another is left zone-less and placed like every zone-less line.
 
-use std::borrow::Cow;
-
 use super::common::{civil_of, clock, date, utc_offset};
-use super::entry::{Entry, Message, Verdict, Vocabulary, When};
+use super::entry::{Entry, Message, Verdict, When};
 use super::spec::{Format, FormatSpec, Meaning};
 
 /// Zone abbreviations PostgreSQL writes, as offsets in seconds. Ambiguous ones (`IST`, `CST`
@@ -145,16 +143,12 @@ pub fn read_postgres(line: &[u8]) -> Entry<'_> {
     ) {
         return Entry::Continuation;
     }
-    Entry::Message(Message {
+    Message::text_line(
         when,
-        verdict: Verdict::Given(matches!(level, b"ERROR" | b"FATAL" | b"PANIC")),
-        program: Some(Cow::Borrowed(b"postgres")),
-        host: None,
-        text: Cow::Borrowed(text),
-        vocabulary: Vocabulary::Syslog,
-        upstream: None,
-        http: None,
-    })
+        Verdict::Given(matches!(level, b"ERROR" | b"FATAL" | b"PANIC")),
+        Some(b"postgres"),
+        text,
+    )
 }
 
 /// What a MySQL error log line says: when, the level, the message.
@@ -206,16 +200,12 @@ pub fn read_mysql(line: &[u8]) -> Entry<'_> {
     let Some((when, level, text)) = parse_mysql(line) else {
         return Entry::Continuation;
     };
-    Entry::Message(Message {
+    Message::text_line(
         when,
-        verdict: Verdict::Given(level.eq_ignore_ascii_case(b"ERROR")),
-        program: Some(Cow::Borrowed(b"mysqld")),
-        host: None,
-        text: Cow::Borrowed(text),
-        vocabulary: Vocabulary::Syslog,
-        upstream: None,
-        http: None,
-    })
+        Verdict::Given(level.eq_ignore_ascii_case(b"ERROR")),
+        Some(b"mysqld"),
+        text,
+    )
 }
 
 /// PostgreSQL server logs.

@@ -137,6 +137,28 @@ pub fn read_whole(_line: &[u8]) -> Entry<'_> {
     Entry::Unreadable("alert files are read whole")
 }
 
+impl<'a> Message<'a> {
+    /// A program's line of text, borrowed from the line: no host, no upstream, no request,
+    /// changes read with syslog's vocabulary. What most application formats write.
+    pub fn text_line(
+        when: When,
+        verdict: Verdict,
+        program: Option<&'a [u8]>,
+        text: &'a [u8],
+    ) -> Entry<'a> {
+        Entry::Message(Message {
+            when,
+            verdict,
+            program: program.map(Cow::Borrowed),
+            host: None,
+            text: Cow::Borrowed(text),
+            vocabulary: Vocabulary::Syslog,
+            upstream: None,
+            http: None,
+        })
+    }
+}
+
 impl Entry<'_> {
     /// When the line happened, for the entries that say.
     pub fn when(&self) -> Option<When> {

@@ -5,9 +5,9 @@
 //! response flags (`UF`, `UO`, `NR`…) kept with the line. Istio's format adds fields between
 //! the flags and the byte counts; both are read by finding the counts.
 
-use super::common::{quoted, rfc3339};
+use super::common::{Spans, quoted, rfc3339};
 use super::entry::{Entry, Request, When};
-use super::nginx_access::{first_of_list, split_request};
+use super::nginx_access::{first_of_list, request_path};
 use super::spec::{Format, FormatSpec, Meaning};
 
 /// What an Envoy access log line says.
@@ -44,22 +44,9 @@ pub fn parse(line: &[u8]) -> Option<EnvoyLine<'_>> {
     let rest = rest.strip_prefix(b"] ")?;
     let (rest, request) = quoted(rest).ok()?;
     let rest = rest.strip_prefix(b" ")?;
-    // Token spans up to the first quote after the counts: enough to find them.
-    let mut spans: Vec<(usize, usize)> = Vec::with_capacity(12);
-    let mut start = 0;
-    for (i, &b) in rest.iter().enumerate() {
-        if b == b' ' {
-            spans.push((start, i));
-            start = i + 1;
-            if spans.len() > 14 {
-                break;
-            }
-        }
-    }
-    if spans.len() <= 14 {
-        spans.push((start, rest.len()));
-    }
-    let token = |k: usize| spans.get(k).map(|&(s, e)| &rest[s..e]);
+    // The first fields are enough to find the counts (Istio's are the furthest, at 5 to 7).
+    let spans = Spans::<15>::split(rest, b' ');
+    let token = |k: usize| spans.field(rest, k);
     let status = integer(token(0)?).filter(|s| *s == 0 || (100..=599).contains(s))? as u16;
     let flags = token(1)?;
     // Bytes received, bytes sent, duration: the first three integers in a row after the flags
@@ -68,7 +55,7 @@ pub fn parse(line: &[u8]) -> Option<EnvoyLine<'_>> {
         (4..spans.len()).find(|&k| (k - 2..=k).all(|j| token(j).and_then(integer).is_some()))?;
     let duration_ms = token(end).and_then(integer);
     // After the upstream service time: the quoted X-Forwarded-For.
-    let tail = &rest[spans[end].1..];
+    let tail = &rest[spans.span(end)?.1..];
     let forwarded_for = memchr::memchr(b'"', tail)
         .and_then(|at| quoted(&tail[at..]).ok())
         .map(|(_, xff)| xff)
@@ -93,11 +80,7 @@ pub fn read(line: &[u8]) -> Entry<'_> {
         // No response was sent (the client went away first): no status to count.
         return Entry::Marker;
     }
-    let (_, target) = split_request(e.request);
-    let path = target.map(|t| match memchr::memchr(b'?', t) {
-        Some(i) => &t[..i],
-        None => t,
-    });
+    let path = request_path(e.request);
     let client = e.forwarded_for.unwrap_or(b"-");
     Entry::Request(Request {
         when: When::Offset {

@@ -13,7 +13,7 @@ use std::borrow::Cow;
 
 use super::common::{clock, fixed_digits, month_name, quoted};
 use super::entry::{Entry, Message, Request, Verdict, When};
-use super::nginx_access::split_request;
+use super::nginx_access::request_path;
 use super::spec::{Format, FormatSpec, Meaning};
 use crate::time::Civil;
 
@@ -72,18 +72,23 @@ fn client_before(line: &[u8], at: usize) -> Option<&[u8]> {
 
 /// `10/0/30/69/109` (HTTP) or `0/0/5007` (TCP): the timers, the last is the total.
 fn timers(field: &[u8]) -> Option<(usize, Option<u64>)> {
-    let parts: Vec<&[u8]> = field.split(|&b| b == b'/').collect();
-    let ok = parts.iter().all(|p| {
-        let digits = p.strip_prefix(b"-").or(p.strip_prefix(b"+")).unwrap_or(p);
-        !digits.is_empty() && digits.len() <= 10 && digits.iter().all(u8::is_ascii_digit)
-    });
-    if !ok || !(3..=5).contains(&parts.len()) {
+    let (mut count, mut last) = (0, &b""[..]);
+    for part in field.split(|&b| b == b'/') {
+        let digits = part
+            .strip_prefix(b"-")
+            .or(part.strip_prefix(b"+"))
+            .unwrap_or(part);
+        if digits.is_empty() || digits.len() > 10 || !digits.iter().all(u8::is_ascii_digit) {
+            return None;
+        }
+        (count, last) = (count + 1, part);
+    }
+    if !(3..=5).contains(&count) {
         return None;
     }
-    let last = parts[parts.len() - 1];
     let last = last.strip_prefix(b"+").unwrap_or(last);
     let total = std::str::from_utf8(last).ok()?.parse::<i64>().ok()?;
-    Some((parts.len(), u64::try_from(total).ok()))
+    Some((count, u64::try_from(total).ok()))
 }
 
 /// Reads a traffic line: the first `ip:port [accept date]` in it starts the log proper.
@@ -156,11 +161,7 @@ pub fn read(line: &[u8]) -> Entry<'_> {
     let when = When::Local(t.accepted);
     match (t.request, t.status) {
         (Some(request), Some(status)) => {
-            let (_, target) = split_request(request);
-            let path = target.map(|p| match memchr::memchr(b'?', p) {
-                Some(i) => &p[..i],
-                None => p,
-            });
+            let path = request_path(request);
             Entry::Request(Request {
                 when,
                 status,

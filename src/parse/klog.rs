@@ -4,10 +4,8 @@
 //! No year is written: the year rules apply, as for classic syslog; no zone either (the host's
 //! local time), so files are placed like every zone-less format.
 
-use std::borrow::Cow;
-
 use super::common::{clock, fixed_digits};
-use super::entry::{Entry, Message, Verdict, Vocabulary, When};
+use super::entry::{Entry, Message, Verdict, When};
 use super::spec::{Format, FormatSpec, Meaning};
 use crate::time::Civil;
 
@@ -48,15 +46,7 @@ pub fn parse(line: &[u8]) -> Option<KlogLine<'_>> {
     let message = rest[close + 1..]
         .strip_prefix(b" ")
         .unwrap_or(&rest[close + 1..]);
-    let civil = Civil {
-        year: 0,
-        month,
-        day,
-        hour,
-        minute,
-        second,
-        micros,
-    };
+    let civil = super::common::civil_parts((0, month, day), (hour, minute, second, micros));
     let valid = (1..=12).contains(&month)
         && (1..=31).contains(&day)
         && hour < 24
@@ -79,16 +69,12 @@ pub fn read(line: &[u8]) -> Entry<'_> {
             _ => Entry::Unreadable("not a klog line"),
         };
     };
-    Entry::Message(Message {
-        when: When::YearLess(k.civil),
-        verdict: Verdict::Given(matches!(k.severity, b'E' | b'F')),
-        program: None,
-        host: None,
-        text: Cow::Borrowed(k.message),
-        vocabulary: Vocabulary::Syslog,
-        upstream: None,
-        http: None,
-    })
+    Message::text_line(
+        When::YearLess(k.civil),
+        Verdict::Given(matches!(k.severity, b'E' | b'F')),
+        None,
+        k.message,
+    )
 }
 
 /// klog/glog logs.

@@ -62,11 +62,7 @@ impl AccessLine<'_> {
 
     /// The path without its query string.
     pub fn path(&self) -> Option<&[u8]> {
-        let target = self.target?;
-        Some(match memchr::memchr(b'?', target) {
-            Some(i) => &target[..i],
-            None => target,
-        })
+        self.target.map(without_query)
     }
 }
 
@@ -193,6 +189,21 @@ fn addresses(prefix: &[u8]) -> Option<Addresses<'_>> {
         forwarded_for: forwarded,
         user: dash_as_none(user),
     })
+}
+
+/// `/api?x=1` → `/api`.
+#[inline]
+pub(crate) fn without_query(target: &[u8]) -> &[u8] {
+    match memchr::memchr(b'?', target) {
+        Some(i) => &target[..i],
+        None => target,
+    }
+}
+
+/// The path of a request line (`GET /api?x=1 HTTP/1.1` → `/api`), for the formats that write
+/// the request line whole.
+pub(crate) fn request_path(request: &[u8]) -> Option<&[u8]> {
+    split_request(request).1.map(without_query)
 }
 
 #[inline]
@@ -394,10 +405,7 @@ impl<'a> AccessLine<'a> {
     /// The line as the aggregate stage reads it: one request.
     #[inline]
     pub fn entry(&self) -> Entry<'a> {
-        let target = self.target.map(|t| match memchr::memchr(b'?', t) {
-            Some(i) => &t[..i],
-            None => t,
-        });
+        let target = self.target.map(without_query);
         Entry::Request(Request {
             when: When::Offset {
                 time: self.time,

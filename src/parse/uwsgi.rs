@@ -93,11 +93,7 @@ pub fn read(line: &[u8]) -> Entry<'_> {
     let Some(u) = parse(line) else {
         return Entry::Unreadable("not a uWSGI request line");
     };
-    let (_, target) = super::nginx_access::split_request(u.request);
-    let path = target.map(|t| match memchr::memchr(b'?', t) {
-        Some(i) => &t[..i],
-        None => t,
-    });
+    let path = super::nginx_access::request_path(u.request);
     Entry::Request(Request {
         when: When::Local(u.civil),
         status: u.status,

@@ -8,7 +8,7 @@
 //! The worker keeps the columns as state (`Columns`), starting each chunk with the file's
 //! first directive, which the sniffer finds in the file's head.
 
-use super::common::{civil_of, clock, date};
+use super::common::{Spans, civil_of, clock, date};
 use super::entry::{Entry, Request, When};
 use super::spec::{Format, FormatSpec, Meaning};
 
@@ -72,19 +72,11 @@ impl Columns {
         } else {
             b' '
         };
-        // Column start and end offsets, so the request can be a slice of the line.
-        let mut spans: Vec<(usize, usize)> = Vec::with_capacity(24);
-        let mut start = 0;
-        for (i, &b) in line.iter().enumerate() {
-            if b == sep {
-                spans.push((start, i));
-                start = i + 1;
-            }
-        }
-        spans.push((start, line.len()));
+        // Column offsets, so the request can be a slice of the line; IIS and CloudFront
+        // write fewer than 40 columns.
+        let spans = Spans::<64>::split(line, sep);
         let field = |i: Option<usize>| {
-            i.and_then(|i| spans.get(i))
-                .map(|&(s, e)| &line[s..e])
+            i.and_then(|i| spans.field(line, i))
                 .filter(|f| !f.is_empty() && *f != b"-")
         };
         let (Some(d), Some(t), Some(status)) = (
@@ -103,7 +95,12 @@ impl Columns {
         let stem = field(self.stem);
         // `GET /x` when the method and the path are neighbours (IIS), else the path alone.
         let request = match (self.method, self.stem) {
-            (Some(m), Some(s)) if s == m + 1 && spans.len() > s => &line[spans[m].0..spans[s].1],
+            (Some(m), Some(s)) if s == m + 1 && spans.len() > s => {
+                match (spans.span(m), spans.span(s)) {
+                    (Some((from, _)), Some((_, to))) => &line[from..to],
+                    _ => stem.unwrap_or(b"-"),
+                }
+            }
             _ => stem.unwrap_or(b"-"),
         };
         let client = field(self.client).unwrap_or(b"-");

@@ -4,10 +4,8 @@
 //! A message with its level: error, dpanic, panic and fatal are errors. Read before syslog,
 //! which would take the time and then the first word after it as a host.
 
-use std::borrow::Cow;
-
 use super::common::{is_error_level, rfc3339};
-use super::entry::{Entry, Message, Verdict, Vocabulary, When};
+use super::entry::{Entry, Message, Verdict, When};
 use super::spec::{Format, FormatSpec, Meaning};
 
 const LEVELS: [&[u8]; 7] = [
@@ -70,16 +68,12 @@ pub fn read(line: &[u8]) -> Entry<'_> {
     let Some((when, level, text)) = parse(line) else {
         return Entry::Continuation;
     };
-    Entry::Message(Message {
+    Message::text_line(
         when,
-        verdict: Verdict::Given(is_error_level(level) || level.eq_ignore_ascii_case(b"DPANIC")),
-        program: None,
-        host: None,
-        text: Cow::Borrowed(text),
-        vocabulary: Vocabulary::Syslog,
-        upstream: None,
-        http: None,
-    })
+        Verdict::Given(is_error_level(level) || level.eq_ignore_ascii_case(b"DPANIC")),
+        None,
+        text,
+    )
 }
 
 /// zap's console encoder.

@@ -14,16 +14,24 @@ pub fn escape(text: &str) -> String {
                 out.push('\\');
                 out.push(c);
             }
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push(' '),
-            c if c.is_control() => {
-                let _ = write!(out, "\\x{:02x}", c as u32);
-            }
-            c => out.push(c),
+            c => push_shown(&mut out, c),
         }
     }
     out
+}
+
+/// A character as plain text shows it: a line break or another control character written
+/// out (`\n`, `\x1b`), a tab as a space.
+fn push_shown(out: &mut String, c: char) {
+    match c {
+        '\n' => out.push_str("\\n"),
+        '\r' => out.push_str("\\r"),
+        '\t' => out.push(' '),
+        c if c.is_control() => {
+            let _ = write!(out, "\\x{:02x}", c as u32);
+        }
+        c => out.push(c),
+    }
 }
 
 /// A name (a file, a path) as a code span when it can be one exactly; text with a backtick,
@@ -45,15 +53,7 @@ pub fn plain(text: &str) -> String {
     }
     let mut out = String::with_capacity(text.len() + 8);
     for c in text.chars() {
-        match c {
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push(' '),
-            c if c.is_control() => {
-                let _ = write!(out, "\\x{:02x}", c as u32);
-            }
-            c => out.push(c),
-        }
+        push_shown(&mut out, c);
     }
     out
 }
