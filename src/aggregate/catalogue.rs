@@ -86,7 +86,14 @@ const DEPLOY_MARKERS: [&[u8]; 6] = [
 
 /// Any message: deploy and rollback markers (with a version), Kubernetes event reasons.
 static ANY_MESSAGE_FINDER: Finder = std::sync::LazyLock::new(|| {
-    let mut words: Vec<&[u8]> = vec![b"scaled ", b"crashloopbackoff", b"back-off", b"killing"];
+    let mut words: Vec<&[u8]> = vec![
+        b"scaled ",
+        b"crashloopbackoff",
+        b"back-off",
+        b"killing",
+        b"oomkilling",
+        b"successfulrescale",
+    ];
     words.extend(ROLLBACK_MARKERS);
     words.extend(DEPLOY_MARKERS);
     words.extend(VERSIONLESS_DEPLOY_MARKERS);
@@ -103,6 +110,13 @@ pub fn any_message(message: &[u8]) -> Option<Action> {
         if scaled {
             return action(ActionKind::Scale, None, None, message);
         }
+    }
+    // Kubernetes event reasons, as `kubectl get events` lines start (`OOMKilling node/x: …`).
+    if has_word(message, b"SuccessfulRescale") {
+        return action(ActionKind::Scale, None, None, message);
+    }
+    if has_word(message, b"OOMKilling") {
+        return action(ActionKind::OomKill, None, None, message);
     }
     if has_word(message, b"CrashLoopBackOff")
         || has_word(message, b"Back-off restarting failed container")

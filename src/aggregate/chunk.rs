@@ -473,19 +473,54 @@ fn fold_lines_with<'d>(
     }
 }
 
+impl<'c> Worker<'c> {
+    fn new(ctx: &'c ChunkContext) -> Self {
+        Worker {
+            ctx,
+            zone: ZoneConverter::new(ctx.zone).after(ctx.zone_last),
+            year: ctx.year,
+            last_civil: None,
+            record: None,
+            line_hash: 0,
+            offsets: Vec::new(),
+            last_line: None,
+            out: Summary::default(),
+        }
+    }
+
+    /// The summary, with what is held back for speed written out.
+    fn finish(mut self) -> ChunkOutcome {
+        if let Some((bin, last)) = self.last_line.take() {
+            self.out.note_line(bin, last.time, last.source);
+        }
+        for (offset, n) in std::mem::take(&mut self.offsets) {
+            *self.out.offsets.entry(offset).or_default() += n;
+        }
+        ChunkOutcome {
+            summary: self.out,
+            year: self.year,
+            last_civil: self.last_civil,
+            zone_last: self.zone.last(),
+        }
+    }
+}
+
+/// Folds records that were read elsewhere (the records of JSON documents), each with the line
+/// it starts on, as the lines of a chunk are folded. Line counts are the caller's.
+pub fn process_entries<'a>(
+    entries: impl IntoIterator<Item = (u64, Entry<'a>)>,
+    ctx: &ChunkContext,
+) -> ChunkOutcome {
+    let mut worker = Worker::new(ctx);
+    for (line, entry) in entries {
+        worker.fold(entry, line);
+    }
+    worker.finish()
+}
+
 /// Parses one chunk. Line numbers in the result count from 1 at the chunk's start.
 pub fn process_chunk(data: &[u8], ctx: &ChunkContext) -> ChunkOutcome {
-    let mut worker = Worker {
-        ctx,
-        zone: ZoneConverter::new(ctx.zone).after(ctx.zone_last),
-        year: ctx.year,
-        last_civil: None,
-        record: None,
-        line_hash: 0,
-        offsets: Vec::new(),
-        last_line: None,
-        out: Summary::default(),
-    };
+    let mut worker = Worker::new(ctx);
     worker.out.bytes = data.len() as u64;
     let data = data.strip_prefix(b"\xef\xbb\xbf").unwrap_or(data);
     // The busiest formats get a loop of their own with the parser inlined (a call through the
@@ -529,18 +564,7 @@ pub fn process_chunk(data: &[u8], ctx: &ChunkContext) -> ChunkOutcome {
         }
         (other, None) => fold_lines(&mut worker, data, other.spec().read),
     }
-    if let Some((bin, last)) = worker.last_line.take() {
-        worker.out.note_line(bin, last.time, last.source);
-    }
-    for (offset, n) in std::mem::take(&mut worker.offsets) {
-        *worker.out.offsets.entry(offset).or_default() += n;
-    }
-    ChunkOutcome {
-        summary: worker.out,
-        year: worker.year,
-        last_civil: worker.last_civil,
-        zone_last: worker.zone.last(),
-    }
+    worker.finish()
 }
 
 fn year_less_month(format: Format, line: &[u8]) -> Option<u32> {

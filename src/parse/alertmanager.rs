@@ -194,6 +194,7 @@ pub const SPEC: FormatSpec = FormatSpec {
     every_line_has_offset: false,
     accepts: |_| false,
     read: read_whole,
+    documents: None,
 };
 
 #[cfg(test)]

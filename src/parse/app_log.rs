@@ -132,6 +132,7 @@ pub const SPEC: FormatSpec = FormatSpec {
     every_line_has_offset: false,
     accepts: |line| time(line).is_some(),
     read,
+    documents: None,
 };
 
 #[cfg(test)]

@@ -107,6 +107,7 @@ pub const SPEC: FormatSpec = FormatSpec {
     every_line_has_offset: false,
     accepts: |line| parse(line).is_some(),
     read,
+    documents: None,
 };
 
 #[cfg(test)]

@@ -85,6 +85,7 @@ pub const CRI: FormatSpec = FormatSpec {
     every_line_has_offset: false,
     accepts: |line| cri(line).is_some(),
     read: read_cri,
+    documents: None,
 };
 
 #[cfg(test)]

@@ -217,6 +217,7 @@ pub const POSTGRES: FormatSpec = FormatSpec {
     every_line_has_offset: false,
     accepts: |line| parse_postgres(line).is_some(),
     read: read_postgres,
+    documents: None,
 };
 
 /// MySQL and MariaDB error logs.
@@ -228,6 +229,7 @@ pub const MYSQL: FormatSpec = FormatSpec {
     every_line_has_offset: false,
     accepts: |line| parse_mysql(line).is_some(),
     read: read_mysql,
+    documents: None,
 };
 
 #[cfg(test)]

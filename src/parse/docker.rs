@@ -138,6 +138,7 @@ pub const SPEC: FormatSpec = FormatSpec {
     every_line_has_offset: false,
     accepts: |line| envelope(line).is_some(),
     read,
+    documents: None,
 };
 
 #[cfg(test)]

@@ -316,6 +316,7 @@ pub const JOURNALD: FormatSpec = FormatSpec {
     every_line_has_offset: false,
     accepts: |line| parse_journald(line).is_some(),
     read: read_journald,
+    documents: None,
 };
 
 /// JSON records of any application, one per line; with HTTP statuses they are requests too.
@@ -327,6 +328,7 @@ pub const JSON_LINES: FormatSpec = FormatSpec {
     every_line_has_offset: false,
     accepts: |line| parse_json_line(line).is_some(),
     read: read_json_line,
+    documents: None,
 };
 
 #[cfg(test)]

@@ -176,6 +176,7 @@ pub const SPEC: FormatSpec = FormatSpec {
     every_line_has_offset: false,
     accepts: |line| matches!(read(line), Entry::Message(_)),
     read,
+    documents: None,
 };
 
 #[cfg(test)]

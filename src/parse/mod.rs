@@ -15,10 +15,12 @@ pub mod envoy;
 pub mod haproxy;
 pub mod jsonl;
 pub mod klog;
+pub mod kube_events;
 pub mod log_format;
 pub mod logfmt;
 pub mod nginx_access;
 pub mod nginx_error;
+pub mod otlp;
 pub mod packages;
 pub mod pager;
 pub mod registry;
@@ -57,6 +59,11 @@ impl Format {
     /// Alert histories: JSON documents read whole, not line by line.
     pub fn is_alerts(self) -> bool {
         self.spec().meaning == registry::Meaning::Alerts
+    }
+
+    /// Formats read whole, by JSON document, not line by line (alerts, events, exports).
+    pub fn is_document(self) -> bool {
+        self.is_alerts() || self.spec().documents.is_some()
     }
 
     /// Whether lines carry no zone, so `--tz` places them.
@@ -122,7 +129,7 @@ impl Detection {
                 self.format.name()
             );
         }
-        if self.format.is_alerts() {
+        if self.format.is_document() {
             return format!("the first JSON document reads as {}", self.format.name());
         }
         let mut text = format!(
@@ -204,28 +211,46 @@ fn binary_reason(sample: &[u8]) -> Option<String> {
     })
 }
 
-/// Which alert history the sample holds, if any (NDJSON or pretty-printed documents).
-fn sniff_alerts(sample: &[u8], complete: bool) -> Option<Format> {
+/// Which document format (alert history, events, export) the sample holds, if any (NDJSON or
+/// pretty-printed documents).
+fn sniff_documents(sample: &[u8], complete: bool) -> Option<Format> {
     let mut stream = serde_json::Deserializer::from_slice(sample).into_iter::<serde_json::Value>();
     let has = |key: &[u8]| memchr::memmem::find(sample, key).is_some();
     match stream.next() {
         Some(Ok(doc)) if alertmanager::is_alertmanager(&doc) => Some(Format::Alertmanager),
-        Some(Ok(doc)) => pager::notices(&doc).map(|(p, _)| match p {
-            pager::Pager::PagerDuty => Format::PagerDuty,
-            pager::Pager::Opsgenie => Format::Opsgenie,
-        }),
+        Some(Ok(doc)) => pager::notices(&doc)
+            .map(|(p, _)| match p {
+                pager::Pager::PagerDuty => Format::PagerDuty,
+                pager::Pager::Opsgenie => Format::Opsgenie,
+            })
+            .or_else(|| by_document_reader(sample)),
         // A large pretty-printed document cut by the sample: judge by its keys.
         Some(Err(e)) if e.is_eof() && !complete => {
             if has(b"\"alerts\"") && (has(b"\"startsAt\"") || has(b"\"groupKey\"")) {
                 Some(Format::Alertmanager)
             } else if has(b"\"event_type\"") || has(b"\"log_entries\"") {
                 Some(Format::PagerDuty)
+            } else if kube_events::looks_like_events(sample) {
+                Some(Format::KubeEvents)
+            } else if otlp::looks_like_export(sample) {
+                Some(Format::Otlp)
             } else {
                 None
             }
         }
         _ => None,
     }
+}
+
+/// The document format whose reader finds records in the sample's first document.
+fn by_document_reader(sample: &[u8]) -> Option<Format> {
+    let mut stream =
+        serde_json::Deserializer::from_slice(sample).into_iter::<&serde_json::value::RawValue>();
+    let doc = stream.next()?.ok()?;
+    registry::DOCUMENT_FORMATS
+        .iter()
+        .find(|spec| spec.documents.is_some_and(|read| read(doc).is_some()))
+        .map(|spec| spec.format)
 }
 
 /// Decides a file's format from its first bytes. `complete` says the sample is the whole
@@ -248,7 +273,7 @@ pub fn sniff(sample: &[u8], complete: bool) -> Sniffed {
     }
     let first = sample.iter().find(|b| !b.is_ascii_whitespace());
     if first == Some(&b'{')
-        && let Some(format) = sniff_alerts(sample, complete)
+        && let Some(format) = sniff_documents(sample, complete)
     {
         return Sniffed::Log(Detection {
             format,
@@ -382,15 +407,15 @@ pub fn given(format: Format, sample: &[u8], rule: String) -> Detection {
         .filter(|l| !l.trim_ascii().is_empty() && !syslog::is_continuation(l))
         .take(SNIFF_LINES)
         .collect();
-    let matched = match format.is_alerts() {
-        true => usize::from(sniff_alerts(sample, true) == Some(format)),
+    let matched = match format.is_document() {
+        true => usize::from(sniff_documents(sample, true) == Some(format)),
         false => lines.iter().filter(|l| format.accepts(l)).count(),
     };
     let (year_less, local_time) = stamp_kind(format, &lines);
     Detection {
         format,
         matched,
-        sampled: if format.is_alerts() { 1 } else { lines.len() },
+        sampled: if format.is_document() { 1 } else { lines.len() },
         runner_up: None,
         year_less,
         local_time,

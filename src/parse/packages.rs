@@ -158,6 +158,7 @@ pub const DPKG: FormatSpec = FormatSpec {
     every_line_has_offset: false,
     accepts: |line| parse_dpkg(line).is_some(),
     read: read_dpkg,
+    documents: None,
 };
 
 /// `/var/log/apt/history.log`.
@@ -169,6 +170,7 @@ pub const APT_HISTORY: FormatSpec = FormatSpec {
     every_line_has_offset: false,
     accepts: |line| parse_history(line).is_some(),
     read: read_history,
+    documents: None,
 };
 
 #[cfg(test)]

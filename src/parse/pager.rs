@@ -242,6 +242,7 @@ pub const PAGERDUTY: FormatSpec = FormatSpec {
     every_line_has_offset: false,
     accepts: |_| false,
     read: read_whole,
+    documents: None,
 };
 
 /// Opsgenie webhooks.
@@ -253,6 +254,7 @@ pub const OPSGENIE: FormatSpec = FormatSpec {
     every_line_has_offset: false,
     accepts: |_| false,
     read: read_whole,
+    documents: None,
 };
 
 #[cfg(test)]

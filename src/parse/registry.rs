@@ -6,7 +6,7 @@
 pub use super::spec::{FormatSpec, Meaning};
 use super::{Format, alertmanager, apache_error, jsonl, nginx_access, nginx_error, packages};
 use super::{app_log, aws_lb, compose, container, docker, envoy, haproxy, klog, logfmt, pager};
-use super::{database, syslog, uwsgi, w3c, zap};
+use super::{database, kube_events, otlp, syslog, uwsgi, w3c, zap};
 
 /// Formats read line by line, in sniffing order: on equal scores the earlier wins, so a
 /// stricter format comes before a looser one that also reads its lines.
@@ -43,10 +43,16 @@ pub static LINE_FORMATS: [FormatSpec; 22] = [
     app_log::SPEC,
 ];
 
-/// Alert histories: JSON documents (one per line or pretty-printed), recognised by their
-/// first document and read whole by the pipeline's alert reader.
-pub static DOCUMENT_FORMATS: [FormatSpec; 3] =
-    [alertmanager::SPEC, pager::PAGERDUTY, pager::OPSGENIE];
+/// JSON documents (one per line or pretty-printed), recognised by their first document and
+/// read whole: alert histories by the pipeline's alert reader, the rest (many records to a
+/// document) through their `documents` reader.
+pub static DOCUMENT_FORMATS: [FormatSpec; 5] = [
+    alertmanager::SPEC,
+    pager::PAGERDUTY,
+    pager::OPSGENIE,
+    kube_events::SPEC,
+    otlp::SPEC,
+];
 
 /// Every format, line formats first, in sniffing order.
 pub fn all() -> impl Iterator<Item = &'static FormatSpec> {

@@ -61,6 +61,10 @@ pub enum Format {
     Uwsgi,
     /// zap's console encoder (Go), tab-separated.
     ZapConsole,
+    /// Kubernetes events: `kubectl get events -o json`, a list or a `--watch` stream.
+    KubeEvents,
+    /// OpenTelemetry logs, OTLP JSON (the collector's file exporter).
+    Otlp,
 }
 
 /// What a format's records are, for the stages after aggregation.
@@ -99,4 +103,21 @@ pub struct FormatSpec {
     pub accepts: fn(&[u8]) -> bool,
     /// The line, read.
     pub read: fn(&[u8]) -> Entry<'_>,
+    /// For formats of JSON documents that hold many records each (Kubernetes event lists,
+    /// OpenTelemetry exports): the records of one document, or `None` when the document is
+    /// not of this format. Such files are read whole, by document, not line by line.
+    pub documents: Option<DocumentReader>,
 }
+
+/// One record of a document: where in the document it starts (a slice of the document's
+/// text, so the pipeline can tell its line) and what it says.
+#[derive(Debug)]
+pub struct Record<'a> {
+    /// The record's own text inside the document.
+    pub at: &'a str,
+    /// The record, read.
+    pub entry: Entry<'static>,
+}
+
+/// Reads one JSON document's records (see [`FormatSpec::documents`]).
+pub type DocumentReader = for<'a> fn(&'a serde_json::value::RawValue) -> Option<Vec<Record<'a>>>;

@@ -200,6 +200,7 @@ pub const SPEC: FormatSpec = FormatSpec {
             || looks_like_data(line)
     },
     read,
+    documents: None,
 };
 
 #[cfg(test)]

@@ -85,6 +85,7 @@ pub const SPEC: FormatSpec = FormatSpec {
     every_line_has_offset: true,
     accepts: |line| parse(line).is_some(),
     read,
+    documents: None,
 };
 
 #[cfg(test)]

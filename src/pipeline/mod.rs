@@ -13,14 +13,14 @@ use std::sync::atomic::Ordering;
 use rayon::prelude::*;
 use serde::Serialize;
 
-mod alerts;
+mod documents;
 pub mod families;
 pub mod lines;
 mod placement;
 mod warnings;
 
-pub use alerts::read_alert_bytes;
-use alerts::read_alerts;
+pub use documents::{read_alert_bytes, read_record_bytes};
+use documents::{read_alerts, read_records};
 use lines::read_lines;
 pub use placement::ZoneSource;
 use placement::{DatedSpan, choose_zone, first_year_guess};
@@ -273,6 +273,25 @@ fn process_file(
         report.errors = errors;
         return report;
     }
+    if format.is_document() {
+        // Documents carry their instants in UTC: no zone, no year, read whole.
+        let context = ChunkContext {
+            format,
+            file: index,
+            bin_width: config.bin_width,
+            zone: crate::time::Zone::Fixed(0),
+            year: None,
+            w3c: None,
+            access_format: None,
+            overlap: None,
+            sane: sniff.sane,
+            zone_last: None,
+        };
+        let (summary, errors) = read_records(&sniff.candidate, &context);
+        report.summary = summary;
+        report.errors = errors;
+        return report;
+    }
     let (zone_choice, zone_source) = choose_zone(&sniff.candidate.path, display, config, dated);
     if zone_less {
         report.zone = Some(zone_choice.name());
@@ -449,7 +468,7 @@ fn start_progress(config: &Config, logs: &[Sniff]) {
 fn file_done(config: &Config, s: &Sniff, report: FileReport) -> FileReport {
     if let Some(p) = &config.progress {
         p.files_done.fetch_add(1, Ordering::Relaxed);
-        if s.compression != Compression::None || s.detection.format.is_alerts() {
+        if s.compression != Compression::None || s.detection.format.is_document() {
             let len = match &s.candidate.member {
                 Some(m) => m.size,
                 None => std::fs::metadata(&s.candidate.path).map_or(0, |m| m.len()),

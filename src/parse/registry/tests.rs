@@ -3,7 +3,7 @@ use crate::parse::entry::Entry;
 use crate::parse::{Sniffed, sniff};
 
 /// Three lines of each format, as the real programs write them.
-const SAMPLES: [(Format, &str); 25] = [
+const SAMPLES: [(Format, &str); 29] = [
     (
         Format::NginxAccess,
         "203.0.113.7 - - [10/Sep/2023:08:15:02 +0000] \"GET /api/v1/login HTTP/1.1\" 503 197 \"-\" \"curl/8.1\"\n\
@@ -154,6 +154,19 @@ const SAMPLES: [(Format, &str); 25] = [
         Format::Opsgenie,
         "{\"action\":\"Create\",\"alert\":{\"alertId\":\"a1\",\"message\":\"AuthDown\",\"createdAt\":1694333820000},\"source\":{\"name\":\"prometheus\"}}\n",
     ),
+    (Format::KubeEvents, crate::parse::kube_events::tests::LIST),
+    // A watch stream, one compact event a line.
+    (
+        Format::KubeEvents,
+        "{\"kind\":\"Event\",\"involvedObject\":{\"kind\":\"Pod\",\"name\":\"web-1\"},\"reason\":\"Killing\",\"message\":\"Stopping container web\",\"firstTimestamp\":\"2024-05-17T15:04:30Z\",\"lastTimestamp\":\"2024-05-17T15:04:30Z\",\"type\":\"Normal\"}\n\
+         {\"kind\":\"Event\",\"involvedObject\":{\"kind\":\"Pod\",\"name\":\"web-2\"},\"reason\":\"Started\",\"message\":\"Started container web\",\"firstTimestamp\":\"2024-05-17T15:04:40Z\",\"lastTimestamp\":\"2024-05-17T15:04:40Z\",\"type\":\"Normal\"}\n",
+    ),
+    (Format::Otlp, crate::parse::otlp::tests::EXPORT),
+    // Cut inside its first, very long, line: judged by its key.
+    (
+        Format::Otlp,
+        "{\"resourceLogs\":[{\"resource\":{\"attributes\":[{\"key\":\"service.name\",\"value\":{\"stringValue\":\"api\"}}]},\"scopeLogs\":[{\"logRecords\":[{\"timeUnixNano\":\"1715958262619632000\"",
+    ),
 ];
 
 #[test]
@@ -172,7 +185,7 @@ fn every_format_has_exactly_one_spec() {
 #[test]
 fn no_format_steals_another_formats_lines() {
     for (format, sample) in SAMPLES {
-        match sniff(sample.as_bytes(), true) {
+        match sniff(sample.as_bytes(), sample.ends_with('\n')) {
             Sniffed::Log(d) => assert_eq!(d.format, format, "sample of {format:?}"),
             other => panic!("sample of {format:?} not read: {other:?}"),
         }

@@ -1,15 +1,19 @@
-//! Alert histories are read whole: a stream of JSON documents (NDJSON or pretty-printed), each
-//! an Alertmanager body, a PagerDuty webhook or export, or an Opsgenie webhook, turned into
-//! alert events with the line they start on.
+//! Document formats are read whole: a stream of JSON documents (NDJSON or pretty-printed).
+//! Alert histories (an Alertmanager body, a PagerDuty webhook or export, an Opsgenie webhook)
+//! become alert events with the line they start on; the formats whose documents hold many
+//! records (Kubernetes event lists, OpenTelemetry exports) become entries, each at the line its
+//! record starts on, folded like the lines of any log.
 
+use crate::aggregate::chunk::ChunkContext;
 use crate::aggregate::{AlertEvent, Event, EventBody, LineRef, Summary};
 use crate::error::Error;
 use crate::parse::{alertmanager, pager};
 use crate::read;
 use crate::time::Micros;
+use serde_json::value::RawValue;
 
-/// Alert files are read whole; past this they are cut (with a message).
-const MAX_ALERT_FILE: u64 = 256 << 20;
+/// Document files are read whole; past this they are cut (with a message).
+const MAX_DOCUMENT_FILE: u64 = 256 << 20;
 
 /// Reads an alert file whole: a stream of JSON documents, pretty-printed or one per line.
 /// A document that does not parse costs one line; reading resumes on the next.
@@ -17,39 +21,63 @@ pub(super) fn read_alerts(
     candidate: &crate::discover::Candidate,
     file: usize,
 ) -> (Summary, Vec<Error>) {
-    let display = candidate.display.as_str();
-    use std::io::Read;
+    let (data, errors) = read_whole(candidate);
     let mut summary = Summary::default();
-    let mut errors = Vec::new();
-    let mut data = Vec::new();
-    match candidate.open() {
-        Ok(o) => {
-            if let Err(e) = o.stream.take(MAX_ALERT_FILE).read_to_end(&mut data) {
-                errors.push(Error::io(display, e));
-            }
-        }
-        Err(e) => return (summary, vec![Error::io(display, e)]),
-    }
-    if data.len() as u64 >= MAX_ALERT_FILE {
-        errors.push(Error::Partial {
-            path: display.into(),
-            message: format!("alert file cut at {MAX_ALERT_FILE} bytes"),
-        });
-    }
     let mut parsed = read_alert_bytes(&data, file);
     parsed.bytes = data.len() as u64;
     summary.merge_unordered(parsed);
     (summary, errors)
 }
 
+/// A document file's bytes, read whole up to [`MAX_DOCUMENT_FILE`] (past it, cut, with a
+/// message).
+pub(super) fn read_whole(candidate: &crate::discover::Candidate) -> (Vec<u8>, Vec<Error>) {
+    use std::io::Read;
+    let display = candidate.display.as_str();
+    let mut errors = Vec::new();
+    let mut data = Vec::new();
+    match candidate.open() {
+        Ok(o) => {
+            if let Err(e) = o.stream.take(MAX_DOCUMENT_FILE).read_to_end(&mut data) {
+                errors.push(Error::io(display, e));
+            }
+        }
+        Err(e) => return (data, vec![Error::io(display, e)]),
+    }
+    if data.len() as u64 >= MAX_DOCUMENT_FILE {
+        errors.push(Error::Partial {
+            path: display.into(),
+            message: format!("document file cut at {MAX_DOCUMENT_FILE} bytes"),
+        });
+    }
+    (data, errors)
+}
+
 /// Reads alert documents from bytes: a stream of JSON documents, pretty-printed or one per
 /// line. A document that does not parse costs one line (skipped); reading resumes on the next.
-/// Lines are counted as the reader moves, so a large log costs one pass.
 pub fn read_alert_bytes(data: &[u8], file: usize) -> Summary {
-    let mut summary = Summary {
-        lines: read::lines(data).count() as u64,
-        ..Summary::default()
-    };
+    let mut summary = Summary::default();
+    let mut events = Summary::default();
+    walk_documents(data, &mut summary, |doc, _, line| {
+        let doc: serde_json::Value =
+            serde_json::from_str(doc.get()).map_err(|_| "not a JSON document")?;
+        alert_events(&doc, file, line, &mut events)
+    });
+    summary.merge_unordered(events);
+    summary
+}
+
+/// Walks a stream of JSON documents (pretty-printed or one per line), handing each to `read`
+/// with its byte offset and first line; fills in the line counts of `summary`: every line is
+/// counted once, as parsed (a document `read` took) or skipped (with `read`'s reason). A
+/// document that does not parse costs one line; walking resumes on the next. Lines are
+/// counted as the walk moves, so a large file costs one pass.
+pub(super) fn walk_documents<'d>(
+    data: &'d [u8],
+    summary: &mut Summary,
+    mut read: impl FnMut(&'d RawValue, usize, u64) -> Result<(), &'static str>,
+) {
+    summary.lines = read::lines(data).count() as u64;
     let mut offset = 0;
     // Line number (1-based) at `counted_to`.
     let (mut counted_to, mut line) = (0usize, 1u64);
@@ -84,15 +112,16 @@ pub fn read_alert_bytes(data: &[u8], file: usize) -> Summary {
         let Some(start) = rest.iter().position(|b| !b.is_ascii_whitespace()) else {
             break;
         };
-        let mut stream = serde_json::Deserializer::from_slice(&rest[start..]).into_iter();
+        let mut stream =
+            serde_json::Deserializer::from_slice(&rest[start..]).into_iter::<&RawValue>();
         let first_line = line_at(offset + start);
         match stream.next() {
             Some(Ok(doc)) => {
                 let end = offset + start + stream.byte_offset();
                 let last_line = line_at(end.saturating_sub(1).max(offset + start));
-                let read = alert_events(&doc, file, first_line, &mut summary);
+                let read = read(doc, offset + start, first_line);
                 account(
-                    &mut summary,
+                    summary,
                     first_line,
                     last_line,
                     read.is_ok(),
@@ -102,7 +131,7 @@ pub fn read_alert_bytes(data: &[u8], file: usize) -> Summary {
             }
             _ => {
                 account(
-                    &mut summary,
+                    summary,
                     first_line,
                     first_line,
                     false,
@@ -116,7 +145,6 @@ pub fn read_alert_bytes(data: &[u8], file: usize) -> Summary {
     summary.blank = summary
         .lines
         .saturating_sub(summary.parsed + summary.skipped);
-    summary
 }
 
 /// Adds the events of one alert document; the reason it is skipped when it gives none.
@@ -190,4 +218,49 @@ fn alert_events(
         push(p.at, alert, summary);
     }
     Ok(())
+}
+
+/// Reads a file of record documents (see [`crate::parse::spec::FormatSpec::documents`]): each
+/// record is folded as a line of the line it starts on. Lines are accounted by document, as
+/// for alerts: a document with records is read, one without is skipped with why.
+pub(super) fn read_records(
+    candidate: &crate::discover::Candidate,
+    context: &ChunkContext,
+) -> (Summary, Vec<Error>) {
+    let (data, errors) = read_whole(candidate);
+    (read_record_bytes(&data, context), errors)
+}
+
+/// [`read_records`] over bytes.
+pub fn read_record_bytes(data: &[u8], context: &ChunkContext) -> Summary {
+    let mut lines = Summary::default();
+    let mut entries = Vec::new();
+    if let Some(reader) = context.format.spec().documents {
+        walk_documents(data, &mut lines, |doc, offset, first_line| {
+            let records = reader(doc).ok_or("a JSON document of another kind")?;
+            // Records come in order: lines are counted on from the previous one.
+            let (mut at, mut line) = (offset, first_line);
+            for record in records {
+                let start = (record.at.as_ptr() as usize).saturating_sub(data.as_ptr() as usize);
+                let start = start.clamp(at, data.len());
+                line += memchr::memchr_iter(b'\n', &data[at..start]).count() as u64;
+                at = start;
+                entries.push((line, record.entry));
+            }
+            Ok(())
+        });
+    }
+    let mut summary = crate::aggregate::chunk::process_entries(entries, context).summary;
+    // The walk's line counts stand: a record is not a line.
+    summary.lines = lines.lines;
+    summary.parsed = lines.parsed;
+    summary.blank = lines.blank;
+    summary.skipped = lines.skipped;
+    summary.skipped_examples.extend(lines.skipped_examples);
+    summary.skipped_examples.sort();
+    summary
+        .skipped_examples
+        .truncate(crate::aggregate::SKIPPED_EXAMPLES);
+    summary.bytes = data.len() as u64;
+    summary
 }
