@@ -171,3 +171,36 @@ fn an_hour_of_postgresql_in_pdt_is_placed_in_utc_and_its_errors_counted() {
     );
     assert_eq!(series_totals(&draft), (3600, 120));
 }
+
+#[test]
+fn colour_sequences_in_an_application_log_are_taken_out_before_reading() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut text = String::new();
+    let mut failed = 0u64;
+    for s in 0..600u32 {
+        let error = s % 30 == 4;
+        failed += u64::from(error);
+        // Spring Boot's console pattern with spring.output.ansi.enabled=always, saved to a file.
+        let level = if error {
+            "\x1b[31mERROR\x1b[0;39m"
+        } else {
+            "\x1b[32m INFO\x1b[0;39m"
+        };
+        text.push_str(&format!(
+            "\x1b[2m2023-09-10 08:{:02}:{:02}.{:03}\x1b[0;39m {level} \x1b[35m812\x1b[0;39m \x1b[2m---\x1b[0;39m \x1b[2m[nio-8080-exec-3]\x1b[0;39m \x1b[36mc.e.shop.CartController\x1b[0;39m \x1b[2m:\x1b[0;39m {}\n",
+            s / 10,
+            s % 10 * 6,
+            s % 1000,
+            if error { "cart lookup failed: timeout" } else { "cart served" }
+        ));
+    }
+    std::fs::write(dir.path().join("shop.log"), text).unwrap();
+    let draft = draft_json(dir.path());
+    let input = &draft["inputs"][0];
+    assert_eq!(input["format"], "app_log");
+    assert_eq!(input["lines_parsed"], 600);
+    assert_eq!(series_totals(&draft), (600, failed));
+    assert_eq!(failed, 20);
+    let text = serde_json::to_string(&draft).unwrap();
+    assert!(!text.contains("\\u001b"), "no escape reaches the draft");
+}

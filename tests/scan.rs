@@ -95,3 +95,27 @@ fn scan_explains_each_format() {
     assert_eq!(syslog["first_time"], "2023-09-10T08:15:04Z");
     assert_eq!(value["skipped_files"][0]["file"], "notes.txt");
 }
+
+#[test]
+fn a_file_no_format_reads_names_the_closest_formats_and_their_scores() {
+    let dir = tempfile::tempdir().unwrap();
+    // Notes pasted under three syslog lines: syslog reads 3 of 8, not the half it needs.
+    std::fs::write(
+        dir.path().join("notes.txt"),
+        "Sep 10 08:15:02 web-1 sshd[1]: ok\nSep 10 08:15:03 web-1 sshd[1]: ok\nSep 10 08:15:04 web-1 sshd[1]: ok\nhello there\nthis is prose\nmore prose here\nand more\nlast words\n",
+    )
+    .unwrap();
+    let out = Command::cargo_bin("postmortem")
+        .unwrap()
+        .arg("scan")
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains(
+            "notes.txt: no known format reads half of the first 8 lines (closest: syslog, 3 of 8)"
+        ),
+        "{stderr}"
+    );
+}

@@ -523,6 +523,9 @@ pub fn process_chunk(data: &[u8], ctx: &ChunkContext) -> ChunkOutcome {
     let mut worker = Worker::new(ctx);
     worker.out.bytes = data.len() as u64;
     let data = data.strip_prefix(b"\xef\xbb\xbf").unwrap_or(data);
+    // Colour sequences out first (a copy of the chunk, only when it has any).
+    let stripped = crate::parse::ansi::strip(data);
+    let data = &stripped[..];
     // The busiest formats get a loop of their own with the parser inlined (a call through the
     // registry's fn pointer is not): 10 % of the time on a plain access log.
     match (ctx.format, &ctx.access_format) {

@@ -2,6 +2,7 @@
 //! that decides, from a file's first lines, which format it holds (content, never the name).
 
 pub mod alertmanager;
+pub mod ansi;
 pub mod apache_error;
 pub mod app_log;
 pub mod aws_lb;
@@ -265,6 +266,8 @@ pub fn sniff(sample: &[u8], complete: bool) -> Sniffed {
     }
     let sample = &sample[padding..];
     let sample = sample.strip_prefix(b"\xef\xbb\xbf").unwrap_or(sample);
+    let stripped = ansi::strip(sample);
+    let sample = &stripped[..];
     if sample.iter().all(u8::is_ascii_whitespace) {
         return Sniffed::Empty;
     }
@@ -323,11 +326,19 @@ pub fn sniff(sample: &[u8], complete: bool) -> Sniffed {
                 "no known format reads any of the first {}",
                 crate::name::count(non_blank.len(), "line", "lines")
             ),
-            _ => format!(
-                "only {best} of the first {} lines parse as {} (half needed)",
-                lines.len(),
-                format.name()
-            ),
+            _ => {
+                let closest: Vec<String> = scores
+                    .iter()
+                    .take(3)
+                    .filter(|s| s.0 > 0)
+                    .map(|(n, f)| format!("{}, {n} of {}", f.name(), lines.len()))
+                    .collect();
+                format!(
+                    "no known format reads half of the first {} lines (closest: {})",
+                    lines.len(),
+                    closest.join("; ")
+                )
+            }
         });
     }
     let (year_less, local_time) = stamp_kind(format, &lines);
