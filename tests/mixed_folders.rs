@@ -252,3 +252,65 @@ fn assert_counts_records(line: &str) {
     assert!(!line.contains("requests failed"), "{line}");
     assert!(!line.contains("requests were"), "{line}");
 }
+
+#[test]
+fn a_backup_holding_the_first_lines_of_a_log_in_another_folder_is_counted_once() {
+    let Some(dir) = folder(&[("syslog/elastic_auth.log", "bastion/auth.log")]) else {
+        return;
+    };
+    let alone = draft_json(dir.path());
+    // Someone saved the first 5,000 lines earlier, in a folder of their own.
+    let text = std::fs::read_to_string(dir.path().join("bastion/auth.log")).expect("copied");
+    let head: String = text.split_inclusive('\n').take(5000).collect();
+    std::fs::create_dir(dir.path().join("backup")).expect("folder");
+    std::fs::write(dir.path().join("backup/auth.log"), head).expect("written");
+    let both = draft_json(dir.path());
+    let copy = both["inputs"]
+        .as_array()
+        .expect("inputs")
+        .iter()
+        .find(|i| i["file"] == "backup/auth.log")
+        .expect("the backup is an input");
+    assert_eq!(copy["partial_copy_of"]["file"], "bastion/auth.log");
+    assert_eq!(copy["partial_copy_of"]["lines_repeated"], 5000);
+    assert_eq!(copy["lines_read"], 5000);
+    // Every figure is what the log alone gives.
+    assert_eq!(both["series"], alone["series"]);
+    assert_eq!(both["incidents"], alone["incidents"]);
+    let markdown = draft(dir.path(), &[]);
+    assert!(
+        markdown.contains("5000 lines repeat `bastion/auth.log`, counted once"),
+        "{markdown}"
+    );
+}
+
+#[test]
+fn two_hosts_whose_logs_begin_alike_are_not_copies_of_each_other() {
+    let dir = tempfile::tempdir().expect("folder");
+    // One balancer checks both hosts in the same second: the first two lines of the two
+    // access logs are the same bytes; the rest is each host's own traffic.
+    let check = "10.0.0.2 - - [10/Sep/2023:00:00:01 +0000] \"GET /health HTTP/1.1\" 200 2 \"-\" \"ELB-HealthChecker/2.0\"\n";
+    for (host, client) in [("web-1", 7), ("web-2", 9)] {
+        let mut text = check.repeat(2);
+        for s in 2..600 {
+            text.push_str(&format!(
+                "203.0.113.{client} - - [10/Sep/2023:00:{:02}:{:02} +0000] \"GET /api HTTP/1.1\" 200 5 \"-\" \"curl/8\"\n",
+                s / 60,
+                s % 60
+            ));
+        }
+        std::fs::create_dir(dir.path().join(host)).expect("folder");
+        std::fs::write(dir.path().join(host).join("access.log"), text).expect("written");
+    }
+    let json = draft_json(dir.path());
+    for input in json["inputs"].as_array().expect("inputs") {
+        assert!(input.get("partial_copy_of").is_none(), "{input}");
+    }
+    let total: u64 = json["series"]
+        .as_array()
+        .expect("series")
+        .iter()
+        .map(|p| p["total"].as_u64().expect("count"))
+        .sum();
+    assert_eq!(total, 1200);
+}

@@ -1,8 +1,11 @@
-//! Pieces of one rotation family (`syslog.2.gz`, `syslog.1`, `syslog`) that overlap in time
-//! hold some lines twice: copied while logrotate ran, `copytruncate` races, a folder gathered
-//! twice. The overlap is found from the pieces' spans after the first read; only then are the
-//! two pieces read again: the older one to hash its lines in the overlap, the newer one to
-//! leave out the lines whose hash it finds there. Families without overlap cost nothing.
+//! Lines held twice are counted once. Three cases, cheapest first: the same bytes twice (a
+//! folder copied twice: the later file gives up its contribution); pieces of one rotation
+//! family (`syslog.2.gz`, `syslog.1`, `syslog`) that overlap in time (copied while logrotate
+//! ran, `copytruncate` races); and a partial copy elsewhere (a backup of a log's first lines),
+//! found by files whose first lines are the same bytes. For the last two the overlap is found
+//! after the first read; only then are the two files read again: the one kept to hash its lines
+//! in the overlap, the other to leave out the lines whose hash it finds there. Files without
+//! overlap cost nothing.
 
 use std::path::Path;
 use std::sync::Arc;
@@ -11,9 +14,11 @@ use serde::Serialize;
 
 use super::placement::DatedSpan;
 use super::{FileReport, Sniff, process_file};
+use crate::aggregate::Summary;
 use crate::aggregate::chunk::Overlap;
 use crate::config::Config;
 use crate::discover::rotation;
+use crate::parse::Format;
 
 /// How far two neighbouring pieces may overlap before their shared lines are looked for.
 pub const OVERLAP_TOLERANCE: crate::time::Micros = 60 * crate::time::MICROS_PER_SEC;
@@ -131,6 +136,170 @@ pub(super) fn count_overlaps_once(
             if let Some(r) = report.rotation.as_mut() {
                 r.lines_repeated = report.summary.duplicates;
             }
+        }
+    }
+}
+
+/// The same bytes twice (`x.log.1` beside `x.log.1.gz`, a folder copied twice) count once:
+/// the later copy keeps its line counts but gives up its contribution.
+pub(super) fn count_copies_once(reports: &mut [(usize, FileReport)]) {
+    let mut seen: std::collections::HashMap<(u64, u64, Format), String> =
+        std::collections::HashMap::new();
+    for (_, report) in reports {
+        let s = &report.summary;
+        if s.lines == 0 || report.detection.format.is_alerts() {
+            continue;
+        }
+        let key = (s.content_hash, s.bytes, report.detection.format);
+        match seen.get(&key) {
+            Some(first) => {
+                report.duplicate_of = Some(first.clone());
+                report.summary = Summary {
+                    bytes: s.bytes,
+                    lines: s.lines,
+                    parsed: s.parsed,
+                    continuation: s.continuation,
+                    blank: s.blank,
+                    skipped: s.skipped,
+                    first_time: s.first_time,
+                    last_time: s.last_time,
+                    content_hash: s.content_hash,
+                    ..Summary::default()
+                };
+            }
+            None => {
+                seen.insert(key, report.display.clone());
+            }
+        }
+    }
+}
+
+/// A file that holds part of another one's lines (a backup holding the first 5,000 lines of
+/// `auth.log`, an earlier copy of the same log in another folder): the lines both hold are
+/// counted once, in the file that holds more.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PartialCopy {
+    /// The file whose lines it repeats.
+    pub file: String,
+    /// Its lines left out as copies of that file's lines.
+    pub lines_repeated: u64,
+}
+
+/// How many first lines two files must share, in order, to be taken as copies of one source.
+/// One or two lines can agree by chance (the same health check, in the same second, written
+/// by two hosts behind one balancer); four in a row, time stamps and all, do not.
+const HEAD_LINES: usize = 4;
+
+/// Hashes of a file's first [`HEAD_LINES`] complete, non-blank lines (fewer: no head).
+pub(super) fn head_hashes(sample: &[u8], complete: bool) -> Vec<u64> {
+    let usable = match complete {
+        true => sample,
+        false => memchr::memrchr(b'\n', sample).map_or(&sample[..0], |i| &sample[..i]),
+    };
+    let head: Vec<u64> = crate::read::lines(usable)
+        .map(crate::parse::common::strip_cr)
+        .filter(|l| !l.trim_ascii().is_empty())
+        .take(HEAD_LINES)
+        .map(crate::aggregate::chunk::line_hash)
+        .collect();
+    match head.len() {
+        HEAD_LINES => head,
+        _ => Vec::new(),
+    }
+}
+
+/// Files of one format whose heads agree, outside the rotation families (another folder, another
+/// name): the one with fewer lines leaves out the lines the other holds in its time span. Only
+/// then are the two read again; files with heads of their own cost nothing.
+pub(super) fn count_partial_copies_once(
+    reports: &mut [(usize, FileReport)],
+    logs: &[Sniff],
+    config: &Config,
+    spans: &[DatedSpan],
+) {
+    let mut groups: std::collections::BTreeMap<(Format, Vec<u64>), Vec<usize>> = Default::default();
+    for (slot, (i, report)) in reports.iter().enumerate() {
+        let head = &logs[*i].head;
+        let counted = report.duplicate_of.is_none()
+            && !report.detection.format.is_document()
+            && report
+                .rotation
+                .as_ref()
+                .is_none_or(|r| r.lines_repeated == 0);
+        if counted && !head.is_empty() && report.summary.first_time.is_some() {
+            groups
+                .entry((report.detection.format, head.clone()))
+                .or_default()
+                .push(slot);
+        }
+    }
+    for mut slots in groups.into_values().filter(|s| s.len() > 1) {
+        // The file with the most lines keeps them; ties go to the first name.
+        slots.sort_by(|a, b| {
+            let (ra, rb) = (&reports[*a].1, &reports[*b].1);
+            rb.summary
+                .lines
+                .cmp(&ra.summary.lines)
+                .then(ra.display.cmp(&rb.display))
+        });
+        let keeper = slots[0];
+        let (Some(from), Some(to)) = (
+            slots[1..]
+                .iter()
+                .filter_map(|s| reports[*s].1.summary.first_time)
+                .min(),
+            slots[1..]
+                .iter()
+                .filter_map(|s| reports[*s].1.summary.last_time)
+                .max(),
+        ) else {
+            continue;
+        };
+        let keeper_index = reports[keeper].0;
+        let hashed = process_file(
+            keeper_index,
+            &logs[keeper_index],
+            config,
+            spans,
+            true,
+            Some(Arc::new(Overlap::Collect { from, to })),
+        );
+        let hashes: rustc_hash::FxHashSet<u64> = hashed.summary.line_hashes.into_iter().collect();
+        if hashes.is_empty() {
+            continue;
+        }
+        for &copy in &slots[1..] {
+            let index = reports[copy].0;
+            let Some(until) = reports[copy].1.summary.last_time else {
+                continue;
+            };
+            let drop = Overlap::Drop {
+                hashes: hashes.clone(),
+                until,
+            };
+            let reread = process_file(
+                index,
+                &logs[index],
+                config,
+                spans,
+                true,
+                Some(Arc::new(drop)),
+            );
+            if reread.summary.duplicates == 0 {
+                continue;
+            }
+            let file = reports[keeper].1.display.clone();
+            let report = &mut reports[copy].1;
+            report.copy_of = Some(PartialCopy {
+                file,
+                lines_repeated: reread.summary.duplicates,
+            });
+            // A copy whose every line was left out still spans its time, as written.
+            let (first, last) = (report.summary.first_time, report.summary.last_time);
+            report.summary = reread.summary;
+            report.summary.first_time = report.summary.first_time.or(first);
+            report.summary.last_time = report.summary.last_time.or(last);
+            report.errors = reread.errors;
         }
     }
 }

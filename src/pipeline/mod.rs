@@ -69,6 +69,8 @@ pub struct FileReport {
     pub duplicate_of: Option<String>,
     /// Its place in a rotation family of two or more pieces.
     pub rotation: Option<families::Rotation>,
+    /// The file it holds part of (a backup of its first lines): those lines count once.
+    pub copy_of: Option<families::PartialCopy>,
 }
 
 #[derive(Debug, Default)]
@@ -116,6 +118,8 @@ struct Sniff {
     sane: crate::aggregate::SaneTimes,
     /// For a W3C extended log: the columns its head's `#Fields:` directive names.
     w3c: Option<std::sync::Arc<crate::parse::w3c::Columns>>,
+    /// Hashes of its first lines: two files with the same head hold one source's lines.
+    head: Vec<u64>,
 }
 
 fn system_time_micros(t: std::time::SystemTime) -> Option<Micros> {
@@ -233,6 +237,7 @@ fn sniff_log(
         .flatten()
         .map(std::sync::Arc::new);
     Ok(Sniff {
+        head: families::head_hashes(&opened.sample, opened.complete),
         w3c,
         compression: opened.compression,
         detection,
@@ -266,6 +271,7 @@ fn process_file(
         errors: Vec::new(),
         duplicate_of: None,
         rotation: None,
+        copy_of: None,
     };
     if format.is_alerts() {
         let (summary, errors) = read_alerts(&sniff.candidate, index);
@@ -411,8 +417,9 @@ pub fn analyse(config: &Config) -> Result<Analysis, Error> {
     }
     start_progress(config, &logs);
     let (mut reports, spans) = read_in_groups(&logs, config);
-    count_copies_once(&mut reports);
+    families::count_copies_once(&mut reports);
     families::count_overlaps_once(&mut reports, &logs, config, &spans);
+    families::count_partial_copies_once(&mut reports, &logs, config, &spans);
     for (_, report) in reports {
         analysis.errors.extend(report.errors.iter().cloned());
         analysis.files.push(report);
@@ -522,40 +529,6 @@ fn read_in_groups(logs: &[Sniff], config: &Config) -> (Vec<(usize, FileReport)>,
     reports.extend(read_group(&year_less, logs, config, &spans));
     reports.sort_by_key(|(i, _)| *i);
     (reports, spans)
-}
-
-/// The same bytes twice (`x.log.1` beside `x.log.1.gz`, a folder copied twice) count once:
-/// the later copy keeps its line counts but gives up its contribution.
-fn count_copies_once(reports: &mut [(usize, FileReport)]) {
-    let mut seen: std::collections::HashMap<(u64, u64, Format), String> =
-        std::collections::HashMap::new();
-    for (_, report) in reports {
-        let s = &report.summary;
-        if s.lines == 0 || report.detection.format.is_alerts() {
-            continue;
-        }
-        let key = (s.content_hash, s.bytes, report.detection.format);
-        match seen.get(&key) {
-            Some(first) => {
-                report.duplicate_of = Some(first.clone());
-                report.summary = Summary {
-                    bytes: s.bytes,
-                    lines: s.lines,
-                    parsed: s.parsed,
-                    continuation: s.continuation,
-                    blank: s.blank,
-                    skipped: s.skipped,
-                    first_time: s.first_time,
-                    last_time: s.last_time,
-                    content_hash: s.content_hash,
-                    ..Summary::default()
-                };
-            }
-            None => {
-                seen.insert(key, report.display.clone());
-            }
-        }
-    }
 }
 
 /// What the files read so far say about dates: their spans, and (for files whose lines carry

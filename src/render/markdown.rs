@@ -371,6 +371,19 @@ pub(crate) fn inputs(out: &mut String, draft: &Draft) {
                 code(first)
             );
         }
+        if let Some(c) = &f.partial_copy_of {
+            let _ = write!(
+                assumed,
+                "; {} {} {}, counted once",
+                crate::name::count(c.lines_repeated as usize, "line", "lines"),
+                if c.lines_repeated == 1 {
+                    "repeats"
+                } else {
+                    "repeat"
+                },
+                code(&c.file)
+            );
+        }
         if let (Some(y), Some(rule)) = (f.year, &f.year_rule) {
             let _ = write!(assumed, "; year {y} ({})", rule.describe());
         }

@@ -102,6 +102,20 @@ pub fn scan_text(
                 "  duplicate   same bytes as {first}: not counted again"
             );
         }
+        if let Some(c) = &f.partial_copy_of {
+            let _ = writeln!(
+                out,
+                "  copy        {} of its {} lines {} {}: counted once",
+                c.lines_repeated,
+                f.lines_read,
+                if c.lines_repeated == 1 {
+                    "repeats"
+                } else {
+                    "repeat"
+                },
+                c.file
+            );
+        }
         if let (Some(year), Some(rule)) = (f.year, &f.year_rule) {
             let _ = writeln!(out, "  year        {year} ({})", rule.describe());
         }

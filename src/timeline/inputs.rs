@@ -140,6 +140,7 @@ pub(super) fn inputs_with(
             }),
             rotation: f.rotation.clone(),
             duplicate_of: f.duplicate_of.clone(),
+            partial_copy_of: f.copy_of.clone(),
         })
         .collect()
 }

@@ -354,6 +354,10 @@ pub struct Input {
     /// The earlier file with the same bytes: this one is not counted again.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub duplicate_of: Option<String>,
+    /// The file whose first lines this one repeats (a partial copy in another folder), and
+    /// how many of its lines were left out as copies of that file's (counted once).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub partial_copy_of: Option<crate::pipeline::families::PartialCopy>,
     /// Where the file's source family has data, between gaps (a silence far longer than its
     /// usual spacing): `[first, last]` times of each stretch.
     pub coverage: Vec<[String; 2]>,
