@@ -84,7 +84,10 @@ fn an_hour_of_access_lines_in_cri_container_logs_counts_as_the_bare_log_does() {
         ));
     }
     std::fs::write(bare.path().join("access.log"), plain).unwrap();
-    let pod_log = wrapped.path().join("default_web-7d9f_0a1b/nginx");
+    // The kubelet's layout: /var/log/pods/<namespace>_<pod>_<pod uid>/<container>/0.log.
+    let pod_log = wrapped
+        .path()
+        .join("default_web-7d9f6c5b4-k2x8p_0a1b2c3d-4e5f-6a7b-8c9d-0e1f2a3b4c5d/nginx");
     std::fs::create_dir_all(&pod_log).unwrap();
     std::fs::write(pod_log.join("0.log"), cri).unwrap();
     let (a, b) = (draft_json(bare.path()), draft_json(wrapped.path()));
@@ -92,6 +95,10 @@ fn an_hour_of_access_lines_in_cri_container_logs_counts_as_the_bare_log_does() {
     assert_eq!(b["inputs"][0]["lines_parsed"], 3600);
     assert_eq!(series_totals(&b), (3600, 144));
     assert_eq!(a["series"], b["series"], "requests, errors and p95 per bin");
+    let pod = &b["inputs"][0]["kubernetes"];
+    assert_eq!(pod["namespace"], "default");
+    assert_eq!(pod["pod"], "web-7d9f6c5b4-k2x8p");
+    assert_eq!(pod["container"], "nginx");
 }
 
 #[test]

@@ -5,6 +5,7 @@
 //! asked, so a link cannot pull in files from outside the copied tree. Whether a file is a
 //! log, and which, is decided later from its content.
 
+pub mod kubelet;
 pub mod rotation;
 
 use std::path::{Path, PathBuf};

@@ -102,6 +102,13 @@ pub fn scan_text(
                 "  duplicate   same bytes as {first}: not counted again"
             );
         }
+        if let Some(k) = &f.kubernetes {
+            let _ = writeln!(
+                out,
+                "  kubernetes  pod {} in namespace {}, container {}",
+                k.pod, k.namespace, k.container
+            );
+        }
         if let Some(c) = &f.partial_copy_of {
             let _ = writeln!(
                 out,

@@ -358,6 +358,9 @@ pub struct Input {
     /// how many of its lines were left out as copies of that file's (counted once).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub partial_copy_of: Option<crate::pipeline::families::PartialCopy>,
+    /// For a container log laid out by the kubelet: the pod and container its path names.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub kubernetes: Option<crate::discover::kubelet::PodPath>,
     /// Where the file's source family has data, between gaps (a silence far longer than its
     /// usual spacing): `[first, last]` times of each stretch.
     pub coverage: Vec<[String; 2]>,
