@@ -204,6 +204,15 @@ fn binary_reason(sample: &[u8]) -> Option<String> {
             sample.len()
         ));
     }
+    // Text in Latin-1 or with a stray byte has a few bytes that are not UTF-8; compressed or
+    // random data has about half of them.
+    let not_utf8: usize = sample.utf8_chunks().map(|c| c.invalid().len()).sum();
+    if not_utf8 * 4 > sample.len() {
+        return Some(format!(
+            "binary: {not_utf8} of the first {} bytes are not text (UTF-8)",
+            sample.len()
+        ));
+    }
     (memchr::memchr(b'\n', sample).is_none() && nul > 0).then(|| {
         format!(
             "binary: NUL bytes and no line break in the first {} bytes",

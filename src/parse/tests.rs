@@ -60,3 +60,23 @@ fn year_less_syslog_is_flagged() {
     };
     assert!(!d.year_less);
 }
+
+#[test]
+fn compressed_or_random_bytes_are_binary_and_latin1_text_is_not() {
+    // gzip's output without its header: about half its bytes are not UTF-8, few are controls.
+    let mut noise = Vec::new();
+    let mut x: u32 = 12345;
+    for _ in 0..4096 {
+        x = x.wrapping_mul(1_103_515_245).wrapping_add(12_345);
+        let b = (x >> 16) as u8;
+        // No NUL and no control byte: only the UTF-8 test can tell.
+        noise.push(if b < 0x20 { b | 0x40 } else { b });
+    }
+    match sniff(&noise, true) {
+        Sniffed::Binary(why) => assert!(why.contains("not text (UTF-8)"), "{why}"),
+        other => panic!("noise read as {other:?}"),
+    }
+    // A Latin-1 syslog (é as one byte 0xE9) is text.
+    let latin1 = b"Sep 10 08:00:00 host sshd[1]: connexion refus\xe9e pour ren\xe9\n".repeat(8);
+    assert_eq!(format_of(&latin1), Some(Format::Syslog));
+}
