@@ -110,3 +110,55 @@ fn more_signatures_and_paths_than_are_kept_give_the_same_bytes_every_run() {
         );
     }
 }
+
+/// The document formats (Kubernetes events, OTLP), a coloured application log and a partial
+/// copy in another folder: the paths added last, under every thread count and chunk size.
+#[test]
+fn documents_colours_and_partial_copies_give_the_same_output_for_any_thread_count_and_chunk_size()
+{
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let mut events = String::from("{\"kind\":\"List\",\"items\":[\n");
+    let mut app = String::new();
+    let mut otlp = String::new();
+    for s in 0..900u32 {
+        let at = format!("2024-05-17T15:{:02}:{:02}Z", s / 60 % 60, s % 60);
+        if s % 30 == 0 {
+            let kind = if s % 90 == 0 { "Warning" } else { "Normal" };
+            events.push_str(&format!(
+                "{}{{\"kind\":\"Event\",\"involvedObject\":{{\"kind\":\"Pod\",\"name\":\"web-{s}\"}},\"reason\":\"BackOff\",\"message\":\"Back-off restarting failed container web\",\"firstTimestamp\":\"{at}\",\"lastTimestamp\":\"{at}\",\"type\":\"{kind}\"}}\n",
+                if s == 0 { "" } else { "," }
+            ));
+        }
+        let level = if s % 17 == 3 { "\x1b[31mERROR\x1b[0m" } else { "\x1b[32mINFO\x1b[0m" };
+        app.push_str(&format!(
+            "2024-05-17 15:{:02}:{:02}.{:03} {level} [main] c.e.App - step {s}\n",
+            s / 60 % 60,
+            s % 60,
+            s % 1000
+        ));
+        let status = if s % 23 == 5 { 503 } else { 200 };
+        otlp.push_str(&format!(
+            "{{\"resourceLogs\":[{{\"resource\":{{\"attributes\":[{{\"key\":\"service.name\",\"value\":{{\"stringValue\":\"api\"}}}}]}},\"scopeLogs\":[{{\"logRecords\":[{{\"timeUnixNano\":\"{}\",\"severityNumber\":9,\"body\":{{\"stringValue\":\"GET /x\"}},\"attributes\":[{{\"key\":\"http.response.status_code\",\"value\":{{\"intValue\":\"{status}\"}}}},{{\"key\":\"client.address\",\"value\":{{\"stringValue\":\"198.51.100.{}\"}}}}]}}]}}]}}]}}\n",
+            (1_715_958_000u64 + u64::from(s)) * 1_000_000_000,
+            s % 50
+        ));
+    }
+    events.push_str("]}\n");
+    std::fs::create_dir_all(d.join("k8s")).unwrap();
+    std::fs::create_dir_all(d.join("backup")).unwrap();
+    std::fs::write(d.join("k8s/events.json"), events).unwrap();
+    std::fs::write(d.join("k8s/otel.json"), otlp).unwrap();
+    std::fs::write(d.join("k8s/app.log"), &app).unwrap();
+    let head: String = app.split_inclusive('\n').take(400).collect();
+    std::fs::write(d.join("backup/app.log"), head).unwrap();
+    let reference = draft_json(d, "UTC", 1, None);
+    assert!(reference.contains("\"partial_copy_of\""), "the copy is found");
+    assert!(reference.contains("\"kube_events\"") && reference.contains("\"otlp\""));
+    for (threads, chunk) in [(2, None), (1, Some(997)), (2, Some(4096)), (3, Some(65_536))] {
+        assert!(
+            draft_json(d, "UTC", threads, chunk) == reference,
+            "output differs with {threads} threads, chunk {chunk:?}"
+        );
+    }
+}
