@@ -114,8 +114,7 @@ fn more_signatures_and_paths_than_are_kept_give_the_same_bytes_every_run() {
 /// The document formats (Kubernetes events, OTLP), a coloured application log and a partial
 /// copy in another folder: the paths added last, under every thread count and chunk size.
 #[test]
-fn documents_colours_and_partial_copies_give_the_same_output_for_any_thread_count_and_chunk_size()
-{
+fn documents_colours_and_partial_copies_give_the_same_output_for_any_thread_count_and_chunk_size() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
     let mut events = String::from("{\"kind\":\"List\",\"items\":[\n");
@@ -130,7 +129,11 @@ fn documents_colours_and_partial_copies_give_the_same_output_for_any_thread_coun
                 if s == 0 { "" } else { "," }
             ));
         }
-        let level = if s % 17 == 3 { "\x1b[31mERROR\x1b[0m" } else { "\x1b[32mINFO\x1b[0m" };
+        let level = if s % 17 == 3 {
+            "\x1b[31mERROR\x1b[0m"
+        } else {
+            "\x1b[32mINFO\x1b[0m"
+        };
         app.push_str(&format!(
             "2024-05-17 15:{:02}:{:02}.{:03} {level} [main] c.e.App - step {s}\n",
             s / 60 % 60,
@@ -153,9 +156,17 @@ fn documents_colours_and_partial_copies_give_the_same_output_for_any_thread_coun
     let head: String = app.split_inclusive('\n').take(400).collect();
     std::fs::write(d.join("backup/app.log"), head).unwrap();
     let reference = draft_json(d, "UTC", 1, None);
-    assert!(reference.contains("\"partial_copy_of\""), "the copy is found");
+    assert!(
+        reference.contains("\"partial_copy_of\""),
+        "the copy is found"
+    );
     assert!(reference.contains("\"kube_events\"") && reference.contains("\"otlp\""));
-    for (threads, chunk) in [(2, None), (1, Some(997)), (2, Some(4096)), (3, Some(65_536))] {
+    for (threads, chunk) in [
+        (2, None),
+        (1, Some(997)),
+        (2, Some(4096)),
+        (3, Some(65_536)),
+    ] {
         assert!(
             draft_json(d, "UTC", threads, chunk) == reference,
             "output differs with {threads} threads, chunk {chunk:?}"

@@ -319,6 +319,27 @@ fn caddy_json_access_log() {
 }
 
 #[test]
+fn istio_and_envoy_json_access_log() {
+    // Istio's JSON access log (meshConfig.accessLogEncoding: JSON), keys in its default order:
+    // `duration` in milliseconds, the client with its port.
+    check_hour("istio-proxy.log", "json_lines", "", |r| {
+        format!(
+            "{{\"authority\":\"api.example.com\",\"bytes_received\":0,\"bytes_sent\":512,\"connection_termination_details\":null,\"downstream_local_address\":\"10.244.1.7:8080\",\"downstream_remote_address\":\"198.51.100.{}:{}\",\"duration\":{},\"method\":\"GET\",\"path\":\"/api/v1/items\",\"protocol\":\"HTTP/1.1\",\"request_id\":\"5b8e-{}\",\"requested_server_name\":null,\"response_code\":{},\"response_code_details\":\"via_upstream\",\"response_flags\":\"{}\",\"route_name\":\"default\",\"start_time\":\"2023-09-10T08:{:02}:{:02}.{:03}Z\",\"upstream_cluster\":\"outbound|8080||api.shop.svc.cluster.local\",\"upstream_host\":\"10.244.1.7:8080\",\"upstream_local_address\":\"10.244.2.3:41234\",\"upstream_service_time\":\"{}\",\"upstream_transport_failure_reason\":null,\"user_agent\":\"curl/8.1\",\"x_forwarded_for\":null}}",
+            r.second % 200,
+            30_000 + r.second,
+            (r.seconds * 1000.0).round() as u64,
+            r.second,
+            r.status,
+            if r.status >= 500 { "UF" } else { "-" },
+            r.minute,
+            r.sec,
+            r.second % 1000,
+            (r.seconds * 1000.0).round() as u64,
+        )
+    });
+}
+
+#[test]
 fn gcp_load_balancer_logs_exported_as_json() {
     // Cloud Logging's export of HTTP(S) load balancer requests, one entry a line.
     check_hour("requests.json", "json_lines", "", |r| {

@@ -56,7 +56,7 @@ pub struct JsonRecord {
     pub latency: Option<f64>,
 }
 
-const TIME_KEYS: [&str; 8] = [
+const TIME_KEYS: [&str; 9] = [
     "EdgeStartTimestamp",
     "time",
     "timestamp",
@@ -65,10 +65,12 @@ const TIME_KEYS: [&str; 8] = [
     "t",
     "datetime",
     "date",
+    // Envoy's and Istio's JSON access log.
+    "start_time",
 ];
 const LEVEL_KEYS: [&str; 5] = ["level", "severity", "lvl", "loglevel", "log.level"];
 const MESSAGE_KEYS: [&str; 5] = ["msg", "message", "text", "MESSAGE", "log"];
-const STATUS_KEYS: [&str; 8] = [
+const STATUS_KEYS: [&str; 9] = [
     "httpRequest.status",
     "EdgeResponseStatus",
     "status",
@@ -77,8 +79,9 @@ const STATUS_KEYS: [&str; 8] = [
     "http_status",
     "response_status",
     "http.status_code",
+    "response_code",
 ];
-const CLIENT_KEYS: [&str; 8] = [
+const CLIENT_KEYS: [&str; 9] = [
     "remote_addr",
     "client_ip",
     "clientip",
@@ -87,6 +90,8 @@ const CLIENT_KEYS: [&str; 8] = [
     "request.remote_ip",
     "httpRequest.remoteIp",
     "ClientIP",
+    // Envoy's, with its port: see `without_port`.
+    "downstream_remote_address",
 ];
 /// Durations: seconds (Caddy's `duration`, GCP's `"0.012s"`), or milliseconds where the key
 /// says so (`…_ms`, `…Ms`).
@@ -147,6 +152,38 @@ fn as_number(v: &Value) -> Option<f64> {
         Value::String(s) => s.trim().parse().ok(),
         _ => None,
     }
+}
+
+/// An address without its port: `10.0.0.5:51234` → `10.0.0.5`, `[2001:db8::1]:443` →
+/// `2001:db8::1`; anything else as it is. Clients are counted by address, not by connection.
+fn without_port(address: &str) -> &str {
+    if let Some(rest) = address.strip_prefix('[') {
+        return rest.split(']').next().unwrap_or(rest);
+    }
+    match address.rsplit_once(':') {
+        Some((host, port))
+            if !host.contains(':')
+                && !port.is_empty()
+                && port.bytes().all(|b| b.is_ascii_digit()) =>
+        {
+            host
+        }
+        _ => address,
+    }
+}
+
+/// The request of an Envoy JSON access-log record, in words: `GET /api 503 UF`.
+fn envoy_summary(map: &Map<String, Value>) -> String {
+    let field = |k: &str| {
+        map.get(k)
+            .and_then(as_text)
+            .filter(|v| !v.is_empty() && v != "-")
+    };
+    ["method", "path", "response_code", "response_flags"]
+        .iter()
+        .filter_map(|k| field(k))
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// Epoch seconds, milliseconds, microseconds or nanoseconds, told apart by magnitude.
@@ -226,6 +263,13 @@ pub fn parse_json_line(line: &[u8]) -> Option<JsonRecord> {
         .and_then(as_number)
         .filter(|s| (100.0..600.0).contains(s))
         .map(|s| s as u16);
+    // Envoy's and Istio's JSON access log: no message, the request in fields of its own.
+    let envoy = map.contains_key("response_code") && map.contains_key("response_flags");
+    let message = match first(&map, &MESSAGE_KEYS).and_then(as_text) {
+        Some(m) => m,
+        None if envoy => envoy_summary(&map),
+        None => String::new(),
+    };
     Some(JsonRecord {
         time,
         is_error: first(&map, &LEVEL_KEYS).is_some_and(level_is_error)
@@ -233,11 +277,11 @@ pub fn parse_json_line(line: &[u8]) -> Option<JsonRecord> {
         program: first(&map, &PROGRAM_KEYS).and_then(as_text),
         host: first(&map, &["host", "hostname"]).and_then(as_text),
         pid: first(&map, &["pid"]).and_then(as_number).map(|p| p as u64),
-        message: first(&map, &MESSAGE_KEYS)
-            .and_then(as_text)
-            .unwrap_or_default(),
+        message,
         status,
-        client: first(&map, &CLIENT_KEYS).and_then(as_text),
+        client: first(&map, &CLIENT_KEYS)
+            .and_then(as_text)
+            .map(|c| without_port(&c).to_string()),
         path: first(
             &map,
             &[
@@ -254,7 +298,8 @@ pub fn parse_json_line(line: &[u8]) -> Option<JsonRecord> {
         .and_then(as_text),
         latency: LATENCY_KEYS.iter().find_map(|k| {
             let v = lookup(&map, k)?;
-            let ms = k.ends_with("_ms") || k.ends_with("Ms");
+            // Envoy's `duration` (`%DURATION%`) is in milliseconds; Caddy's is in seconds.
+            let ms = k.ends_with("_ms") || k.ends_with("Ms") || envoy;
             match v {
                 Value::Number(n) => n.as_f64().map(|x| if ms { x / 1000.0 } else { x }),
                 Value::String(s) => duration_seconds(s.as_bytes(), ms),

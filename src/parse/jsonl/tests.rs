@@ -66,3 +66,24 @@ fn application_json_lines() {
     assert!(parse_json_line(br#"{"msg":"no time"}"#).is_none());
     assert!(parse_json_line(b"[1,2]").is_none());
 }
+
+#[test]
+fn an_envoy_json_record_is_a_request_with_its_client_address_and_milliseconds() {
+    let line = br#"{"authority":"api.example.com","downstream_remote_address":"198.51.100.4:51234","duration":1200,"method":"POST","path":"/api/v1/pay","response_code":503,"response_flags":"UF","start_time":"2023-09-10T08:15:02.118Z","upstream_host":"10.244.1.7:8080"}"#;
+    let r = parse_json_line(line).expect("a record");
+    assert_eq!(r.status, Some(503));
+    assert!(r.is_error);
+    assert_eq!(r.client.as_deref(), Some("198.51.100.4"));
+    assert_eq!(r.latency, Some(1.2));
+    assert_eq!(r.message, "POST /api/v1/pay 503 UF");
+    assert_eq!(r.path.as_deref(), Some("/api/v1/pay"));
+}
+
+#[test]
+fn addresses_lose_their_port_and_nothing_else() {
+    assert_eq!(without_port("10.0.0.5:51234"), "10.0.0.5");
+    assert_eq!(without_port("[2001:db8::1]:443"), "2001:db8::1");
+    assert_eq!(without_port("2001:db8::1"), "2001:db8::1");
+    assert_eq!(without_port("alice"), "alice");
+    assert_eq!(without_port("host:http"), "host:http");
+}
