@@ -66,12 +66,38 @@ impl AccessLine<'_> {
     }
 }
 
+/// The longest stamp remembered (`10/Sep/2023:08:15:02.123456 +0000` is 33 bytes).
+const REMEMBERED: usize = 40;
+
+thread_local! {
+    /// The last stamp this thread read and what it meant. The lines of one second share their
+    /// stamp, and a busy server writes hundreds a second: most lines are a comparison of a few
+    /// bytes instead of a parse (the parse was a tenth of the time of a run).
+    static LAST_STAMP: std::cell::Cell<(usize, [u8; REMEMBERED], Micros, i32)> =
+        const { std::cell::Cell::new((usize::MAX, [0; REMEMBERED], 0, 0)) };
+}
+
 /// `[10/Sep/2023:08:15:02 +0000]` → (UTC instant, offset).
 fn bracketed_time(input: &[u8]) -> IResult<&[u8], (Micros, i32)> {
     let (rest, _) = tag(&b"["[..]).parse(input)?;
-    let (rest, stamp) = time_local(rest)?;
-    let (rest, _) = tag(&b"]"[..]).parse(rest)?;
-    Ok((rest, stamp))
+    // The stamp runs to the first `]`: `time_local` reads no `]`, so the same bytes up to it
+    // always mean the same instant.
+    let Some(end) = memchr::memchr(b']', &rest[..rest.len().min(REMEMBERED)]) else {
+        let (rest, stamp) = time_local(rest)?;
+        let (rest, _) = tag(&b"]"[..]).parse(rest)?;
+        return Ok((rest, stamp));
+    };
+    let key = &rest[..end];
+    let (len, bytes, time, offset) = LAST_STAMP.get();
+    if len == key.len() && &bytes[..len] == key {
+        return Ok((&rest[end + 1..], (time, offset)));
+    }
+    let (after, stamp) = time_local(rest)?;
+    let (after, _) = tag(&b"]"[..]).parse(after)?;
+    let mut remembered = [0; REMEMBERED];
+    remembered[..key.len()].copy_from_slice(key);
+    LAST_STAMP.set((key.len(), remembered, stamp.0, stamp.1));
+    Ok((after, stamp))
 }
 
 /// `$time_local`: `10/Sep/2023:08:15:02 +0000` → (UTC instant, offset).

@@ -94,3 +94,27 @@ fn request_times_read_by_hand_equal_the_standard_parse() {
     assert_eq!(looks_like_seconds(b".5"), None);
     assert_eq!(looks_like_seconds(b"1.2.3"), None);
 }
+
+#[test]
+fn a_remembered_stamp_gives_the_same_instant_as_a_parsed_one() {
+    let line = |stamp: &str| {
+        format!("203.0.113.7 - - [{stamp}] \"GET / HTTP/1.1\" 200 5 \"-\" \"curl/8\"")
+    };
+    let at = |stamp: &str| {
+        let text = line(stamp);
+        parse(text.as_bytes()).map(|a| (a.time, a.offset_secs))
+    };
+    let utc = at("10/Sep/2023:08:15:02 +0000").expect("parsed");
+    let paris = at("10/Sep/2023:10:15:02 +0200").expect("parsed");
+    assert_eq!(utc.0, paris.0, "the same instant written in two zones");
+    assert_eq!((utc.1, paris.1), (0, 7200));
+    // Back to the first stamp, then one that differs only in its last digit, then a broken
+    // one: each is read as itself, whatever was remembered.
+    assert_eq!(at("10/Sep/2023:08:15:02 +0000"), Some(utc));
+    assert_eq!(
+        at("10/Sep/2023:08:15:03 +0000").map(|t| t.0 - utc.0),
+        Some(1_000_000)
+    );
+    assert_eq!(at("10/Sep/2023:08:15:0x +0000"), None);
+    assert_eq!(at("10/Sep/2023:08:15:02 +0000"), Some(utc));
+}
