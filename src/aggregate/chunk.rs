@@ -506,16 +506,25 @@ impl<'c> Worker<'c> {
 }
 
 /// Folds records that were read elsewhere (the records of JSON documents), each with the line
-/// it starts on, as the lines of a chunk are folded. Line counts are the caller's.
-pub fn process_entries<'a>(
-    entries: impl IntoIterator<Item = (u64, Entry<'a>)>,
-    ctx: &ChunkContext,
-) -> ChunkOutcome {
-    let mut worker = Worker::new(ctx);
-    for (line, entry) in entries {
-        worker.fold(entry, line);
+/// it starts on, as the lines of a chunk are folded, one at a time: nothing is held but the
+/// summary. Line counts are the caller's.
+pub struct EntryFolder<'c>(Worker<'c>);
+
+impl<'c> EntryFolder<'c> {
+    /// A folder for records of the context's file.
+    pub fn new(ctx: &'c ChunkContext) -> Self {
+        EntryFolder(Worker::new(ctx))
     }
-    worker.finish()
+
+    /// Folds one record, read from line `line`.
+    pub fn fold(&mut self, entry: Entry<'_>, line: u64) {
+        self.0.fold(entry, line);
+    }
+
+    /// What the records made.
+    pub fn finish(self) -> ChunkOutcome {
+        self.0.finish()
+    }
 }
 
 /// Parses one chunk. Line numbers in the result count from 1 at the chunk's start.

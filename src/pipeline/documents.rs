@@ -234,7 +234,7 @@ pub(super) fn read_records(
 /// [`read_records`] over bytes.
 pub fn read_record_bytes(data: &[u8], context: &ChunkContext) -> Summary {
     let mut lines = Summary::default();
-    let mut entries = Vec::new();
+    let mut folder = crate::aggregate::chunk::EntryFolder::new(context);
     if let Some(reader) = context.format.spec().documents {
         walk_documents(data, &mut lines, |doc, offset, first_line| {
             let records = reader(doc).ok_or("a JSON document of another kind")?;
@@ -245,12 +245,12 @@ pub fn read_record_bytes(data: &[u8], context: &ChunkContext) -> Summary {
                 let start = start.clamp(at, data.len());
                 line += memchr::memchr_iter(b'\n', &data[at..start]).count() as u64;
                 at = start;
-                entries.push((line, record.entry));
+                folder.fold(record.entry, line);
             }
             Ok(())
         });
     }
-    let mut summary = crate::aggregate::chunk::process_entries(entries, context).summary;
+    let mut summary = folder.finish().summary;
     // The walk's line counts stand: a record is not a line.
     summary.lines = lines.lines;
     summary.parsed = lines.parsed;
