@@ -17,7 +17,9 @@ use super::entry::{Entry, Http, Message, Verdict, Vocabulary, When};
 use super::spec::Format;
 use super::spec::{FormatSpec, Meaning};
 
-use serde_json::{Map, Value};
+use serde_json::Value;
+
+use super::json_fields::Fields;
 
 use super::common::{duration_seconds, is_error_level, local_date_time, rfc3339};
 use crate::time::{Civil, Micros};
@@ -108,26 +110,20 @@ const LATENCY_KEYS: [&str; 9] = [
 ];
 const PROGRAM_KEYS: [&str; 5] = ["logger", "service", "app", "name", "component"];
 
-fn object(line: &[u8]) -> Option<Map<String, Value>> {
-    let start = line.iter().position(|b| !b.is_ascii_whitespace())?;
-    if line[start] != b'{' {
-        return None;
-    }
-    match serde_json::from_slice::<Value>(line).ok()? {
-        Value::Object(map) => Some(map),
-        _ => None,
-    }
+fn object(line: &[u8]) -> Option<Fields<'_>> {
+    Fields::of(line)
 }
 
 /// A value at a key, also looking one level down for dotted keys (`http.status_code`).
-fn lookup<'a>(map: &'a Map<String, Value>, key: &str) -> Option<&'a Value> {
+fn lookup(map: &Fields<'_>, key: &str) -> Option<Value> {
     map.get(key).or_else(|| {
-        let (outer, inner) = key.split_once('.')?;
-        map.get(outer)?.get(inner)
+        // A byte search: `split_once('.')` was a tenth of the time, run for every key missed.
+        let dot = key.bytes().position(|b| b == b'.')?;
+        map.get(&key[..dot])?.get(&key[dot + 1..]).cloned()
     })
 }
 
-fn first<'a>(map: &'a Map<String, Value>, keys: &[&str]) -> Option<&'a Value> {
+fn first(map: &Fields<'_>, keys: &[&str]) -> Option<Value> {
     keys.iter().find_map(|k| lookup(map, k))
 }
 
@@ -173,9 +169,10 @@ fn without_port(address: &str) -> &str {
 }
 
 /// The request of an Envoy JSON access-log record, in words: `GET /api 503 UF`.
-fn envoy_summary(map: &Map<String, Value>) -> String {
+fn envoy_summary(map: &Fields<'_>) -> String {
     let field = |k: &str| {
         map.get(k)
+            .as_ref()
             .and_then(as_text)
             .filter(|v| !v.is_empty() && v != "-")
     };
@@ -233,21 +230,30 @@ fn level_is_error(v: &Value) -> bool {
 /// One line of `journalctl -o json`.
 pub fn parse_journald(line: &[u8]) -> Option<JsonRecord> {
     let map = object(line)?;
-    let time = as_number(map.get("__REALTIME_TIMESTAMP")?).map(|us| us as Micros)?;
-    let priority = map.get("PRIORITY").and_then(as_number);
+    let time = as_number(&map.get("__REALTIME_TIMESTAMP")?).map(|us| us as Micros)?;
+    let priority = map.get("PRIORITY").as_ref().and_then(as_number);
     Some(JsonRecord {
         time: JsonTime::Utc(time),
         is_error: priority.is_some_and(|p| p <= 3.0),
         program: map
             .get("SYSLOG_IDENTIFIER")
             .or_else(|| map.get("_COMM"))
+            .as_ref()
             .and_then(as_text),
-        host: map.get("_HOSTNAME").and_then(as_text),
-        pid: map.get("_PID").and_then(as_number).map(|p| p as u64),
-        message: map.get("MESSAGE").and_then(as_text).unwrap_or_default(),
+        host: map.get("_HOSTNAME").as_ref().and_then(as_text),
+        pid: map
+            .get("_PID")
+            .as_ref()
+            .and_then(as_number)
+            .map(|p| p as u64),
+        message: map
+            .get("MESSAGE")
+            .as_ref()
+            .and_then(as_text)
+            .unwrap_or_default(),
         status: None,
         client: None,
-        path: map.get("_SYSTEMD_UNIT").and_then(as_text),
+        path: map.get("_SYSTEMD_UNIT").as_ref().and_then(as_text),
         latency: None,
     })
 }
@@ -258,28 +264,37 @@ pub fn parse_json_line(line: &[u8]) -> Option<JsonRecord> {
     if map.contains_key("__REALTIME_TIMESTAMP") {
         return None;
     }
-    let time = first(&map, &TIME_KEYS).and_then(time_of)?;
+    let time = first(&map, &TIME_KEYS).as_ref().and_then(time_of)?;
     let status = first(&map, &STATUS_KEYS)
+        .as_ref()
         .and_then(as_number)
         .filter(|s| (100.0..600.0).contains(s))
         .map(|s| s as u16);
     // Envoy's and Istio's JSON access log: no message, the request in fields of its own.
     let envoy = map.contains_key("response_code") && map.contains_key("response_flags");
-    let message = match first(&map, &MESSAGE_KEYS).and_then(as_text) {
+    let message = match first(&map, &MESSAGE_KEYS).as_ref().and_then(as_text) {
         Some(m) => m,
         None if envoy => envoy_summary(&map),
         None => String::new(),
     };
     Some(JsonRecord {
         time,
-        is_error: first(&map, &LEVEL_KEYS).is_some_and(level_is_error)
+        is_error: first(&map, &LEVEL_KEYS)
+            .as_ref()
+            .is_some_and(level_is_error)
             || status.is_some_and(|s| s >= 500),
-        program: first(&map, &PROGRAM_KEYS).and_then(as_text),
-        host: first(&map, &["host", "hostname"]).and_then(as_text),
-        pid: first(&map, &["pid"]).and_then(as_number).map(|p| p as u64),
+        program: first(&map, &PROGRAM_KEYS).as_ref().and_then(as_text),
+        host: first(&map, &["host", "hostname"])
+            .as_ref()
+            .and_then(as_text),
+        pid: first(&map, &["pid"])
+            .as_ref()
+            .and_then(as_number)
+            .map(|p| p as u64),
         message,
         status,
         client: first(&map, &CLIENT_KEYS)
+            .as_ref()
             .and_then(as_text)
             .map(|c| without_port(&c).to_string()),
         path: first(
@@ -295,6 +310,7 @@ pub fn parse_json_line(line: &[u8]) -> Option<JsonRecord> {
                 "ClientRequestURI",
             ],
         )
+        .as_ref()
         .and_then(as_text),
         latency: LATENCY_KEYS.iter().find_map(|k| {
             let v = lookup(&map, k)?;

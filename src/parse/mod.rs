@@ -14,6 +14,7 @@ pub mod docker;
 pub mod entry;
 pub mod envoy;
 pub mod haproxy;
+pub mod json_fields;
 pub mod jsonl;
 pub mod klog;
 pub mod kube_events;
