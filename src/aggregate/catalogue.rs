@@ -84,8 +84,9 @@ const DEPLOY_MARKERS: [&[u8]; 6] = [
     b"upgraded to",
 ];
 
-/// Any message: deploy and rollback markers (with a version), Kubernetes event reasons.
-static ANY_MESSAGE_FINDER: Finder = std::sync::LazyLock::new(|| {
+/// The words without which no message announces a change ([`any_message`]'s prefilter):
+/// deploy and rollback markers, Kubernetes event reasons.
+pub fn any_message_words() -> Vec<&'static [u8]> {
     let mut words: Vec<&[u8]> = vec![
         b"scaled ",
         b"crashloopbackoff",
@@ -97,12 +98,20 @@ static ANY_MESSAGE_FINDER: Finder = std::sync::LazyLock::new(|| {
     words.extend(ROLLBACK_MARKERS);
     words.extend(DEPLOY_MARKERS);
     words.extend(VERSIONLESS_DEPLOY_MARKERS);
-    build_finder(&words)
-});
+    words
+}
+
+static ANY_MESSAGE_FINDER: Finder = std::sync::LazyLock::new(|| build_finder(&any_message_words()));
 
 /// The change a free-text message announces (`kubectl rollout undo`, `helm upgrade`, Helm's "has been upgraded"…), if any.
 pub fn any_message(message: &[u8]) -> Option<Action> {
-    if !prefilter(&ANY_MESSAGE_FINDER, message) {
+    any_message_given(prefilter(&ANY_MESSAGE_FINDER, message), message)
+}
+
+/// [`any_message`] when its prefilter was run already (`may_announce`: one of
+/// [`any_message_words`] is in the message).
+pub fn any_message_given(may_announce: bool, message: &[u8]) -> Option<Action> {
+    if !may_announce {
         return None;
     }
     if let Some(rest) = find_after(message, b"Scaled ") {
@@ -155,8 +164,11 @@ fn find_after<'a>(haystack: &'a [u8], needle: &[u8]) -> Option<&'a [u8]> {
 
 /// Programs with their own wording: keepalived and pacemaker.
 pub fn by_program(program: &[u8], message: &[u8]) -> Option<Action> {
-    let name = String::from_utf8_lossy(program).to_ascii_lowercase();
-    if name.starts_with("keepalived") {
+    // Compared without a lower-cased copy: this runs for every syslog line.
+    let starts = |prefix: &[u8]| {
+        program.len() >= prefix.len() && program[..prefix.len()].eq_ignore_ascii_case(prefix)
+    };
+    if starts(b"keepalived") {
         // `(VI_1) Entering MASTER STATE`
         let state = find_after(message, b"Entering ")?;
         let state = state.split(|&b| b == b' ').next()?;
@@ -170,7 +182,8 @@ pub fn by_program(program: &[u8], message: &[u8]) -> Option<Action> {
         );
         return action(ActionKind::Failover, None, Some(subject), message);
     }
-    if name.starts_with("pacemaker") || name == "crmd" || name == "pengine" {
+    let is = |name: &[u8]| program.eq_ignore_ascii_case(name);
+    if starts(b"pacemaker") || is(b"crmd") || is(b"pengine") {
         // `notice: Initiating start operation nginx_start_0 on node2`, `* Move vip ( node1 -> node2 )`
         let moved = find_after(message, b"* Move ").or_else(|| find_after(message, b"* Recover "));
         let initiating = find_after(message, b"Initiating start operation ")

@@ -337,10 +337,20 @@ impl Worker<'_> {
             return;
         };
         let program = m.program.as_deref();
+        // One pass over the message finds the words both questions below start from.
+        let hits = match (m.verdict, m.vocabulary) {
+            (Verdict::ByWords(_), _) | (_, Vocabulary::Syslog) => notable::word_hits(&m.text),
+            _ => notable::WordHits::default(),
+        };
         let (error, failed_login) = match m.verdict {
             Verdict::Given(error) => (error, false),
             Verdict::ByWords(severity) => {
-                let class = notable::classify_line(severity, program.unwrap_or(b""), &m.text);
+                let class = notable::classify_line_given(
+                    hits.error,
+                    severity,
+                    program.unwrap_or(b""),
+                    &m.text,
+                );
                 // sudo logs command lines, not outcomes: `grep Failed …` is not a failure.
                 (program != Some(b"sudo") && class.error, class.failed_login)
             }
@@ -382,7 +392,9 @@ impl Worker<'_> {
             self.keep_signature(t, n, &m.text, prefix);
         }
         let action = match m.vocabulary {
-            Vocabulary::Syslog => notable::syslog_action(program.unwrap_or(b""), &m.text),
+            Vocabulary::Syslog => {
+                notable::syslog_action_given(hits, program.unwrap_or(b""), &m.text)
+            }
             Vocabulary::Nginx => notable::nginx_action(&m.text),
             Vocabulary::Apache => notable::any_apache_action(&m.text),
         };

@@ -218,3 +218,33 @@ fn one_pass_classification_agrees_with_the_two_checks() {
         );
     }
 }
+
+#[test]
+fn one_pass_finds_what_the_two_prefilters_found() {
+    let errors = build_finder(&ERROR_WORDS).expect("an automaton");
+    let changes =
+        build_finder(&crate::aggregate::catalogue::any_message_words()).expect("an automaton");
+    for message in [
+        &b"Scaled up replica set web-7d4 to 3"[..],
+        b"Back-off restarting failed container web",
+        b"deployed auth-service 2.4.0; no errors",
+        b"ERROR: disk quota",
+        b"Killing container with id docker://web: Need to kill Pod",
+        b"session opened for user root",
+        b"rolled back to v1.2.2 after failed health checks",
+        b"OOMKilling: Memory cgroup out of memory",
+        b"",
+        b"errorless deploying",
+    ] {
+        let hits = word_hits(message);
+        assert_eq!(
+            hits,
+            WordHits {
+                error: errors.is_match(message),
+                change: changes.is_match(message),
+            },
+            "{}",
+            String::from_utf8_lossy(message)
+        );
+    }
+}
