@@ -12,6 +12,9 @@ use crate::read::lines;
 use crate::time::year::YearTracker;
 use crate::time::{Civil, Micros, Zone, ZoneConverter};
 
+pub use super::months::month_span;
+pub use super::overlap::{Overlap, line_hash};
+
 /// What a worker needs to know besides the bytes.
 #[derive(Debug, Clone)]
 pub struct ChunkContext {
@@ -36,35 +39,6 @@ pub struct ChunkContext {
     /// The instant the previous chunk's last zone-less line was placed at: file order for the
     /// repeated hour when clocks go back (see [`ZoneConverter`]).
     pub zone_last: Option<Micros>,
-}
-
-/// Lines that two pieces of a rotation family both hold are counted once: the older piece's
-/// lines in the overlapping time are hashed (`Collect`), and the newer piece drops the lines
-/// whose hash it finds there (`Drop`).
-#[derive(Debug)]
-pub enum Overlap {
-    /// The older piece: hash the lines in `from..=to`.
-    Collect {
-        /// Start of the overlap.
-        from: Micros,
-        /// End of the overlap.
-        to: Micros,
-    },
-    /// The newer piece: drop lines up to `until` whose hash the older piece holds.
-    Drop {
-        /// The older piece's line hashes.
-        hashes: rustc_hash::FxHashSet<u64>,
-        /// Where the overlap ends.
-        until: Micros,
-    },
-}
-
-/// The hash of a line, for overlaps.
-pub fn line_hash(line: &[u8]) -> u64 {
-    use std::hash::Hasher;
-    let mut h = rustc_hash::FxHasher::default();
-    h.write(line);
-    h.finish()
 }
 
 #[derive(Debug, Default)]
@@ -589,26 +563,4 @@ pub fn process_chunk(data: &[u8], ctx: &ChunkContext) -> ChunkOutcome {
         (other, None) => fold_lines(&mut worker, data, other.spec().read),
     }
     worker.finish()
-}
-
-fn year_less_month(format: Format, line: &[u8]) -> Option<u32> {
-    crate::parse::year_less_civil(format, line).map(|c| c.month)
-}
-
-/// The months of the first and last year-less lines of a chunk, read without parsing the
-/// lines between: enough to start the next chunk's year tracker in the right year.
-pub fn month_span(data: &[u8], format: Format) -> Option<(u32, u32)> {
-    let first = lines(data).find_map(|l| year_less_month(format, l))?;
-    let body = data.strip_suffix(b"\n").unwrap_or(data);
-    let mut end = body.len();
-    loop {
-        let start = memchr::memrchr(b'\n', &body[..end]).map_or(0, |i| i + 1);
-        if let Some(last) = year_less_month(format, &body[start..end]) {
-            return Some((first, last));
-        }
-        if start == 0 {
-            return Some((first, first));
-        }
-        end = start - 1;
-    }
 }

@@ -12,7 +12,9 @@ pub mod catalogue;
 pub mod chunk;
 pub mod clients;
 pub mod latency;
+mod months;
 pub mod notable;
+mod overlap;
 pub mod signature;
 
 use std::collections::BTreeMap;
