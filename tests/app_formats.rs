@@ -1,7 +1,10 @@
 //! Formats of application logs through the real binary: an hour of traffic written as the
 //! real programs write it, with a known number of requests and server errors, counted exactly.
 
+mod common;
+
 use assert_cmd::Command;
+use common::series_totals;
 use serde_json::Value;
 
 fn draft_json(dir: &std::path::Path) -> Value {
@@ -13,16 +16,6 @@ fn draft_json(dir: &std::path::Path) -> Value {
         .expect("runs");
     serde_json::from_slice(&out.stdout)
         .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stderr)))
-}
-
-fn series_totals(draft: &Value) -> (u64, u64) {
-    let points = draft["series"].as_array().expect("a series");
-    points.iter().fold((0, 0), |(t, e), p| {
-        (
-            t + p["total"].as_u64().unwrap(),
-            e + p["errors"].as_u64().unwrap(),
-        )
-    })
 }
 
 #[test]

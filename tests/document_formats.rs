@@ -2,7 +2,10 @@
 //! events from `kubectl get events -o json` (a list, or a `--watch` stream) and OpenTelemetry
 //! OTLP JSON exports, each record cited at the line it starts on.
 
+mod common;
+
 use assert_cmd::Command;
+use common::series_totals;
 use serde_json::Value;
 
 fn run(args: &[&str], dir: &std::path::Path) -> Vec<u8> {
@@ -140,16 +143,7 @@ fn kubectl_events_are_actions_and_evidence_cited_at_their_lines() {
     assert_eq!(input["format"], "kube_events");
     assert_eq!(input["lines_read"], text.lines().count());
     assert_eq!(input["lines_parsed"], text.lines().count());
-    let totals = draft["series"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .fold((0, 0), |(t, e), p| {
-            (
-                t + p["total"].as_u64().unwrap(),
-                e + p["errors"].as_u64().unwrap(),
-            )
-        });
+    let totals = series_totals(&draft);
     assert_eq!(totals, (5, 3), "five events, three of them warnings");
 }
 
@@ -215,16 +209,7 @@ fn an_hour_of_otlp_exports_is_counted_exactly() {
     assert_eq!(input["format"], "otlp");
     assert_eq!(input["lines_read"], 360);
     assert_eq!(input["lines_parsed"], 360);
-    let totals = draft["series"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .fold((0, 0), |(t, e), p| {
-            (
-                t + p["total"].as_u64().unwrap(),
-                e + p["errors"].as_u64().unwrap(),
-            )
-        });
+    let totals = series_totals(&draft);
     assert_eq!(totals, (requests, failed));
     assert_eq!((requests, failed), (3600, 144));
     assert!(

@@ -2,7 +2,7 @@
 //! rollback markers with a version, Kubernetes events, keepalived and pacemaker failovers.
 //! Each rule is matched against the shape the program really writes; the tests quote one.
 
-use super::action::{Action, ActionKind, Finder, build_finder, has_word, prefilter, text};
+use super::action::{Action, ActionKind, has_word, text};
 
 fn action(
     kind: ActionKind,
@@ -101,16 +101,11 @@ pub fn any_message_words() -> Vec<&'static [u8]> {
     words
 }
 
-static ANY_MESSAGE_FINDER: Finder = std::sync::LazyLock::new(|| build_finder(&any_message_words()));
-
-/// The change a free-text message announces (`kubectl rollout undo`, `helm upgrade`, Helm's "has been upgraded"…), if any.
-pub fn any_message(message: &[u8]) -> Option<Action> {
-    any_message_given(prefilter(&ANY_MESSAGE_FINDER, message), message)
-}
-
-/// [`any_message`] when its prefilter was run already (`may_announce`: one of
-/// [`any_message_words`] is in the message).
-pub fn any_message_given(may_announce: bool, message: &[u8]) -> Option<Action> {
+/// The change a free-text message announces (`kubectl rollout undo`, `helm upgrade`, Helm's
+/// "has been upgraded"…), if any. `may_announce` is the prefilter, run by the caller in the
+/// pass that also looks for error words (`notable::word_hits`): one of
+/// [`any_message_words`] is in the message.
+pub fn any_message(may_announce: bool, message: &[u8]) -> Option<Action> {
     if !may_announce {
         return None;
     }

@@ -134,7 +134,7 @@ pub enum Entry<'a> {
 
 /// A line of a document format met on the line path: never read there.
 pub fn read_whole(_line: &[u8]) -> Entry<'_> {
-    Entry::Unreadable("alert files are read whole")
+    Entry::Unreadable("a document format: its files are read whole, by JSON document")
 }
 
 impl<'a> Message<'a> {

@@ -17,25 +17,31 @@ use serde_json::Value;
 use serde_json::value::RawValue;
 
 use super::alertmanager::parse_time;
-use super::entry::{Entry, Message, Verdict, Vocabulary, When};
+use super::entry::{Entry, Message, Verdict, Vocabulary, When, read_whole};
 use super::spec::{Format, FormatSpec, Meaning, Record};
 use crate::time::Micros;
 
-/// A `List` (or `EventList`): only its items matter.
+/// What a document is, read in one pass without building its values: a list's items, or a
+/// watch event's object, stay raw text until each is read.
 #[derive(Deserialize)]
-struct List<'a> {
-    #[serde(borrow)]
-    items: Vec<&'a RawValue>,
+struct Shape<'a> {
+    #[serde(default)]
+    kind: Option<Value>,
+    #[serde(borrow, default)]
+    items: Option<Vec<&'a RawValue>>,
+    #[serde(borrow, default)]
+    object: Option<&'a RawValue>,
+    #[serde(rename = "type", borrow, default)]
+    change: Option<&'a RawValue>,
 }
 
 /// The records of one document, or `None` when it holds no Kubernetes event.
 pub fn records(doc: &RawValue) -> Option<Vec<Record<'_>>> {
-    let value: Value = serde_json::from_str(doc.get()).ok()?;
-    let kind = value.get("kind").and_then(Value::as_str).unwrap_or("");
+    let shape: Shape = serde_json::from_str(doc.get()).ok()?;
+    let kind = shape.kind.as_ref().and_then(Value::as_str).unwrap_or("");
     if kind.ends_with("List") {
-        let list: List = serde_json::from_str(doc.get()).ok()?;
-        let records: Vec<Record> = list
-            .items
+        let items = shape.items.unwrap_or_default();
+        let records: Vec<Record> = items
             .iter()
             .filter_map(|item| {
                 let event: Value = serde_json::from_str(item.get()).ok()?;
@@ -47,14 +53,15 @@ pub fn records(doc: &RawValue) -> Option<Vec<Record<'_>>> {
             })
             .collect();
         // An empty list of events is still a list of events; a list of something else is not.
-        let events_list = kind == "EventList" || records.len() == list.items.len();
+        let events_list = kind == "EventList" || records.len() == items.len();
         return events_list.then_some(records);
     }
-    let event = match value.get("object") {
-        Some(object) if value.get("type").is_some() => object,
-        _ => &value,
+    let event = match (shape.object, shape.change) {
+        (Some(object), Some(_)) => object,
+        _ => doc,
     };
-    let entry = read_event(event, Placement::LastSeen)?;
+    let event: Value = serde_json::from_str(event.get()).ok()?;
+    let entry = read_event(&event, Placement::LastSeen)?;
     Some(vec![Record {
         at: doc.get(),
         entry,
@@ -152,10 +159,6 @@ fn read_event(event: &Value, placement: Placement) -> Option<Entry<'static>> {
     }))
 }
 
-fn no_line(_: &[u8]) -> Entry<'_> {
-    Entry::Unreadable("Kubernetes events are read by document")
-}
-
 /// The registry entry: read by document, never sniffed line by line.
 pub const SPEC: FormatSpec = FormatSpec {
     format: Format::KubeEvents,
@@ -164,7 +167,7 @@ pub const SPEC: FormatSpec = FormatSpec {
     zone_less: false,
     every_line_has_offset: true,
     accepts: |_| false,
-    read: no_line,
+    read: read_whole,
     documents: Some(records),
 };
 

@@ -13,7 +13,7 @@ use serde_json::Value;
 use serde_json::value::RawValue;
 
 use super::common::is_error_level;
-use super::entry::Entry;
+use super::entry::read_whole;
 use super::jsonl::{JsonRecord, JsonTime};
 use super::spec::{Format, FormatSpec, Meaning, Record};
 use crate::time::Micros;
@@ -157,10 +157,6 @@ fn read_record(
     })
 }
 
-fn no_line(_: &[u8]) -> Entry<'_> {
-    Entry::Unreadable("OpenTelemetry exports are read by document")
-}
-
 /// The registry entry: read by document, never sniffed line by line.
 pub const SPEC: FormatSpec = FormatSpec {
     format: Format::Otlp,
@@ -169,7 +165,7 @@ pub const SPEC: FormatSpec = FormatSpec {
     zone_less: false,
     every_line_has_offset: true,
     accepts: |_| false,
-    read: no_line,
+    read: read_whole,
     documents: Some(records),
 };
 

@@ -36,3 +36,14 @@ pub fn lines_of(path: &std::path::Path) -> Vec<Vec<u8>> {
         .filter(|l| !l.is_empty())
         .collect()
 }
+
+/// (requests or records, errors) summed over a JSON draft's series.
+pub fn series_totals(draft: &serde_json::Value) -> (u64, u64) {
+    let points = draft["series"].as_array().expect("a series");
+    points.iter().fold((0, 0), |(t, e), p| {
+        (
+            t + p["total"].as_u64().expect("a count"),
+            e + p["errors"].as_u64().expect("a count"),
+        )
+    })
+}

@@ -1,6 +1,6 @@
 use super::*;
 use crate::parse::alertmanager::parse_time;
-use crate::parse::entry::{Verdict, When};
+use crate::parse::entry::{Entry, Verdict, When};
 
 /// One line of the collector's `file` exporter: one export request, two records.
 pub(crate) const EXPORT: &str = r#"{"resourceLogs":[{"resource":{"attributes":[{"key":"service.name","value":{"stringValue":"checkout"}},{"key":"host.name","value":{"stringValue":"ip-10-0-1-17"}}]},"scopeLogs":[{"scope":{"name":"checkout.http"},"logRecords":[{"timeUnixNano":"1715958262619632000","observedTimeUnixNano":"1715958262620001000","severityNumber":9,"severityText":"INFO","body":{"stringValue":"GET /cart 200"},"attributes":[{"key":"http.response.status_code","value":{"intValue":"200"}},{"key":"url.path","value":{"stringValue":"/cart"}},{"key":"client.address","value":{"stringValue":"203.0.113.9"}}],"traceId":"5b8efff798038103d269b633813fc60c","spanId":"eee19b7ec3c1b174"},{"timeUnixNano":"1715958263001000000","severityNumber":17,"severityText":"ERROR","body":{"stringValue":"payment declined: upstream timeout"},"attributes":[{"key":"http.response.status_code","value":{"intValue":"503"}},{"key":"url.path","value":{"stringValue":"/checkout"}}],"traceId":"","spanId":""}]}],"schemaUrl":"https://opentelemetry.io/schemas/1.21.0"}]}"#;
