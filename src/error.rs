@@ -110,6 +110,21 @@ pub enum Error {
         message: String,
     },
 
+    /// A problem another process met (`postmortem partial`), as it worded it: a merge reports
+    /// it exactly as a single run would have.
+    #[error("{0}")]
+    Carried(String),
+
+    /// A plan, or a partial summary, that cannot be used with the others: another plan,
+    /// another version, damaged bytes.
+    #[error("{path}: {message}")]
+    Plan {
+        /// The plan or partial file.
+        path: String,
+        /// What is wrong.
+        message: String,
+    },
+
     /// A settings file (or a file it names) that cannot be used.
     #[error("{path}: {message}")]
     Config {

@@ -17,7 +17,7 @@ pub fn rank(key: &str) -> u64 {
     })
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 /// A map that keeps at most `cap` keys: the bottom-k by a fixed hash rank, so any order of the same input keeps the same keys.
 pub struct BoundedMap<V> {
     map: HashMap<Box<str>, V>,

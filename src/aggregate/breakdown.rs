@@ -25,7 +25,7 @@ pub fn bounded_key(key: &[u8]) -> std::borrow::Cow<'_, str> {
 }
 
 /// Failures per key (a path, an upstream) per bin, to say what an incident hit most.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Breakdown {
     /// Failures per key (bounded: see [`bounded::BoundedMap`]), per bin.
     pub by_key: bounded::BoundedMap<BTreeMap<i64, u32>>,

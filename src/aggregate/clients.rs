@@ -32,7 +32,7 @@ pub fn client_key(client: &[u8]) -> u64 {
 }
 
 /// A HyperLogLog sketch.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Sketch(Box<[u8]>);
 
 impl Default for Sketch {
@@ -75,7 +75,7 @@ impl Sketch {
 }
 
 /// The distinct clients of one bin.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum BinSet {
     /// Every client's hash, while there are few.
     Exact(FxHashSet<u64>),
@@ -163,7 +163,7 @@ fn is_address(client: &[u8]) -> bool {
 
 /// Clients (users, origin addresses or connecting addresses) per bin: all, and those who got
 /// a server error.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct Clients {
     active: BTreeMap<i64, BinSet>,
     failed: BTreeMap<i64, BinSet>,

@@ -8,7 +8,8 @@ const MIN_MS: f64 = 0.1;
 /// Logarithmic buckets from 0.1 ms to about 37 min (0.1 ms × 1.08^220).
 pub const BUCKETS: usize = 220;
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(into = "Buckets", try_from = "Buckets")]
 /// Request durations as a histogram of logarithmic buckets: mergeable, bounded, each
 /// quantile within a bucket (8 %) of the truth.
 pub struct Latency {
@@ -22,6 +23,34 @@ impl Default for Latency {
             counts: Box::new([0; BUCKETS]),
             total: 0,
         }
+    }
+}
+
+/// A histogram as it crosses the wire (a partial summary): only its non-empty buckets, as
+/// (bucket, count) pairs, so that a bin with a few requests costs a few bytes, not 220 counts.
+#[derive(serde::Serialize, serde::Deserialize)]
+struct Buckets(Vec<(u8, u32)>);
+
+impl From<Latency> for Buckets {
+    fn from(l: Latency) -> Self {
+        let kept = l.counts.iter().enumerate().filter(|(_, c)| **c > 0);
+        Buckets(kept.map(|(i, &c)| (i as u8, c)).collect())
+    }
+}
+
+impl TryFrom<Buckets> for Latency {
+    type Error = String;
+    fn try_from(b: Buckets) -> Result<Self, String> {
+        let mut l = Latency::default();
+        for (i, c) in b.0 {
+            let slot = l
+                .counts
+                .get_mut(usize::from(i))
+                .ok_or("latency bucket out of range")?;
+            *slot = c;
+            l.total += u64::from(c);
+        }
+        Ok(l)
     }
 }
 

@@ -19,7 +19,7 @@ pub mod signature;
 
 use std::collections::BTreeMap;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::parse::alertmanager::AlertStatus;
 use crate::time::Micros;
@@ -36,7 +36,7 @@ pub const MAX_KEPT_EVENTS: usize = 100_000;
 /// How many skipped lines per file are kept as examples.
 pub const SKIPPED_EXAMPLES: usize = 3;
 
-#[derive(Debug, Default, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 /// Requests (or records) of a bin, and of them the failures.
 pub struct Counts {
     /// Requests (access logs) or records (other logs).
@@ -57,7 +57,7 @@ impl Counts {
 }
 
 /// Counts per bin; the key is the bin index (`time.div_euclid(bin width)`).
-#[derive(Debug, Default, Clone, PartialEq, Eq)]
+#[derive(Debug, Default, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Series {
     /// Counts per bin index.
     pub bins: BTreeMap<i64, Counts>,
@@ -108,7 +108,7 @@ impl Series {
 }
 
 /// Where a kept line came from: the file's index in the run and its 1-based line number.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub struct LineRef {
     /// The file's index in the run.
     pub file: usize,
@@ -116,7 +116,7 @@ pub struct LineRef {
     pub line: u64,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 /// An alert (or a page) as the alert logs tell it.
 pub struct AlertEvent {
     /// The alert's name (`alertname`, or the page's title).
@@ -148,7 +148,7 @@ pub struct AlertEvent {
     pub target: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 /// What an event is.
 pub enum EventBody {
     /// A change or command (deploy, restart, rollback…).
@@ -157,7 +157,7 @@ pub enum EventBody {
     Alert(AlertEvent),
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 /// A line worth a place on the timeline.
 pub struct Event {
     /// When it happened.
@@ -171,7 +171,7 @@ pub struct Event {
 }
 
 /// The first server-error line of a bin in one file: evidence for the draft.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ErrorSample {
     /// When the line was written.
     pub time: Micros,
@@ -190,7 +190,7 @@ pub const LONG_LINE: usize = 1 << 20;
 pub const SKEW_TOLERANCE: Micros = 5 * 60 * 1_000_000;
 
 /// The first and last timed line of a chunk in file order, to join jumps across chunks.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Order {
     /// Time of the chunk's first timed line.
     pub first: Micros,
@@ -201,7 +201,7 @@ pub struct Order {
 }
 
 /// Jumps back in time within a file: how many, the largest, and where the first was.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Skew {
     /// Jumps back of more than [`SKEW_TOLERANCE`].
     pub jumps: u64,
@@ -234,7 +234,7 @@ impl Skew {
 /// garbage) to a bound after the newest input file was written (later is a clock running
 /// ahead, or a corrupt field such as a 20-digit journald timestamp). Lines outside are skipped
 /// with the reason, so one bad time never stretches the span, the chart or an incident.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SaneTimes {
     /// The earliest time a line may carry.
     pub earliest: Micros,
@@ -290,7 +290,7 @@ impl SaneTimes {
 pub const MAX_OFFSET_RUNS: usize = 16;
 
 /// A moment and the line that holds it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Seen {
     /// When.
     pub time: Micros,
@@ -317,11 +317,12 @@ fn note_last(map: &mut BTreeMap<i64, Seen>, bin: i64, seen: Seen) {
 }
 
 /// What a chunk (or a whole file, once merged) boils down to.
-#[derive(Debug, Default, Clone)]
+#[derive(Debug, Default, Clone, Serialize, Deserialize)]
 pub struct Summary {
     /// Bytes read (decompressed).
     pub bytes: u64,
-    /// A hash of those bytes (set by the reader), to notice the same file twice.
+    /// A digest of those bytes, line by line (set by the reader), to notice the same file
+    /// twice: see `pipeline::lines::content_digest`.
     pub content_hash: u64,
     /// Lines read.
     pub lines: u64,
@@ -453,6 +454,8 @@ impl Summary {
     /// from 1 at its own start; they are moved past this summary's lines.
     pub fn append(&mut self, mut next: Summary) {
         let offset = self.lines;
+        // Digests are sums over lines (`pipeline::lines::content_digest`): pieces add up.
+        self.content_hash = self.content_hash.wrapping_add(next.content_hash);
         // A jump back across the chunk boundary, seen only now that the chunks meet.
         if let (Some(mine), Some(theirs)) = (self.order, next.order) {
             self.skew

@@ -74,7 +74,7 @@ pub fn signature(message: &str) -> String {
     out
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 /// One signature's numbers.
 pub struct SignatureStats {
     /// The first line with this signature, as written.
@@ -83,7 +83,7 @@ pub struct SignatureStats {
     pub per_bin: BTreeMap<i64, u32>,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 /// Error messages by signature, bounded (see [`crate::aggregate::bounded`]).
 pub struct Signatures {
     /// The kept signatures: the [`MAX_SIGNATURES`] of lowest rank (see [`super::bounded`]).

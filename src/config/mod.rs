@@ -5,6 +5,7 @@
 pub mod file;
 pub mod flags;
 pub mod rules;
+pub mod wire;
 
 use std::path::PathBuf;
 

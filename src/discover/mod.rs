@@ -30,6 +30,10 @@ pub struct Candidate {
     /// For a stream (standard input, a FIFO): the private copy `path` points to, kept for as
     /// long as the candidate lives.
     pub spool: Option<Spool>,
+    /// For a binary journal read through its export (`path`): the journal file itself.
+    pub journal: Option<PathBuf>,
+    /// Only these bytes `[start, end)` of a plain file, cut at line ends by a plan.
+    pub range: Option<(u64, u64)>,
 }
 
 /// A stream copied to a private temporary file: read twice (sniffed, then read) like any file,
@@ -57,6 +61,8 @@ fn spooled(mut stream: impl std::io::Read, display: String) -> std::io::Result<C
         display,
         member: None,
         spool: Some(Spool(std::sync::Arc::new(path))),
+        journal: None,
+        range: None,
     })
 }
 
@@ -78,20 +84,33 @@ fn stream_root(root: &Path, stdin_name: &str) -> Option<std::io::Result<Candidat
 impl Candidate {
     /// A private temporary file standing for the file shown as `display` (a binary journal's
     /// export): read in its place, removed when the last candidate holding it goes.
-    pub fn standing_in(path: tempfile::TempPath, display: String) -> Candidate {
+    pub fn standing_in(path: tempfile::TempPath, display: String, journal: PathBuf) -> Candidate {
         Candidate {
             path: path.to_path_buf(),
             display,
             member: None,
             spool: Some(Spool(std::sync::Arc::new(path))),
+            journal: Some(journal),
+            range: None,
+        }
+    }
+
+    /// Where the file lies, for placing it beside its siblings: the path given (a journal's
+    /// own path, not its export's); a stream lies nowhere.
+    pub fn place(&self) -> PathBuf {
+        match (&self.journal, &self.spool) {
+            (Some(journal), _) => journal.clone(),
+            (None, Some(_)) => PathBuf::new(),
+            _ => self.path.clone(),
         }
     }
 
     /// Opens the file (or the archive member) decoded, with the sniffer's sample.
     pub fn open(&self) -> std::io::Result<crate::read::Opened> {
-        match &self.member {
-            Some(m) => crate::read::tar::open_member(&self.path, m),
-            None => crate::read::open(&self.path),
+        match (&self.member, self.range) {
+            (Some(m), _) => crate::read::tar::open_member(&self.path, m),
+            (None, Some((start, end))) => crate::read::open_range(&self.path, start, end),
+            (None, None) => crate::read::open(&self.path),
         }
     }
 
@@ -104,13 +123,15 @@ impl Candidate {
                 display: format!("{}/{}", self.display, m.name.trim_start_matches("./")),
                 member: Some(m),
                 spool: self.spool.clone(),
+                journal: None,
+                range: None,
             })
             .collect()
     }
 }
 
 /// Something discovery passed over, with the reason (printed as `path: reason`).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Passed {
     /// What was passed over, as shown.
     pub display: String,
@@ -204,6 +225,8 @@ pub fn discover(roots: &[PathBuf], follow_links: bool, stdin_name: Option<&str>)
                 display,
                 member: None,
                 spool: None,
+                journal: None,
+                range: None,
             });
         }
     }

@@ -15,7 +15,7 @@ use super::spec::{FormatSpec, Meaning};
 use super::common::rfc3339;
 use crate::time::Micros;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
 /// Whether an alert is firing.
 pub enum AlertStatus {

@@ -14,7 +14,7 @@ use super::common::{dash_as_none, rfc3339};
 use super::nginx_access::{AccessLine, looks_like_seconds, split_request, status, time_local};
 use crate::time::Micros;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 enum Var {
     RemoteAddr,
     ForwardedFor,
@@ -58,14 +58,14 @@ impl Var {
     }
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 enum Piece {
     Literal(Vec<u8>),
     Var(Var, String),
 }
 
 /// A compiled `log_format`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct LogFormat {
     /// Its name in nginx.conf (or `custom-N`).
     pub name: String,
@@ -265,7 +265,7 @@ fn seconds(value: &[u8]) -> Option<f64> {
 
 /// What an `nginx.conf` says about access logs: its `log_format`s (with the built-in
 /// `combined`) and which file each `access_log` writes with which format.
-#[derive(Debug, Default, Clone)]
+#[derive(Debug, Default, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct NginxConf {
     /// Every format known, in the order given.
     pub formats: Vec<Arc<LogFormat>>,

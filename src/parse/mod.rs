@@ -90,7 +90,7 @@ impl Format {
 }
 
 /// What the sniffer concluded about one file, and why.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
 pub struct Detection {
     /// The format decided on.
     pub format: Format,

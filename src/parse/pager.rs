@@ -15,7 +15,7 @@ use super::spec::{FormatSpec, Meaning};
 use super::alertmanager::{AlertStatus, parse_time};
 use crate::time::Micros;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
 /// A paging service.
 pub enum Pager {

@@ -6,7 +6,9 @@ use serde::Serialize;
 
 use super::entry::Entry;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, serde::Deserialize,
+)]
 #[serde(rename_all = "snake_case")]
 /// A format's name: in JSON, in `--format GLOB=NAME` and in `postmortem.toml`.
 pub enum Format {

@@ -27,7 +27,7 @@ static IIS_DEFAULT: std::sync::LazyLock<Columns> = std::sync::LazyLock::new(|| C
 });
 
 /// Which column holds what, from a `#Fields:` directive.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Columns {
     date: usize,
     time: usize,

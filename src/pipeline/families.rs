@@ -13,7 +13,8 @@ use std::sync::Arc;
 use serde::Serialize;
 
 use super::placement::DatedSpan;
-use super::{FileReport, Sniff, process_file};
+use super::sniff::Sniff;
+use super::{FileReport, process_file};
 use crate::aggregate::Summary;
 use crate::aggregate::chunk::Overlap;
 use crate::config::Config;
@@ -24,7 +25,7 @@ use crate::parse::Format;
 pub const OVERLAP_TOLERANCE: crate::time::Micros = 60 * crate::time::MICROS_PER_SEC;
 
 /// A file's place in its rotation family.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub struct Rotation {
     /// The live file's name: `syslog` for `syslog.2.gz`.
     pub family: String,
@@ -177,7 +178,7 @@ pub(super) fn count_copies_once(reports: &mut [(usize, FileReport)]) {
 /// A file that holds part of another one's lines (a backup holding the first 5,000 lines of
 /// `auth.log`, an earlier copy of the same log in another folder): the lines both hold are
 /// counted once, in the file that holds more.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub struct PartialCopy {
     /// The file whose lines it repeats.
     pub file: String,

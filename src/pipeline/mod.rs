@@ -16,29 +16,35 @@ use serde::Serialize;
 mod documents;
 pub mod families;
 pub mod lines;
+pub mod opening;
 mod placement;
+pub mod plan;
+mod sniff;
+pub mod stages;
 mod warnings;
+pub mod wire;
 
 pub use documents::{read_alert_bytes, read_record_bytes};
 use documents::{read_alerts, read_records};
 use lines::read_lines;
 pub use placement::ZoneSource;
 use placement::{DatedSpan, choose_zone, first_year_guess};
+pub use plan::Plan;
+use sniff::Sniff;
 
 use crate::aggregate::chunk::ChunkContext;
 use crate::aggregate::{Event, LineRef, Summary};
 use crate::config::Config;
-use crate::config::rules::last_match;
-use crate::discover::{self, Candidate, Passed};
+use crate::discover::Passed;
 use crate::error::Error;
+use crate::parse::Detection;
 use crate::parse::registry::Meaning;
-use crate::parse::{self, Detection, Format, Sniffed};
-use crate::read::{self, Compression};
+use crate::read::Compression;
 use crate::time::year::{self, YearSource, YearTracker};
-use crate::time::{Civil, Micros, ZoneConverter};
+use crate::time::{Micros, ZoneConverter};
 
 /// How a year-less file was placed in time.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
 pub struct YearChoice {
     /// The year.
     pub year: i32,
@@ -71,6 +77,25 @@ pub struct FileReport {
     pub rotation: Option<families::Rotation>,
     /// The file it holds part of (a backup of its first lines): those lines count once.
     pub copy_of: Option<families::PartialCopy>,
+}
+
+impl FileReport {
+    /// The report of a file before (or without) reading it.
+    fn unread(sniff: &Sniff) -> FileReport {
+        FileReport {
+            display: sniff.candidate.display.clone(),
+            detection: sniff.detection.clone(),
+            compression: sniff.compression,
+            zone: None,
+            zone_source: None,
+            year: None,
+            summary: Summary::default(),
+            errors: Vec::new(),
+            duplicate_of: None,
+            rotation: None,
+            copy_of: None,
+        }
+    }
 }
 
 #[derive(Debug, Default)]
@@ -107,148 +132,6 @@ impl Analysis {
     }
 }
 
-struct Sniff {
-    candidate: Candidate,
-    compression: Compression,
-    detection: Detection,
-    first_civil: Option<Civil>,
-    modified: Option<Micros>,
-    gzip_mtime: Option<Micros>,
-    /// The times its lines may carry: set for the run once every file is sniffed.
-    sane: crate::aggregate::SaneTimes,
-    /// For a W3C extended log: the columns its head's `#Fields:` directive names.
-    w3c: Option<std::sync::Arc<crate::parse::w3c::Columns>>,
-    /// Hashes of its first lines: two files with the same head hold one source's lines.
-    head: Vec<u64>,
-}
-
-fn system_time_micros(t: std::time::SystemTime) -> Option<Micros> {
-    let d = t.duration_since(std::time::UNIX_EPOCH).ok()?;
-    i64::try_from(d.as_micros()).ok()
-}
-
-/// What sniffing a candidate found.
-enum Found {
-    Log(Sniff),
-    /// A `.tar` (any compression): its members, to sniff in turn; members passed over (links,
-    /// devices) with the reason; where it was cut, if it ends early.
-    Archive(Vec<Candidate>, Vec<Passed>, Option<Error>),
-    Passed(Passed),
-    Failed(Error),
-}
-
-/// Opens a candidate just long enough to sniff it. An archive is seen in the same decoded
-/// sample and listed from the same stream, so a file is opened once whatever it holds.
-fn sniff_one(candidate: Candidate, config: &Config) -> Found {
-    let opened = match candidate.open() {
-        Ok(o) => o,
-        Err(e) => return Found::Failed(Error::io(&candidate.display, e)),
-    };
-    if candidate.member.is_none()
-        && candidate.spool.is_none()
-        && read::journal::is_journal(&opened.sample)
-    {
-        // A binary journal is read through its export, sniffed as journald JSON in the next
-        // round (as an archive's members are), with the place it was cut, if it was.
-        return match read::journal::export(&candidate.path) {
-            Ok((export, cut)) => {
-                let cut = cut.map(|message| Error::Partial {
-                    path: candidate.display.clone(),
-                    message,
-                });
-                let standing_in = Candidate::standing_in(export, candidate.display);
-                Found::Archive(vec![standing_in], Vec::new(), cut)
-            }
-            Err(e) => Found::Failed(Error::Partial {
-                path: candidate.display.clone(),
-                message: format!("not a readable journal file: {e}"),
-            }),
-        };
-    }
-    if candidate.member.is_none() && read::tar::is_tar(&opened.sample) {
-        return match read::tar::list(opened.stream, opened.compression) {
-            Ok(listing) => {
-                let passed = listing
-                    .passed
-                    .into_iter()
-                    .map(|(name, reason)| Passed {
-                        display: format!("{}/{}", candidate.display, name.trim_start_matches("./")),
-                        reason,
-                    })
-                    .collect();
-                let cut = listing.cut.map(|message| Error::Partial {
-                    path: candidate.display.clone(),
-                    message,
-                });
-                Found::Archive(candidate.members(listing.members), passed, cut)
-            }
-            Err(e) => Found::Failed(Error::io(&candidate.display, e)),
-        };
-    }
-    // An archive inside an archive is reported, not read as text.
-    if candidate.member.is_some() && read::tar::is_tar(&opened.sample) {
-        return Found::Passed(Passed {
-            display: candidate.display.clone(),
-            reason: "an archive inside the archive: not read (unpack it first)".into(),
-        });
-    }
-    match sniff_log(candidate, opened, config) {
-        Ok(s) => Found::Log(s),
-        Err(Ok(p)) => Found::Passed(p),
-        Err(Err(e)) => Found::Failed(e),
-    }
-}
-
-/// Decides how an opened file is read; `Err` is a reason to pass it over.
-fn sniff_log(
-    candidate: Candidate,
-    opened: read::Opened,
-    config: &Config,
-) -> Result<Sniff, Result<Passed, Error>> {
-    let passed = |reason: String| {
-        Ok(Passed {
-            display: candidate.display.clone(),
-            reason,
-        })
-    };
-    let given = last_match(&config.rules, &candidate.display, &candidate.path, |r| {
-        r.format
-    });
-    let sniffed = parse::sniff(&opened.sample, opened.complete);
-    let custom =
-        config
-            .access_formats
-            .best_for(Path::new(&candidate.display), &opened.sample, &sniffed);
-    let detection = match (given, custom, sniffed) {
-        (Some((format, rule)), _, _) => parse::given(format, &opened.sample, rule.describe()),
-        (None, Some(d), _) => d,
-        (None, None, Sniffed::Log(d)) => d,
-        (None, None, Sniffed::Binary(why) | Sniffed::Unknown(why)) => return Err(passed(why)),
-        (None, None, Sniffed::Empty) => return Err(passed("empty".into())),
-    };
-    let first_civil = match detection.year_less {
-        true => {
-            read::lines(&opened.sample).find_map(|l| parse::year_less_civil(detection.format, l))
-        }
-        false => None,
-    };
-    let w3c = (detection.format == Format::W3c)
-        .then(|| parse::w3c::first_directive(&opened.sample))
-        .flatten()
-        .map(std::sync::Arc::new);
-    Ok(Sniff {
-        head: families::head_hashes(&opened.sample, opened.complete),
-        w3c,
-        compression: opened.compression,
-        detection,
-        first_civil,
-        modified: opened.modified.and_then(system_time_micros),
-        gzip_mtime: opened.gzip_mtime.and_then(system_time_micros),
-        sane: Default::default(),
-        candidate,
-    })
-}
-
 fn process_file(
     index: usize,
     sniff: &Sniff,
@@ -260,19 +143,7 @@ fn process_file(
     let format = sniff.detection.format;
     let display = &sniff.candidate.display;
     let zone_less = format.zone_less() || sniff.detection.year_less || sniff.detection.local_time;
-    let mut report = FileReport {
-        display: display.clone(),
-        detection: sniff.detection.clone(),
-        compression: sniff.compression,
-        zone: None,
-        zone_source: None,
-        year: None,
-        summary: Summary::default(),
-        errors: Vec::new(),
-        duplicate_of: None,
-        rotation: None,
-        copy_of: None,
-    };
+    let mut report = FileReport::unread(sniff);
     if format.is_alerts() {
         let (summary, errors) = read_alerts(&sniff.candidate, index);
         report.summary = summary;
@@ -298,7 +169,7 @@ fn process_file(
         report.errors = errors;
         return report;
     }
-    let (zone_choice, zone_source) = choose_zone(&sniff.candidate.path, display, config, dated);
+    let (zone_choice, zone_source) = choose_zone(&sniff.place, display, config, dated);
     if zone_less {
         report.zone = Some(zone_choice.name());
         report.zone_source = Some(zone_source);
@@ -354,105 +225,39 @@ fn process_file(
     }
 }
 
-/// The times lines may carry in this run: from 1990 to `config.max_ahead` past the newest
-/// modification time of any input (unbounded when no input has a believable one).
-fn sane_times(logs: &[Sniff], config: &Config) -> crate::aggregate::SaneTimes {
-    let newest = logs
-        .iter()
-        .filter_map(|s| s.modified)
-        .filter(|&m| m > crate::aggregate::EARLIEST_SANE)
-        .max();
-    crate::aggregate::SaneTimes {
-        earliest: crate::aggregate::EARLIEST_SANE,
-        latest: newest.map_or(Micros::MAX, |m| m.saturating_add(config.max_ahead)),
-    }
-}
-
 /// How far a run has got (defined with the settings that carry it).
 pub use crate::config::Progress;
 
-/// Runs discovery, reading and aggregation over the configured paths.
+/// Runs discovery, reading and aggregation over the configured paths: the plan's tasks,
+/// stage by stage, in this process.
 pub fn analyse(config: &Config) -> Result<Analysis, Error> {
-    let discovered = discover::discover(
-        &config.paths,
-        config.follow_links,
-        config.stdin_name.as_deref(),
-    );
-    let mut analysis = Analysis {
-        passed_over: discovered.passed_over,
-        errors: discovered.errors,
-        bin_width: config.bin_width,
-        zone: config.zone.name().to_string(),
-        ..Analysis::default()
-    };
-    let mut logs = sniff_all(discovered.candidates, config, &mut analysis);
-    analysis.warnings = warnings::unused_rules(config, &logs, &analysis.passed_over);
-    if logs.is_empty() {
-        let shown: Vec<String> = config
-            .paths
+    let plan = plan::make(config, None)?;
+    start_progress(config, &plan.logs);
+    let mut done: Vec<stages::TaskOutput> = Vec::new();
+    for stage in 0..plan::STAGES {
+        let dated = stages::spans_before(&plan, &done, stage);
+        let files: Vec<usize> = plan
+            .tasks
             .iter()
-            .map(|p| p.display().to_string())
+            .filter(|t| t.stage == stage)
+            .flat_map(|t| t.files.iter().copied())
             .collect();
-        // Say why for each thing passed over (the first few), never only "nothing found".
-        const SHOWN: usize = 10;
-        let mut passed_over: Vec<String> = analysis
-            .passed_over
-            .iter()
-            .take(SHOWN)
-            .map(|p| format!("{}: {}", p.display, p.reason))
-            .chain(analysis.errors.iter().map(Error::to_string))
-            .collect();
-        if analysis.passed_over.len() > SHOWN {
-            let more = analysis.passed_over.len() - SHOWN;
-            passed_over.push(format!("… and {more} more passed over"));
-        }
-        return Err(Error::NoInput {
-            paths: shown.join(", "),
-            passed_over,
+        // Read as one group, so that large files use every thread and small ones share them.
+        let (reports, spans) = stages::read_stage(&files, &plan.logs, config, &dated, stage);
+        done.push(stages::TaskOutput {
+            task: None,
+            pieces: reports
+                .into_iter()
+                .map(|(file, report)| stages::Piece {
+                    file,
+                    range: None,
+                    report,
+                })
+                .collect(),
+            spans,
         });
     }
-    let sane = sane_times(&logs, config);
-    for s in &mut logs {
-        s.sane = sane;
-    }
-    start_progress(config, &logs);
-    let (mut reports, spans) = read_in_groups(&logs, config);
-    families::count_copies_once(&mut reports);
-    families::count_overlaps_once(&mut reports, &logs, config, &spans);
-    families::count_partial_copies_once(&mut reports, &logs, config, &spans);
-    for (_, report) in reports {
-        analysis.errors.extend(report.errors.iter().cloned());
-        analysis.files.push(report);
-    }
-    Ok(analysis)
-}
-
-/// Sniffs every candidate, in parallel. Archives (`.tar`, `.tar.gz`…) stand for their
-/// members, sniffed in a second round (members are never archives themselves: nested
-/// archives are not opened). What is not a log goes to `analysis` with its reason.
-fn sniff_all(candidates: Vec<Candidate>, config: &Config, analysis: &mut Analysis) -> Vec<Sniff> {
-    let mut logs = Vec::new();
-    let mut round = candidates;
-    while !round.is_empty() {
-        let found: Vec<Found> = round
-            .into_par_iter()
-            .map(|c| sniff_one(c, config))
-            .collect();
-        round = Vec::new();
-        for f in found {
-            match f {
-                Found::Log(s) => logs.push(s),
-                Found::Archive(members, passed, cut) => {
-                    round.extend(members);
-                    analysis.passed_over.extend(passed);
-                    analysis.errors.extend(cut);
-                }
-                Found::Passed(p) => analysis.passed_over.push(p),
-                Found::Failed(e) => analysis.errors.push(e),
-            }
-        }
-    }
-    logs
+    Ok(stages::assemble(&plan, done, config))
 }
 
 /// The totals the progress bar counts towards.
@@ -510,57 +315,41 @@ fn read_group(
     out
 }
 
-/// Files whose lines carry a full date and offset first; then those with a date but no
-/// offset (error logs, dpkg), placed in the zone the first lend them; then the year-less,
-/// which take their year from either (an Apache error log dates a syslog beside it).
-/// Reports come back in the order of `logs`, with the dated spans the later groups used.
-fn read_in_groups(logs: &[Sniff], config: &Config) -> (Vec<(usize, FileReport)>, Vec<DatedSpan>) {
-    let (year_less, with_year): (Vec<usize>, Vec<usize>) =
-        (0..logs.len()).partition(|&i| logs[i].detection.year_less);
-    let (zone_less, dated): (Vec<usize>, Vec<usize>) = with_year.into_iter().partition(|&i| {
-        let d = &logs[i].detection;
-        d.local_time || d.format.zone_less()
-    });
-    let mut reports = read_group(&dated, logs, config, &[]);
-    let mut spans = dated_spans(&reports, logs, true);
-    let zoned = read_group(&zone_less, logs, config, &spans);
-    spans.extend(dated_spans(&zoned, logs, false));
-    reports.extend(zoned);
-    reports.extend(read_group(&year_less, logs, config, &spans));
-    reports.sort_by_key(|(i, _)| *i);
-    (reports, spans)
-}
-
 /// What the files read so far say about dates: their spans, and (for files whose lines carry
 /// an offset, `lend_offsets`) the offsets they were written with.
 fn dated_spans(
     reports: &[(usize, FileReport)],
     logs: &[Sniff],
     lend_offsets: bool,
-) -> Vec<DatedSpan> {
+) -> Vec<(usize, DatedSpan)> {
     reports
         .iter()
-        .filter(|(_, r)| !r.detection.format.is_alerts())
-        .filter_map(|(i, r)| {
-            let offset = r
-                .summary
-                .offsets
-                .iter()
-                .max_by_key(|(o, n)| (**n, -**o))
-                .map(|(o, _)| *o);
-            Some(DatedSpan {
-                display: r.display.clone(),
-                access: r.detection.format.meaning() == Meaning::Requests,
-                offset: offset.filter(|_| lend_offsets),
-                folder: logs[*i].candidate.path.parent().map(Path::to_path_buf),
-                runs: if lend_offsets {
-                    r.summary.offset_runs.clone()
-                } else {
-                    Vec::new()
-                },
-                first: r.summary.first_time?,
-                last: r.summary.last_time?,
-            })
-        })
+        .filter_map(|(i, r)| Some((*i, span_of(r, &logs[*i].place, lend_offsets)?)))
         .collect()
+}
+
+/// What one file read says about dates (see [`dated_spans`]); alert files say nothing.
+fn span_of(r: &FileReport, place: &Path, lend_offsets: bool) -> Option<DatedSpan> {
+    if r.detection.format.is_alerts() {
+        return None;
+    }
+    let offset = r
+        .summary
+        .offsets
+        .iter()
+        .max_by_key(|(o, n)| (**n, -**o))
+        .map(|(o, _)| *o);
+    Some(DatedSpan {
+        display: r.display.clone(),
+        access: r.detection.format.meaning() == Meaning::Requests,
+        offset: offset.filter(|_| lend_offsets),
+        folder: place.parent().map(Path::to_path_buf),
+        runs: if lend_offsets {
+            r.summary.offset_runs.clone()
+        } else {
+            Vec::new()
+        },
+        first: r.summary.first_time?,
+        last: r.summary.last_time?,
+    })
 }

@@ -6,30 +6,31 @@ use std::path::Path;
 
 use serde::Serialize;
 
-use super::{Sniff, YearChoice, system_time_micros};
+use super::YearChoice;
+use super::sniff::{Sniff, system_time_micros};
 use crate::config::Config;
 use crate::config::rules::last_match;
 use crate::time::year::{self, YearSource};
 use crate::time::{Micros, Zone, ZoneConverter};
 
 /// A file with full dates already read: where it is and what time it covers.
-#[derive(Debug, Clone)]
-pub(super) struct DatedSpan {
-    pub(super) folder: Option<std::path::PathBuf>,
-    pub(super) display: String,
-    pub(super) first: Micros,
-    pub(super) last: Micros,
+#[derive(Debug, Clone, Serialize, serde::Deserialize)]
+pub struct DatedSpan {
+    pub(crate) folder: Option<std::path::PathBuf>,
+    pub(crate) display: String,
+    pub(crate) first: Micros,
+    pub(crate) last: Micros,
     /// The UTC offset most of its lines were written with, when they carry one.
-    pub(super) offset: Option<i32>,
+    pub(crate) offset: Option<i32>,
     /// Access logs are written in the server's local time with its offset: the best witness
     /// of the zone. Other dated lines (RFC 5424 `Z`) may be UTC whatever the server's zone.
-    pub(super) access: bool,
+    pub(crate) access: bool,
     /// Its offsets in file order: (first time written with it, offset).
-    pub(super) runs: Vec<(Micros, i32)>,
+    pub(crate) runs: Vec<(Micros, i32)>,
 }
 
 /// How the zone of a zone-less file was chosen; shown to the user.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case", tag = "rule")]
 pub enum ZoneSource {
     /// Given for the whole run: `given` says where (`--tz`, `postmortem.toml:3`).
@@ -244,13 +245,12 @@ pub(super) fn first_year_guess(
     dated: &[DatedSpan],
     zone: &mut ZoneConverter,
 ) -> YearChoice {
-    let dated_span = anchor_span(&sniff.candidate.path, dated);
-    if let Some((year, _)) = last_match(
-        &config.rules,
-        &sniff.candidate.display,
-        &sniff.candidate.path,
-        |r| r.year,
-    ) {
+    let dated_span = anchor_span(&sniff.place, dated);
+    if let Some((year, _)) =
+        last_match(&config.rules, &sniff.candidate.display, &sniff.place, |r| {
+            r.year
+        })
+    {
         return YearChoice {
             year,
             source: YearSource::Rule,

@@ -1,6 +1,6 @@
 //! What the user asked for that had no effect, said as a warning rather than silently ignored.
 
-use super::Sniff;
+use super::sniff::Sniff;
 use crate::config::Config;
 
 /// A rule whose glob matches no file found is most likely a typo or a path written from the

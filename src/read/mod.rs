@@ -18,7 +18,7 @@ pub const DEFAULT_CHUNK_SIZE: usize = 2 << 20;
 /// How much of the decoded start of a file the sniffer sees.
 pub const SAMPLE_SIZE: usize = 64 << 10;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
 /// How a file was compressed (decided by its magic bytes, never its name).
 pub enum Compression {
@@ -165,6 +165,17 @@ pub fn decode_stream(raw: Stream) -> io::Result<Decoded> {
 pub fn open(path: &Path) -> io::Result<Opened> {
     let (compression, decoded, modified, gzip_mtime) = decode(path)?;
     sample_and_chain(compression, decoded, modified, gzip_mtime)
+}
+
+/// Opens bytes `[start, end)` of a plain file, as they are: a piece of a larger file cut at
+/// line ends, which is never decoded (its first bytes could look like any magic number).
+pub fn open_range(path: &Path, start: u64, end: u64) -> io::Result<Opened> {
+    use std::io::Seek;
+    let mut file = File::open(path)?;
+    let modified = file.metadata()?.modified().ok();
+    file.seek(io::SeekFrom::Start(start))?;
+    let piece: Stream = Box::new(file.take(end.saturating_sub(start)));
+    sample_and_chain(Compression::None, piece, modified, None)
 }
 
 /// Takes the sniffer's sample off a decoded stream and chains it back in front.

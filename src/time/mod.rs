@@ -23,7 +23,7 @@ pub const MICROS_PER_SEC: i64 = 1_000_000;
 pub const MICROS_PER_MIN: i64 = 60 * MICROS_PER_SEC;
 
 /// A wall-clock reading as written in a line, not yet tied to a zone.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Civil {
     /// The year (four digits).
     pub year: i32,

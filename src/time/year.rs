@@ -89,7 +89,7 @@ impl YearTracker {
 }
 
 /// How a base year was chosen; shown to the user.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case", tag = "rule")]
 pub enum YearSource {
     /// Given for the whole run: `given` says where (`--year`, `postmortem.toml:4`).

@@ -1,0 +1,132 @@
+//! Opening a plan's files where `postmortem partial` runs: at the path the plan names, at a
+//! local copy (`--at NAME=PATH`, where a cluster job fetched it), or from standard input (`-`).
+//! Archives are listed again to find a member; journals are exported again.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use super::plan::{Plan, Task};
+use super::wire::{PlanDoc, PlannedFile, Source};
+use crate::discover::Candidate;
+use crate::error::Error;
+
+/// Where this process finds the plan's files.
+#[derive(Debug, Default)]
+pub struct Inputs {
+    /// Local copies, by the file's name in the plan (as shown, or its path).
+    pub at: HashMap<String, PathBuf>,
+    /// Standard input holds the task's bytes (its one file, or its byte range).
+    pub stdin: bool,
+}
+
+impl Inputs {
+    fn local(&self, f: &PlannedFile) -> PathBuf {
+        let by_path = f.path.to_string_lossy();
+        self.at
+            .get(&f.display)
+            .or_else(|| self.at.get(by_path.as_ref()))
+            .cloned()
+            .unwrap_or_else(|| f.path.clone())
+    }
+}
+
+/// Standard input, copied to a private file once (as `draft -` does) and shared.
+fn spool_stdin(spooled: &mut Option<Candidate>, display: &str) -> Result<Candidate, Error> {
+    if let Some(c) = spooled {
+        return Ok(c.clone());
+    }
+    let found = crate::discover::discover(&[PathBuf::from("-")], false, Some(display));
+    let c = found.candidates.into_iter().next().ok_or_else(|| {
+        match found.errors.into_iter().next() {
+            Some(e) => e,
+            None => Error::Partial {
+                path: display.to_string(),
+                message: "standard input could not be read".into(),
+            },
+        }
+    })?;
+    *spooled = Some(c.clone());
+    Ok(c)
+}
+
+fn member_of(archive: Candidate, f: &PlannedFile) -> Result<Candidate, Error> {
+    let name = f.member.as_deref().unwrap_or_default();
+    let io = |e| Error::io(&f.display, e);
+    let opened = archive.open().map_err(io)?;
+    let listing = crate::read::tar::list(opened.stream, opened.compression).map_err(io)?;
+    let member = listing.members.into_iter().find(|m| m.name == name);
+    let member = member.ok_or_else(|| Error::Partial {
+        path: f.display.clone(),
+        message: format!("no member {name} in the archive any more"),
+    })?;
+    let mut c = archive.members(vec![member]).remove(0);
+    c.display = f.display.clone();
+    Ok(c)
+}
+
+fn open_one(
+    f: &PlannedFile,
+    inputs: &Inputs,
+    spooled: &mut Option<Candidate>,
+) -> Result<Candidate, Error> {
+    let stdin = inputs.stdin || f.source == Source::Stream;
+    let local = inputs.local(f);
+    let plain = |path: &Path| Candidate {
+        path: path.to_path_buf(),
+        display: f.display.clone(),
+        member: None,
+        spool: None,
+        journal: None,
+        range: None,
+    };
+    let container = match stdin {
+        true => {
+            if !inputs.stdin {
+                return Err(Error::Partial {
+                    path: f.display.clone(),
+                    message: "came on standard input when planned: give it as - to partial".into(),
+                });
+            }
+            spool_stdin(spooled, &f.display)?
+        }
+        false => plain(&local),
+    };
+    match (f.source, &f.member) {
+        (Source::Member, _) | (Source::Stream, Some(_)) => member_of(container, f),
+        (Source::Journal, _) if !stdin => {
+            let (export, _) = crate::read::journal::export(&local).map_err(|e| Error::Partial {
+                path: f.display.clone(),
+                message: format!("not a readable journal file: {e}"),
+            })?;
+            Ok(Candidate::standing_in(
+                export,
+                f.display.clone(),
+                f.path.clone(),
+            ))
+        }
+        _ => {
+            let mut c = container;
+            c.display = f.display.clone();
+            Ok(c)
+        }
+    }
+}
+
+/// Opens the files of `task` for reading here; a file that cannot be opened is returned with
+/// its error (the task reads the rest).
+pub fn open_task(
+    doc: &PlanDoc,
+    plan: &mut Plan,
+    task: &Task,
+    inputs: &Inputs,
+) -> Vec<(usize, Error)> {
+    let mut spooled = None;
+    let mut failed = Vec::new();
+    for &file in &task.files {
+        match open_one(&doc.files[file], inputs, &mut spooled) {
+            Ok(c) => plan.logs[file].candidate = c,
+            Err(e) => failed.push((file, e)),
+        }
+    }
+    failed
+}

@@ -1,0 +1,338 @@
+//! The run cut into tasks that can be read apart: by other processes or machines (`postmortem
+//! plan`, `partial`, `merge`) and by `draft` itself, so that both take the same decisions.
+//!
+//! What ties files together decides the cut. Lines held twice (rotation overlaps, partial
+//! copies, the same bytes twice) are found by reading the files concerned side by side, so a
+//! rotation family, files that begin with the same lines, and files too short to have such a
+//! head are read in one task. Zone-less and year-less files are placed by the files read before
+//! them, so each file has a stage (see [`stage_of`]), ties hold only within a stage, and a task
+//! waits for the time spans of every file of the stages before its own. A task of one large plain file with full dates
+//! may be cut into byte ranges at line ends: its pieces add up (`Summary::append`).
+
+use std::collections::{BTreeMap, HashMap};
+use std::io::{Read, Seek, SeekFrom};
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+
+use super::Analysis;
+use super::placement::choose_zone;
+use super::sniff::{Sniff, sane_times, sniff_all};
+use crate::config::Config;
+use crate::discover::{self, Passed, rotation};
+use crate::error::Error;
+use crate::parse::{Detection, Format};
+use crate::read::Compression;
+use crate::time::ZoneConverter;
+
+/// How many stages a run has: see [`stage_of`].
+pub const STAGES: u8 = 3;
+
+/// Which stage a file is read in: 0 for lines with full dates and offsets (they place the
+/// rest), 1 for dated lines without an offset (error logs, dpkg: they take their zone from
+/// stage 0), 2 for year-less lines (they take their year from both).
+pub fn stage_of(detection: &Detection) -> u8 {
+    if detection.year_less {
+        2
+    } else if detection.local_time || detection.format.zone_less() {
+        1
+    } else {
+        0
+    }
+}
+
+/// Bytes `[start, end)` of a file, cut at line ends.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct ByteRange {
+    /// The first byte: 0, or just after a newline.
+    pub start: u64,
+    /// One past the last byte: just after a newline, or the file's end.
+    pub end: u64,
+}
+
+/// Files read together, in one stage; or one byte range of one file.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Task {
+    /// Its number in the plan, from 0.
+    pub id: usize,
+    /// The stage it is read in: the latest of its files' (see [`stage_of`]).
+    pub stage: u8,
+    /// Its files, by their number in the plan, in order.
+    pub files: Vec<usize>,
+    /// For a piece of a large file: which bytes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub range: Option<ByteRange>,
+}
+
+/// Every file of a run, sniffed, and the tasks that read them.
+#[derive(Debug, Default)]
+pub struct Plan {
+    /// The files, in discovery order: a file's number is its index.
+    pub(crate) logs: Vec<Sniff>,
+    /// The tasks, by stage and then by their first file.
+    pub tasks: Vec<Task>,
+    /// What discovery and the sniffer passed over, with reasons.
+    pub passed_over: Vec<Passed>,
+    /// Problems met before any file was read (unreadable paths, archives cut short).
+    pub errors: Vec<Error>,
+    /// Things asked for that had no effect (a `--tz` glob matching no file).
+    pub warnings: Vec<String>,
+}
+
+impl Plan {
+    /// How many files it reads.
+    pub fn file_count(&self) -> usize {
+        self.logs.len()
+    }
+}
+
+/// Discovers and sniffs the inputs, and cuts them into tasks; with `split`, a large plain file
+/// that can be read in pieces is cut into ranges of about that many bytes.
+pub fn make(config: &Config, split: Option<u64>) -> Result<Plan, Error> {
+    let discovered = discover::discover(
+        &config.paths,
+        config.follow_links,
+        config.stdin_name.as_deref(),
+    );
+    let mut found = Analysis {
+        passed_over: discovered.passed_over,
+        errors: discovered.errors,
+        ..Analysis::default()
+    };
+    let mut logs = sniff_all(discovered.candidates, config, &mut found);
+    let warnings = super::warnings::unused_rules(config, &logs, &found.passed_over);
+    if logs.is_empty() {
+        return Err(no_input(config, &found));
+    }
+    let sane = sane_times(&logs, config);
+    for s in &mut logs {
+        s.sane = sane;
+    }
+    let mut tasks = group(&logs);
+    if let Some(size) = split {
+        tasks = split_large(tasks, &logs, config, size.max(1));
+    }
+    Ok(Plan {
+        logs,
+        tasks,
+        passed_over: found.passed_over,
+        errors: found.errors,
+        warnings,
+    })
+}
+
+/// Nothing readable: say why for each thing passed over (the first few), never only
+/// "nothing found".
+fn no_input(config: &Config, found: &Analysis) -> Error {
+    let shown: Vec<String> = config
+        .paths
+        .iter()
+        .map(|p| p.display().to_string())
+        .collect();
+    const SHOWN: usize = 10;
+    let mut passed_over: Vec<String> = found
+        .passed_over
+        .iter()
+        .take(SHOWN)
+        .map(|p| format!("{}: {}", p.display, p.reason))
+        .chain(found.errors.iter().map(Error::to_string))
+        .collect();
+    if found.passed_over.len() > SHOWN {
+        let more = found.passed_over.len() - SHOWN;
+        passed_over.push(format!("… and {more} more passed over"));
+    }
+    Error::NoInput {
+        paths: shown.join(", "),
+        passed_over,
+    }
+}
+
+/// What puts two files in one task (always of one stage: lines held twice are looked for
+/// among the files of a stage, which are read together).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+enum Tie {
+    /// One rotation family: folder, family name, format (as `count_overlaps_once` groups).
+    Family(String, String, String),
+    /// The same first lines (as `count_partial_copies_once` groups).
+    Head(Format, Vec<u64>),
+    /// Too few lines for a head: could be the same bytes as another such file.
+    Headless(Format),
+}
+
+fn ties(s: &Sniff) -> Vec<Tie> {
+    let format = s.detection.format;
+    let mut ties = Vec::new();
+    if !format.is_alerts() {
+        let path = Path::new(&s.candidate.display);
+        let name = path
+            .file_name()
+            .map_or(String::new(), |n| n.to_string_lossy().to_string());
+        let folder = path
+            .parent()
+            .map_or(String::new(), |p| p.display().to_string());
+        ties.push(Tie::Family(
+            folder,
+            rotation::member(&name).family,
+            format.id(),
+        ));
+        if s.head.is_empty() {
+            ties.push(Tie::Headless(format));
+        }
+    }
+    if !s.head.is_empty() {
+        ties.push(Tie::Head(format, s.head.clone()));
+    }
+    ties
+}
+
+/// The files tied together (see [`Tie`]), as tasks ordered by stage, then by first file.
+fn group(logs: &[Sniff]) -> Vec<Task> {
+    let mut parent: Vec<usize> = (0..logs.len()).collect();
+    fn root(parent: &mut [usize], mut i: usize) -> usize {
+        while parent[i] != i {
+            parent[i] = parent[parent[i]];
+            i = parent[i];
+        }
+        i
+    }
+    let mut first_with: HashMap<(u8, Tie), usize> = HashMap::new();
+    for (i, s) in logs.iter().enumerate() {
+        let stage = stage_of(&s.detection);
+        for tie in ties(s) {
+            let other = *first_with.entry((stage, tie)).or_insert(i);
+            let (a, b) = (root(&mut parent, i), root(&mut parent, other));
+            // The smaller number is the root: a group is named by its first file.
+            parent[a.max(b)] = a.min(b);
+        }
+    }
+    let mut groups: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
+    for i in 0..logs.len() {
+        groups.entry(root(&mut parent, i)).or_default().push(i);
+    }
+    let mut tasks: Vec<Task> = groups
+        .into_values()
+        .map(|files| Task {
+            id: 0,
+            stage: files
+                .iter()
+                .map(|&i| stage_of(&logs[i].detection))
+                .max()
+                .unwrap_or(0),
+            files,
+            range: None,
+        })
+        .collect();
+    tasks.sort_by_key(|t| (t.stage, t.files[0]));
+    for (id, t) in tasks.iter_mut().enumerate() {
+        t.id = id;
+    }
+    tasks
+}
+
+/// Whether a file can be read in byte ranges by processes that know nothing of each other:
+/// plain, on disk, a line format with full dates, and no repeated hour to read in order.
+fn splittable(s: &Sniff, config: &Config, stage: u8) -> bool {
+    let format = s.detection.format;
+    if stage != 0
+        || s.compression != Compression::None
+        || s.candidate.member.is_some()
+        || s.candidate.spool.is_some()
+        || format.is_alerts()
+        || format.is_document()
+    {
+        return false;
+    }
+    let (zone, _) = choose_zone(&s.place, &s.candidate.display, config, &[]);
+    format.spec().every_line_has_offset || !ZoneConverter::new(zone).has_transitions()
+}
+
+/// Cuts each lone large file that [`splittable`] allows into ranges of about `size` bytes.
+fn split_large(tasks: Vec<Task>, logs: &[Sniff], config: &Config, size: u64) -> Vec<Task> {
+    let mut out = Vec::new();
+    for task in tasks {
+        let cuts = match task.files.as_slice() {
+            [one] if splittable(&logs[*one], config, task.stage) => {
+                line_ends(&logs[*one].candidate.path, size).unwrap_or_default()
+            }
+            _ => Vec::new(),
+        };
+        if cuts.len() < 2 {
+            out.push(task);
+            continue;
+        }
+        for pair in cuts.windows(2) {
+            out.push(Task {
+                range: Some(ByteRange {
+                    start: pair[0],
+                    end: pair[1],
+                }),
+                ..task.clone()
+            });
+        }
+    }
+    for (id, t) in out.iter_mut().enumerate() {
+        t.id = id;
+    }
+    out
+}
+
+/// `0`, then the first line end at or after each multiple of `size`, then the file's length:
+/// found by reading a little at each cut, never the whole file.
+fn line_ends(path: &Path, size: u64) -> std::io::Result<Vec<u64>> {
+    let mut file = std::fs::File::open(path)?;
+    let len = file.metadata()?.len();
+    let mut cuts = vec![0];
+    let mut block = vec![0u8; 64 << 10];
+    let mut at = size;
+    while at < len {
+        // The cut goes just after the first newline at or after `at - 1`.
+        let mut pos = at - 1;
+        file.seek(SeekFrom::Start(pos))?;
+        let cut = loop {
+            let n = file.read(&mut block)?;
+            if n == 0 {
+                break len;
+            }
+            if let Some(i) = memchr::memchr(b'\n', &block[..n]) {
+                break pos + i as u64 + 1;
+            }
+            pos += n as u64;
+        };
+        if cut >= len {
+            break;
+        }
+        cuts.push(cut);
+        at = (cut + size).max(at + size);
+    }
+    cuts.push(len);
+    Ok(cuts)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn line_ends_fall_after_newlines_and_cover_the_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("a.log");
+        let text: String = (0..1000).map(|i| format!("line {i}\n")).collect();
+        std::fs::write(&path, &text).unwrap();
+        let cuts = line_ends(&path, 997).unwrap();
+        assert_eq!(cuts.first(), Some(&0));
+        assert_eq!(cuts.last(), Some(&(text.len() as u64)));
+        for c in &cuts[1..cuts.len() - 1] {
+            assert_eq!(text.as_bytes()[*c as usize - 1], b'\n', "cut at {c}");
+        }
+        assert!(cuts.windows(2).all(|w| w[0] < w[1]));
+        assert!(cuts.len() > 5);
+    }
+
+    #[test]
+    fn a_file_without_newlines_is_one_range() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("a.log");
+        std::fs::write(&path, vec![b'x'; 10_000]).unwrap();
+        assert_eq!(line_ends(&path, 100).unwrap(), vec![0, 10_000]);
+    }
+}

@@ -1,0 +1,427 @@
+//! A plan and the partial summaries as files, for `postmortem plan`, `partial` and `merge`.
+//!
+//! The plan is JSON (a person may read it, a job scheduler reads its tasks): every file with
+//! a stable number and what the sniffer decided, the settings, the tasks. Its `id` is a hash of
+//! all the rest, so a partial made from another plan is refused. A partial is binary: a fixed
+//! header (magic, version, the plan's id, a CRC-32 of the body) and a zstd-compressed
+//! MessagePack body holding, per task, the summaries of its files. A summary holds bins,
+//! sketches, signatures and kept lines, so its size follows time span and distinct
+//! signatures, not lines read.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use serde::{Deserialize, Serialize};
+
+use super::placement::{DatedSpan, ZoneSource};
+use super::plan::{ByteRange, Plan, Task};
+use super::sniff::Sniff;
+use super::stages::{Piece, TaskOutput};
+use super::{FileReport, YearChoice, families};
+use crate::aggregate::{SaneTimes, Summary};
+use crate::config::Config;
+use crate::config::wire::Settings;
+use crate::discover::{Candidate, Passed};
+use crate::error::Error;
+use crate::parse::Detection;
+use crate::read::Compression;
+use crate::time::{Civil, Micros};
+
+/// The plan format's version: a plan of another version is refused.
+pub const PLAN_VERSION: u32 = 1;
+/// The partial format's version.
+pub const PARTIAL_VERSION: u16 = 1;
+const MAGIC: &[u8; 10] = b"PMPARTIAL\0";
+/// Magic, version, plan id (16 hex digits), CRC-32, body length.
+const HEADER: usize = 10 + 2 + 16 + 4 + 8;
+/// A body that decompresses past this is refused (a partial is kilobytes to megabytes).
+const MAX_BODY: u64 = 1 << 30;
+
+/// Where a planned file's bytes come from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Source {
+    /// A file at `path` (plain or compressed).
+    File,
+    /// A member of the archive at `path`.
+    Member,
+    /// A binary journal at `path`, read through its export.
+    Journal,
+    /// Standard input or a FIFO: `partial` reads it from its standard input (`-`).
+    Stream,
+}
+
+/// One file of a plan, with what the sniffer decided about it.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct PlannedFile {
+    /// Its number: where its lines are cited from.
+    pub id: usize,
+    /// The path as shown in the draft.
+    pub display: String,
+    /// Where it is read from (the archive, for a member).
+    pub path: PathBuf,
+    /// Where it lies among its siblings (for placing zone-less and year-less files).
+    pub place: PathBuf,
+    /// How it is read.
+    pub source: Source,
+    /// Its name inside the archive, for a member.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub member: Option<String>,
+    /// Its size on disk, for a file.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub size: Option<u64>,
+    /// Its compression.
+    pub compression: Compression,
+    /// Its format, and why.
+    pub detection: Detection,
+    /// Full dates without a zone (see `Detection::local_time`).
+    pub local_time: bool,
+    /// The first year-less time of its sample.
+    pub first_civil: Option<Civil>,
+    /// Its modification time.
+    pub modified: Option<Micros>,
+    /// Its gzip header's time.
+    pub gzip_mtime: Option<Micros>,
+    /// A W3C log's columns.
+    pub w3c: Option<crate::parse::w3c::Columns>,
+    /// Hashes of its first lines.
+    pub head: Vec<u64>,
+}
+
+/// A plan, as written by `postmortem plan`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct PlanDoc {
+    /// The format's version ([`PLAN_VERSION`]).
+    pub postmortem_plan: u32,
+    /// A hash of everything below: partials name it.
+    pub id: String,
+    /// The settings of the run.
+    pub settings: Settings,
+    /// The times lines may carry.
+    pub sane: SaneTimes,
+    /// Every file, by number.
+    pub files: Vec<PlannedFile>,
+    /// The tasks, stage by stage.
+    pub tasks: Vec<Task>,
+    /// What was passed over, and why.
+    pub passed_over: Vec<Passed>,
+    /// Problems met while planning, as worded.
+    pub errors: Vec<String>,
+    /// Settings that had no effect.
+    pub warnings: Vec<String>,
+}
+
+/// A fixed 64-bit FNV-1a, as hex: the same on every machine and build.
+fn fnv_hex(bytes: &[u8]) -> String {
+    let h = bytes.iter().fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
+        (h ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3)
+    });
+    format!("{h:016x}")
+}
+
+fn planned(id: usize, s: &Sniff) -> PlannedFile {
+    let c = &s.candidate;
+    let (source, path) = match (&c.journal, &c.spool, &c.member) {
+        (Some(journal), _, _) => (Source::Journal, journal.clone()),
+        (None, Some(_), _) => (Source::Stream, PathBuf::new()),
+        (None, None, Some(_)) => (Source::Member, c.path.clone()),
+        (None, None, None) => (Source::File, c.path.clone()),
+    };
+    PlannedFile {
+        id,
+        display: c.display.clone(),
+        size: (source == Source::File)
+            .then(|| std::fs::metadata(&path).ok().map(|m| m.len()))
+            .flatten(),
+        path,
+        place: s.place.clone(),
+        source,
+        member: c.member.as_ref().map(|m| m.name.clone()),
+        compression: s.compression,
+        detection: s.detection.clone(),
+        local_time: s.detection.local_time,
+        first_civil: s.first_civil,
+        modified: s.modified,
+        gzip_mtime: s.gzip_mtime,
+        w3c: s.w3c.as_deref().cloned(),
+        head: s.head.clone(),
+    }
+}
+
+impl PlanDoc {
+    /// The plan of a run, to write.
+    pub fn new(plan: &Plan, config: &Config) -> PlanDoc {
+        let mut doc = PlanDoc {
+            postmortem_plan: PLAN_VERSION,
+            id: String::new(),
+            settings: Settings::from(config),
+            sane: plan.logs.first().map(|s| s.sane).unwrap_or_default(),
+            files: plan
+                .logs
+                .iter()
+                .enumerate()
+                .map(|(i, s)| planned(i, s))
+                .collect(),
+            tasks: plan.tasks.clone(),
+            passed_over: plan.passed_over.clone(),
+            errors: plan.errors.iter().map(Error::to_string).collect(),
+            warnings: plan.warnings.clone(),
+        };
+        doc.id = doc.digest();
+        doc
+    }
+
+    fn digest(&self) -> String {
+        let body = PlanDoc {
+            id: String::new(),
+            ..self.clone()
+        };
+        fnv_hex(serde_json::to_string(&body).unwrap_or_default().as_bytes())
+    }
+
+    /// The plan as JSON, one field per line.
+    pub fn to_json(&self) -> String {
+        serde_json::to_string_pretty(self).unwrap_or_default() + "\n"
+    }
+
+    /// Reads a plan written by `postmortem plan`, refusing another version or an edited one.
+    pub fn parse(text: &str, path: &str) -> Result<PlanDoc, Error> {
+        let bad = |message: String| Error::Plan {
+            path: path.to_string(),
+            message,
+        };
+        let value: serde_json::Value =
+            serde_json::from_str(text).map_err(|e| bad(format!("not a plan: {e}")))?;
+        match value.get("postmortem_plan").and_then(|v| v.as_u64()) {
+            Some(v) if v == u64::from(PLAN_VERSION) => {}
+            Some(v) => {
+                return Err(bad(format!(
+                    "a plan of version {v}; this postmortem reads version {PLAN_VERSION} (make the plan again)"
+                )));
+            }
+            None => return Err(bad("not a plan (no postmortem_plan field)".into())),
+        }
+        let doc: PlanDoc =
+            serde_json::from_value(value).map_err(|e| bad(format!("not a plan: {e}")))?;
+        if doc.digest() != doc.id {
+            return Err(bad(
+                "its id does not match its content: the plan was changed after it was made".into(),
+            ));
+        }
+        let files = doc.files.len();
+        let bad_task =
+            doc.tasks.iter().enumerate().find(|(i, t)| {
+                t.id != *i || t.files.is_empty() || t.files.iter().any(|&f| f >= files)
+            });
+        if let Some((i, _)) = bad_task {
+            return Err(bad(format!(
+                "task {i} names no file or one not in the plan"
+            )));
+        }
+        Ok(doc)
+    }
+
+    /// The settings, as a run's `Config`.
+    pub fn config(&self) -> Result<Config, Error> {
+        self.settings.to_config()
+    }
+
+    /// The plan, its files not yet opened (see [`PlanDoc::open`]).
+    pub fn plan(&self) -> Plan {
+        Plan {
+            logs: self.files.iter().map(|f| self.sniff(f)).collect(),
+            tasks: self.tasks.clone(),
+            passed_over: self.passed_over.clone(),
+            errors: self.errors.iter().cloned().map(Error::Carried).collect(),
+            warnings: self.warnings.clone(),
+        }
+    }
+
+    fn sniff(&self, f: &PlannedFile) -> Sniff {
+        let mut detection = f.detection.clone();
+        detection.local_time = f.local_time;
+        Sniff {
+            candidate: Candidate {
+                path: f.path.clone(),
+                display: f.display.clone(),
+                member: None,
+                spool: None,
+                journal: (f.source == Source::Journal).then(|| f.path.clone()),
+                range: None,
+            },
+            place: f.place.clone(),
+            compression: f.compression,
+            detection,
+            first_civil: f.first_civil,
+            modified: f.modified,
+            gzip_mtime: f.gzip_mtime,
+            sane: self.sane,
+            w3c: f.w3c.clone().map(Arc::new),
+            head: f.head.clone(),
+        }
+    }
+}
+
+/// A file's report as it crosses the wire: errors as they were worded.
+#[derive(Serialize, Deserialize)]
+struct ReportWire {
+    display: String,
+    detection: Detection,
+    local_time: bool,
+    compression: Compression,
+    zone: Option<String>,
+    zone_source: Option<ZoneSource>,
+    year: Option<YearChoice>,
+    summary: Summary,
+    errors: Vec<String>,
+    duplicate_of: Option<String>,
+    rotation: Option<families::Rotation>,
+    copy_of: Option<families::PartialCopy>,
+}
+
+#[derive(Serialize, Deserialize)]
+struct PieceWire {
+    file: usize,
+    range: Option<ByteRange>,
+    report: ReportWire,
+}
+
+#[derive(Serialize, Deserialize)]
+struct OutputWire {
+    task: usize,
+    pieces: Vec<PieceWire>,
+    spans: Vec<(usize, DatedSpan)>,
+}
+
+#[derive(Serialize, Deserialize)]
+struct PartialDoc {
+    plan: String,
+    outputs: Vec<OutputWire>,
+}
+
+fn to_wire(out: &TaskOutput) -> OutputWire {
+    OutputWire {
+        task: out.task.unwrap_or(usize::MAX),
+        pieces: out
+            .pieces
+            .iter()
+            .map(|p| PieceWire {
+                file: p.file,
+                range: p.range,
+                report: ReportWire {
+                    display: p.report.display.clone(),
+                    local_time: p.report.detection.local_time,
+                    detection: p.report.detection.clone(),
+                    compression: p.report.compression,
+                    zone: p.report.zone.clone(),
+                    zone_source: p.report.zone_source.clone(),
+                    year: p.report.year.clone(),
+                    summary: p.report.summary.clone(),
+                    errors: p.report.errors.iter().map(Error::to_string).collect(),
+                    duplicate_of: p.report.duplicate_of.clone(),
+                    rotation: p.report.rotation.clone(),
+                    copy_of: p.report.copy_of.clone(),
+                },
+            })
+            .collect(),
+        spans: out.spans.clone(),
+    }
+}
+
+fn from_wire(w: OutputWire) -> TaskOutput {
+    TaskOutput {
+        task: Some(w.task),
+        pieces: w
+            .pieces
+            .into_iter()
+            .map(|p| {
+                let r = p.report;
+                let mut detection = r.detection;
+                detection.local_time = r.local_time;
+                Piece {
+                    file: p.file,
+                    range: p.range,
+                    report: FileReport {
+                        display: r.display,
+                        detection,
+                        compression: r.compression,
+                        zone: r.zone,
+                        zone_source: r.zone_source,
+                        year: r.year,
+                        summary: r.summary,
+                        errors: r.errors.into_iter().map(Error::Carried).collect(),
+                        duplicate_of: r.duplicate_of,
+                        rotation: r.rotation,
+                        copy_of: r.copy_of,
+                    },
+                }
+            })
+            .collect(),
+        spans: w.spans,
+    }
+}
+
+/// A partial summary's bytes: the header, then the compressed body.
+pub fn encode_partial(plan_id: &str, outputs: &[TaskOutput]) -> Result<Vec<u8>, String> {
+    let doc = PartialDoc {
+        plan: plan_id.to_string(),
+        outputs: outputs.iter().map(to_wire).collect(),
+    };
+    let packed = rmp_serde::to_vec_named(&doc).map_err(|e| e.to_string())?;
+    let body = zstd::encode_all(packed.as_slice(), 3).map_err(|e| e.to_string())?;
+    let mut out = Vec::with_capacity(HEADER + body.len());
+    out.extend_from_slice(MAGIC);
+    out.extend_from_slice(&PARTIAL_VERSION.to_le_bytes());
+    let mut id = [b'0'; 16];
+    for (slot, b) in id.iter_mut().zip(plan_id.bytes()) {
+        *slot = b;
+    }
+    out.extend_from_slice(&id);
+    out.extend_from_slice(&crc32fast::hash(&body).to_le_bytes());
+    out.extend_from_slice(&(body.len() as u64).to_le_bytes());
+    out.extend_from_slice(&body);
+    Ok(out)
+}
+
+/// Reads a partial summary made from the plan `plan_id`; `path` names it in errors.
+pub fn decode_partial(bytes: &[u8], path: &str, plan_id: &str) -> Result<Vec<TaskOutput>, Error> {
+    let bad = |message: String| Error::Plan {
+        path: path.to_string(),
+        message,
+    };
+    if bytes.len() < HEADER || &bytes[..10] != MAGIC {
+        return Err(bad("not a partial summary of postmortem".into()));
+    }
+    let version = u16::from_le_bytes([bytes[10], bytes[11]]);
+    if version != PARTIAL_VERSION {
+        return Err(bad(format!(
+            "a partial summary of version {version}; this postmortem reads version {PARTIAL_VERSION}"
+        )));
+    }
+    let id = String::from_utf8_lossy(&bytes[12..28]).into_owned();
+    if id != plan_id {
+        return Err(bad(format!(
+            "made from another plan (id {id}, not {plan_id})"
+        )));
+    }
+    let crc = u32::from_le_bytes([bytes[28], bytes[29], bytes[30], bytes[31]]);
+    let mut len = [0u8; 8];
+    len.copy_from_slice(&bytes[32..40]);
+    let body = &bytes[HEADER..];
+    if u64::from_le_bytes(len) != body.len() as u64 || crc32fast::hash(body) != crc {
+        return Err(bad("damaged: its length or checksum does not match".into()));
+    }
+    let mut packed = Vec::new();
+    let decoder = zstd::stream::read::Decoder::new(body).map_err(|e| bad(e.to_string()))?;
+    std::io::Read::read_to_end(&mut std::io::Read::take(decoder, MAX_BODY + 1), &mut packed)
+        .map_err(|e| bad(format!("damaged: {e}")))?;
+    if packed.len() as u64 > MAX_BODY {
+        return Err(bad(format!("its body is over {MAX_BODY} bytes")));
+    }
+    let doc: PartialDoc =
+        rmp_serde::from_slice(&packed).map_err(|e| bad(format!("damaged: {e}")))?;
+    if doc.plan != plan_id {
+        return Err(bad("made from another plan".into()));
+    }
+    Ok(doc.outputs.into_iter().map(from_wire).collect())
+}
