@@ -2,7 +2,7 @@
 
 use clap::{CommandFactory, Parser};
 
-use postmortem::cli::{Args, Command, run};
+use postmortem::cli::{Args, Command, distributed, run};
 use postmortem::exit::ExitCode;
 use postmortem::output;
 
@@ -20,6 +20,9 @@ fn main() -> std::process::ExitCode {
         Command::Draft(d) => run::draft(d, verbosity),
         Command::Scan(s) => run::scan(s, verbosity),
         Command::Timeline(t) => run::timeline(t, verbosity),
+        Command::Plan(p) => distributed::plan(p, verbosity),
+        Command::Partial(p) => distributed::partial(p, verbosity),
+        Command::Merge(m) => distributed::merge(m, verbosity),
         Command::Completions { shell } => {
             clap_complete::generate(
                 shell,

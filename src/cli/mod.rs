@@ -3,6 +3,7 @@
 //! the validated [`crate::Config`]; [`run`] carries out each subcommand. Living in the library,
 //! all of it is testable without the binary (`Args::try_parse_from`).
 
+pub mod distributed;
 pub mod run;
 
 use std::path::PathBuf;
@@ -111,6 +112,24 @@ pub enum Command {
         /// The shell to complete for.
         shell: clap_complete::Shell,
     },
+    /// Plan a run for other processes or machines: files, formats and tasks (JSON).
+    #[command(after_help = concat!(
+        "Examples:\n  postmortem plan ./logs -o plan.json\n  postmortem plan ./logs --split 256M -o plan.json\n  postmortem partial --plan plan.json --task 0 -o 0.part\n  postmortem merge --plan plan.json *.part --json\n\n",
+        exit_status!()
+    ))]
+    Plan(PlanOpts),
+    /// Read some tasks of a plan and write their partial summary (binary).
+    #[command(after_help = concat!(
+        "Examples:\n  postmortem partial --plan plan.json --task 3 -o 3.part\n  postmortem partial --plan plan.json web-1/access.log -o web-1.part\n  zcat access.log.gz | postmortem partial --plan plan.json --name web-1/access.log.gz - -o w.part\n  postmortem partial --plan plan.json --task 9 --after 0.part --after 1.part -o 9.part\n\n",
+        exit_status!()
+    ))]
+    Partial(PartialOpts),
+    /// Merge partial summaries (in any order) into the draft `draft` would print.
+    #[command(after_help = concat!(
+        "Examples:\n  postmortem merge --plan plan.json parts/*.part\n  postmortem merge --plan plan.json parts/*.part --json -o draft.json\n\n",
+        exit_status!()
+    ))]
+    Merge(MergeOpts),
     /// Print the manual page (roff) on standard output: the tool's, or one subcommand's.
     #[command(
         after_help = "Examples:\n  postmortem man > ~/.local/share/man/man1/postmortem.1\n  postmortem man draft > ~/.local/share/man/man1/postmortem-draft.1"
@@ -208,15 +227,9 @@ pub struct ScanOpts {
     pub color: ColorChoice,
 }
 
-/// `postmortem draft`.
+/// How a draft is written: shared by `draft` and `merge`.
 #[derive(clap::Args, Debug)]
-pub struct DraftOpts {
-    /// What to read.
-    #[command(flatten)]
-    pub read: ReadOpts,
-    /// How to detect.
-    #[command(flatten)]
-    pub detect: DetectOpts,
+pub struct WriteOpts {
     /// How to show.
     #[command(flatten)]
     pub show: ShowOpts,
@@ -242,9 +255,85 @@ pub struct DraftOpts {
     /// Allow --output and --html to point inside the log folders.
     #[arg(long)]
     pub force: bool,
+}
+
+/// `postmortem draft`.
+#[derive(clap::Args, Debug)]
+pub struct DraftOpts {
+    /// What to read.
+    #[command(flatten)]
+    pub read: ReadOpts,
+    /// How to detect.
+    #[command(flatten)]
+    pub detect: DetectOpts,
+    /// How to write.
+    #[command(flatten)]
+    pub write: WriteOpts,
     /// Never show a progress bar (it only appears on a terminal, after about a second).
     #[arg(long)]
     pub no_progress: bool,
+}
+
+/// `postmortem plan`.
+#[derive(clap::Args, Debug)]
+pub struct PlanOpts {
+    /// What to read.
+    #[command(flatten)]
+    pub read: ReadOpts,
+    /// How to detect (kept in the plan for `merge`).
+    #[command(flatten)]
+    pub detect: DetectOpts,
+    /// Cut plain files larger than SIZE into byte ranges of about SIZE, read by tasks of their
+    /// own (e.g. 256M, 1G; plain bytes, K, M, G).
+    #[arg(long, value_name = "SIZE")]
+    pub split: Option<String>,
+    /// Write the plan to FILE instead of standard output.
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+/// `postmortem partial`.
+#[derive(clap::Args, Debug)]
+pub struct PartialOpts {
+    /// The plan (from `postmortem plan`).
+    #[arg(long, value_name = "PLAN")]
+    pub plan: PathBuf,
+    /// Files of the plan to read (as the plan shows them, or by their path), or `-`: the
+    /// bytes of the one task chosen, on standard input [default: every task].
+    pub files: Vec<String>,
+    /// Read this task of the plan (repeat).
+    #[arg(long, value_name = "N")]
+    pub task: Vec<usize>,
+    /// With `-`: the file of the plan that standard input holds.
+    #[arg(long, value_name = "NAME")]
+    pub name: Option<String>,
+    /// Read the plan's file NAME from PATH, a local copy (repeat).
+    #[arg(long, value_name = "NAME=PATH")]
+    pub at: Vec<String>,
+    /// Partials of the earlier stages, for tasks of a later one (repeat): zone-less and
+    /// year-less files are placed by the files with full dates.
+    #[arg(long, value_name = "PARTIAL")]
+    pub after: Vec<PathBuf>,
+    /// Write the partial summary to FILE [default: standard output, when not a terminal].
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+/// `postmortem merge`.
+#[derive(clap::Args, Debug)]
+pub struct MergeOpts {
+    /// The plan the partials were made from.
+    #[arg(long, value_name = "PLAN")]
+    pub plan: PathBuf,
+    /// Partial summaries, in any order.
+    #[arg(required = true, value_name = "PARTIAL")]
+    pub parts: Vec<PathBuf>,
+    /// Write the partials merged into one partial (to merge further) instead of the draft.
+    #[arg(long, requires = "output")]
+    pub partial: bool,
+    /// How to write.
+    #[command(flatten)]
+    pub write: WriteOpts,
 }
 
 /// `postmortem timeline`.

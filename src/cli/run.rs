@@ -6,7 +6,9 @@ use std::path::PathBuf;
 
 use clap::CommandFactory;
 
-use super::{Args, DetectOpts, DraftOpts, GlobalOpts, ReadOpts, ScanOpts, ShowOpts, TimelineOpts};
+use super::{
+    Args, DetectOpts, DraftOpts, GlobalOpts, ReadOpts, ScanOpts, ShowOpts, TimelineOpts, WriteOpts,
+};
 use crate::config::flags::{RawDetect, RawRead};
 use crate::config::rules::parse_zone;
 use crate::exit::ExitCode;
@@ -111,6 +113,31 @@ pub fn scan(opts: ScanOpts, verbosity: Verbosity) -> Result<ExitCode, Error> {
 /// `postmortem draft`: the draft, as Markdown, JSON, HTML or through a template.
 pub fn draft(opts: DraftOpts, verbosity: Verbosity) -> Result<ExitCode, Error> {
     let mut config = config(&opts.read, Some(&opts.detect))?;
+    let prepared = prepare_write(&opts.write, &opts.read.paths)?;
+    let bar = output::progress::Bar::start(!opts.no_progress && verbosity != Verbosity::Quiet);
+    config.progress = Some(bar.progress());
+    let started = std::time::Instant::now();
+    let run = crate::draft_timed(&config);
+    bar.finish();
+    let (draft, analysis, timings) = run?;
+    write_draft(
+        &opts.write,
+        prepared,
+        (draft, analysis, timings),
+        started,
+        verbosity,
+    )
+}
+
+/// What writing a draft needs before the run: the display zone, the template, and the
+/// outputs checked against the inputs (so no run is wasted on a refused `-o`).
+pub struct Prepared {
+    zone: Option<chrono_tz::Tz>,
+    template: Option<String>,
+}
+
+/// Checks the write flags before a run over `inputs`.
+pub fn prepare_write(opts: &WriteOpts, inputs: &[PathBuf]) -> Result<Prepared, Error> {
     let zone = display_zone(&opts.show)?;
     let outputs: Vec<&std::path::Path> = opts
         .output
@@ -118,19 +145,29 @@ pub fn draft(opts: DraftOpts, verbosity: Verbosity) -> Result<ExitCode, Error> {
         .chain(&opts.html)
         .map(PathBuf::as_path)
         .collect();
-    output::check_outputs(&outputs, &opts.read.paths, opts.force)?;
+    output::check_outputs(&outputs, inputs, opts.force)?;
     let template = match &opts.template {
         Some(path) => Some(
             std::fs::read_to_string(path).map_err(|e| Error::io(&path.display().to_string(), e))?,
         ),
         None => None,
     };
-    let bar = output::progress::Bar::start(!opts.no_progress && verbosity != Verbosity::Quiet);
-    config.progress = Some(bar.progress());
-    let started = std::time::Instant::now();
-    let run = crate::draft_timed(&config);
-    bar.finish();
-    let (draft, analysis, timings) = run?;
+    Ok(Prepared { zone, template })
+}
+
+/// Writes a finished run's draft as `opts` say, and says how the run ends.
+pub fn write_draft(
+    opts: &WriteOpts,
+    prepared: Prepared,
+    (draft, analysis, timings): (
+        crate::timeline::Draft,
+        crate::pipeline::Analysis,
+        crate::Timings,
+    ),
+    started: std::time::Instant,
+    verbosity: Verbosity,
+) -> Result<ExitCode, Error> {
+    let Prepared { zone, template } = prepared;
     output::report_problems(&analysis, verbosity);
     let shown = match zone {
         Some(tz) => crate::render::zone::in_display_zone(&draft, tz),

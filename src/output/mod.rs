@@ -43,12 +43,17 @@ pub fn check_output(output: &Path, inputs: &[PathBuf], force: bool) -> Result<()
 /// Writes through a temporary file in the same folder and renames it into place, so a
 /// reader never sees half a draft.
 pub fn write_atomically(path: &Path, text: &str) -> Result<(), Error> {
+    write_bytes_atomically(path, text.as_bytes())
+}
+
+/// [`write_atomically`], for bytes that are not text (a partial summary).
+pub fn write_bytes_atomically(path: &Path, text: &[u8]) -> Result<(), Error> {
     let fail = |e: std::io::Error| Error::Output {
         path: path.display().to_string(),
         message: e.to_string(),
     };
     if path.as_os_str() == "-" {
-        return write_stdout(text);
+        return write_stdout_bytes(text);
     }
     // A device, a FIFO or a link to one (`/dev/stdout`, `/dev/full`) is written straight
     // into: renaming over it would replace the device with a file.
@@ -62,10 +67,7 @@ pub fn write_atomically(path: &Path, text: &str) -> Result<(), Error> {
             .write(true)
             .open(path)
             .map_err(fail)?;
-        return f
-            .write_all(text.as_bytes())
-            .and_then(|_| f.flush())
-            .map_err(fail);
+        return f.write_all(text).and_then(|_| f.flush()).map_err(fail);
     }
     // A link to a regular file: write where it points, keep the link.
     let resolved;
@@ -132,11 +134,13 @@ pub fn remove_temporaries_on_interrupt() {
 
 /// Writes to standard output; a closed pipe (`| head`) is not an error.
 pub fn write_stdout(text: &str) -> Result<(), Error> {
+    write_stdout_bytes(text.as_bytes())
+}
+
+/// [`write_stdout`], for bytes.
+pub fn write_stdout_bytes(text: &[u8]) -> Result<(), Error> {
     let mut stdout = std::io::stdout().lock();
-    match stdout
-        .write_all(text.as_bytes())
-        .and_then(|_| stdout.flush())
-    {
+    match stdout.write_all(text).and_then(|_| stdout.flush()) {
         Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(Error::Output {
             path: "standard output".into(),
             message: e.to_string(),

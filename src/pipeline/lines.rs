@@ -51,9 +51,8 @@ pub(super) fn read_lines(
     progress: Option<&Progress>,
 ) -> (Summary, Option<Civil>, Vec<Error>) {
     let display = candidate.display.as_str();
-    let before = candidate
-        .member
-        .is_none()
+    // A byte range of a file (a plan's piece) is not all of it: its size says nothing.
+    let before = (candidate.member.is_none() && candidate.range.is_none())
         .then(|| std::fs::metadata(&candidate.path).ok())
         .flatten();
     let opened = match candidate.open() {

@@ -13,6 +13,7 @@ use std::sync::atomic::Ordering;
 use rayon::prelude::*;
 use serde::Serialize;
 
+pub mod distributed;
 mod documents;
 pub mod families;
 pub mod lines;

@@ -1,0 +1,237 @@
+//! `postmortem plan`, `partial` and `merge`: one run cut into tasks read anywhere (other
+//! processes, a Spark cluster's executors), then merged into the draft `draft` would print.
+
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+
+use super::run::{config, prepare_write, write_draft};
+use super::{MergeOpts, PartialOpts, PlanOpts};
+use crate::Error;
+use crate::exit::ExitCode;
+use crate::output::{self, Verbosity};
+use crate::pipeline::distributed::{gather, merge as merge_outputs, run_partial, select_tasks};
+use crate::pipeline::opening::Inputs;
+use crate::pipeline::stages::TaskOutput;
+use crate::pipeline::wire::{PlanDoc, decode_partial, encode_partial};
+
+/// A partial summary larger than this is refused unread (they are kilobytes to megabytes).
+const MAX_PARTIAL_FILE: u64 = 4 << 30;
+
+/// `256M`, `1G`, `64K` or plain bytes.
+pub fn parse_size(text: &str) -> Result<u64, Error> {
+    let t = text.trim();
+    let (digits, unit) = match t.find(|c: char| !c.is_ascii_digit()) {
+        Some(i) => t.split_at(i),
+        None => (t, ""),
+    };
+    let scale: u64 = match unit.to_ascii_uppercase().trim_end_matches(['B', 'I']) {
+        "" => 1,
+        "K" => 1 << 10,
+        "M" => 1 << 20,
+        "G" => 1 << 30,
+        "T" => 1 << 40,
+        _ => 0,
+    };
+    match digits.parse::<u64>() {
+        Ok(n) if n > 0 && scale > 0 => n
+            .checked_mul(scale)
+            .ok_or_else(|| Error::invalid("--split", text, "too large")),
+        _ => Err(Error::invalid(
+            "--split",
+            text,
+            "a size such as 256M or 1G (bytes, K, M, G, T)",
+        )),
+    }
+}
+
+/// `postmortem plan`: discovers, sniffs and cuts the run into tasks; writes the plan as JSON.
+pub fn plan(opts: PlanOpts, verbosity: Verbosity) -> Result<ExitCode, Error> {
+    let config = config(&opts.read, Some(&opts.detect))?;
+    let split = opts.split.as_deref().map(parse_size).transpose()?;
+    if let Some(out) = &opts.output {
+        output::check_outputs(&[out.as_path()], &opts.read.paths, false)?;
+    }
+    let plan = crate::pipeline::plan::make(&config, split)?;
+    let doc = PlanDoc::new(&plan, &config);
+    output::emit(opts.output.as_deref(), &doc.to_json())?;
+    if verbosity != Verbosity::Quiet {
+        let stage = |s: u8| plan.tasks.iter().filter(|t| t.stage == s).count();
+        let ranges = plan.tasks.iter().filter(|t| t.range.is_some()).count();
+        eprintln!(
+            "postmortem: plan {}: {} files in {} tasks (by stage: {}, {}, {}), {ranges} of them byte ranges",
+            doc.id,
+            plan.file_count(),
+            plan.tasks.len(),
+            stage(0),
+            stage(1),
+            stage(2),
+        );
+        for w in &plan.warnings {
+            eprintln!("postmortem: warning: {w}");
+        }
+    }
+    for e in &plan.errors {
+        eprintln!("postmortem: {e}");
+    }
+    Ok(match plan.errors.is_empty() {
+        true => ExitCode::SUCCESS,
+        false => ExitCode::Error,
+    })
+}
+
+fn read_plan(path: &Path) -> Result<(PlanDoc, crate::Config), Error> {
+    let shown = path.display().to_string();
+    let text = std::fs::read_to_string(path).map_err(|e| Error::io(&shown, e))?;
+    let doc = PlanDoc::parse(&text, &shown)?;
+    let config = doc.config()?;
+    Ok((doc, config))
+}
+
+fn read_partials(
+    paths: &[PathBuf],
+    doc: &PlanDoc,
+) -> Result<Vec<(String, Vec<TaskOutput>)>, Error> {
+    paths
+        .iter()
+        .map(|p| {
+            let shown = p.display().to_string();
+            let len = std::fs::metadata(p)
+                .map_err(|e| Error::io(&shown, e))?
+                .len();
+            if len > MAX_PARTIAL_FILE {
+                return Err(Error::Plan {
+                    path: shown,
+                    message: format!("{len} bytes: larger than any partial summary"),
+                });
+            }
+            let bytes = std::fs::read(p).map_err(|e| Error::io(&shown, e))?;
+            let outputs = decode_partial(&bytes, &shown, &doc.id)?;
+            Ok((shown, outputs))
+        })
+        .collect()
+}
+
+fn write_partial(path: Option<&Path>, doc: &PlanDoc, outputs: &[TaskOutput]) -> Result<(), Error> {
+    let shown = path.map_or("standard output".into(), |p| p.display().to_string());
+    let bytes = encode_partial(&doc.id, outputs).map_err(|message| Error::Output {
+        path: shown.clone(),
+        message,
+    })?;
+    match path {
+        Some(p) => output::write_bytes_atomically(p, &bytes),
+        None => output::write_stdout_bytes(&bytes),
+    }
+}
+
+fn parse_at(at: &[String]) -> Result<Inputs, Error> {
+    let mut inputs = Inputs::default();
+    for a in at {
+        let (name, path) = a
+            .rsplit_once('=')
+            .filter(|(n, p)| !n.is_empty() && !p.is_empty())
+            .ok_or_else(|| {
+                Error::invalid(
+                    "--at",
+                    a,
+                    "NAME=PATH: a file of the plan, and where it is here",
+                )
+            })?;
+        inputs.at.insert(name.to_string(), PathBuf::from(path));
+    }
+    Ok(inputs)
+}
+
+/// `postmortem partial`: reads some tasks of a plan, writes their partial summary.
+pub fn partial(opts: PartialOpts, verbosity: Verbosity) -> Result<ExitCode, Error> {
+    let (doc, config) = read_plan(&opts.plan)?;
+    let stdin = opts.files.iter().any(|f| f == "-");
+    let mut names: Vec<String> = opts.files.iter().filter(|f| *f != "-").cloned().collect();
+    if stdin && !names.is_empty() {
+        let why = "standard input holds one task's bytes: give - alone, with --name or --task";
+        return Err(Error::invalid("file", names.join(" "), why));
+    }
+    names.extend(opts.name.iter().cloned());
+    if stdin && names.is_empty() && opts.task.is_empty() {
+        let why = "say which file of the plan standard input holds: --name NAME or --task N";
+        return Err(Error::invalid("file", "-", why));
+    }
+    let chosen = select_tasks(&doc, &opts.task, &names)?;
+    if stdin && chosen.len() != 1 {
+        let listed: Vec<String> = chosen.iter().map(usize::to_string).collect();
+        let why = format!(
+            "standard input holds one task's bytes; this names tasks {}: choose one with --task",
+            listed.join(", ")
+        );
+        return Err(Error::invalid("file", "-", why));
+    }
+    if opts.output.is_none() && std::io::stdout().is_terminal() {
+        let why = "a partial summary is binary: give -o FILE, or send standard output to a file";
+        return Err(Error::invalid("--output", "", why));
+    }
+    let mut inputs = parse_at(&opts.at)?;
+    inputs.stdin = stdin;
+    let after = gather(&doc, read_partials(&opts.after, &doc)?)?;
+    let outputs = run_partial(&doc, &config, &chosen, after, &inputs)?;
+    write_partial(opts.output.as_deref(), &doc, &outputs)?;
+    let errors: Vec<&Error> = outputs
+        .iter()
+        .flat_map(|o| &o.pieces)
+        .flat_map(|p| &p.report.errors)
+        .collect();
+    for e in &errors {
+        eprintln!("postmortem: {e}");
+    }
+    if verbosity == Verbosity::Verbose {
+        let lines: u64 = outputs
+            .iter()
+            .flat_map(|o| &o.pieces)
+            .map(|p| p.report.summary.lines)
+            .sum();
+        eprintln!("postmortem: {} tasks, {lines} lines read", outputs.len());
+    }
+    Ok(match errors.is_empty() {
+        true => ExitCode::SUCCESS,
+        false => ExitCode::Error,
+    })
+}
+
+/// `postmortem merge`: the partials of a plan, in any order, into the draft (or one partial).
+pub fn merge(opts: MergeOpts, verbosity: Verbosity) -> Result<ExitCode, Error> {
+    let started = std::time::Instant::now();
+    let (doc, config) = read_plan(&opts.plan)?;
+    let outputs = gather(&doc, read_partials(&opts.parts, &doc)?)?;
+    if opts.partial {
+        write_partial(opts.write.output.as_deref(), &doc, &outputs)?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    let prepared = prepare_write(&opts.write, &doc.settings.paths)?;
+    let analysis = merge_outputs(&doc, &config, outputs);
+    let read = started.elapsed();
+    let draft = crate::timeline::build(&analysis, config.detect_params());
+    let detect = started.elapsed() - read;
+    let timings = crate::Timings { read, detect };
+    write_draft(
+        &opts.write,
+        prepared,
+        (draft, analysis, timings),
+        started,
+        verbosity,
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_size;
+
+    #[test]
+    fn sizes_read_as_a_person_writes_them() {
+        assert_eq!(parse_size("256M").unwrap(), 256 << 20);
+        assert_eq!(parse_size("1G").unwrap(), 1 << 30);
+        assert_eq!(parse_size("64k").unwrap(), 64 << 10);
+        assert_eq!(parse_size("1MiB").unwrap(), 1 << 20);
+        assert_eq!(parse_size("4096").unwrap(), 4096);
+        for bad in ["", "0", "M", "12X", "-5M", "99999999999T"] {
+            assert!(parse_size(bad).is_err(), "{bad:?}");
+        }
+    }
+}

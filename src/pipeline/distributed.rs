@@ -1,0 +1,175 @@
+//! `partial` and `merge` over a plan: which tasks a partial reads and in what order, what it
+//! needs from partials made before it, and how partials made anywhere, in any order, come
+//! back together as the run `draft` would have read.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use super::Analysis;
+use super::opening::{Inputs, open_task};
+use super::plan::Plan;
+use super::stages::{TaskOutput, assemble, read_task, spans_before};
+use super::wire::PlanDoc;
+use crate::config::Config;
+use crate::error::Error;
+
+/// The tasks that read the files named (as shown in the plan, or by the path it was read
+/// from), with the tasks asked for by number; all tasks when neither is given.
+pub fn select_tasks(
+    doc: &PlanDoc,
+    numbers: &[usize],
+    names: &[String],
+) -> Result<Vec<usize>, Error> {
+    let mut chosen = BTreeSet::new();
+    for &n in numbers {
+        if n >= doc.tasks.len() {
+            return Err(Error::invalid(
+                "--task",
+                n,
+                format!(
+                    "the plan has tasks 0 to {}",
+                    doc.tasks.len().saturating_sub(1)
+                ),
+            ));
+        }
+        chosen.insert(n);
+    }
+    for name in names {
+        let file = doc
+            .files
+            .iter()
+            .find(|f| &f.display == name || f.path.to_string_lossy() == name.as_str())
+            .ok_or_else(|| Error::invalid("file", name, "not a file of the plan"))?;
+        chosen.extend(
+            doc.tasks
+                .iter()
+                .filter(|t| t.files.contains(&file.id))
+                .map(|t| t.id),
+        );
+    }
+    if numbers.is_empty() && names.is_empty() {
+        chosen.extend(0..doc.tasks.len());
+    }
+    Ok(chosen.into_iter().collect())
+}
+
+/// Reads the tasks `chosen`, stage by stage. A task of a later stage is placed by every file
+/// of the stages before it: read here, or given in `after` (partials made before).
+pub fn run_partial(
+    doc: &PlanDoc,
+    config: &Config,
+    chosen: &[usize],
+    after: Vec<TaskOutput>,
+    inputs: &Inputs,
+) -> Result<Vec<TaskOutput>, Error> {
+    let mut plan = doc.plan();
+    let mut known: Vec<TaskOutput> = after;
+    let mut made = Vec::new();
+    let mut by_stage: BTreeMap<u8, Vec<usize>> = BTreeMap::new();
+    for &t in chosen {
+        by_stage.entry(doc.tasks[t].stage).or_default().push(t);
+    }
+    for (stage, tasks) in by_stage {
+        check_earlier_stages(&plan, &known, stage, &tasks)?;
+        let dated = spans_before(&plan, &known, stage);
+        for t in tasks {
+            let task = plan.tasks[t].clone();
+            let failed = open_task(doc, &mut plan, &task, inputs);
+            let out = read_task(&plan, &task, config, &dated, failed);
+            known.push(out.clone());
+            made.push(out);
+        }
+    }
+    Ok(made)
+}
+
+/// Every task of the stages before `stage` must be known, or the placing would differ from a
+/// single run's.
+fn check_earlier_stages(
+    plan: &Plan,
+    known: &[TaskOutput],
+    stage: u8,
+    waiting: &[usize],
+) -> Result<(), Error> {
+    let have: BTreeSet<usize> = known.iter().filter_map(|o| o.task).collect();
+    let missing: Vec<String> = plan
+        .tasks
+        .iter()
+        .filter(|t| t.stage < stage && !have.contains(&t.id))
+        .map(|t| t.id.to_string())
+        .collect();
+    if missing.is_empty() {
+        return Ok(());
+    }
+    let shown = if missing.len() > 10 {
+        format!("{} … ({} tasks)", missing[..10].join(", "), missing.len())
+    } else {
+        missing.join(", ")
+    };
+    Err(Error::invalid(
+        "--after",
+        format!("{} partial(s)", have.len()),
+        format!(
+            "task {} is read in stage {stage}, placed by every file of the stages before it: give the partials of tasks {shown} with --after",
+            waiting[0]
+        ),
+    ))
+}
+
+/// Whether a partial's outputs are tasks of this plan, holding only those tasks' files.
+fn check_outputs(doc: &PlanDoc, outputs: &[TaskOutput], path: &str) -> Result<(), Error> {
+    for out in outputs {
+        let task = out.task.and_then(|t| doc.tasks.get(t));
+        let Some(task) = task else {
+            return Err(Error::Plan {
+                path: path.to_string(),
+                message: format!("holds task {:?}, which the plan does not have", out.task),
+            });
+        };
+        let files = out.pieces.iter().map(|p| p.file);
+        if let Some(f) = files
+            .chain(out.spans.iter().map(|s| s.0))
+            .find(|f| !task.files.contains(f))
+        {
+            return Err(Error::Plan {
+                path: path.to_string(),
+                message: format!(
+                    "task {} holds file {f}, which the plan gives another task",
+                    task.id
+                ),
+            });
+        }
+    }
+    Ok(())
+}
+
+/// The task outputs of several partials of `doc`, each task once; `path` names each partial.
+pub fn gather(
+    doc: &PlanDoc,
+    parts: Vec<(String, Vec<TaskOutput>)>,
+) -> Result<Vec<TaskOutput>, Error> {
+    let mut seen: BTreeMap<usize, String> = BTreeMap::new();
+    let mut all = Vec::new();
+    for (path, outputs) in parts {
+        check_outputs(doc, &outputs, &path)?;
+        for out in outputs {
+            let task = out.task.unwrap_or(usize::MAX);
+            if let Some(first) = seen.get(&task) {
+                return Err(Error::Plan {
+                    path,
+                    message: format!("task {task} is also in {first}: give each task once"),
+                });
+            }
+            seen.insert(task, path.clone());
+            all.push(out);
+        }
+    }
+    // Any order in, one order out: a merge does not depend on how the partials were given.
+    all.sort_by_key(|o| o.task);
+    Ok(all)
+}
+
+/// The run, from the task outputs of a plan: what `draft` would have read.
+/// `outputs` come from [`gather`], which checked them against the plan.
+pub fn merge(doc: &PlanDoc, config: &Config, outputs: Vec<TaskOutput>) -> Analysis {
+    assemble(&doc.plan(), outputs, config)
+}
