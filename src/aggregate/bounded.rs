@@ -18,6 +18,14 @@ pub fn rank(key: &str) -> u64 {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(
+    into = "Ranked<V>",
+    from = "Ranked<V>",
+    bound(
+        serialize = "V: Clone + serde::Serialize",
+        deserialize = "V: serde::Deserialize<'de>"
+    )
+)]
 /// A map that keeps at most `cap` keys: the bottom-k by a fixed hash rank, so any order of the same input keeps the same keys.
 pub struct BoundedMap<V> {
     map: HashMap<Box<str>, V>,
@@ -125,6 +133,40 @@ impl<V> BoundedMap<V> {
     /// Every kept entry, consumed (merging one map into another).
     pub fn into_entries(self) -> impl Iterator<Item = (Box<str>, V)> {
         self.map.into_iter()
+    }
+}
+
+/// A bounded map as it crosses the wire (a partial summary): its entries by rank, so that the
+/// same map gives the same bytes whatever order its hash map holds them in.
+#[derive(serde::Serialize, serde::Deserialize)]
+struct Ranked<V> {
+    cap: usize,
+    entries: Vec<(Box<str>, V)>,
+}
+
+impl<V> From<BoundedMap<V>> for Ranked<V> {
+    fn from(mut m: BoundedMap<V>) -> Self {
+        let entries = std::mem::take(&mut m.ranks)
+            .into_iter()
+            .filter_map(|(_, k)| m.map.remove(&k).map(|v| (k, v)))
+            .collect();
+        Ranked {
+            cap: m.cap,
+            entries,
+        }
+    }
+}
+
+impl<V> From<Ranked<V>> for BoundedMap<V> {
+    fn from(r: Ranked<V>) -> Self {
+        let mut m = BoundedMap::new(r.cap.max(1));
+        // Admitted one by one: a damaged or hostile partial cannot pass the bound.
+        for (k, v) in r.entries {
+            if !m.map.contains_key(&k) {
+                let _ = m.admit(&k, v, drop);
+            }
+        }
+        m
     }
 }
 

@@ -33,7 +33,18 @@ pub fn client_key(client: &[u8]) -> u64 {
 
 /// A HyperLogLog sketch.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(try_from = "Box<[u8]>")]
 pub struct Sketch(Box<[u8]>);
+
+impl TryFrom<Box<[u8]>> for Sketch {
+    type Error = String;
+    fn try_from(registers: Box<[u8]>) -> Result<Self, String> {
+        match registers.len() {
+            M => Ok(Sketch(registers)),
+            n => Err(format!("a client sketch of {n} registers, not {M}")),
+        }
+    }
+}
 
 impl Default for Sketch {
     fn default() -> Self {
@@ -76,11 +87,48 @@ impl Sketch {
 
 /// The distinct clients of one bin.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(into = "BinWire", from = "BinWire")]
 pub enum BinSet {
     /// Every client's hash, while there are few.
     Exact(FxHashSet<u64>),
     /// A sketch, past that.
     Sketch(Sketch),
+}
+
+/// A bin's clients as they cross the wire: an exact set sorted, so the same set gives the
+/// same bytes.
+#[derive(serde::Serialize, serde::Deserialize)]
+enum BinWire {
+    Exact(Vec<u64>),
+    Sketch(Sketch),
+}
+
+impl From<BinSet> for BinWire {
+    fn from(b: BinSet) -> Self {
+        match b {
+            BinSet::Exact(set) => {
+                let mut keys: Vec<u64> = set.into_iter().collect();
+                keys.sort_unstable();
+                BinWire::Exact(keys)
+            }
+            BinSet::Sketch(s) => BinWire::Sketch(s),
+        }
+    }
+}
+
+impl From<BinWire> for BinSet {
+    fn from(w: BinWire) -> Self {
+        match w {
+            BinWire::Exact(keys) => {
+                let mut set = BinSet::default();
+                for k in keys {
+                    set.insert(k);
+                }
+                set
+            }
+            BinWire::Sketch(s) => BinSet::Sketch(s),
+        }
+    }
 }
 
 impl Default for BinSet {

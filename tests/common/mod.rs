@@ -47,3 +47,74 @@ pub fn series_totals(draft: &serde_json::Value) -> (u64, u64) {
         )
     })
 }
+
+/// A generated folder of many hosts, as an on-call engineer copies them: every labelled
+/// scenario in a `site-NN/` of its own (access logs, error logs, syslog with and without years,
+/// alerts, zones), a rotated piece that overlaps the live log, a backup holding a log's first
+/// lines, a gzip copy of a log, and one large load-balancer log (`lb/access.log`, about
+/// `lb_bytes`) for byte ranges.
+pub fn multi_host_folder(dir: &std::path::Path, lb_bytes: u64) {
+    use postmortem_scenario::{bulk, labelled};
+    for (n, l) in labelled::all().into_iter().enumerate() {
+        l.write(&dir.join(format!("site-{n:02}")))
+            .expect("scenario written");
+    }
+    let files: Vec<PathBuf> = walk(dir);
+    let named = |name: &str| {
+        files
+            .iter()
+            .find(|p| p.file_name().is_some_and(|n| n == name))
+    };
+    // A rotated piece copied while logrotate ran: its lines overlap the live file's.
+    if let Some(live) = named("access.log") {
+        let text = std::fs::read(live).expect("readable");
+        let lines: Vec<&[u8]> = text.split_inclusive(|b| *b == b'\n').collect();
+        let older: Vec<u8> = lines[..lines.len() * 3 / 5].concat();
+        std::fs::write(live.with_file_name("access.log.1"), older).expect("written");
+    }
+    // A backup of a syslog's first lines, in another folder.
+    if let Some(syslog) = named("syslog") {
+        let text = std::fs::read(syslog).expect("readable");
+        let head: Vec<u8> = text
+            .split_inclusive(|b| *b == b'\n')
+            .take(200)
+            .flatten()
+            .copied()
+            .collect();
+        std::fs::create_dir_all(dir.join("backup")).expect("folder");
+        std::fs::write(dir.join("backup/syslog"), head).expect("written");
+    }
+    // The same bytes again, compressed, in another folder.
+    if let Some(error_log) = named("error.log") {
+        use std::io::Write;
+        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+        gz.write_all(&std::fs::read(error_log).expect("readable"))
+            .expect("compressed");
+        std::fs::create_dir_all(dir.join("copy")).expect("folder");
+        std::fs::write(
+            dir.join("copy/error.log.gz"),
+            gz.finish().expect("compressed"),
+        )
+        .expect("written");
+    }
+    let start = bulk::day_start() + 9 * 3600 * 1_000_000;
+    bulk::write(&dir.join("lb"), "nginx", lb_bytes, start, 25).expect("bulk log written");
+}
+
+/// Every file under `dir`, sorted.
+pub fn walk(dir: &std::path::Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).expect("readable folder").flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                stack.push(p);
+            } else {
+                out.push(p);
+            }
+        }
+    }
+    out.sort();
+    out
+}

@@ -1,0 +1,492 @@
+//! `plan`, `partial` and `merge` with the real binary: partials made in any grouping and
+//! merged in any order (or merged into partials first) give the draft `draft` prints, byte
+//! for byte; partials of another plan, damaged ones and missing ones are reported.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+use assert_cmd::Command;
+use postmortem_scenario::rng::Rng;
+
+fn postmortem() -> Command {
+    Command::cargo_bin("postmortem").expect("the binary")
+}
+
+/// Runs the binary, asserting the exit code is one of `ok`; returns stdout.
+fn run(args: &[&str], ok: &[i32]) -> Vec<u8> {
+    let out = postmortem().args(args).output().expect("runs");
+    let code = out.status.code().unwrap_or(-1);
+    assert!(
+        ok.contains(&code),
+        "postmortem {args:?} exited {code}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out.stdout
+}
+
+fn s(p: &Path) -> &str {
+    p.to_str().expect("a UTF-8 path")
+}
+
+/// One multi-host folder for the tests of this file, with its plan and `draft` outputs.
+struct Fixture {
+    _dir: tempfile::TempDir,
+    logs: PathBuf,
+    plan: PathBuf,
+    doc: serde_json::Value,
+    draft_json: Vec<u8>,
+}
+
+fn fixture() -> &'static Fixture {
+    static FIXTURE: OnceLock<Fixture> = OnceLock::new();
+    FIXTURE.get_or_init(|| {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let logs = dir.path().join("logs");
+        common::multi_host_folder(&logs, 6 << 20);
+        let plan = dir.path().join("plan.json");
+        // Ranges of 1 MiB: the load balancer's log is read in several pieces.
+        run(
+            &["plan", s(&logs), "--split", "1M", "-o", s(&plan), "-q"],
+            &[0, 2],
+        );
+        let doc: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(&plan).expect("plan written")).expect("JSON");
+        let draft_json = run(&["draft", "--json", s(&logs)], &[0, 1, 2]);
+        Fixture {
+            _dir: dir,
+            logs,
+            plan,
+            doc,
+            draft_json,
+        }
+    })
+}
+
+fn tasks(doc: &serde_json::Value) -> Vec<(usize, u8)> {
+    doc["tasks"]
+        .as_array()
+        .expect("tasks")
+        .iter()
+        .map(|t| {
+            (
+                t["id"].as_u64().unwrap() as usize,
+                t["stage"].as_u64().unwrap() as u8,
+            )
+        })
+        .collect()
+}
+
+/// Partials of `shards` (each a list of tasks), stage by stage: each shard's tasks of a
+/// stage in one partial, given every partial of the stages before with `--after`.
+fn partials(f: &Fixture, shards: &[Vec<usize>], out: &Path) -> Vec<PathBuf> {
+    let stages: std::collections::HashMap<usize, u8> = tasks(&f.doc).into_iter().collect();
+    let mut made: Vec<PathBuf> = Vec::new();
+    for stage in 0..3u8 {
+        let earlier = made.clone();
+        for (n, shard) in shards.iter().enumerate() {
+            let mine: Vec<String> = shard
+                .iter()
+                .filter(|t| stages[t] == stage)
+                .map(|t| t.to_string())
+                .collect();
+            if mine.is_empty() {
+                continue;
+            }
+            let path = out.join(format!("s{stage}-{n}.part"));
+            let mut args = vec!["partial", "--plan", s(&f.plan), "-o", s(&path), "-q"]
+                .into_iter()
+                .map(String::from)
+                .collect::<Vec<_>>();
+            for t in &mine {
+                args.extend(["--task".into(), t.clone()]);
+            }
+            for e in &earlier {
+                args.extend(["--after".into(), s(e).to_string()]);
+            }
+            let args: Vec<&str> = args.iter().map(String::as_str).collect();
+            run(&args, &[0]);
+            made.push(path);
+        }
+    }
+    made
+}
+
+fn merge_json(f: &Fixture, parts: &[PathBuf]) -> Vec<u8> {
+    let mut args = vec!["merge", "--plan", s(&f.plan), "--json"];
+    args.extend(parts.iter().map(|p| s(p)));
+    run(&args, &[0, 1, 2])
+}
+
+#[test]
+fn the_plan_cuts_the_folder_into_stages_and_ranges() {
+    let f = fixture();
+    let all = tasks(&f.doc);
+    for stage in 0..3 {
+        assert!(
+            all.iter().any(|(_, s)| *s == stage),
+            "no task of stage {stage}"
+        );
+    }
+    let ranges = f.doc["tasks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|t| t.get("range").is_some())
+        .count();
+    assert!(ranges >= 5, "the 6 MiB log in 1 MiB ranges: {ranges}");
+    // The rotated piece and the live log are read by one task, so their overlap counts once.
+    let files = f.doc["files"].as_array().unwrap();
+    let display = |x: &serde_json::Value| x["display"].as_str().unwrap().to_string();
+    let older = files
+        .iter()
+        .find(|x| display(x).ends_with("/access.log.1"))
+        .expect("the rotated piece planned");
+    let live_name = display(older).trim_end_matches(".1").to_string();
+    let live = files
+        .iter()
+        .find(|x| display(x) == live_name)
+        .expect("the live log planned");
+    let (live, older) = (live["id"].as_u64().unwrap(), older["id"].as_u64().unwrap());
+    let together = f.doc["tasks"].as_array().unwrap().iter().any(|t| {
+        let files: Vec<u64> = t["files"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v.as_u64().unwrap())
+            .collect();
+        files.contains(&live) && files.contains(&older)
+    });
+    assert!(together, "a rotation family is one task");
+}
+
+#[test]
+fn merge_of_any_grouping_in_any_order_equals_draft() {
+    let f = fixture();
+    let all: Vec<usize> = tasks(&f.doc).into_iter().map(|(t, _)| t).collect();
+    let dir = tempfile::tempdir().unwrap();
+    for seed in 1..=4u64 {
+        let mut rng = Rng::new(seed);
+        let count = 1 + rng.below(5) as usize;
+        let mut shards = vec![Vec::new(); count];
+        for &t in &all {
+            shards[rng.below(count as u64) as usize].push(t);
+        }
+        let out = dir.path().join(format!("seed-{seed}"));
+        std::fs::create_dir_all(&out).unwrap();
+        let mut parts = partials(f, &shards, &out);
+        // Commutative: any order of the partials.
+        for i in (1..parts.len()).rev() {
+            parts.swap(i, rng.below(i as u64 + 1) as usize);
+        }
+        let merged = merge_json(f, &parts);
+        assert!(
+            merged == f.draft_json,
+            "seed {seed}: {count} shards, {} partials: merge differs from draft",
+            parts.len()
+        );
+        // Associative: partials merged pairwise, at random, into partials first.
+        let mut pool = parts.clone();
+        let mut n = 0;
+        while pool.len() > 1 {
+            let a = pool.swap_remove(rng.below(pool.len() as u64) as usize);
+            let b = pool.swap_remove(rng.below(pool.len() as u64) as usize);
+            let joined = out.join(format!("joined-{n}.part"));
+            n += 1;
+            run(
+                &[
+                    "merge",
+                    "--plan",
+                    s(&f.plan),
+                    "--partial",
+                    "-o",
+                    s(&joined),
+                    s(&a),
+                    s(&b),
+                ],
+                &[0],
+            );
+            pool.push(joined);
+        }
+        assert!(
+            merge_json(f, &pool) == f.draft_json,
+            "seed {seed}: the pairwise-merged partial differs from draft"
+        );
+    }
+}
+
+#[test]
+fn markdown_and_html_of_a_merge_equal_drafts() {
+    let f = fixture();
+    let dir = tempfile::tempdir().unwrap();
+    let all = dir.path().join("all.part");
+    run(
+        &["partial", "--plan", s(&f.plan), "-o", s(&all), "-q"],
+        &[0, 2],
+    );
+    let (md_draft, md_merge) = (dir.path().join("d.md"), dir.path().join("m.md"));
+    let (html_draft, html_merge) = (dir.path().join("d.html"), dir.path().join("m.html"));
+    run(
+        &[
+            "draft",
+            s(&f.logs),
+            "-o",
+            s(&md_draft),
+            "--html",
+            s(&html_draft),
+        ],
+        &[0, 1, 2],
+    );
+    run(
+        &[
+            "merge",
+            "--plan",
+            s(&f.plan),
+            s(&all),
+            "-o",
+            s(&md_merge),
+            "--html",
+            s(&html_merge),
+        ],
+        &[0, 1, 2],
+    );
+    assert_eq!(
+        std::fs::read(&md_draft).unwrap(),
+        std::fs::read(&md_merge).unwrap()
+    );
+    assert_eq!(
+        std::fs::read(&html_draft).unwrap(),
+        std::fs::read(&html_merge).unwrap()
+    );
+}
+
+#[test]
+fn a_range_piped_on_standard_input_gives_the_same_partial_as_the_file() {
+    let f = fixture();
+    let ranged = f.doc["tasks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| {
+            t.get("range")
+                .is_some_and(|r| r["start"].as_u64() > Some(0))
+        })
+        .expect("a range past the start");
+    let task = ranged["id"].as_u64().unwrap().to_string();
+    let file = &f.doc["files"][ranged["files"][0].as_u64().unwrap() as usize];
+    let (start, end) = (
+        ranged["range"]["start"].as_u64().unwrap() as usize,
+        ranged["range"]["end"].as_u64().unwrap() as usize,
+    );
+    let bytes = std::fs::read(file["path"].as_str().unwrap()).unwrap()[start..end].to_vec();
+    let dir = tempfile::tempdir().unwrap();
+    let (by_file, by_pipe) = (dir.path().join("f.part"), dir.path().join("p.part"));
+    run(
+        &[
+            "partial",
+            "--plan",
+            s(&f.plan),
+            "--task",
+            &task,
+            "-o",
+            s(&by_file),
+        ],
+        &[0],
+    );
+    let out = postmortem()
+        .args([
+            "partial",
+            "--plan",
+            s(&f.plan),
+            "--task",
+            &task,
+            "-o",
+            s(&by_pipe),
+            "-",
+        ])
+        .write_stdin(bytes)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(
+        std::fs::read(&by_file).unwrap(),
+        std::fs::read(&by_pipe).unwrap(),
+        "the same range read from the file and from a pipe"
+    );
+}
+
+#[test]
+fn partials_of_another_plan_damaged_or_missing_are_reported() {
+    let f = fixture();
+    let dir = tempfile::tempdir().unwrap();
+    let part = dir.path().join("0.part");
+    run(
+        &[
+            "partial",
+            "--plan",
+            s(&f.plan),
+            "--task",
+            "0",
+            "-o",
+            s(&part),
+        ],
+        &[0],
+    );
+
+    // Another plan (another bin width) refuses it, naming the partial.
+    let other = dir.path().join("other.json");
+    run(
+        &["plan", s(&f.logs), "--bin", "5m", "-o", s(&other), "-q"],
+        &[0, 2],
+    );
+    let out = postmortem()
+        .args(["merge", "--plan", s(&other), s(&part)])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("0.part") && err.contains("another plan"),
+        "{err}"
+    );
+
+    // One byte changed: the checksum says so.
+    let mut bytes = std::fs::read(&part).unwrap();
+    let last = bytes.len() - 1;
+    bytes[last] ^= 0x55;
+    let damaged = dir.path().join("damaged.part");
+    std::fs::write(&damaged, bytes).unwrap();
+    let out = postmortem()
+        .args(["merge", "--plan", s(&f.plan), s(&damaged)])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("checksum"));
+
+    // An edited plan is refused.
+    let edited = dir.path().join("edited.json");
+    let text = std::fs::read_to_string(&f.plan)
+        .unwrap()
+        .replace("\"slo\": 0.999", "\"slo\": 0.99");
+    std::fs::write(&edited, text).unwrap();
+    let out = postmortem()
+        .args(["merge", "--plan", s(&edited), s(&part)])
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&out.stderr).contains("changed after it was made"));
+
+    // A later stage without the earlier partials is refused, naming what it needs.
+    let (late, _) = tasks(&f.doc).into_iter().next_back().unwrap();
+    let out = postmortem()
+        .args([
+            "partial",
+            "--plan",
+            s(&f.plan),
+            "--task",
+            &late.to_string(),
+            "-o",
+            s(&dir.path().join("x")),
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--after"));
+
+    // Only task 0's partial: the draft is still written, every other file reported unread.
+    let out = postmortem()
+        .args(["merge", "--plan", s(&f.plan), s(&part), "--json"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "files not read make it an error"
+    );
+    let draft: serde_json::Value = serde_json::from_slice(&out.stdout).expect("a draft");
+    let errors: Vec<&str> = draft["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e.as_str().unwrap())
+        .collect();
+    let first: Vec<u64> = f.doc["tasks"][0]["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_u64().unwrap())
+        .collect();
+    for file in f.doc["files"].as_array().unwrap() {
+        let display = file["display"].as_str().unwrap();
+        let reported = errors.iter().any(|e| {
+            e.starts_with(&format!("{display}: ")) && e.contains("no partial summary holds task")
+        });
+        let in_first = first.contains(&file["id"].as_u64().unwrap());
+        assert!(
+            reported || in_first,
+            "{display} was not read and is not reported: {errors:?}"
+        );
+    }
+}
+
+/// A partial's size follows time span and distinct signatures, not lines: a day of traffic at
+/// about 0.9 GB, read as four ranges and as one, stays under 8 MiB a partial.
+#[test]
+fn partials_stay_small_for_a_gigabyte() {
+    const BOUND: u64 = 8 << 20;
+    let dir = tempfile::tempdir().unwrap();
+    let logs = dir.path().join("logs");
+    let start = postmortem_scenario::bulk::day_start() + 8 * 3600 * 1_000_000;
+    postmortem_scenario::bulk::write(&logs, "nginx", 1 << 30, start, 40).unwrap();
+    let plan = dir.path().join("plan.json");
+    run(
+        &["plan", s(&logs), "--split", "256M", "-o", s(&plan), "-q"],
+        &[0],
+    );
+    let doc: serde_json::Value = serde_json::from_slice(&std::fs::read(&plan).unwrap()).unwrap();
+    let input: u64 = std::fs::metadata(logs.join("access.log")).unwrap().len();
+    let mut parts = Vec::new();
+    for (t, _) in tasks(&doc) {
+        let part = dir.path().join(format!("{t}.part"));
+        run(
+            &[
+                "partial",
+                "--plan",
+                s(&plan),
+                "--task",
+                &t.to_string(),
+                "-o",
+                s(&part),
+            ],
+            &[0],
+        );
+        let size = std::fs::metadata(&part).unwrap().len();
+        assert!(size < BOUND, "task {t}: {size} bytes");
+        parts.push(part);
+    }
+    assert!(parts.len() >= 3, "{} ranges", parts.len());
+    let whole = dir.path().join("whole.part");
+    run(&["partial", "--plan", s(&plan), "-o", s(&whole)], &[0]);
+    let size = std::fs::metadata(&whole).unwrap().len();
+    assert!(size < BOUND, "one partial of the whole day: {size} bytes");
+    println!(
+        "{input} bytes of input: {} partials of {} bytes in all; one partial of the whole: {size} bytes ({:.0} bytes per GB)",
+        parts.len(),
+        parts
+            .iter()
+            .map(|p| std::fs::metadata(p).unwrap().len())
+            .sum::<u64>(),
+        size as f64 / (input as f64 / 1e9),
+    );
+    let mut args = vec!["merge", "--plan", s(&plan), "--json"];
+    args.extend(parts.iter().map(|p| s(p)));
+    let merged = run(&args, &[0, 1]);
+    assert!(
+        merged == run(&["draft", "--json", s(&logs)], &[0, 1]),
+        "ranges merged equal draft"
+    );
+}
