@@ -1,0 +1,81 @@
+//! The Spark job (`contrib/spark/draft.py`) in local mode, on a generated multi-host folder:
+//! its draft is `draft --json`'s, byte for byte, with the executors reading the files and with
+//! them piping the bytes into `partial -`. Needs Java 17 and pyspark; under `CI=true` their
+//! absence fails the test (`.ci/run` installs them), elsewhere it is skipped with the reason.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn pyspark_here() -> bool {
+    let found = Command::new("python3")
+        .args(["-c", "import pyspark"])
+        .output()
+        .is_ok_and(|o| o.status.success())
+        && Command::new("java")
+            .arg("-version")
+            .output()
+            .is_ok_and(|o| o.status.success());
+    if found {
+        return true;
+    }
+    if std::env::var_os("CI").is_some_and(|v| v == "true") {
+        panic!("pyspark or java is missing under CI=true: .ci/run installs both");
+    }
+    eprintln!("skipped: the Spark job needs python3 with pyspark, and java (17 or later)");
+    false
+}
+
+fn binary() -> PathBuf {
+    PathBuf::from(env!("CARGO_BIN_EXE_postmortem"))
+}
+
+fn spark_draft(logs: &Path, extra: &[&str]) -> Vec<u8> {
+    let job = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("contrib/spark/draft.py");
+    let out = Command::new("python3")
+        .arg(job)
+        .arg(logs)
+        .args([
+            "--master", "local[2]", "--json", "--split", "2M", "--binary",
+        ])
+        .arg(binary())
+        .args(extra)
+        .output()
+        .expect("python3 runs");
+    assert!(
+        matches!(out.status.code(), Some(0..=2)),
+        "the Spark job failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out.stdout
+}
+
+#[test]
+fn the_spark_job_in_local_mode_prints_drafts_json() {
+    if !pyspark_here() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let logs = dir.path().join("logs");
+    common::multi_host_folder(&logs, 5 << 20);
+    let draft = Command::new(binary())
+        .args(["draft", "--json"])
+        .arg(&logs)
+        .output()
+        .unwrap()
+        .stdout;
+    let value: serde_json::Value = serde_json::from_slice(&draft).expect("draft JSON");
+    assert!(
+        !value["incidents"].as_array().unwrap().is_empty(),
+        "the folder has incidents"
+    );
+    assert!(
+        spark_draft(&logs, &[]) == draft,
+        "the Spark job's draft differs from draft --json"
+    );
+    assert!(
+        spark_draft(&logs, &["--pipe"]) == draft,
+        "with bytes piped into partial -, the Spark job's draft differs from draft --json"
+    );
+}
