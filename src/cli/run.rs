@@ -321,7 +321,7 @@ pub fn man(subcommand: Option<&str>) -> Result<ExitCode, Error> {
                 Error::invalid(
                     "man",
                     name.to_string(),
-                    "a subcommand: draft, scan, timeline, completions or man",
+                    "a subcommand: draft, scan, timeline, plan, partial, merge, completions or man",
                 )
             })?,
     };
