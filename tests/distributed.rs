@@ -434,14 +434,14 @@ fn partials_of_another_plan_damaged_or_missing_are_reported() {
 }
 
 /// A partial's size follows time span and distinct signatures, not lines: a day of traffic at
-/// about 0.9 GB, read as four ranges and as one, stays under 8 MiB a partial.
+/// about 1.0 GB, read as four ranges and as one, stays under 8 MiB a partial.
 #[test]
 fn partials_stay_small_for_a_gigabyte() {
     const BOUND: u64 = 8 << 20;
     let dir = tempfile::tempdir().unwrap();
     let logs = dir.path().join("logs");
     let start = postmortem_scenario::bulk::day_start() + 8 * 3600 * 1_000_000;
-    postmortem_scenario::bulk::write(&logs, "nginx", 1 << 30, start, 40).unwrap();
+    postmortem_scenario::bulk::write(&logs, "nginx", 1140 << 20, start, 40).unwrap();
     let plan = dir.path().join("plan.json");
     run(
         &["plan", s(&logs), "--split", "256M", "-o", s(&plan), "-q"],
@@ -488,5 +488,101 @@ fn partials_stay_small_for_a_gigabyte() {
     assert!(
         merged == run(&["draft", "--json", s(&logs)], &[0, 1]),
         "ranges merged equal draft"
+    );
+}
+
+/// `plan` and `draft` over the same input, then every task in one partial, merged: the draft.
+fn plan_partial_merge(dir: &Path, input: &[&str], stdin: Option<&[u8]>) -> (Vec<u8>, Vec<u8>) {
+    let plan = dir.join("p.json");
+    let part = dir.join("p.part");
+    let with_stdin = |args: &[&str]| {
+        let mut c = postmortem();
+        c.args(args);
+        if let Some(bytes) = stdin {
+            c.write_stdin(bytes.to_vec());
+        }
+        c.output().unwrap()
+    };
+    let mut args = vec!["plan", "-q", "-o", s(&plan)];
+    args.extend(input);
+    with_stdin(&args);
+    let mut args = vec!["partial", "--plan", s(&plan), "-o", s(&part)];
+    if stdin.is_some() {
+        args.extend(["--task", "0", "-"]);
+    }
+    let out = with_stdin(&args);
+    assert!(
+        matches!(out.status.code(), Some(0 | 2)),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let merged = postmortem()
+        .args(["merge", "--plan", s(&plan), s(&part), "--json"])
+        .output()
+        .unwrap();
+    let mut args = vec!["draft", "--json"];
+    args.extend(input);
+    (merged.stdout, with_stdin(&args).stdout)
+}
+
+#[test]
+fn standard_input_and_archives_go_through_plan_partial_merge() {
+    let dir = tempfile::tempdir().unwrap();
+    let access = std::fs::read(common::sample_logs().join("nginx/access.log")).unwrap();
+    let (merged, draft) = plan_partial_merge(
+        dir.path(),
+        &["-", "--stdin-name", "web-1/access.log"],
+        Some(&access),
+    );
+    assert!(!draft.is_empty() && merged == draft, "standard input");
+
+    let gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    let mut tar = tar::Builder::new(gz);
+    tar.append_dir_all("auth-outage", common::sample_logs())
+        .unwrap();
+    let archive = dir.path().join("logs.tar.gz");
+    std::fs::write(&archive, tar.into_inner().unwrap().finish().unwrap()).unwrap();
+    let (merged, draft) = plan_partial_merge(dir.path(), &[s(&archive)], None);
+    assert!(!draft.is_empty() && merged == draft, "members of a .tar.gz");
+}
+
+#[test]
+fn a_file_gone_after_the_plan_is_reported_and_the_rest_merged() {
+    let dir = tempfile::tempdir().unwrap();
+    let logs = dir.path().join("logs");
+    std::fs::create_dir_all(&logs).unwrap();
+    for name in ["nginx/access.log", "syslog"] {
+        let to = logs.join(name);
+        std::fs::create_dir_all(to.parent().unwrap()).unwrap();
+        std::fs::copy(common::sample_logs().join(name), to).unwrap();
+    }
+    let plan = dir.path().join("p.json");
+    run(&["plan", s(&logs), "-o", s(&plan), "-q"], &[0]);
+    std::fs::remove_file(logs.join("syslog")).unwrap();
+    let part = dir.path().join("p.part");
+    let out = postmortem()
+        .args(["partial", "--plan", s(&plan), "-o", s(&part)])
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "a file that cannot be read is an error"
+    );
+    assert!(String::from_utf8_lossy(&out.stderr).contains("syslog"));
+    let out = postmortem()
+        .args(["merge", "--plan", s(&plan), s(&part), "--json"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let draft: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let errors = draft["errors"].to_string();
+    assert!(
+        errors.contains("syslog") && errors.contains("No such file"),
+        "{errors}"
+    );
+    assert!(
+        common::series_totals(&draft).0 > 0,
+        "the access log was still read"
     );
 }
