@@ -115,6 +115,42 @@ fn check_earlier_stages(
     ))
 }
 
+/// Whether a report's times and bins lie where the plan lets lines lie (a partial made by
+/// `partial` always does; a forged one could otherwise stretch the run over millennia).
+fn within_plan_times(doc: &PlanDoc, r: &crate::pipeline::FileReport) -> bool {
+    let (earliest, latest) = (doc.sane.earliest, doc.sane.latest);
+    let width = doc.settings.bin_width.max(1);
+    let bins = earliest.div_euclid(width)..=latest.div_euclid(width);
+    let s = &r.summary;
+    let times_ok = [s.first_time, s.last_time]
+        .into_iter()
+        .flatten()
+        .all(|t| (earliest..=latest).contains(&t));
+    let first_last =
+        |keys: Option<(&i64, &i64)>| keys.is_none_or(|(a, b)| bins.contains(a) && bins.contains(b));
+    times_ok
+        && first_last(
+            s.series
+                .bins
+                .keys()
+                .next()
+                .zip(s.series.bins.keys().next_back()),
+        )
+        && first_last(
+            s.series
+                .latency
+                .keys()
+                .next()
+                .zip(s.series.latency.keys().next_back()),
+        )
+        && first_last(
+            s.last_lines
+                .keys()
+                .next()
+                .zip(s.last_lines.keys().next_back()),
+        )
+}
+
 /// Whether a partial's outputs are tasks of this plan, holding only those tasks' files.
 fn check_outputs(doc: &PlanDoc, outputs: &[TaskOutput], path: &str) -> Result<(), Error> {
     for out in outputs {
@@ -125,6 +161,19 @@ fn check_outputs(doc: &PlanDoc, outputs: &[TaskOutput], path: &str) -> Result<()
                 message: format!("holds task {:?}, which the plan does not have", out.task),
             });
         };
+        if let Some(p) = out
+            .pieces
+            .iter()
+            .find(|p| !within_plan_times(doc, &p.report))
+        {
+            return Err(Error::Plan {
+                path: path.to_string(),
+                message: format!(
+                    "task {} holds times outside those the plan allows for file {}",
+                    task.id, p.file
+                ),
+            });
+        }
         let files = out.pieces.iter().map(|p| p.file);
         if let Some(f) = files
             .chain(out.spans.iter().map(|s| s.0))
@@ -172,4 +221,43 @@ pub fn gather(
 /// `outputs` come from [`gather`], which checked them against the plan.
 pub fn merge(doc: &PlanDoc, config: &Config, outputs: Vec<TaskOutput>) -> Analysis {
     assemble(&doc.plan(), outputs, config)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sample_plan() -> (PlanDoc, Config) {
+        let logs = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-logs/auth-outage");
+        let config = Config::new(vec![logs]);
+        let plan = crate::pipeline::plan::make(&config, None).expect("a plan");
+        (PlanDoc::new(&plan, &config), config)
+    }
+
+    #[test]
+    fn a_forged_partial_with_bins_past_the_plans_times_is_refused() {
+        let (doc, config) = sample_plan();
+        let task = doc.tasks[0].clone();
+        let inputs = Inputs::default();
+        let mut outputs = run_partial(&doc, &config, &[task.id], Vec::new(), &inputs).unwrap();
+        assert!(gather(&doc, vec![("ok.part".into(), outputs.clone())]).is_ok());
+        let summary = &mut outputs[0].pieces[0].report.summary;
+        summary.series.record(i64::MAX / 2, false, false);
+        let err = gather(&doc, vec![("forged.part".into(), outputs)]).unwrap_err();
+        assert!(err.to_string().contains("forged.part"), "{err}");
+        assert!(err.to_string().contains("outside"), "{err}");
+    }
+
+    #[test]
+    fn a_task_given_twice_is_refused() {
+        let (doc, config) = sample_plan();
+        let outputs = run_partial(&doc, &config, &[0], Vec::new(), &Inputs::default()).unwrap();
+        let twice = vec![("a".into(), outputs.clone()), ("b".into(), outputs)];
+        assert!(
+            gather(&doc, twice)
+                .unwrap_err()
+                .to_string()
+                .contains("also in a")
+        );
+    }
 }
