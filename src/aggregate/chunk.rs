@@ -1,6 +1,7 @@
 //! One worker's job: parse every line of a chunk with the file's format and fold it into a
 //! [`Summary`]. Lines are byte slices into the chunk; only kept events allocate.
 
+use super::digest::line_digest;
 use super::notable::{self, Action, ActionKind};
 use super::signature;
 use super::{ErrorSample, Event, EventBody, LineRef, Summary};
@@ -433,6 +434,7 @@ fn fold_lines_with<'d>(
     for (i, raw) in lines(data).enumerate() {
         let n = i as u64 + 1;
         worker.out.lines += 1;
+        worker.out.content_hash = worker.out.content_hash.wrapping_add(line_digest(raw));
         if raw.len() > crate::aggregate::LONG_LINE {
             worker.out.long_lines += 1;
         }

@@ -11,6 +11,7 @@ pub mod breakdown;
 pub mod catalogue;
 pub mod chunk;
 pub mod clients;
+pub mod digest;
 pub mod latency;
 mod months;
 pub mod notable;
@@ -322,7 +323,7 @@ pub struct Summary {
     /// Bytes read (decompressed).
     pub bytes: u64,
     /// A digest of those bytes, line by line (set by the reader), to notice the same file
-    /// twice: see `pipeline::lines::content_digest`.
+    /// twice: see [`digest`].
     pub content_hash: u64,
     /// Lines read.
     pub lines: u64,
@@ -454,7 +455,7 @@ impl Summary {
     /// from 1 at its own start; they are moved past this summary's lines.
     pub fn append(&mut self, mut next: Summary) {
         let offset = self.lines;
-        // Digests are sums over lines (`pipeline::lines::content_digest`): pieces add up.
+        // Digests are sums over lines (see [`digest`]): pieces add up.
         self.content_hash = self.content_hash.wrapping_add(next.content_hash);
         // A jump back across the chunk boundary, seen only now that the chunks meet.
         if let (Some(mine), Some(theirs)) = (self.order, next.order) {

@@ -114,7 +114,8 @@ impl Settings {
         c.count_client_errors = self.count_client_errors;
         c.follow_links = self.follow_links;
         c.stdin_name = self.stdin_name.clone();
-        c.chunk_size = self.chunk_size.max(1);
+        // A plan is an input too: a chunk no larger than the reader's own cap on a line.
+        c.chunk_size = self.chunk_size.clamp(1, 1 << 30);
         c.access_formats = self.access_formats.clone();
         c.max_ahead = self.max_ahead;
         for r in &self.rules {

@@ -13,33 +13,7 @@ use crate::error::Error;
 use crate::read::{Chunker, Compression};
 use crate::time::{Civil, ZoneConverter};
 
-/// A digest of a file's bytes, line by line: the sum of a hash of each line. A sum, so that
-/// the digest of a file is the digest of its chunks (or byte ranges, read by other processes)
-/// added together, however it was cut. Two files with the same lines in another order share
-/// it; with the byte count and the format beside it, that is the only way to be taken for a
-/// copy, and such files hold the same records anyway.
-pub fn content_digest(data: &[u8]) -> u64 {
-    fn line_digest(line: &[u8]) -> u64 {
-        use std::hash::Hasher;
-        let mut h = rustc_hash::FxHasher::default();
-        h.write(line);
-        // FxHash alone leaves nearby lines with nearby hashes; a sum needs them spread.
-        let mut z = h.finish() ^ line.len() as u64;
-        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-        z ^ (z >> 31)
-    }
-    let mut sum = 0u64;
-    let mut start = 0;
-    for end in memchr::memchr_iter(b'\n', data) {
-        sum = sum.wrapping_add(line_digest(&data[start..end]));
-        start = end + 1;
-    }
-    if start < data.len() {
-        sum = sum.wrapping_add(line_digest(&data[start..]));
-    }
-    sum
-}
+pub use crate::aggregate::digest::content_digest;
 
 /// Reads a line-format file chunk by chunk. `parallel` spreads each batch of chunks over the
 /// pool; otherwise the chunks are parsed in this thread.
@@ -138,7 +112,6 @@ pub fn read_stream(
         1
     };
     let mut buffers: Vec<Vec<u8>> = Vec::new();
-    let mut content_hash = 0u64;
     loop {
         let (filled, stopped) = fill_batch(&mut chunker, &mut buffers, batch_len, chunk_size);
         let batch = &buffers[..filled];
@@ -168,16 +141,12 @@ pub fn read_stream(
             let pairs = batch.iter().zip(&contexts);
             pairs.map(|(data, ctx)| process_chunk(data, ctx)).collect()
         };
-        for data in batch {
-            content_hash = content_hash.wrapping_add(content_digest(data));
-        }
         on_batch(batch.iter().map(Vec::len).sum());
         for outcome in outcomes {
             zone_last = outcome.zone_last.or(zone_last);
             out.summary.append(outcome.summary);
             out.last_civil = outcome.last_civil.or(out.last_civil);
         }
-        out.summary.content_hash = content_hash;
         if stopped.is_some() || filled < batch_len {
             out.stopped = stopped;
             break;
