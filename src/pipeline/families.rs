@@ -2,7 +2,7 @@
 //! folder copied twice: the later file gives up its contribution); pieces of one rotation
 //! family (`syslog.2.gz`, `syslog.1`, `syslog`) that overlap in time (copied while logrotate
 //! ran, `copytruncate` races); and a partial copy elsewhere (a backup of a log's first lines),
-//! found by files whose first lines are the same bytes. For the last two the overlap is found
+//! found by files whose first lines are the same bytes (`sniff::head_hashes`). For the last two the overlap is found
 //! after the first read; only then are the two files read again: the one kept to hash its lines
 //! in the overlap, the other to leave out the lines whose hash it finds there. Files without
 //! overlap cost nothing.
@@ -184,29 +184,6 @@ pub struct PartialCopy {
     pub file: String,
     /// Its lines left out as copies of that file's lines.
     pub lines_repeated: u64,
-}
-
-/// How many first lines two files must share, in order, to be taken as copies of one source.
-/// One or two lines can agree by chance (the same health check, in the same second, written
-/// by two hosts behind one balancer); four in a row, time stamps and all, do not.
-const HEAD_LINES: usize = 4;
-
-/// Hashes of a file's first [`HEAD_LINES`] complete, non-blank lines (fewer: no head).
-pub(super) fn head_hashes(sample: &[u8], complete: bool) -> Vec<u64> {
-    let usable = match complete {
-        true => sample,
-        false => memchr::memrchr(b'\n', sample).map_or(&sample[..0], |i| &sample[..i]),
-    };
-    let head: Vec<u64> = crate::read::lines(usable)
-        .map(crate::parse::common::strip_cr)
-        .filter(|l| !l.trim_ascii().is_empty())
-        .take(HEAD_LINES)
-        .map(crate::aggregate::chunk::line_hash)
-        .collect();
-    match head.len() {
-        HEAD_LINES => head,
-        _ => Vec::new(),
-    }
 }
 
 /// Files of one format whose heads agree, outside the rotation families (another folder, another

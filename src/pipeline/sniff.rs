@@ -5,7 +5,7 @@ use std::path::Path;
 
 use rayon::prelude::*;
 
-use super::{Analysis, families};
+use super::Analysis;
 use crate::config::Config;
 use crate::config::rules::last_match;
 use crate::discover::{Candidate, Passed};
@@ -148,7 +148,7 @@ fn sniff_log(
         .flatten()
         .map(std::sync::Arc::new);
     Ok(Sniff {
-        head: families::head_hashes(&opened.sample, opened.complete),
+        head: head_hashes(&opened.sample, opened.complete),
         w3c,
         compression: opened.compression,
         detection,
@@ -204,5 +204,28 @@ pub(super) fn sane_times(logs: &[Sniff], config: &Config) -> crate::aggregate::S
     crate::aggregate::SaneTimes {
         earliest: crate::aggregate::EARLIEST_SANE,
         latest: newest.map_or(Micros::MAX, |m| m.saturating_add(config.max_ahead)),
+    }
+}
+
+/// How many first lines two files must share, in order, to be taken as copies of one source.
+/// One or two lines can agree by chance (the same health check, in the same second, written
+/// by two hosts behind one balancer); four in a row, time stamps and all, do not.
+const HEAD_LINES: usize = 4;
+
+/// Hashes of a file's first [`HEAD_LINES`] complete, non-blank lines (fewer: no head).
+pub(super) fn head_hashes(sample: &[u8], complete: bool) -> Vec<u64> {
+    let usable = match complete {
+        true => sample,
+        false => memchr::memrchr(b'\n', sample).map_or(&sample[..0], |i| &sample[..i]),
+    };
+    let head: Vec<u64> = crate::read::lines(usable)
+        .map(crate::parse::common::strip_cr)
+        .filter(|l| !l.trim_ascii().is_empty())
+        .take(HEAD_LINES)
+        .map(crate::aggregate::chunk::line_hash)
+        .collect();
+    match head.len() {
+        HEAD_LINES => head,
+        _ => Vec::new(),
     }
 }
