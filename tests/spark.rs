@@ -1,6 +1,7 @@
 //! The Spark job (`contrib/spark/draft.py`) in local mode, on a generated multi-host folder:
 //! its draft is `draft --json`'s, byte for byte, with the executors reading the files and with
-//! them piping the bytes into `partial -`. Needs Java 17 and pyspark; under `CI=true` their
+//! them piping the bytes into `partial -`, and with the folder given as a `file://` URI (read
+//! through Hadoop's FileSystem, as `hdfs://` or `s3a://` would be). Needs Java 17 and pyspark; under `CI=true` their
 //! absence fails the test (`.ci/run` installs them), elsewhere it is skipped with the reason.
 
 mod common;
@@ -77,5 +78,13 @@ fn the_spark_job_in_local_mode_prints_drafts_json() {
     assert!(
         spark_draft(&logs, &["--pipe"]) == draft,
         "with bytes piped into partial -, the Spark job's draft differs from draft --json"
+    );
+    // As a URI, the files are listed and fetched through Hadoop's FileSystem (as hdfs:// or
+    // s3a:// would be), the plan made over local stand-ins.
+    let uri = format!("file://{}", logs.display());
+    let remote = spark_draft(Path::new(&uri), &[]);
+    assert!(
+        remote == draft,
+        "with the folder given as a URI, the Spark job's draft differs from draft --json"
     );
 }

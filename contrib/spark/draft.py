@@ -11,15 +11,20 @@ one `postmortem draft INPUT...` prints, byte for byte. Only partial summaries cr
 network: from the executors to the driver, and from the driver to the executors of a later
 stage (zone-less and year-less files are placed by the files with full dates).
 
-The inputs must be readable at the same path on the driver and on every executor (local mode,
-NFS, an object store mounted with a FUSE file system). With --pipe the executors open the
-files themselves and pipe each single-file task's bytes (a whole file or a byte range) into
-`postmortem partial -`, so the binary reads nothing but its standard input.
+Inputs are local paths (the same path on the driver and every executor: local mode, NFS, a
+FUSE mount) or URIs Hadoop reads (hdfs://, s3a://, gs://, file://). For a URI the driver lists
+the files through Hadoop's FileSystem and plans over local stand-ins holding each file's first
+MiB and its modification time (what the plan's sniffing reads); the executors get each task's
+files through Spark (`binaryFiles`) and point `partial --at` at local copies. Files under a
+URI are read whole (no byte ranges), and should be log files, plain or compressed (not .tar
+archives or binary journals). With --pipe the executors open local files themselves and pipe
+each single-file task's bytes (a whole file or a byte range) into `postmortem partial -`.
 """
 
 import argparse
 import json
 import os
+import re
 import shlex
 import shutil
 import stat
@@ -28,6 +33,9 @@ import sys
 import tempfile
 
 PIPE_BLOCK = 1 << 20
+# What a stand-in of a remote file holds: enough for the sniffer's sample and head.
+STAND_IN_BYTES = 1 << 20
+REMOTE = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
 
 
 def parse_args(argv):
@@ -48,6 +56,15 @@ def parse_args(argv):
     p.add_argument("--pipe", action="store_true",
                    help="executors pipe each single-file task's bytes into `partial -`")
     return p.parse_args(argv)
+
+
+def size_bytes(text):
+    """`256M`, `1G`, `64K` or bytes, as `postmortem plan --split` reads them."""
+    units = {"": 1, "K": 1 << 10, "M": 1 << 20, "G": 1 << 30, "T": 1 << 40}
+    m = re.fullmatch(r"(\d+)\s*([KMGT]?)(?:I?B)?", text.strip().upper())
+    if not m or int(m.group(1)) == 0:
+        raise SystemExit(f"--split {text!r}: a size such as 256M or 1G")
+    return int(m.group(1)) * units[m.group(2)]
 
 
 def resolve_binary(name):
@@ -82,14 +99,66 @@ def pipe_source(doc, task):
     return (f["path"], 0, None)
 
 
-def run_partial(binary_name, task_id, plan_text, earlier, source):
+def stand_ins(sc, inputs, stage_dir):
+    """Local inputs as they are; for each URI, local stand-ins of its files (first bytes and
+    modification time) in the same layout. Returns (inputs for the plan, {stand-in: URI})."""
+    jvm = sc._jvm
+    conf = sc._jsc.hadoopConfiguration()
+    planned, remote_of = [], {}
+    for n, uri in enumerate(inputs):
+        if not REMOTE.match(uri):
+            planned.append(uri)
+            continue
+        root = jvm.org.apache.hadoop.fs.Path(uri)
+        fs = root.getFileSystem(conf)
+        base = os.path.join(stage_dir, str(n), root.getName() or f"input-{n}")
+        planned.append(base)
+        top = fs.getFileStatus(root)
+        found = []
+        if top.isFile():
+            found.append((top, base))
+        else:
+            prefix = top.getPath().toUri().getPath().rstrip("/") + "/"
+            listing = fs.listFiles(root, True)
+            while listing.hasNext():
+                st = listing.next()
+                rel = st.getPath().toUri().getPath()[len(prefix):]
+                found.append((st, os.path.join(base, rel)))
+        for st, local in found:
+            os.makedirs(os.path.dirname(local), exist_ok=True)
+            stream = fs.open(st.getPath())
+            try:
+                head = bytes(stream.readNBytes(STAND_IN_BYTES))
+            finally:
+                stream.close()
+            with open(local, "wb") as f:
+                f.write(head)
+            mtime = st.getModificationTime() / 1000.0
+            os.utime(local, (mtime, mtime))
+            remote_of[local] = st.getPath().toString()
+    return planned, remote_of
+
+
+def run_partial_fetched(binary_name, task_id, plan_text, earlier, fetched, stand_in_of):
+    """On an executor: one task whose files Spark fetched, each written to a local copy."""
+    with tempfile.TemporaryDirectory(prefix="postmortem-fetched-") as copies:
+        at = []
+        for n, (uri, data) in enumerate(sorted(fetched)):
+            local = os.path.join(copies, str(n))
+            with open(local, "wb") as f:
+                f.write(data)
+            at += ["--at", f"{stand_in_of[uri]}={local}"]
+        return run_partial(binary_name, task_id, plan_text, earlier, None, at)
+
+
+def run_partial(binary_name, task_id, plan_text, earlier, source, at=()):
     """On an executor: one task's partial summary, as bytes."""
     binary = resolve_binary(binary_name)
     with tempfile.TemporaryDirectory(prefix="postmortem-task-") as work:
         plan = os.path.join(work, "plan.json")
         with open(plan, "w", encoding="utf-8") as f:
             f.write(plan_text)
-        cmd = [binary, "partial", "--plan", plan, "--task", str(task_id), "-q"]
+        cmd = [binary, "partial", "--plan", plan, "--task", str(task_id), "-q", *at]
         for n, part in enumerate(earlier):
             path = os.path.join(work, f"after-{n}.part")
             with open(path, "wb") as f:
@@ -131,6 +200,42 @@ def pipe_into(cmd, source):
     return proc, err.read()
 
 
+def read_stage(sc, args, doc, tasks, shared, remote_of):
+    """The partials of one stage's tasks: those of local files read where they lie, those
+    holding a remote file from the bytes Spark fetched."""
+    def remote(t):
+        return any(doc["files"][f]["path"] in remote_of for f in t["files"])
+
+    name = args.binary
+    local = [(t["id"], pipe_source(doc, t) if args.pipe else None)
+             for t in tasks if not remote(t)]
+    made = []
+    if local:
+        made += (sc.parallelize(local, len(local))
+                 .map(lambda item: run_partial(name, item[0], shared.value[0],
+                                               shared.value[1], item[1]))
+                 .collect())
+    fetching = [t for t in tasks if remote(t)]
+    if fetching:
+        tasks_of = {}
+        for t in fetching:
+            for f in t["files"]:
+                uri = remote_of.get(doc["files"][f]["path"])
+                if uri is None:
+                    raise RuntimeError(f"task {t['id']} mixes local and remote files")
+                tasks_of.setdefault(uri, []).append(t["id"])
+        stand_in_of = {uri: local for local, uri in remote_of.items()}
+        by_uri = sc.broadcast((tasks_of, stand_in_of))
+        made += (sc.binaryFiles(",".join(sorted(tasks_of)))
+                 .flatMap(lambda kv: [(t, (kv[0], kv[1])) for t in by_uri.value[0].get(kv[0], [])])
+                 .groupByKey(len(fetching))
+                 .map(lambda tv: run_partial_fetched(name, tv[0], shared.value[0],
+                                                     shared.value[1], list(tv[1]),
+                                                     by_uri.value[1]))
+                 .collect())
+    return made
+
+
 def main(argv):
     args = parse_args(argv)
     from pyspark.sql import SparkSession
@@ -144,7 +249,12 @@ def main(argv):
     work = tempfile.mkdtemp(prefix="postmortem-driver-")
     try:
         plan = os.path.join(work, "plan.json")
-        cmd = [binary, "plan", *args.inputs, "--split", args.split, "-o", plan, "-q"]
+        inputs, remote_of = stand_ins(sc, args.inputs, os.path.join(work, "remote"))
+        split = size_bytes(args.split)
+        if remote_of:
+            # A stand-in is not the file: it must never be cut into ranges.
+            split = max(split, STAND_IN_BYTES + 1)
+        cmd = [binary, "plan", *inputs, "--split", str(split), "-o", plan, "-q"]
         cmd += shlex.split(args.plan_args)
         planned = subprocess.run(cmd, stderr=subprocess.PIPE)
         sys.stderr.write(planned.stderr.decode("utf-8", "replace"))
@@ -159,12 +269,7 @@ def main(argv):
             if not tasks:
                 continue
             shared = sc.broadcast((plan_text, [p for _, p in parts]))
-            work_items = [(t["id"], pipe_source(doc, t) if args.pipe else None) for t in tasks]
-            name = args.binary
-            made = (sc.parallelize(work_items, len(work_items))
-                    .map(lambda item: run_partial(name, item[0], shared.value[0],
-                                                  shared.value[1], item[1]))
-                    .collect())
+            made = read_stage(sc, args, doc, tasks, shared, remote_of)
             for task_id, part, stderr in sorted(made):
                 sys.stderr.write(stderr)
                 parts.append((task_id, part))

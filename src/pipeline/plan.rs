@@ -256,7 +256,8 @@ fn split_large(tasks: Vec<Task>, logs: &[Sniff], config: &Config, size: u64) -> 
             }
             _ => Vec::new(),
         };
-        if cuts.len() < 2 {
+        // `[0, len]`: the file is smaller than a range, and is read whole.
+        if cuts.len() <= 2 {
             out.push(task);
             continue;
         }
@@ -326,6 +327,24 @@ mod tests {
         }
         assert!(cuts.windows(2).all(|w| w[0] < w[1]));
         assert!(cuts.len() > 5);
+    }
+
+    #[test]
+    fn a_file_smaller_than_a_range_is_not_cut() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("a.log");
+        let line =
+            "10.0.0.1 - - [10/Sep/2023:08:15:02 +0000] \"GET / HTTP/1.1\" 200 12 \"-\" \"curl\"\n";
+        std::fs::write(&path, line.repeat(100)).unwrap();
+        let config = Config::new(vec![dir.path().to_path_buf()]);
+        let plan = make(&config, Some(1 << 20)).unwrap();
+        assert_eq!(plan.tasks.len(), 1);
+        assert_eq!(
+            plan.tasks[0].range, None,
+            "a whole file is not a range of itself"
+        );
+        let plan = make(&config, Some(1000)).unwrap();
+        assert!(plan.tasks.len() > 1 && plan.tasks.iter().all(|t| t.range.is_some()));
     }
 
     #[test]
