@@ -218,3 +218,30 @@ fn an_hour_of_otlp_exports_is_counted_exactly() {
         draft["signal"]
     );
 }
+
+/// Two watch streams of the same size from two clusters (one digit apart) are two sources:
+/// document files had no content digest, so any two of one format and one size were taken
+/// for copies and the second's events were dropped.
+#[test]
+fn regression_two_event_files_of_one_size_are_not_copies() {
+    let dir = tempfile::tempdir().unwrap();
+    let stream = |host: &str| {
+        format!(
+            "{{\"apiVersion\": \"v1\", \"count\": 1, \"firstTimestamp\": \"2024-05-17T15:06:00Z\", \"involvedObject\": {{\"kind\": \"Pod\", \"name\": \"web-1\"}}, \"kind\": \"Event\", \"lastTimestamp\": \"2024-05-17T15:06:00Z\", \"message\": \"Back-off restarting failed container\", \"reason\": \"BackOff\", \"source\": {{\"component\": \"kubelet\", \"host\": \"{host}\"}}, \"type\": \"Warning\"}}\n"
+        )
+    };
+    std::fs::create_dir_all(dir.path().join("a")).unwrap();
+    std::fs::create_dir_all(dir.path().join("b")).unwrap();
+    std::fs::write(dir.path().join("a/events.json"), stream("node-1")).unwrap();
+    std::fs::write(dir.path().join("b/events.json"), stream("node-2")).unwrap();
+    let draft: Value = serde_json::from_slice(&run(&["draft", "--json"], dir.path())).unwrap();
+    let inputs = draft["inputs"].as_array().unwrap();
+    assert_eq!(inputs.len(), 2);
+    for input in inputs {
+        assert!(
+            input.get("duplicate_of").is_none_or(Value::is_null),
+            "{input}"
+        );
+    }
+    assert_eq!(series_totals(&draft).0, 2, "both events counted");
+}
