@@ -586,3 +586,40 @@ fn a_file_gone_after_the_plan_is_reported_and_the_rest_merged() {
         "the access log was still read"
     );
 }
+
+#[test]
+fn a_partial_is_never_written_over_an_input() {
+    let dir = tempfile::tempdir().unwrap();
+    let logs = dir.path().join("logs");
+    std::fs::create_dir_all(&logs).unwrap();
+    let access = logs.join("access.log");
+    std::fs::copy(common::sample_logs().join("nginx/access.log"), &access).unwrap();
+    let before = std::fs::read(&access).unwrap();
+    let plan = dir.path().join("p.json");
+    run(&["plan", s(&logs), "-o", s(&plan), "-q"], &[0]);
+    let out = postmortem()
+        .args(["partial", "--plan", s(&plan), "-o", s(&access)])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let part = dir.path().join("p.part");
+    run(&["partial", "--plan", s(&plan), "-o", s(&part)], &[0]);
+    let out = postmortem()
+        .args([
+            "merge",
+            "--plan",
+            s(&plan),
+            "--partial",
+            "-o",
+            s(&access),
+            s(&part),
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(
+        std::fs::read(&access).unwrap(),
+        before,
+        "the input is untouched"
+    );
+}

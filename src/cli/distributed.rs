@@ -168,6 +168,9 @@ pub fn partial(opts: PartialOpts, verbosity: Verbosity) -> Result<ExitCode, Erro
         let why = "a partial summary is binary: give -o FILE, or send standard output to a file";
         return Err(Error::invalid("--output", "", why));
     }
+    if let Some(out) = &opts.output {
+        output::check_outputs(&[out.as_path()], &doc.settings.paths, false)?;
+    }
     let mut inputs = parse_at(&opts.at)?;
     inputs.stdin = stdin;
     let after = gather(&doc, read_partials(&opts.after, &doc)?)?;
@@ -201,6 +204,8 @@ pub fn merge(opts: MergeOpts, verbosity: Verbosity) -> Result<ExitCode, Error> {
     let (doc, config) = read_plan(&opts.plan)?;
     let outputs = gather(&doc, read_partials(&opts.parts, &doc)?)?;
     if opts.partial {
+        let out: Vec<&Path> = opts.write.output.iter().map(PathBuf::as_path).collect();
+        output::check_outputs(&out, &doc.settings.paths, opts.write.force)?;
         write_partial(opts.write.output.as_deref(), &doc, &outputs)?;
         return Ok(ExitCode::SUCCESS);
     }
