@@ -623,3 +623,30 @@ fn a_partial_is_never_written_over_an_input() {
         "the input is untouched"
     );
 }
+
+#[test]
+fn standard_input_cannot_stand_for_a_task_of_several_files() {
+    let f = fixture();
+    let many = f.doc["tasks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["files"].as_array().unwrap().len() > 1)
+        .expect("a rotation family in the folder");
+    let out = postmortem()
+        .args([
+            "partial",
+            "--plan",
+            s(&f.plan),
+            "--task",
+            &many["id"].to_string(),
+            "-o",
+            "x",
+            "-",
+        ])
+        .write_stdin(b"whatever".to_vec())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--at NAME=PATH"));
+}

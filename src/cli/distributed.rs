@@ -164,6 +164,17 @@ pub fn partial(opts: PartialOpts, verbosity: Verbosity) -> Result<ExitCode, Erro
         );
         return Err(Error::invalid("file", "-", why));
     }
+    if stdin
+        && let Some(task) = chosen.first().map(|&t| &doc.tasks[t])
+        && task.files.len() > 1
+    {
+        let why = format!(
+            "standard input holds one file's bytes; task {} reads {} files side by side (a rotation family, or copies): give their paths with --at NAME=PATH",
+            task.id,
+            task.files.len()
+        );
+        return Err(Error::invalid("file", "-", why));
+    }
     if opts.output.is_none() && std::io::stdout().is_terminal() {
         let why = "a partial summary is binary: give -o FILE, or send standard output to a file";
         return Err(Error::invalid("--output", "", why));
