@@ -47,8 +47,18 @@ pub fn draft_timed(
 ) -> Result<(timeline::Draft, pipeline::Analysis, Timings), Error> {
     let started = std::time::Instant::now();
     let analysis = pipeline::analyse(config)?;
+    Ok(draft_of(analysis, config, started))
+}
+
+/// The draft of a run already read (here, or by `partial`s that `merge` put together), with
+/// the time since `started` split into reading and the rest.
+pub fn draft_of(
+    analysis: pipeline::Analysis,
+    config: &Config,
+    started: std::time::Instant,
+) -> (timeline::Draft, pipeline::Analysis, Timings) {
     let read = started.elapsed();
     let draft = timeline::build(&analysis, config.detect_params());
     let detect = started.elapsed() - read;
-    Ok((draft, analysis, Timings { read, detect }))
+    (draft, analysis, Timings { read, detect })
 }

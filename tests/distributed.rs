@@ -26,6 +26,14 @@ fn run(args: &[&str], ok: &[i32]) -> Vec<u8> {
     out.stdout
 }
 
+/// Runs the binary, asserting it refuses (exit 2); returns what it said on stderr.
+fn refused(args: &[&str]) -> String {
+    let out = postmortem().args(args).output().expect("runs");
+    let err = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert_eq!(out.status.code(), Some(2), "postmortem {args:?}: {err}");
+    err
+}
+
 fn s(p: &Path) -> &str {
     p.to_str().expect("a UTF-8 path")
 }
@@ -344,12 +352,7 @@ fn partials_of_another_plan_damaged_or_missing_are_reported() {
         &["plan", s(&f.logs), "--bin", "5m", "-o", s(&other), "-q"],
         &[0, 2],
     );
-    let out = postmortem()
-        .args(["merge", "--plan", s(&other), s(&part)])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(2));
-    let err = String::from_utf8_lossy(&out.stderr);
+    let err = refused(&["merge", "--plan", s(&other), s(&part)]);
     assert!(
         err.contains("0.part") && err.contains("another plan"),
         "{err}"
@@ -361,12 +364,7 @@ fn partials_of_another_plan_damaged_or_missing_are_reported() {
     bytes[last] ^= 0x55;
     let damaged = dir.path().join("damaged.part");
     std::fs::write(&damaged, bytes).unwrap();
-    let out = postmortem()
-        .args(["merge", "--plan", s(&f.plan), s(&damaged)])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("checksum"));
+    assert!(refused(&["merge", "--plan", s(&f.plan), s(&damaged)]).contains("checksum"));
 
     // An edited plan is refused.
     let edited = dir.path().join("edited.json");
@@ -374,28 +372,26 @@ fn partials_of_another_plan_damaged_or_missing_are_reported() {
         .unwrap()
         .replace("\"slo\": 0.999", "\"slo\": 0.99");
     std::fs::write(&edited, text).unwrap();
-    let out = postmortem()
-        .args(["merge", "--plan", s(&edited), s(&part)])
-        .output()
-        .unwrap();
-    assert!(String::from_utf8_lossy(&out.stderr).contains("changed after it was made"));
+    assert!(
+        refused(&["merge", "--plan", s(&edited), s(&part)]).contains("changed after it was made")
+    );
 
     // A later stage without the earlier partials is refused, naming what it needs.
     let (late, _) = tasks(&f.doc).into_iter().next_back().unwrap();
-    let out = postmortem()
-        .args([
+    let x = dir.path().join("x");
+    let late = late.to_string();
+    assert!(
+        refused(&[
             "partial",
             "--plan",
             s(&f.plan),
             "--task",
-            &late.to_string(),
+            &late,
             "-o",
-            s(&dir.path().join("x")),
+            s(&x)
         ])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("--after"));
+        .contains("--after")
+    );
 
     // Only task 0's partial: the draft is still written, every other file reported unread.
     let out = postmortem()
@@ -597,26 +593,18 @@ fn a_partial_is_never_written_over_an_input() {
     let before = std::fs::read(&access).unwrap();
     let plan = dir.path().join("p.json");
     run(&["plan", s(&logs), "-o", s(&plan), "-q"], &[0]);
-    let out = postmortem()
-        .args(["partial", "--plan", s(&plan), "-o", s(&access)])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(2));
+    refused(&["partial", "--plan", s(&plan), "-o", s(&access)]);
     let part = dir.path().join("p.part");
     run(&["partial", "--plan", s(&plan), "-o", s(&part)], &[0]);
-    let out = postmortem()
-        .args([
-            "merge",
-            "--plan",
-            s(&plan),
-            "--partial",
-            "-o",
-            s(&access),
-            s(&part),
-        ])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(2));
+    refused(&[
+        "merge",
+        "--plan",
+        s(&plan),
+        "--partial",
+        "-o",
+        s(&access),
+        s(&part),
+    ]);
     assert_eq!(
         std::fs::read(&access).unwrap(),
         before,

@@ -111,7 +111,11 @@ fn read_partials(
         .collect()
 }
 
-fn write_partial(path: Option<&Path>, doc: &PlanDoc, outputs: &[TaskOutput]) -> Result<(), Error> {
+fn write_partial(
+    path: Option<&Path>,
+    doc: &PlanDoc,
+    outputs: Vec<TaskOutput>,
+) -> Result<(), Error> {
     let shown = path.map_or("standard output".into(), |p| p.display().to_string());
     let bytes = encode_partial(&doc.id, outputs).map_err(|message| Error::Output {
         path: shown.clone(),
@@ -156,25 +160,6 @@ pub fn partial(opts: PartialOpts, verbosity: Verbosity) -> Result<ExitCode, Erro
         return Err(Error::invalid("file", "-", why));
     }
     let chosen = select_tasks(&doc, &opts.task, &names)?;
-    if stdin && chosen.len() != 1 {
-        let listed: Vec<String> = chosen.iter().map(usize::to_string).collect();
-        let why = format!(
-            "standard input holds one task's bytes; this names tasks {}: choose one with --task",
-            listed.join(", ")
-        );
-        return Err(Error::invalid("file", "-", why));
-    }
-    if stdin
-        && let Some(task) = chosen.first().map(|&t| &doc.tasks[t])
-        && task.files.len() > 1
-    {
-        let why = format!(
-            "standard input holds one file's bytes; task {} reads {} files side by side (a rotation family, or copies): give their paths with --at NAME=PATH",
-            task.id,
-            task.files.len()
-        );
-        return Err(Error::invalid("file", "-", why));
-    }
     if opts.output.is_none() && std::io::stdout().is_terminal() {
         let why = "a partial summary is binary: give -o FILE, or send standard output to a file";
         return Err(Error::invalid("--output", "", why));
@@ -186,22 +171,24 @@ pub fn partial(opts: PartialOpts, verbosity: Verbosity) -> Result<ExitCode, Erro
     inputs.stdin = stdin;
     let after = gather(&doc, read_partials(&opts.after, &doc)?)?;
     let outputs = run_partial(&doc, &config, &chosen, after, &inputs)?;
-    write_partial(opts.output.as_deref(), &doc, &outputs)?;
-    let errors: Vec<&Error> = outputs
+    let errors: Vec<String> = outputs
         .iter()
         .flat_map(|o| &o.pieces)
         .flat_map(|p| &p.report.errors)
+        .map(Error::to_string)
         .collect();
+    let lines: u64 = outputs
+        .iter()
+        .flat_map(|o| &o.pieces)
+        .map(|p| p.report.summary.lines)
+        .sum();
+    let tasks = outputs.len();
+    write_partial(opts.output.as_deref(), &doc, outputs)?;
     for e in &errors {
         eprintln!("postmortem: {e}");
     }
     if verbosity == Verbosity::Verbose {
-        let lines: u64 = outputs
-            .iter()
-            .flat_map(|o| &o.pieces)
-            .map(|p| p.report.summary.lines)
-            .sum();
-        eprintln!("postmortem: {} tasks, {lines} lines read", outputs.len());
+        eprintln!("postmortem: {tasks} tasks, {lines} lines read");
     }
     Ok(match errors.is_empty() {
         true => ExitCode::SUCCESS,
@@ -217,22 +204,13 @@ pub fn merge(opts: MergeOpts, verbosity: Verbosity) -> Result<ExitCode, Error> {
     if opts.partial {
         let out: Vec<&Path> = opts.write.output.iter().map(PathBuf::as_path).collect();
         output::check_outputs(&out, &doc.settings.paths, opts.write.force)?;
-        write_partial(opts.write.output.as_deref(), &doc, &outputs)?;
+        write_partial(opts.write.output.as_deref(), &doc, outputs)?;
         return Ok(ExitCode::SUCCESS);
     }
     let prepared = prepare_write(&opts.write, &doc.settings.paths)?;
     let analysis = merge_outputs(&doc, &config, outputs);
-    let read = started.elapsed();
-    let draft = crate::timeline::build(&analysis, config.detect_params());
-    let detect = started.elapsed() - read;
-    let timings = crate::Timings { read, detect };
-    write_draft(
-        &opts.write,
-        prepared,
-        (draft, analysis, timings),
-        started,
-        verbosity,
-    )
+    let run = crate::draft_of(analysis, &config, started);
+    write_draft(&opts.write, prepared, run, started, verbosity)
 }
 
 #[cfg(test)]

@@ -61,6 +61,12 @@ pub fn run_partial(
     after: Vec<TaskOutput>,
     inputs: &Inputs,
 ) -> Result<Vec<TaskOutput>, Error> {
+    if let Some(&t) = chosen.iter().find(|&&t| t >= doc.tasks.len()) {
+        return Err(Error::invalid("--task", t, "not a task of the plan"));
+    }
+    if inputs.stdin {
+        one_stream_one_file(doc, chosen)?;
+    }
     let mut plan = doc.plan();
     let mut known: Vec<TaskOutput> = after;
     let mut made = Vec::new();
@@ -80,6 +86,28 @@ pub fn run_partial(
         }
     }
     Ok(made)
+}
+
+/// Standard input holds the bytes of one file (or one range of it): one task, of one file.
+fn one_stream_one_file(doc: &PlanDoc, chosen: &[usize]) -> Result<(), Error> {
+    if chosen.len() != 1 {
+        let listed: Vec<String> = chosen.iter().map(usize::to_string).collect();
+        let why = format!(
+            "standard input holds one task's bytes; this names tasks {}: choose one with --task",
+            listed.join(", ")
+        );
+        return Err(Error::invalid("file", "-", why));
+    }
+    let task = &doc.tasks[chosen[0]];
+    if task.files.len() > 1 {
+        let why = format!(
+            "standard input holds one file's bytes; task {} reads {} files side by side (a rotation family, or copies): give their paths with --at NAME=PATH",
+            task.id,
+            task.files.len()
+        );
+        return Err(Error::invalid("file", "-", why));
+    }
+    Ok(())
 }
 
 /// Every task of the stages before `stage` must be known, or the placing would differ from a

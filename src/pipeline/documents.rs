@@ -263,6 +263,6 @@ pub fn read_record_bytes(data: &[u8], context: &ChunkContext) -> Summary {
         .truncate(crate::aggregate::SKIPPED_EXAMPLES);
     summary.bytes = data.len() as u64;
     // Two document files of the same size are copies only if their lines agree.
-    summary.content_hash = super::lines::content_digest(data);
+    summary.content_hash = crate::aggregate::digest::content_digest(data);
     summary
 }

@@ -37,6 +37,20 @@ pub struct Rotation {
     pub lines_repeated: u64,
 }
 
+/// The rotation family a file belongs to: its folder, its family name and its format. By the
+/// path as shown: for archive members, their path inside the archive. The plan ties a family
+/// into one task by the same key.
+pub(super) fn family_key(display: &str, format: Format) -> (String, String, String) {
+    let path = Path::new(display);
+    let name = path
+        .file_name()
+        .map_or(String::new(), |n| n.to_string_lossy().to_string());
+    let folder = path
+        .parent()
+        .map_or(String::new(), |p| p.display().to_string());
+    (folder, rotation::member(&name).family, format.id())
+}
+
 /// Orders the families' pieces and counts the lines two neighbours share only once.
 pub(super) fn count_overlaps_once(
     reports: &mut [(usize, FileReport)],
@@ -50,17 +64,11 @@ pub(super) fn count_overlaps_once(
         if report.detection.format.is_alerts() || report.duplicate_of.is_some() {
             continue;
         }
-        // By the path as shown: for archive members, their path inside the archive.
-        let path = Path::new(&logs[*i].candidate.display);
-        let name = path
-            .file_name()
-            .map_or(String::new(), |n| n.to_string_lossy().to_string());
-        let folder = path
-            .parent()
-            .map_or(String::new(), |p| p.display().to_string());
-        let member = rotation::member(&name);
         families
-            .entry((folder, member.family, report.detection.format.id()))
+            .entry(family_key(
+                &logs[*i].candidate.display,
+                report.detection.format,
+            ))
             .or_default()
             .push(slot);
     }

@@ -13,8 +13,6 @@ use crate::error::Error;
 use crate::read::{Chunker, Compression};
 use crate::time::{Civil, ZoneConverter};
 
-pub use crate::aggregate::digest::content_digest;
-
 /// Reads a line-format file chunk by chunk. `parallel` spreads each batch of chunks over the
 /// pool; otherwise the chunks are parsed in this thread.
 pub(super) fn read_lines(

@@ -16,10 +16,11 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 
 use super::Analysis;
+use super::families::family_key;
 use super::placement::choose_zone;
 use super::sniff::{Sniff, sane_times, sniff_all};
 use crate::config::Config;
-use crate::discover::{self, Passed, rotation};
+use crate::discover::{self, Passed};
 use crate::error::Error;
 use crate::parse::{Detection, Format};
 use crate::read::Compression;
@@ -163,18 +164,8 @@ fn ties(s: &Sniff) -> Vec<Tie> {
     let format = s.detection.format;
     let mut ties = Vec::new();
     if !format.is_alerts() {
-        let path = Path::new(&s.candidate.display);
-        let name = path
-            .file_name()
-            .map_or(String::new(), |n| n.to_string_lossy().to_string());
-        let folder = path
-            .parent()
-            .map_or(String::new(), |p| p.display().to_string());
-        ties.push(Tie::Family(
-            folder,
-            rotation::member(&name).family,
-            format.id(),
-        ));
+        let (folder, family, format_id) = family_key(&s.candidate.display, format);
+        ties.push(Tie::Family(folder, family, format_id));
         if s.head.is_empty() {
             ties.push(Tie::Headless(format));
         }

@@ -147,10 +147,10 @@ pub fn spans_before(plan: &Plan, done: &[TaskOutput], stage: u8) -> Vec<DatedSpa
             }
         }
     }
-    for (file, mut pieces) in ranged {
-        let first = pieces.remove(0);
-        let joined = join(first, pieces);
-        if let Some(span) = span_of(&joined, &plan.logs[file].place, stages[file] == 0) {
+    for (file, pieces) in ranged {
+        if let Some(joined) = join(pieces)
+            && let Some(span) = span_of(&joined, &plan.logs[file].place, stages[file] == 0)
+        {
             spans.push((stages[file], file, span));
         }
     }
@@ -160,19 +160,16 @@ pub fn spans_before(plan: &Plan, done: &[TaskOutput], stage: u8) -> Vec<DatedSpa
 
 /// The pieces of one file in byte order, as one report: line numbers move on past the pieces
 /// before (see `Summary::append`).
-fn join(first: Piece, mut rest: Vec<Piece>) -> FileReport {
-    rest.push(first);
-    rest.sort_by_key(|p| p.range);
-    let mut pieces = rest.into_iter();
-    let Some(first) = pieces.next() else {
-        unreachable!("one piece was pushed just above")
-    };
-    let mut first = first.report;
-    for p in pieces {
-        first.summary.append(p.report.summary);
-        first.errors.extend(p.report.errors);
-    }
-    first
+fn join(mut pieces: Vec<Piece>) -> Option<FileReport> {
+    pieces.sort_by_key(|p| p.range);
+    pieces
+        .into_iter()
+        .map(|p| p.report)
+        .reduce(|mut all, next| {
+            all.summary.append(next.summary);
+            all.errors.extend(next.errors);
+            all
+        })
 }
 
 /// A file no task output holds: reported, as a file that could not be read is.
@@ -220,10 +217,8 @@ pub fn assemble(plan: &Plan, outputs: Vec<TaskOutput>, config: &Config) -> Analy
             .collect(),
     };
     for file in 0..plan.logs.len() {
-        let report = match by_file.remove(&file) {
-            Some(mut pieces) => {
-                let first = pieces.remove(0);
-                let mut joined = join(first, pieces);
+        let report = match by_file.remove(&file).and_then(join) {
+            Some(mut joined) => {
                 for t in lost.iter().filter(|t| t.files == [file]) {
                     if let Some(r) = t.range {
                         let why = format!(

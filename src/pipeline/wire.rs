@@ -299,32 +299,35 @@ struct PartialDoc {
     outputs: Vec<OutputWire>,
 }
 
-fn to_wire(out: &TaskOutput) -> OutputWire {
+fn to_wire(out: TaskOutput) -> OutputWire {
     OutputWire {
         task: out.task.unwrap_or(usize::MAX),
         pieces: out
             .pieces
-            .iter()
-            .map(|p| PieceWire {
-                file: p.file,
-                range: p.range,
-                report: ReportWire {
-                    display: p.report.display.clone(),
-                    local_time: p.report.detection.local_time,
-                    detection: p.report.detection.clone(),
-                    compression: p.report.compression,
-                    zone: p.report.zone.clone(),
-                    zone_source: p.report.zone_source.clone(),
-                    year: p.report.year.clone(),
-                    summary: p.report.summary.clone(),
-                    errors: p.report.errors.iter().map(Error::to_string).collect(),
-                    duplicate_of: p.report.duplicate_of.clone(),
-                    rotation: p.report.rotation.clone(),
-                    copy_of: p.report.copy_of.clone(),
-                },
+            .into_iter()
+            .map(|p| {
+                let r = p.report;
+                PieceWire {
+                    file: p.file,
+                    range: p.range,
+                    report: ReportWire {
+                        display: r.display,
+                        local_time: r.detection.local_time,
+                        detection: r.detection,
+                        compression: r.compression,
+                        zone: r.zone,
+                        zone_source: r.zone_source,
+                        year: r.year,
+                        summary: r.summary,
+                        errors: r.errors.iter().map(Error::to_string).collect(),
+                        duplicate_of: r.duplicate_of,
+                        rotation: r.rotation,
+                        copy_of: r.copy_of,
+                    },
+                }
             })
             .collect(),
-        spans: out.spans.clone(),
+        spans: out.spans,
     }
 }
 
@@ -362,10 +365,10 @@ fn from_wire(w: OutputWire) -> TaskOutput {
 }
 
 /// A partial summary's bytes: the header, then the compressed body.
-pub fn encode_partial(plan_id: &str, outputs: &[TaskOutput]) -> Result<Vec<u8>, String> {
+pub fn encode_partial(plan_id: &str, outputs: Vec<TaskOutput>) -> Result<Vec<u8>, String> {
     let doc = PartialDoc {
         plan: plan_id.to_string(),
-        outputs: outputs.iter().map(to_wire).collect(),
+        outputs: outputs.into_iter().map(to_wire).collect(),
     };
     let packed = rmp_serde::to_vec_named(&doc).map_err(|e| e.to_string())?;
     let body = zstd::encode_all(packed.as_slice(), 3).map_err(|e| e.to_string())?;
