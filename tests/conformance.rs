@@ -442,3 +442,45 @@ fn lnav_mixed_times_jump_back_twice_whatever_the_chunk_size() {
         );
     }
 }
+
+/// The access parser's fast path reads a line exactly as the general parser does: every line
+/// of every real sample (error logs too, as lines it must refuse), and each of them with one
+/// byte changed, at every position, to one that could change how it splits.
+#[test]
+fn the_fast_access_path_reads_every_sample_line_and_its_mutations_as_the_general_parser() {
+    let Some(dir) = common::shared_data() else {
+        return;
+    };
+    let mut checked = 0;
+    let mut fast_taken = 0;
+    for sub in ["nginx", "apache"] {
+        for entry in std::fs::read_dir(dir.join(sub)).unwrap() {
+            for line in common::lines_of(&entry.unwrap().path())
+                .into_iter()
+                .take(300)
+            {
+                let mut variants = vec![line.clone()];
+                for i in 0..line.len() {
+                    for b in [b' ', b'"', b'[', b']', b',', b'\t', b'9', b':', b'\\', b'-'] {
+                        let mut v = line.clone();
+                        v[i] = b;
+                        variants.push(v);
+                    }
+                    let mut v = line.clone();
+                    v.remove(i);
+                    variants.push(v);
+                }
+                for v in &variants {
+                    let (fast, general) = (nginx_access::parse(v), nginx_access::parse_general(v));
+                    assert_eq!(fast, general, "{}", String::from_utf8_lossy(v));
+                    checked += 1;
+                    fast_taken += usize::from(general.is_some());
+                }
+            }
+        }
+    }
+    assert!(
+        checked > 100_000 && fast_taken > 50_000,
+        "{checked} {fast_taken}"
+    );
+}

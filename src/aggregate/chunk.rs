@@ -70,6 +70,8 @@ struct Worker<'c> {
     /// The last line of the bin being read, written to `out.last_lines` when the bin changes:
     /// one comparison a line instead of a map look-up.
     last_line: Option<(i64, super::Seen)>,
+    /// Clients of the current bin, counted when it changes.
+    clients: super::clients::ClientBatch,
     out: Summary,
 }
 
@@ -288,7 +290,8 @@ impl Worker<'_> {
         self.out
             .series
             .record(bin, error, (400..500).contains(&r.status));
-        self.out.clients.record(r.client_key, bin, error);
+        self.clients
+            .record(&mut self.out.clients, r.client_key, bin, error);
         if let Some(seconds) = r.latency {
             self.out.series.record_latency(bin, seconds);
         }
@@ -341,7 +344,8 @@ impl Worker<'_> {
                 self.out.series.record_latency(bin, seconds);
             }
             if let Some(client) = &http.client {
-                self.out.clients.record(client, bin, error);
+                self.clients
+                    .record(&mut self.out.clients, client, bin, error);
             }
             if error {
                 let path = http.path.as_deref().unwrap_or(b"(no path)");
@@ -472,6 +476,7 @@ impl<'c> Worker<'c> {
             line_hash: 0,
             offsets: Vec::new(),
             last_line: None,
+            clients: Default::default(),
             out: Summary::default(),
         }
     }
@@ -481,6 +486,7 @@ impl<'c> Worker<'c> {
         if let Some((bin, last)) = self.last_line.take() {
             self.out.note_line(bin, last.time, last.source);
         }
+        self.clients.flush(&mut self.out.clients);
         for (offset, n) in std::mem::take(&mut self.offsets) {
             *self.out.offsets.entry(offset).or_default() += n;
         }

@@ -203,10 +203,19 @@ fn distinct<'a>(sets: impl Iterator<Item = &'a BinSet>) -> u64 {
     }
 }
 
+const fn address_table() -> [bool; 256] {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        table[b] = (b as u8).is_ascii_hexdigit() || b == b'.' as usize || b == b':' as usize;
+        b += 1;
+    }
+    table
+}
+static ADDRESS_BYTES: [bool; 256] = address_table();
+
 fn is_address(client: &[u8]) -> bool {
-    client
-        .iter()
-        .all(|b| b.is_ascii_hexdigit() || b".:".contains(b))
+    client.iter().all(|&b| ADDRESS_BYTES[b as usize])
 }
 
 /// Clients (users, origin addresses or connecting addresses) per bin: all, and those who got
@@ -232,6 +241,26 @@ impl Clients {
         self.active.entry(bin).or_default().insert(key);
         if error {
             self.failed.entry(bin).or_default().insert(key);
+        }
+    }
+
+    /// Counts keys already hashed in one bin: the active ones, and those with a server error.
+    fn record_keys(&mut self, bin: i64, active: &mut Vec<u64>, failed: &mut Vec<u64>) {
+        for (sets, keys) in [(&mut self.active, active), (&mut self.failed, failed)] {
+            if keys.is_empty() {
+                continue;
+            }
+            // Distinct first: the set is sized once, for what it will hold.
+            keys.sort_unstable();
+            keys.dedup();
+            let set = sets.entry(bin).or_default();
+            if let BinSet::Exact(exact) = set {
+                exact.reserve(
+                    keys.len()
+                        .min((EXACT_LIMIT + 1).saturating_sub(exact.len())),
+                );
+            }
+            keys.drain(..).for_each(|k| set.insert(k));
         }
     }
 
@@ -262,6 +291,42 @@ impl Clients {
             distinct(self.active.range(from_bin..=to_bin).map(|(_, s)| s)),
             distinct(self.failed.range(from_bin..=to_bin).map(|(_, s)| s)),
         )
+    }
+}
+
+/// Clients of the bin being read, hashed and held until the bin changes, then counted
+/// together: one map look-up a bin instead of one a line, and each set sized once. Counting
+/// is a union, so when the keys arrive does not change the counts.
+#[derive(Debug, Default)]
+pub struct ClientBatch {
+    bin: i64,
+    active: Vec<u64>,
+    failed: Vec<u64>,
+}
+
+impl ClientBatch {
+    /// As [`Clients::record`], held until the bin changes or [`Self::flush`].
+    #[inline]
+    pub fn record(&mut self, clients: &mut Clients, client: &[u8], bin: i64, error: bool) {
+        // Also counted every so many lines, so what is held stays small (a document's
+        // records may all fall in one bin).
+        if bin != self.bin || self.active.len() >= 1 << 16 {
+            self.flush(clients);
+            self.bin = bin;
+        }
+        clients.named = clients.named || !is_address(client);
+        let key = client_key(client);
+        self.active.push(key);
+        if error {
+            self.failed.push(key);
+        }
+    }
+
+    /// Counts what is held.
+    pub fn flush(&mut self, clients: &mut Clients) {
+        if !self.active.is_empty() {
+            clients.record_keys(self.bin, &mut self.active, &mut self.failed);
+        }
     }
 }
 

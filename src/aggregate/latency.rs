@@ -54,13 +54,48 @@ impl TryFrom<Buckets> for Latency {
     }
 }
 
-fn bucket_of(ms: f64) -> usize {
+/// The bucket of a duration in milliseconds, by its definition (a logarithm).
+fn bucket_by_log(ms: f64) -> usize {
     if ms.is_nan() || ms <= MIN_MS {
         return 0;
     }
     ((ms / MIN_MS).ln() / GROWTH.ln())
         .floor()
         .min((BUCKETS - 1) as f64) as usize
+}
+
+/// The smallest duration of each bucket past the first, as [`bucket_by_log`] draws the lines:
+/// found once by bisecting over the bits of positive floats (whose order is their numeric
+/// order), so that a look-up gives exactly the bucket the logarithm gives, without taking one
+/// per request (it was 6 % of a run over an access log).
+fn thresholds() -> &'static [f64; BUCKETS - 1] {
+    static TABLE: std::sync::OnceLock<[f64; BUCKETS - 1]> = std::sync::OnceLock::new();
+    TABLE.get_or_init(|| {
+        let mut table = [0.0; BUCKETS - 1];
+        for (k, slot) in table.iter_mut().enumerate() {
+            let bucket = k + 1;
+            // bucket_by_log(lo) < bucket <= bucket_by_log(hi), narrowed to adjacent floats.
+            let (mut lo, mut hi) = (MIN_MS.to_bits(), f64::MAX.to_bits());
+            while hi - lo > 1 {
+                let mid = lo + (hi - lo) / 2;
+                if bucket_by_log(f64::from_bits(mid)) >= bucket {
+                    hi = mid;
+                } else {
+                    lo = mid;
+                }
+            }
+            *slot = f64::from_bits(hi);
+        }
+        table
+    })
+}
+
+#[inline]
+fn bucket_of(ms: f64) -> usize {
+    if ms.is_nan() || ms <= MIN_MS {
+        return 0;
+    }
+    thresholds().partition_point(|&t| t <= ms)
 }
 
 /// The middle of a bucket (geometric), in milliseconds.

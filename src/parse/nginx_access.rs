@@ -16,7 +16,7 @@ use nom::bytes::complete::tag;
 
 use super::common::{
     civil_parts, clock, dash_as_none, fail, fixed_digits, month_name, number, quoted, spaces,
-    token, utc_offset,
+    utc_offset,
 };
 use crate::time::Micros;
 
@@ -234,17 +234,25 @@ pub(crate) fn request_path(request: &[u8]) -> Option<&[u8]> {
 
 #[inline]
 pub(crate) fn split_request(request: &[u8]) -> (Option<&[u8]>, Option<&[u8]>) {
-    let mut parts = request.splitn(3, |&b| b == b' ');
-    let method = parts.next().filter(|m| {
-        !m.is_empty()
-            && m.iter()
-                .all(|b| b.is_ascii_uppercase() || *b == b'-' || *b == b'_')
-    });
-    let target = parts.next().filter(|t| !t.is_empty());
-    match method {
-        Some(m) => (Some(m), target),
-        None => (None, None),
+    // `splitn(3, ' ')`: the method before the first space, the target up to the next.
+    let (method, after) = match memchr::memchr(b' ', request) {
+        Some(i) => (&request[..i], Some(&request[i + 1..])),
+        None => (request, None),
+    };
+    let is_method = !method.is_empty()
+        && method
+            .iter()
+            .all(|b| b.is_ascii_uppercase() || *b == b'-' || *b == b'_');
+    if !is_method {
+        return (None, None);
     }
+    let target = after
+        .map(|a| match memchr::memchr(b' ', a) {
+            Some(j) => &a[..j],
+            None => a,
+        })
+        .filter(|t| !t.is_empty());
+    (Some(method), target)
 }
 
 pub(crate) fn status(input: &[u8]) -> IResult<&[u8], u16> {
@@ -263,31 +271,26 @@ fn size(input: &[u8]) -> IResult<&[u8], Option<u64>> {
     Ok((rest, Some(n)))
 }
 
-fn quoted_or_token(input: &[u8]) -> IResult<&[u8], &[u8]> {
-    if input.first() == Some(&b'"') {
-        quoted(input)
-    } else {
-        token(input)
-    }
-}
-
 pub(crate) fn looks_like_seconds(field: &[u8]) -> Option<f64> {
-    let dot = memchr::memchr(b'.', field)?;
-    let ok = dot > 0
-        && dot + 1 < field.len()
-        && field
-            .iter()
-            .enumerate()
-            .all(|(i, b)| b.is_ascii_digit() || i == dot);
-    if !ok || field.len() > 16 {
+    // Digits with one `.` inside, at most 16 bytes: one pass reads the digits and finds the dot.
+    if field.len() > 16 {
+        return None;
+    }
+    let mut digits = 0u64;
+    let mut dot = None;
+    for (i, &b) in field.iter().enumerate() {
+        match b {
+            b'0'..=b'9' => digits = digits * 10 + u64::from(b - b'0'),
+            b'.' if dot.is_none() => dot = Some(i),
+            _ => return None,
+        }
+    }
+    let dot = dot?;
+    if dot == 0 || dot + 1 >= field.len() {
         return None;
     }
     // digits / 10^fraction: one correctly rounded division, the same f64 `str::parse` gives
     // (the numerator has at most 15 digits, exact in an f64), without its general machinery.
-    let digits = field
-        .iter()
-        .filter(|b| b.is_ascii_digit())
-        .fold(0u64, |n, &b| n * 10 + u64::from(b - b'0'));
     let scale = 10u64.pow((field.len() - dot - 1) as u32);
     Some(digits as f64 / scale as f64)
 }
@@ -366,15 +369,28 @@ impl Timings {
     }
 }
 
-/// Reads an access-log line: `1.2.3.4 - - [10/Sep/2023:08:15:02 +0000] "GET / HTTP/1.1" 200 …`.
-pub fn parse(line: &[u8]) -> Option<AccessLine<'_>> {
+/// An access-log line read up to the fields after the size.
+pub(super) struct Fields<'a> {
+    addrs: Addresses<'a>,
+    time: Micros,
+    offset_secs: i32,
+    request: &'a [u8],
+    status: u16,
+    bytes: Option<u64>,
+    /// The rest of the line: referer, user agent and extras, if any.
+    rest: &'a [u8],
+}
+
+/// The general reading of the line up to the fields after the size: anchored on the time,
+/// whatever stands before it.
+fn head(line: &[u8]) -> Option<Fields<'_>> {
     let (open, after_time, time, offset_secs) = find_time(line)?;
     let addrs = addresses(&line[..open])?;
     let (rest, _) = spaces(after_time).ok()?;
     let (rest, request) = quoted(rest).ok()?;
     let (rest, _) = spaces(rest).ok()?;
     let (rest, status) = status(rest).ok()?;
-    let (mut rest, bytes) = match spaces(rest) {
+    let (rest, bytes) = match spaces(rest) {
         Ok((r, _)) => size(r).ok()?,
         Err(_) if rest.is_empty() => (rest, None),
         Err(_) => return None,
@@ -382,14 +398,65 @@ pub fn parse(line: &[u8]) -> Option<AccessLine<'_>> {
     if !rest.is_empty() && rest[0] != b' ' {
         return None;
     }
+    Some(Fields {
+        addrs,
+        time,
+        offset_secs,
+        request,
+        status,
+        bytes,
+        rest,
+    })
+}
+
+/// Reads an access-log line: `1.2.3.4 - - [10/Sep/2023:08:15:02 +0000] "GET / HTTP/1.1" 200 …`.
+#[inline]
+pub fn parse(line: &[u8]) -> Option<AccessLine<'_>> {
+    Some(tail(fast::head(line).or_else(|| head(line))?))
+}
+
+/// [`parse`] without its fast path: what the fast path is held to.
+#[doc(hidden)]
+pub fn parse_general(line: &[u8]) -> Option<AccessLine<'_>> {
+    Some(tail(head(line)?))
+}
+
+/// A space-separated field: quoted (`"…"`, its inside) or a bare token; with what follows.
+#[inline]
+fn next_field(input: &[u8]) -> Option<(bool, &[u8], &[u8])> {
+    if input.first() == Some(&b'"') {
+        let (rest, inside) = fast::quoted_fast(input)?;
+        return Some((true, inside, rest));
+    }
+    // A byte loop: bare fields (a request time, `-`) are a few bytes.
+    let n = input.iter().position(|&b| b == b' ').unwrap_or(input.len());
+    (n > 0).then(|| (false, &input[..n], &input[n..]))
+}
+
+/// The fields after the size: referer and user agent (quoted), an `X-Forwarded-For` list,
+/// request times.
+#[inline]
+fn tail(head: Fields<'_>) -> AccessLine<'_> {
+    let Fields {
+        addrs,
+        time,
+        offset_secs,
+        request,
+        status,
+        bytes,
+        mut rest,
+    } = head;
     let mut referer = None;
     let mut user_agent = None;
     let mut timings = Timings::default();
     let mut forwarded_for = addrs.forwarded_for;
     let mut field_index = 0;
-    while let Ok((field_start, _)) = spaces(rest) {
-        let was_quoted = field_start.first() == Some(&b'"');
-        let Ok((r, field)) = quoted_or_token(field_start) else {
+    loop {
+        let spaces = rest.iter().take_while(|&&b| b == b' ').count();
+        if spaces == 0 {
+            break;
+        }
+        let Some((was_quoted, field, r)) = next_field(&rest[spaces..]) else {
             break;
         };
         match field_index {
@@ -409,7 +476,7 @@ pub fn parse(line: &[u8]) -> Option<AccessLine<'_>> {
     }
     let request_time = timings.seconds();
     let (method, target) = split_request(request);
-    Some(AccessLine {
+    AccessLine {
         vhost: addrs.vhost,
         client: addrs.client,
         forwarded_for,
@@ -424,7 +491,7 @@ pub fn parse(line: &[u8]) -> Option<AccessLine<'_>> {
         referer,
         user_agent,
         request_time,
-    })
+    }
 }
 
 impl<'a> AccessLine<'a> {
@@ -470,6 +537,8 @@ pub const SPEC: FormatSpec = FormatSpec {
     read,
     documents: None,
 };
+
+mod fast;
 
 #[cfg(test)]
 mod tests;

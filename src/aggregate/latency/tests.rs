@@ -37,3 +37,34 @@ fn merging_equals_recording_together() {
     odd.record_seconds(1e12);
     assert_eq!(odd.count(), 3);
 }
+
+/// The look-up table must put every duration where the logarithm does: around every edge,
+/// at the millisecond values logs write, and at the extremes.
+#[test]
+fn the_bucket_table_agrees_with_the_logarithm_everywhere() {
+    let agree = |ms: f64| assert_eq!(bucket_of(ms), bucket_by_log(ms), "{ms:e} ms");
+    for &edge in thresholds() {
+        let bits = edge.to_bits();
+        for d in 0..2000u64 {
+            agree(f64::from_bits(bits - d));
+            agree(f64::from_bits(bits + d));
+        }
+    }
+    for us in 0..2_000_000u64 {
+        agree(us as f64 / 1000.0);
+    }
+    for ms in [
+        f64::NAN,
+        f64::INFINITY,
+        f64::NEG_INFINITY,
+        -1.0,
+        0.0,
+        MIN_MS,
+        f64::MAX,
+        f64::MIN_POSITIVE,
+        1e300,
+    ] {
+        agree(ms);
+    }
+    assert_eq!(bucket_of(f64::INFINITY), BUCKETS - 1);
+}

@@ -118,3 +118,48 @@ fn a_remembered_stamp_gives_the_same_instant_as_a_parsed_one() {
     assert_eq!(at("10/Sep/2023:08:15:0x +0000"), None);
     assert_eq!(at("10/Sep/2023:08:15:02 +0000"), Some(utc));
 }
+
+/// Shapes at the edge of the fast path: each must read as the general parser reads it.
+#[test]
+fn the_fast_path_agrees_with_the_general_parser_at_its_edges() {
+    let lines: &[&[u8]] = &[
+        b"1.2.3.4 - - [10/Sep/2023:08:15:02 +0000] \"GET / HTTP/1.1\" 200 12",
+        b"1.2.3.4 - - [10/Sep/2023:08:15:59 +0200] \"GET / HTTP/1.1\" 200 12",
+        b"1.2.3.4 - - [10/Sep/2023:08:15:00 -0530] \"GET / HTTP/1.1\" 200 12",
+        b"1.2.3.4 - - [31/Dec/2016:23:59:60 +0000] \"GET / HTTP/1.1\" 200 12",
+        b"1.2.3.4 - - [30/Feb/2023:08:15:02 +0000] \"GET / HTTP/1.1\" 200 12 [10/Sep/2023:08:15:02 +0000]",
+        b"1.2.3.4 - - [10/sep/2023:08:15:02 +0000] \"GET / HTTP/1.1\" 200 -",
+        b"1.2.3.4 - - [10/Sep/2023:08:15:02.123 +0000] \"GET / HTTP/1.1\" 200 12",
+        b"1.2.3.4 - - [10/Sep/2023:08:15:02 +00:00] \"GET / HTTP/1.1\" 200 12",
+        b"1.2.3.4 - - [10/Sep/2023:08:15:02  +0000] \"GET / HTTP/1.1\" 200 12",
+        b"1.2.3.4 - - [10/Sep/2023:08:15:02 +0000]  \"GET / HTTP/1.1\"  200  12",
+        b"1.2.3.4 - - [10/Sep/2023:08:15:02 +0000] \"GET /\\\" HTTP/1.1\" 200 12 \"-\" \"a\\\"b\"",
+        b"1.2.3.4, 5.6.7.8 - - [10/Sep/2023:08:15:02 +0000] \"GET / HTTP/1.1\" 200 12",
+        b"vhost 1.2.3.4 - - [10/Sep/2023:08:15:02 +0000] \"GET / HTTP/1.1\" 200 12",
+        b"\t1.2.3.4 - - [10/Sep/2023:08:15:02 +0000] \"GET / HTTP/1.1\" 200 12",
+        b"1.2.3.4 - bob [10/Sep/2023:08:15:02 +0000] \"GET / HTTP/1.1\" 200 12 \"-\" \"ua\" 0.5",
+        b"1.2.3.4 - - [10/Sep/2023:08:15:02 +0000] \"GET / HTTP/1.1\" 200 12 \"-\" \"ua\" \"9.9.9.9, 1.1.1.1\" rt=0.2",
+        b"1.2.3.4 - - [10/Sep/2023:08:15:02 +0000] \"GET / HTTP/1.1\" 200 12x",
+        b"1.2.3.4 - - [10/Sep/2023:08:15:02 +0000] \"GET / HTTP/1.1\" 600 12",
+        b"1.2.3.4 - - [10/Sep/2023:08:15:02 +0000] \"GET / HTTP/1.1\" 200",
+        b"1.2.3.4 - - [10/Sep/2023:08:15:02 +0000] \"GET / HTTP/1.1 200 12",
+        b"1.2.3.4 - - [10/Sep/2023:08:15:02 +0000",
+        b"1.2.3.4 - - [",
+        b"1.2.3.4 - -",
+    ];
+    for line in lines {
+        assert_eq!(
+            parse(line),
+            parse_general(line),
+            "{}",
+            String::from_utf8_lossy(line)
+        );
+    }
+    // The minute remembered by one line must not leak into the next minute's lines.
+    let a = parse(b"1.2.3.4 - - [10/Sep/2023:08:15:02 +0000] \"GET / HTTP/1.1\" 200 1").unwrap();
+    let b = parse(b"1.2.3.4 - - [10/Sep/2023:08:16:02 +0000] \"GET / HTTP/1.1\" 200 1").unwrap();
+    let c = parse(b"1.2.3.4 - - [10/Sep/2023:08:16:02 +0100] \"GET / HTTP/1.1\" 200 1").unwrap();
+    assert_eq!(b.time - a.time, 60_000_000);
+    assert_eq!(b.time - c.time, 3_600_000_000);
+    assert_eq!(c.offset_secs, 3600);
+}
