@@ -70,6 +70,8 @@ struct Worker<'c> {
     /// The last line of the bin being read, written to `out.last_lines` when the bin changes:
     /// one comparison a line instead of a map look-up.
     last_line: Option<(i64, super::Seen)>,
+    /// The start of the last bin a time fell in, and its index.
+    last_bin: std::cell::Cell<Option<(Micros, i64)>>,
     /// Clients of the current bin, counted when it changes.
     clients: super::clients::ClientBatch,
     out: Summary,
@@ -133,7 +135,17 @@ impl Worker<'_> {
     }
 
     fn bin(&self, t: Micros) -> i64 {
-        t.div_euclid(self.ctx.bin_width)
+        // A division is dear and a line asks two or three times: the last bin's span first.
+        if let Some((from, bin)) = self.last_bin.get()
+            && t.checked_sub(from)
+                .is_some_and(|d| (0..self.ctx.bin_width).contains(&d))
+        {
+            return bin;
+        }
+        let bin = t.div_euclid(self.ctx.bin_width);
+        let from = bin.checked_mul(self.ctx.bin_width);
+        self.last_bin.set(from.map(|from| (from, bin)));
+        bin
     }
 
     fn keep_error_sample(&mut self, t: Micros, line: u64, text: impl FnOnce() -> String) {
@@ -477,6 +489,7 @@ impl<'c> Worker<'c> {
             offsets: Vec::new(),
             last_line: None,
             clients: Default::default(),
+            last_bin: std::cell::Cell::new(None),
             out: Summary::default(),
         }
     }

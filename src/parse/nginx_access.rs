@@ -410,7 +410,7 @@ fn head(line: &[u8]) -> Option<Fields<'_>> {
 }
 
 /// Reads an access-log line: `1.2.3.4 - - [10/Sep/2023:08:15:02 +0000] "GET / HTTP/1.1" 200 …`.
-#[inline]
+#[inline(always)]
 pub fn parse(line: &[u8]) -> Option<AccessLine<'_>> {
     Some(tail(fast::head(line).or_else(|| head(line))?))
 }
@@ -435,7 +435,7 @@ fn next_field(input: &[u8]) -> Option<(bool, &[u8], &[u8])> {
 
 /// The fields after the size: referer and user agent (quoted), an `X-Forwarded-For` list,
 /// request times.
-#[inline]
+#[inline(always)]
 fn tail(head: Fields<'_>) -> AccessLine<'_> {
     let Fields {
         addrs,
