@@ -235,6 +235,9 @@ fn one_pass_finds_what_the_two_prefilters_found() {
         b"OOMKilling: Memory cgroup out of memory",
         b"",
         b"errorless deploying",
+        b"upstream TimEd OuT; SEGFAULT at 0x0",
+        "\u{c9}RROR: r\u{e9}fused, Out Of Memory".as_bytes(),
+        b"\xff\xfeFAIL\x00ROLLED BACK",
     ] {
         let hits = word_hits(message);
         assert_eq!(

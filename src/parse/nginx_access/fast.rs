@@ -46,9 +46,12 @@ fn plain_token(input: &[u8]) -> Option<(&[u8], &[u8])> {
     None
 }
 
+/// Address, ident, user, and the rest of the line.
+type Tokens<'a> = (&'a [u8], &'a [u8], &'a [u8], &'a [u8]);
+
 /// `addr ident user ` at the start of the line: the three tokens and the rest (from `[`).
 #[inline]
-fn three_tokens(line: &[u8]) -> Option<(&[u8], &[u8], &[u8], &[u8])> {
+fn three_tokens(line: &[u8]) -> Option<Tokens<'_>> {
     let (client, rest) = plain_token(line)?;
     let (ident, rest) = plain_token(rest)?;
     let (user, rest) = plain_token(rest)?;
