@@ -1,10 +1,11 @@
-//! Throughput of each stage in bytes/s: the parsers on realistic lines, chunk splitting, time
-//! conversion, a whole chunk, the merge of chunk summaries, and the pipeline end to end on the
-//! bundled sample and on a generated day. `cargo bench` runs them; CI only builds them.
+//! Throughput of each stage in bytes/s: the parsers on realistic lines (access, syslog, JSON),
+//! chunk splitting, time conversion, a whole chunk, the merge of chunk summaries, detection
+//! with the timeline, rendering, and the pipeline end to end on the bundled sample and on a
+//! generated day. `cargo bench` runs them; CI only builds them.
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use postmortem::aggregate::chunk::{ChunkContext, process_chunk};
-use postmortem::parse::{Format, nginx_access, syslog};
+use postmortem::parse::{Format, jsonl, nginx_access, syslog};
 use std::hint::black_box;
 
 fn sample(name: &str) -> Vec<u8> {
@@ -35,6 +36,45 @@ fn parsers(c: &mut Criterion) {
                 .filter_map(syslog::parse)
                 .count()
         })
+    });
+    // JSON lines as the generator writes them (the shape of a Go or Node service's log).
+    let json = generated("json", 4 << 20);
+    group.throughput(Throughput::Bytes(json.len() as u64));
+    group.bench_function("json_lines", |b| {
+        b.iter(|| {
+            json.split(|&x| x == b'\n')
+                .filter_map(jsonl::parse_json_line)
+                .count()
+        })
+    });
+    group.finish();
+}
+
+/// `size` bytes of a generated log of `format`, one day with one incident.
+fn generated(format: &str, size: u64) -> Vec<u8> {
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let start = postmortem_scenario::bulk::day_start() + (8 * 60 + 15) * 60_000_000;
+    let (path, _) = postmortem_scenario::bulk::write(dir.path(), format, size, start, 195)
+        .expect("a generated log");
+    std::fs::read(path).expect("the generated log")
+}
+
+/// The stages after reading, on the bundled sample read once: detection with the timeline,
+/// then each renderer.
+fn detect_and_render(c: &mut Criterion) {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-logs/auth-outage");
+    let config = postmortem::Config::new(vec![dir]);
+    let analysis = postmortem::pipeline::analyse(&config).expect("the sample reads");
+    let mut group = c.benchmark_group("after_reading");
+    group.bench_function("detect_and_timeline_sample", |b| {
+        b.iter(|| postmortem::timeline::build(black_box(&analysis), config.detect_params()))
+    });
+    let draft = postmortem::timeline::build(&analysis, config.detect_params());
+    group.bench_function("render_json_sample", |b| {
+        b.iter(|| postmortem::render::json(black_box(&draft)).len())
+    });
+    group.bench_function("render_markdown_sample", |b| {
+        b.iter(|| postmortem::render::markdown::render(black_box(&draft)).len())
     });
     group.finish();
 }
@@ -173,5 +213,13 @@ fn walk_size(dir: &std::path::Path) -> u64 {
         .unwrap_or(0)
 }
 
-criterion_group!(benches, parsers, reading_and_time, chunks, merge, pipeline);
+criterion_group!(
+    benches,
+    parsers,
+    reading_and_time,
+    chunks,
+    merge,
+    detect_and_render,
+    pipeline
+);
 criterion_main!(benches);
