@@ -186,20 +186,26 @@ pub fn rfc3339(input: &[u8]) -> IResult<&[u8], (Civil, i32)> {
 
 /// A double-quoted field; `\"` and `\\` inside do not end it. Returns the raw inside.
 pub fn quoted(input: &[u8]) -> IResult<&[u8], &[u8]> {
-    let (body, _) = tag(&b"\""[..]).parse(input)?;
+    quoted_parts(input).ok_or_else(|| fail(input))
+}
+
+/// [`quoted`] without nom's result: (what follows, the inside), for the hot paths.
+#[inline]
+pub fn quoted_parts(input: &[u8]) -> Option<(&[u8], &[u8])> {
+    let body = input.strip_prefix(b"\"")?;
     let mut at = 0;
     while let Some(i) = memchr::memchr2(b'"', b'\\', &body[at..]) {
         let i = at + i;
         if body[i] == b'\\' {
             at = i + 2;
             if at > body.len() {
-                break;
+                return None;
             }
             continue;
         }
-        return Ok((&body[i + 1..], &body[..i]));
+        return Some((&body[i + 1..], &body[..i]));
     }
-    Err(fail(input))
+    None
 }
 
 /// Skips spaces (at least one).

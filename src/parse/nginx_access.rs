@@ -425,7 +425,7 @@ pub fn parse_general(line: &[u8]) -> Option<AccessLine<'_>> {
 #[inline]
 fn next_field(input: &[u8]) -> Option<(bool, &[u8], &[u8])> {
     if input.first() == Some(&b'"') {
-        let (rest, inside) = fast::quoted_fast(input)?;
+        let (rest, inside) = super::common::quoted_parts(input)?;
         return Some((true, inside, rest));
     }
     // A byte loop: bare fields (a request time, `-`) are a few bytes.

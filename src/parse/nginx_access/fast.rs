@@ -8,7 +8,7 @@
 //! general parser reads the same (a test and a fuzz target hold them to it).
 
 use super::{Addresses, Fields, bracketed_time, size, status};
-use crate::parse::common::dash_as_none;
+use crate::parse::common::{dash_as_none, quoted_parts};
 use crate::time::{MICROS_PER_SEC, Micros};
 
 /// Bytes that may not stand in the three tokens before the time: what would make the general
@@ -120,33 +120,13 @@ fn stamp(bracketed: &[u8]) -> Option<(&[u8], Micros, i32)> {
     Some((&bracketed[28..], base + seconds, offset))
 }
 
-/// `"…"` at the start of `input`: its inside and what follows, as `quoted` reads it (a
-/// backslash escapes the next byte).
-#[inline]
-pub(super) fn quoted_fast(input: &[u8]) -> Option<(&[u8], &[u8])> {
-    let body = input.strip_prefix(b"\"")?;
-    let mut at = 0;
-    while let Some(i) = memchr::memchr2(b'"', b'\\', &body[at..]) {
-        let i = at + i;
-        if body[i] == b'\\' {
-            at = i + 2;
-            if at > body.len() {
-                return None;
-            }
-            continue;
-        }
-        return Some((&body[i + 1..], &body[..i]));
-    }
-    None
-}
-
 /// The line up to the fields after the size, read the fast way; `None` on any surprise.
 #[inline(always)]
 pub(super) fn head(line: &[u8]) -> Option<Fields<'_>> {
     let (client, _ident, user, rest) = three_tokens(line)?;
     let (rest, time, offset_secs) = stamp(rest)?;
     let rest = rest.strip_prefix(b" ")?;
-    let (rest, request) = quoted_fast(rest)?;
+    let (rest, request) = quoted_parts(rest)?;
     let rest = rest.strip_prefix(b" ")?;
     let (rest, status) = status(rest).ok()?;
     let (rest, bytes) = match rest.strip_prefix(b" ") {
