@@ -459,17 +459,7 @@ fn the_fast_access_path_reads_every_sample_line_and_its_mutations_as_the_general
                 .into_iter()
                 .take(300)
             {
-                let mut variants = vec![line.clone()];
-                for i in 0..line.len() {
-                    for b in [b' ', b'"', b'[', b']', b',', b'\t', b'9', b':', b'\\', b'-'] {
-                        let mut v = line.clone();
-                        v[i] = b;
-                        variants.push(v);
-                    }
-                    let mut v = line.clone();
-                    v.remove(i);
-                    variants.push(v);
-                }
+                let variants = common::one_byte_mutations(&line, b" \"[],\t9:\\-");
                 for v in &variants {
                     let (fast, general) = (nginx_access::parse(v), nginx_access::parse_general(v));
                     assert_eq!(fast, general, "{}", String::from_utf8_lossy(v));

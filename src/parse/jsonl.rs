@@ -109,6 +109,18 @@ const LATENCY_KEYS: [&str; 9] = [
     "EdgeTimeToFirstByteMs",
 ];
 const PROGRAM_KEYS: [&str; 5] = ["logger", "service", "app", "name", "component"];
+const HOST_KEYS: [&str; 2] = ["host", "hostname"];
+const PID_KEYS: [&str; 1] = ["pid"];
+const PATH_KEYS: [&str; 8] = [
+    "path",
+    "url",
+    "uri",
+    "request_uri",
+    "http.path",
+    "request.uri",
+    "httpRequest.requestUrl",
+    "ClientRequestURI",
+];
 
 fn object(line: &[u8]) -> Option<Fields<'_>> {
     Fields::of(line)
@@ -142,12 +154,78 @@ fn as_text(v: &Value) -> Option<String> {
     }
 }
 
-fn as_number(v: &Value) -> Option<f64> {
-    match v {
-        Value::Number(n) => n.as_f64(),
-        Value::String(s) => s.trim().parse().ok(),
-        _ => None,
+/// A value as a record's roles read it. Both readers reduce what they found to this, so the
+/// meaning of a field is written once.
+pub(super) enum View<'a> {
+    Text(Cow<'a, str>),
+    Number(f64),
+    Other,
+}
+
+impl View<'_> {
+    fn of(v: Value) -> View<'static> {
+        match v {
+            Value::String(s) => View::Text(Cow::Owned(s)),
+            Value::Number(n) => n.as_f64().map_or(View::Other, View::Number),
+            _ => View::Other,
+        }
     }
+
+    fn number(&self) -> Option<f64> {
+        match self {
+            View::Number(n) => Some(*n),
+            View::Text(s) => s.trim().parse().ok(),
+            View::Other => None,
+        }
+    }
+
+    fn time(&self) -> Option<JsonTime> {
+        if let View::Text(s) = self {
+            if let Ok((_, (civil, offset))) = rfc3339(s.as_bytes()) {
+                return civil.with_offset(offset).map(JsonTime::Utc);
+            }
+            if let Some(civil) = local_time(s.as_bytes()) {
+                return Some(JsonTime::Local(civil));
+            }
+        }
+        self.number().and_then(epoch).map(JsonTime::Utc)
+    }
+
+    fn is_error_level(&self) -> bool {
+        match self {
+            View::Number(n) => {
+                if *n >= 10.0 {
+                    *n >= 50.0
+                } else {
+                    *n <= 3.0
+                }
+            }
+            View::Text(s) => is_error_level(s.as_bytes()),
+            View::Other => false,
+        }
+    }
+
+    /// A duration in seconds; `ms` when the key says milliseconds.
+    fn seconds(&self, ms: bool) -> Option<f64> {
+        match self {
+            View::Number(x) => Some(if ms { x / 1000.0 } else { *x }),
+            View::Text(s) => duration_seconds(s.as_bytes(), ms),
+            View::Other => None,
+        }
+    }
+
+    /// An HTTP status, when the value is one.
+    fn status(&self) -> Option<u16> {
+        self.number()
+            .filter(|s| (100.0..600.0).contains(s))
+            .map(|s| s as u16)
+    }
+}
+
+/// Whether a latency key is in milliseconds: its name says so, or the record is Envoy's
+/// (`%DURATION%` is in milliseconds; Caddy's `duration` is in seconds).
+fn in_milliseconds(key: &str, envoy: bool) -> bool {
+    key.ends_with("_ms") || key.ends_with("Ms") || envoy
 }
 
 /// An address without its port: `10.0.0.5:51234` → `10.0.0.5`, `[2001:db8::1]:443` →
@@ -205,33 +283,16 @@ fn local_time(text: &[u8]) -> Option<Civil> {
     local_date_time(text, b'-').map(|(_, civil)| civil)
 }
 
-fn time_of(v: &Value) -> Option<JsonTime> {
-    if let Value::String(s) = v {
-        if let Ok((_, (civil, offset))) = rfc3339(s.as_bytes()) {
-            return civil.with_offset(offset).map(JsonTime::Utc);
-        }
-        if let Some(civil) = local_time(s.as_bytes()) {
-            return Some(JsonTime::Local(civil));
-        }
-    }
-    as_number(v).and_then(epoch).map(JsonTime::Utc)
-}
-
-fn level_is_error(v: &Value) -> bool {
-    match v {
-        Value::Number(n) => n
-            .as_f64()
-            .is_some_and(|n| if n >= 10.0 { n >= 50.0 } else { n <= 3.0 }),
-        Value::String(s) => is_error_level(s.as_bytes()),
-        _ => false,
-    }
+/// A number field as the roles read it.
+fn number_at(map: &Fields<'_>, key: &str) -> Option<f64> {
+    map.get(key).map(View::of)?.number()
 }
 
 /// One line of `journalctl -o json`.
 pub fn parse_journald(line: &[u8]) -> Option<JsonRecord> {
     let map = object(line)?;
-    let time = as_number(&map.get("__REALTIME_TIMESTAMP")?).map(|us| us as Micros)?;
-    let priority = map.get("PRIORITY").as_ref().and_then(as_number);
+    let time = number_at(&map, "__REALTIME_TIMESTAMP").map(|us| us as Micros)?;
+    let priority = number_at(&map, "PRIORITY");
     Some(JsonRecord {
         time: JsonTime::Utc(time),
         is_error: priority.is_some_and(|p| p <= 3.0),
@@ -241,11 +302,7 @@ pub fn parse_journald(line: &[u8]) -> Option<JsonRecord> {
             .as_ref()
             .and_then(as_text),
         host: map.get("_HOSTNAME").as_ref().and_then(as_text),
-        pid: map
-            .get("_PID")
-            .as_ref()
-            .and_then(as_number)
-            .map(|p| p as u64),
+        pid: number_at(&map, "_PID").map(|p| p as u64),
         message: map
             .get("MESSAGE")
             .as_ref()
@@ -258,18 +315,21 @@ pub fn parse_journald(line: &[u8]) -> Option<JsonRecord> {
     })
 }
 
-/// One line of an application's JSON log; `None` without an object and a time.
-pub fn parse_json_line(line: &[u8]) -> Option<JsonRecord> {
+/// The first of `keys` the record has, as the roles read it.
+fn first_view(map: &Fields<'_>, keys: &[&str]) -> Option<View<'static>> {
+    first(map, keys).map(View::of)
+}
+
+/// One line of an application's JSON log; `None` without an object and a time. The general
+/// reader, for every line the fast one ([`fast`]) declines; the two agree on every line.
+#[doc(hidden)]
+pub fn parse_json_line_general(line: &[u8]) -> Option<JsonRecord> {
     let map = object(line)?;
     if map.contains_key("__REALTIME_TIMESTAMP") {
         return None;
     }
-    let time = first(&map, &TIME_KEYS).as_ref().and_then(time_of)?;
-    let status = first(&map, &STATUS_KEYS)
-        .as_ref()
-        .and_then(as_number)
-        .filter(|s| (100.0..600.0).contains(s))
-        .map(|s| s as u16);
+    let time = first_view(&map, &TIME_KEYS)?.time()?;
+    let status = first_view(&map, &STATUS_KEYS).and_then(|v| v.status());
     // Envoy's and Istio's JSON access log: no message, the request in fields of its own.
     let envoy = map.contains_key("response_code") && map.contains_key("response_flags");
     let message = match first(&map, &MESSAGE_KEYS).as_ref().and_then(as_text) {
@@ -277,79 +337,76 @@ pub fn parse_json_line(line: &[u8]) -> Option<JsonRecord> {
         None if envoy => envoy_summary(&map),
         None => String::new(),
     };
+    let text = |keys: &[&str]| first(&map, keys).as_ref().and_then(as_text);
     Some(JsonRecord {
         time,
-        is_error: first(&map, &LEVEL_KEYS)
-            .as_ref()
-            .is_some_and(level_is_error)
+        is_error: first_view(&map, &LEVEL_KEYS).is_some_and(|v| v.is_error_level())
             || status.is_some_and(|s| s >= 500),
-        program: first(&map, &PROGRAM_KEYS).as_ref().and_then(as_text),
-        host: first(&map, &["host", "hostname"])
-            .as_ref()
-            .and_then(as_text),
-        pid: first(&map, &["pid"])
-            .as_ref()
-            .and_then(as_number)
+        program: text(&PROGRAM_KEYS),
+        host: text(&HOST_KEYS),
+        pid: first_view(&map, &PID_KEYS)
+            .and_then(|v| v.number())
             .map(|p| p as u64),
         message,
         status,
-        client: first(&map, &CLIENT_KEYS)
-            .as_ref()
-            .and_then(as_text)
-            .map(|c| without_port(&c).to_string()),
-        path: first(
-            &map,
-            &[
-                "path",
-                "url",
-                "uri",
-                "request_uri",
-                "http.path",
-                "request.uri",
-                "httpRequest.requestUrl",
-                "ClientRequestURI",
-            ],
-        )
-        .as_ref()
-        .and_then(as_text),
-        latency: LATENCY_KEYS.iter().find_map(|k| {
-            let v = lookup(&map, k)?;
-            // Envoy's `duration` (`%DURATION%`) is in milliseconds; Caddy's is in seconds.
-            let ms = k.ends_with("_ms") || k.ends_with("Ms") || envoy;
-            match v {
-                Value::Number(n) => n.as_f64().map(|x| if ms { x / 1000.0 } else { x }),
-                Value::String(s) => duration_seconds(s.as_bytes(), ms),
-                _ => None,
-            }
-        }),
+        client: text(&CLIENT_KEYS).map(|c| without_port(&c).to_string()),
+        path: text(&PATH_KEYS),
+        latency: LATENCY_KEYS
+            .iter()
+            .find_map(|k| View::of(lookup(&map, k)?).seconds(in_milliseconds(k, envoy))),
     })
+}
+
+/// One line of an application's JSON log; `None` without an object and a time.
+pub fn parse_json_line(line: &[u8]) -> Option<JsonRecord> {
+    parse_json_line_general(line)
 }
 
 impl JsonRecord {
     /// The record as the aggregate stage reads it. A missing program still labels the text
     /// (`: message`), as it always has, so signatures stay the same.
     pub fn entry(self) -> Entry<'static> {
-        let when = match self.time {
-            JsonTime::Utc(t) => When::Utc(t),
-            JsonTime::Local(civil) => When::Local(civil),
-        };
+        let owned = |s: String| Cow::Owned(s.into_bytes());
         let http = self.status.map(|status| Http {
             status,
-            client: self.client.map(|c| Cow::Owned(c.into_bytes())),
-            path: self.path.map(|p| Cow::Owned(p.into_bytes())),
+            client: self.client.map(owned),
+            path: self.path.map(owned),
             latency: self.latency,
         });
-        Entry::Message(Message {
-            when,
-            verdict: Verdict::Given(self.is_error),
-            program: Some(Cow::Owned(self.program.unwrap_or_default().into_bytes())),
-            host: self.host.map(|h| Cow::Owned(h.into_bytes())),
-            text: Cow::Owned(self.message.into_bytes()),
-            vocabulary: Vocabulary::Syslog,
-            upstream: None,
+        record_entry(
+            self.time,
+            self.is_error,
+            owned(self.program.unwrap_or_default()),
+            self.host.map(owned),
+            owned(self.message),
             http,
-        })
+        )
     }
+}
+
+/// A JSON record's entry, from its parts, whichever reader found them.
+fn record_entry<'a>(
+    time: JsonTime,
+    is_error: bool,
+    program: Cow<'a, [u8]>,
+    host: Option<Cow<'a, [u8]>>,
+    text: Cow<'a, [u8]>,
+    http: Option<Http<'a>>,
+) -> Entry<'a> {
+    let when = match time {
+        JsonTime::Utc(t) => When::Utc(t),
+        JsonTime::Local(civil) => When::Local(civil),
+    };
+    Entry::Message(Message {
+        when,
+        verdict: Verdict::Given(is_error),
+        program: Some(program),
+        host,
+        text,
+        vocabulary: Vocabulary::Syslog,
+        upstream: None,
+        http,
+    })
 }
 
 /// A line of `journalctl -o json`, as an [`Entry`].
@@ -360,9 +417,12 @@ pub fn read_journald(line: &[u8]) -> Entry<'_> {
     }
 }
 
-/// A JSON record of any application, as an [`Entry`].
+/// A JSON record of any application, as an [`Entry`]: the one-pass reader, else the general.
 pub fn read_json_line(line: &[u8]) -> Entry<'_> {
-    match parse_json_line(line) {
+    if let Some(entry) = fast::read(line) {
+        return entry;
+    }
+    match parse_json_line_general(line) {
         Some(r) => r.entry(),
         None => Entry::Unreadable("not a JSON record with a time"),
     }
@@ -391,6 +451,10 @@ pub const JSON_LINES: FormatSpec = FormatSpec {
     read: read_json_line,
     documents: None,
 };
+
+mod fast;
+#[doc(hidden)]
+pub use fast::read as read_json_line_fast;
 
 #[cfg(test)]
 mod tests;

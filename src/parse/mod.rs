@@ -15,6 +15,7 @@ pub mod entry;
 pub mod envoy;
 pub mod haproxy;
 pub mod json_fields;
+pub mod json_scan;
 pub mod jsonl;
 pub mod klog;
 pub mod kube_events;

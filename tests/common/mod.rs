@@ -118,3 +118,20 @@ pub fn walk(dir: &std::path::Path) -> Vec<PathBuf> {
     out.sort();
     out
 }
+
+/// A line and its one-byte mutations: each byte replaced by each of `bytes`, and each byte
+/// deleted, at every position (for holding a fast parser to a general one).
+pub fn one_byte_mutations(line: &[u8], bytes: &[u8]) -> Vec<Vec<u8>> {
+    let mut variants = vec![line.to_vec()];
+    for i in 0..line.len() {
+        for &b in bytes {
+            let mut v = line.to_vec();
+            v[i] = b;
+            variants.push(v);
+        }
+        let mut v = line.to_vec();
+        v.remove(i);
+        variants.push(v);
+    }
+    variants
+}
