@@ -301,9 +301,57 @@ static WORD_FINDERS: std::sync::LazyLock<Option<WordFinders>> = std::sync::LazyL
     })
 });
 
-thread_local! {
+/// Messages remembered with their hits, by hash: structured logs repeat a handful of fixed
+/// messages (`request served`), and most syslog lines are one of a few templates, so a line's
+/// words were usually just looked for. Only short messages are kept (a slot's buffer is
+/// reused); the message itself is compared, so a hash collision is only a miss. Where
+/// messages do not repeat (a user id in each), the memo only costs: it then stands aside for a
+/// while and tries again.
+const MEMO_SLOTS: usize = 256;
+const MEMO_LONGEST: usize = 120;
+/// Look-ups between judgements of the memo's hit rate.
+const MEMO_ROUND: u32 = 4096;
+/// Messages searched without the memo after a round where fewer than one in eight hit.
+const MEMO_PAUSE: u32 = 1 << 16;
+
+struct Memo {
     /// The lowercased message, reused line after line.
-    static LOWERED: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+    lowered: Vec<u8>,
+    slots: Vec<(Vec<u8>, WordHits)>,
+    /// Look-ups and hits of this round; messages left to search without the memo.
+    lookups: u32,
+    hits: u32,
+    paused: u32,
+}
+
+impl Memo {
+    /// Whether to consult the memo for the next message, judging its hit rate each round.
+    fn in_use(&mut self) -> bool {
+        if self.paused > 0 {
+            self.paused -= 1;
+            return false;
+        }
+        if self.lookups == MEMO_ROUND {
+            if self.hits < MEMO_ROUND / 8 {
+                self.paused = MEMO_PAUSE;
+            }
+            (self.lookups, self.hits) = (0, 0);
+        }
+        self.lookups += 1;
+        true
+    }
+}
+
+thread_local! {
+    static MEMO: std::cell::RefCell<Memo> = const {
+        std::cell::RefCell::new(Memo {
+            lowered: Vec::new(),
+            slots: Vec::new(),
+            lookups: 0,
+            hits: 0,
+            paused: 0,
+        })
+    };
 }
 
 /// The kinds of words in a message (see [`WordHits`]).
@@ -315,7 +363,24 @@ pub fn word_hits(message: &[u8]) -> WordHits {
             change: true,
         };
     };
-    LOWERED.with_borrow_mut(|lowered| {
+    MEMO.with_borrow_mut(|memo| {
+        let wanted = (1..=MEMO_LONGEST).contains(&message.len()) && memo.in_use();
+        let slot = wanted.then(|| {
+            let mut h = rustc_hash::FxHasher::default();
+            std::hash::Hasher::write(&mut h, message);
+            std::hash::Hasher::finish(&h) as usize % MEMO_SLOTS
+        });
+        if let Some(slot) = slot {
+            if memo.slots.is_empty() {
+                memo.slots = vec![(Vec::new(), WordHits::default()); MEMO_SLOTS];
+            }
+            let (kept, hits) = &memo.slots[slot];
+            if kept == message {
+                memo.hits += 1;
+                return *hits;
+            }
+        }
+        let lowered = &mut memo.lowered;
         lowered.clear();
         lowered.extend_from_slice(message);
         lowered.make_ascii_lowercase();
@@ -326,6 +391,12 @@ pub fn word_hits(message: &[u8]) -> WordHits {
         if lowered.capacity() > 64 << 10 {
             // A rare long line does not keep its buffer.
             *lowered = Vec::new();
+        }
+        if let Some(slot) = slot {
+            let (kept, kept_hits) = &mut memo.slots[slot];
+            kept.clear();
+            kept.extend_from_slice(message);
+            *kept_hits = hits;
         }
         hits
     })

@@ -251,3 +251,33 @@ fn one_pass_finds_what_the_two_prefilters_found() {
         );
     }
 }
+
+/// The memo of message words answers as the automatons do: for messages seen before (hits),
+/// for ones sharing a slot (collisions, many messages, few slots), and while it stands aside
+/// (rounds of distinct messages).
+#[test]
+fn remembered_words_are_the_words_of_the_message() {
+    let errors = build_finder(&ERROR_WORDS).expect("an automaton");
+    let changes =
+        build_finder(&crate::aggregate::catalogue::any_message_words()).expect("an automaton");
+    let message = |i: u32| match i % 5 {
+        0 => format!("request served {}", i % 3),
+        1 => format!("upstream failed for user u{i}"),
+        2 => "deployed auth 2.4.0".to_string(),
+        3 => format!("ok {i}"),
+        _ => format!("connection refused {}", i % 700),
+    };
+    for i in 0..200_000u32 {
+        let text = message(i);
+        let text = text.as_bytes();
+        assert_eq!(
+            word_hits(text),
+            WordHits {
+                error: errors.is_match(text),
+                change: changes.is_match(text),
+            },
+            "{i}: {}",
+            String::from_utf8_lossy(text)
+        );
+    }
+}
