@@ -245,3 +245,76 @@ fn regression_two_event_files_of_one_size_are_not_copies() {
     }
     assert_eq!(series_totals(&draft).0, 2, "both events counted");
 }
+
+/// Record files are streamed in segments cut where no document is open: reading one in
+/// segments of any size gives the summary reading it whole gives (records, cited lines,
+/// skipped lines and why, the digest). OpenTelemetry export files were read whole and cut at
+/// 256 MiB, so a large one took memory as large as itself and lost the rest.
+#[test]
+fn otlp_exports_streamed_in_segments_read_as_the_whole_file_does() {
+    use postmortem::aggregate::chunk::ChunkContext;
+    use postmortem::parse::Format;
+    let record = |s: u64, status: u32| {
+        format!(
+            r#"{{"timeUnixNano":"{}","severityNumber":9,"body":{{"stringValue":"GET /x {status} \"q\" {{[\"}}"}},"attributes":[{{"key":"http.response.status_code","value":{{"intValue":"{status}"}}}}]}}"#,
+            (1_715_958_000 + s) * 1_000_000_000
+        )
+    };
+    let export = |records: &[String], pretty: bool| {
+        let sep = if pretty { ",\n    " } else { "," };
+        let body = format!(
+            r#"{{"resourceLogs":[{{"scopeLogs":[{{"logRecords":[{}]}}]}}]}}"#,
+            records.join(sep)
+        );
+        if pretty {
+            body.replace("[{", "[\n  {")
+        } else {
+            body
+        }
+    };
+    let mut text = String::new();
+    for batch in 0..40u64 {
+        let records: Vec<String> = (0..3)
+            .map(|k| record(batch * 3 + k, if (batch + k) % 7 == 0 { 503 } else { 200 }))
+            .collect();
+        text.push_str(&export(&records, batch % 5 == 0));
+        text.push('\n');
+        if batch % 9 == 4 {
+            text.push_str("{\"resourceLogs\": [ broken\n\n");
+        }
+    }
+    let context = ChunkContext {
+        format: Format::Otlp,
+        file: 0,
+        bin_width: 60_000_000,
+        zone: chrono_tz::UTC.into(),
+        year: None,
+        w3c: None,
+        access_format: None,
+        overlap: None,
+        sane: Default::default(),
+        zone_last: None,
+    };
+    let whole = postmortem::pipeline::read_record_bytes(text.as_bytes(), &context);
+    assert!(
+        whole.parsed > 40 && whole.skipped >= 4,
+        "{} {}",
+        whole.parsed,
+        whole.skipped
+    );
+    let whole = serde_json::to_value(&whole).unwrap();
+    for segment in [1, 7, 64, 500, 4096, 1 << 20] {
+        let (streamed, errors) = postmortem::pipeline::read_record_stream(
+            text.as_bytes(),
+            "otel.json",
+            &context,
+            segment,
+        );
+        assert!(errors.is_empty(), "{errors:?}");
+        assert_eq!(
+            serde_json::to_value(&streamed).unwrap(),
+            whole,
+            "segments of {segment}"
+        );
+    }
+}

@@ -1,8 +1,9 @@
-//! Document formats are read whole: a stream of JSON documents (NDJSON or pretty-printed).
-//! Alert histories (an Alertmanager body, a PagerDuty webhook or export, an Opsgenie webhook)
+//! Document formats: a stream of JSON documents (NDJSON or pretty-printed). Alert histories (an
+//! Alertmanager body, a PagerDuty webhook or export, an Opsgenie webhook) are read whole and
 //! become alert events with the line they start on; the formats whose documents hold many
-//! records (Kubernetes event lists, OpenTelemetry exports) become entries, each at the line its
-//! record starts on, folded like the lines of any log.
+//! records (Kubernetes event lists, OpenTelemetry exports) are streamed a segment of whole
+//! documents at a time and become entries, each at the line its record starts on, folded like
+//! the lines of any log.
 
 use crate::aggregate::chunk::ChunkContext;
 use crate::aggregate::{AlertEvent, Event, EventBody, LineRef, Summary};
@@ -12,7 +13,8 @@ use crate::read;
 use crate::time::Micros;
 use serde_json::value::RawValue;
 
-/// Document files are read whole; past this they are cut (with a message).
+/// Alert files are read whole, and a record document may grow to this; past it they are cut
+/// (with a message).
 const MAX_DOCUMENT_FILE: u64 = 256 << 20;
 
 /// Reads an alert file whole: a stream of JSON documents, pretty-printed or one per line.
@@ -58,7 +60,7 @@ pub(super) fn read_whole(candidate: &crate::discover::Candidate) -> (Vec<u8>, Ve
 pub fn read_alert_bytes(data: &[u8], file: usize) -> Summary {
     let mut summary = Summary::default();
     let mut events = Summary::default();
-    walk_documents(data, &mut summary, |doc, _, line| {
+    walk_documents(data, 0, &mut summary, |doc, _, line| {
         let doc: serde_json::Value =
             serde_json::from_str(doc.get()).map_err(|_| "not a JSON document")?;
         alert_events(&doc, file, line, &mut events)
@@ -71,16 +73,18 @@ pub fn read_alert_bytes(data: &[u8], file: usize) -> Summary {
 /// with its byte offset and first line; fills in the line counts of `summary`: every line is
 /// counted once, as parsed (a document `read` took) or skipped (with `read`'s reason). A
 /// document that does not parse costs one line; walking resumes on the next. Lines are
-/// counted as the walk moves, so a large file costs one pass.
+/// counted as the walk moves, so a large file costs one pass. `lines_before` is the number of
+/// lines of the file before `data` (a segment of it).
 pub(super) fn walk_documents<'d>(
     data: &'d [u8],
+    lines_before: u64,
     summary: &mut Summary,
     mut read: impl FnMut(&'d RawValue, usize, u64) -> Result<(), &'static str>,
 ) {
     summary.lines = read::lines(data).count() as u64;
     let mut offset = 0;
     // Line number (1-based) at `counted_to`.
-    let (mut counted_to, mut line) = (0usize, 1u64);
+    let (mut counted_to, mut line) = (0usize, lines_before + 1);
     let mut line_at = |to: usize| {
         let to = to.min(data.len());
         if to > counted_to {
@@ -90,7 +94,7 @@ pub(super) fn walk_documents<'d>(
         line
     };
     // Each line is counted once, as parsed or skipped, by the first document that touches it.
-    let mut accounted_through = 0u64;
+    let mut accounted_through = lines_before;
     let mut account = |summary: &mut Summary, first: u64, last: u64, parsed: bool, why: &str| {
         let from = first.max(accounted_through + 1);
         if last < from {
@@ -220,49 +224,190 @@ fn alert_events(
     Ok(())
 }
 
+/// Record documents are streamed in segments of about this size, each cut where no document
+/// is open, so memory holds a segment and not the file (an OpenTelemetry export file grows
+/// without bound).
+const SEGMENT: u64 = 8 << 20;
+
+/// Where documents end, followed through a stream: bracket depth outside strings.
+#[derive(Default)]
+struct Boundaries {
+    depth: u32,
+    in_string: bool,
+    escaped: bool,
+}
+
+impl Boundaries {
+    /// Follows `bytes`; the index just past the last newline at which no document is open.
+    fn last_cut(&mut self, bytes: &[u8]) -> Option<usize> {
+        let mut cut = None;
+        for (i, &b) in bytes.iter().enumerate() {
+            if self.in_string {
+                match b {
+                    _ if self.escaped => self.escaped = false,
+                    b'\\' => self.escaped = true,
+                    // JSON strings hold no raw newline: a broken string ends at the line's
+                    // end, so it cannot hide every later boundary.
+                    b'"' | b'\n' => self.in_string = false,
+                    _ => {}
+                }
+                continue;
+            }
+            match b {
+                b'"' => self.in_string = true,
+                b'{' | b'[' => self.depth += 1,
+                b'}' | b']' => self.depth = self.depth.saturating_sub(1),
+                b'\n' if self.depth == 0 => cut = Some(i + 1),
+                _ => {}
+            }
+        }
+        cut
+    }
+}
+
 /// Reads a file of record documents (see [`crate::parse::spec::FormatSpec::documents`]): each
 /// record is folded as a line of the line it starts on. Lines are accounted by document, as
-/// for alerts: a document with records is read, one without is skipped with why.
+/// for alerts: a document with records is read, one without is skipped with why. The file is
+/// streamed a segment at a time; a document still open after [`MAX_DOCUMENT_FILE`] bytes is
+/// cut at a line's end (with a message) and reading goes on.
 pub(super) fn read_records(
     candidate: &crate::discover::Candidate,
     context: &ChunkContext,
 ) -> (Summary, Vec<Error>) {
-    let (data, errors) = read_whole(candidate);
-    (read_record_bytes(&data, context), errors)
+    let display = candidate.display.as_str();
+    match candidate.open() {
+        Ok(o) => read_record_stream(o.stream, display, context, SEGMENT),
+        Err(e) => (Summary::default(), vec![Error::io(display, e)]),
+    }
+}
+
+/// [`read_records`] over any stream, in segments of `segment` bytes (small ones in tests).
+#[doc(hidden)]
+pub fn read_record_stream(
+    mut stream: impl std::io::Read,
+    display: &str,
+    context: &ChunkContext,
+    segment: u64,
+) -> (Summary, Vec<Error>) {
+    use std::io::Read;
+    let mut errors = Vec::new();
+    let mut fold = RecordFold::new(context);
+    let (mut buf, mut boundaries) = (Vec::new(), Boundaries::default());
+    loop {
+        let before = buf.len();
+        let eof = match (&mut stream).take(segment).read_to_end(&mut buf) {
+            Ok(n) => n < segment as usize,
+            Err(e) => {
+                errors.push(Error::io(display, e));
+                true
+            }
+        };
+        let cut = boundaries.last_cut(&buf[before..]).map(|c| before + c);
+        let end = match cut {
+            _ if eof => buf.len(),
+            Some(cut) => cut,
+            None if buf.len() as u64 >= MAX_DOCUMENT_FILE => {
+                errors.push(Error::Partial {
+                    path: display.into(),
+                    message: format!("a document open after {MAX_DOCUMENT_FILE} bytes was cut"),
+                });
+                boundaries = Boundaries::default();
+                memchr::memrchr(b'\n', &buf).map_or(buf.len(), |i| i + 1)
+            }
+            None => continue,
+        };
+        fold.segment(&buf[..end]);
+        buf.drain(..end);
+        if eof {
+            break;
+        }
+    }
+    (fold.finish(), errors)
 }
 
 /// [`read_records`] over bytes.
 pub fn read_record_bytes(data: &[u8], context: &ChunkContext) -> Summary {
-    let mut lines = Summary::default();
-    let mut folder = crate::aggregate::chunk::EntryFolder::new(context);
-    if let Some(reader) = context.format.spec().documents {
-        walk_documents(data, &mut lines, |doc, offset, first_line| {
-            let records = reader(doc).ok_or("a JSON document of another kind")?;
-            // Records come in order: lines are counted on from the previous one.
-            let (mut at, mut line) = (offset, first_line);
-            for record in records {
-                let start = (record.at.as_ptr() as usize).saturating_sub(data.as_ptr() as usize);
-                let start = start.clamp(at, data.len());
-                line += memchr::memchr_iter(b'\n', &data[at..start]).count() as u64;
-                at = start;
-                folder.fold(record.entry, line);
-            }
-            Ok(())
-        });
+    let mut fold = RecordFold::new(context);
+    fold.segment(data);
+    fold.finish()
+}
+
+/// The records of a file's segments, folded in order, and the walk's line counts.
+struct RecordFold<'c> {
+    folder: crate::aggregate::chunk::EntryFolder<'c>,
+    reader: Option<crate::parse::spec::DocumentReader>,
+    lines: Summary,
+    bytes: u64,
+    digest: u64,
+}
+
+impl<'c> RecordFold<'c> {
+    fn new(context: &'c ChunkContext) -> RecordFold<'c> {
+        RecordFold {
+            folder: crate::aggregate::chunk::EntryFolder::new(context),
+            reader: context.format.spec().documents,
+            lines: Summary::default(),
+            bytes: 0,
+            digest: 0,
+        }
     }
-    let mut summary = folder.finish().summary;
-    // The walk's line counts stand: a record is not a line.
-    summary.lines = lines.lines;
-    summary.parsed = lines.parsed;
-    summary.blank = lines.blank;
-    summary.skipped = lines.skipped;
-    summary.skipped_examples.extend(lines.skipped_examples);
-    summary.skipped_examples.sort();
-    summary
-        .skipped_examples
-        .truncate(crate::aggregate::SKIPPED_EXAMPLES);
-    summary.bytes = data.len() as u64;
-    // Two document files of the same size are copies only if their lines agree.
-    summary.content_hash = crate::aggregate::digest::content_digest(data);
-    summary
+
+    /// Folds the records of `data`, the next segment (whole documents, whole lines).
+    fn segment(&mut self, data: &[u8]) {
+        let Some(reader) = self.reader else {
+            return;
+        };
+        let (folder, lines_before) = (&mut self.folder, self.lines.lines);
+        let mut counts = Summary::default();
+        walk_documents(
+            data,
+            lines_before,
+            &mut counts,
+            |doc, offset, first_line| {
+                let records = reader(doc).ok_or("a JSON document of another kind")?;
+                // Records come in order: lines are counted on from the previous one.
+                let (mut at, mut line) = (offset, first_line);
+                for record in records {
+                    let start =
+                        (record.at.as_ptr() as usize).saturating_sub(data.as_ptr() as usize);
+                    let start = start.clamp(at, data.len());
+                    line += memchr::memchr_iter(b'\n', &data[at..start]).count() as u64;
+                    at = start;
+                    folder.fold(record.entry, line);
+                }
+                Ok(())
+            },
+        );
+        self.lines.lines += counts.lines;
+        self.lines.parsed += counts.parsed;
+        self.lines.blank += counts.blank;
+        self.lines.skipped += counts.skipped;
+        let room =
+            crate::aggregate::SKIPPED_EXAMPLES.saturating_sub(self.lines.skipped_examples.len());
+        self.lines
+            .skipped_examples
+            .extend(counts.skipped_examples.into_iter().take(room));
+        self.bytes += data.len() as u64;
+        // Two document files of the same size are copies only if their lines agree.
+        self.digest = self
+            .digest
+            .wrapping_add(crate::aggregate::digest::content_digest(data));
+    }
+
+    fn finish(self) -> Summary {
+        let mut summary = self.folder.finish().summary;
+        // The walk's line counts stand: a record is not a line.
+        summary.lines = self.lines.lines;
+        summary.parsed = self.lines.parsed;
+        summary.blank = self.lines.blank;
+        summary.skipped = self.lines.skipped;
+        summary.skipped_examples.extend(self.lines.skipped_examples);
+        summary.skipped_examples.sort();
+        summary
+            .skipped_examples
+            .truncate(crate::aggregate::SKIPPED_EXAMPLES);
+        summary.bytes = self.bytes;
+        summary.content_hash = self.digest;
+        summary
+    }
 }

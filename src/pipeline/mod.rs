@@ -25,7 +25,7 @@ pub mod stages;
 mod warnings;
 pub mod wire;
 
-pub use documents::{read_alert_bytes, read_record_bytes};
+pub use documents::{read_alert_bytes, read_record_bytes, read_record_stream};
 use documents::{read_alerts, read_records};
 use lines::read_lines;
 pub use placement::ZoneSource;
