@@ -5,8 +5,11 @@
 #
 #   benches/compare.sh [DIR]          # DIR defaults to target/compare (needs ~2.5 GB)
 #   SKIP_GOACCESS=1 benches/compare.sh   # GoAccess takes minutes on 1 GiB
+#   FORMAT_SIZE=256MiB FORMATS="syslog json" benches/compare.sh   # the per-format table
 #
-# Prints one Markdown table (seconds, MB/s, peak RSS, ratio to postmortem). Times come from
+# Prints two Markdown tables: the tools on the nginx log (seconds, MB/s, peak RSS, ratio to
+# postmortem), then postmortem on every format gen-logs writes (FORMAT_SIZE each, 256MiB
+# unless set; FORMATS= empty skips it) on 2 threads and 1, with `wc -l` as the floor. Times come from
 # hyperfine (median of 3) when installed and the tool takes under 20 s, else from one run
 # under /usr/bin/time.
 set -euo pipefail
@@ -82,5 +85,31 @@ import sys
 name, what, b, s, rss, base = sys.argv[1:]
 b, s, rss, base = int(b), float(s), int(rss), float(base)
 print(f"| {name} | {what} | {s:.2f} | {b / 1e6 / s:,.0f} | {rss / 1024:,.0f} | {s / base:.2f}× |")
+PY
+done
+
+# Every format gen-logs writes, one file each: postmortem on THREADS threads and on one.
+FORMATS=${FORMATS-syslog json haproxy logfmt w3c docker cri alb envoy}
+[ -n "$FORMATS" ] || exit 0
+FORMAT_SIZE=${FORMAT_SIZE:-256MiB}
+echo
+echo "Per format, $FORMAT_SIZE asked of gen-logs each:"
+echo
+echo "| format | MB | lines | $THREADS threads s | GB/s | 1 thread s | GB/s | peak RSS MB | wc -l GB/s |"
+echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|"
+for f in $FORMATS; do
+  out="$DIR/formats-$FORMAT_SIZE/$f"
+  [ -d "$out" ] || target/release/examples/gen-logs --out "$out" --size "$FORMAT_SIZE" --format "$f" 2> /dev/null
+  file=$(ls "$out"/* | head -1)
+  bytes=$(stat -c %s "$file")
+  lines=$(wc -l < "$file")
+  read -r two rss < <(measure "$BIN draft $out --json")
+  read -r one _ < <(measure "RAYON_NUM_THREADS=1 $BIN draft $out --json")
+  read -r floor _ < <(measure "wc -l $file")
+  python3 - "$f" "$bytes" "$lines" "$two" "$one" "$rss" "$floor" <<'PY'
+import sys
+f, b, lines, two, one, rss, floor = sys.argv[1:]
+b, two, one, rss, floor = int(b), float(two), float(one), int(rss), float(floor)
+print(f"| {f} | {b / 1e6:,.0f} | {int(lines):,} | {two:.2f} | {b / 1e9 / two:.2f} | {one:.2f} | {b / 1e9 / one:.2f} | {rss / 1024:,.0f} | {b / 1e9 / max(floor, 0.01):.1f} |")
 PY
 done

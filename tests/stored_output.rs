@@ -1,7 +1,8 @@
-//! The guard for optimisations: the draft of a generated log set (nginx, syslog and JSON lines,
-//! one day, one incident) must stay byte for byte what it was. A speed-up that changes a
-//! number fails here; a deliberate change of output updates the stored digest (the test prints
-//! the new one) and the readable snapshot beside it.
+//! The guard for optimisations: the draft of a generated log set (one day, one incident; nginx,
+//! syslog and JSON lines in one set, the load-balancer, container and logfmt shapes in another)
+//! must stay byte for byte what it was. A speed-up that changes a number fails here; a
+//! deliberate change of output updates the stored digest (the test prints the new one) and the
+//! readable snapshot beside it.
 
 use postmortem::time::MICROS_PER_MIN;
 use postmortem_scenario::bulk;
@@ -16,15 +17,35 @@ fn fnv1a(bytes: &[u8]) -> u64 {
 /// The digest of `draft --json` (tool version and temp paths left out) over the set below.
 const STORED_DIGEST: &str = "14190b0d3304f688";
 
+/// The same guard over the load-balancer, container and logfmt shapes, each its own folder
+/// (one draft over all seven, so each source is also judged on its own).
+const STORED_DIGEST_PROXIES: &str = "900917496ff03f15";
+
 #[test]
 fn draft_of_generated_logs_is_unchanged() {
-    let dir = tempfile::tempdir().unwrap();
-    let start = bulk::day_start() + (8 * 60 + 15) * MICROS_PER_MIN;
-    for (format, size) in [
+    let set = [
         ("nginx", 24u64 << 20),
         ("syslog", 6 << 20),
         ("json", 6 << 20),
-    ] {
+    ];
+    let summary = draft_digest(&set, STORED_DIGEST);
+    insta::assert_json_snapshot!(summary);
+}
+
+#[test]
+fn draft_of_generated_proxy_and_container_logs_is_unchanged() {
+    let set =
+        ["haproxy", "logfmt", "w3c", "docker", "cri", "alb", "envoy"].map(|f| (f, 2u64 << 20));
+    let summary = draft_digest(&set, STORED_DIGEST_PROXIES);
+    insta::assert_json_snapshot!(summary);
+}
+
+/// Writes `set`, drafts it at two chunk sizes, and checks the digest against `stored`;
+/// returns a readable summary for the snapshot beside the digest.
+fn draft_digest(set: &[(&str, u64)], stored: &str) -> serde_json::Value {
+    let dir = tempfile::tempdir().unwrap();
+    let start = bulk::day_start() + (8 * 60 + 15) * MICROS_PER_MIN;
+    for &(format, size) in set {
         bulk::write(&dir.path().join(format), format, size, start, 195).unwrap();
     }
     // Small chunks too: the digest must not depend on how the files were cut.
@@ -53,9 +74,9 @@ fn draft_of_generated_logs_is_unchanged() {
         "bins": last["series"].as_array().map(Vec::len),
         "inputs": last["inputs"].as_array().unwrap().iter().map(|f| (f["file"].clone(), f["lines_read"].clone(), f["lines_parsed"].clone())).collect::<Vec<_>>(),
     });
-    insta::assert_json_snapshot!(summary);
     assert_eq!(
-        digests[0], STORED_DIGEST,
+        digests[0], stored,
         "the draft of the generated set changed; if on purpose, store the new digest"
     );
+    summary
 }
