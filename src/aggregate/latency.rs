@@ -8,23 +8,37 @@ const MIN_MS: f64 = 0.1;
 /// Logarithmic buckets from 0.1 ms to about 37 min (0.1 ms × 1.08^220).
 pub const BUCKETS: usize = 220;
 
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(into = "Buckets", try_from = "Buckets")]
 /// Request durations as a histogram of logarithmic buckets: mergeable, bounded, each
 /// quantile within a bucket (8 %) of the truth.
 pub struct Latency {
-    counts: Box<[u32; BUCKETS]>,
+    /// Counts of buckets `first ..= first + counts.len() - 1`: only the span the durations
+    /// reached is held (a bin's requests span a few dozen buckets, not 220), so a day of bins
+    /// costs a tenth of the memory, and merging one adds only that span.
+    first: usize,
+    counts: Vec<u32>,
     total: u64,
 }
 
 impl Default for Latency {
     fn default() -> Self {
         Self {
-            counts: Box::new([0; BUCKETS]),
+            first: 0,
+            counts: Vec::new(),
             total: 0,
         }
     }
 }
+
+/// Equal when the same buckets hold the same counts, whatever span each holds.
+impl PartialEq for Latency {
+    fn eq(&self, other: &Self) -> bool {
+        self.total == other.total && self.buckets().eq(other.buckets())
+    }
+}
+
+impl Eq for Latency {}
 
 /// A histogram as it crosses the wire (a partial summary): only its non-empty buckets, as
 /// (bucket, count) pairs, so that a bin with a few requests costs a few bytes, not 220 counts.
@@ -33,8 +47,7 @@ struct Buckets(Vec<(u8, u32)>);
 
 impl From<Latency> for Buckets {
     fn from(l: Latency) -> Self {
-        let kept = l.counts.iter().enumerate().filter(|(_, c)| **c > 0);
-        Buckets(kept.map(|(i, &c)| (i as u8, c)).collect())
+        Buckets(l.buckets().map(|(i, c)| (i as u8, c)).collect())
     }
 }
 
@@ -43,11 +56,13 @@ impl TryFrom<Buckets> for Latency {
     fn try_from(b: Buckets) -> Result<Self, String> {
         let mut l = Latency::default();
         for (i, c) in b.0 {
-            let slot = l
-                .counts
-                .get_mut(usize::from(i))
-                .ok_or("latency bucket out of range")?;
-            *slot = c;
+            let bucket = usize::from(i);
+            if bucket >= BUCKETS {
+                return Err("latency bucket out of range".into());
+            }
+            l.widen(bucket, bucket);
+            let slot = &mut l.counts[bucket - l.first];
+            *slot = slot.saturating_add(c);
             l.total += u64::from(c);
         }
         Ok(l)
@@ -141,14 +156,67 @@ fn value_of(bucket: usize) -> f64 {
 
 impl Latency {
     /// Counts a request's duration.
+    #[inline]
     pub fn record_seconds(&mut self, seconds: f64) {
-        self.counts[bucket_of(seconds * 1000.0)] += 1;
+        let bucket = bucket_of(seconds * 1000.0);
+        // Below `first` the difference wraps to a large index: one comparison for both sides.
+        let at = bucket.wrapping_sub(self.first);
+        if at < self.counts.len() {
+            self.counts[at] += 1;
+        } else {
+            self.widen(bucket, bucket);
+            self.counts[bucket - self.first] += 1;
+        }
         self.total += 1;
+    }
+
+    /// Holds buckets `low ..= high` too (and a few beyond, so that the next durations of a
+    /// widening bin land inside): the span only grows.
+    #[cold]
+    fn widen(&mut self, low: usize, high: usize) {
+        const SLACK: usize = 4;
+        let (low, high) = match self.counts.is_empty() {
+            true => (low, high),
+            false => (
+                low.min(self.first),
+                high.max(self.first + self.counts.len() - 1),
+            ),
+        };
+        let low = low.saturating_sub(SLACK);
+        let high = (high + SLACK).min(BUCKETS - 1);
+        let mut counts = vec![0; high + 1 - low];
+        if !self.counts.is_empty() {
+            let at = self.first - low;
+            counts[at..at + self.counts.len()].copy_from_slice(&self.counts);
+        }
+        self.first = low;
+        self.counts = counts;
+    }
+
+    /// The non-empty buckets, as (bucket, count), lowest first.
+    fn buckets(&self) -> impl Iterator<Item = (usize, u32)> + '_ {
+        let first = self.first;
+        self.counts
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| **c > 0)
+            .map(move |(i, &c)| (first + i, c))
     }
 
     /// Adds another histogram.
     pub fn merge(&mut self, other: &Latency) {
-        for (mine, theirs) in self.counts.iter_mut().zip(other.counts.iter()) {
+        if other.counts.is_empty() {
+            return;
+        }
+        let other_last = other.first + other.counts.len() - 1;
+        let inside = !self.counts.is_empty()
+            && other.first >= self.first
+            && other_last < self.first + self.counts.len();
+        if !inside {
+            self.widen(other.first, other_last);
+        }
+        let at = other.first - self.first;
+        for (mine, theirs) in self.counts[at..].iter_mut().zip(&other.counts) {
             *mine += theirs;
         }
         self.total += other.total;
@@ -169,7 +237,7 @@ impl Latency {
         for (i, &c) in self.counts.iter().enumerate() {
             seen += u64::from(c);
             if seen > rank {
-                return Some(value_of(i));
+                return Some(value_of(self.first + i));
             }
         }
         Some(value_of(BUCKETS - 1))
@@ -177,8 +245,10 @@ impl Latency {
 
     /// How many recorded durations fall in buckets wholly above `ms`.
     pub fn count_above_ms(&self, ms: f64) -> u64 {
-        let from = bucket_of(ms) + 1;
-        self.counts[from.min(BUCKETS)..]
+        let from = (bucket_of(ms) + 1).saturating_sub(self.first);
+        self.counts
+            .get(from..)
+            .unwrap_or_default()
             .iter()
             .map(|&c| u64::from(c))
             .sum()

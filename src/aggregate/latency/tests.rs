@@ -68,3 +68,44 @@ fn the_bucket_table_agrees_with_the_logarithm_everywhere() {
     }
     assert_eq!(bucket_of(f64::INFINITY), BUCKETS - 1);
 }
+
+/// Only the span of buckets reached is held: histograms with disjoint, nested and overlapping
+/// spans merge, in either order, to what recording everything in one gives, and cross the wire
+/// unchanged.
+#[test]
+fn spans_of_any_shape_merge_to_the_same_histogram() {
+    let durations = |from_ms: f64, to_ms: f64| {
+        (0..60).map(move |i| (from_ms + (to_ms - from_ms) * f64::from(i) / 59.0) / 1000.0)
+    };
+    let ranges = [(0.05, 0.3), (2.0, 9.0), (5.0, 400.0), (300.0, 2e6), (1.0, 1.0)];
+    for &(a_from, a_to) in &ranges {
+        for &(b_from, b_to) in &ranges {
+            let (mut a, mut b, mut both) =
+                (Latency::default(), Latency::default(), Latency::default());
+            for s in durations(a_from, a_to) {
+                a.record_seconds(s);
+                both.record_seconds(s);
+            }
+            for s in durations(b_from, b_to) {
+                b.record_seconds(s);
+                both.record_seconds(s);
+            }
+            let mut b_then_a = b.clone();
+            b_then_a.merge(&a);
+            a.merge(&b);
+            assert_eq!(a, both, "{a_from}..{a_to} + {b_from}..{b_to}");
+            assert_eq!(b_then_a, both);
+            for q in [0.0, 0.5, 0.99, 1.0] {
+                assert_eq!(a.quantile_ms(q), both.quantile_ms(q));
+            }
+            assert_eq!(a.count_above_ms(7.0), both.count_above_ms(7.0));
+            let wire = serde_json::to_string(&a).unwrap();
+            assert_eq!(serde_json::from_str::<Latency>(&wire).unwrap(), both);
+        }
+    }
+    // Nothing held equals nothing held; an empty merge changes nothing.
+    let mut empty = Latency::default();
+    empty.merge(&Latency::default());
+    assert_eq!(empty, Latency::default());
+    assert_eq!(empty.count_above_ms(0.0), 0);
+}
