@@ -9,18 +9,29 @@ use super::common::{duration_seconds, is_error_level, local_date_time, rfc3339};
 use super::entry::{Entry, Http, Message, Verdict, Vocabulary, When};
 use super::spec::{Format, FormatSpec, Meaning};
 
+/// Bytes a key may hold: letters, digits, `_ . - @`.
+const fn key_bytes() -> [bool; 256] {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        table[b] = c.is_ascii_alphanumeric() || matches!(c, b'_' | b'.' | b'-' | b'@');
+        b += 1;
+    }
+    table
+}
+static KEY_BYTES: [bool; 256] = key_bytes();
+
 /// The first `key=value` pair of `rest` and what follows it; `None` when it is not one.
 /// `value` is the raw inside of quotes (escapes kept).
 fn pair(rest: &[u8]) -> Option<(&[u8], &[u8], &[u8])> {
-    let eq = memchr::memchr(b'=', rest)?;
-    let key = &rest[..eq];
-    let well_formed = !key.is_empty()
-        && key
-            .iter()
-            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b'-' | b'@'));
-    if !well_formed {
+    // Byte loops, not memchr: keys and bare values are a few bytes, shorter than its set-up.
+    // The key runs to the first `=`; any other byte outside a key's set makes no pair.
+    let eq = rest.iter().position(|&b| !KEY_BYTES[usize::from(b)])?;
+    if eq == 0 || rest[eq] != b'=' {
         return None;
     }
+    let key = &rest[..eq];
     let after = &rest[eq + 1..];
     let (value, next) = match after.first() {
         Some(b'"') => {
@@ -28,19 +39,13 @@ fn pair(rest: &[u8]) -> Option<(&[u8], &[u8], &[u8])> {
             (&after[1..1 + end], &after[end + 2..])
         }
         _ => {
-            let end = memchr::memchr(b' ', after).unwrap_or(after.len());
+            let end = after.iter().position(|&b| b == b' ').unwrap_or(after.len());
             (&after[..end], &after[end..])
         }
     };
     Some((key, value, next.trim_ascii_start()))
 }
 
-/// The keys each field is read from, the first listed winning whatever the order on the line.
-const TIME: &[&[u8]] = &[b"time", b"ts", b"t", b"timestamp", b"@timestamp"];
-const LEVEL: &[&[u8]] = &[b"level", b"lvl", b"severity"];
-const TEXT: &[&[u8]] = &[b"msg", b"message"];
-const STATUS: &[&[u8]] = &[b"status", b"status_code"];
-const PATH: &[&[u8]] = &[b"path", b"uri", b"url"];
 /// Durations: with a unit (`took=12ms`, `duration=0.2s`), or bare seconds, or bare
 /// milliseconds for `_ms` keys.
 const TOOK: &[&[u8]] = &[
@@ -51,9 +56,6 @@ const TOOK: &[&[u8]] = &[
     b"duration_ms",
     b"took_ms",
 ];
-const CLIENT: &[&[u8]] = &[b"remote_addr", b"client_ip", b"fwd", b"ip"];
-const PROGRAM: &[&[u8]] = &[b"app", b"service", b"logger", b"component"];
-const HOST: &[&[u8]] = &[b"host", b"hostname"];
 
 /// A field's value and the rank of the key it came from (lower wins).
 type Slot<'a> = Option<(usize, &'a [u8])>;
@@ -72,27 +74,88 @@ struct Fields<'a> {
     took: Slot<'a>,
 }
 
+/// The fields a key can fill, as [`Fields`] lists them.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Role {
+    Time,
+    Level,
+    Text,
+    Status,
+    Path,
+    Client,
+    Program,
+    Host,
+    Took,
+}
+
+/// The field `key` fills and its rank among that field's keys: where several keys of one
+/// field are on a line, the lowest rank wins whatever their order (`time` over `ts`, `msg`
+/// over `message`). One `match`, not a comparison with every key of every field (the keys
+/// are listed again in the tests, which hold the two to the same answer).
+#[inline]
+fn role(key: &[u8]) -> Option<(Role, usize)> {
+    use Role::*;
+    Some(match key {
+        b"time" => (Time, 0),
+        b"ts" => (Time, 1),
+        b"t" => (Time, 2),
+        b"timestamp" => (Time, 3),
+        b"@timestamp" => (Time, 4),
+        b"level" => (Level, 0),
+        b"lvl" => (Level, 1),
+        b"severity" => (Level, 2),
+        b"msg" => (Text, 0),
+        b"message" => (Text, 1),
+        b"status" => (Status, 0),
+        b"status_code" => (Status, 1),
+        b"path" => (Path, 0),
+        b"uri" => (Path, 1),
+        b"url" => (Path, 2),
+        b"remote_addr" => (Client, 0),
+        b"client_ip" => (Client, 1),
+        b"fwd" => (Client, 2),
+        b"ip" => (Client, 3),
+        b"app" => (Program, 0),
+        b"service" => (Program, 1),
+        b"logger" => (Program, 2),
+        b"component" => (Program, 3),
+        b"host" => (Host, 0),
+        b"hostname" => (Host, 1),
+        b"duration" => (Took, 0),
+        b"took" => (Took, 1),
+        b"latency" => (Took, 2),
+        b"elapsed" => (Took, 3),
+        b"duration_ms" => (Took, 4),
+        b"took_ms" => (Took, 5),
+        _ => return None,
+    })
+}
+
+impl<'a> Fields<'a> {
+    fn slot(&mut self, role: Role) -> &mut Slot<'a> {
+        match role {
+            Role::Time => &mut self.time,
+            Role::Level => &mut self.level,
+            Role::Text => &mut self.text,
+            Role::Status => &mut self.status,
+            Role::Path => &mut self.path,
+            Role::Client => &mut self.client,
+            Role::Program => &mut self.program,
+            Role::Host => &mut self.host,
+            Role::Took => &mut self.took,
+        }
+    }
+}
+
 /// The fields of a line; `None` when a token is not `key=value`.
 fn fields(line: &[u8]) -> Option<Fields<'_>> {
     let mut f = Fields::default();
     let mut rest = line.trim_ascii();
     while !rest.is_empty() {
         let (key, value, next) = pair(rest)?;
-        let slots = [
-            (&mut f.time, TIME),
-            (&mut f.level, LEVEL),
-            (&mut f.text, TEXT),
-            (&mut f.status, STATUS),
-            (&mut f.path, PATH),
-            (&mut f.client, CLIENT),
-            (&mut f.program, PROGRAM),
-            (&mut f.host, HOST),
-            (&mut f.took, TOOK),
-        ];
-        for (slot, keys) in slots {
-            if let Some(rank) = keys.iter().position(|k| *k == key)
-                && slot.is_none_or(|(held, _)| rank < held)
-            {
+        if let Some((role, rank)) = role(key) {
+            let slot = f.slot(role);
+            if slot.is_none_or(|(held, _)| rank < held) {
                 *slot = Some((rank, value));
             }
         }

@@ -70,3 +70,55 @@ fn not_logfmt() {
         );
     }
 }
+
+/// The keys each field is read from, the first listed winning whatever the order on the line.
+const TIME: &[&[u8]] = &[b"time", b"ts", b"t", b"timestamp", b"@timestamp"];
+const LEVEL: &[&[u8]] = &[b"level", b"lvl", b"severity"];
+const TEXT: &[&[u8]] = &[b"msg", b"message"];
+const STATUS: &[&[u8]] = &[b"status", b"status_code"];
+const PATH: &[&[u8]] = &[b"path", b"uri", b"url"];
+const CLIENT: &[&[u8]] = &[b"remote_addr", b"client_ip", b"fwd", b"ip"];
+const PROGRAM: &[&[u8]] = &[b"app", b"service", b"logger", b"component"];
+const HOST: &[&[u8]] = &[b"host", b"hostname"];
+
+/// The key dispatch gives each listed key its field and its place in that field's list, and
+/// nothing to any other key (near misses included).
+#[test]
+fn every_listed_key_and_only_those_has_its_role() {
+    let lists: [(Role, &[&[u8]]); 9] = [
+        (Role::Time, TIME),
+        (Role::Level, LEVEL),
+        (Role::Text, TEXT),
+        (Role::Status, STATUS),
+        (Role::Path, PATH),
+        (Role::Client, CLIENT),
+        (Role::Program, PROGRAM),
+        (Role::Host, HOST),
+        (Role::Took, TOOK),
+    ];
+    let mut listed = 0;
+    for (want, keys) in lists {
+        for (rank, key) in keys.iter().enumerate() {
+            assert_eq!(
+                role(key),
+                Some((want, rank)),
+                "{}",
+                String::from_utf8_lossy(key)
+            );
+            listed += 1;
+        }
+    }
+    assert_eq!(listed, 31);
+    for other in [
+        &b"Time"[..],
+        b"times",
+        b"",
+        b"ms",
+        b"status_",
+        b"took_s",
+        b"hosts",
+        b"_ms",
+    ] {
+        assert_eq!(role(other), None, "{}", String::from_utf8_lossy(other));
+    }
+}
