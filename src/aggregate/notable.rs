@@ -281,6 +281,8 @@ pub struct WordHits {
 struct WordFinders {
     error: aho_corasick::AhoCorasick,
     change: aho_corasick::AhoCorasick,
+    /// No word holds a digit: digits may be masked (see [`word_hits`]).
+    digit_free: bool,
 }
 
 static WORD_FINDERS: std::sync::LazyLock<Option<WordFinders>> = std::sync::LazyLock::new(|| {
@@ -295,15 +297,22 @@ static WORD_FINDERS: std::sync::LazyLock<Option<WordFinders>> = std::sync::LazyL
             .build(words)
             .ok()
     };
+    let changes = super::catalogue::any_message_words();
+    let digit_free = ERROR_WORDS
+        .iter()
+        .chain(&changes)
+        .all(|w| !w.iter().any(u8::is_ascii_digit));
     Some(WordFinders {
         error: build(lowered(&ERROR_WORDS))?,
-        change: build(lowered(&super::catalogue::any_message_words()))?,
+        change: build(lowered(&changes))?,
+        digit_free,
     })
 });
 
 /// Messages remembered with their hits, by hash: structured logs repeat a handful of fixed
 /// messages (`request served`), and most syslog lines are one of a few templates, so a line's
-/// words were usually just looked for. Only short messages are kept (a slot's buffer is
+/// words were usually just looked for (numbers masked, so a template with a user id or a port
+/// in it repeats too). Only short messages are kept (a slot's buffer is
 /// reused); the message itself is compared, so a hash collision is only a miss. Where
 /// messages do not repeat (a user id in each), the memo only costs: it then stands aside for a
 /// while and tries again.
@@ -365,9 +374,23 @@ pub fn word_hits(message: &[u8]) -> WordHits {
     };
     MEMO.with_borrow_mut(|memo| {
         let wanted = (1..=MEMO_LONGEST).contains(&message.len()) && memo.in_use();
+        let lowered = &mut memo.lowered;
+        lowered.clear();
+        lowered.extend_from_slice(message);
+        lowered.make_ascii_lowercase();
+        if finders.digit_free {
+            // Every digit as `0`: no word holds a digit, so none starts, ends or lies in a
+            // run of them, and the words found are the same; but messages that differ only
+            // in their numbers (a user id, a port, a duration) become one for the memo.
+            for b in lowered.iter_mut() {
+                if b.is_ascii_digit() {
+                    *b = b'0';
+                }
+            }
+        }
         let slot = wanted.then(|| {
             let mut h = rustc_hash::FxHasher::default();
-            std::hash::Hasher::write(&mut h, message);
+            std::hash::Hasher::write(&mut h, lowered);
             std::hash::Hasher::finish(&h) as usize % MEMO_SLOTS
         });
         if let Some(slot) = slot {
@@ -375,28 +398,24 @@ pub fn word_hits(message: &[u8]) -> WordHits {
                 memo.slots = vec![(Vec::new(), WordHits::default()); MEMO_SLOTS];
             }
             let (kept, hits) = &memo.slots[slot];
-            if kept == message {
+            if kept == lowered {
                 memo.hits += 1;
                 return *hits;
             }
         }
-        let lowered = &mut memo.lowered;
-        lowered.clear();
-        lowered.extend_from_slice(message);
-        lowered.make_ascii_lowercase();
         let hits = WordHits {
             error: finders.error.is_match(&lowered[..]),
             change: finders.change.is_match(&lowered[..]),
         };
-        if lowered.capacity() > 64 << 10 {
-            // A rare long line does not keep its buffer.
-            *lowered = Vec::new();
-        }
         if let Some(slot) = slot {
             let (kept, kept_hits) = &mut memo.slots[slot];
             kept.clear();
-            kept.extend_from_slice(message);
+            kept.extend_from_slice(lowered);
             *kept_hits = hits;
+        }
+        if lowered.capacity() > 64 << 10 {
+            // A rare long line does not keep its buffer.
+            *lowered = Vec::new();
         }
         hits
     })
