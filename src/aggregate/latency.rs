@@ -8,7 +8,7 @@ const MIN_MS: f64 = 0.1;
 /// Logarithmic buckets from 0.1 ms to about 37 min (0.1 ms × 1.08^220).
 pub const BUCKETS: usize = 220;
 
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 #[serde(into = "Buckets", try_from = "Buckets")]
 /// Request durations as a histogram of logarithmic buckets: mergeable, bounded, each
 /// quantile within a bucket (8 %) of the truth.
@@ -19,16 +19,6 @@ pub struct Latency {
     first: usize,
     counts: Vec<u32>,
     total: u64,
-}
-
-impl Default for Latency {
-    fn default() -> Self {
-        Self {
-            first: 0,
-            counts: Vec::new(),
-            total: 0,
-        }
-    }
 }
 
 /// Equal when the same buckets hold the same counts, whatever span each holds.
