@@ -178,7 +178,19 @@ fn sketch_of(keys: &FxHashSet<u64>) -> Sketch {
 
 /// The distinct clients over a run of bins: exact while every bin is and the union is small.
 fn distinct<'a>(sets: impl Iterator<Item = &'a BinSet>) -> u64 {
+    let sets: Vec<&BinSet> = sets.collect();
+    // Sized once for the union's most (the sum of the exact bins; a quarter million at most,
+    // as the bins may share their clients): no rehashing as it grows, half the time of an
+    // incident's union of a few hundred thousand.
+    let most: usize = sets
+        .iter()
+        .map(|s| match s {
+            BinSet::Exact(keys) => keys.len(),
+            BinSet::Sketch(_) => 0,
+        })
+        .sum();
     let mut exact: FxHashSet<u64> = FxHashSet::default();
+    exact.reserve(most.min(1 << 18));
     let mut sketch: Option<Sketch> = None;
     for set in sets {
         match (set, sketch.as_mut()) {
@@ -290,9 +302,10 @@ impl Clients {
         if from_bin > to_bin {
             return (0, 0);
         }
-        (
-            distinct(self.active.range(from_bin..=to_bin).map(|(_, s)| s)),
-            distinct(self.failed.range(from_bin..=to_bin).map(|(_, s)| s)),
+        // Two unions, each on a thread of its own where there are two.
+        rayon::join(
+            || distinct(self.active.range(from_bin..=to_bin).map(|(_, s)| s)),
+            || distinct(self.failed.range(from_bin..=to_bin).map(|(_, s)| s)),
         )
     }
 }

@@ -90,6 +90,11 @@ impl Series {
 
     /// Adds another series, bin by bin.
     pub fn merge(&mut self, other: &Series) {
+        if self.bins.is_empty() && self.latency.is_empty() {
+            // Into nothing (the first source of a sum): a copy, built in bulk, not bin by bin.
+            self.clone_from(other);
+            return;
+        }
         for (bin, counts) in &other.bins {
             self.bins.entry(*bin).or_default().add(counts);
         }
