@@ -89,8 +89,10 @@ impl Sketch {
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(into = "BinWire", from = "BinWire")]
 pub enum BinSet {
-    /// Every client's hash, while there are few.
-    Exact(FxHashSet<u64>),
+    /// Every client's hash, sorted and distinct, while there are few: a chunk's batch of a
+    /// bin (sorted already) becomes the set as it is, and sets of one bin from two chunks
+    /// merge in one pass, with no hashing.
+    Exact(Vec<u64>),
     /// A sketch, past that.
     Sketch(Sketch),
 }
@@ -106,11 +108,7 @@ enum BinWire {
 impl From<BinSet> for BinWire {
     fn from(b: BinSet) -> Self {
         match b {
-            BinSet::Exact(set) => {
-                let mut keys: Vec<u64> = set.into_iter().collect();
-                keys.sort_unstable();
-                BinWire::Exact(keys)
-            }
+            BinSet::Exact(keys) => BinWire::Exact(keys),
             BinSet::Sketch(s) => BinWire::Sketch(s),
         }
     }
@@ -119,12 +117,11 @@ impl From<BinSet> for BinWire {
 impl From<BinWire> for BinSet {
     fn from(w: BinWire) -> Self {
         match w {
-            BinWire::Exact(keys) => {
-                let mut set = BinSet::default();
-                for k in keys {
-                    set.insert(k);
-                }
-                set
+            // Sorted again: a partial written elsewhere is not trusted to be.
+            BinWire::Exact(mut keys) => {
+                keys.sort_unstable();
+                keys.dedup();
+                BinSet::Exact(keys).within_limit()
             }
             BinWire::Sketch(s) => BinSet::Sketch(s),
         }
@@ -133,34 +130,72 @@ impl From<BinWire> for BinSet {
 
 impl Default for BinSet {
     fn default() -> Self {
-        BinSet::Exact(FxHashSet::default())
+        BinSet::Exact(Vec::new())
     }
+}
+
+/// The union of two sorted, distinct key lists, sorted and distinct.
+fn union_sorted(a: &[u64], b: &[u64]) -> Vec<u64> {
+    let mut out = Vec::with_capacity(a.len() + b.len());
+    let (mut i, mut j) = (0, 0);
+    while i < a.len() && j < b.len() {
+        match a[i].cmp(&b[j]) {
+            std::cmp::Ordering::Less => {
+                out.push(a[i]);
+                i += 1;
+            }
+            std::cmp::Ordering::Greater => {
+                out.push(b[j]);
+                j += 1;
+            }
+            std::cmp::Ordering::Equal => {
+                out.push(a[i]);
+                (i, j) = (i + 1, j + 1);
+            }
+        }
+    }
+    out.extend_from_slice(&a[i..]);
+    out.extend_from_slice(&b[j..]);
+    out
 }
 
 impl BinSet {
     fn insert(&mut self, key: u64) {
         match self {
-            BinSet::Exact(set) => {
-                set.insert(key);
-                if set.len() > EXACT_LIMIT {
-                    *self = BinSet::Sketch(sketch_of(set));
+            BinSet::Exact(keys) => {
+                if let Err(at) = keys.binary_search(&key) {
+                    keys.insert(at, key);
+                }
+                if keys.len() > EXACT_LIMIT {
+                    *self = BinSet::Sketch(sketch_of(keys.iter()));
                 }
             }
             BinSet::Sketch(s) => s.insert(key),
         }
     }
 
+    /// Adds sorted, distinct keys. A sketch is a union of what was inserted, in any order, so
+    /// turning into one after the whole batch gives the sketch key-by-key insertion gives.
+    fn insert_sorted(&mut self, sorted: Vec<u64>) {
+        match self {
+            BinSet::Exact(keys) if keys.is_empty() => *keys = sorted,
+            BinSet::Exact(keys) => *keys = union_sorted(keys, &sorted),
+            BinSet::Sketch(s) => sorted.iter().for_each(|&k| s.insert(k)),
+        }
+        *self = std::mem::take(self).within_limit();
+    }
+
+    /// Itself, or its sketch once it holds more than [`EXACT_LIMIT`] keys.
+    fn within_limit(self) -> Self {
+        match self {
+            BinSet::Exact(keys) if keys.len() > EXACT_LIMIT => BinSet::Sketch(sketch_of(&keys)),
+            other => other,
+        }
+    }
+
     fn absorb(&mut self, other: BinSet) {
         match (&mut *self, other) {
-            (BinSet::Exact(mine), BinSet::Exact(theirs)) => {
-                mine.extend(theirs);
-                if mine.len() > EXACT_LIMIT {
-                    *self = BinSet::Sketch(sketch_of(mine));
-                }
-            }
-            (BinSet::Sketch(mine), BinSet::Exact(theirs)) => {
-                theirs.into_iter().for_each(|k| mine.insert(k));
-            }
+            (_, BinSet::Exact(theirs)) => self.insert_sorted(theirs),
             (BinSet::Exact(mine), BinSet::Sketch(mut theirs)) => {
                 mine.iter().for_each(|&k| theirs.insert(k));
                 *self = BinSet::Sketch(theirs);
@@ -170,9 +205,9 @@ impl BinSet {
     }
 }
 
-fn sketch_of(keys: &FxHashSet<u64>) -> Sketch {
+fn sketch_of<'a>(keys: impl IntoIterator<Item = &'a u64>) -> Sketch {
     let mut s = Sketch::default();
-    keys.iter().for_each(|&k| s.insert(k));
+    keys.into_iter().for_each(|&k| s.insert(k));
     s
 }
 
@@ -265,17 +300,11 @@ impl Clients {
             if keys.is_empty() {
                 continue;
             }
-            // Distinct first: the set is sized once, for what it will hold.
+            // Sorted and distinct, then copied at its size (the batch keeps its buffer).
             keys.sort_unstable();
             keys.dedup();
-            let set = sets.entry(bin).or_default();
-            if let BinSet::Exact(exact) = set {
-                exact.reserve(
-                    keys.len()
-                        .min((EXACT_LIMIT + 1).saturating_sub(exact.len())),
-                );
-            }
-            keys.drain(..).for_each(|k| set.insert(k));
+            sets.entry(bin).or_default().insert_sorted(keys.to_vec());
+            keys.clear();
         }
     }
 
