@@ -213,7 +213,7 @@ pub fn quoted(input: &[u8]) -> IResult<&[u8], &[u8]> {
 pub fn quoted_parts(input: &[u8]) -> Option<(&[u8], &[u8])> {
     let body = input.strip_prefix(b"\"")?;
     let mut at = 0;
-    while let Some(i) = memchr::memchr2(b'"', b'\\', &body[at..]) {
+    while let Some(i) = quote_or_backslash(&body[at..]) {
         let i = at + i;
         if body[i] == b'\\' {
             at = i + 2;
@@ -225,6 +225,37 @@ pub fn quoted_parts(input: &[u8]) -> Option<(&[u8], &[u8])> {
         return Some((&body[i + 1..], &body[..i]));
     }
     None
+}
+
+/// Where the first `"` or `\\` is: over the first 64 bytes eight a step, in a register (a
+/// quoted field of an access log is a few dozen bytes, shorter than memchr's set-up pays
+/// for), then memchr for the rest of a long one.
+#[inline]
+fn quote_or_backslash(bytes: &[u8]) -> Option<usize> {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGHS: u64 = 0x8080_8080_8080_8080;
+    const SHORT: usize = 64;
+    let mut at = 0;
+    while at + 8 <= bytes.len().min(SHORT) {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(&bytes[at..at + 8]);
+        let word = u64::from_le_bytes(word);
+        // A byte of `x` is zero where `word` holds the sought byte; the lowest flagged byte is
+        // the first such (a borrow only flags bytes above a true zero).
+        let zero = |x: u64| x.wrapping_sub(ONES) & !x & HIGHS;
+        let found = zero(word ^ (ONES * u64::from(b'"'))) | zero(word ^ (ONES * u64::from(b'\\')));
+        if found != 0 {
+            return Some(at + (found.trailing_zeros() / 8) as usize);
+        }
+        at += 8;
+    }
+    if bytes.len() > SHORT {
+        return memchr::memchr2(b'"', b'\\', &bytes[at..]).map(|i| at + i);
+    }
+    bytes[at..]
+        .iter()
+        .position(|&b| b == b'"' || b == b'\\')
+        .map(|i| at + i)
 }
 
 /// Skips spaces (at least one).
@@ -505,5 +536,32 @@ mod tests {
             assert_eq!(duration_seconds(t.as_bytes(), false), parsed, "{t}");
         }
         assert!(short > 19_000, "{short}");
+    }
+
+    /// The word-at-a-time search finds the first quote or backslash where a byte loop does,
+    /// at every length and position, among bytes of every value.
+    #[test]
+    fn quote_or_backslash_finds_the_first_one() {
+        let mut n = 0x2545_f491_4f6c_dd1du64;
+        let mut next = || {
+            n ^= n << 13;
+            n ^= n >> 7;
+            n ^= n << 17;
+            n
+        };
+        for _ in 0..20_000 {
+            let len = (next() % 150) as usize;
+            let bytes: Vec<u8> = (0..len)
+                .map(|_| match next() % 40 {
+                    0 => b'"',
+                    1 => b'\\',
+                    2 => 0,
+                    3 => 0x22 ^ 0x80,
+                    _ => (next() % 256) as u8,
+                })
+                .collect();
+            let want = bytes.iter().position(|&b| b == b'"' || b == b'\\');
+            assert_eq!(quote_or_backslash(&bytes), want, "{bytes:?}");
+        }
     }
 }
