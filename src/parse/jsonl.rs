@@ -234,13 +234,19 @@ fn without_port(address: &str) -> &str {
     if let Some(rest) = address.strip_prefix('[') {
         return rest.split(']').next().unwrap_or(rest);
     }
-    match address.rsplit_once(':') {
-        Some((host, port))
-            if !host.contains(':')
-                && !port.is_empty()
-                && port.bytes().all(|b| b.is_ascii_digit()) =>
+    // Byte loops, not `rsplit_once` (memrchr): an address is a dozen bytes.
+    let bytes = address.as_bytes();
+    let port_digits = bytes
+        .iter()
+        .rev()
+        .take_while(|b| b.is_ascii_digit())
+        .count();
+    let colon = bytes.len() - port_digits;
+    match colon.checked_sub(1) {
+        Some(c)
+            if port_digits > 0 && bytes[c] == b':' && !bytes[..c].iter().any(|&b| b == b':') =>
         {
-            host
+            &address[..c]
         }
         _ => address,
     }

@@ -86,4 +86,8 @@ fn addresses_lose_their_port_and_nothing_else() {
     assert_eq!(without_port("2001:db8::1"), "2001:db8::1");
     assert_eq!(without_port("alice"), "alice");
     assert_eq!(without_port("host:http"), "host:http");
+    assert_eq!(without_port(":80"), "");
+    assert_eq!(without_port("a:"), "a:");
+    assert_eq!(without_port("1:2:3"), "1:2:3");
+    assert_eq!(without_port("a:1b2"), "a:1b2");
 }
