@@ -17,8 +17,8 @@ pub enum Raw<'a> {
     Escaped(&'a [u8]),
     /// A number, as written (valid JSON number syntax).
     Number(&'a [u8]),
-    /// `{…}`.
-    Object,
+    /// `{…}`: its text, braces included (one object, checked: [`fields`] reads it).
+    Object(&'a str),
     /// `[…]`.
     Array,
     /// `true`, `false` or `null`.
@@ -245,7 +245,10 @@ fn value<'a>(text: &'a str, specials: &mut Specials<'_>, at: usize) -> Option<(R
         b't' => literal(line, at, b"true"),
         b'f' => literal(line, at, b"false"),
         b'n' => literal(line, at, b"null"),
-        b'{' => Some((Raw::Object, container_end(text, specials, at)?)),
+        b'{' => {
+            let end = container_end(text, specials, at)?;
+            Some((Raw::Object(text.get(at..end)?), end))
+        }
         b'[' => Some((Raw::Array, container_end(text, specials, at)?)),
         _ => None,
     }
@@ -352,7 +355,7 @@ mod tests {
         assert_eq!(keys, ["a", "b", "c", "f", "g", "h"]);
         assert_eq!(got[0].1, Raw::Escaped(br#""x\"y""#));
         assert_eq!(got[1].1, Raw::Number(b"-1.5e3"));
-        assert_eq!(got[2].1, Raw::Object);
+        assert_eq!(got[2].1, Raw::Object(r#"{"d":[1,{"e":null}]}"#));
         assert_eq!(got[3].1, Raw::Array);
         assert_eq!(got[4].1, Raw::Literal);
         assert_eq!(got[5].1, Raw::Str("é"));

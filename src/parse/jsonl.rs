@@ -243,9 +243,7 @@ fn without_port(address: &str) -> &str {
         .count();
     let colon = bytes.len() - port_digits;
     match colon.checked_sub(1) {
-        Some(c)
-            if port_digits > 0 && bytes[c] == b':' && !bytes[..c].iter().any(|&b| b == b':') =>
-        {
+        Some(c) if port_digits > 0 && bytes[c] == b':' && !bytes[..c].contains(&b':') => {
             &address[..c]
         }
         _ => address,

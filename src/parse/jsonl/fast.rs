@@ -3,10 +3,13 @@
 //! and the roles then pick from what was found in their order of preference. Values are
 //! borrowed from the line; only a string with escapes is decoded, and only when read.
 //!
-//! Anything this reader does not take on itself — a parent of a dotted key holding an object
-//! (`{"http":{"status_code":…}}`), a text role holding a number or an array, an Envoy record
-//! without a message, a number `serde_json` would read differently, a line it would refuse —
-//! returns `None`, and the general reader decides. The roles' meanings are [`View`]'s, shared
+//! A dotted key (`request.uri`) is read as the general reader reads it: the key as written at
+//! the top level if the line has it, else the child of the parent object (`{"request":
+//! {"uri":…}}`, Caddy's, GCP's `httpRequest`), the parent scanned once for all its children.
+//!
+//! Anything this reader does not take on itself — a text role holding a number or an array,
+//! an Envoy record without a message, a number `serde_json` would read differently, a line or
+//! a parent object it would refuse — returns `None`, and the general reader decides. The roles' meanings are [`View`]'s, shared
 //! with the general reader.
 
 use std::borrow::Cow;
@@ -32,6 +35,8 @@ struct Keys {
     table: [u8; TABLE],
     /// Whether a slot's key is the parent of a dotted key (`http` of `http.status_code`).
     parent: [bool; SLOTS],
+    /// Each dotted key: its parent's slot, the child's name, its own slot.
+    children: Vec<(u8, &'static str, u8)>,
     time: Vec<u8>,
     level: Vec<u8>,
     message: Vec<u8>,
@@ -64,6 +69,7 @@ impl Keys {
             names: Vec::new(),
             table: [EMPTY; TABLE],
             parent: [false; SLOTS],
+            children: Vec::new(),
             time: Vec::new(),
             level: Vec::new(),
             message: Vec::new(),
@@ -91,9 +97,11 @@ impl Keys {
         keys.response_flags = keys.slot("response_flags");
         let dotted = keys.names.clone();
         for key in dotted {
-            if let Some((parent, _)) = key.split_once('.') {
+            if let Some((parent, child)) = key.split_once('.') {
+                let own = keys.slot(key);
                 let slot = keys.slot(parent);
                 keys.parent[usize::from(slot)] = true;
+                keys.children.push((slot, child, own));
             }
         }
         keys
@@ -217,7 +225,7 @@ fn view(raw: Raw<'_>) -> Option<View<'_>> {
         Raw::Str(body) => View::Text(Cow::Borrowed(body)),
         Raw::Escaped(quoted) => View::Text(Cow::Owned(serde_json::from_slice(quoted).ok()?)),
         Raw::Number(digits) => View::Number(number(digits)?),
-        Raw::Object | Raw::Array | Raw::Literal => View::Other,
+        Raw::Object(_) | Raw::Array | Raw::Literal => View::Other,
     })
 }
 
@@ -225,7 +233,7 @@ fn view(raw: Raw<'_>) -> Option<View<'_>> {
 /// it), `Err` for one the general reader turns into text (numbers, byte arrays).
 fn text_of(raw: Option<Raw<'_>>) -> Result<Option<Cow<'_, str>>, ()> {
     match raw {
-        None | Some(Raw::Object | Raw::Literal) => Ok(None),
+        None | Some(Raw::Object(_) | Raw::Literal) => Ok(None),
         Some(Raw::Number(_) | Raw::Array) => Err(()),
         Some(raw) => match view(raw) {
             Some(View::Text(t)) => Ok(Some(t)),
@@ -266,19 +274,46 @@ fn request<'a>(found: &Found<'a>, keys: &Keys, status: u16, envoy: bool) -> Opti
     })
 }
 
+/// The dotted keys the line does not write as such, read from their parent objects (the last
+/// parent of a name, the last child of a name in it, as a map keeps them); `None` when a
+/// parent object is one the scan declines.
+fn nested_children(found: &mut Found<'_>, keys: &Keys) -> Option<()> {
+    // The dotted keys written at the top level win: noted before any child is kept.
+    let mut literal = [false; SLOTS];
+    for &(_, _, own) in &keys.children {
+        literal[usize::from(own)] = found.has(own);
+    }
+    let mut parents_done = [false; SLOTS];
+    for &(parent, _, _) in &keys.children {
+        let Some(Raw::Object(text)) = found.get(parent) else {
+            continue;
+        };
+        if std::mem::replace(&mut parents_done[usize::from(parent)], true) {
+            continue;
+        }
+        json_scan::fields(text.as_bytes(), |key, raw| {
+            for &(of, child, own) in &keys.children {
+                if of == parent && !literal[usize::from(own)] && same_bytes(child.as_bytes(), key) {
+                    found.keep(own, raw)?;
+                }
+            }
+            Some(())
+        })?;
+    }
+    Some(())
+}
+
 /// The record on `line`, or `None` for the general reader to decide.
 pub fn read(line: &[u8]) -> Option<Entry<'_>> {
     let keys = &*KEYS;
     let mut found = Found::new();
     json_scan::fields(line, |key, raw| {
         if let Some(slot) = keys.find(key) {
-            if keys.parent[usize::from(slot)] && raw == Raw::Object {
-                return None;
-            }
             found.keep(slot, raw)?;
         }
         Some(())
     })?;
+    nested_children(&mut found, keys)?;
     if found.has(keys.journald) {
         return None;
     }
