@@ -77,7 +77,13 @@ fn spans_of_any_shape_merge_to_the_same_histogram() {
     let durations = |from_ms: f64, to_ms: f64| {
         (0..60).map(move |i| (from_ms + (to_ms - from_ms) * f64::from(i) / 59.0) / 1000.0)
     };
-    let ranges = [(0.05, 0.3), (2.0, 9.0), (5.0, 400.0), (300.0, 2e6), (1.0, 1.0)];
+    let ranges = [
+        (0.05, 0.3),
+        (2.0, 9.0),
+        (5.0, 400.0),
+        (300.0, 2e6),
+        (1.0, 1.0),
+    ];
     for &(a_from, a_to) in &ranges {
         for &(b_from, b_to) in &ranges {
             let (mut a, mut b, mut both) =
