@@ -89,7 +89,7 @@ PY
 done
 
 # Every format gen-logs writes, one file each: postmortem on THREADS threads and on one.
-FORMATS=${FORMATS-syslog json haproxy logfmt w3c docker cri alb envoy}
+FORMATS=${FORMATS-syslog json haproxy logfmt w3c docker cri alb envoy caddy}
 [ -n "$FORMATS" ] || exit 0
 FORMAT_SIZE=${FORMAT_SIZE:-256MiB}
 echo

@@ -1,6 +1,6 @@
 //! Writes a large, deterministic log for benchmarks (see `postmortem_scenario::bulk`).
 //!
-//! `cargo run --release --example gen-logs -- --out DIR --size 1GiB --format nginx|syslog|json|haproxy|logfmt|w3c|docker|cri|alb|envoy
+//! `cargo run --release --example gen-logs -- --out DIR --size 1GiB --format nginx|syslog|json|haproxy|logfmt|w3c|docker|cri|alb|envoy|caddy
 //!  [--incident 2023-09-10T08:15+195]`
 
 use postmortem::time::MICROS_PER_MIN;

@@ -1,6 +1,7 @@
 //! One generated line per format, written as the real program writes it (the shapes are those
 //! of the parsers' tests: nginx combined, RFC 3164 syslog, JSON lines, HAProxy's HTTP log,
-//! logfmt, IIS's W3C log, Docker's json-file, the CRI log of containerd, AWS ALB and Envoy).
+//! logfmt, IIS's W3C log, Docker's json-file, the CRI log of containerd, AWS ALB, Envoy and
+//! Caddy's JSON access log).
 //! Each request draws the same few numbers, so the incident is the same in every format.
 
 use chrono::{Datelike, NaiveDateTime, Timelike};
@@ -10,7 +11,7 @@ use crate::rng::Rng;
 /// The formats [`super::write`] knows: name, the file written, and about how long a line is
 /// (so the size asked for is about the size written; the first three keep the 200 they always
 /// had, which keeps their bytes, and the stored digests, what they were).
-pub const FORMATS: [(&str, &str, u64); 10] = [
+pub const FORMATS: [(&str, &str, u64); 11] = [
     ("nginx", "access.log", 200),
     ("syslog", "syslog", 200),
     ("json", "app.jsonl", 200),
@@ -21,6 +22,7 @@ pub const FORMATS: [(&str, &str, u64); 10] = [
     ("cri", "container.log", 215),
     ("alb", "alb.log", 520),
     ("envoy", "envoy.log", 190),
+    ("caddy", "caddy-access.log", 560),
 ];
 
 /// What one request is: its minute, second, client and outcome.
@@ -86,6 +88,7 @@ pub fn write(format: &str, req: &Request, rng: &mut Rng, line: &mut Vec<u8>) {
         "docker" => docker(req, rng, line),
         "cri" => cri(req, rng, line),
         "alb" => alb(req, rng, line),
+        "caddy" => caddy(req, rng, line),
         _ => envoy(req, rng, line),
     }
 }
@@ -360,5 +363,46 @@ fn envoy(req: &Request, rng: &mut Rng, line: &mut Vec<u8>) {
     line.extend_from_slice(
         b"\" \"curl/8.1.2\" \"6f2b1c1e-1f9e-4c5e-9d8a-0b1f7c3e2a11\" \"auth.example.com\" \
           \"10.244.1.7:8080\"\n",
+    );
+}
+
+/// Caddy's JSON access log (`log` in a site block): epoch seconds, the request nested, the
+/// duration in seconds; a server error is logged at `error`.
+fn caddy(req: &Request, rng: &mut Rng, line: &mut Vec<u8>) {
+    let dt = req.minute;
+    let epoch = dt.and_utc().timestamp() as u64 + req.second;
+    line.extend_from_slice(if req.failing {
+        b"{\"level\":\"error\",\"ts\":"
+    } else {
+        b"{\"level\":\"info\",\"ts\":"
+    });
+    push_num(line, epoch, 1);
+    line.push(b'.');
+    push_num(line, rng.below(1_000_000), 6);
+    line.extend_from_slice(
+        b",\"logger\":\"http.log.access.log0\",\"msg\":\"handled request\",\"request\":{\"remote_ip\":\"",
+    );
+    client(req.user, line);
+    line.extend_from_slice(b"\",\"remote_port\":\"");
+    push_num(line, 30_000 + rng.below(30_000), 1);
+    line.extend_from_slice(b"\",\"client_ip\":\"");
+    client(req.user, line);
+    line.extend_from_slice(
+        b"\",\"proto\":\"HTTP/2.0\",\"method\":\"GET\",\"host\":\"auth.example.com\",\"uri\":\"",
+    );
+    line.extend_from_slice(path(req.user));
+    line.extend_from_slice(
+        b"\",\"headers\":{\"User-Agent\":[\"Mozilla/5.0 (X11; Linux x86_64) Firefox/118.0\"],\
+          \"Accept\":[\"*/*\"]},\"tls\":{\"resumed\":false,\"version\":772,\"cipher_suite\":4865,\
+          \"proto\":\"h2\",\"server_name\":\"auth.example.com\"}},\"bytes_read\":0,\"user_id\":\"\",\
+          \"duration\":0.0",
+    );
+    push_num(line, rng.below(100_000), 5);
+    line.extend_from_slice(b",\"size\":");
+    push_num(line, 100 + rng.below(900), 1);
+    line.extend_from_slice(b",\"status\":");
+    push_num(line, req.status, 3);
+    line.extend_from_slice(
+        b",\"resp_headers\":{\"Server\":[\"Caddy\"],\"Content-Type\":[\"application/json\"]}}\n",
     );
 }
