@@ -19,8 +19,8 @@ pub enum Raw<'a> {
     Number(&'a [u8]),
     /// `{…}`: its text, braces included (one object, checked: [`fields`] reads it).
     Object(&'a str),
-    /// `[…]`.
-    Array,
+    /// `[…]`: its text, brackets included.
+    Array(&'a str),
     /// `true`, `false` or `null`.
     Literal,
 }
@@ -249,7 +249,10 @@ fn value<'a>(text: &'a str, specials: &mut Specials<'_>, at: usize) -> Option<(R
             let end = container_end(text, specials, at)?;
             Some((Raw::Object(text.get(at..end)?), end))
         }
-        b'[' => Some((Raw::Array, container_end(text, specials, at)?)),
+        b'[' => {
+            let end = container_end(text, specials, at)?;
+            Some((Raw::Array(text.get(at..end)?), end))
+        }
         _ => None,
     }
 }
@@ -356,7 +359,7 @@ mod tests {
         assert_eq!(got[0].1, Raw::Escaped(br#""x\"y""#));
         assert_eq!(got[1].1, Raw::Number(b"-1.5e3"));
         assert_eq!(got[2].1, Raw::Object(r#"{"d":[1,{"e":null}]}"#));
-        assert_eq!(got[3].1, Raw::Array);
+        assert_eq!(got[3].1, Raw::Array("[]"));
         assert_eq!(got[4].1, Raw::Literal);
         assert_eq!(got[5].1, Raw::Str("é"));
         assert_eq!(scan("{}").map(|f| f.len()), Some(0));

@@ -225,7 +225,7 @@ fn view(raw: Raw<'_>) -> Option<View<'_>> {
         Raw::Str(body) => View::Text(Cow::Borrowed(body)),
         Raw::Escaped(quoted) => View::Text(Cow::Owned(serde_json::from_slice(quoted).ok()?)),
         Raw::Number(digits) => View::Number(number(digits)?),
-        Raw::Object(_) | Raw::Array | Raw::Literal => View::Other,
+        Raw::Object(_) | Raw::Array(_) | Raw::Literal => View::Other,
     })
 }
 
@@ -234,7 +234,7 @@ fn view(raw: Raw<'_>) -> Option<View<'_>> {
 fn text_of(raw: Option<Raw<'_>>) -> Result<Option<Cow<'_, str>>, ()> {
     match raw {
         None | Some(Raw::Object(_) | Raw::Literal) => Ok(None),
-        Some(Raw::Number(_) | Raw::Array) => Err(()),
+        Some(Raw::Number(_) | Raw::Array(_)) => Err(()),
         Some(raw) => match view(raw) {
             Some(View::Text(t)) => Ok(Some(t)),
             _ => Err(()),
@@ -303,12 +303,52 @@ fn nested_children(found: &mut Found<'_>, keys: &Keys) -> Option<()> {
     Some(())
 }
 
+/// Whether `serde_json` surely reads this checked object or array into a `Value`, as the
+/// general reader does with a value before it looks at it or at a child in it (and finds
+/// nothing at all when that fails): the scan accepts two things it refuses, a surrogate escape without its pair and a
+/// number beyond an f64. So no `\uD…` escape, no exponent and no run of 300 digits; text
+/// that only looks like one (`"1e5"` in a string) declines too, which is only slower.
+fn surely_a_value(text: &[u8]) -> bool {
+    let mut digits = 0;
+    let mut i = 0;
+    while i < text.len() {
+        let b = text[i];
+        match b {
+            b'\\' => {
+                if text.get(i + 1) == Some(&b'u') && matches!(text.get(i + 2), Some(b'd' | b'D')) {
+                    return false;
+                }
+                i += 2;
+                digits = 0;
+                continue;
+            }
+            b'0'..=b'9' => {
+                digits += 1;
+                if digits >= 300 {
+                    return false;
+                }
+            }
+            b'e' | b'E' if digits > 0 => return false,
+            _ => digits = 0,
+        }
+        i += 1;
+    }
+    true
+}
+
 /// The record on `line`, or `None` for the general reader to decide.
 pub fn read(line: &[u8]) -> Option<Entry<'_>> {
     let keys = &*KEYS;
     let mut found = Found::new();
     json_scan::fields(line, |key, raw| {
         if let Some(slot) = keys.find(key) {
+            // The general reader takes a container it cannot read into a value for no value
+            // at all, and goes on to the role's next key: declined, not read otherwise.
+            if let Raw::Object(text) | Raw::Array(text) = raw
+                && !surely_a_value(text.as_bytes())
+            {
+                return None;
+            }
             found.keep(slot, raw)?;
         }
         Some(())
