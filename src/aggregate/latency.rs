@@ -14,8 +14,8 @@ pub const BUCKETS: usize = 220;
 /// quantile within a bucket (8 %) of the truth.
 pub struct Latency {
     /// Counts of buckets `first ..= first + counts.len() - 1`: only the span the durations
-    /// reached is held (a bin's requests span a few dozen buckets, not 220), so a day of bins
-    /// costs a tenth of the memory, and merging one adds only that span.
+    /// reached is held (a bin's requests span a few dozen buckets, not 220), so a bin costs a
+    /// fifth of the memory or less, and merging one adds only that span.
     first: usize,
     counts: Vec<u32>,
     total: u64,

@@ -8,9 +8,9 @@
 //! {"uri":…}}`, Caddy's, GCP's `httpRequest`), the parent scanned once for all its children.
 //!
 //! Anything this reader does not take on itself — a text role holding a number or an array,
-//! an Envoy record without a message, a number `serde_json` would read differently, a line or
-//! a parent object it would refuse — returns `None`, and the general reader decides. The roles' meanings are [`View`]'s, shared
-//! with the general reader.
+//! an Envoy record without a message, a number `serde_json` would read differently, a line,
+//! or an object or array under a role's key, it would refuse — returns `None`, and the
+//! general reader decides. The roles' meanings are [`View`]'s, shared with the general reader.
 
 use std::borrow::Cow;
 use std::sync::LazyLock;
@@ -276,7 +276,7 @@ fn request<'a>(found: &Found<'a>, keys: &Keys, status: u16, envoy: bool) -> Opti
 
 /// The dotted keys the line does not write as such, read from their parent objects (the last
 /// parent of a name, the last child of a name in it, as a map keeps them); `None` when a
-/// parent object is one the scan declines.
+/// parent object holds what the scan declines (an escaped key).
 fn nested_children(found: &mut Found<'_>, keys: &Keys) -> Option<()> {
     // The dotted keys written at the top level win: noted before any child is kept.
     let mut literal = [false; SLOTS];
@@ -305,9 +305,10 @@ fn nested_children(found: &mut Found<'_>, keys: &Keys) -> Option<()> {
 
 /// Whether `serde_json` surely reads this checked object or array into a `Value`, as the
 /// general reader does with a value before it looks at it or at a child in it (and finds
-/// nothing at all when that fails): the scan accepts two things it refuses, a surrogate escape without its pair and a
-/// number beyond an f64. So no `\uD…` escape, no exponent and no run of 300 digits; text
-/// that only looks like one (`"1e5"` in a string) declines too, which is only slower.
+/// nothing at all when that fails). The scan accepts two things it refuses: a surrogate escape
+/// without its pair, and a number beyond an f64. So: no `\uD…` escape, no exponent, no run of
+/// 300 digits; text that only looks like one (`"1e5"` in a string) declines too, which is
+/// only slower.
 fn surely_a_value(text: &[u8]) -> bool {
     let mut digits = 0;
     let mut i = 0;
