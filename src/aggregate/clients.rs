@@ -160,20 +160,6 @@ fn union_sorted(a: &[u64], b: &[u64]) -> Vec<u64> {
 }
 
 impl BinSet {
-    fn insert(&mut self, key: u64) {
-        match self {
-            BinSet::Exact(keys) => {
-                if let Err(at) = keys.binary_search(&key) {
-                    keys.insert(at, key);
-                }
-                if keys.len() > EXACT_LIMIT {
-                    *self = BinSet::Sketch(sketch_of(keys.iter()));
-                }
-            }
-            BinSet::Sketch(s) => s.insert(key),
-        }
-    }
-
     /// Adds sorted, distinct keys. A sketch is a union of what was inserted, in any order, so
     /// turning into one after the whole batch gives the sketch key-by-key insertion gives.
     fn insert_sorted(&mut self, sorted: Vec<u64>) {
@@ -284,14 +270,13 @@ impl Clients {
         self.active.is_empty()
     }
 
-    /// Counts a client in a bin, as affected when `error`.
+    /// Counts a client in a bin, as affected when `error`. One at a time, each costs a pass
+    /// over the bin's set: the readers go through [`ClientBatch`], which counts a bin at once.
     pub fn record(&mut self, client: &[u8], bin: i64, error: bool) {
         let key = client_key(client);
         self.named = self.named || !is_address(client);
-        self.active.entry(bin).or_default().insert(key);
-        if error {
-            self.failed.entry(bin).or_default().insert(key);
-        }
+        let mut failed = if error { vec![key] } else { Vec::new() };
+        self.record_keys(bin, &mut vec![key], &mut failed);
     }
 
     /// Counts keys already hashed in one bin: the active ones, and those with a server error.
