@@ -162,10 +162,19 @@ fn union_sorted(a: &[u64], b: &[u64]) -> Vec<u64> {
 impl BinSet {
     /// Adds sorted, distinct keys. A sketch is a union of what was inserted, in any order, so
     /// turning into one after the whole batch gives the sketch key-by-key insertion gives.
-    fn insert_sorted(&mut self, sorted: Vec<u64>) {
+    fn insert_sorted(&mut self, sorted: &[u64]) {
         match self {
-            BinSet::Exact(keys) if keys.is_empty() => *keys = sorted,
-            BinSet::Exact(keys) => *keys = union_sorted(keys, &sorted),
+            BinSet::Exact(keys) if keys.is_empty() => *keys = sorted.to_vec(),
+            // A few keys (lines out of time order) go in where they belong, without a new
+            // vector for the union.
+            BinSet::Exact(keys) if sorted.len() <= 16 => {
+                for &key in sorted {
+                    if let Err(at) = keys.binary_search(&key) {
+                        keys.insert(at, key);
+                    }
+                }
+            }
+            BinSet::Exact(keys) => *keys = union_sorted(keys, sorted),
             BinSet::Sketch(s) => sorted.iter().for_each(|&k| s.insert(k)),
         }
         *self = std::mem::take(self).within_limit();
@@ -181,7 +190,7 @@ impl BinSet {
 
     fn absorb(&mut self, other: BinSet) {
         match (&mut *self, other) {
-            (_, BinSet::Exact(theirs)) => self.insert_sorted(theirs),
+            (_, BinSet::Exact(theirs)) => self.insert_sorted(&theirs),
             (BinSet::Exact(mine), BinSet::Sketch(mut theirs)) => {
                 mine.iter().for_each(|&k| theirs.insert(k));
                 *self = BinSet::Sketch(theirs);
@@ -288,7 +297,7 @@ impl Clients {
             // Sorted and distinct, then copied at its size (the batch keeps its buffer).
             keys.sort_unstable();
             keys.dedup();
-            sets.entry(bin).or_default().insert_sorted(keys.to_vec());
+            sets.entry(bin).or_default().insert_sorted(keys);
             keys.clear();
         }
     }
@@ -324,38 +333,87 @@ impl Clients {
     }
 }
 
-/// Clients of the bin being read, hashed and held until the bin changes, then counted
-/// together: one map look-up a bin instead of one a line, and each set sized once. Counting
+/// Clients of the bins being read, hashed and held until a bin is left for good, then counted
+/// together: one map look-up and one sort a bin instead of a set insertion a line. A few bins
+/// are held at once, so lines that go back and forth across a minute's edge (a server writes a
+/// request when it ends, stamped when it began) do not count a bin a line at a time. Counting
 /// is a union, so when the keys arrive does not change the counts.
 #[derive(Debug, Default)]
 pub struct ClientBatch {
+    open: Vec<OpenBin>,
+    /// The open bin read last (nearly always the next one's).
+    last: usize,
+    /// Bin switches, to find the open bin left longest ago.
+    switches: u64,
+}
+
+/// A bin being read: its keys so far, and when it was last switched to.
+#[derive(Debug, Default)]
+struct OpenBin {
     bin: i64,
     active: Vec<u64>,
     failed: Vec<u64>,
+    used: u64,
 }
 
+/// Bins held at once.
+const OPEN_BINS: usize = 4;
+/// Keys a bin holds before they are counted anyway (a document's records may all fall in one
+/// bin), so what is held stays small.
+const MOST_HELD: usize = 1 << 16;
+
 impl ClientBatch {
-    /// As [`Clients::record`], held until the bin changes or [`Self::flush`].
+    /// As [`Clients::record`], held until the bin is left for good or [`Self::flush`].
     #[inline]
     pub fn record(&mut self, clients: &mut Clients, client: &[u8], bin: i64, error: bool) {
-        // Also counted every so many lines, so what is held stays small (a document's
-        // records may all fall in one bin).
-        if bin != self.bin || self.active.len() >= 1 << 16 {
-            self.flush(clients);
-            self.bin = bin;
-        }
+        let at = match self.open.get(self.last) {
+            Some(open) if open.bin == bin => self.last,
+            _ => self.switch_to(clients, bin),
+        };
         clients.named = clients.named || !is_address(client);
         let key = client_key(client);
-        self.active.push(key);
+        let open = &mut self.open[at];
+        open.active.push(key);
         if error {
-            self.failed.push(key);
+            open.failed.push(key);
         }
+        if open.active.len() >= MOST_HELD {
+            clients.record_keys(open.bin, &mut open.active, &mut open.failed);
+        }
+    }
+
+    /// The slot of `bin`: held already, a new one, or the one left longest ago (counted
+    /// first and reused).
+    fn switch_to(&mut self, clients: &mut Clients, bin: i64) -> usize {
+        self.switches += 1;
+        let at = match self.open.iter().position(|o| o.bin == bin) {
+            Some(at) => at,
+            None if self.open.len() < OPEN_BINS => {
+                self.open.push(OpenBin {
+                    bin,
+                    ..OpenBin::default()
+                });
+                self.open.len() - 1
+            }
+            None => {
+                let at = (0..self.open.len())
+                    .min_by_key(|&i| self.open[i].used)
+                    .unwrap_or(0);
+                let oldest = &mut self.open[at];
+                clients.record_keys(oldest.bin, &mut oldest.active, &mut oldest.failed);
+                oldest.bin = bin;
+                at
+            }
+        };
+        self.open[at].used = self.switches;
+        self.last = at;
+        at
     }
 
     /// Counts what is held.
     pub fn flush(&mut self, clients: &mut Clients) {
-        if !self.active.is_empty() {
-            clients.record_keys(self.bin, &mut self.active, &mut self.failed);
+        for open in &mut self.open {
+            clients.record_keys(open.bin, &mut open.active, &mut open.failed);
         }
     }
 }

@@ -72,3 +72,50 @@ fn the_sketch_is_exact_enough_for_small_sets_and_merges_by_maximum() {
     let e = s.estimate();
     assert!((1470..=1530).contains(&e), "{e}");
 }
+
+/// Held bins count what one-at-a-time recording counts, however the lines go between bins:
+/// in order, back and forth across an edge, among more bins than are held, at random; with
+/// bins that turn into sketches and a batch that fills up.
+#[test]
+fn the_batch_counts_what_recording_one_at_a_time_counts_in_any_order() {
+    let mut state = 11u64;
+    let mut next = move || {
+        state = state
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        state >> 33
+    };
+    let orders: [&dyn Fn(u64, u64) -> i64; 5] = [
+        &|i, _| (i / 500) as i64,
+        &|i, _| (i / 500 + i % 2) as i64,
+        &|i, _| (i % 7) as i64,
+        &|_, r| (r % 40) as i64,
+        &|_, _| 3,
+    ];
+    for (n, order) in orders.iter().enumerate() {
+        let (mut batched, mut one_by_one) = (Clients::default(), Clients::default());
+        let mut batch = ClientBatch::default();
+        let lines = match n {
+            2 => 90_000,
+            4 => MOST_HELD as u64 + 5_000,
+            _ => 20_000,
+        };
+        for i in 0..lines {
+            let r = next();
+            let bin = order(i, r);
+            let client = format!("10.0.{}.{}", r % 13, (r >> 8) % 250);
+            let error = r % 9 == 0;
+            batch.record(&mut batched, client.as_bytes(), bin, error);
+            one_by_one.record(client.as_bytes(), bin, error);
+        }
+        batch.flush(&mut batched);
+        for (from, to) in [(0, 0), (0, 3), (5, 6), (0, 100), (i64::MIN, i64::MAX)] {
+            assert_eq!(
+                batched.active_and_affected(from, to),
+                one_by_one.active_and_affected(from, to),
+                "order {n}, bins {from}..={to}"
+            );
+        }
+        assert_eq!(batched.active, one_by_one.active, "order {n}");
+    }
+}
