@@ -227,23 +227,30 @@ pub fn quoted_parts(input: &[u8]) -> Option<(&[u8], &[u8])> {
     None
 }
 
+/// A one in every byte of a word, and the high bit of every byte: word-wide byte tests.
+pub(crate) const ONES: u64 = 0x0101_0101_0101_0101;
+pub(crate) const HIGHS: u64 = 0x8080_8080_8080_8080;
+
+/// Marks, in the high bit of each byte, the bytes of `word` that are zero (exactly: no
+/// borrow runs from one byte into the next). XOR a word with `ONES * b` first to find `b`.
+#[inline]
+pub(crate) fn zero_bytes(word: u64) -> u64 {
+    !(((word & !HIGHS) + !HIGHS) | word) & HIGHS
+}
+
 /// Where the first `"` or `\\` is: over the first 64 bytes eight a step, in a register (a
 /// quoted field of an access log is a few dozen bytes, shorter than memchr's set-up pays
 /// for), then memchr for the rest of a long one.
 #[inline]
 fn quote_or_backslash(bytes: &[u8]) -> Option<usize> {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGHS: u64 = 0x8080_8080_8080_8080;
     const SHORT: usize = 64;
     let mut at = 0;
     while at + 8 <= bytes.len().min(SHORT) {
         let mut word = [0u8; 8];
         word.copy_from_slice(&bytes[at..at + 8]);
         let word = u64::from_le_bytes(word);
-        // A byte of `x` is zero where `word` holds the sought byte; the lowest flagged byte is
-        // the first such (a borrow only flags bytes above a true zero).
-        let zero = |x: u64| x.wrapping_sub(ONES) & !x & HIGHS;
-        let found = zero(word ^ (ONES * u64::from(b'"'))) | zero(word ^ (ONES * u64::from(b'\\')));
+        let found = zero_bytes(word ^ (ONES * u64::from(b'"')))
+            | zero_bytes(word ^ (ONES * u64::from(b'\\')));
         if found != 0 {
             return Some(at + (found.trailing_zeros() / 8) as usize);
         }
@@ -303,6 +310,12 @@ pub fn duration_seconds(text: &[u8], ms: bool) -> Option<f64> {
 /// one division of two integers exact in an f64, so correctly rounded, the same `str::parse`
 /// gives without its general machinery. `None` for anything else (the caller parses it).
 fn plain_decimal(text: &[u8]) -> Option<f64> {
+    decimal_and_dot(text).map(|(value, _)| value)
+}
+
+/// [`plain_decimal`] and whether the text had its `.` (a request time is written with one).
+#[inline]
+pub(crate) fn decimal_and_dot(text: &[u8]) -> Option<(f64, bool)> {
     if text.is_empty() || text.len() > 16 {
         return None;
     }
@@ -319,7 +332,8 @@ fn plain_decimal(text: &[u8]) -> Option<f64> {
     if text.len() - usize::from(dot.is_some()) > 15 {
         return None;
     }
-    Some(digits as f64 / 10u64.pow(fraction as u32) as f64)
+    let value = digits as f64 / 10u64.pow(fraction as u32) as f64;
+    Some((value, dot.is_some()))
 }
 
 /// The first `N` fields of a line split at `sep`, as offsets on the stack: column formats

@@ -8,6 +8,8 @@
 //! escape, nesting deeper than 64 — and the caller then asks the general parser, so the two
 //! never disagree on a line (`tests/conformance.rs` holds them to that).
 
+use super::common::{HIGHS, ONES, zero_bytes};
+
 /// A top-level value, as written.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Raw<'a> {
@@ -27,9 +29,6 @@ pub enum Raw<'a> {
 
 /// The containers open at once beyond which the scan declines (one bit each in a `u64`).
 const MAX_DEPTH: u32 = 64;
-
-const ONES: u64 = 0x0101_0101_0101_0101;
-const HIGHS: u64 = 0x8080_8080_8080_8080;
 
 /// Calls `field` with each top-level field of the object on `line`, in order; `None` when the
 /// line is not one object the scan reads, or when `field` says to stop.
@@ -80,12 +79,6 @@ fn skip_space(line: &[u8], mut at: usize) -> usize {
         at += 1;
     }
     at
-}
-
-/// Marks, in the high bit of each byte, the bytes of `word` that are zero (exactly: no
-/// borrow runs from one byte into the next).
-fn zero_bytes(word: u64) -> u64 {
-    !(((word & !HIGHS) + !HIGHS) | word) & HIGHS
 }
 
 /// Marks the bytes of `word` below 0x20 (control bytes, which a JSON string may not hold).

@@ -272,27 +272,11 @@ fn size(input: &[u8]) -> IResult<&[u8], Option<u64>> {
 }
 
 pub(crate) fn looks_like_seconds(field: &[u8]) -> Option<f64> {
-    // Digits with one `.` inside, at most 16 bytes: one pass reads the digits and finds the dot.
-    if field.len() > 16 {
-        return None;
+    // Digits with one `.` inside (a bare integer is no request time here).
+    match super::common::decimal_and_dot(field)? {
+        (seconds, true) => Some(seconds),
+        (_, false) => None,
     }
-    let mut digits = 0u64;
-    let mut dot = None;
-    for (i, &b) in field.iter().enumerate() {
-        match b {
-            b'0'..=b'9' => digits = digits * 10 + u64::from(b - b'0'),
-            b'.' if dot.is_none() => dot = Some(i),
-            _ => return None,
-        }
-    }
-    let dot = dot?;
-    if dot == 0 || dot + 1 >= field.len() {
-        return None;
-    }
-    // digits / 10^fraction: one correctly rounded division, the same f64 `str::parse` gives
-    // (the numerator has at most 15 digits, exact in an f64), without its general machinery.
-    let scale = 10u64.pow((field.len() - dot - 1) as u32);
-    Some(digits as f64 / scale as f64)
 }
 
 /// The request times a line may carry after the combined fields, most telling first.
