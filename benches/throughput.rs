@@ -193,6 +193,15 @@ fn pipeline(c: &mut Criterion) {
         group.bench_function("draft_generated_nginx_64mib", |b| {
             b.iter(|| postmortem::draft(&config).map(|(d, _)| d.incidents.len()))
         });
+        // Detection and the timeline alone, on that day read once: the one-thread part after
+        // reading, which bounds how much two threads gain on a small file.
+        if let Ok(analysis) = postmortem::pipeline::analyse(&config) {
+            group.throughput(Throughput::Elements(1));
+            group.sample_size(50);
+            group.bench_function("detect_and_timeline_generated_nginx_64mib", |b| {
+                b.iter(|| postmortem::timeline::build(black_box(&analysis), config.detect_params()))
+            });
+        }
     }
     group.finish();
 }

@@ -119,3 +119,58 @@ fn the_batch_counts_what_recording_one_at_a_time_counts_in_any_order() {
         assert_eq!(batched.active, one_by_one.active, "order {n}");
     }
 }
+
+/// The union counted prefix by prefix must count what one table counts: keys at the
+/// prefixes' edges (0, the last key, the first and last of a prefix), keys shared by bins,
+/// and sizes from none to past the exact limit's parts.
+#[test]
+fn the_union_by_prefix_counts_what_one_table_counts() {
+    let mut state = 11u64;
+    let mut next = || {
+        state = state
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        client_key(&state.to_le_bytes())
+    };
+    for (bins, per_bin) in [(0, 0), (1, 0), (1, 1), (3, 5), (40, 2000), (300, 2048)] {
+        let mut runs: Vec<Vec<u64>> = Vec::new();
+        for b in 0..bins {
+            let mut keys: Vec<u64> = (0..per_bin).map(|_| next()).collect();
+            // Every bin shares some keys with the one before, and holds the edges.
+            if let Some(before) = runs.last() {
+                keys.extend(before.iter().step_by(3).copied());
+            }
+            if b % 7 == 0 {
+                let edge = 1u64 << (64 - 4);
+                keys.extend([
+                    0,
+                    u64::MAX,
+                    edge,
+                    edge - 1,
+                    edge + 1,
+                    3 * edge,
+                    3 * edge - 1,
+                ]);
+            }
+            keys.sort_unstable();
+            keys.dedup();
+            runs.push(keys);
+        }
+        let slices: Vec<&[u64]> = runs.iter().map(Vec::as_slice).collect();
+        let truth: FxHashSet<u64> = runs.iter().flatten().copied().collect();
+        assert_eq!(
+            exact_union(&slices),
+            truth.len(),
+            "{bins} bins of {per_bin}"
+        );
+    }
+}
+
+#[test]
+fn prefix_bounds_cover_every_key_once() {
+    assert_eq!(prefix_bounds(0, 0), (0, None));
+    assert_eq!(prefix_bounds(0, 1), (0, Some(1 << 63)));
+    assert_eq!(prefix_bounds(1, 1), (1 << 63, None));
+    assert_eq!(prefix_bounds(2, 2), (2 << 62, Some(3 << 62)));
+    assert_eq!(prefix_bounds(1023, 10), (1023 << 54, None));
+}
