@@ -79,6 +79,33 @@ fn detect_and_render(c: &mut Criterion) {
         b.iter(|| postmortem::render::markdown::render(black_box(&draft)).len())
     });
     group.finish();
+    incident_clients(c);
+}
+
+/// The clients of an incident's window, as the generated 224 MB day has them: 195 one-minute
+/// bins of 1,280 clients each from a pool of 170,000, a fifth of them failing.
+fn incident_clients(c: &mut Criterion) {
+    use postmortem::aggregate::clients::{ClientBatch, Clients};
+    let mut clients = Clients::default();
+    let mut batch = ClientBatch::default();
+    let mut state = 5u64;
+    for bin in 0..195 {
+        for _ in 0..1280 {
+            state = state
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            let id = (state >> 33) % 170_000;
+            let address = format!("10.{}.{}.{}", id >> 16, (id >> 8) & 255, id & 255);
+            batch.record(&mut clients, address.as_bytes(), bin, id.is_multiple_of(5));
+        }
+    }
+    batch.flush(&mut clients);
+    let mut group = c.benchmark_group("after_reading");
+    group.throughput(Throughput::Elements(195 * 1280));
+    group.bench_function("incident_client_union_250k", |b| {
+        b.iter(|| black_box(&clients).active_and_affected(0, 194))
+    });
+    group.finish();
 }
 
 /// An nginx access log's chunk context: UTC, one-minute bins.

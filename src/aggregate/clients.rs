@@ -10,8 +10,6 @@
 
 use std::collections::BTreeMap;
 
-use rustc_hash::FxHashSet;
-
 /// Keys a bin holds exactly before it becomes a sketch.
 pub const EXACT_LIMIT: usize = 2048;
 const P: u32 = 12;
@@ -242,26 +240,74 @@ fn exact_union(runs: &[&[u64]]) -> usize {
         .next_power_of_two()
         .trailing_zeros()
         .min(10);
-    let table = || {
-        let mut set: FxHashSet<u64> = FxHashSet::default();
-        set.reserve((most >> bits).min(4 * PART_KEYS));
-        set
-    };
-    let part = |set: &mut FxHashSet<u64>, prefix: u64| {
+    let part = |table: &mut KeyTable, prefix: u64| {
         let (low, high) = prefix_bounds(prefix, bits);
-        set.clear();
-        for keys in runs {
-            let from = keys.partition_point(|&k| k < low);
-            let to = high.map_or(keys.len(), |h| keys.partition_point(|&k| k < h));
-            set.extend(&keys[from..to]);
-        }
-        set.len()
+        let slices: Vec<&[u64]> = runs
+            .iter()
+            .map(|keys| {
+                let from = keys.partition_point(|&k| k < low);
+                let to = high.map_or(keys.len(), |h| keys.partition_point(|&k| k < h));
+                &keys[from..to]
+            })
+            .collect();
+        table.clear_for(slices.iter().map(|s| s.len()).sum());
+        slices
+            .iter()
+            .for_each(|s| s.iter().for_each(|&k| table.insert(k)));
+        table.len
     };
     // The parts shared among the threads, each thread's table reused from part to part.
     (0..1u64 << bits)
         .into_par_iter()
-        .map_init(table, part)
+        .map_init(KeyTable::default, part)
         .sum()
+}
+
+/// A set of client keys, open addressing with linear probing. Keys are well-mixed hashes, so
+/// their low bits are the slot (no hashing again); zero marks an empty slot, and the key zero
+/// is kept aside.
+#[derive(Default)]
+struct KeyTable {
+    slots: Vec<u64>,
+    len: usize,
+    zero: bool,
+}
+
+impl KeyTable {
+    /// Empties the table, with room for `most` keys at most half full.
+    fn clear_for(&mut self, most: usize) {
+        let size = (2 * most).next_power_of_two().max(16);
+        if self.slots.len() < size {
+            self.slots = vec![0; size];
+        } else {
+            self.slots.truncate(size);
+            self.slots.fill(0);
+        }
+        self.len = 0;
+        self.zero = false;
+    }
+
+    #[inline]
+    fn insert(&mut self, key: u64) {
+        if key == 0 {
+            self.len += usize::from(!self.zero);
+            self.zero = true;
+            return;
+        }
+        let mask = self.slots.len() - 1;
+        let mut at = key as usize & mask;
+        loop {
+            match self.slots[at] {
+                0 => {
+                    self.slots[at] = key;
+                    self.len += 1;
+                    return;
+                }
+                k if k == key => return,
+                _ => at = (at + 1) & mask,
+            }
+        }
+    }
 }
 
 /// The keys whose top `bits` bits are `prefix`: from the first, up to the next prefix's

@@ -1,4 +1,5 @@
 use super::*;
+use rustc_hash::FxHashSet;
 
 #[test]
 fn small_windows_are_counted_exactly_across_merged_chunks() {
