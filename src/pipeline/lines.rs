@@ -1,8 +1,9 @@
-//! Reading a line-format file: newline-aligned chunks read by one thread and taken by the
-//! pool's threads as each is free, parsed in parallel (or in order where the zone has a
-//! repeated hour), and folded back in file order.
+//! Reading a line-format file: newline-aligned chunks read in turn by the pool's threads as
+//! each is free, parsed in parallel (or in order where the zone has a repeated hour), and
+//! folded back in file order.
 
 use std::sync::atomic::Ordering;
+use std::sync::{Condvar, Mutex};
 
 use super::Progress;
 use crate::aggregate::Summary;
@@ -102,7 +103,13 @@ pub fn read_stream(
         && ZoneConverter::new(context.zone).has_transitions();
     let threads = rayon::current_num_threads();
     let mut out = if parallel && !in_order && threads > 1 {
-        read_pipelined(&mut chunker, &context, chunk_size, threads, on_batch)
+        let work = Work {
+            context: &context,
+            chunk_size,
+            threads,
+            process: process_chunk,
+        };
+        read_pipelined(&mut chunker, work, on_batch)
     } else {
         read_in_order(&mut chunker, &context, on_batch)
     };
@@ -164,150 +171,212 @@ fn fold_outcome(out: &mut StreamRead, outcome: ChunkOutcome) {
     out.last_civil = outcome.last_civil.or(out.last_civil);
 }
 
-/// A chunk on its way to a worker: its place in the stream, its bytes and its context.
-type Job = (u64, Vec<u8>, ChunkContext);
-/// A chunk on its way back: its place, its outcome (or the worker's panic), its buffer.
-type Done = (u64, std::thread::Result<ChunkOutcome>, Vec<u8>);
-
-/// Reads chunks in a thread of its own while the pool's threads parse them, each taking the
-/// next chunk as it finishes one (no rounds: a slow chunk holds up no one). The summaries
-/// come back in any order and are folded in stream order, so the result is the same bytes
-/// whatever the thread count. At most `2 × threads + 2` chunks are in flight: memory stays
-/// flat however long the stream, and a buffer is reused once its chunk is folded.
-fn read_pipelined(
-    chunker: &mut Chunker,
-    context: &ChunkContext,
-    chunk_size: usize,
-    threads: usize,
-    on_batch: impl FnMut(usize) + Send,
-) -> StreamRead {
-    let in_flight = 2 * threads + 2;
-    let (job_tx, job_rx) = crossbeam_channel::bounded::<Job>(in_flight);
-    let (done_tx, done_rx) = crossbeam_channel::unbounded::<Done>();
-    std::thread::scope(|scope| {
-        let reader = scope.spawn(move || {
-            let mut folder = InOrder::new(in_flight);
-            let out = folder.feed(chunker, context, chunk_size, &job_tx, &done_rx, on_batch);
-            // Closing the job channel ends the workers, whatever state the stream is in.
-            drop(job_tx);
-            out.and_then(|out| folder.drain(out, &done_rx))
-        });
-        rayon::scope(|pool| {
-            for _ in 0..threads {
-                let (jobs, done) = (job_rx.clone(), done_tx.clone());
-                pool.spawn(move |_| {
-                    for (seq, buffer, ctx) in jobs {
-                        // A panic goes back to the reader, which stops the stream and raises it
-                        // again here: the other workers are not left waiting for chunks.
-                        let outcome =
-                            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                                process_chunk(&buffer, &ctx)
-                            }));
-                        if done.send((seq, outcome, buffer)).is_err() {
-                            return;
-                        }
-                    }
-                });
-            }
-            drop(job_rx);
-        });
-        drop(done_tx);
-        match reader.join() {
-            Ok(Ok(out)) => out,
-            Ok(Err(panic)) | Err(panic) => std::panic::resume_unwind(panic),
-        }
-    })
-}
-
-/// The reader's side of [`read_pipelined`]: chunks sent out, outcomes folded in stream order.
-struct InOrder {
-    in_flight: u64,
-    sent: u64,
-    folded: u64,
-    pending: std::collections::BTreeMap<u64, (ChunkOutcome, Vec<u8>)>,
-    spare: Vec<Vec<u8>>,
-}
-
+/// A worker's panic, raised again once every worker has stopped.
 type Panic = Box<dyn std::any::Any + Send>;
 
-impl InOrder {
-    fn new(in_flight: usize) -> Self {
-        InOrder {
-            in_flight: in_flight as u64,
-            sent: 0,
-            folded: 0,
-            pending: Default::default(),
-            spare: Vec::new(),
+/// Reads a stream with the pool's threads alone: each takes the stream in turn, reads the
+/// next chunk into its own buffer and parses it there (no rounds: a slow chunk holds up no
+/// one). No thread of its own reads ahead: with as many threads as cores, a reader would
+/// take a core from a parser (at the start it filled the pipeline for 3 ms while the second
+/// parser waited), and a chunk parsed by the core that read it is still in that core's cache.
+/// The outcomes are folded in stream order, so the result is the same bytes whatever the
+/// thread count; at most `2 × threads + 2` chunks are read and not yet folded, so memory
+/// stays flat however long the stream.
+fn read_pipelined<P>(
+    chunker: &mut Chunker,
+    work: Work<'_, P>,
+    on_batch: impl FnMut(usize) + Send,
+) -> StreamRead
+where
+    P: Fn(&[u8], &ChunkContext) -> ChunkOutcome + Sync,
+{
+    let Work {
+        context,
+        chunk_size,
+        threads,
+        process,
+    } = work;
+    let shared = Shared {
+        source: Mutex::new(Source {
+            chunker,
+            tracker: context.year,
+            next: 0,
+            ended: false,
+            stopped: None,
+            on_batch,
+        }),
+        folds: Mutex::new(Folds::default()),
+        room: Condvar::new(),
+        window: 2 * threads as u64 + 2,
+        threads: threads as u64,
+        chunk_size,
+        process,
+    };
+    rayon::scope(|pool| {
+        for _ in 0..threads {
+            pool.spawn(|_| shared.work(context));
+        }
+    });
+    let stopped = lock(&shared.source).stopped.take();
+    let folds = shared.folds.into_inner().unwrap_or_else(|p| p.into_inner());
+    if let Some(panic) = folds.panic {
+        std::panic::resume_unwind(panic);
+    }
+    StreamRead {
+        stopped,
+        ..folds.out
+    }
+}
+
+/// What [`read_pipelined`] does to a stream: the chunks' context and size, the threads, and
+/// what parses a chunk (the tests put a panic there).
+struct Work<'c, P> {
+    context: &'c ChunkContext,
+    chunk_size: usize,
+    threads: usize,
+    process: P,
+}
+
+/// The least size of a thread's first chunk (when chunks are large).
+const FIRST_CHUNK_LEAST: usize = 64 << 10;
+
+/// What the workers of [`read_pipelined`] share.
+struct Shared<'c, F, P> {
+    /// The stream, read by one worker at a time.
+    source: Mutex<Source<'c, F>>,
+    /// What has been read and parsed, folded in stream order.
+    folds: Mutex<Folds>,
+    /// Signalled when chunks are folded (room to read more) or the workers must stop.
+    room: Condvar,
+    /// Most chunks read and not yet folded.
+    window: u64,
+    threads: u64,
+    chunk_size: usize,
+    process: P,
+}
+
+/// The stream's side: the next chunk, and the context it is read in.
+struct Source<'c, F> {
+    chunker: &'c mut Chunker,
+    tracker: Option<crate::time::year::YearTracker>,
+    /// The next chunk's place in the stream.
+    next: u64,
+    ended: bool,
+    /// The read error that ended the stream, if one did.
+    stopped: Option<std::io::Error>,
+    on_batch: F,
+}
+
+/// The fold's side: chunks claimed (being read, parsed or waiting for the ones before them),
+/// those folded, those parsed out of turn, and a worker's panic.
+#[derive(Default)]
+struct Folds {
+    out: StreamRead,
+    claimed: u64,
+    folded: u64,
+    pending: std::collections::BTreeMap<u64, ChunkOutcome>,
+    panic: Option<Panic>,
+}
+
+/// A lock whose holder panicked is still taken: the panic is raised after the workers stop,
+/// and what it left half-done is not used.
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+impl<F, P> Shared<'_, F, P>
+where
+    F: FnMut(usize) + Send,
+    P: Fn(&[u8], &ChunkContext) -> ChunkOutcome + Sync,
+{
+    /// One worker: chunks read and parsed until the stream ends or a worker panics. A
+    /// panic stops every worker, so none is left waiting for room that will not come.
+    fn work(&self, context: &ChunkContext) {
+        let mut buffer = Vec::with_capacity(self.chunk_size);
+        let run = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            while self.claim() {
+                let Some((seq, ctx)) = self.read_next(context, &mut buffer) else {
+                    self.release();
+                    return;
+                };
+                let outcome = (self.process)(&buffer, &ctx);
+                self.fold(seq, outcome);
+            }
+        }));
+        if let Err(panic) = run {
+            let mut folds = lock(&self.folds);
+            folds.panic.get_or_insert(panic);
+            drop(folds);
+            lock(&self.source).ended = true;
+            self.room.notify_all();
         }
     }
 
-    /// Sends every chunk of the stream out, folding what comes back as it goes.
-    fn feed(
-        &mut self,
-        chunker: &mut Chunker,
+    /// Waits for room to read one more chunk; false once a worker has panicked.
+    fn claim(&self) -> bool {
+        let mut folds = lock(&self.folds);
+        while folds.panic.is_none() && folds.claimed - folds.folded >= self.window {
+            folds = self.room.wait(folds).unwrap_or_else(|p| p.into_inner());
+        }
+        folds.claimed += 1;
+        folds.panic.is_none()
+    }
+
+    /// Gives back a claim the stream had no chunk for.
+    fn release(&self) {
+        lock(&self.folds).claimed -= 1;
+        self.room.notify_all();
+    }
+
+    /// The next chunk into `buffer`, with its place and context; none once the stream ended.
+    fn read_next(
+        &self,
         context: &ChunkContext,
-        chunk_size: usize,
-        jobs: &crossbeam_channel::Sender<Job>,
-        done: &crossbeam_channel::Receiver<Done>,
-        mut on_batch: impl FnMut(usize),
-    ) -> Result<StreamRead, Panic> {
-        let mut out = StreamRead::default();
-        let mut tracker = context.year;
-        loop {
-            // Wait for chunks to come back while too many are out.
-            while self.sent - self.folded >= self.in_flight {
-                match done.recv() {
-                    Ok(d) => self.take(d, &mut out)?,
-                    Err(_) => return Ok(out),
-                }
-            }
-            for d in done.try_iter() {
-                self.take(d, &mut out)?;
-            }
-            let mut buffer = self
-                .spare
-                .pop()
-                .unwrap_or_else(|| Vec::with_capacity(chunk_size));
-            let (filled, stopped) = next_chunk(chunker, &mut buffer);
-            if filled {
-                on_batch(buffer.len());
-                let ctx = next_context(context, &mut tracker, &buffer);
-                if jobs.send((self.sent, buffer, ctx)).is_err() {
-                    return Ok(out);
-                }
-                self.sent += 1;
-            }
-            if stopped.is_some() || !filled {
-                out.stopped = stopped;
-                return Ok(out);
-            }
+        buffer: &mut Vec<u8>,
+    ) -> Option<(u64, ChunkContext)> {
+        let mut guard = lock(&self.source);
+        let source = &mut *guard;
+        if source.ended {
+            return None;
         }
+        // Each thread's first chunk is an eighth of the size, so the last thread starts
+        // parsing an eighth as late (reading the first chunks is what every thread waits for).
+        let first = source.next < self.threads;
+        source.chunker.set_chunk_size(match first {
+            true => (self.chunk_size / 8)
+                .max(FIRST_CHUNK_LEAST)
+                .min(self.chunk_size),
+            false => self.chunk_size,
+        });
+        let (filled, stopped) = next_chunk(source.chunker, buffer);
+        if stopped.is_some() || !filled {
+            source.ended = true;
+            source.stopped = stopped;
+        }
+        if !filled {
+            return None;
+        }
+        (source.on_batch)(buffer.len());
+        let ctx = next_context(context, &mut source.tracker, buffer);
+        source.next += 1;
+        Some((source.next - 1, ctx))
     }
 
-    /// Waits for the chunks still out and folds them.
-    fn drain(
-        &mut self,
-        mut out: StreamRead,
-        done: &crossbeam_channel::Receiver<Done>,
-    ) -> Result<StreamRead, Panic> {
-        while self.folded < self.sent {
-            match done.recv() {
-                Ok(d) => self.take(d, &mut out)?,
-                Err(_) => break,
-            }
+    /// One chunk parsed: held until every chunk before it is folded, then folded itself.
+    fn fold(&self, seq: u64, outcome: ChunkOutcome) {
+        let mut guard = lock(&self.folds);
+        let folds = &mut *guard;
+        folds.pending.insert(seq, outcome);
+        let before = folds.folded;
+        while let Some(outcome) = folds.pending.remove(&folds.folded) {
+            fold_outcome(&mut folds.out, outcome);
+            folds.folded += 1;
         }
-        Ok(out)
-    }
-
-    /// One chunk back: held until every chunk before it is folded, then folded itself.
-    fn take(&mut self, (seq, outcome, buffer): Done, out: &mut StreamRead) -> Result<(), Panic> {
-        self.pending.insert(seq, (outcome?, buffer));
-        while let Some((outcome, buffer)) = self.pending.remove(&self.folded) {
-            fold_outcome(out, outcome);
-            self.spare.push(buffer);
-            self.folded += 1;
+        let advanced = folds.folded > before;
+        drop(guard);
+        if advanced {
+            self.room.notify_all();
         }
-        Ok(())
     }
 }
 
@@ -323,5 +392,97 @@ fn next_chunk(chunker: &mut Chunker, buffer: &mut Vec<u8>) -> (bool, Option<std:
             }
             None => (false, Some(e)),
         },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn access_context() -> ChunkContext {
+        ChunkContext {
+            format: crate::parse::Format::NginxAccess,
+            file: 0,
+            bin_width: 60_000_000,
+            zone: crate::time::Zone::Fixed(0),
+            year: None,
+            access_format: None,
+            w3c: None,
+            overlap: None,
+            sane: Default::default(),
+            zone_last: None,
+        }
+    }
+
+    fn lines(n: usize) -> Vec<u8> {
+        (0..n)
+            .map(|i| format!("10.0.0.{} - - [01/Dec/2026:08:{:02}:00 +0000] \"GET /{i} HTTP/1.1\" 200 5 \"-\" \"t\"\n", i % 250, i % 60))
+            .collect::<String>()
+            .into_bytes()
+    }
+
+    /// Reads `data` in chunks of `size` over `threads` threads of a pool of their own.
+    fn read_with<P>(data: &[u8], size: usize, threads: usize, process: P) -> StreamRead
+    where
+        P: Fn(&[u8], &ChunkContext) -> ChunkOutcome + Sync + Send,
+    {
+        let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build();
+        let pool = pool.expect("a pool of threads");
+        let mut chunker = Chunker::new(Box::new(std::io::Cursor::new(data.to_vec())), size);
+        let context = access_context();
+        let work = Work {
+            context: &context,
+            chunk_size: size,
+            threads,
+            process,
+        };
+        pool.install(|| read_pipelined(&mut chunker, work, |_| {}))
+    }
+
+    #[test]
+    fn the_threads_fold_every_chunk_in_stream_order() {
+        let data = lines(3000);
+        let one = read_in_order(
+            &mut Chunker::new(Box::new(std::io::Cursor::new(data.clone())), 700),
+            &access_context(),
+            |_| {},
+        );
+        for (size, threads) in [(700, 2), (700, 4), (64 << 10, 3), (1, 2)] {
+            let many = read_with(&data, size, threads, process_chunk);
+            assert_eq!(many.summary.lines, 3000, "{size} bytes, {threads} threads");
+            let same = serde_json::to_string(&many.summary).ok()
+                == serde_json::to_string(&one.summary).ok();
+            assert!(same, "{size} bytes, {threads} threads");
+        }
+    }
+
+    /// A worker that panics while the others wait for room (the window is full behind the
+    /// chunk it held) must not leave them waiting: the run ends and the panic is raised.
+    #[test]
+    fn a_panicking_worker_stops_the_others_and_its_panic_is_raised() {
+        let data = std::sync::Arc::new(lines(3000));
+        for threads in [2, 3] {
+            let (tx, rx) = std::sync::mpsc::channel();
+            let data = data.clone();
+            // A thread of its own, so that workers left waiting fail the test, not hang it.
+            std::thread::spawn(move || {
+                let raised = std::panic::catch_unwind(|| {
+                    read_with(&data, 200, threads, |chunk: &[u8], ctx: &ChunkContext| {
+                        if chunk.windows(8).any(|w| w == b"GET /40 ") {
+                            // Held long enough for the other workers to fill the window.
+                            std::thread::sleep(std::time::Duration::from_millis(50));
+                            panic!("chunk with line 40");
+                        }
+                        process_chunk(chunk, ctx)
+                    })
+                });
+                let _ = tx.send(raised.map(|read| read.summary.lines));
+            });
+            let raised = rx
+                .recv_timeout(std::time::Duration::from_secs(60))
+                .expect("the workers stop within a minute");
+            let payload = raised.expect_err("the panic is raised again");
+            assert_eq!(payload.downcast_ref::<&str>(), Some(&"chunk with line 40"));
+        }
     }
 }

@@ -318,6 +318,11 @@ impl Chunker {
         }
     }
 
+    /// Sets the size of the chunks read from now on.
+    pub fn set_chunk_size(&mut self, chunk_size: usize) {
+        self.chunk_size = chunk_size.max(1);
+    }
+
     /// Fills `buf` with the next chunk; `Ok(false)` at the end of the stream. On a read
     /// error the bytes read so far are still in `buf` (whole lines) for the caller to use.
     pub fn next_chunk(&mut self, buf: &mut Vec<u8>) -> io::Result<bool> {
