@@ -110,18 +110,7 @@ fn incident_clients(c: &mut Criterion) {
 
 /// An nginx access log's chunk context: UTC, one-minute bins.
 fn access_context() -> ChunkContext {
-    ChunkContext {
-        format: Format::NginxAccess,
-        file: 0,
-        bin_width: 60_000_000,
-        zone: chrono_tz::UTC.into(),
-        year: None,
-        access_format: None,
-        w3c: None,
-        overlap: None,
-        sane: Default::default(),
-        zone_last: None,
-    }
+    ChunkContext::new(Format::NginxAccess, 0, 60_000_000, chrono_tz::UTC.into())
 }
 
 fn chunks(c: &mut Criterion) {

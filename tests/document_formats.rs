@@ -283,18 +283,7 @@ fn otlp_exports_streamed_in_segments_read_as_the_whole_file_does() {
             text.push_str("{\"resourceLogs\": [ broken\n\n");
         }
     }
-    let context = ChunkContext {
-        format: Format::Otlp,
-        file: 0,
-        bin_width: 60_000_000,
-        zone: chrono_tz::UTC.into(),
-        year: None,
-        w3c: None,
-        access_format: None,
-        overlap: None,
-        sane: Default::default(),
-        zone_last: None,
-    };
+    let context = ChunkContext::new(Format::Otlp, 0, 60_000_000, chrono_tz::UTC.into());
     let whole = postmortem::pipeline::read_record_bytes(text.as_bytes(), &context);
     assert!(
         whole.parsed > 40 && whole.skipped >= 4,

@@ -27,16 +27,8 @@ fn every_parser(line: &[u8]) {
     }
     for format in [Format::NginxAccess, Format::NginxError, Format::Syslog] {
         let ctx = ChunkContext {
-            format,
-            file: 0,
-            bin_width: 60_000_000,
-            zone: chrono_tz::Europe::Berlin.into(),
             year: Some(YearTracker::new(2023)),
-            access_format: None,
-            w3c: None,
-            overlap: None,
-            sane: Default::default(),
-            zone_last: None,
+            ..ChunkContext::new(format, 0, 60_000_000, chrono_tz::Europe::Berlin.into())
         };
         let _ = process_chunk(line, &ctx);
     }
@@ -124,16 +116,13 @@ fn chunk_boundaries_do_not_change_the_result() {
         }
     }
     let ctx = ChunkContext {
-        format: Format::Syslog,
-        file: 0,
-        bin_width: 60_000_000,
-        zone: chrono_tz::Europe::Berlin.into(),
         year: Some(YearTracker::new(2023)),
-        access_format: None,
-        w3c: None,
-        overlap: None,
-        sane: Default::default(),
-        zone_last: None,
+        ..ChunkContext::new(
+            Format::Syslog,
+            0,
+            60_000_000,
+            chrono_tz::Europe::Berlin.into(),
+        )
     };
     let whole_summary = summary_in_chunks(&data, data.len() + 1, &ctx);
     let utc = |t: Option<i64>| postmortem::time::format_utc(t.unwrap());

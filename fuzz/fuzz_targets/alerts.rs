@@ -14,7 +14,7 @@ fuzz_target!(|data: &[u8]| {
         let _ = postmortem::parse::pager::notices(&doc);
     }
     for format in [Format::KubeEvents, Format::Otlp] {
-        let ctx = ChunkContext { format, file: 0, bin_width: 60_000_000, zone: chrono_tz::UTC.into(), year: None, w3c: None, access_format: None, overlap: None, sane: Default::default(), zone_last: None };
+        let ctx = ChunkContext::new(format, 0, 60_000_000, chrono_tz::UTC.into());
         let summary = postmortem::pipeline::read_record_bytes(data, &ctx);
         assert_eq!(summary.lines, summary.parsed + summary.skipped + summary.blank, "every line accounted for");
     }

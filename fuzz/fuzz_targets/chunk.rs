@@ -9,7 +9,7 @@ use postmortem::time::year::YearTracker;
 fuzz_target!(|data: &[u8]| {
     for format in registry::LINE_FORMATS.iter().map(|s| s.format) {
         let _ = month_span(data, format);
-        let ctx = ChunkContext { format, file: 0, bin_width: 60_000_000, zone: chrono_tz::Europe::Berlin.into(), year: Some(YearTracker::new(2023)), w3c: None, access_format: None, overlap: None, sane: Default::default(), zone_last: None };
+        let ctx = ChunkContext { year: Some(YearTracker::new(2023)), ..ChunkContext::new(format, 0, 60_000_000, chrono_tz::Europe::Berlin.into()) };
         let out = process_chunk(data, &ctx).summary;
         assert_eq!(out.lines, out.parsed + out.skipped + out.continuation + out.blank, "every line accounted for");
     }

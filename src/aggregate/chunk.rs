@@ -42,6 +42,25 @@ pub struct ChunkContext {
     pub zone_last: Option<Micros>,
 }
 
+impl ChunkContext {
+    /// A file's context before anything is learnt from it: no year, columns, `log_format`,
+    /// overlap or earlier chunk, and every time sane.
+    pub fn new(format: Format, file: usize, bin_width: Micros, zone: Zone) -> Self {
+        ChunkContext {
+            format,
+            file,
+            bin_width,
+            zone,
+            year: None,
+            overlap: None,
+            w3c: None,
+            access_format: None,
+            sane: Default::default(),
+            zone_last: None,
+        }
+    }
+}
+
 #[derive(Debug, Default)]
 /// What a chunk yields.
 pub struct ChunkOutcome {

@@ -400,18 +400,8 @@ mod tests {
     use super::*;
 
     fn access_context() -> ChunkContext {
-        ChunkContext {
-            format: crate::parse::Format::NginxAccess,
-            file: 0,
-            bin_width: 60_000_000,
-            zone: crate::time::Zone::Fixed(0),
-            year: None,
-            access_format: None,
-            w3c: None,
-            overlap: None,
-            sane: Default::default(),
-            zone_last: None,
-        }
+        let utc = crate::time::Zone::Fixed(0);
+        ChunkContext::new(crate::parse::Format::NginxAccess, 0, 60_000_000, utc)
     }
 
     fn lines(n: usize) -> Vec<u8> {

@@ -154,16 +154,8 @@ fn process_file(
     if format.is_document() {
         // Documents carry their instants in UTC: no zone, no year, read whole.
         let context = ChunkContext {
-            format,
-            file: index,
-            bin_width: config.bin_width,
-            zone: crate::time::Zone::Fixed(0),
-            year: None,
-            w3c: None,
-            access_format: None,
-            overlap: None,
             sane: sniff.sane,
-            zone_last: None,
+            ..ChunkContext::new(format, index, config.bin_width, crate::time::Zone::Fixed(0))
         };
         let (summary, errors) = read_records(&sniff.candidate, &context);
         report.summary = summary;
