@@ -149,6 +149,11 @@ enum Model {
 /// Virtual trials per bin in the count model: large enough that `p` stays tiny.
 const COUNT_TRIALS: u64 = 1_000_000_000;
 
+/// A count-model ratio (errors per virtual trial) as the error lines per bin it stands for.
+pub fn errors_per_bin(ratio: f64) -> f64 {
+    ratio * COUNT_TRIALS as f64
+}
+
 impl Model {
     /// The smallest rise that counts: the paging burn rate on the SLO for ratios; for counts,
     /// 14.4 times the usual rate and at least one more error a bin.
@@ -412,6 +417,94 @@ fn find_with(bins: &[Bin], params: Params, model: Model) -> (Vec<Incident>, f64)
         i.baseline_ratio = p0;
     }
     (incidents, p0)
+}
+
+/// How far around a stretch of data the baseline it is judged against reaches, in bins of a
+/// minute (scaled to the run's bin width): the day before and the day after.
+const CONTEXT_MINUTES: i64 = 24 * 60;
+
+/// Incidents in each stretch (`[first, last]` bin indices) of a source's data, never across a
+/// stretch's edge. Each stretch is judged against a baseline of the stretches within a day of
+/// it: a log copied in windows of a few minutes is judged against its own other windows (a
+/// window alone is too short to know what is usual), while a log that spans months is judged
+/// against the days around each stretch, not against its whole history. `counts`: the bins
+/// count error lines only (an error log, records), tested as a rate.
+pub fn find_in_stretches(
+    bins: &[Bin],
+    stretches: &[(i64, i64)],
+    bin_width: crate::time::Micros,
+    params: Params,
+    counts: bool,
+) -> Vec<Incident> {
+    let model = if counts { Model::Counts } else { Model::Ratio };
+    let parts: Vec<Vec<Bin>> = stretches
+        .iter()
+        .map(|&(first, last)| {
+            let part = within(bins, first, last);
+            if counts && !part.is_empty() {
+                counts_as_trials(&padded(part, first, last))
+            } else {
+                part.to_vec()
+            }
+        })
+        .collect();
+    let reach = (CONTEXT_MINUTES * crate::time::MICROS_PER_MIN / bin_width.max(1)).max(1);
+    // Stretches are grouped by the day-long block their first bin falls in; a block's
+    // baseline comes from the stretches of it and of the blocks on each side.
+    let block = |i: usize| stretches[i].0.div_euclid(reach);
+    let mut found = Vec::new();
+    let mut i = 0;
+    while i < parts.len() {
+        let day = block(i);
+        let mut j = i;
+        while j < parts.len() && block(j) == day {
+            j += 1;
+        }
+        let context: Vec<usize> = (0..parts.len())
+            .filter(|&k| (block(k) - day).abs() <= 1 && !parts[k].is_empty())
+            .collect();
+        let (scanned, p0) = context_baseline(&parts, &context, params, model);
+        for part in parts[i..j].iter().filter(|p| !p.is_empty()) {
+            let mut incidents = scan(part, scanned, params, model);
+            for incident in &mut incidents {
+                incident.baseline_ratio = p0;
+            }
+            found.extend(incidents);
+        }
+        i = j;
+    }
+    found
+}
+
+/// The baseline of the stretches `context` of `parts`, re-estimated outside the incidents a
+/// scan of each finds, as [`find_with`] does for one series.
+/// Returns the baseline the last scan used and the one estimated after it (they differ only
+/// when the passes ran out before settling), as `find_with` scans and reports them.
+fn context_baseline(
+    parts: &[Vec<Bin>],
+    context: &[usize],
+    params: Params,
+    model: Model,
+) -> (f64, f64) {
+    let all: Vec<Bin> = context
+        .iter()
+        .flat_map(|&k| parts[k].iter().copied())
+        .collect();
+    let mut p0 = robust_baseline(&all, params.slo, model);
+    let mut scanned = p0;
+    for _ in 0..BASELINE_PASSES {
+        scanned = p0;
+        let incidents: Vec<Incident> = context
+            .iter()
+            .flat_map(|&k| scan(&parts[k], p0, params, model))
+            .collect();
+        let next = baseline(&all, &incidents, params.slo, model);
+        if (next - p0).abs() <= p0 * 1e-3 {
+            break;
+        }
+        p0 = next;
+    }
+    (scanned, p0)
 }
 
 /// The bins of `bins` (sorted by index) inside `[first, last]`.

@@ -1,6 +1,10 @@
 //! Placing zone-less and year-less files in time: which zone (`--tz`, else the offset sibling
 //! access logs are written with) and which year (`--year`, else the span of dated files, else
 //! the modification time).
+//!
+//! A sibling is a file of the same folder, else of the same host: the same top folder of the
+//! run as shown (`web-1/` for `web-1/nginx/error.log`). Never a file of another host's folder:
+//! a 1995 access log copied in beside this week's logs must not move them by a zone or years.
 
 use std::path::Path;
 
@@ -110,12 +114,7 @@ pub(super) fn choose_zone(
         return (Zone::Named(config.zone), source);
     }
     let with_offset: Vec<&DatedSpan> = dated.iter().filter(|d| d.offset.is_some()).collect();
-    let same: Vec<&DatedSpan> = with_offset
-        .iter()
-        .copied()
-        .filter(|d| d.folder.as_deref() == path.parent())
-        .collect();
-    let pool = if same.is_empty() { with_offset } else { same };
+    let pool = siblings(path, display, &with_offset);
     // Access logs first; other dated files only when no access log says.
     for witnesses in [true, false] {
         let group: Vec<&&DatedSpan> = pool.iter().filter(|d| d.access == witnesses).collect();
@@ -143,6 +142,37 @@ pub(super) fn choose_zone(
         }
     }
     (Zone::Named(config.zone), ZoneSource::Default)
+}
+
+/// The host a file belongs to, as shown: the run's top folder it is in (`web-1` for
+/// `web-1/nginx/error.log`), or `None` for a file at the top of the run.
+fn host_of(display: &str) -> Option<&str> {
+    display.split_once('/').map(|(host, _)| host)
+}
+
+/// The dated files that may speak for the file at `path` (shown as `display`), nearest first:
+/// those of its own folder; else, for a file in a host's folder, those of that host and then
+/// those at the top of the run (where the run is one host's logs); for a file at the top, any
+/// of the run. Never those of another host's folder.
+fn siblings<'a>(path: &Path, display: &str, dated: &[&'a DatedSpan]) -> Vec<&'a DatedSpan> {
+    let pick = |keep: &dyn Fn(&DatedSpan) -> bool| -> Vec<&'a DatedSpan> {
+        dated.iter().copied().filter(|d| keep(d)).collect()
+    };
+    let same = pick(&|d| d.folder.as_deref() == path.parent());
+    if !same.is_empty() {
+        return same;
+    }
+    match host_of(display) {
+        Some(host) => {
+            let of_host = pick(&|d| host_of(&d.display) == Some(host));
+            if of_host.is_empty() {
+                pick(&|d| host_of(&d.display).is_none())
+            } else {
+                of_host
+            }
+        }
+        None => dated.to_vec(),
+    }
 }
 
 /// Zones commonly meant, preferred among zones with the same rules.
@@ -220,18 +250,18 @@ const MAX_ANCHOR_SPAN: Micros = 400 * 24 * 3600 * crate::time::MICROS_PER_SEC;
 
 /// The span of the dated files that best speak for `path`: those in its own folder if any,
 /// else all of them; `None` when they cover too long a time to anchor a year.
-fn anchor_span(path: &Path, dated: &[DatedSpan]) -> Option<(Micros, Micros)> {
-    let folder = path.parent();
-    let same: Vec<&DatedSpan> = dated
-        .iter()
-        .filter(|d| d.folder.as_deref() == folder)
-        .collect();
-    let pool: Vec<&DatedSpan> = if same.is_empty() {
-        dated.iter().collect()
-    } else {
-        same
-    };
-    let span = pool
+fn anchor_span(path: &Path, display: &str, dated: &[DatedSpan]) -> Option<(Micros, Micros)> {
+    let all: Vec<&DatedSpan> = dated.iter().collect();
+    let pool: Vec<DatedSpan> = siblings(path, display, &all).into_iter().cloned().collect();
+    span_of(&pool)
+}
+
+/// How near another host's dated files must come to a year-less file's first line to place it.
+const SAME_DAYS: Micros = 24 * 3600 * crate::time::MICROS_PER_SEC;
+
+/// The span of all the run's dated files, when it is short enough to anchor a year.
+fn span_of(dated: &[DatedSpan]) -> Option<(Micros, Micros)> {
+    let span = dated
         .iter()
         .map(|d| (d.first, d.last))
         .reduce(|a, b| (a.0.min(b.0), a.1.max(b.1)))?;
@@ -245,7 +275,7 @@ pub(super) fn first_year_guess(
     dated: &[DatedSpan],
     zone: &mut ZoneConverter,
 ) -> YearChoice {
-    let dated_span = anchor_span(&sniff.place, dated);
+    let dated_span = anchor_span(&sniff.place, &sniff.candidate.display, dated);
     if let Some((year, _)) =
         last_match(&config.rules, &sniff.candidate.display, &sniff.place, |r| {
             r.year
@@ -278,6 +308,19 @@ pub(super) fn first_year_guess(
     }
     if let (Some(civil), Some((start, end))) = (sniff.first_civil, dated_span)
         && let Some(year) = year::year_nearest_span(&civil, zone, start, end)
+    {
+        return YearChoice {
+            year,
+            source: YearSource::DatedFiles,
+        };
+    }
+    // Another host's dated files speak only where they cover the very days this file's first
+    // line names (the database host of the same outage); otherwise they are unrelated logs.
+    if let (Some(civil), Some((start, end))) = (sniff.first_civil, span_of(dated))
+        && let Some(year) = year::year_nearest_span(&civil, zone, start, end)
+        && zone
+            .to_utc(&crate::time::Civil { year, ..civil })
+            .is_some_and(|t| t >= start - SAME_DAYS && t <= end + SAME_DAYS)
     {
         return YearChoice {
             year,

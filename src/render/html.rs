@@ -50,12 +50,12 @@ fn figures(out: &mut String, draft: &Draft, i: &Incident) {
         );
     }
     figure(out, &when(&i.start), "started");
-    let ttd = i.time_to_detect_seconds;
     figure(
         out,
-        &match ttd >= 0 {
-            true => duration(ttd),
-            false => format!("{} early", duration(-ttd)),
+        &match i.time_to_detect_seconds {
+            Some(ttd) if ttd >= 0 => duration(ttd),
+            Some(ttd) => format!("{} early", duration(-ttd)),
+            None => "unknown".to_string(),
         },
         "to detect",
     );

@@ -87,7 +87,14 @@ fn summary(out: &mut String, draft: &Draft, i: &Incident, parts: Parts) {
         None if i.impact.unit == SourceKind::Alerts => {
             "no resolution of the alert in the alert files".into()
         }
-        None => "not recovered by the end of the logs".into(),
+        None => match &i.ongoing_at_end_of {
+            Some(o) => format!(
+                "ongoing at the end of {} (its data stops at {}; no recovery in the data)",
+                code(&o.file),
+                when(&o.data_ends)
+            ),
+            None => "not recovered by the end of the logs".into(),
+        },
     };
     let length = i
         .duration_seconds
@@ -324,11 +331,11 @@ fn measures(out: &mut String, i: &Incident) {
             out,
             "- No alert fired: add an alert on this error rate (e.g. a burn-rate alert on the SLO)."
         );
-    } else if i.time_to_detect_seconds > 300 {
+    } else if let Some(ttd) = i.time_to_detect_seconds.filter(|s| *s > 300) {
         let _ = writeln!(
             out,
             "- Detection took {}: can the alert fire sooner?",
-            duration(i.time_to_detect_seconds)
+            duration(ttd)
         );
     }
     if !i.misleading_candidates.is_empty() {
@@ -443,6 +450,7 @@ pub(crate) fn intro(out: &mut String, draft: &Draft, parts: Parts) {
         label(draft),
         draft.zone_assumed
     );
+    guesses(out, draft);
     if draft.incidents.is_empty() {
         let _ = writeln!(
             out,
@@ -456,6 +464,32 @@ pub(crate) fn intro(out: &mut String, draft: &Draft, parts: Parts) {
                 .unwrap_or_default()
         );
     }
+}
+
+/// The zones and years assumed, under the header: each a guess the author should confirm, with
+/// the flag that sets it.
+fn guesses(out: &mut String, draft: &Draft) {
+    if draft.guesses.is_empty() {
+        return;
+    }
+    let parts: Vec<String> = draft
+        .guesses
+        .iter()
+        .map(|g| {
+            let files = match g.files.as_slice() {
+                [one] => code(one),
+                many => crate::render::count(many.len(), "file", "files"),
+            };
+            format!(
+                "{} {} for {files} ({}; `{}` sets it)",
+                g.what,
+                escape(&g.value),
+                escape(&g.rule),
+                g.flag
+            )
+        })
+        .collect();
+    let _ = writeln!(out, "> Assumed, not read: {}.\n", parts.join("; "));
 }
 
 /// Incident `n`'s heading (when there are several), Issue Summary and Timeline.

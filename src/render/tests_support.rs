@@ -31,7 +31,7 @@ pub fn draft_with_series(points: &[(u64, u64)], incident: Option<(usize, usize)>
             detection_detail: String::new(),
             recovered: Some(Stamp::utc(at(to))),
             duration_seconds: Some((to - from) as i64 * 60),
-            time_to_detect_seconds: 0,
+            time_to_detect_seconds: Some(0),
             time_to_acknowledge_seconds: None,
             time_to_resolve_seconds: None,
             baseline_ratio: 0.0,
@@ -63,8 +63,10 @@ pub fn draft_with_series(points: &[(u64, u64)], incident: Option<(usize, usize)>
             first_errors: Vec::new(),
             sources: Vec::new(),
             coverage_partial: false,
+            ongoing_at_end_of: None,
             shape: None,
             start_micros: at(from),
+            detected_micros: at(from),
             recovered_micros: Some(at(to)),
         })
         .into_iter()
@@ -75,6 +77,7 @@ pub fn draft_with_series(points: &[(u64, u64)], incident: Option<(usize, usize)>
             version: "test",
         },
         zone_assumed: "UTC".into(),
+        guesses: Vec::new(),
         bin_seconds: 60,
         signal: "test".into(),
         baseline_ratio: 0.0,

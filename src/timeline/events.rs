@@ -111,7 +111,7 @@ fn incident_rows(draft: &Draft, n: usize, i: &Incident) -> Vec<EventRow> {
             ),
         ),
         (
-            i.start_micros + i.time_to_detect_seconds * MICROS_PER_SEC,
+            i.detected_micros,
             format!("{name} detected: {}", i.detection_detail),
         ),
     ];
@@ -237,7 +237,7 @@ pub fn parse_bound_in(
     let base = match anchor {
         "start" => incident.map(|i| i.start_micros),
         "detected" => {
-            incident.map(|i| i.start_micros + i.time_to_detect_seconds * MICROS_PER_SEC)
+            incident.map(|i| i.detected_micros)
         }
         "recovered" | "end" => incident.and_then(|i| i.recovered_micros),
         _ => {

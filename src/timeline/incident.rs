@@ -119,6 +119,8 @@ pub struct Case {
     pub sources: Vec<IncidentSource>,
     /// Where the data of the speaking source ends, for an incident without a recovery.
     pub data_end: Option<Micros>,
+    /// For an incident without a recovery: the source still showing it when its data stopped.
+    pub ongoing_source: Option<String>,
     /// For an incident only alerts tell of: the alert notice that fired.
     pub alert: Option<usize>,
 }
@@ -165,9 +167,7 @@ impl Case {
             raw
         };
         let last = united.end_bin.map_or(i64::MAX, |e| e - 1);
-        let data_end = run.sources[primary.source]
-            .segment_end(primary.incident.start_bin)
-            .map(|e| e * run.analysis.bin_width);
+        let data_end = united.ongoing.map(|(e, _)| e * run.analysis.bin_width);
         Case {
             sources: describe(united, run.sources, run.baselines, united.start_bin, last),
             found,
@@ -179,6 +179,7 @@ impl Case {
             unit,
             showing,
             data_end,
+            ongoing_source: united.ongoing.map(|(_, s)| run.sources[s].name.clone()),
             alert: None,
         }
     }
@@ -209,6 +210,7 @@ impl Case {
             showing: Vec::new(),
             sources: Vec::new(),
             data_end: end.map(|e| e * run.analysis.bin_width),
+            ongoing_source: None,
             alert: Some(fired),
         }
     }
@@ -345,7 +347,8 @@ pub fn draft_incident(run: &Run, case: &Case) -> Incident {
         detection_detail: detail,
         recovered: end.map(Stamp::utc),
         duration_seconds: end.map(|e| (e - start) / 1_000_000),
-        time_to_detect_seconds: (detected - start) / 1_000_000,
+        time_to_detect_seconds: (method == DetectionMethod::Alert)
+            .then_some((detected - start) / 1_000_000),
         time_to_acknowledge_seconds: time_to_acknowledge,
         time_to_resolve_seconds: end.map(|e| (e - start) / 1_000_000),
         baseline_ratio: baseline,
@@ -371,8 +374,16 @@ pub fn draft_incident(run: &Run, case: &Case) -> Incident {
         sources: case.sources.clone(),
         coverage_partial: case.sources.iter().any(|s| s.showed_incident && !s.covered)
             || found.end_bin.is_none(),
+        ongoing_at_end_of: match (&case.ongoing_source, case.data_end) {
+            (Some(file), Some(stop)) if found.end_bin.is_none() => Some(super::Ongoing {
+                file: file.clone(),
+                data_ends: Stamp::utc(stop),
+            }),
+            _ => None,
+        },
         shape: own_shape(run, case, start, until),
         start_micros: start,
+        detected_micros: detected,
         recovered_micros: end,
     }
 }

@@ -19,6 +19,49 @@ pub(super) fn zone_assumed(analysis: &Analysis) -> String {
     }
 }
 
+/// The zones and years assumed rather than given, grouped by what was assumed and why.
+pub(super) fn guesses(analysis: &Analysis) -> Vec<super::Guess> {
+    use crate::pipeline::ZoneSource;
+    use crate::time::year::YearSource;
+    let mut by: std::collections::BTreeMap<
+        (&'static str, String, String, &'static str),
+        Vec<String>,
+    > = std::collections::BTreeMap::new();
+    for f in &analysis.files {
+        if let (Some(zone), Some(rule)) = (&f.zone, &f.zone_source)
+            && matches!(
+                rule,
+                ZoneSource::Default
+                    | ZoneSource::SiblingOffset { .. }
+                    | ZoneSource::SiblingZone { .. }
+            )
+        {
+            let key = ("zone", zone.clone(), rule.describe(), "--tz");
+            by.entry(key).or_default().push(f.display.clone());
+        }
+        if let Some(choice) = &f.year
+            && !matches!(choice.source, YearSource::Flag { .. } | YearSource::Rule)
+        {
+            let key = (
+                "year",
+                choice.year.to_string(),
+                choice.source.describe(),
+                "--year",
+            );
+            by.entry(key).or_default().push(f.display.clone());
+        }
+    }
+    by.into_iter()
+        .map(|((what, value, rule, flag), files)| super::Guess {
+            what,
+            value,
+            rule,
+            files,
+            flag,
+        })
+        .collect()
+}
+
 pub(super) fn span(analysis: &Analysis) -> Option<Span> {
     let first = analysis
         .files

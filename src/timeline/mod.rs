@@ -253,6 +253,7 @@ pub fn build(analysis: &Analysis, params: Params) -> Draft {
             version: env!("CARGO_PKG_VERSION"),
         },
         zone_assumed: zone_assumed(analysis),
+        guesses: inputs::guesses(analysis),
         bin_seconds: bin_width / 1_000_000,
         signal: signal.description.clone(),
         baseline_ratio: baseline,

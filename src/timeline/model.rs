@@ -15,6 +15,9 @@ pub struct Draft {
     pub tool: Tool,
     /// The zone assumed for lines written without one.
     pub zone_assumed: String,
+    /// Every zone and year the logs did not state and the run did not give: what was assumed,
+    /// for which files, why, and the flag that sets it instead.
+    pub guesses: Vec<Guess>,
     /// Width of the time bins the error rate is computed in, in seconds.
     pub bin_seconds: i64,
     /// What the error rate was computed from.
@@ -61,6 +64,21 @@ pub struct SeriesPoint {
     #[serde(skip)]
     /// Start of the bin in microseconds since the epoch (not in JSON).
     pub micros: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+/// A zone or year assumed for files whose lines do not carry it.
+pub struct Guess {
+    /// `zone` or `year`.
+    pub what: &'static str,
+    /// The zone or year assumed.
+    pub value: String,
+    /// How it was chosen, in words.
+    pub rule: String,
+    /// The files it was assumed for.
+    pub files: Vec<String>,
+    /// The flag that sets it instead (`--tz`, `--year`).
+    pub flag: &'static str,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -114,8 +132,10 @@ pub struct Incident {
     pub recovered: Option<Stamp>,
     /// From start to recovery, in seconds.
     pub duration_seconds: Option<i64>,
-    /// From start to detection, in seconds (negative when an alert fired before the computed start).
-    pub time_to_detect_seconds: i64,
+    /// From start to detection, in seconds (negative when an alert fired before the computed
+    /// start); `null` when no alert or page in the logs says when someone noticed (`detected`
+    /// is then when a burn-rate page would have fired, or when the logs' evidence sufficed).
+    pub time_to_detect_seconds: Option<i64>,
     /// From detection to the first acknowledgement, where the alert source records one.
     pub time_to_acknowledge_seconds: Option<i64>,
     /// From the start to the recovery.
@@ -154,6 +174,9 @@ pub struct Incident {
     /// Whether a source that showed the incident lacks data over part of the window (or the
     /// data ends before a recovery): the window is only partly covered.
     pub coverage_partial: bool,
+    /// Without a recovery in the data: the source that still showed the incident when its data
+    /// stopped, and when that was (the incident's duration is unknown past it).
+    pub ongoing_at_end_of: Option<Ongoing>,
     /// The incident's own signal around its window, for its sparkline.
     #[serde(skip)]
     pub shape: Option<crate::timeline::shape::Shape>,
@@ -161,8 +184,20 @@ pub struct Incident {
     /// `start` in microseconds since the epoch (not in JSON).
     pub start_micros: i64,
     #[serde(skip)]
+    /// `detected` in microseconds since the epoch (not in JSON).
+    pub detected_micros: i64,
+    #[serde(skip)]
     /// `recovered` in microseconds since the epoch (not in JSON).
     pub recovered_micros: Option<i64>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+/// An incident still going when the data of a source that showed it stopped.
+pub struct Ongoing {
+    /// The source family (its live file's path).
+    pub file: String,
+    /// The end of its last stretch of data.
+    pub data_ends: Stamp,
 }
 
 #[derive(Debug, Clone, Serialize)]

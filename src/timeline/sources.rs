@@ -150,17 +150,37 @@ pub fn sources(analysis: &Analysis) -> Vec<SourceSignal> {
         }
     }
     let mut out: Vec<SourceSignal> = by_family.into_values().collect();
+    // Where the whole run wrote nothing although its sources together were writing busily
+    // around it: the logs were copied in windows, or a collector dropped out. No source has
+    // data there, whatever its own rate says.
+    let mut run: BTreeMap<i64, u64> = BTreeMap::new();
+    for s in &out {
+        for (bin, n) in lines_per_bin(s) {
+            *run.entry(bin).or_default() += n;
+        }
+    }
+    let run: Vec<(i64, u64)> = run.into_iter().collect();
+    let run_gaps = coverage::gaps(&coverage::segments_of_counts(&run, analysis.bin_width));
     for s in &mut out {
-        let mut indices: Vec<i64> = s.series.bins.keys().copied().collect();
-        indices.extend(s.auth_failures.keys());
-        indices.sort_unstable();
-        indices.dedup();
-        let threshold = coverage::gap_threshold(&indices, analysis.bin_width);
-        s.segments = coverage::segments(&indices, threshold);
+        let counts: Vec<(i64, u64)> = lines_per_bin(s).into_iter().collect();
+        let own = coverage::segments_of_counts(&counts, analysis.bin_width);
+        s.segments = coverage::cut_at(&own, &run_gaps);
         s.own_segments = s.segments.clone();
     }
     lend_host_coverage(&mut out);
+    for s in &mut out {
+        s.segments = coverage::cut_at(&s.segments, &run_gaps);
+    }
     out
+}
+
+/// The lines a source wrote in each bin that has any (records, and failed logins).
+fn lines_per_bin(s: &SourceSignal) -> BTreeMap<i64, u64> {
+    let mut lines: BTreeMap<i64, u64> = s.series.bins.iter().map(|(b, c)| (*b, c.total)).collect();
+    for (bin, n) in &s.auth_failures {
+        *lines.entry(*bin).or_default() += n;
+    }
+    lines
 }
 
 /// An error log covers what its own lines cover and what the other sources of its folder
@@ -204,8 +224,41 @@ impl Finding {
         (i.errors as f64 - i.baseline_ratio * i.requests as f64).max(0.0)
     }
 
-    fn end(&self) -> i64 {
-        self.incident.end_bin.unwrap_or(i64::MAX)
+    /// The first bin after it, or for one still going when its source's data stops, the first
+    /// bin after that data: a source that never recovers cannot stretch another's incident.
+    fn end(&self, sources: &[SourceSignal]) -> i64 {
+        self.incident.end_bin.unwrap_or_else(|| {
+            let s = &sources[self.source];
+            s.segment_end(self.incident.start_bin)
+                .or_else(|| s.series.bins.keys().next_back().map(|b| b + 1))
+                .unwrap_or(i64::MAX)
+                .max(self.incident.start_bin + 1)
+        })
+    }
+}
+
+impl SourceSignal {
+    /// Whether the source has data over every bin of `[first, last]` (one segment holds them).
+    fn continuous(&self, first: i64, last: i64) -> bool {
+        self.segments.iter().any(|(a, b)| *a <= first && last <= *b)
+    }
+
+    /// Whether the source wrote anything in bin `b`, or, for an error log, whether its host
+    /// was writing then (its silence is health there).
+    pub fn has_data(&self, b: i64) -> bool {
+        self.series.bins.get(&b).is_some_and(|c| c.total > 0)
+            || self.auth_failures.contains_key(&b)
+            || (self.errors_only && self.covers(b))
+    }
+
+    /// A recovery is placed in a bin with data: the first at or after `end` within the
+    /// segment that holds the incident's last bin; `None` when that data stops first.
+    fn recovery_bin(&self, last: i64, end: i64) -> Option<i64> {
+        let (_, stop) = *self
+            .segments
+            .iter()
+            .find(|(a, b)| (*a..=*b).contains(&last))?;
+        (end..=stop).find(|&b| self.has_data(b))
     }
 }
 
@@ -216,19 +269,24 @@ fn errors_in(
     bins: &[Bin],
     params: Params,
     records: bool,
+    bin_width: Micros,
 ) -> Vec<detect::Incident> {
+    if records {
+        return detect::find_in_stretches(bins, &source.segments, bin_width, params, true);
+    }
     let mut found = Vec::new();
+    let errors_by_stretch =
+        detect::find_in_stretches(bins, &source.segments, bin_width, params, false);
     for &(first, last) in &source.segments {
         let part = detect::within(bins, first, last);
         if part.is_empty() {
             continue;
         }
-        if records {
-            let padded = detect::padded(part, first, last);
-            found.extend(detect::find_incidents_in_counts(&padded, params).0);
-            continue;
-        }
-        let errors = detect::find_incidents(part, params).0;
+        let errors: Vec<detect::Incident> = errors_by_stretch
+            .iter()
+            .filter(|i| (first..=last).contains(&i.start_bin))
+            .cloned()
+            .collect();
         let latency = source.series.latency.range(first..=last);
         let slow =
             detect::slow::find_slow_in(latency, params).map_or_else(Vec::new, |s| s.incidents);
@@ -256,11 +314,11 @@ pub fn find_all(sources: &[SourceSignal], params: Params, bin_width: Micros) -> 
         let bins = s.bins();
         let mut found = match s.kind {
             SourceKind::Requests => {
-                let mut f = errors_in(s, &bins, params, false);
+                let mut f = errors_in(s, &bins, params, false, bin_width);
                 f.extend(detect::traffic::find_traffic_loss(&bins, bin_width, params));
                 f
             }
-            SourceKind::Records => errors_in(s, &bins, params, true),
+            SourceKind::Records => errors_in(s, &bins, params, true, bin_width),
             SourceKind::Alerts => Vec::new(),
         };
         found.extend(security::bursts_in(
@@ -269,6 +327,9 @@ pub fn find_all(sources: &[SourceSignal], params: Params, bin_width: Micros) -> 
             params,
             bin_width,
         ));
+        for incident in &mut found {
+            place_recovery(s, incident);
+        }
         out.extend(found.into_iter().map(|incident| Finding {
             source: index,
             incident,
@@ -276,6 +337,28 @@ pub fn find_all(sources: &[SourceSignal], params: Params, bin_width: Micros) -> 
     }
     out.sort_by_key(|f| (f.incident.start_bin, f.source, f.incident.end_bin));
     out
+}
+
+/// Moves a recovery the detector placed in a bin without data to the first bin with data
+/// after it; where the source's data stops first, the incident has no recovery in the data
+/// (it was still going when the data stopped).
+fn place_recovery(source: &SourceSignal, incident: &mut detect::Incident) {
+    // A loss of traffic is a silence by nature: it recovers where lines return.
+    if incident.kind == Kind::TrafficLoss {
+        return;
+    }
+    let Some(end) = incident.end_bin else { return };
+    match source.recovery_bin((end - 1).max(incident.start_bin), end) {
+        Some(b) if b == end => {}
+        Some(b) => {
+            incident.end_bin = Some(b);
+            incident.end_range = incident.end_range.map(|(lo, hi)| (lo, hi.max(b)));
+        }
+        None => {
+            incident.end_bin = None;
+            incident.end_range = None;
+        }
+    }
 }
 
 /// Incidents of several sources that overlap (or nearly touch) are one incident.
@@ -290,6 +373,9 @@ pub struct United {
     pub start_bin: i64,
     /// The first bin after it.
     pub end_bin: Option<i64>,
+    /// Without a recovery: the first bin after the data of the source that was still showing
+    /// it, and that source.
+    pub ongoing: Option<(i64, usize)>,
 }
 
 impl United {
@@ -309,22 +395,29 @@ pub fn unite(findings: Vec<Finding>, sources: &[SourceSignal]) -> Vec<United> {
     let mut groups: Vec<Vec<Finding>> = Vec::new();
     let mut group_end = i64::MIN;
     for f in service {
-        match groups.last_mut() {
-            Some(g) if f.incident.start_bin < group_end.saturating_add(detect::MERGE_GAP_BINS) => {
-                group_end = group_end.max(f.end());
-                g.push(f);
-            }
-            _ => {
-                group_end = f.end();
-                groups.push(vec![f]);
-            }
+        let joins = groups.last().is_some_and(|g| {
+            let start = f.incident.start_bin;
+            // Overlapping or touching windows are one incident; nearly touching ones only where
+            // a source of either has data all the way between them, never across missing data.
+            start <= group_end
+                || (start < group_end.saturating_add(detect::MERGE_GAP_BINS)
+                    && g.iter()
+                        .chain([&f])
+                        .any(|x| sources[x.source].continuous(group_end.saturating_sub(1), start)))
+        });
+        if joins && let Some(g) = groups.last_mut() {
+            group_end = group_end.max(f.end(sources));
+            g.push(f);
+        } else {
+            group_end = f.end(sources);
+            groups.push(vec![f]);
         }
     }
     let overlaps_service = |s: &Finding| {
         groups.iter().any(|g| {
             let start = g.iter().map(|f| f.incident.start_bin).min().unwrap_or(0);
-            let end = g.iter().map(Finding::end).max().unwrap_or(i64::MAX);
-            s.incident.start_bin < end && start < s.end()
+            let end = g.iter().map(|f| f.end(sources)).max().unwrap_or(i64::MAX);
+            s.incident.start_bin < end && start < s.end(sources)
         })
     };
     let lone_security: Vec<Finding> = security
@@ -351,16 +444,26 @@ pub fn unite(findings: Vec<Finding>, sources: &[SourceSignal]) -> Vec<United> {
                 .map(|f| f.incident.start_bin)
                 .min()
                 .unwrap_or(0);
-            let end_bin = if findings.iter().any(|f| f.incident.end_bin.is_none()) {
-                None
-            } else {
-                findings.iter().filter_map(|f| f.incident.end_bin).max()
+            // Still going where the data of one that never recovered stops, unless another
+            // source saw it recover later than that.
+            let recovered = findings.iter().filter_map(|f| f.incident.end_bin).max();
+            let open = findings
+                .iter()
+                .filter(|f| f.incident.end_bin.is_none())
+                .map(|f| (f.end(sources), f.source))
+                .max();
+            let (end_bin, ongoing) = match open {
+                Some((stop, source)) if recovered.is_none_or(|r| stop > r) => {
+                    (None, Some((stop, source)))
+                }
+                _ => (recovered, None),
             };
             United {
                 findings,
                 primary,
                 start_bin,
                 end_bin,
+                ongoing,
             }
         })
         .collect();

@@ -7,7 +7,7 @@ use super::{ASK, cite, clock, duration, effect_text, is_investigation};
 use crate::render::escape::escape;
 use crate::render::zone::{label, when};
 use crate::timeline::sources::SourceKind;
-use crate::timeline::{Draft, Incident, ItemKind, TimelineItem};
+use crate::timeline::{DetectionMethod, Draft, Incident, ItemKind, TimelineItem};
 
 pub(super) fn timeline(out: &mut String, draft: &Draft, i: &Incident, with_table: bool) {
     let _ = writeln!(out, "## Timeline ({})\n", label(draft));
@@ -15,7 +15,10 @@ pub(super) fn timeline(out: &mut String, draft: &Draft, i: &Incident, with_table
         let _ = writeln!(
             out,
             "Time to detect {}, to acknowledge {}, to resolve {}.\n",
-            duration(i.time_to_detect_seconds.max(0)),
+            i.time_to_detect_seconds
+                .map_or("unknown (no alert or page in the logs)".to_string(), |s| {
+                    duration(s.max(0))
+                }),
             i.time_to_acknowledge_seconds.map_or(
                 "unknown (no acknowledgement in the alert logs)".to_string(),
                 duration
@@ -23,15 +26,28 @@ pub(super) fn timeline(out: &mut String, draft: &Draft, i: &Incident, with_table
             duration(ttr)
         );
     }
-    let _ = writeln!(
-        out,
-        "- **Issue detected:** {} — {}",
-        when(&i.detected),
-        match i.time_to_detect_seconds {
-            s if s >= 0 => format!("{} after the start", duration(s)),
-            s => format!("{} before the computed start", duration(-s)),
-        }
-    );
+    let _ = match i.time_to_detect_seconds {
+        Some(s) => writeln!(
+            out,
+            "- **Issue detected:** {} — {}",
+            when(&i.detected),
+            if s >= 0 {
+                format!("{} after the start", duration(s))
+            } else {
+                format!("{} before the computed start", duration(-s))
+            }
+        ),
+        // The logs' own change point is not when a person noticed: ask.
+        None => writeln!(
+            out,
+            "- **Issue detected:** {ASK} _When did someone notice?_ No alert, page or acknowledgement in the logs; {} at {}.",
+            match i.detection_method {
+                DetectionMethod::BurnRate => "a burn-rate page would have fired",
+                _ => "the logs' evidence of the rise was conclusive",
+            },
+            when(&i.detected)
+        ),
+    };
     let _ = writeln!(
         out,
         "- **Detection method:** {}",

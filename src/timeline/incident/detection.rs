@@ -57,7 +57,8 @@ pub(super) fn detection(
             run.params.slo * 100.0
         );
         if let Some(s) = run.error_sample_before(found.start_bin, at.div_euclid(bin_width)) {
-            timeline.push(item(analysis, at, ItemKind::Detection, text, s.source));
+            // What a page would have done is evidence, not when anyone noticed.
+            timeline.push(item(analysis, at, ItemKind::Evidence, text, s.source));
         }
         return (
             at,
@@ -75,18 +76,25 @@ pub(super) fn detection(
         ),
         Kind::Security => "failed logins burst far above their usual rate (no alert found)".into(),
         Kind::Errors | Kind::Slow => {
-            let what = if found.kind == Kind::Slow {
-                "share of slow requests".to_string()
-            } else if case.counts {
-                "rate of error lines".to_string()
+            if case.counts {
+                let bin = bin_words(bin_width);
+                format!(
+                    "errors rose: {} error lines per {bin} against a usual {}: enough evidence to call an incident (no alert found)",
+                    per_bin(detect::errors_per_bin(found.ratio)),
+                    per_bin(detect::errors_per_bin(found.baseline_ratio))
+                )
             } else {
-                format!("error ratio of {}", case.unit.noun())
-            };
-            format!(
-                "{what} {} against a baseline of {}: enough evidence to call an incident (no alert found)",
-                percent(found.ratio),
-                percent(found.baseline_ratio)
-            )
+                let what = if found.kind == Kind::Slow {
+                    "share of slow requests".to_string()
+                } else {
+                    format!("error ratio of {}", case.unit.noun())
+                };
+                format!(
+                    "errors rose: {what} {} against a baseline of {}: enough evidence to call an incident (no alert found)",
+                    percent(found.ratio),
+                    percent(found.baseline_ratio)
+                )
+            }
         }
     };
     let cite = run
@@ -94,7 +102,8 @@ pub(super) fn detection(
         .map(|s| s.source)
         .or_else(|| last_line_before(run, case, found.start_bin).map(|s| s.source));
     if let Some(cite) = cite {
-        timeline.push(item(analysis, alarm, ItemKind::Detection, text, cite));
+        // The logs' change point, not when anyone noticed: evidence.
+        timeline.push(item(analysis, alarm, ItemKind::Evidence, text, cite));
     }
     (
         alarm,
@@ -118,4 +127,21 @@ pub(super) fn last_line_before(run: &Run, case: &Case, bin: i64) -> Option<crate
                 .map(|(_, s)| *s)
         })
         .max_by_key(|s| (s.time, s.source))
+}
+
+/// A bin's length in words: "minute" for the default bin.
+fn bin_words(bin_width: Micros) -> String {
+    match bin_width / crate::time::MICROS_PER_SEC {
+        60 => "minute".to_string(),
+        s => format!("{s}-second bin"),
+    }
+}
+
+/// A rate of lines per bin as written: one decimal below ten, whole above.
+fn per_bin(rate: f64) -> String {
+    if rate < 10.0 {
+        format!("{rate:.1}")
+    } else {
+        format!("{rate:.0}")
+    }
 }
