@@ -403,20 +403,33 @@ fn robust_baseline(bins: &[Bin], slo: f64, model: Model) -> f64 {
 }
 
 fn find_with(bins: &[Bin], params: Params, model: Model) -> (Vec<Incident>, f64) {
-    let mut incidents = Vec::new();
-    let mut p0 = robust_baseline(bins, params.slo, model);
+    let (mut per_part, p0) = settle(&[bins], params, model);
+    (per_part.pop().unwrap_or_default(), p0)
+}
+
+/// Scans `parts` (series that no incident may cross) against one baseline, re-estimated from
+/// their bins outside the incidents found until it settles (at most [`BASELINE_PASSES`]).
+/// Returns the last pass's incidents of each part, stamped with the final baseline, and it.
+fn settle(parts: &[&[Bin]], params: Params, model: Model) -> (Vec<Vec<Incident>>, f64) {
+    let pooled_bins: std::borrow::Cow<[Bin]> = match parts {
+        [one] => std::borrow::Cow::Borrowed(*one),
+        many => std::borrow::Cow::Owned(many.iter().flat_map(|p| p.iter().copied()).collect()),
+    };
+    let mut p0 = robust_baseline(&pooled_bins, params.slo, model);
+    let mut per_part: Vec<Vec<Incident>> = Vec::new();
     for _ in 0..BASELINE_PASSES {
-        incidents = scan(bins, p0, params, model);
-        let next = baseline(bins, &incidents, params.slo, model);
+        per_part = parts.iter().map(|p| scan(p, p0, params, model)).collect();
+        let all: Vec<Incident> = per_part.iter().flatten().cloned().collect();
+        let next = baseline(&pooled_bins, &all, params.slo, model);
         if (next - p0).abs() <= p0 * 1e-3 {
             break;
         }
         p0 = next;
     }
-    for i in &mut incidents {
+    for i in per_part.iter_mut().flatten() {
         i.baseline_ratio = p0;
     }
-    (incidents, p0)
+    (per_part, p0)
 }
 
 /// How far around a stretch of data the baseline it is judged against reaches, in bins of a
@@ -437,14 +450,14 @@ pub fn find_in_stretches(
     counts: bool,
 ) -> Vec<Incident> {
     let model = if counts { Model::Counts } else { Model::Ratio };
-    let parts: Vec<Vec<Bin>> = stretches
+    let parts: Vec<std::borrow::Cow<[Bin]>> = stretches
         .iter()
         .map(|&(first, last)| {
             let part = within(bins, first, last);
             if counts && !part.is_empty() {
-                counts_as_trials(&padded(part, first, last))
+                std::borrow::Cow::Owned(counts_as_trials(&padded(part, first, last)))
             } else {
-                part.to_vec()
+                std::borrow::Cow::Borrowed(part)
             }
         })
         .collect();
@@ -456,55 +469,22 @@ pub fn find_in_stretches(
     let mut i = 0;
     while i < parts.len() {
         let day = block(i);
-        let mut j = i;
-        while j < parts.len() && block(j) == day {
-            j += 1;
-        }
         let context: Vec<usize> = (0..parts.len())
             .filter(|&k| (block(k) - day).abs() <= 1 && !parts[k].is_empty())
             .collect();
-        let (scanned, p0) = context_baseline(&parts, &context, params, model);
-        for part in parts[i..j].iter().filter(|p| !p.is_empty()) {
-            let mut incidents = scan(part, scanned, params, model);
-            for incident in &mut incidents {
-                incident.baseline_ratio = p0;
+        let slices: Vec<&[Bin]> = context.iter().map(|&k| &*parts[k]).collect();
+        let (per_part, _) = settle(&slices, params, model);
+        // The block's own stretches keep what the settled scan found in them.
+        for (k, incidents) in context.iter().zip(per_part) {
+            if block(*k) == day {
+                found.extend(incidents);
             }
-            found.extend(incidents);
         }
-        i = j;
+        while i < parts.len() && block(i) == day {
+            i += 1;
+        }
     }
     found
-}
-
-/// The baseline of the stretches `context` of `parts`, re-estimated outside the incidents a
-/// scan of each finds, as [`find_with`] does for one series.
-/// Returns the baseline the last scan used and the one estimated after it (they differ only
-/// when the passes ran out before settling), as `find_with` scans and reports them.
-fn context_baseline(
-    parts: &[Vec<Bin>],
-    context: &[usize],
-    params: Params,
-    model: Model,
-) -> (f64, f64) {
-    let all: Vec<Bin> = context
-        .iter()
-        .flat_map(|&k| parts[k].iter().copied())
-        .collect();
-    let mut p0 = robust_baseline(&all, params.slo, model);
-    let mut scanned = p0;
-    for _ in 0..BASELINE_PASSES {
-        scanned = p0;
-        let incidents: Vec<Incident> = context
-            .iter()
-            .flat_map(|&k| scan(&parts[k], p0, params, model))
-            .collect();
-        let next = baseline(&all, &incidents, params.slo, model);
-        if (next - p0).abs() <= p0 * 1e-3 {
-            break;
-        }
-        p0 = next;
-    }
-    (scanned, p0)
 }
 
 /// The bins of `bins` (sorted by index) inside `[first, last]`.

@@ -248,21 +248,20 @@ fn zone_from_switches(witnesses: &[&&DatedSpan]) -> Option<(Zone, ZoneSource)> {
 /// A span this long says nothing about which year a `Sep 10` line belongs to.
 const MAX_ANCHOR_SPAN: Micros = 400 * 24 * 3600 * crate::time::MICROS_PER_SEC;
 
-/// The span of the dated files that best speak for `path`: those in its own folder if any,
-/// else all of them; `None` when they cover too long a time to anchor a year.
+/// The span of the dated files that best speak for `path` (its [`siblings`]); `None` when they
+/// cover too long a time to anchor a year.
 fn anchor_span(path: &Path, display: &str, dated: &[DatedSpan]) -> Option<(Micros, Micros)> {
     let all: Vec<&DatedSpan> = dated.iter().collect();
-    let pool: Vec<DatedSpan> = siblings(path, display, &all).into_iter().cloned().collect();
-    span_of(&pool)
+    span_of(siblings(path, display, &all))
 }
 
 /// How near another host's dated files must come to a year-less file's first line to place it.
 const SAME_DAYS: Micros = 24 * 3600 * crate::time::MICROS_PER_SEC;
 
-/// The span of all the run's dated files, when it is short enough to anchor a year.
-fn span_of(dated: &[DatedSpan]) -> Option<(Micros, Micros)> {
+/// The span of `dated`, when it is short enough to anchor a year.
+fn span_of<'a>(dated: impl IntoIterator<Item = &'a DatedSpan>) -> Option<(Micros, Micros)> {
     let span = dated
-        .iter()
+        .into_iter()
         .map(|d| (d.first, d.last))
         .reduce(|a, b| (a.0.min(b.0), a.1.max(b.1)))?;
     (span.1 - span.0 <= MAX_ANCHOR_SPAN).then_some(span)

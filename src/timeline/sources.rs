@@ -153,17 +153,15 @@ pub fn sources(analysis: &Analysis) -> Vec<SourceSignal> {
     // Where the whole run wrote nothing although its sources together were writing busily
     // around it: the logs were copied in windows, or a collector dropped out. No source has
     // data there, whatever its own rate says.
+    let lines: Vec<Vec<(i64, u64)>> = out.iter().map(lines_per_bin).collect();
     let mut run: BTreeMap<i64, u64> = BTreeMap::new();
-    for s in &out {
-        for (bin, n) in lines_per_bin(s) {
-            *run.entry(bin).or_default() += n;
-        }
+    for (bin, n) in lines.iter().flatten() {
+        *run.entry(*bin).or_default() += n;
     }
     let run: Vec<(i64, u64)> = run.into_iter().collect();
     let run_gaps = coverage::gaps(&coverage::segments_of_counts(&run, analysis.bin_width));
-    for s in &mut out {
-        let counts: Vec<(i64, u64)> = lines_per_bin(s).into_iter().collect();
-        let own = coverage::segments_of_counts(&counts, analysis.bin_width);
+    for (s, counts) in out.iter_mut().zip(&lines) {
+        let own = coverage::segments_of_counts(counts, analysis.bin_width);
         s.segments = coverage::cut_at(&own, &run_gaps);
         s.own_segments = s.segments.clone();
     }
@@ -174,13 +172,13 @@ pub fn sources(analysis: &Analysis) -> Vec<SourceSignal> {
     out
 }
 
-/// The lines a source wrote in each bin that has any (records, and failed logins).
-fn lines_per_bin(s: &SourceSignal) -> BTreeMap<i64, u64> {
+/// The lines a source wrote in each bin that has any (records, and failed logins), in order.
+fn lines_per_bin(s: &SourceSignal) -> Vec<(i64, u64)> {
     let mut lines: BTreeMap<i64, u64> = s.series.bins.iter().map(|(b, c)| (*b, c.total)).collect();
     for (bin, n) in &s.auth_failures {
         *lines.entry(*bin).or_default() += n;
     }
-    lines
+    lines.into_iter().collect()
 }
 
 /// An error log covers what its own lines cover and what the other sources of its folder
@@ -245,7 +243,7 @@ impl SourceSignal {
 
     /// Whether the source wrote anything in bin `b`, or, for an error log, whether its host
     /// was writing then (its silence is health there).
-    pub fn has_data(&self, b: i64) -> bool {
+    fn has_data(&self, b: i64) -> bool {
         self.series.bins.get(&b).is_some_and(|c| c.total > 0)
             || self.auth_failures.contains_key(&b)
             || (self.errors_only && self.covers(b))
