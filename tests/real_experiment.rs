@@ -130,6 +130,10 @@ fn draft(input: &Path) -> serde_json::Value {
     serde_json::from_slice(&out.stdout).expect("JSON")
 }
 
+/// The experiment as shipped (one CSV per minute, a Docker record in each row's `Log`) and as
+/// a host keeps it (one Docker json-file log per pod).
+const SHAPES: [&str; 2] = ["csv", "docker"];
+
 #[test]
 fn every_fault_that_shows_in_the_records_starts_an_incident_within_three_minutes() {
     let Some(dir) = experiment() else { return };
@@ -138,7 +142,12 @@ fn every_fault_that_shows_in_the_records_starts_an_incident_within_three_minutes
     // The data set's README names the rises at the basic-service faults (09:03–09:23) and at
     // 09:33–09:34: the oracle must find at least those.
     assert!(rising.len() >= 4, "{rising:?}");
-    let json = draft(&dir.join("docker"));
+    for shape in SHAPES {
+        starts_near(&draft(&dir.join(shape)), &rising, shape);
+    }
+}
+
+fn starts_near(json: &serde_json::Value, rising: &[i64], shape: &str) {
     let starts: Vec<i64> = json["incidents"]
         .as_array()
         .unwrap()
@@ -148,16 +157,61 @@ fn every_fault_that_shows_in_the_records_starts_an_incident_within_three_minutes
     for fault in rising {
         assert!(
             starts.iter().any(|s| (s - fault).abs() <= 3 * MIN),
-            "no incident starts within 3 minutes of the fault at {fault}: starts {starts:?}"
+            "{shape}: no incident starts within 3 minutes of the fault at {fault}: starts {starts:?}"
         );
     }
+}
+
+/// An incident as both shapes must tell it: its start, and the pods that showed it (a pod's
+/// log is `<pod>-json.log` in one shape and the `PodName` column in the other).
+fn told(json: &serde_json::Value) -> Vec<(String, Vec<String>, Option<String>)> {
+    let pod = |name: &str| name.trim_end_matches("-json.log").to_string();
+    json["incidents"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| {
+            let showed = i["sources"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter(|s| s["showed_incident"] == true)
+                .map(|s| pod(s["file"].as_str().unwrap()))
+                .collect();
+            let ongoing = i["ongoing_at_end_of"]["file"].as_str().map(pod);
+            (i["start"].as_str().unwrap().to_string(), showed, ongoing)
+        })
+        .collect()
+}
+
+#[test]
+fn the_csv_files_as_shipped_and_the_pods_docker_logs_give_the_same_incidents() {
+    let Some(dir) = experiment() else { return };
+    let csv = draft(&dir.join("csv"));
+    let docker = draft(&dir.join("docker"));
+    assert!(!told(&docker).is_empty());
+    assert_eq!(told(&csv), told(&docker));
+    // The 84 minute files are one series per pod, not 84 sources of one minute each.
+    let names: Vec<&str> = csv["incidents"][0]["sources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["file"].as_str().unwrap())
+        .collect();
+    assert_eq!(names.len(), 27, "{names:?}");
+    assert!(names.iter().all(|n| n.starts_with("ts-")), "{names:?}");
 }
 
 #[test]
 fn no_incident_spans_missing_data_nor_recovers_in_an_empty_minute() {
     let Some(dir) = experiment() else { return };
     let minutes = per_minute(&dir.join("docker"));
-    let json = draft(&dir.join("docker"));
+    for shape in SHAPES {
+        within_data(&draft(&dir.join(shape)), &minutes);
+    }
+}
+
+fn within_data(json: &serde_json::Value, minutes: &BTreeMap<i64, (u64, u64)>) {
     let incidents = json["incidents"].as_array().unwrap();
     assert!(!incidents.is_empty());
     for i in incidents {
@@ -184,10 +238,12 @@ fn no_incident_spans_missing_data_nor_recovers_in_an_empty_minute() {
 #[test]
 fn without_an_alert_the_time_to_detect_is_unknown() {
     let Some(dir) = experiment() else { return };
-    let json = draft(&dir.join("docker"));
-    for i in json["incidents"].as_array().unwrap() {
-        assert_eq!(i["detection_method"], "derived_from_logs", "{i:#}");
-        assert!(i["time_to_detect_seconds"].is_null(), "{i:#}");
+    for shape in SHAPES {
+        let json = draft(&dir.join(shape));
+        for i in json["incidents"].as_array().unwrap() {
+            assert_eq!(i["detection_method"], "derived_from_logs", "{i:#}");
+            assert!(i["time_to_detect_seconds"].is_null(), "{i:#}");
+        }
     }
     let md = Command::cargo_bin("postmortem")
         .unwrap()

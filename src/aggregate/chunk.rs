@@ -6,7 +6,9 @@ use super::notable::{self, Action, ActionKind};
 use super::signature;
 use super::{ErrorSample, Event, EventBody, LineRef, Summary};
 use crate::parse::common::{kept_text, strip_cr};
+use crate::parse::csv_export::RowReader;
 use crate::parse::entry::{Change, Entry, Message, Request, Verdict, Vocabulary, When};
+use crate::parse::layout::HeadLayout;
 use crate::parse::w3c::Columns;
 use crate::parse::{Format, docker, nginx_access, syslog};
 use crate::read::lines;
@@ -31,8 +33,9 @@ pub struct ChunkContext {
     pub year: Option<YearTracker>,
     /// When this file overlaps another piece of its rotation family (see [`Overlap`]).
     pub overlap: Option<std::sync::Arc<Overlap>>,
-    /// For W3C extended logs: the columns of the file's first `#Fields:` directive.
-    pub w3c: Option<std::sync::Arc<crate::parse::w3c::Columns>>,
+    /// For formats whose head declares their columns (W3C's `#Fields:`, a CSV header): the
+    /// file's first declaration.
+    pub layout: Option<std::sync::Arc<HeadLayout>>,
     /// For access logs written with a custom `log_format`: its compiled parser.
     pub access_format: Option<std::sync::Arc<crate::parse::log_format::LogFormat>>,
     /// Times outside this range are skipped with a reason (see [`super::SaneTimes`]).
@@ -53,7 +56,7 @@ impl ChunkContext {
             zone,
             year: None,
             overlap: None,
-            w3c: None,
+            layout: None,
             access_format: None,
             sane: Default::default(),
             zone_last: None,
@@ -93,6 +96,9 @@ struct Worker<'c> {
     last_bin: std::cell::Cell<Option<(Micros, i64)>>,
     /// Clients of the current bin, counted when it changes.
     clients: super::clients::ClientBatch,
+    /// The source the line being folded names, in a file of several (see `Summary::streams`);
+    /// empty otherwise.
+    stream: Vec<u8>,
     out: Summary,
 }
 
@@ -228,6 +234,46 @@ impl Worker<'_> {
 
     /// Folds one line's entry, whatever format it came from.
     #[inline(always)]
+    /// Folds a line that names the source that wrote it (`None`: it names none).
+    fn fold_from(&mut self, entry: Entry<'_>, n: u64, source: Option<&[u8]>) {
+        self.stream.clear();
+        self.stream.extend_from_slice(source.unwrap_or_default());
+        self.fold(entry, n);
+        self.stream.clear();
+    }
+
+    /// The counts of the source the current line names, when it names one.
+    fn stream_counts(&mut self) -> Option<&mut super::Stream> {
+        if self.stream.is_empty() {
+            return None;
+        }
+        let name = String::from_utf8_lossy(&self.stream);
+        if self.out.streams.contains_key(name.as_ref()) {
+            return self.out.streams.get_mut(name.as_ref());
+        }
+        let name = match self.out.streams.len() < super::MAX_STREAMS {
+            true => name.into_owned(),
+            false => super::OTHER_STREAMS.to_string(),
+        };
+        Some(self.out.streams.entry(name).or_default())
+    }
+
+    /// Counts a record (request or line) in its bin, for the file and its source.
+    fn count(&mut self, bin: i64, error: bool, client_error: bool) {
+        self.out.series.record(bin, error, client_error);
+        if let Some(s) = self.stream_counts() {
+            s.series.record(bin, error, client_error);
+        }
+    }
+
+    /// Notes a request's duration, for the file and its source.
+    fn count_latency(&mut self, bin: i64, seconds: f64) {
+        self.out.series.record_latency(bin, seconds);
+        if let Some(s) = self.stream_counts() {
+            s.series.record_latency(bin, seconds);
+        }
+    }
+
     fn fold(&mut self, entry: Entry<'_>, n: u64) {
         match entry {
             Entry::Request(r) => self.request(r, n),
@@ -318,13 +364,11 @@ impl Worker<'_> {
         };
         let bin = self.bin(t);
         let error = r.status >= 500;
-        self.out
-            .series
-            .record(bin, error, (400..500).contains(&r.status));
+        self.count(bin, error, (400..500).contains(&r.status));
         self.clients
             .record(&mut self.out.clients, r.client_key, bin, error);
         if let Some(seconds) = r.latency {
-            self.out.series.record_latency(bin, seconds);
+            self.count_latency(bin, seconds);
         }
         if error {
             self.out
@@ -369,10 +413,10 @@ impl Worker<'_> {
             .http
             .as_ref()
             .is_some_and(|h| (400..500).contains(&h.status));
-        self.out.series.record(bin, error, client_error);
+        self.count(bin, error, client_error);
         if let Some(http) = &m.http {
             if let Some(seconds) = http.latency {
-                self.out.series.record_latency(bin, seconds);
+                self.count_latency(bin, seconds);
             }
             if let Some(client) = &http.client {
                 self.clients
@@ -390,6 +434,9 @@ impl Worker<'_> {
         if failed_login {
             let source = self.source(n);
             self.out.note_auth_failure(bin, t, source, labelled);
+            if let Some(s) = self.stream_counts() {
+                *s.auth_failures.entry(bin).or_default() += 1;
+            }
         }
         if error {
             self.keep_error_sample(t, n, labelled);
@@ -509,6 +556,7 @@ impl<'c> Worker<'c> {
             last_line: None,
             clients: Default::default(),
             last_bin: std::cell::Cell::new(None),
+            stream: Vec::new(),
             out: Summary::default(),
         }
     }
@@ -585,11 +633,10 @@ pub fn process_chunk(data: &[u8], ctx: &ChunkContext) -> ChunkOutcome {
         }
         (Format::W3c, None) => {
             // The columns are state: a `#Fields:` directive changes them for the lines after.
-            let mut columns = ctx
-                .w3c
-                .as_deref()
-                .cloned()
-                .unwrap_or_else(Columns::iis_default);
+            let mut columns = match ctx.layout.as_deref() {
+                Some(HeadLayout::W3c(c)) => c.clone(),
+                _ => Columns::iis_default(),
+            };
             fold_lines(&mut worker, data, move |line| {
                 if let Some(c) = Columns::from_directive(line) {
                     columns = c;
@@ -600,6 +647,18 @@ pub fn process_chunk(data: &[u8], ctx: &ChunkContext) -> ChunkOutcome {
                 }
             })
         }
+        (Format::CsvExport, None) => match ctx.layout.as_deref() {
+            Some(HeadLayout::Csv(layout)) => {
+                // The header's columns, and two buffers the rows reuse: one for the log
+                // field without CSV's doubled quotes, one for the Docker record inside it.
+                let mut rows = RowReader::new(layout.clone());
+                fold_lines_with(&mut worker, data, |w, line, n| {
+                    let (entry, source) = rows.read(line);
+                    w.fold_from(entry, n, source);
+                })
+            }
+            _ => fold_lines(&mut worker, data, Format::CsvExport.spec().read),
+        },
         (other, None) => fold_lines(&mut worker, data, other.spec().read),
     }
     worker.finish()

@@ -385,6 +385,26 @@ pub struct Summary {
     pub auth_failures: BTreeMap<i64, u64>,
     /// The first failed login per bin, to cite.
     pub auth_samples: BTreeMap<i64, ErrorSample>,
+    /// For a file that holds the lines of several sources (a CSV export's pod column): each
+    /// source's own counts, by name. The file's counts above hold them all.
+    #[serde(default)]
+    pub streams: BTreeMap<String, Stream>,
+}
+
+/// How many sources one file's lines may name before the rest are counted together: a
+/// column of request ids is not a column of sources.
+pub const MAX_STREAMS: usize = 512;
+
+/// The name the sources past [`MAX_STREAMS`] are counted under.
+pub const OTHER_STREAMS: &str = "(other sources)";
+
+/// One source's counts inside a file that holds several.
+#[derive(Debug, Default, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Stream {
+    /// Its records and errors per bin.
+    pub series: Series,
+    /// Its failed logins per bin.
+    pub auth_failures: BTreeMap<i64, u64>,
 }
 
 impl Summary {
@@ -553,6 +573,19 @@ impl Summary {
         }
         for (bin, sample) in other.auth_samples {
             self.auth_samples.entry(bin).or_insert(sample);
+        }
+        for (name, stream) in other.streams {
+            let full = self.streams.len() >= MAX_STREAMS && !self.streams.contains_key(&name);
+            let name = if full {
+                OTHER_STREAMS.to_string()
+            } else {
+                name
+            };
+            let mine = self.streams.entry(name).or_default();
+            mine.series.merge(&stream.series);
+            for (bin, n) in stream.auth_failures {
+                *mine.auth_failures.entry(bin).or_default() += n;
+            }
         }
     }
 }

@@ -37,6 +37,23 @@ pub fn member(file_name: &str) -> Member {
             age_key: (1, -n),
         };
     }
+    // `0.log.20230910-081502`: the kubelet's rotated pieces of a container's log.
+    if let Some((base, stamp)) = name.rsplit_once('.')
+        && let Some((date, clock)) = stamp.split_once('-')
+        && !base.is_empty()
+        && date.len() == 8
+        && clock.len() == 6
+        && date
+            .bytes()
+            .chain(clock.bytes())
+            .all(|b| b.is_ascii_digit())
+        && let (Ok(d), Ok(c)) = (date.parse::<i64>(), clock.parse::<i64>())
+    {
+        return Member {
+            family: base.to_string(),
+            age_key: (1, d * 1_000_000 + c - 100_000_000_000_000),
+        };
+    }
     // `x.log-20230910` (logrotate's dateext), also `-2023091012`, `-2023-09-10`.
     if let Some((base, date)) = name.rsplit_once('-') {
         let digits: String = date.chars().filter(|c| *c != '-').collect();
@@ -56,6 +73,29 @@ pub fn member(file_name: &str) -> Member {
         family: name.to_string(),
         age_key: (2, 0),
     }
+}
+
+/// The shape of a family's name with every run of digits a `*` (`*_*_log.csv` for
+/// `08_43_log.csv`, `app-*-*-*.log` for `app-2023-09-10.log`); `None` without digits. Files of
+/// one folder and format whose names share a shape may be time slices of one stream: whether
+/// they are is decided by the times they hold (see `pipeline::families`), never by the name.
+pub fn slice_shape(family: &str) -> Option<String> {
+    let mut shape = String::with_capacity(family.len());
+    let mut digits = false;
+    for c in family.chars() {
+        match c.is_ascii_digit() {
+            true if digits => {}
+            true => {
+                shape.push('*');
+                digits = true;
+            }
+            false => {
+                shape.push(c);
+                digits = false;
+            }
+        }
+    }
+    shape.contains('*').then_some(shape)
 }
 
 #[cfg(test)]

@@ -9,6 +9,7 @@ pub mod aws_lb;
 pub mod common;
 pub mod compose;
 pub mod container;
+pub mod csv_export;
 pub mod database;
 pub mod docker;
 pub mod entry;
@@ -19,6 +20,7 @@ pub mod json_scan;
 pub mod jsonl;
 pub mod klog;
 pub mod kube_events;
+pub mod layout;
 pub mod log_format;
 pub mod logfmt;
 pub mod nginx_access;
@@ -113,6 +115,10 @@ pub struct Detection {
     /// Given, not detected: the rule that said so (`--format nginx/*`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub given_by: Option<String>,
+    /// A CSV export: which columns its header names for the time, the log line and the
+    /// source.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub columns: Option<String>,
 }
 
 impl Detection {
@@ -134,6 +140,12 @@ impl Detection {
         }
         if self.format.is_document() {
             return format!("the first JSON document reads as {}", self.format.name());
+        }
+        if let Some(columns) = &self.columns {
+            return format!(
+                "its CSV header names the columns: {columns}; {} of {} sampled rows read",
+                self.matched, self.sampled
+            );
         }
         let mut text = format!(
             "{} of {} sampled lines parse as {}",
@@ -298,6 +310,7 @@ pub fn sniff(sample: &[u8], complete: bool) -> Sniffed {
             local_time: false,
             log_format: None,
             given_by: None,
+            columns: None,
         });
     }
     let usable = if complete {
@@ -320,6 +333,26 @@ pub fn sniff(sample: &[u8], complete: bool) -> Sniffed {
         .copied()
         .filter(|l| !syslog::is_continuation(l) && !syslog::is_journal_marker(l))
         .collect();
+    // A CSV export is told by its header, which no other format writes; its rows alone could
+    // pass for application-log lines.
+    if let Some((first, rows)) = lines.split_first()
+        && let Some(layout) = csv_export::Layout::from_header(first)
+    {
+        let read = csv_export::rows_read(&layout, rows);
+        if read * 2 >= rows.len() {
+            return Sniffed::Log(Detection {
+                format: Format::CsvExport,
+                matched: read,
+                sampled: rows.len(),
+                runner_up: None,
+                year_less: false,
+                local_time: false,
+                log_format: None,
+                given_by: None,
+                columns: Some(layout.describe()),
+            });
+        }
+    }
     let mut scores: Vec<(usize, Format)> = registry::LINE_FORMATS
         .iter()
         .map(|spec| {
@@ -362,6 +395,7 @@ pub fn sniff(sample: &[u8], complete: bool) -> Sniffed {
         local_time,
         log_format: None,
         given_by: None,
+        columns: None,
     })
 }
 
@@ -387,6 +421,7 @@ pub fn with_log_format(name: &str, matched: usize, sampled: usize) -> Detection 
         local_time: false,
         log_format: Some(name.to_string()),
         given_by: None,
+        columns: None,
     }
 }
 
@@ -443,6 +478,7 @@ pub fn given(format: Format, sample: &[u8], rule: String) -> Detection {
         local_time,
         log_format: None,
         given_by: Some(rule),
+        columns: None,
     }
 }
 

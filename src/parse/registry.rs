@@ -6,11 +6,11 @@
 pub use super::spec::{FormatSpec, Meaning};
 use super::{Format, alertmanager, apache_error, jsonl, nginx_access, nginx_error, packages};
 use super::{app_log, aws_lb, compose, container, docker, envoy, haproxy, klog, logfmt, pager};
-use super::{database, kube_events, otlp, syslog, uwsgi, w3c, zap};
+use super::{csv_export, database, kube_events, otlp, syslog, uwsgi, w3c, zap};
 
 /// Formats read line by line, in sniffing order: on equal scores the earlier wins, so a
 /// stricter format comes before a looser one that also reads its lines.
-pub static LINE_FORMATS: [FormatSpec; 22] = [
+pub static LINE_FORMATS: [FormatSpec; 23] = [
     // First: syslog would read `<time> stdout F …` as a host and a tag, and the access-log
     // parser finds the request line after the kubelet's prefix.
     container::CRI,
@@ -25,6 +25,8 @@ pub static LINE_FORMATS: [FormatSpec; 22] = [
     uwsgi::SPEC,
     // Before the application log, which reads its `date time …` lines as messages.
     w3c::SPEC,
+    // Only its header votes: the sniffer reads a header row first (see `parse::sniff`).
+    csv_export::SPEC,
     nginx_access::SPEC,
     nginx_error::SPEC,
     apache_error::SPEC,

@@ -67,6 +67,8 @@ pub enum Format {
     KubeEvents,
     /// OpenTelemetry logs, OTLP JSON (the collector's file exporter).
     Otlp,
+    /// Logs exported as CSV with a header (a time column and a log column).
+    CsvExport,
 }
 
 /// What a format's records are, for the stages after aggregation.

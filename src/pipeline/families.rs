@@ -7,6 +7,7 @@
 //! in the overlap, the other to leave out the lines whose hash it finds there. Files without
 //! overlap cost nothing.
 
+use std::collections::BTreeMap;
 use std::path::Path;
 use std::sync::Arc;
 
@@ -20,6 +21,7 @@ use crate::aggregate::chunk::Overlap;
 use crate::config::Config;
 use crate::discover::rotation;
 use crate::parse::Format;
+use crate::time::Micros;
 
 /// How far two neighbouring pieces may overlap before their shared lines are looked for.
 pub const OVERLAP_TOLERANCE: crate::time::Micros = 60 * crate::time::MICROS_PER_SEC;
@@ -58,8 +60,7 @@ pub(super) fn count_overlaps_once(
     config: &Config,
     spans: &[DatedSpan],
 ) {
-    let mut families: std::collections::BTreeMap<(String, String, String), Vec<usize>> =
-        Default::default();
+    let mut families: BTreeMap<FamilyKey, Vec<usize>> = Default::default();
     for (slot, (i, report)) in reports.iter().enumerate() {
         if report.detection.format.is_alerts() || report.duplicate_of.is_some() {
             continue;
@@ -72,10 +73,12 @@ pub(super) fn count_overlaps_once(
             .or_default()
             .push(slot);
     }
-    for ((_, family, _), mut slots) in families {
+    for ((_, family, _), (mut slots, sliced)) in join_slices(families, reports) {
         if slots.len() < 2 {
             continue;
         }
+        // Slices are cut, not copied while written: any line two of them hold is a copy.
+        let tolerance = if sliced { 0 } else { OVERLAP_TOLERANCE };
         // Oldest first by the times the pieces hold; the names (logrotate's `.1` newer than
         // `.2`, `split`'s `.00` older than `.01`) only break ties.
         let age = |slot: &usize| {
@@ -106,7 +109,7 @@ pub(super) fn count_overlaps_once(
             };
             // Lines a few seconds out of order at a boundary are normal (nginx stamps a request
             // when it starts): only an overlap longer than that is read again.
-            if older_last - newer_first <= OVERLAP_TOLERANCE {
+            if older_last - newer_first <= tolerance {
                 continue;
             }
             let (older_index, newer_index) = (reports[older].0, reports[newer].0);
@@ -147,6 +150,76 @@ pub(super) fn count_overlaps_once(
             }
         }
     }
+}
+
+type FamilyKey = (String, String, String);
+
+/// Families of one folder and format whose names differ only in their digits
+/// (`08_43_log.csv`, `08_44_log.csv`; `app-2023-09-10.log`, `app-2023-09-11.log`) are time
+/// slices of one stream when their times follow one another: each starts and ends no earlier
+/// than the one before, and together they overlap for at most a quarter of their time (two
+/// hosts' logs of one day overlap all day). Those are joined into one family, named by the
+/// shape of their names (`*_*_log.csv`); the flag says which families were so joined.
+fn join_slices(
+    families: BTreeMap<FamilyKey, Vec<usize>>,
+    reports: &[(usize, FileReport)],
+) -> BTreeMap<FamilyKey, (Vec<usize>, bool)> {
+    let mut by_shape: BTreeMap<FamilyKey, Vec<(FamilyKey, Vec<usize>)>> = BTreeMap::new();
+    let mut out = BTreeMap::new();
+    for (key, slots) in families {
+        match rotation::slice_shape(&key.1) {
+            Some(shape) => by_shape
+                .entry((key.0.clone(), shape, key.2.clone()))
+                .or_default()
+                .push((key, slots)),
+            None => {
+                out.insert(key, (slots, false));
+            }
+        }
+    }
+    for (shape_key, members) in by_shape {
+        let spans: Option<Vec<(Micros, Micros)>> = members
+            .iter()
+            .map(|(_, slots)| span_of(slots, reports))
+            .collect();
+        match spans {
+            Some(spans) if members.len() > 1 && follow_one_another(&spans) => {
+                let slots = members.into_iter().flat_map(|(_, s)| s).collect();
+                out.insert(shape_key, (slots, true));
+            }
+            _ => out.extend(members.into_iter().map(|(k, s)| (k, (s, false)))),
+        }
+    }
+    out
+}
+
+/// The times a family's pieces hold, first to last; `None` when one holds none.
+fn span_of(slots: &[usize], reports: &[(usize, FileReport)]) -> Option<(Micros, Micros)> {
+    slots
+        .iter()
+        .try_fold(None, |span: Option<(Micros, Micros)>, slot| {
+            let s = &reports[*slot].1.summary;
+            let (first, last) = (s.first_time?, s.last_time?);
+            Some(Some(
+                span.map_or((first, last), |(f, l)| (f.min(first), l.max(last))),
+            ))
+        })?
+}
+
+/// Whether spans, once in order, follow one another as slices of one stream do.
+fn follow_one_another(spans: &[(Micros, Micros)]) -> bool {
+    let mut spans = spans.to_vec();
+    spans.sort_unstable();
+    let covered: Micros = spans.iter().map(|(f, l)| l - f).sum();
+    let mut overlap: Micros = 0;
+    for pair in spans.windows(2) {
+        let ((_, older_last), (newer_first, newer_last)) = (pair[0], pair[1]);
+        if newer_last < older_last {
+            return false;
+        }
+        overlap += (older_last - newer_first).max(0);
+    }
+    overlap * 4 <= covered
 }
 
 /// The same bytes twice (`x.log.1` beside `x.log.1.gz`, a folder copied twice) count once:
@@ -203,7 +276,7 @@ pub(super) fn count_partial_copies_once(
     config: &Config,
     spans: &[DatedSpan],
 ) {
-    let mut groups: std::collections::BTreeMap<(Format, Vec<u64>), Vec<usize>> = Default::default();
+    let mut groups: BTreeMap<(Format, Vec<u64>), Vec<usize>> = Default::default();
     for (slot, (i, report)) in reports.iter().enumerate() {
         let head = &logs[*i].head;
         let counted = report.duplicate_of.is_none()

@@ -179,7 +179,7 @@ fn process_file(
             bin_width: config.bin_width,
             zone: zone_choice,
             year: choice.as_ref().map(|c| YearTracker::new(c.year)),
-            w3c: sniff.w3c.clone(),
+            layout: sniff.layout.clone(),
             access_format: sniff
                 .detection
                 .log_format

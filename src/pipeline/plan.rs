@@ -154,6 +154,9 @@ fn no_input(config: &Config, found: &Analysis) -> Error {
 enum Tie {
     /// One rotation family: folder, family name, format (as `count_overlaps_once` groups).
     Family(String, String, String),
+    /// Families whose names differ only in digits, which may be time slices of one stream
+    /// (`families::join_slices` decides by their times, once read).
+    Slices(String, String, String),
     /// The same first lines (as `count_partial_copies_once` groups).
     Head(Format, Vec<u64>),
     /// Too few lines for a head: could be the same bytes as another such file.
@@ -165,6 +168,9 @@ fn ties(s: &Sniff) -> Vec<Tie> {
     let mut ties = Vec::new();
     if !format.is_alerts() {
         let (folder, family, format_id) = family_key(&s.candidate.display, format);
+        if let Some(shape) = crate::discover::rotation::slice_shape(&family) {
+            ties.push(Tie::Slices(folder.clone(), shape, format_id.clone()));
+        }
         ties.push(Tie::Family(folder, family, format_id));
         if s.head.is_empty() {
             ties.push(Tie::Headless(format));

@@ -10,7 +10,7 @@ use crate::config::Config;
 use crate::config::rules::last_match;
 use crate::discover::{Candidate, Passed};
 use crate::error::Error;
-use crate::parse::{self, Detection, Format, Sniffed};
+use crate::parse::{self, Detection, Sniffed};
 use crate::read::{self, Compression};
 use crate::time::{Civil, Micros};
 
@@ -27,8 +27,8 @@ pub(crate) struct Sniff {
     pub(crate) gzip_mtime: Option<Micros>,
     /// The times its lines may carry: set for the run once every file is sniffed.
     pub(crate) sane: crate::aggregate::SaneTimes,
-    /// For a W3C extended log: the columns its head's `#Fields:` directive names.
-    pub(crate) w3c: Option<std::sync::Arc<crate::parse::w3c::Columns>>,
+    /// For a format whose head declares its columns (W3C, CSV): the declaration.
+    pub(crate) layout: Option<std::sync::Arc<crate::parse::layout::HeadLayout>>,
     /// Hashes of its first lines: two files with the same head hold one source's lines.
     pub(crate) head: Vec<u64>,
 }
@@ -143,13 +143,10 @@ fn sniff_log(
         }
         false => None,
     };
-    let w3c = (detection.format == Format::W3c)
-        .then(|| parse::w3c::first_directive(&opened.sample))
-        .flatten()
-        .map(std::sync::Arc::new);
+    let layout = parse::layout::of_head(detection.format, &opened.sample).map(std::sync::Arc::new);
     Ok(Sniff {
         head: head_hashes(&opened.sample, opened.complete),
-        w3c,
+        layout,
         compression: opened.compression,
         detection,
         first_civil,

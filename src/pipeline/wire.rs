@@ -28,9 +28,9 @@ use crate::read::Compression;
 use crate::time::{Civil, Micros};
 
 /// The plan format's version: a plan of another version is refused.
-pub const PLAN_VERSION: u32 = 1;
+pub const PLAN_VERSION: u32 = 2;
 /// The partial format's version.
-pub const PARTIAL_VERSION: u16 = 1;
+pub const PARTIAL_VERSION: u16 = 2;
 const MAGIC: &[u8; 10] = b"PMPARTIAL\0";
 /// Magic, version, plan id (16 hex digits), CRC-32, body length.
 const HEADER: usize = 10 + 2 + 16 + 4 + 8;
@@ -82,8 +82,8 @@ pub struct PlannedFile {
     pub modified: Option<Micros>,
     /// Its gzip header's time.
     pub gzip_mtime: Option<Micros>,
-    /// A W3C log's columns.
-    pub w3c: Option<crate::parse::w3c::Columns>,
+    /// The columns its head declares (W3C, CSV).
+    pub layout: Option<crate::parse::layout::HeadLayout>,
     /// Hashes of its first lines.
     pub head: Vec<u64>,
 }
@@ -143,7 +143,7 @@ fn planned(id: usize, s: &Sniff) -> PlannedFile {
         first_civil: s.first_civil,
         modified: s.modified,
         gzip_mtime: s.gzip_mtime,
-        w3c: s.w3c.as_deref().cloned(),
+        layout: s.layout.as_deref().cloned(),
         head: s.head.clone(),
     }
 }
@@ -256,7 +256,7 @@ impl PlanDoc {
             modified: f.modified,
             gzip_mtime: f.gzip_mtime,
             sane: self.sane,
-            w3c: f.w3c.clone().map(Arc::new),
+            layout: f.layout.clone().map(Arc::new),
             head: f.head.clone(),
         }
     }

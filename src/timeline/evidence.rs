@@ -44,24 +44,31 @@ pub fn top_upstreams(analysis: &Analysis, from_bin: i64, to_bin: i64) -> Vec<Key
     rows(merged(analysis, |s| &s.failed_upstreams).top(from_bin, to_bin, TOP))
 }
 
-/// Failures per source file in the window: each file stands for the host that wrote it.
+/// Failures per source file in the window: each file stands for the host that wrote it; a
+/// file that names the source of each line (a CSV export's pods) counts per source instead.
 pub fn top_sources(analysis: &Analysis, from_bin: i64, to_bin: i64) -> Vec<KeyCount> {
-    let mut ranked: Vec<(String, u64)> = analysis
+    let failed_in = |series: &crate::aggregate::Series| -> u64 {
+        series
+            .bins
+            .range(from_bin..=to_bin)
+            .map(|(_, c)| c.errors)
+            .sum()
+    };
+    let mut by_name: BTreeMap<String, u64> = BTreeMap::new();
+    for f in analysis
         .files
         .iter()
         .filter(|f| !f.detection.format.is_alerts())
-        .map(|f| {
-            let failed = f
-                .summary
-                .series
-                .bins
-                .range(from_bin..=to_bin)
-                .map(|(_, c)| c.errors)
-                .sum();
-            (f.display.clone(), failed)
-        })
-        .filter(|(_, n)| *n > 0)
-        .collect();
+    {
+        if f.summary.streams.is_empty() {
+            *by_name.entry(f.display.clone()).or_default() += failed_in(&f.summary.series);
+            continue;
+        }
+        for (name, stream) in &f.summary.streams {
+            *by_name.entry(name.clone()).or_default() += failed_in(&stream.series);
+        }
+    }
+    let mut ranked: Vec<(String, u64)> = by_name.into_iter().filter(|(_, n)| *n > 0).collect();
     ranked.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
     ranked.truncate(TOP);
     rows(ranked)

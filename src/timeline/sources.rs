@@ -101,7 +101,8 @@ fn kind_of(f: &crate::pipeline::FileReport) -> Option<SourceKind> {
     }
 }
 
-/// Groups the run's files into source families and builds each one's signal.
+/// Groups the run's files into source families and builds each one's signal. A file that
+/// names the source of each line (a CSV export's pod column) gives one signal per source.
 pub fn sources(analysis: &Analysis) -> Vec<SourceSignal> {
     let mut by_family: BTreeMap<(String, SourceKind), SourceSignal> = BTreeMap::new();
     for (index, f) in analysis.files.iter().enumerate() {
@@ -110,43 +111,55 @@ pub fn sources(analysis: &Analysis) -> Vec<SourceSignal> {
             continue;
         }
         let path = std::path::Path::new(&f.display);
-        let name = path
-            .file_name()
-            .map_or(String::new(), |n| n.to_string_lossy().to_string());
-        let family = rotation::member(&name).family;
         let folder = path
             .parent()
             .map(|p| p.display().to_string())
             .unwrap_or_default();
-        let shown = if folder.is_empty() {
-            family
-        } else {
-            format!("{folder}/{family}")
+        // Rotated pieces and time slices: the family the read found (by name and times).
+        let family = match &f.rotation {
+            Some(r) => r.family.clone(),
+            None => {
+                let name = path
+                    .file_name()
+                    .map_or(String::new(), |n| n.to_string_lossy().to_string());
+                rotation::member(&name).family
+            }
+        };
+        let within = |name: &str| match folder.is_empty() {
+            true => name.to_string(),
+            false => format!("{folder}/{name}"),
         };
         let errors_only = f.detection.format.meaning() == Meaning::ErrorLog;
-        let s = by_family
-            .entry((shown.clone(), kind))
-            .or_insert_with(|| SourceSignal {
-                name: shown,
-                kind,
-                files: Vec::new(),
-                series: Series::default(),
-                named_users: false,
-                auth_failures: BTreeMap::new(),
-                segments: Vec::new(),
-                own_segments: Vec::new(),
-                folder: folder.clone(),
-                errors_only,
-            });
-        s.errors_only &= errors_only;
-        s.files.push(index);
-        s.series.merge(&f.summary.series);
-        if kind == SourceKind::Requests {
-            s.named_users |=
-                f.detection.format.meaning() == Meaning::Requests && f.summary.clients.named;
+        let blank = SourceSignal {
+            name: String::new(),
+            kind,
+            files: Vec::new(),
+            series: Series::default(),
+            named_users: false,
+            auth_failures: BTreeMap::new(),
+            segments: Vec::new(),
+            own_segments: Vec::new(),
+            folder: folder.clone(),
+            errors_only,
+        };
+        if f.summary.streams.is_empty() {
+            let s = family_signal(&mut by_family, within(&family), &blank, index);
+            s.series.merge(&f.summary.series);
+            if kind == SourceKind::Requests {
+                s.named_users |=
+                    f.detection.format.meaning() == Meaning::Requests && f.summary.clients.named;
+            }
+            for (bin, n) in &f.summary.auth_failures {
+                *s.auth_failures.entry(*bin).or_default() += n;
+            }
+            continue;
         }
-        for (bin, n) in &f.summary.auth_failures {
-            *s.auth_failures.entry(*bin).or_default() += n;
+        for (name, stream) in &f.summary.streams {
+            let s = family_signal(&mut by_family, within(name), &blank, index);
+            s.series.merge(&stream.series);
+            for (bin, n) in &stream.auth_failures {
+                *s.auth_failures.entry(*bin).or_default() += n;
+            }
         }
     }
     let mut out: Vec<SourceSignal> = by_family.into_values().collect();
@@ -170,6 +183,27 @@ pub fn sources(analysis: &Analysis) -> Vec<SourceSignal> {
         s.segments = coverage::cut_at(&s.segments, &run_gaps);
     }
     out
+}
+
+/// The signal of the family shown as `shown`, with file `index` among its files: made from
+/// `blank` (the file's kind, folder and error-log flag) when it is the first.
+fn family_signal<'m>(
+    by_family: &'m mut BTreeMap<(String, SourceKind), SourceSignal>,
+    shown: String,
+    blank: &SourceSignal,
+    index: usize,
+) -> &'m mut SourceSignal {
+    let s = by_family
+        .entry((shown.clone(), blank.kind))
+        .or_insert_with(|| SourceSignal {
+            name: shown,
+            ..blank.clone()
+        });
+    s.errors_only &= blank.errors_only;
+    if s.files.last() != Some(&index) {
+        s.files.push(index);
+    }
+    s
 }
 
 /// The lines a source wrote in each bin that has any (records, and failed logins), in order.

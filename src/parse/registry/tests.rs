@@ -3,7 +3,7 @@ use crate::parse::entry::Entry;
 use crate::parse::{Sniffed, sniff};
 
 /// Three lines of each format, as the real programs write them.
-const SAMPLES: [(Format, &str); 29] = [
+const SAMPLES: [(Format, &str); 30] = [
     (
         Format::NginxAccess,
         "203.0.113.7 - - [10/Sep/2023:08:15:02 +0000] \"GET /api/v1/login HTTP/1.1\" 503 197 \"-\" \"curl/8.1\"\n\
@@ -72,6 +72,12 @@ const SAMPLES: [(Format, &str); 29] = [
          2023-09-10 08:15:02 10.0.0.4 GET /api/orders id=7 443 - 203.0.113.7 Mozilla/5.0 - 500 19 0 1234\n\
          2023-09-10 08:15:03 10.0.0.4 POST /api/login - 443 - 203.0.113.8 curl/8.1 - 200 0 0 15\n\
          2023-09-10 08:15:04 10.0.0.4 GET / - 443 - 198.51.100.2 kube-probe/1.27 - 200 0 0 2\n",
+    ),
+    (
+        Format::CsvExport,
+        "Timestamp,PodName,Log\n\
+         2023-01-29T08:43:17.120718514Z,ts-contacts-service-866bd68c97-xcqfx,\"{\"\"log\"\":\"\"16:43:17.120 ERROR  c.s.ContactsServiceImpl#37 [findContactsById]\\n\"\",\"\"stream\"\":\"\"stdout\"\",\"\"time\"\":\"\"2023-01-29T08:43:17.120718514Z\"\"}\"\n\
+         2023-01-29T08:43:17.3Z,ts-basic-service-5dc8d4f9fd-46997,\"{\"\"log\"\":\"\"16:43:17.300 INFO  b.s.BasicServiceImpl#52 [queryForTravel]\\n\"\",\"\"stream\"\":\"\"stdout\"\",\"\"time\"\":\"\"2023-01-29T08:43:17.3Z\"\"}\"\n",
     ),
     (
         Format::Envoy,
