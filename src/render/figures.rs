@@ -10,6 +10,25 @@ pub fn pct(ratio: f64) -> String {
     }
 }
 
+/// Two ratios as percentages with as many decimals as it takes to tell them apart (up to
+/// four), so that "rose" never stands beside two equal figures.
+pub fn distinct_pcts(before: f64, after: f64) -> (String, String) {
+    let (a, b) = (pct(before), pct(after));
+    if a != b || before == after {
+        return (a, b);
+    }
+    for decimals in 2..=4 {
+        let (a, b) = (
+            format!("{:.*}%", decimals, before * 100.0),
+            format!("{:.*}%", decimals, after * 100.0),
+        );
+        if a != b {
+            return (a, b);
+        }
+    }
+    (a, b)
+}
+
 /// A request time: `91 ms`, `3.94 s`.
 pub fn ms(value: f64) -> String {
     if value >= 1000.0 {
@@ -19,15 +38,9 @@ pub fn ms(value: f64) -> String {
     }
 }
 
-/// A length of time: `30 s`, `2 min 42 s`, `3 h 15 min`.
+/// A length of time: `30 s`, `2 min 42 s`, `3 h 15 min`, `24 d 6 h`.
 pub fn duration(seconds: i64) -> String {
-    let (h, m, s) = (seconds / 3600, (seconds % 3600) / 60, seconds % 60);
-    match (h, m, s) {
-        (0, 0, s) => format!("{s} s"),
-        (0, m, 0) => format!("{m} min"),
-        (0, m, s) => format!("{m} min {s} s"),
-        (h, m, _) => format!("{h} h {m} min"),
-    }
+    crate::time::duration_text(seconds)
 }
 
 /// `637 of 6165`: a part of a whole, as the summary writes it.
@@ -54,11 +67,8 @@ pub fn effect_text(item: &crate::timeline::TimelineItem) -> String {
                 crate::detect::effect::Verdict::NoChange => "no change",
                 crate::detect::effect::Verdict::Unknown => "too little traffic to tell",
             };
-            format!(
-                "{verdict} ({} → {})",
-                pct(e.before_ratio),
-                pct(e.after_ratio)
-            )
+            let (before, after) = distinct_pcts(e.before_ratio, e.after_ratio);
+            format!("{verdict} ({before} → {after})")
         }
         None => String::new(),
     }

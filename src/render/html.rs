@@ -133,7 +133,7 @@ fn events_table(out: &mut String, i: &Incident, first_row: usize) {
             out,
             r#"<tr id="event-{}"><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td><code>{}:{}</code></td></tr>"#,
             first_row + n,
-            escape(&t.time.clock()),
+            escape(&t.time.row_time(i.spans_days())),
             escape(&kind_text(t)),
             escape(&t.text),
             escape(&effect_text(t)),

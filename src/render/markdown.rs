@@ -18,8 +18,10 @@ use timeline::timeline;
 
 const ASK: &str = "✍";
 
-fn clock(time: &crate::time::Stamp) -> String {
-    time.clock()
+/// A time in a row of incident `i`: the clock, with the date when the incident runs over
+/// more than one day (the header states the first day only).
+fn clock_in(i: &Incident, time: &crate::time::Stamp) -> String {
+    time.row_time(i.spans_days())
 }
 
 /// The 95 % intervals of start and recovery, where they span more than one bin.
@@ -28,15 +30,15 @@ fn uncertainty(i: &Incident) -> String {
     if i.start_interval[0] != i.start_interval[1] {
         parts.push(format!(
             "start between {} and {}",
-            clock(&i.start_interval[0]),
-            clock(&i.start_interval[1])
+            clock_in(i, &i.start_interval[0]),
+            clock_in(i, &i.start_interval[1])
         ));
     }
     if let Some(r) = i.recovered_interval.as_ref().filter(|r| r[0] != r[1]) {
         parts.push(format!(
             "recovery between {} and {}",
-            clock(&r[0]),
-            clock(&r[1])
+            clock_in(i, &r[0]),
+            clock_in(i, &r[1])
         ));
     }
     match parts.is_empty() {
@@ -96,10 +98,15 @@ fn summary(out: &mut String, draft: &Draft, i: &Incident, parts: Parts) {
             None => "not recovered by the end of the logs".into(),
         },
     };
-    let length = i
-        .duration_seconds
-        .map(|d| format!(" ({})", duration(d)))
-        .unwrap_or_default();
+    let length = match i.duration_seconds {
+        // A day and more of one incident is rare: the reader should weigh whether it is one.
+        Some(d) if d > 86_400 => format!(
+            " ({}: longer than a day, {ASK} _one incident, or several with a quiet time between?_)",
+            duration(d)
+        ),
+        Some(d) => format!(" ({})", duration(d)),
+        None => String::new(),
+    };
     let _ = writeln!(
         out,
         "- **Duration:** {} – {}{}{}",
@@ -130,7 +137,7 @@ fn summary(out: &mut String, draft: &Draft, i: &Incident, parts: Parts) {
             out,
             " Evidence: {} at {} ({}).",
             escape(&t.text),
-            clock(&t.time),
+            clock_in(i, &t.time),
             cite(t)
         );
     }
@@ -248,8 +255,12 @@ fn root_cause(out: &mut String, i: &Incident) {
     {
         let _ = writeln!(
             out,
-            "- Just before the start, at {}: {} ({}).",
-            clock(&t.time),
+            "- {}, at {}: {} ({}).",
+            match t.micros < i.start.micros {
+                true => "Just before the start",
+                false => "What the system did",
+            },
+            clock_in(i, &t.time),
             escape(&t.text),
             cite(t)
         );
@@ -259,7 +270,7 @@ fn root_cause(out: &mut String, i: &Incident) {
             out,
             "- {} at {} ({}).",
             escape(&e.text),
-            clock(&e.time),
+            clock_in(i, &e.time),
             cite(e)
         );
     }
@@ -268,7 +279,7 @@ fn root_cause(out: &mut String, i: &Incident) {
             out,
             "- The error rate fell after {} at {}: {} ({}).",
             escape(&r.text),
-            clock(&r.time),
+            clock_in(i, &r.time),
             effect_text(r),
             cite(r)
         );
@@ -305,7 +316,7 @@ fn root_cause(out: &mut String, i: &Incident) {
                 escape(&row.signature),
                 row.during,
                 row.before,
-                clock(&row.first.time),
+                clock_in(i, &row.first.time),
                 cite(&row.first)
             );
         }

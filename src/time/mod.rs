@@ -308,3 +308,21 @@ pub fn parse_duration(text: &str) -> Option<i64> {
 
 #[cfg(test)]
 mod tests;
+
+/// A length of time for people: `30 s`, `2 min 42 s`, `3 h 15 min`, `24 d 6 h` (past two days,
+/// days and hours: minutes no longer matter).
+pub fn duration_text(seconds: i64) -> String {
+    let (d, h, m, s) = (
+        seconds / 86_400,
+        (seconds % 86_400) / 3600,
+        (seconds % 3600) / 60,
+        seconds % 60,
+    );
+    match (d, h, m, s) {
+        (0, 0, 0, s) => format!("{s} s"),
+        (0, 0, m, 0) => format!("{m} min"),
+        (0, 0, m, s) => format!("{m} min {s} s"),
+        (0 | 1, h, m, _) => format!("{} h {m} min", d * 24 + h),
+        (d, h, _, _) => format!("{d} d {h} h"),
+    }
+}

@@ -50,6 +50,17 @@ impl Stamp {
         let text = self.to_string();
         text.get(11..19).map_or(text.clone(), str::to_string)
     }
+
+    /// A row's time: the clock, or `2023-09-10 08:15:02` when the rows run over several days.
+    pub fn row_time(&self, dated: bool) -> String {
+        let text = self.to_string();
+        match dated {
+            true => text
+                .get(..19)
+                .map_or(text.clone(), |t| t.replacen('T', " ", 1)),
+            false => self.clock(),
+        }
+    }
 }
 
 /// A time written as RFC 3339, for a sentence: `2023-09-10 08:15:02 UTC`, or with its offset

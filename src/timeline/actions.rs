@@ -1,14 +1,14 @@
 //! Actions as timeline items: what people (and systemd, the kernel) did in a window, each with
 //! its effect on the error rate, and systemd's echo of a sudo folded into the sudo.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
-use super::{ItemKind, TimelineItem, item, source};
+use super::{ItemKind, Repeats, TimelineItem, item, source};
 use crate::aggregate::{Action, ActionKind, Event, EventBody};
 use crate::detect::Bin;
 use crate::detect::effect::effect;
 use crate::pipeline::Analysis;
-use crate::time::{MICROS_PER_MIN, Micros};
+use crate::time::{MICROS_PER_MIN, MICROS_PER_SEC, Micros};
 
 /// systemd lines this soon after a sudo on the same unit confirm it rather than add to it.
 const CONFIRM_WITHIN: Micros = MICROS_PER_MIN;
@@ -61,6 +61,7 @@ pub struct Actions<'a> {
 pub fn actions_between(ctx: &Actions, from: Micros, to: Micros) -> Vec<TimelineItem> {
     let (analysis, bins, bin_width) = (ctx.analysis, ctx.bins, ctx.bin_width);
     let mut items: Vec<TimelineItem> = Vec::new();
+    let mut automatic: BTreeMap<(ActionKind, Option<String>), Vec<&Event>> = BTreeMap::new();
     for e in ctx.events.iter().filter(|e| e.time >= from && e.time <= to) {
         let EventBody::Action(a) = &e.body else {
             continue;
@@ -85,6 +86,13 @@ pub fn actions_between(ctx: &Actions, from: Micros, to: Micros) -> Vec<TimelineI
         if a.actor.is_none() && a.subject.as_ref().is_some_and(|u| ctx.routine.contains(u)) {
             continue;
         }
+        if !a.kind.is_human() {
+            automatic
+                .entry((a.kind, a.subject.clone()))
+                .or_insert_with(Vec::new)
+                .push(e);
+            continue;
+        }
         let mut it = item(analysis, e.time, ItemKind::Action, action_text(a), e.source);
         it.action = Some(a.kind);
         it.actor = a.actor.clone();
@@ -94,5 +102,62 @@ pub fn actions_between(ctx: &Actions, from: Micros, to: Micros) -> Vec<TimelineI
         }
         items.push(it);
     }
+    for ((kind, subject), events) in automatic {
+        items.push(what_the_system_did(
+            analysis,
+            kind,
+            subject.as_deref(),
+            &events,
+        ));
+    }
+    items.sort_by_key(|i| i.micros);
     items
+}
+
+/// What the system did on its own (the kernel's OOM killer, systemd restarting a unit that
+/// failed, a cluster failing over, a boot): evidence of what happened, not an action anyone
+/// took, so no effect is judged. One event is its own line; a repeated one is one row that
+/// counts them and cites the first and the last.
+fn what_the_system_did(
+    analysis: &Analysis,
+    kind: ActionKind,
+    subject: Option<&str>,
+    events: &[&Event],
+) -> TimelineItem {
+    let (first, last) = (events[0], events[events.len() - 1]);
+    let text = match &first.body {
+        EventBody::Action(a) => action_text(a),
+        _ => String::new(),
+    };
+    let mut it = item(analysis, first.time, ItemKind::Evidence, text, first.source);
+    it.action = Some(kind);
+    if events.len() > 1 {
+        let (one, many) = match kind {
+            ActionKind::OomKill => ("OOM kill", "OOM kills"),
+            ActionKind::ServiceFailed => (
+                "failure or automatic restart",
+                "failures or automatic restarts",
+            ),
+            ActionKind::Failover => ("failover", "failovers"),
+            ActionKind::Boot => ("boot", "boots"),
+            _ => ("event", "events"),
+        };
+        let over = (last.time - first.time) / MICROS_PER_SEC;
+        let of = subject.map_or(String::new(), |s| format!(" of {s}"));
+        let last_at = source(analysis, last.source);
+        it.text = format!(
+            "{}{of} over {} (first cited, last at {}:{}): {}",
+            crate::name::count(events.len(), one, many),
+            crate::time::duration_text(over),
+            last_at.file,
+            last_at.line,
+            it.text
+        );
+        it.repeats = Some(Repeats {
+            count: events.len() as u64,
+            over_seconds: over,
+            last: last_at,
+        });
+    }
+    it
 }

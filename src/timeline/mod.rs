@@ -108,6 +108,7 @@ pub(crate) fn item(
         actor: None,
         effect: None,
         confirmed_by: Vec::new(),
+        repeats: None,
         micros: time,
     }
 }

@@ -321,9 +321,41 @@ pub struct TimelineItem {
     /// Lines that confirm the same step (systemd reporting the restart a sudo asked for).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub confirmed_by: Vec<Source>,
+    /// For an automatic event the system repeated (OOM kills, automatic restarts), summarised
+    /// in this one row: how often, over how long, and the last one's line. The row cites the
+    /// first.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub repeats: Option<Repeats>,
     #[serde(skip)]
     /// `time` in microseconds since the epoch (not in JSON).
     pub micros: i64,
+}
+
+impl Incident {
+    /// Whether its times fall on more than one day (in the zone they are shown in): its rows
+    /// then need their dates.
+    pub fn spans_days(&self) -> bool {
+        let day = self.start.date();
+        let mut times = self
+            .timeline
+            .iter()
+            .map(|t| &t.time)
+            .chain(self.recovered.as_ref())
+            .chain(self.start_interval.iter())
+            .chain(self.signatures.iter().map(|s| &s.first.time));
+        times.any(|t| t.date() != day)
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+/// A repeated automatic event, as one timeline row counts it.
+pub struct Repeats {
+    /// How many times it happened in the incident's window.
+    pub count: u64,
+    /// From the first to the last, in seconds.
+    pub over_seconds: i64,
+    /// The last one's `file:line`.
+    pub last: Source,
 }
 
 #[derive(Debug, Clone, Serialize)]

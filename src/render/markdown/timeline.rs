@@ -3,7 +3,7 @@
 
 use std::fmt::Write;
 
-use super::{ASK, cite, clock, duration, effect_text, is_investigation};
+use super::{ASK, cite, clock_in, duration, effect_text, is_investigation};
 use crate::render::escape::escape;
 use crate::render::zone::{label, when};
 use crate::timeline::sources::SourceKind;
@@ -100,7 +100,7 @@ fn misleading_paths(out: &mut String, i: &Incident) {
             let _ = writeln!(
                 out,
                 "  - {} {} — {} ({})",
-                clock(&m.time),
+                clock_in(i, &m.time),
                 escape(&m.text),
                 effect_text(m),
                 cite(m)
@@ -130,7 +130,7 @@ fn escalation(out: &mut String, i: &Incident) {
             let _ = writeln!(
                 out,
                 "  - {} {} ({})",
-                clock(&e.time),
+                clock_in(i, &e.time),
                 escape(&e.text),
                 cite(e)
             );
@@ -145,7 +145,7 @@ fn resolution(out: &mut String, i: &Incident) {
             let _ = writeln!(
                 out,
                 "- **Resolution:** {} {} ({})",
-                clock(&r.time),
+                clock_in(i, &r.time),
                 escape(&r.text),
                 cite(r)
             );
@@ -177,7 +177,7 @@ fn table(out: &mut String, i: &Incident) {
         let _ = writeln!(
             out,
             "| {} | {} | {} | {} | {} |",
-            clock(&t.time),
+            clock_in(i, &t.time),
             kind,
             escape(&t.text),
             effect_text(t),

@@ -215,6 +215,7 @@ mod tests {
             actor: Some("alice".into()),
             effect: None,
             confirmed_by: Vec::new(),
+            repeats: None,
             micros,
         }
     }
