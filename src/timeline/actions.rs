@@ -89,7 +89,7 @@ pub fn actions_between(ctx: &Actions, from: Micros, to: Micros) -> Vec<TimelineI
         if !a.kind.is_human() {
             automatic
                 .entry((a.kind, a.subject.clone()))
-                .or_insert_with(Vec::new)
+                .or_default()
                 .push(e);
             continue;
         }
