@@ -34,10 +34,13 @@ fn at(y: i32, m: u32, d: u32, h: u32) -> NaiveDateTime {
         .expect("a date")
 }
 
-const STORMS: [(i32, u32, u32, u32, i32, u32, u32, u32); 2] = [
-    // 30 hours, over two midnights' worth of a day.
-    (2025, 11, 15, 10, 2025, 11, 16, 16),
-    (2026, 1, 20, 14, 2026, 1, 20, 18),
+/// A storm's first and last hour: year, month, day, hour.
+type Hour = (i32, u32, u32, u32);
+
+const STORMS: [(Hour, Hour); 2] = [
+    // 30 hours, over midnight.
+    ((2025, 11, 15, 10), (2025, 11, 16, 16)),
+    ((2026, 1, 20, 14), (2026, 1, 20, 18)),
 ];
 
 /// The file, and how many OOM kills each storm holds.
@@ -66,7 +69,7 @@ fn messages() -> (String, Vec<usize>) {
         lines.push((t, text));
     }
     let mut kills = Vec::new();
-    for (y0, m0, d0, h0, y1, m1, d1, h1) in STORMS {
+    for ((y0, m0, d0, h0), (y1, m1, d1, h1)) in STORMS {
         let (mut t, end) = (at(y0, m0, d0, h0), at(y1, m1, d1, h1));
         let mut n = 0;
         while t < end {
@@ -114,7 +117,7 @@ fn eight_months_of_syslog_with_two_oom_storms_make_two_incidents_each_summarised
     let incidents = json["incidents"].as_array().expect("incidents");
     assert_eq!(incidents.len(), 2, "{json:#}");
     for (i, (storm, n)) in incidents.iter().zip(STORMS.iter().zip(&kills)) {
-        let (y0, m0, d0, h0, y1, m1, d1, h1) = *storm;
+        let ((y0, m0, d0, h0), (y1, m1, d1, h1)) = *storm;
         let (from, to) = (at(y0, m0, d0, h0).and_utc(), at(y1, m1, d1, h1).and_utc());
         assert!(
             (seconds(&i["start"]) - from.timestamp()).abs() <= 600,
