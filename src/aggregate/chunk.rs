@@ -126,6 +126,11 @@ impl Worker<'_> {
             self.out.skip(n, || why);
             return false;
         }
+        if !self.ctx.sane.in_scope(t) {
+            self.out.parsed = self.out.parsed.saturating_sub(1);
+            self.out.out_of_scope += 1;
+            return false;
+        }
         match self.ctx.overlap.as_deref() {
             Some(Overlap::Collect { from, to }) if (*from..=*to).contains(&t) => {
                 self.out.line_hashes.push(self.line_hash);

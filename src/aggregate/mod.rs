@@ -246,6 +246,15 @@ pub struct SaneTimes {
     pub earliest: Micros,
     /// The latest time a line may carry.
     pub latest: Micros,
+    /// The window the run was asked to look at (`draft --since/--until`), both ends
+    /// included: lines outside it are left out and counted apart, not skipped as bad.
+    #[serde(default = "whole_time")]
+    pub scope: (Micros, Micros),
+}
+
+/// No scope: every time.
+fn whole_time() -> (Micros, Micros) {
+    (Micros::MIN, Micros::MAX)
 }
 
 /// 1990-01-01T00:00:00Z.
@@ -256,11 +265,18 @@ impl Default for SaneTimes {
         Self {
             earliest: EARLIEST_SANE,
             latest: Micros::MAX,
+            scope: whole_time(),
         }
     }
 }
 
 impl SaneTimes {
+    /// Whether `t` lies in the run's scope.
+    #[inline]
+    pub fn in_scope(&self, t: Micros) -> bool {
+        (self.scope.0..=self.scope.1).contains(&t)
+    }
+
     /// Why `t` is not a time to believe, if it is not.
     pub fn reject(&self, t: Micros) -> Option<String> {
         // Every line asks: the common answer costs two comparisons.
@@ -342,6 +358,9 @@ pub struct Summary {
     pub skipped: u64,
     /// Lines dropped as copies of lines an older piece of the rotation family holds.
     pub duplicates: u64,
+    /// Lines whose time lies outside the run's scope (`draft --since/--until`): left out.
+    #[serde(default)]
+    pub out_of_scope: u64,
     /// Hashes of lines in an overlap window (see `chunk::Overlap::Collect`).
     pub line_hashes: Vec<u64>,
     /// Lines longer than [`LONG_LINE`] bytes: read whole, kept in messages only cut short.
@@ -532,6 +551,7 @@ impl Summary {
         self.skipped += other.skipped;
         self.long_lines += other.long_lines;
         self.duplicates += other.duplicates;
+        self.out_of_scope += other.out_of_scope;
         self.line_hashes.extend(other.line_hashes);
         for example in other.skipped_examples {
             if self.skipped_examples.len() < SKIPPED_EXAMPLES {

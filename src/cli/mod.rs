@@ -272,6 +272,17 @@ pub struct DraftOpts {
     /// Never show a progress bar (it only appears on a terminal, after about a second).
     #[arg(long)]
     pub no_progress: bool,
+    /// Only lines at or after: RFC 3339, a date (2023-09-10) or a zone-less time (2023-09-10
+    /// 10:15) read in --display-tz. Lines before are left out (counted in the Inputs table).
+    #[arg(long, value_name = "TIME")]
+    pub since: Option<String>,
+    /// Only lines at or before (same forms as --since; a date reaches to its end).
+    #[arg(long, value_name = "TIME")]
+    pub until: Option<String>,
+    /// Only files of these hosts: the top folders of the run (`web-1` for
+    /// web-1/nginx/access.log), as globs (`web-*`); repeatable.
+    #[arg(long, value_name = "GLOB")]
+    pub host: Vec<String>,
 }
 
 /// `postmortem plan`.

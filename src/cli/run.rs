@@ -113,6 +113,7 @@ pub fn scan(opts: ScanOpts, verbosity: Verbosity) -> Result<ExitCode, Error> {
 /// `postmortem draft`: the draft, as Markdown, JSON, HTML or through a template.
 pub fn draft(opts: DraftOpts, verbosity: Verbosity) -> Result<ExitCode, Error> {
     let mut config = config(&opts.read, Some(&opts.detect))?;
+    config.scope = scope(&opts)?;
     let prepared = prepare_write(&opts.write, &opts.read.paths)?;
     let bar = output::progress::Bar::start(!opts.no_progress && verbosity != Verbosity::Quiet);
     config.progress = Some(bar.progress());
@@ -127,6 +128,42 @@ pub fn draft(opts: DraftOpts, verbosity: Verbosity) -> Result<ExitCode, Error> {
         started,
         verbosity,
     )
+}
+
+/// The run's scope from `draft --since/--until/--host`; times without an offset are read in
+/// `--display-tz`.
+fn scope(opts: &DraftOpts) -> Result<crate::config::Scope, Error> {
+    let zone = display_zone(&opts.write.show)?;
+    let bound = |t: &Option<String>, flag: &str, end: bool| -> Result<Option<i64>, Error> {
+        let Some(text) = t.as_deref() else {
+            return Ok(None);
+        };
+        match crate::timeline::events::parse_absolute(text, zone, end) {
+            Some(t) => t.map(Some).map_err(|e| e.for_flag(flag)),
+            None => Err(Error::invalid(
+                flag,
+                text,
+                "an RFC 3339 time (2023-09-10T08:00:00Z), a date (2023-09-10) or a zone-less time (2023-09-10 08:00)",
+            )),
+        }
+    };
+    let since = bound(&opts.since, "--since", false)?;
+    let until = bound(&opts.until, "--until", true)?;
+    if let (Some(s), Some(u)) = (since, until)
+        && u < s
+    {
+        let why = "before --since: an empty range (swap them?)";
+        return Err(Error::invalid(
+            "--until",
+            opts.until.as_deref().unwrap_or(""),
+            why,
+        ));
+    }
+    Ok(crate::config::Scope {
+        since,
+        until,
+        hosts: opts.host.clone(),
+    })
 }
 
 /// What writing a draft needs before the run: the display zone, the template, and the

@@ -55,6 +55,22 @@ pub struct Config {
     pub max_ahead: Micros,
     /// Where the pipeline reports how far it has got (a progress bar reads it).
     pub progress: Option<std::sync::Arc<Progress>>,
+    /// The part of the logs the run looks at (`draft --since/--until/--host`).
+    pub scope: Scope,
+}
+
+/// The part of the logs a run looks at: a window of time and some hosts. Lines outside the
+/// window are left out and counted apart (`lines_out_of_scope`); files of other hosts are not
+/// read (passed over, with the reason).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Scope {
+    /// Lines before this instant are left out.
+    pub since: Option<Micros>,
+    /// Lines after this instant are left out.
+    pub until: Option<Micros>,
+    /// Globs over host names (a run's top folders: `web-1` for `web-1/nginx/access.log`);
+    /// empty: every host.
+    pub hosts: Vec<String>,
 }
 
 impl Config {
@@ -78,6 +94,7 @@ impl Config {
             rules: Vec::new(),
             max_ahead: 24 * 3600 * MICROS_PER_SEC,
             progress: None,
+            scope: Scope::default(),
         }
     }
 

@@ -34,7 +34,7 @@ pub use plan::Plan;
 use sniff::Sniff;
 
 use crate::aggregate::chunk::ChunkContext;
-use crate::aggregate::{Event, LineRef, Summary};
+use crate::aggregate::{Event, LineRef, SaneTimes, Summary};
 use crate::config::Config;
 use crate::discover::Passed;
 use crate::error::Error;
@@ -114,6 +114,8 @@ pub struct Analysis {
     pub zone: String,
     /// Things the user asked for that had no effect, such as a `--tz` glob matching no file.
     pub warnings: Vec<String>,
+    /// The part of the logs the run was asked to look at.
+    pub scope: crate::config::Scope,
 }
 
 impl Analysis {
@@ -146,7 +148,14 @@ fn process_file(
     let zone_less = format.zone_less() || sniff.detection.year_less || sniff.detection.local_time;
     let mut report = FileReport::unread(sniff);
     if format.is_alerts() {
-        let (summary, errors) = read_alerts(&sniff.candidate, index);
+        let (mut summary, errors) = read_alerts(&sniff.candidate, index);
+        if sniff.sane.scope != SaneTimes::default().scope {
+            // Alert notices outside the scope are left out; the file's lines all still count
+            // as read (a document holds several notices).
+            summary.events.retain(|e| sniff.sane.in_scope(e.time));
+            summary.first_time = summary.events.iter().map(|e| e.time).min();
+            summary.last_time = summary.events.iter().map(|e| e.time).max();
+        }
         report.summary = summary;
         report.errors = errors;
         return report;
@@ -199,7 +208,7 @@ fn process_file(
         // The modification-time rule is about the *last* line: if the guess from the first
         // line puts the last one after the mtime, read again a year earlier.
         let limit = choice.as_ref().and_then(|c| match c.source {
-            YearSource::ModificationTime => sniff.modified,
+            YearSource::ModificationTime | YearSource::StreamRead => sniff.modified,
             YearSource::GzipHeader => sniff.gzip_mtime,
             _ => None,
         });

@@ -329,10 +329,12 @@ pub(super) fn first_year_guess(
     if let (Some(civil), Some(mtime)) = (sniff.first_civil, sniff.modified)
         && let Some(year) = year::latest_year_not_after(&civil, zone, mtime)
     {
-        return YearChoice {
-            year,
-            source: YearSource::ModificationTime,
+        // A stream's copy was written as it was read: its time says when, not when logged.
+        let source = match sniff.from_stream {
+            true => YearSource::StreamRead,
+            false => YearSource::ModificationTime,
         };
+        return YearChoice { year, source };
     }
     let now = system_time_micros(std::time::SystemTime::now()).unwrap_or(0);
     YearChoice {

@@ -100,7 +100,8 @@ pub fn make(config: &Config, split: Option<u64>) -> Result<Plan, Error> {
         errors: discovered.errors,
         ..Analysis::default()
     };
-    let mut logs = sniff_all(discovered.candidates, config, &mut found);
+    let candidates = of_hosts(discovered.candidates, &config.scope.hosts, &mut found)?;
+    let mut logs = sniff_all(candidates, config, &mut found);
     let warnings = super::warnings::unused_rules(config, &logs, &found.passed_over);
     if logs.is_empty() {
         return Err(no_input(config, &found));
@@ -120,6 +121,37 @@ pub fn make(config: &Config, split: Option<u64>) -> Result<Plan, Error> {
         errors: found.errors,
         warnings,
     })
+}
+
+/// The candidates of the hosts asked for (`--host`): a host is the run's top folder a file is
+/// in; the rest are passed over with the reason. No glob: every candidate.
+fn of_hosts(
+    candidates: Vec<discover::Candidate>,
+    hosts: &[String],
+    found: &mut Analysis,
+) -> Result<Vec<discover::Candidate>, Error> {
+    if hosts.is_empty() {
+        return Ok(candidates);
+    }
+    let mut set = globset::GlobSetBuilder::new();
+    for h in hosts {
+        let glob = globset::Glob::new(h)
+            .map_err(|e| Error::invalid("--host", h.clone(), e.kind().to_string()))?;
+        set.add(glob);
+    }
+    let set = set
+        .build()
+        .map_err(|e| Error::invalid("--host", hosts.join(","), e.to_string()))?;
+    let (kept, other): (Vec<_>, Vec<_>) = candidates.into_iter().partition(|c| {
+        c.display
+            .split_once('/')
+            .is_some_and(|(host, _)| set.is_match(host))
+    });
+    found.passed_over.extend(other.into_iter().map(|c| Passed {
+        display: c.display,
+        reason: format!("not in a folder of --host {}", hosts.join(",")),
+    }));
+    Ok(kept)
 }
 
 /// Nothing readable: say why for each thing passed over (the first few), never only

@@ -31,6 +31,8 @@ pub(crate) struct Sniff {
     pub(crate) layout: Option<std::sync::Arc<crate::parse::layout::HeadLayout>>,
     /// Hashes of its first lines: two files with the same head hold one source's lines.
     pub(crate) head: Vec<u64>,
+    /// Read from standard input or a pipe: its copy's modification time is when it was read.
+    pub(crate) from_stream: bool,
 }
 
 pub(super) fn system_time_micros(t: std::time::SystemTime) -> Option<Micros> {
@@ -146,6 +148,7 @@ fn sniff_log(
     let layout = parse::layout::of_head(detection.format, &opened.sample).map(std::sync::Arc::new);
     Ok(Sniff {
         head: head_hashes(&opened.sample, opened.complete),
+        from_stream: candidate.spool.is_some(),
         layout,
         compression: opened.compression,
         detection,
@@ -201,6 +204,10 @@ pub(super) fn sane_times(logs: &[Sniff], config: &Config) -> crate::aggregate::S
     crate::aggregate::SaneTimes {
         earliest: crate::aggregate::EARLIEST_SANE,
         latest: newest.map_or(Micros::MAX, |m| m.saturating_add(config.max_ahead)),
+        scope: (
+            config.scope.since.unwrap_or(Micros::MIN),
+            config.scope.until.unwrap_or(Micros::MAX),
+        ),
     }
 }
 

@@ -207,6 +207,7 @@ pub fn assemble(plan: &Plan, outputs: Vec<TaskOutput>, config: &Config) -> Analy
         bin_width: config.bin_width,
         zone: config.zone.name().to_string(),
         files: Vec::with_capacity(plan.logs.len()),
+        scope: config.scope.clone(),
     };
     let lost: Vec<&Task> = match whole_stage {
         true => Vec::new(),

@@ -86,6 +86,9 @@ pub struct PlannedFile {
     pub layout: Option<crate::parse::layout::HeadLayout>,
     /// Hashes of its first lines.
     pub head: Vec<u64>,
+    /// Read from standard input or a pipe when the plan was made.
+    #[serde(default)]
+    pub from_stream: bool,
 }
 
 /// A plan, as written by `postmortem plan`.
@@ -145,6 +148,7 @@ fn planned(id: usize, s: &Sniff) -> PlannedFile {
         gzip_mtime: s.gzip_mtime,
         layout: s.layout.as_deref().cloned(),
         head: s.head.clone(),
+        from_stream: s.from_stream,
     }
 }
 
@@ -258,6 +262,7 @@ impl PlanDoc {
             sane: self.sane,
             layout: f.layout.clone().map(Arc::new),
             head: f.head.clone(),
+            from_stream: f.from_stream,
         }
     }
 }

@@ -462,6 +462,7 @@ pub(crate) fn intro(out: &mut String, draft: &Draft, parts: Parts) {
         draft.zone_assumed
     );
     guesses(out, draft);
+    scope(out, draft);
     if draft.incidents.is_empty() {
         let _ = writeln!(
             out,
@@ -501,6 +502,29 @@ fn guesses(out: &mut String, draft: &Draft) {
         })
         .collect();
     let _ = writeln!(out, "> Assumed, not read: {}.\n", parts.join("; "));
+}
+
+/// What the run was scoped to, under the header: the figures below count only that.
+fn scope(out: &mut String, draft: &Draft) {
+    let Some(s) = &draft.scope else { return };
+    let mut parts = Vec::new();
+    match (&s.since, &s.until) {
+        (Some(a), Some(b)) => parts.push(format!("{} – {}", a.when(), b.when())),
+        (Some(a), None) => parts.push(format!("from {}", a.when())),
+        (None, Some(b)) => parts.push(format!("until {}", b.when())),
+        (None, None) => {}
+    }
+    if !s.hosts.is_empty() {
+        let hosts: Vec<String> = s.hosts.iter().map(|h| code(h)).collect();
+        parts.push(format!("hosts {}", hosts.join(", ")));
+    }
+    let _ = writeln!(
+        out,
+        "> Scoped to {}: {} outside the window and {} of other hosts left out.\n",
+        parts.join(", "),
+        crate::render::count(s.lines_left_out as usize, "line", "lines"),
+        crate::render::count(s.files_left_out, "file", "files"),
+    );
 }
 
 /// Incident `n`'s heading (when there are several), Issue Summary and Timeline.

@@ -78,6 +78,7 @@ pub fn draft_with_series(points: &[(u64, u64)], incident: Option<(usize, usize)>
         },
         zone_assumed: "UTC".into(),
         guesses: Vec::new(),
+        scope: None,
         bin_seconds: 60,
         signal: "test".into(),
         baseline_ratio: 0.0,

@@ -50,6 +50,10 @@ pub fn in_display_zone(draft: &Draft, tz: Tz) -> Draft {
         input.first_time.iter_mut().for_each(|t| shown_in(t, tz));
         input.last_time.iter_mut().for_each(|t| shown_in(t, tz));
     }
+    if let Some(scope) = shown.scope.as_mut() {
+        scope.since.iter_mut().for_each(|t| shown_in(t, tz));
+        scope.until.iter_mut().for_each(|t| shown_in(t, tz));
+    }
     for point in &mut shown.series {
         shown_in(&mut point.time, tz);
     }

@@ -109,6 +109,9 @@ pub enum YearSource {
     /// Given for these files: `--year GLOB=YYYY` or a `[[files]]` section of the config file.
     #[serde(rename = "glob")]
     Rule,
+    /// Read from standard input or a pipe, which has no modification time: the largest year
+    /// placing the last line at or before the moment it was read.
+    StreamRead,
 }
 
 impl YearSource {
@@ -121,6 +124,9 @@ impl YearSource {
             YearSource::CurrentYear => "no other clue: the current year",
             YearSource::GzipHeader => "last line at or before the time in the gzip header",
             YearSource::Rule => "given for these files (--year GLOB=YYYY or postmortem.toml)",
+            YearSource::StreamRead => {
+                "read from a stream, which has no date: the latest year that puts its last line before it was read"
+            }
         };
         text.to_string()
     }

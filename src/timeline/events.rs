@@ -208,6 +208,30 @@ pub fn parse_bound(text: &str, draft: &Draft) -> Result<Micros, Error> {
     parse_bound_in(text, draft, None, false)
 }
 
+/// An absolute time bound: RFC 3339, a date (`2023-09-10`) or a zone-less time
+/// (`2023-09-10 08:00`) read in `zone` (UTC if none); a date alone is its first instant, or
+/// with `end_of_day` its last. `None` when `text` is none of these.
+pub fn parse_absolute(
+    text: &str,
+    zone: Option<chrono_tz::Tz>,
+    end_of_day: bool,
+) -> Option<Result<Micros, Error>> {
+    if let Ok(t) = chrono::DateTime::parse_from_rfc3339(text) {
+        return Some(Ok(t.timestamp_micros()));
+    }
+    let local = zone_less(text, end_of_day)?;
+    use chrono::TimeZone;
+    let tz = zone.unwrap_or(chrono_tz::UTC);
+    Some(match tz.from_local_datetime(&local).earliest() {
+        Some(t) => Ok(t.timestamp_micros() + i64::from(end_of_day && is_date(text)) * 999_999),
+        None => Err(Error::invalid(
+            "time bound",
+            text,
+            "that local time does not exist in the zone (clocks went forward)",
+        )),
+    })
+}
+
 /// A time bound as [`parse_bound`] reads it, and also a date (`2023-09-10`) or a zone-less
 /// time (`2023-09-10 08:00`), read in `zone` (UTC if none). A date alone is its first instant,
 /// or with `end_of_day` (for `--until`) its last.
@@ -218,18 +242,8 @@ pub fn parse_bound_in(
     end_of_day: bool,
 ) -> Result<Micros, Error> {
     let bad = |why: &str| Error::invalid("time bound", text, why);
-    if let Ok(t) = chrono::DateTime::parse_from_rfc3339(text) {
-        return Ok(t.timestamp_micros());
-    }
-    if let Some(local) = zone_less(text, end_of_day) {
-        use chrono::TimeZone;
-        let tz = zone.unwrap_or(chrono_tz::UTC);
-        return match tz.from_local_datetime(&local).earliest() {
-            Some(t) => Ok(t.timestamp_micros() + i64::from(end_of_day && is_date(text)) * 999_999),
-            None => Err(bad(
-                "that local time does not exist in the zone (clocks went forward)",
-            )),
-        };
+    if let Some(absolute) = parse_absolute(text, zone, end_of_day) {
+        return absolute;
     }
     let split = text.find(['+', '-']).unwrap_or(text.len());
     let (anchor, shift) = text.split_at(split);

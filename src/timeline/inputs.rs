@@ -1,7 +1,7 @@
 //! What the run read: each file's format, lines, span, zone and year, for the draft's Inputs
 //! and for `scan`.
 
-use super::{Input, SkewReport, SkippedLine, Span};
+use super::{Input, ScopeNote, SkewReport, SkippedLine, Span};
 use crate::pipeline::Analysis;
 use crate::time::{Stamp, format_utc};
 
@@ -153,6 +153,7 @@ pub(super) fn inputs_with(
             lines_continuation: f.summary.continuation,
             lines_blank: f.summary.blank,
             lines_over_1_mib: f.summary.long_lines,
+            lines_out_of_scope: f.summary.out_of_scope,
             skipped_examples: f
                 .summary
                 .skipped_examples
@@ -189,4 +190,27 @@ pub(super) fn inputs_with(
                 .flatten(),
         })
         .collect()
+}
+
+/// What the run was scoped to and what that left out; `None` for a run over everything.
+pub fn scope_note(analysis: &Analysis) -> Option<ScopeNote> {
+    let scope = &analysis.scope;
+    if *scope == crate::config::Scope::default() {
+        return None;
+    }
+    let files_left_out = match scope.hosts.is_empty() {
+        true => 0,
+        false => analysis
+            .passed_over
+            .iter()
+            .filter(|p| p.reason.starts_with("not in a folder of --host"))
+            .count(),
+    };
+    Some(ScopeNote {
+        since: scope.since.map(Stamp::utc),
+        until: scope.until.map(Stamp::utc),
+        hosts: scope.hosts.clone(),
+        lines_left_out: analysis.files.iter().map(|f| f.summary.out_of_scope).sum(),
+        files_left_out,
+    })
 }

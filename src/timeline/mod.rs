@@ -255,6 +255,7 @@ pub fn build(analysis: &Analysis, params: Params) -> Draft {
         },
         zone_assumed: zone_assumed(analysis),
         guesses: inputs::guesses(analysis),
+        scope: inputs::scope_note(analysis),
         bin_seconds: bin_width / 1_000_000,
         signal: signal.description.clone(),
         baseline_ratio: baseline,

@@ -18,6 +18,9 @@ pub struct Draft {
     /// Every zone and year the logs did not state and the run did not give: what was assumed,
     /// for which files, why, and the flag that sets it instead.
     pub guesses: Vec<Guess>,
+    /// What the run was scoped to (`draft --since/--until/--host`), when it was.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub scope: Option<ScopeNote>,
     /// Width of the time bins the error rate is computed in, in seconds.
     pub bin_seconds: i64,
     /// What the error rate was computed from.
@@ -79,6 +82,24 @@ pub struct Guess {
     pub files: Vec<String>,
     /// The flag that sets it instead (`--tz`, `--year`).
     pub flag: &'static str,
+}
+
+#[derive(Debug, Clone, Serialize)]
+/// The part of the logs a draft was scoped to, and what was left out for it.
+pub struct ScopeNote {
+    /// Lines before this were left out.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub since: Option<Stamp>,
+    /// Lines after this were left out.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub until: Option<Stamp>,
+    /// Only files of hosts matching these globs were read.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub hosts: Vec<String>,
+    /// Lines outside the window, left out.
+    pub lines_left_out: u64,
+    /// Files of other hosts, not read.
+    pub files_left_out: usize,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -382,6 +403,9 @@ pub struct Input {
     /// Lines over 1 MiB: read whole (messages kept from them are cut short).
     #[serde(skip_serializing_if = "is_zero")]
     pub lines_over_1_mib: u64,
+    /// Lines outside the run's time scope (`--since`/`--until`): left out.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub lines_out_of_scope: u64,
     /// The first few skipped lines, with the reason for each.
     pub skipped_examples: Vec<SkippedLine>,
     /// The first time of any of its lines.
