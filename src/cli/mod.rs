@@ -273,7 +273,8 @@ pub struct DraftOpts {
     #[arg(long)]
     pub no_progress: bool,
     /// Only lines at or after: RFC 3339, a date (2023-09-10) or a zone-less time (2023-09-10
-    /// 10:15) read in --display-tz. Lines before are left out (counted in the Inputs table).
+    /// 10:15) read in --display-tz. Lines before are left out (counted: the header says how
+    /// many).
     #[arg(long, value_name = "TIME")]
     pub since: Option<String>,
     /// Only lines at or before (same forms as --since; a date reaches to its end).
