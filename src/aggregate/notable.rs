@@ -132,15 +132,130 @@ const READ_ONLY_PROGRAMS: [&[u8]; 25] = [
     b"diff",
 ];
 
+/// More programs that only look: system state, names, the network.
+const READ_ONLY_TOOLS: [&[u8]; 24] = [
+    b"free",
+    b"uptime",
+    b"vmstat",
+    b"iostat",
+    b"mpstat",
+    b"sar",
+    b"id",
+    b"whoami",
+    b"ping",
+    b"dig",
+    b"nslookup",
+    b"host",
+    b"traceroute",
+    b"mtr",
+    b"tcpdump",
+    b"wc",
+    b"which",
+    b"file",
+    b"getent",
+    b"nproc",
+    b"lsblk",
+    b"zcat",
+    b"zless",
+    b"sha256sum",
+];
+
+/// Sub-commands of cluster and container tools that only look.
+const LOOKING_SUBCOMMANDS: [&[u8]; 12] = [
+    b"get",
+    b"describe",
+    b"logs",
+    b"top",
+    b"explain",
+    b"version",
+    b"ps",
+    b"inspect",
+    b"stats",
+    b"images",
+    b"events",
+    b"history",
+];
+
+/// Sub-commands of cluster and container tools that change something.
+const CHANGING_SUBCOMMANDS: [&[u8]; 20] = [
+    b"apply",
+    b"delete",
+    b"create",
+    b"edit",
+    b"patch",
+    b"scale",
+    b"set",
+    b"run",
+    b"replace",
+    b"cordon",
+    b"drain",
+    b"uncordon",
+    b"taint",
+    b"rm",
+    b"kill",
+    b"stop",
+    b"restart",
+    b"start",
+    b"upgrade",
+    b"rollback",
+];
+
+/// Commands that delete or cut what they are given: the clean-up of a full disk is a change,
+/// whatever program does it (`find … -delete`, `journalctl --vacuum-size`).
+fn destroys(name: &[u8], rest: &[u8]) -> bool {
+    let has = |w: &[u8]| memchr::memmem::find(rest, w).is_some();
+    matches!(name, b"rm" | b"truncate" | b"shred" | b"unlink" | b"rmdir")
+        || (name == b"find" && (has(b" -delete") || has(b"-exec rm") || has(b"-exec truncate")))
+        || (name == b"journalctl" && (has(b"--vacuum") || has(b"--rotate") || has(b"--flush")))
+}
+
 fn is_read_only(command: &[u8]) -> bool {
     let program = command.split(|&b| b == b' ').next().unwrap_or_default();
     let name = program.rsplit(|&b| b == b'/').next().unwrap_or(program);
-    if READ_ONLY_PROGRAMS.contains(&name) {
+    let rest = &command[program.len()..];
+    if destroys(name, rest) {
+        return false;
+    }
+    if READ_ONLY_PROGRAMS.contains(&name) || READ_ONLY_TOOLS.contains(&name) {
         return true;
     }
-    let rest = &command[program.len()..];
-    (name == b"systemctl" || name == b"service")
-        && [&b" status"[..], b" is-active", b" list-units", b" show"]
+    let has = |w: &[u8]| memchr::memmem::find(rest, w).is_some();
+    let first_word = rest
+        .split(|&b| b == b' ')
+        .find(|w| !w.is_empty() && !w.starts_with(b"-"))
+        .unwrap_or_default();
+    // Checking a configuration, printing a certificate, a dry run: nothing changes.
+    let checks = has(b" -noout")
+        || has(b" --dry-run")
+        || has(b" configtest")
+        || (matches!(
+            name,
+            b"nginx" | b"apachectl" | b"apache2ctl" | b"httpd" | b"sshd"
+        ) && (rest == b" -t" || rest.starts_with(b" -t ") || rest.starts_with(b" -T")))
+        || (name == b"haproxy" && has(b" -c"))
+        || (name == b"openssl" && matches!(first_word, b"s_client" | b"x509" | b"verify"));
+    // Flags may come before the sub-command (`kubectl -n shop describe pod x`): any word.
+    let words: Vec<&[u8]> = rest
+        .split(|&b| b == b' ')
+        .filter(|w| !w.is_empty())
+        .collect();
+    let any = |list: &[&[u8]]| words.iter().any(|w| list.contains(w));
+    let looks = matches!(
+        name,
+        b"kubectl" | b"oc" | b"docker" | b"podman" | b"crictl" | b"helm"
+    ) && (any(&LOOKING_SUBCOMMANDS) || any(&[b"list", b"status"]))
+        && !any(&CHANGING_SUBCOMMANDS);
+    checks
+        || looks
+        || (name == b"systemctl" || name == b"service")
+            && [
+                &b" status"[..],
+                b" is-active",
+                b" list-units",
+                b" list-timers",
+                b" show",
+                b" cat ",
+            ]
             .iter()
             .any(|v| memchr::memmem::find(rest, v).is_some())
         || (name == b"fail2ban-client" && memchr::memmem::find(rest, b" status").is_some())

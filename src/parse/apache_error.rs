@@ -33,7 +33,27 @@ impl ApacheError<'_> {
     /// Whether the level is `error` or worse.
     pub fn is_error(&self) -> bool {
         matches!(self.level, b"error" | b"crit" | b"alert" | b"emerg")
+            && !is_client_side(self.message)
     }
+}
+
+/// What Apache logs at level `error` about a client's request, not the server failing: a
+/// missing file (404 to a crawler or scanner: 2.2's `File does not exist:`, 2.4's `AH00128`),
+/// a directory without an index (403), a request denied by configuration or `.htaccess`.
+const CLIENT_SIDE: [&[u8]; 6] = [
+    b"File does not exist:",
+    b"AH00128:",
+    b"AH01276:",
+    b"client denied by server configuration",
+    b"Directory index forbidden by",
+    b"script not found or unable to stat",
+];
+
+/// Whether a message reports a client's request failing (see [`CLIENT_SIDE`]).
+pub fn is_client_side(message: &[u8]) -> bool {
+    CLIENT_SIDE
+        .iter()
+        .any(|needle| memchr::memmem::find(message, needle).is_some())
 }
 
 const LEVELS: [&[u8]; 8] = [

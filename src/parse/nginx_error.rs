@@ -151,6 +151,31 @@ pub fn parse(line: &[u8]) -> Option<ErrorLine<'_>> {
     })
 }
 
+/// What nginx logs at level `error` (or `crit`) about a request that failed on the client's
+/// side, not the server's: a missing file (404 to a crawler or scanner), a forbidden directory
+/// listing or rule (403), a body too large (413), a client's broken TLS handshake, and a request
+/// held back by `limit_req`/`limit_conn` (a load test, a client over its rate). None of them is
+/// the service failing.
+const CLIENT_SIDE: [&[u8]; 10] = [
+    b"failed (2: No such file or directory)",
+    b"is not found (2: No such file or directory)",
+    b"failed (20: Not a directory)",
+    b"is forbidden",
+    b"access forbidden by rule",
+    b"client intended to send too large body",
+    b"limiting requests, excess",
+    b"limiting connections by zone",
+    b"while SSL handshaking, client:",
+    b"client sent invalid",
+];
+
+/// Whether a message reports a client's request failing (see [`CLIENT_SIDE`]).
+pub fn is_client_side(message: &[u8]) -> bool {
+    CLIENT_SIDE
+        .iter()
+        .any(|needle| memchr::memmem::find(message, needle).is_some())
+}
+
 /// A line of nginx's error log, as an [`Entry`]; lines not starting a record continue one.
 pub fn read(line: &[u8]) -> Entry<'_> {
     if !starts_record(line) {
@@ -161,7 +186,7 @@ pub fn read(line: &[u8]) -> Entry<'_> {
     };
     Entry::Message(Message {
         when: When::Local(e.civil),
-        verdict: Verdict::Given(e.level.is_error()),
+        verdict: Verdict::Given(e.level.is_error() && !is_client_side(e.message)),
         program: None,
         host: e.server.map(Cow::Borrowed),
         text: Cow::Borrowed(e.message),

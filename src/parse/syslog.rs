@@ -214,6 +214,19 @@ fn rfc5424(pri: Option<u8>, rest: &[u8]) -> Option<SyslogLine<'_>> {
     })
 }
 
+/// Level words application logs write right after their time: never a host's name.
+const LEVEL_WORDS: [&[u8]; 9] = [
+    b"TRACE",
+    b"DEBUG",
+    b"INFO",
+    b"WARN",
+    b"WARNING",
+    b"ERROR",
+    b"FATAL",
+    b"CRITICAL",
+    b"SEVERE",
+];
+
 /// Reads a syslog line (RFC 3164, RFC 5424, rsyslog's high-precision format).
 pub fn parse(line: &[u8]) -> Option<SyslogLine<'_>> {
     let (rest, pri) = pri(line);
@@ -245,6 +258,11 @@ pub fn parse(line: &[u8]) -> Option<SyslogLine<'_>> {
     // A stamp and nothing else (`<14>Aug 30 23:00:05`) is a record with no host and no text.
     let rest = rest.trim_ascii_start();
     let (rest, host) = token(rest).unwrap_or((rest, b""));
+    // `2024-05-17T15:04:30.123+02:00  WARN 12345 --- [main] …` is Spring Boot (and many an
+    // application log), not a host called WARN: leave it to the application-log reader.
+    if pri.is_none() && matches!(stamp, Stamp::Dated { .. }) && LEVEL_WORDS.contains(&host) {
+        return None;
+    }
     let rest = rest.strip_prefix(b" ").unwrap_or(rest);
     let (program, pid, message) = tag_and_message(rest);
     Some(SyslogLine {

@@ -80,3 +80,22 @@ fn compressed_or_random_bytes_are_binary_and_latin1_text_is_not() {
     let latin1 = b"Sep 10 08:00:00 host sshd[1]: connexion refus\xe9e pour ren\xe9\n".repeat(8);
     assert_eq!(format_of(&latin1), Some(Format::Syslog));
 }
+
+#[test]
+fn spring_boot_3_lines_are_an_application_log_whose_warnings_are_not_errors() {
+    let sample = "2024-05-17T15:04:30.123+02:00  INFO 12345 --- [checkout] [           main] c.e.checkout.CheckoutApplication         : Started CheckoutApplication in 3.2 seconds (process running for 3.6)\n\
+2024-05-17T15:04:31.001+02:00  WARN 12345 --- [checkout] [nio-8080-exec-1] o.h.engine.jdbc.spi.SqlExceptionHelper   : SQL Warning Code: 0, SQLState: 00000\n\
+2024-05-17T15:04:32.500+02:00 ERROR 12345 --- [checkout] [nio-8080-exec-2] o.a.c.c.C.[.[.[/].[dispatcherServlet]    : Servlet.service() for servlet [dispatcherServlet] threw exception\n";
+    let Sniffed::Log(d) = sniff(sample.as_bytes(), true) else {
+        panic!("not read")
+    };
+    assert_eq!(d.format, Format::AppLog);
+    let errors: Vec<bool> = sample
+        .lines()
+        .map(|l| match app_log::read(l.as_bytes()) {
+            entry::Entry::Message(m) => m.verdict == entry::Verdict::Given(true),
+            other => panic!("{other:?}"),
+        })
+        .collect();
+    assert_eq!(errors, [false, false, true]);
+}

@@ -24,7 +24,45 @@ pub(crate) fn action_text(a: &Action) -> String {
 /// its lines are routine, not actions.
 const ROUTINE_STARTS: usize = 6;
 
-/// Units started by nobody in particular more than `ROUTINE_STARTS` times.
+/// Jobs every distribution schedules (systemd timers, cron.daily's work): log rotation,
+/// package lists, manual indexes, session clean-up, disk trims, statistics. Never a trigger
+/// or a fix, whenever they run.
+const SCHEDULED_JOBS: [&str; 22] = [
+    "logrotate",
+    "apt-daily",
+    "apt-daily-upgrade",
+    "man-db",
+    "phpsessionclean",
+    "anacron",
+    "systemd-tmpfiles-clean",
+    "fstrim",
+    "e2scrub_all",
+    "e2scrub_reap",
+    "dpkg-db-backup",
+    "motd-news",
+    "sysstat-collect",
+    "sysstat-summary",
+    "plocate-updatedb",
+    "mlocate",
+    "updatedb",
+    "logwatch",
+    "certbot",
+    "ua-timer",
+    "update-notifier-download",
+    "fwupd-refresh",
+];
+
+/// Whether a unit is a job every host runs on a schedule (see [`SCHEDULED_JOBS`]).
+pub fn is_scheduled_job(unit: &str) -> bool {
+    let name = unit
+        .strip_suffix(".service")
+        .or_else(|| unit.strip_suffix(".timer"))
+        .unwrap_or(unit);
+    SCHEDULED_JOBS.contains(&name)
+}
+
+/// Units started by nobody in particular more than `ROUTINE_STARTS` times, and the scheduled
+/// jobs of [`SCHEDULED_JOBS`] however often they ran.
 pub fn routine_units(events: &[&Event]) -> HashSet<String> {
     let mut starts: HashMap<&str, usize> = HashMap::new();
     for e in events {
@@ -36,11 +74,21 @@ pub fn routine_units(events: &[&Event]) -> HashSet<String> {
             *starts.entry(unit.as_str()).or_default() += 1;
         }
     }
-    starts
-        .into_iter()
-        .filter(|(_, n)| *n > ROUTINE_STARTS)
+    let mut routine: HashSet<String> = starts
+        .iter()
+        .filter(|(_, n)| **n > ROUTINE_STARTS)
         .map(|(u, _)| u.to_string())
-        .collect()
+        .collect();
+    for e in events {
+        if let EventBody::Action(a) = &e.body
+            && a.actor.is_none()
+            && let Some(unit) = &a.subject
+            && is_scheduled_job(unit)
+        {
+            routine.insert(unit.clone());
+        }
+    }
+    routine
 }
 
 /// What the timeline needs to turn events into action items.
@@ -83,10 +131,9 @@ pub fn actions_between(ctx: &Actions, from: Micros, to: Micros) -> Vec<TimelineI
             parent.confirmed_by.push(source(analysis, e.source));
             continue;
         }
-        if a.actor.is_none() && a.subject.as_ref().is_some_and(|u| ctx.routine.contains(u)) {
-            continue;
-        }
-        if !a.kind.is_human() {
+        let routine =
+            a.actor.is_none() && a.subject.as_ref().is_some_and(|u| ctx.routine.contains(u));
+        if routine || !a.kind.is_human() {
             automatic
                 .entry((a.kind, a.subject.clone()))
                 .or_default()
@@ -115,9 +162,10 @@ pub fn actions_between(ctx: &Actions, from: Micros, to: Micros) -> Vec<TimelineI
 }
 
 /// What the system did on its own (the kernel's OOM killer, systemd restarting a unit that
-/// failed, a cluster failing over, a boot): evidence of what happened, not an action anyone
-/// took, so no effect is judged. One event is its own line; a repeated one is one row that
-/// counts them and cites the first and the last.
+/// failed, a cluster failing over, a boot, a scheduled job): evidence of what happened, not an
+/// action anyone took, so no effect is judged and it is never named trigger or fix. One event
+/// is its own line; a repeated one is one row that counts them and cites the first and the
+/// last.
 fn what_the_system_did(
     analysis: &Analysis,
     kind: ActionKind,
@@ -140,6 +188,10 @@ fn what_the_system_did(
             ),
             ActionKind::Failover => ("failover", "failovers"),
             ActionKind::Boot => ("boot", "boots"),
+            ActionKind::Start => ("start", "starts"),
+            ActionKind::Stop => ("stop", "stops"),
+            ActionKind::Restart => ("restart", "restarts"),
+            ActionKind::Reload => ("reload", "reloads"),
             _ => ("event", "events"),
         };
         let over = (last.time - first.time) / MICROS_PER_SEC;

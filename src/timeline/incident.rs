@@ -262,10 +262,17 @@ fn during(ctx: &Actions, start: Micros, until: Micros, trigger: Option<&Timeline
         .into_iter()
         .filter(|i| !is_trigger(i))
         .collect();
-    let human_change = |i: &&TimelineItem| i.action.is_some_and(|k| k.is_change() && k.is_human());
+    // Only what people did: the system's own doings and scheduled jobs are evidence rows.
+    let human_change = |i: &&TimelineItem| {
+        i.kind == ItemKind::Action && i.action.is_some_and(|k| k.is_change() && k.is_human())
+    };
+    // The fix lands before the rate is seen back, or in the minute or two the recovery's
+    // placement may run ahead of it; a change later than that came after the recovery.
+    let fixed_by = until + 2 * ctx.bin_width;
     let resolution = actions
         .iter()
         .filter(human_change)
+        .filter(|i| i.micros <= fixed_by)
         .filter(|i| i.effect.is_some_and(|e| e.verdict == Verdict::Fell))
         .max_by(|a, b| {
             let drop = |i: &TimelineItem| i.effect.map_or(0.0, |e| e.before_ratio - e.after_ratio);

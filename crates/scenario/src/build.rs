@@ -32,10 +32,18 @@ pub struct Labelled {
     /// Files written besides the scenario's own (another host's log, older unrelated logs),
     /// or removed from it (an alert-only folder).
     pub extra: fn(&std::path::Path) -> std::io::Result<()>,
+    /// What the draft must tell beyond the windows and actions (which change is the trigger,
+    /// which the fix, what is not a failure): each way it fails, in words.
+    pub story: fn(&postmortem::timeline::Draft) -> Vec<String>,
 }
 
 pub fn nothing_else(_: &std::path::Path) -> std::io::Result<()> {
     Ok(())
+}
+
+/// No story beyond the windows and the actions.
+pub fn no_story(_: &postmortem::timeline::Draft) -> Vec<String> {
+    Vec::new()
 }
 
 impl Labelled {

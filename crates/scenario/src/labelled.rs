@@ -3,7 +3,7 @@
 //! prints the table the README shows.
 
 pub use crate::build::{Label, Labelled, at};
-use crate::build::{alert_pair, base, errors, nothing_else, sudo, sys};
+use crate::build::{alert_pair, base, errors, no_story, nothing_else, sudo, sys};
 use crate::{IncidentPlan, Scenario, Scripted, Symptom, Target, auth_outage};
 use postmortem::detect::Kind;
 use postmortem::time::{MICROS_PER_SEC, Micros};
@@ -83,6 +83,7 @@ pub fn all() -> Vec<Labelled> {
             "systemctl reload authd",
         ],
         tolerance_minutes: 2.0,
+        story: no_story,
         extra: nothing_else,
     });
 
@@ -102,6 +103,7 @@ pub fn all() -> Vec<Labelled> {
             "Out of memory: Killed process 2211",
         ],
         tolerance_minutes: 2.0,
+        story: no_story,
         extra: nothing_else,
     });
 
@@ -123,6 +125,7 @@ pub fn all() -> Vec<Labelled> {
         }],
         actions: vec!["systemctl restart api"],
         tolerance_minutes: 3.0,
+        story: no_story,
         extra: nothing_else,
     });
 
@@ -160,6 +163,7 @@ pub fn all() -> Vec<Labelled> {
         }],
         actions: vec!["systemctl restart api"],
         tolerance_minutes: 2.0,
+        story: no_story,
         extra: nothing_else,
     });
 
@@ -209,6 +213,7 @@ pub fn all() -> Vec<Labelled> {
         ],
         actions: vec!["systemctl restart payments", "config.yaml.bak"],
         tolerance_minutes: 2.0,
+        story: no_story,
         extra: nothing_else,
     });
 
@@ -248,6 +253,7 @@ pub fn all() -> Vec<Labelled> {
         incidents: Vec::new(),
         actions: Vec::new(),
         tolerance_minutes: 2.0,
+        story: no_story,
         extra: nothing_else,
     });
 
@@ -275,6 +281,7 @@ pub fn all() -> Vec<Labelled> {
         }],
         actions: vec!["systemctl restart cache"],
         tolerance_minutes: 2.0,
+        story: no_story,
         extra: nothing_else,
     });
 
@@ -314,9 +321,11 @@ pub fn all() -> Vec<Labelled> {
         }],
         actions: vec!["systemctl restart checkout"],
         tolerance_minutes: 2.0,
+        story: no_story,
         extra: nothing_else,
     });
     out.extend(crate::shapes::all());
+    out.extend(crate::meaning::all());
     out
 }
 
@@ -414,6 +423,7 @@ pub fn score(l: &Labelled, draft: &Draft) -> Score {
             }
         }
     }
+    s.failures.extend((l.story)(draft));
     for needle in &l.actions {
         let cited = draft
             .incidents

@@ -11,6 +11,7 @@ pub mod auth_outage;
 pub mod build;
 pub mod bulk;
 pub mod labelled;
+pub mod meaning;
 pub mod rng;
 pub mod shapes;
 

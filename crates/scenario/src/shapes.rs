@@ -4,7 +4,9 @@
 //! force, a cascade whose first error is in another host's log, a deploy marker before a
 //! reload, and unrelated logs from other years beside a healthy day.
 
-use crate::build::{Label, Labelled, alert_pair, at, base, errors, nothing_else, sudo, sys};
+use crate::build::{
+    Label, Labelled, alert_pair, at, base, errors, no_story, nothing_else, sudo, sys,
+};
 use postmortem::detect::Kind;
 use postmortem::time::{MICROS_PER_MIN, MICROS_PER_SEC, Micros};
 
@@ -32,6 +34,7 @@ fn low_traffic_total_outage() -> Labelled {
         incidents: vec![label(u(9, 40), u(10, 0), Kind::Errors, None)],
         actions: vec!["systemctl restart api"],
         tolerance_minutes: 3.0,
+        story: no_story,
         extra: nothing_else,
     }
 }
@@ -63,6 +66,7 @@ fn host_gone_dark() -> Labelled {
         incidents: vec![label(u(10, 4), u(10, 30), Kind::TrafficLoss, None)],
         actions: vec!["Linux version 6.1.0-18-amd64"],
         tolerance_minutes: 2.0,
+        story: no_story,
         extra: nothing_else,
     }
 }
@@ -82,6 +86,7 @@ fn flapping() -> Labelled {
         incidents: vec![label(u(10, 0), u(10, 35), Kind::Errors, None)],
         actions: vec!["systemctl restart api"],
         tolerance_minutes: 2.0,
+        story: no_story,
         extra: nothing_else,
     }
 }
@@ -114,6 +119,7 @@ fn gradual_ramp() -> Labelled {
         incidents: vec![label(u(10, 0), u(11, 0), Kind::Errors, None)],
         actions: vec!["api.yaml.bak"],
         tolerance_minutes: 3.0,
+        story: no_story,
         extra: nothing_else,
     }
 }
@@ -151,6 +157,7 @@ fn dst_fold() -> Labelled {
         incidents: vec![label(utc(0, 20), utc(1, 25), Kind::Errors, None)],
         actions: vec!["systemctl restart api", "pool.yaml.bak"],
         tolerance_minutes: 2.0,
+        story: no_story,
         extra: nothing_else,
     }
 }
@@ -168,6 +175,7 @@ fn alert_only() -> Labelled {
         incidents: vec![label(u(9, 12), u(9, 49), Kind::Errors, Some(u(9, 12)))],
         actions: Vec::new(),
         tolerance_minutes: 2.0,
+        story: no_story,
         extra: |dir| {
             std::fs::remove_dir_all(dir.join("nginx"))?;
             std::fs::remove_file(dir.join("syslog"))
@@ -200,6 +208,7 @@ fn brute_force() -> Labelled {
         incidents: vec![label(u(9, 0), u(9, 15), Kind::Security, None)],
         actions: Vec::new(),
         tolerance_minutes: 2.0,
+        story: no_story,
         extra: nothing_else,
     }
 }
@@ -232,6 +241,7 @@ fn cascade() -> Labelled {
             "systemctl restart postgresql",
         ],
         tolerance_minutes: 2.0,
+        story: no_story,
         extra: |dir| {
             std::fs::create_dir_all(dir.join("db-1"))?;
             let mut text = String::new();
@@ -264,6 +274,7 @@ fn unrelated_years() -> Labelled {
         incidents: Vec::new(),
         actions: Vec::new(),
         tolerance_minutes: 2.0,
+        story: no_story,
         extra: |dir| {
             std::fs::create_dir_all(dir.join("old"))?;
             let mut apache = String::new();

@@ -286,3 +286,41 @@ fn remembered_words_are_the_words_of_the_message() {
         );
     }
 }
+
+fn kind_of_sudo(command: &str) -> ActionKind {
+    let line = format!("alice : TTY=pts/0 ; PWD=/root ; USER=root ; COMMAND={command}");
+    syslog_action(b"sudo", line.as_bytes())
+        .expect("a sudo line")
+        .kind
+}
+
+#[test]
+fn checks_dry_runs_and_cluster_reads_are_investigation_wherever_they_occur() {
+    for command in [
+        "/usr/bin/openssl x509 -noout -enddate -in /etc/ssl/certs/shop.pem",
+        "/usr/sbin/nginx -t",
+        "/usr/sbin/apachectl configtest",
+        "/usr/bin/kubectl get pods -n shop",
+        "/usr/bin/kubectl -n shop describe pod web-7d9c",
+        "/usr/bin/docker logs --tail 100 web",
+        "/usr/bin/apt-get install --dry-run nginx",
+        "/usr/bin/systemctl list-timers",
+        "/usr/bin/free -m",
+    ] {
+        assert_eq!(kind_of_sudo(command), ActionKind::Investigate, "{command}");
+    }
+}
+
+#[test]
+fn clean_ups_that_delete_are_changes_even_by_looking_programs() {
+    for command in [
+        "/usr/bin/find /var/log/app -name *.log.* -mtime +3 -delete",
+        "/usr/bin/journalctl --vacuum-size=500M",
+        "/usr/bin/rm -f /var/lib/app/cache/big.dump",
+        "/usr/bin/truncate -s 0 /var/log/app/debug.log",
+    ] {
+        let kind = kind_of_sudo(command);
+        assert!(kind.is_change(), "{command}: {kind:?}");
+        assert_ne!(kind, ActionKind::Investigate, "{command}");
+    }
+}

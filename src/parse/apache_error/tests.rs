@@ -11,7 +11,8 @@ fn apache_22_line() {
         (e.level, e.module, e.client),
         (&b"error"[..], None, Some(&b"1.2.3.4"[..]))
     );
-    assert!(e.is_error());
+    // Level error, but a client's request for a listing denied (403): not the server failing.
+    assert!(!e.is_error());
     assert_eq!(e.message, b"Directory index forbidden by rule: /home/test/");
 }
 
@@ -28,4 +29,24 @@ fn apache_24_line() {
     let notice = parse(b"[Wed Oct 11 14:32:52 2023] [mpm_event:notice] [pid 1:tid 2] AH00489: Apache/2.4.57 configured -- resuming normal operations").unwrap();
     assert!(!notice.is_error());
     assert!(parse(b"[Wed Oct 11 14:32:52 2023] [bogus] x").is_none());
+}
+
+#[test]
+fn a_clients_missing_file_or_denied_request_is_not_a_server_error() {
+    let lines: [&[u8]; 3] = [
+        b"[Sat Jun 03 21:07:32.581121 2023] [core:info] [pid 2281:tid 140] [client 66.249.66.1:40216] AH00128: File does not exist: /var/www/html/robots.txt",
+        b"[Thu Jun 09 07:11:21 2005] [error] [client 24.83.37.136] File does not exist: /var/www/html/favicon.ico",
+        b"[Sat Jun 03 21:07:33.000001 2023] [authz_core:error] [pid 2281:tid 141] [client 185.220.101.4:50022] AH01630: client denied by server configuration: /var/www/html/.git",
+    ];
+    for line in lines {
+        match read(line) {
+            Entry::Message(m) => assert_eq!(
+                m.verdict,
+                Verdict::Given(false),
+                "{}",
+                String::from_utf8_lossy(line)
+            ),
+            other => panic!("{other:?}"),
+        }
+    }
 }

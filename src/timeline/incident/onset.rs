@@ -30,12 +30,9 @@ pub(super) fn before_onset(
         .flatten();
     let system_before = before
         .iter()
-        .filter(|i| i.micros < start && i.action.is_some_and(|k| !k.is_human()))
-        .cloned()
-        .map(|mut i| {
-            i.kind = ItemKind::Evidence;
-            i
-        });
+        // What the system did and scheduled jobs: evidence rows already.
+        .filter(|i| i.micros < start && i.kind == ItemKind::Evidence)
+        .cloned();
     let first_errors = first_errors(run, case, start);
     let mut items: Vec<TimelineItem> = trigger.iter().cloned().collect();
     items.extend(changes_near_onset(&before, onset, trigger.as_ref()));
@@ -79,7 +76,11 @@ pub(super) fn onset(run: &Run, case: &Case, start: Micros) -> Micros {
 pub(super) fn trigger(before: &[TimelineItem], onset: Micros, kind: Kind) -> Option<TimelineItem> {
     before
         .iter()
-        .filter(|i| i.micros <= onset && i.action.is_some_and(|k| k.is_change() && k.is_human()))
+        .filter(|i| {
+            i.kind == ItemKind::Action
+                && i.micros <= onset
+                && i.action.is_some_and(|k| k.is_change() && k.is_human())
+        })
         .max_by_key(|i| (i.action.map_or(0, trigger_weight), i.micros))
         .cloned()
         .map(|mut t| {
@@ -104,7 +105,9 @@ pub(super) fn changes_near_onset(
     before
         .iter()
         .filter(|i| i.micros <= onset && onset - i.micros <= NEAR_ONSET)
-        .filter(|i| i.action.is_some_and(|k| k.is_change() && k.is_human()))
+        .filter(|i| {
+            i.kind == ItemKind::Action && i.action.is_some_and(|k| k.is_change() && k.is_human())
+        })
         .filter(|i| {
             trigger.is_none_or(|t| t.source.file != i.source.file || t.source.line != i.source.line)
         })
