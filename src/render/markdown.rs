@@ -163,9 +163,13 @@ fn impact_text(i: &Incident) -> String {
             pct(i.baseline_ratio),
         ),
         Kind::Errors => format!(
-            "{} of {} {noun} failed ({}; baseline {}), {} more than the baseline predicts.",
+            "{} of {} {noun}{} failed ({}; baseline {}), {} more than the baseline predicts.",
             m.requests_failed,
             m.requests_total,
+            match m.request_sources {
+                0 | 1 => String::new(),
+                n => format!(" across {n} request logs"),
+            },
             pct(m.failed_ratio),
             pct(i.baseline_ratio),
             m.requests_failed_excess

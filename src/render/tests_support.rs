@@ -50,6 +50,7 @@ pub fn draft_with_series(points: &[(u64, u64)], incident: Option<(usize, usize)>
                 client_basis: String::new(),
                 unit: crate::timeline::sources::SourceKind::Requests,
                 requests_missing: None,
+                request_sources: 1,
             },
             latency: None,
             top_paths: Vec::new(),

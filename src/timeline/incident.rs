@@ -96,6 +96,36 @@ impl Run<'_> {
     }
 }
 
+/// What service a request source serves, by its name: the path below its host's folder with
+/// digits masked (`web-3/nginx/access.log` → `nginx/access.log`, `web3.log` → `web*.log`), so
+/// the six hosts behind one balancer are one service.
+fn service_key(name: &str) -> String {
+    let below_host = match name.split_once('/') {
+        Some((_, rest)) if rest.contains('/') || !rest.is_empty() => rest,
+        _ => name,
+    };
+    crate::discover::rotation::slice_shape(below_host).unwrap_or_else(|| below_host.to_string())
+}
+
+/// The request sources of the service the showing sources belong to: every host behind it,
+/// whether it showed the incident or not.
+fn service_peers<'s>(
+    sources: &'s [SourceSignal],
+    showing: &'s [usize],
+) -> impl Iterator<Item = usize> + 's {
+    let keys: std::collections::BTreeSet<String> = showing
+        .iter()
+        .map(|&i| &sources[i])
+        .filter(|s| s.kind == SourceKind::Requests)
+        .map(|s| service_key(&s.name))
+        .collect();
+    sources.iter().enumerate().filter_map(move |(i, s)| {
+        (s.kind == SourceKind::Requests
+            && (showing.contains(&i) || keys.contains(&service_key(&s.name))))
+        .then_some(i)
+    })
+}
+
 /// One incident and the signal that speaks for it.
 pub struct Case {
     /// The window (from the union of the sources that showed it) and, for the rest, the
@@ -105,8 +135,14 @@ pub struct Case {
     pub bins: Vec<Bin>,
     /// Its records and errors per bin.
     pub series: Series,
-    /// The files whose clients the impact counts (merged only when there are several).
+    /// The files whose clients the impact counts (merged only when there are several): every
+    /// host of the service, not only those that showed the incident.
     pub client_files: Vec<usize>,
+    /// Requests of the whole service (every host behind it, see [`service_peers`]), which the
+    /// impact is a share of; the incident's own series otherwise.
+    pub service: Series,
+    /// How many request sources `service` sums.
+    pub service_sources: usize,
     /// What a client is here, in words.
     pub client_basis: String,
     /// Error logs: a rate of errors, not a ratio (no burn rate on it).
@@ -143,10 +179,17 @@ impl Case {
             .filter(|s| s.kind == unit)
         {
             series.merge(&s.series);
-            if unit == SourceKind::Requests {
-                client_files.extend(&s.files);
-            }
             named |= s.named_users;
+        }
+        let mut service = series.clone();
+        let mut service_sources = 0;
+        if unit == SourceKind::Requests {
+            service = Series::default();
+            for s in service_peers(run.sources, &showing).map(|i| &run.sources[i]) {
+                service.merge(&s.series);
+                client_files.extend(&s.files);
+                service_sources += 1;
+            }
         }
         // Record sources count error lines: their rate is what was tested.
         let counts = unit == SourceKind::Records;
@@ -174,6 +217,8 @@ impl Case {
             bins,
             series,
             client_files,
+            service,
+            service_sources,
             client_basis: client_basis(unit, named),
             counts,
             unit,
@@ -204,6 +249,8 @@ impl Case {
             bins: Vec::new(),
             series: Series::default(),
             client_files: Vec::new(),
+            service: Series::default(),
+            service_sources: 0,
             client_basis: "no request or record source covers the alert: clients unknown".into(),
             counts: true,
             unit: SourceKind::Alerts,

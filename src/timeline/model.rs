@@ -251,6 +251,9 @@ pub struct Impact {
     /// For lost traffic: the requests the hours around predicted that never arrived.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub requests_missing: Option<u64>,
+    /// How many request sources (hosts of the service) the totals count, the showing ones and
+    /// those that stayed normal alike; 0 when the unit is not requests.
+    pub request_sources: usize,
 }
 
 #[derive(Debug, Clone, Serialize)]

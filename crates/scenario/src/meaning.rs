@@ -240,6 +240,120 @@ fn cleanup_fix_and_a_later_change() -> Labelled {
     }
 }
 
+/// Six web hosts behind one balancer; on one of them half the users fail for 30 minutes. The
+/// service lost about a twelfth of its requests, not half.
+fn one_host_of_six() -> Labelled {
+    let u = |h, mi| at(0.0, 2024, 10, 14, h, mi);
+    let mut s = base(u(8, 0), u(12, 0), 0.0, chrono_tz::UTC, 120.0, 2_000, 113);
+    s.incidents = vec![errors(u(10, 0), u(10, 30), 2)];
+    s.scripted = vec![sudo(u(10, 30), "quinn", "/usr/bin/systemctl restart api")];
+    Labelled {
+        name: "one host of six failing",
+        scenario: s,
+        zone: "UTC",
+        incidents: vec![Label {
+            start: u(10, 0),
+            end: u(10, 30),
+            kind: Kind::Errors,
+            alert: None,
+        }],
+        actions: vec!["systemctl restart api"],
+        tolerance_minutes: 2.0,
+        story: |d| {
+            let Some(i) = d.incidents.first() else {
+                return Vec::new();
+            };
+            let mut failures = Vec::new();
+            // Half of one host's sixth of the traffic: about 8 %.
+            if !(0.04..=0.15).contains(&i.impact.failed_ratio) {
+                failures.push(format!(
+                    "{:.1} % of requests failed, expected about 8 % of the service's",
+                    i.impact.failed_ratio * 100.0
+                ));
+            }
+            let showing: Vec<&str> = i
+                .sources
+                .iter()
+                .filter(|s| s.showed_incident && s.file.ends_with("access.log"))
+                .map(|s| s.file.as_str())
+                .collect();
+            if showing != ["web-1/nginx/access.log"] {
+                failures.push(format!("showing access logs {showing:?}"));
+            }
+            failures
+        },
+        extra: |dir| {
+            // The scenario's host is web-1; five healthy hosts beside it.
+            let web1 = dir.join("web-1");
+            std::fs::create_dir_all(&web1)?;
+            for entry in std::fs::read_dir(dir)? {
+                let path = entry?.path();
+                if path != web1 {
+                    std::fs::rename(&path, web1.join(path.file_name().unwrap_or_default()))?;
+                }
+            }
+            let u = |h, mi| at(0.0, 2024, 10, 14, h, mi);
+            for n in 2..=6 {
+                let mut healthy = base(
+                    u(8, 0),
+                    u(12, 0),
+                    0.0,
+                    chrono_tz::UTC,
+                    120.0,
+                    2_000,
+                    113 + n,
+                );
+                healthy.host = format!("web-{n}");
+                healthy.write(&dir.join(format!("web-{n}")))?;
+            }
+            Ok(())
+        },
+    }
+}
+
+/// 2,000 requests a minute with the usual background of a few 502s a minute; a config edit at
+/// 10:00:30 breaks a third of the users until a rollback at 10:25. The minute's first error
+/// line is a background one from before the edit: the edit is still the trigger.
+fn trigger_at_high_traffic() -> Labelled {
+    let u = |h, mi| at(0.0, 2024, 10, 16, h, mi);
+    let mut s = base(u(8, 0), u(12, 0), 0.0, chrono_tz::UTC, 2000.0, 20_000, 127);
+    let edit = u(10, 0) + 30 * MICROS_PER_SEC;
+    s.incidents = vec![errors(edit + 5 * MICROS_PER_SEC, u(10, 25), 3)];
+    s.scripted = vec![
+        sudo(
+            edit,
+            "rosa",
+            "/usr/bin/cp /srv/deploy/api.yaml /etc/api/api.yaml",
+        ),
+        sudo(
+            u(10, 25),
+            "rosa",
+            "/usr/bin/cp /etc/api/api.yaml.bak /etc/api/api.yaml",
+        ),
+    ];
+    Labelled {
+        name: "trigger at 2,000 req/min",
+        scenario: s,
+        zone: "UTC",
+        incidents: vec![Label {
+            start: u(10, 0),
+            end: u(10, 25),
+            kind: Kind::Errors,
+            alert: None,
+        }],
+        actions: vec!["/srv/deploy/api.yaml", "api.yaml.bak"],
+        tolerance_minutes: 2.0,
+        story: |d| {
+            let (trigger, _, _) = changes(d);
+            match trigger.as_deref() {
+                Some(t) if t.contains("/srv/deploy/api.yaml") => Vec::new(),
+                other => vec![format!("trigger {other:?}, expected the config edit")],
+            }
+        },
+        extra: nothing_else,
+    }
+}
+
 /// Every scenario of this file.
 pub fn all() -> Vec<Labelled> {
     vec![
@@ -247,5 +361,7 @@ pub fn all() -> Vec<Labelled> {
         load_test_rate_limited(),
         routine_jobs_near_an_incident(),
         cleanup_fix_and_a_later_change(),
+        one_host_of_six(),
+        trigger_at_high_traffic(),
     ]
 }

@@ -30,6 +30,20 @@ pub(super) fn impact(
     } else {
         (requests, errors)
     };
+    // Failures beyond the usual are those of the hosts that showed the incident.
+    let excess = (errors as f64 - baseline * requests as f64).max(0.0);
+    // The share is of the whole service: one host of six failing half its requests is about
+    // a twelfth of the service's requests, not a half.
+    let (requests, errors, client_errors) = match case.unit {
+        SourceKind::Requests if !case.counts && found.kind != Kind::TrafficLoss => case
+            .service
+            .bins
+            .range(found.start_bin..=last_bin)
+            .fold((0, 0, 0), |(n, e, c), (_, b)| {
+                (n + b.total, e + b.errors, c + b.client_errors)
+            }),
+        _ => (requests, errors, client_errors),
+    };
     // A burst of failed logins is counted in failed logins, not in error lines.
     let errors = if found.kind == Kind::Security {
         found.errors
@@ -51,7 +65,6 @@ pub(super) fn impact(
             merged.active_and_affected(found.start_bin, last_bin)
         }
     };
-    let excess = (errors as f64 - baseline * requests as f64).max(0.0);
     let ratio = |a: u64, b: u64| if b > 0 { a as f64 / b as f64 } else { 0.0 };
     let peak = case
         .series
@@ -75,6 +88,7 @@ pub(super) fn impact(
             client_basis: case.client_basis.clone(),
             unit: case.unit,
             requests_missing: missing,
+            request_sources: case.service_sources,
         },
         peak,
     )

@@ -26,7 +26,7 @@ pub(super) fn before_onset(
     let onset = onset(run, case, start);
     // A change does not make strangers guess passwords: no trigger for a security burst.
     let trigger = (found.kind != Kind::Security)
-        .then(|| trigger(&before, onset, found.kind))
+        .then(|| trigger(&before, onset, start + ctx.bin_width, found.kind))
         .flatten();
     let system_before = before
         .iter()
@@ -73,12 +73,21 @@ pub(super) fn onset(run: &Run, case: &Case, start: Micros) -> Micros {
 }
 
 /// The most plausible change before the onset: the heaviest kind, then the latest.
-pub(super) fn trigger(before: &[TimelineItem], onset: Micros, kind: Kind) -> Option<TimelineItem> {
+pub(super) fn trigger(
+    before: &[TimelineItem],
+    onset: Micros,
+    change_point_end: Micros,
+    kind: Kind,
+) -> Option<TimelineItem> {
+    // The series changed in the change point's bin: a change up to its end may have caused it,
+    // even after the bin's first error line (at thousands of requests a minute a background
+    // error comes every few seconds).
+    let latest = onset.max(change_point_end);
     before
         .iter()
         .filter(|i| {
             i.kind == ItemKind::Action
-                && i.micros <= onset
+                && i.micros <= latest
                 && i.action.is_some_and(|k| k.is_change() && k.is_human())
         })
         .max_by_key(|i| (i.action.map_or(0, trigger_weight), i.micros))
@@ -92,7 +101,10 @@ pub(super) fn trigger(before: &[TimelineItem], onset: Micros, kind: Kind) -> Opt
                 Kind::Errors => "errors began",
             };
             t.kind = ItemKind::Evidence;
-            t.text = format!("{what} {lead} s after: {}", t.text);
+            t.text = match t.micros <= onset {
+                true => format!("{what} {lead} s after: {}", t.text),
+                false => format!("{what} right after: {}", t.text),
+            };
             t
         })
 }
@@ -229,7 +241,7 @@ mod tests {
             change(240, ActionKind::Deploy, 10, "deploy auth 2.4.0"),
             change(60, ActionKind::Restart, 11, "systemctl restart auth"),
         ];
-        let t = trigger(&before, ONSET, Kind::Errors).expect("a trigger");
+        let t = trigger(&before, ONSET, ONSET, Kind::Errors).expect("a trigger");
         assert_eq!(t.source.line, 10);
         assert_eq!(t.kind, ItemKind::Evidence);
         assert_eq!(t.text, "errors began 240 s after: deploy auth 2.4.0");
@@ -238,7 +250,22 @@ mod tests {
     #[test]
     fn nothing_after_the_onset_is_a_trigger() {
         let after = [change(-30, ActionKind::Deploy, 12, "deploy auth 2.4.1")];
-        assert!(trigger(&after, ONSET, Kind::Errors).is_none());
+        assert!(trigger(&after, ONSET, ONSET, Kind::Errors).is_none());
+    }
+
+    #[test]
+    fn a_change_after_a_background_error_line_but_in_the_change_points_bin_is_the_trigger() {
+        // The bin's first error line came 20 s before the change: background, at thousands of
+        // requests a minute. The series changed in the bin that ends 40 s after that line.
+        let before = [change(
+            -20,
+            ActionKind::ConfigChange,
+            13,
+            "edit /etc/auth.conf",
+        )];
+        let t = trigger(&before, ONSET, ONSET + 40_000_000, Kind::Errors).expect("a trigger");
+        assert_eq!(t.text, "errors began right after: edit /etc/auth.conf");
+        assert!(trigger(&before, ONSET, ONSET, Kind::Errors).is_none());
     }
 
     #[test]
@@ -247,7 +274,7 @@ mod tests {
             change(240, ActionKind::Deploy, 10, "deploy auth 2.4.0"),
             change(60, ActionKind::ConfigChange, 11, "edit /etc/auth.conf"),
         ];
-        let t = trigger(&before, ONSET, Kind::Errors).expect("a trigger");
+        let t = trigger(&before, ONSET, ONSET, Kind::Errors).expect("a trigger");
         assert_eq!(
             t.source.line, 11,
             "a config edit weighs as a deploy; the later wins"
