@@ -209,8 +209,29 @@ fn an_internet_facing_hosts_probes_are_not_all_incidents_and_are_counted_in_fail
         assert_eq!(s["impact"]["unit"], "records");
         assert!(s["trigger_candidate"].is_null(), "{s}");
     }
+    // The largest attacker of the sample (157 failed-password and invalid-user lines from
+    // 24.151.103.17 on 30 March) is reported, named by its address.
+    let named: Vec<&str> = security
+        .iter()
+        .filter_map(|s| s["top_login_sources"][0]["key"].as_str())
+        .collect();
+    assert!(named.contains(&"24.151.103.17"), "{named:?}");
+    assert_eq!(
+        named.len(),
+        security.len(),
+        "every campaign names its addresses"
+    );
+    // An attacker stops: no campaign runs for days over the host's background of probes.
+    for s in &security {
+        let long = s["duration_seconds"].as_i64().unwrap_or(i64::MAX);
+        assert!(long < 6 * 3600, "{s}");
+    }
     let text = draft(dir.path(), &[]);
     assert!(text.contains("failed logins back at their usual rate"));
+    assert!(
+        text.contains("- Most failed logins from: `24.151.103.17` (294)."),
+        "{text}"
+    );
     assert!(!text.contains("a burst of 0 failed logins"));
     for line in text.lines().filter(|l| l.starts_with("- **Impact:**")) {
         assert_counts_records(line);

@@ -442,6 +442,9 @@ impl Worker<'_> {
             if let Some(s) = self.stream_counts() {
                 *s.auth_failures.entry(bin).or_default() += 1;
             }
+            if let Some(address) = notable::failed_login_address(&m.text) {
+                self.out.failed_login_sources.record(address, bin);
+            }
         }
         if error {
             self.keep_error_sample(t, n, labelled);

@@ -404,6 +404,9 @@ pub struct Summary {
     pub auth_failures: BTreeMap<i64, u64>,
     /// The first failed login per bin, to cite.
     pub auth_samples: BTreeMap<i64, ErrorSample>,
+    /// Failed logins by the address they came from, per bin.
+    #[serde(default)]
+    pub failed_login_sources: Breakdown,
     /// For a file that holds the lines of several sources (a CSV export's pod column): each
     /// source's own counts, by name. The file's counts above hold them all.
     #[serde(default)]
@@ -594,6 +597,7 @@ impl Summary {
         for (bin, sample) in other.auth_samples {
             self.auth_samples.entry(bin).or_insert(sample);
         }
+        self.failed_login_sources.merge(other.failed_login_sources);
         for (name, stream) in other.streams {
             let full = self.streams.len() >= MAX_STREAMS && !self.streams.contains_key(&name);
             let name = if full {

@@ -149,16 +149,7 @@ fn scope(opts: &DraftOpts) -> Result<crate::config::Scope, Error> {
     };
     let since = bound(&opts.since, "--since", false)?;
     let until = bound(&opts.until, "--until", true)?;
-    if let (Some(s), Some(u)) = (since, until)
-        && u < s
-    {
-        let why = "before --since: an empty range (swap them?)";
-        return Err(Error::invalid(
-            "--until",
-            opts.until.as_deref().unwrap_or(""),
-            why,
-        ));
-    }
+    in_order(since, until, opts.until.as_deref())?;
     Ok(crate::config::Scope {
         since,
         until,
@@ -298,6 +289,18 @@ pub fn timeline(opts: TimelineOpts, verbosity: Verbosity) -> Result<ExitCode, Er
     })
 }
 
+/// `--until` before `--since` is an empty range: refused, naming the flag.
+fn in_order(since: Option<i64>, until: Option<i64>, until_text: Option<&str>) -> Result<(), Error> {
+    match (since, until) {
+        (Some(s), Some(u)) if u < s => Err(Error::invalid(
+            "--until",
+            until_text.unwrap_or(""),
+            "before --since: an empty range (swap them?)",
+        )),
+        _ => Ok(()),
+    }
+}
+
 /// The `timeline` flags that choose events, checked: times relative to the incident resolved
 /// against the draft, the glob and the regex compiled.
 fn filter(opts: &TimelineOpts, draft: &crate::timeline::Draft) -> Result<Filter, Error> {
@@ -310,16 +313,7 @@ fn filter(opts: &TimelineOpts, draft: &crate::timeline::Draft) -> Result<Filter,
     };
     let since = bound(&opts.since, "--since", false)?;
     let until = bound(&opts.until, "--until", true)?;
-    if let (Some(s), Some(u)) = (since, until)
-        && u < s
-    {
-        let why = "before --since: an empty range (swap them?)";
-        return Err(Error::invalid(
-            "--until",
-            opts.until.as_deref().unwrap_or(""),
-            why,
-        ));
-    }
+    in_order(since, until, opts.until.as_deref())?;
     Ok(Filter {
         since,
         until,

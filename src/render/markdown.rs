@@ -293,6 +293,10 @@ fn root_cause(out: &mut String, i: &Incident) {
         ("upstreams", &i.top_upstreams),
         ("sources", &i.top_sources),
     ] {
+        // A burst of failed logins is told by its addresses below, not by error counts.
+        if i.kind == Kind::Security && name != "sources" {
+            continue;
+        }
         if !rows.is_empty() {
             let list: Vec<String> = rows
                 .iter()
@@ -300,6 +304,14 @@ fn root_cause(out: &mut String, i: &Incident) {
                 .collect();
             let _ = writeln!(out, "- Most failures by {name}: {}.", list.join(", "));
         }
+    }
+    if !i.top_login_sources.is_empty() {
+        let list: Vec<String> = i
+            .top_login_sources
+            .iter()
+            .map(|KeyCount { key, failed }| format!("{} ({failed})", code(key)))
+            .collect();
+        let _ = writeln!(out, "- Most failed logins from: {}.", list.join(", "));
     }
     if !i.signatures.is_empty() {
         let _ = writeln!(

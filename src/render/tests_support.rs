@@ -55,6 +55,7 @@ pub fn draft_with_series(points: &[(u64, u64)], incident: Option<(usize, usize)>
             latency: None,
             top_paths: Vec::new(),
             top_upstreams: Vec::new(),
+            top_login_sources: Vec::new(),
             top_sources: Vec::new(),
             signatures: Vec::new(),
             timeline: Vec::new(),

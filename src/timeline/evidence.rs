@@ -39,6 +39,11 @@ pub fn top_paths(analysis: &Analysis, from_bin: i64, to_bin: i64) -> Vec<KeyCoun
     rows(merged(analysis, |s| &s.failed_paths).top(from_bin, to_bin, TOP))
 }
 
+/// The addresses most failed logins came from in the bins.
+pub fn top_login_sources(analysis: &Analysis, from_bin: i64, to_bin: i64) -> Vec<KeyCount> {
+    rows(merged(analysis, |s| &s.failed_login_sources).top(from_bin, to_bin, TOP))
+}
+
 /// Upstreams that failed most in the bins.
 pub fn top_upstreams(analysis: &Analysis, from_bin: i64, to_bin: i64) -> Vec<KeyCount> {
     rows(merged(analysis, |s| &s.failed_upstreams).top(from_bin, to_bin, TOP))

@@ -411,6 +411,10 @@ pub fn draft_incident(run: &Run, case: &Case) -> Incident {
         latency: evidence::latency(&case.series.latency, found.start_bin, last_bin),
         top_paths: evidence::top_paths(analysis, found.start_bin, last_bin),
         top_upstreams: evidence::top_upstreams(analysis, found.start_bin, last_bin),
+        top_login_sources: match found.kind {
+            Kind::Security => evidence::top_login_sources(analysis, found.start_bin, last_bin),
+            _ => Vec::new(),
+        },
         top_sources: evidence::top_sources(analysis, found.start_bin, last_bin),
         signatures: evidence::signatures(
             analysis,

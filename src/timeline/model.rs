@@ -175,6 +175,9 @@ pub struct Incident {
     pub top_paths: Vec<KeyCount>,
     /// Upstreams the proxy failed to reach most during the window.
     pub top_upstreams: Vec<KeyCount>,
+    /// For failed logins: the addresses most of them came from.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub top_login_sources: Vec<KeyCount>,
     /// Failures per source file (each file stands for the host that wrote it).
     pub top_sources: Vec<KeyCount>,
     /// Error signatures during the incident, those new against the baseline first.

@@ -46,10 +46,30 @@ pub fn bursts_in(
         bursts.extend(incidents);
     }
     let gap_bins = (CAMPAIGN_GAP / bin_width.max(1)).max(1);
+    for b in bursts.iter_mut().filter(|b| b.end_bin.is_none()) {
+        b.end_bin = quiet_after(auth_failures, b.start_bin, gap_bins);
+        b.end_range = b.end_bin.map(|e| (e, e));
+    }
     let campaigns = campaigns(bursts, gap_bins, |from, to| {
         failures(auth_failures, from, to)
     });
     unusual(campaigns)
+}
+
+/// Where a burst the rate test saw no end of stops: after its last failed login that is
+/// followed by a campaign gap with none (on an internet-facing host the rate never returns to
+/// a quiet baseline, but an attacker does stop). `None` when failures go on, without such a
+/// gap, to the end of the data: the attack is still going when the log ends.
+fn quiet_after(auth_failures: &BTreeMap<i64, u64>, start: i64, gap_bins: i64) -> Option<i64> {
+    let mut bins = auth_failures.range(start..).map(|(b, _)| *b).peekable();
+    while let Some(bin) = bins.next() {
+        match bins.peek() {
+            Some(next) if next - bin <= gap_bins => continue,
+            Some(_) => return Some(bin + 1),
+            None => return None,
+        }
+    }
+    None
 }
 
 /// Failed logins in `[from, to)` (`to` open when `None`).
@@ -149,6 +169,15 @@ mod tests {
         let kept = unusual(all);
         assert_eq!(kept.len(), 1);
         assert_eq!(kept[0].errors, 504);
+    }
+
+    #[test]
+    fn a_burst_without_a_measured_end_stops_at_its_attackers_last_try_before_a_quiet_gap() {
+        let failures: BTreeMap<i64, u64> = [(10, 5), (11, 9), (14, 3), (60, 1), (300, 2)].into();
+        assert_eq!(quiet_after(&failures, 10, 30), Some(15));
+        // Still trying when the log ends: no end.
+        let going: BTreeMap<i64, u64> = [(10, 5), (11, 9), (14, 3), (30, 4)].into();
+        assert_eq!(quiet_after(&going, 10, 30), None);
     }
 
     #[test]

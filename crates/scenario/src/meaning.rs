@@ -80,6 +80,16 @@ fn load_test_rate_limited() -> Labelled {
     }
 }
 
+/// An error incident no alert told of.
+fn errors_without_alert(start: Micros, end: Micros) -> Vec<Label> {
+    vec![Label {
+        start,
+        end,
+        kind: Kind::Errors,
+        alert: None,
+    }]
+}
+
 /// The incident's trigger, fix and misleading paths, each as its text.
 fn changes(d: &Draft) -> (Option<String>, Option<String>, Vec<String>) {
     let Some(i) = d.incidents.first() else {
@@ -150,12 +160,7 @@ fn routine_jobs_near_an_incident() -> Labelled {
         name: "routine jobs near an incident",
         scenario: s,
         zone: "UTC",
-        incidents: vec![Label {
-            start: u(6, 30),
-            end: u(7, 0),
-            kind: Kind::Errors,
-            alert: None,
-        }],
+        incidents: errors_without_alert(u(6, 30), u(7, 0)),
         actions: vec!["/srv/deploy/api.yaml", "api.yaml.bak", "-noout", "nginx -t"],
         tolerance_minutes: 2.0,
         story: |d| {
@@ -221,12 +226,7 @@ fn cleanup_fix_and_a_later_change() -> Labelled {
         name: "clean-up fix, later change",
         scenario: s,
         zone: "UTC",
-        incidents: vec![Label {
-            start: u(13, 0),
-            end: u(13, 20),
-            kind: Kind::Errors,
-            alert: None,
-        }],
+        incidents: errors_without_alert(u(13, 0), u(13, 20)),
         actions: vec!["-delete", "du -sh"],
         tolerance_minutes: 2.0,
         story: |d| {
@@ -251,12 +251,7 @@ fn one_host_of_six() -> Labelled {
         name: "one host of six failing",
         scenario: s,
         zone: "UTC",
-        incidents: vec![Label {
-            start: u(10, 0),
-            end: u(10, 30),
-            kind: Kind::Errors,
-            alert: None,
-        }],
+        incidents: errors_without_alert(u(10, 0), u(10, 30)),
         actions: vec!["systemctl restart api"],
         tolerance_minutes: 2.0,
         story: |d| {
@@ -335,12 +330,7 @@ fn trigger_at_high_traffic() -> Labelled {
         name: "trigger at 2,000 req/min",
         scenario: s,
         zone: "UTC",
-        incidents: vec![Label {
-            start: u(10, 0),
-            end: u(10, 25),
-            kind: Kind::Errors,
-            alert: None,
-        }],
+        incidents: errors_without_alert(u(10, 0), u(10, 25)),
         actions: vec!["/srv/deploy/api.yaml", "api.yaml.bak"],
         tolerance_minutes: 2.0,
         story: |d| {

@@ -324,3 +324,26 @@ fn clean_ups_that_delete_are_changes_even_by_looking_programs() {
         assert_ne!(kind, ActionKind::Investigate, "{command}");
     }
 }
+
+#[test]
+fn a_failed_login_names_the_address_it_came_from() {
+    let cases: [(&[u8], Option<&[u8]>); 5] = [
+        (b"Failed password for invalid user admin from 203.0.113.7 port 4242 ssh2", Some(b"203.0.113.7")),
+        (b"Invalid user pi from 2001:db8::7", Some(b"2001:db8::7")),
+        (b"pam_unix(sshd:auth): authentication failure; logname= uid=0 euid=0 tty=ssh ruser= rhost=198.51.100.4  user=root", Some(b"198.51.100.4")),
+        (b"Authentication failed from 192.0.2.9 (192.0.2.9): Permission denied in replay cache code", Some(b"192.0.2.9")),
+        (b"error: maximum authentication attempts exceeded for root", None),
+    ];
+    for (line, want) in cases {
+        assert_eq!(
+            failed_login_address(line),
+            want,
+            "{}",
+            String::from_utf8_lossy(line)
+        );
+    }
+    assert!(is_auth_failure(
+        b"klogind",
+        b"Authentication failed from 192.0.2.9 (192.0.2.9): Permission denied in replay cache code"
+    ));
+}
