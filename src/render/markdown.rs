@@ -278,15 +278,28 @@ fn root_cause(out: &mut String, i: &Incident) {
             cite(e)
         );
     }
-    if let Some(r) = &i.resolution_candidate {
-        let _ = writeln!(
-            out,
-            "- The error rate fell after {} at {}: {} ({}).",
-            escape(&r.text),
-            clock_in(i, &r.time),
-            effect_text(r),
-            cite(r)
-        );
+    match &i.resolution_candidate {
+        // Lost traffic has no error rate to fall: it came back.
+        Some(r) if i.kind == Kind::TrafficLoss => {
+            let _ = writeln!(
+                out,
+                "- Traffic came back after {} at {} ({}).",
+                escape(&r.text),
+                clock_in(i, &r.time),
+                cite(r)
+            );
+        }
+        Some(r) => {
+            let _ = writeln!(
+                out,
+                "- The error rate fell after {} at {}: {} ({}).",
+                escape(&r.text),
+                clock_in(i, &r.time),
+                effect_text(r),
+                cite(r)
+            );
+        }
+        None => {}
     }
     for (name, rows) in [
         ("paths", &i.top_paths),

@@ -344,6 +344,37 @@ fn during(ctx: &Actions, start: Micros, until: Micros, trigger: Option<&Timeline
     }
 }
 
+/// Lost traffic comes back when something brings the service back, whatever its effect on an
+/// error ratio there was no traffic to compute: the last start, restart, reload or boot in the
+/// ten minutes before the traffic returned (or the two bins after) is the candidate resolution.
+fn traffic_back_with(
+    actions: &[TimelineItem],
+    until: Micros,
+    bin_width: Micros,
+) -> Option<TimelineItem> {
+    use crate::aggregate::ActionKind;
+    actions
+        .iter()
+        .filter(|i| i.micros >= until - 10 * MICROS_PER_MIN && i.micros <= until + 2 * bin_width)
+        .filter(|i| {
+            matches!(
+                i.action,
+                Some(
+                    ActionKind::Start
+                        | ActionKind::Restart
+                        | ActionKind::Reload
+                        | ActionKind::Boot
+                        | ActionKind::Rollback
+                        | ActionKind::Deploy
+                        | ActionKind::ConfigChange
+                        | ActionKind::Failover
+                )
+            )
+        })
+        .max_by_key(|i| i.micros)
+        .cloned()
+}
+
 /// Drafts one incident: detection, evidence before the onset, actions and their effects, alerts and escalations, the recovery, the impact.
 pub fn draft_incident(run: &Run, case: &Case) -> Incident {
     let analysis = run.analysis;
@@ -369,7 +400,10 @@ pub fn draft_incident(run: &Run, case: &Case) -> Incident {
         first_errors,
     } = before_onset(run, case, &ctx, start, until);
     timeline.extend(items);
-    let during = during(&ctx, start, until, trigger.as_ref());
+    let mut during = during(&ctx, start, until, trigger.as_ref());
+    if found.kind == Kind::TrafficLoss && during.resolution.is_none() {
+        during.resolution = traffic_back_with(&during.actions, until, bin_width);
+    }
     timeline.extend(during.actions.iter().cloned());
     let time_to_acknowledge = alerts_and_escalations(run, start, until, detected, &mut timeline);
     let (baseline, quiet_bins) = case.local_baseline(run);

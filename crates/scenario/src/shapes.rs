@@ -66,7 +66,20 @@ fn host_gone_dark() -> Labelled {
         incidents: vec![label(u(10, 4), u(10, 30), Kind::TrafficLoss, None)],
         actions: vec!["Linux version 6.1.0-18-amd64"],
         tolerance_minutes: 2.0,
-        story: no_story,
+        story: |d| {
+            // The service started again just before the traffic came back: that is the fix.
+            let fix = d
+                .incidents
+                .first()
+                .and_then(|i| i.resolution_candidate.as_ref());
+            match fix {
+                Some(f) if f.text.contains("Started api.service") => Vec::new(),
+                other => vec![format!(
+                    "fix {:?}, expected the service's start",
+                    other.map(|f| &f.text)
+                )],
+            }
+        },
         extra: nothing_else,
     }
 }
