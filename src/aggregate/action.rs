@@ -37,6 +37,9 @@ pub enum ActionKind {
     SwitchUser,
     /// A replica count changed (Kubernetes `Scaled`).
     Scale,
+    /// A feature flag switched on or off, or its rollout changed (LaunchDarkly, Unleash,
+    /// Flagsmith, OpenFeature providers, or an application's own words).
+    FeatureFlag,
     /// A cluster moved a service or address to another node (keepalived, pacemaker).
     Failover,
     /// Log files reopened (nginx USR1, logrotate): routine.

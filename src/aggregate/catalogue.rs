@@ -94,6 +94,8 @@ pub fn any_message_words() -> Vec<&'static [u8]> {
         b"killing",
         b"oomkilling",
         b"successfulrescale",
+        b"flag",
+        b"toggle",
     ];
     words.extend(ROLLBACK_MARKERS);
     words.extend(DEPLOY_MARKERS);
@@ -130,6 +132,9 @@ pub fn any_message(may_announce: bool, message: &[u8]) -> Option<Action> {
     if has_word(message, b"Killing") && has_word(message, b"container") {
         return action(ActionKind::Stop, None, None, message);
     }
+    if let Some(flag) = feature_flag(message) {
+        return Some(flag);
+    }
     if ROLLBACK_MARKERS.iter().any(|m| has_word(message, m)) {
         return action(
             ActionKind::Rollback,
@@ -151,6 +156,62 @@ pub fn any_message(may_announce: bool, message: &[u8]) -> Option<Action> {
         return action(ActionKind::Deploy, None, subject, message);
     }
     None
+}
+
+/// What a feature flag's change is said with: switched on or off, a rollout or its share.
+const FLAG_VERBS: [&[u8]; 13] = [
+    b"enabled",
+    b"disabled",
+    b"turned on",
+    b"turned off",
+    b"switched on",
+    b"switched off",
+    b"toggled",
+    b"flipped",
+    b"rolled out",
+    b"rollout",
+    b"percentage",
+    b"targeting",
+    b"% of",
+];
+
+/// `flag checkout.new_pricing enabled by alice`, `Feature flag 'new-checkout' turned off`,
+/// LaunchDarkly's `Alice turned on the flag new-pricing in Production`, Unleash's
+/// `feature-toggle-updated`: a flag (or toggle) named, and a verb that changes it.
+fn feature_flag(message: &[u8]) -> Option<Action> {
+    use crate::parse::common::contains_ignore_case;
+    let named = has_word(message, b"flag") || has_word(message, b"toggle");
+    let changed = FLAG_VERBS.iter().any(|v| contains_ignore_case(message, v))
+        || contains_ignore_case(message, b"toggle-updated")
+        || contains_ignore_case(message, b"flag-updated");
+    if !(named && changed) {
+        return None;
+    }
+    // The flag's name: the word after `flag`/`toggle` (`the flag X`, `flag 'X'`, `flag: X`).
+    let lower = message.to_ascii_lowercase();
+    let at = ["flag ", "toggle ", "flag: ", "toggle: "]
+        .iter()
+        .filter_map(|w| memchr::memmem::find(&lower, w.as_bytes()).map(|i| i + w.len()))
+        .min();
+    let subject = at.and_then(|i| {
+        message[i..]
+            .split(|&b| b == b' ' || b == b',')
+            .map(without_quotes)
+            .find(|w| !w.is_empty() && *w != b"the" && *w != b"is")
+            .map(text)
+    });
+    action(ActionKind::FeatureFlag, None, subject, message)
+}
+
+/// A word without the quotes and colons around it.
+fn without_quotes(word: &[u8]) -> &[u8] {
+    let quote = |b: &u8| b"'\"`:".contains(b);
+    let start = word.iter().position(|b| !quote(b)).unwrap_or(word.len());
+    let end = word
+        .iter()
+        .rposition(|b| !quote(b))
+        .map_or(start, |e| e + 1);
+    &word[start..end.max(start)]
 }
 
 fn find_after<'a>(haystack: &'a [u8], needle: &[u8]) -> Option<&'a [u8]> {

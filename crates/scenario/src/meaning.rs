@@ -344,6 +344,50 @@ fn trigger_at_high_traffic() -> Labelled {
     }
 }
 
+/// A feature flag switched on at 11:00 breaks a third of the users; switched off at 11:20, the
+/// errors stop. The flag is the trigger and the fix, though no deploy or restart happened.
+fn feature_flag_trigger_and_fix() -> Labelled {
+    let u = |h, mi| at(0.0, 2024, 10, 21, h, mi);
+    let mut s = base(u(8, 0), u(14, 0), 0.0, chrono_tz::UTC, 150.0, 3_000, 131);
+    s.incidents = vec![errors(u(11, 0) + 10 * MICROS_PER_SEC, u(11, 20), 3)];
+    s.scripted = vec![
+        sys(
+            u(11, 0),
+            "checkout",
+            3131,
+            "flag checkout.new_pricing enabled by sam (100% of users)",
+        ),
+        sys(
+            u(11, 20),
+            "checkout",
+            3131,
+            "flag checkout.new_pricing disabled by sam",
+        ),
+    ];
+    Labelled {
+        name: "feature flag trigger and fix",
+        scenario: s,
+        zone: "UTC",
+        incidents: errors_without_alert(u(11, 0), u(11, 20)),
+        actions: vec!["new_pricing enabled", "new_pricing disabled"],
+        tolerance_minutes: 2.0,
+        story: |d| {
+            let (trigger, fix, _) = changes(d);
+            let mut failures = Vec::new();
+            if !trigger.as_deref().is_some_and(|t| t.contains("enabled")) {
+                failures.push(format!(
+                    "trigger {trigger:?}, expected the flag switched on"
+                ));
+            }
+            if !fix.as_deref().is_some_and(|t| t.contains("disabled")) {
+                failures.push(format!("fix {fix:?}, expected the flag switched off"));
+            }
+            failures
+        },
+        extra: nothing_else,
+    }
+}
+
 /// Every scenario of this file.
 pub fn all() -> Vec<Labelled> {
     vec![
@@ -353,5 +397,6 @@ pub fn all() -> Vec<Labelled> {
         cleanup_fix_and_a_later_change(),
         one_host_of_six(),
         trigger_at_high_traffic(),
+        feature_flag_trigger_and_fix(),
     ]
 }

@@ -144,3 +144,45 @@ fn sudoedit_and_nginx_signals() {
         ActionKind::Deploy
     );
 }
+
+#[test]
+fn feature_flag_changes_in_any_wording_are_changes_with_the_flag_named() {
+    let cases: [(&[u8], &[u8], &str); 5] = [
+        (
+            b"checkout",
+            b"flag checkout.new_pricing enabled by alice",
+            "checkout.new_pricing",
+        ),
+        (
+            b"checkout",
+            b"Feature flag 'new-checkout' turned off",
+            "new-checkout",
+        ),
+        (
+            b"launchdarkly",
+            b"Alice Chen turned on the flag new-pricing in Production",
+            "new-pricing",
+        ),
+        (
+            b"unleash",
+            b"feature-toggle-updated: toggle fast-search rollout 25% of users",
+            "fast-search",
+        ),
+        (b"api", b"flag: search.v2 percentage set to 50", "search.v2"),
+    ];
+    for (program, message, flag) in cases {
+        let (kind, _, subject) = kind_of(program, message)
+            .unwrap_or_else(|| panic!("{}", String::from_utf8_lossy(message)));
+        assert_eq!(
+            kind,
+            ActionKind::FeatureFlag,
+            "{}",
+            String::from_utf8_lossy(message)
+        );
+        assert_eq!(subject.as_deref(), Some(flag));
+        assert!(kind.is_change() && kind.is_human());
+    }
+    // A flag named without a change, and TCP flags, are not changes.
+    assert!(kind_of(b"api", b"evaluating flag new-pricing for user 42: true").is_none());
+    assert!(kind_of(b"kernel", b"nf_conntrack: invalid TCP flags SYN,FIN").is_none());
+}

@@ -52,7 +52,10 @@ pub(super) fn before_onset(
 /// runs; restarts and reloads usually only apply such a change.
 pub(super) fn trigger_weight(kind: ActionKind) -> u8 {
     match kind {
-        ActionKind::Deploy | ActionKind::Rollback | ActionKind::ConfigChange => 3,
+        ActionKind::Deploy
+        | ActionKind::Rollback
+        | ActionKind::ConfigChange
+        | ActionKind::FeatureFlag => 3,
         ActionKind::Scale | ActionKind::Command => 2,
         _ => 1,
     }
