@@ -1,19 +1,22 @@
 //! One worker's job: parse every line of a chunk with the file's format and fold it into a
 //! [`Summary`]. Lines are byte slices into the chunk; only kept events allocate.
 
-use super::digest::line_digest;
 use super::notable::{self, Action, ActionKind};
 use super::signature;
 use super::{ErrorSample, Event, EventBody, LineRef, Summary};
-use crate::parse::common::{kept_text, strip_cr};
+use crate::parse::common::kept_text;
 use crate::parse::csv_export::RowReader;
 use crate::parse::entry::{Change, Entry, Message, Request, Verdict, Vocabulary, When};
 use crate::parse::layout::HeadLayout;
 use crate::parse::w3c::Columns;
 use crate::parse::{Format, docker, nginx_access, syslog};
-use crate::read::lines;
 use crate::time::year::YearTracker;
 use crate::time::{Civil, Micros, Zone, ZoneConverter};
+
+mod lines;
+mod streams;
+
+use lines::{fold_lines, fold_lines_with};
 
 pub use super::months::month_span;
 pub use super::overlap::{Overlap, line_hash};
@@ -239,46 +242,6 @@ impl Worker<'_> {
 
     /// Folds one line's entry, whatever format it came from.
     #[inline(always)]
-    /// Folds a line that names the source that wrote it (`None`: it names none).
-    fn fold_from(&mut self, entry: Entry<'_>, n: u64, source: Option<&[u8]>) {
-        self.stream.clear();
-        self.stream.extend_from_slice(source.unwrap_or_default());
-        self.fold(entry, n);
-        self.stream.clear();
-    }
-
-    /// The counts of the source the current line names, when it names one.
-    fn stream_counts(&mut self) -> Option<&mut super::Stream> {
-        if self.stream.is_empty() {
-            return None;
-        }
-        let name = String::from_utf8_lossy(&self.stream);
-        if self.out.streams.contains_key(name.as_ref()) {
-            return self.out.streams.get_mut(name.as_ref());
-        }
-        let name = match self.out.streams.len() < super::MAX_STREAMS {
-            true => name.into_owned(),
-            false => super::OTHER_STREAMS.to_string(),
-        };
-        Some(self.out.streams.entry(name).or_default())
-    }
-
-    /// Counts a record (request or line) in its bin, for the file and its source.
-    fn count(&mut self, bin: i64, error: bool, client_error: bool) {
-        self.out.series.record(bin, error, client_error);
-        if let Some(s) = self.stream_counts() {
-            s.series.record(bin, error, client_error);
-        }
-    }
-
-    /// Notes a request's duration, for the file and its source.
-    fn count_latency(&mut self, bin: i64, seconds: f64) {
-        self.out.series.record_latency(bin, seconds);
-        if let Some(s) = self.stream_counts() {
-            s.series.record_latency(bin, seconds);
-        }
-    }
-
     fn fold(&mut self, entry: Entry<'_>, n: u64) {
         match entry {
             Entry::Request(r) => self.request(r, n),
@@ -499,55 +462,6 @@ fn upstream_host(upstream: &[u8]) -> &[u8] {
     match memchr::memchr(b'/', rest) {
         Some(i) => &rest[..i],
         None => rest,
-    }
-}
-
-/// Every line of a chunk, read with `read` and folded into the worker's summary.
-#[inline]
-fn fold_lines<'d>(
-    worker: &mut Worker<'_>,
-    data: &'d [u8],
-    mut read: impl FnMut(&'d [u8]) -> Entry<'d>,
-) {
-    fold_lines_with(worker, data, |w, line, n| w.fold(read(line), n));
-}
-
-/// Every line of a chunk, handed with its number to `handle` after the bookkeeping every
-/// format shares (counts, NUL padding, blank lines, overlap hashes). A format whose lines
-/// must be rewritten before they are read (unescaped) folds them itself.
-fn fold_lines_with<'d>(
-    worker: &mut Worker<'_>,
-    data: &'d [u8],
-    mut handle: impl FnMut(&mut Worker<'_>, &'d [u8], u64),
-) {
-    let overlap = worker.ctx.overlap.is_some();
-    for (i, raw) in lines(data).enumerate() {
-        let n = i as u64 + 1;
-        worker.out.lines += 1;
-        worker.out.content_hash = worker.out.content_hash.wrapping_add(line_digest(raw));
-        if raw.len() > crate::aggregate::LONG_LINE {
-            worker.out.long_lines += 1;
-        }
-        let mut line = strip_cr(raw);
-        if line.first() == Some(&0) {
-            // NUL padding before a line (a crash, a preallocating writer) is not part of it.
-            let padding = line.iter().take_while(|&&b| b == 0).count();
-            line = &line[padding..];
-            if line.is_empty() {
-                worker
-                    .out
-                    .skip(n, || format!("{padding} NUL bytes: padding (a crash?)"));
-                continue;
-            }
-        }
-        if overlap {
-            worker.line_hash = line_hash(line);
-        }
-        if line.trim_ascii().is_empty() {
-            worker.out.blank += 1;
-            continue;
-        }
-        handle(worker, line, n);
     }
 }
 

@@ -1,0 +1,58 @@
+//! The line loop every format shares: counts, digests, NUL padding, blank lines and overlap
+//! hashes, then the format's own reading of the line.
+
+use super::Worker;
+use super::line_hash;
+use crate::aggregate::digest::line_digest;
+use crate::parse::common::strip_cr;
+use crate::parse::entry::Entry;
+use crate::read::lines;
+
+/// Every line of a chunk, read with `read` and folded into the worker's summary.
+#[inline]
+pub(super) fn fold_lines<'d>(
+    worker: &mut Worker<'_>,
+    data: &'d [u8],
+    mut read: impl FnMut(&'d [u8]) -> Entry<'d>,
+) {
+    fold_lines_with(worker, data, |w, line, n| w.fold(read(line), n));
+}
+
+/// Every line of a chunk, handed with its number to `handle` after the bookkeeping every
+/// format shares (counts, NUL padding, blank lines, overlap hashes). A format whose lines
+/// must be rewritten before they are read (unescaped) folds them itself.
+pub(super) fn fold_lines_with<'d>(
+    worker: &mut Worker<'_>,
+    data: &'d [u8],
+    mut handle: impl FnMut(&mut Worker<'_>, &'d [u8], u64),
+) {
+    let overlap = worker.ctx.overlap.is_some();
+    for (i, raw) in lines(data).enumerate() {
+        let n = i as u64 + 1;
+        worker.out.lines += 1;
+        worker.out.content_hash = worker.out.content_hash.wrapping_add(line_digest(raw));
+        if raw.len() > crate::aggregate::LONG_LINE {
+            worker.out.long_lines += 1;
+        }
+        let mut line = strip_cr(raw);
+        if line.first() == Some(&0) {
+            // NUL padding before a line (a crash, a preallocating writer) is not part of it.
+            let padding = line.iter().take_while(|&&b| b == 0).count();
+            line = &line[padding..];
+            if line.is_empty() {
+                worker
+                    .out
+                    .skip(n, || format!("{padding} NUL bytes: padding (a crash?)"));
+                continue;
+            }
+        }
+        if overlap {
+            worker.line_hash = line_hash(line);
+        }
+        if line.trim_ascii().is_empty() {
+            worker.out.blank += 1;
+            continue;
+        }
+        handle(worker, line, n);
+    }
+}
