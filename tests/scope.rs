@@ -157,3 +157,37 @@ fn a_year_less_log_from_standard_input_states_the_year_it_was_given() {
     assert!(header.contains("read from a stream"), "{header}");
     assert!(header.contains("`--year` sets it"), "{header}");
 }
+
+#[test]
+fn a_hosts_syslog_takes_the_zone_its_own_postgresql_log_names() {
+    let dir = tempfile::tempdir().expect("temporary folder");
+    let host = dir.path().join("db-1");
+    std::fs::create_dir_all(&host).expect("folder");
+    std::fs::write(
+        host.join("postgresql.log"),
+        "2023-09-10 08:15:00.001 EDT [1] LOG:  database system is ready to accept connections\n\
+         2023-09-10 08:15:02.123 EDT [812] ERROR:  relation \"orders\" does not exist at character 15\n\
+         2023-09-10 08:17:02.123 EDT [812] LOG:  checkpoint complete\n",
+    )
+    .expect("written");
+    std::fs::write(
+        host.join("syslog"),
+        "Sep 10 08:15:09 db-1 sudo:   alice : TTY=pts/0 ; PWD=/home/alice ; USER=root ; COMMAND=/usr/bin/systemctl restart postgresql\n",
+    )
+    .expect("written");
+    let scan = json(
+        &postmortem()
+            .args(["scan", "--json"])
+            .arg(dir.path())
+            .output()
+            .expect("ran"),
+    );
+    let syslog = scan["inputs"]
+        .as_array()
+        .expect("inputs")
+        .iter()
+        .find(|i| i["file"] == "db-1/syslog")
+        .expect("the syslog");
+    // 08:15:09 on a host whose database writes EDT is 12:15:09 UTC, not 08:15:09.
+    assert_eq!(syslog["first_time"], "2023-09-10T12:15:09Z", "{syslog:#}");
+}

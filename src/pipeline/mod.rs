@@ -245,7 +245,7 @@ pub fn analyse(config: &Config) -> Result<Analysis, Error> {
             .flat_map(|t| t.files.iter().copied())
             .collect();
         // Read as one group, so that large files use every thread and small ones share them.
-        let (reports, spans) = stages::read_stage(&files, &plan.logs, config, &dated, stage);
+        let (reports, spans) = stages::read_stage(&files, &plan.logs, config, &dated);
         done.push(stages::TaskOutput {
             task: None,
             pieces: reports
@@ -317,21 +317,17 @@ fn read_group(
     out
 }
 
-/// What the files read so far say about dates: their spans, and (for files whose lines carry
-/// an offset, `lend_offsets`) the offsets they were written with.
-fn dated_spans(
-    reports: &[(usize, FileReport)],
-    logs: &[Sniff],
-    lend_offsets: bool,
-) -> Vec<(usize, DatedSpan)> {
+/// What the files read so far say about dates: their spans, and the offsets their lines were
+/// written with (none for lines that carry no offset).
+fn dated_spans(reports: &[(usize, FileReport)], logs: &[Sniff]) -> Vec<(usize, DatedSpan)> {
     reports
         .iter()
-        .filter_map(|(i, r)| Some((*i, span_of(r, &logs[*i].place, lend_offsets)?)))
+        .filter_map(|(i, r)| Some((*i, span_of(r, &logs[*i].place)?)))
         .collect()
 }
 
 /// What one file read says about dates (see [`dated_spans`]); alert files say nothing.
-fn span_of(r: &FileReport, place: &Path, lend_offsets: bool) -> Option<DatedSpan> {
+fn span_of(r: &FileReport, place: &Path) -> Option<DatedSpan> {
     if r.detection.format.is_alerts() {
         return None;
     }
@@ -344,13 +340,9 @@ fn span_of(r: &FileReport, place: &Path, lend_offsets: bool) -> Option<DatedSpan
     Some(DatedSpan {
         display: r.display.clone(),
         access: r.detection.format.meaning() == Meaning::Requests,
-        offset: offset.filter(|_| lend_offsets),
+        offset,
         folder: place.parent().map(Path::to_path_buf),
-        runs: if lend_offsets {
-            r.summary.offset_runs.clone()
-        } else {
-            Vec::new()
-        },
+        runs: r.summary.offset_runs.clone(),
         first: r.summary.first_time?,
         last: r.summary.last_time?,
     })

@@ -44,12 +44,13 @@ pub(super) fn read_stage(
     logs: &[Sniff],
     config: &Config,
     dated: &[DatedSpan],
-    stage: u8,
 ) -> (Vec<(usize, FileReport)>, Spans) {
     let mut reports = read_group(files, logs, config, dated);
     reports.sort_by_key(|(i, _)| *i);
-    // Only files with offsets lend them; the others lend their span (for the year).
-    let spans = dated_spans(&reports, logs, stage == 0);
+    // Every file lends its span (for the year) and the offsets its lines were written with:
+    // a zone-less format that names its zone on most lines (PostgreSQL's `EDT`) is as good a
+    // witness for its host's syslog as an access log.
+    let spans = dated_spans(&reports, logs);
     families::count_copies_once(&mut reports);
     families::count_overlaps_once(&mut reports, logs, config, dated);
     families::count_partial_copies_once(&mut reports, logs, config, dated);
@@ -99,8 +100,7 @@ pub fn read_task(
             });
         }
         _ => {
-            let (reports, stage_spans) =
-                read_stage(&readable, &plan.logs, config, dated, task.stage);
+            let (reports, stage_spans) = read_stage(&readable, &plan.logs, config, dated);
             spans = stage_spans;
             pieces.extend(reports.into_iter().map(|(file, report)| Piece {
                 file,
@@ -149,7 +149,7 @@ pub fn spans_before(plan: &Plan, done: &[TaskOutput], stage: u8) -> Vec<DatedSpa
     }
     for (file, pieces) in ranged {
         if let Some(joined) = join(pieces)
-            && let Some(span) = span_of(&joined, &plan.logs[file].place, stages[file] == 0)
+            && let Some(span) = span_of(&joined, &plan.logs[file].place)
         {
             spans.push((stages[file], file, span));
         }
