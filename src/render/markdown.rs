@@ -301,30 +301,22 @@ fn root_cause(out: &mut String, i: &Incident) {
         }
         None => {}
     }
-    for (name, rows) in [
-        ("paths", &i.top_paths),
-        ("upstreams", &i.top_upstreams),
-        ("sources", &i.top_sources),
+    // A burst of failed logins is told by its addresses, not by failed paths or upstreams.
+    let security = i.kind == Kind::Security;
+    for (title, rows) in [
+        ("Most failures by paths", &i.top_paths),
+        ("Most failures by upstreams", &i.top_upstreams),
+        ("Most failures by sources", &i.top_sources),
+        ("Most failed logins from", &i.top_login_sources),
     ] {
-        // A burst of failed logins is told by its addresses below, not by error counts.
-        if i.kind == Kind::Security && name != "sources" {
-            continue;
-        }
-        if !rows.is_empty() {
+        let told_otherwise = security && (title.ends_with("paths") || title.ends_with("upstreams"));
+        if !rows.is_empty() && !told_otherwise {
             let list: Vec<String> = rows
                 .iter()
                 .map(|KeyCount { key, failed }| format!("{} ({failed})", code(key)))
                 .collect();
-            let _ = writeln!(out, "- Most failures by {name}: {}.", list.join(", "));
+            let _ = writeln!(out, "- {title}: {}.", list.join(", "));
         }
-    }
-    if !i.top_login_sources.is_empty() {
-        let list: Vec<String> = i
-            .top_login_sources
-            .iter()
-            .map(|KeyCount { key, failed }| format!("{} ({failed})", code(key)))
-            .collect();
-        let _ = writeln!(out, "- Most failed logins from: {}.", list.join(", "));
     }
     if !i.signatures.is_empty() {
         let _ = writeln!(
