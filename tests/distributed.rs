@@ -638,3 +638,68 @@ fn standard_input_cannot_stand_for_a_task_of_several_files() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("--at NAME=PATH"));
 }
+
+/// A plan cut a large log at fixed byte offsets: a traceback split between two ranges lost its
+/// exception in one of them, and the merge disagreed with `draft`. Ranges now start at a line
+/// that starts a record.
+#[test]
+fn plan_ranges_of_a_log_with_tracebacks_start_at_records_and_merge_to_the_draft() {
+    let dir = tempfile::tempdir().unwrap();
+    let logs = dir.path().join("logs");
+    std::fs::create_dir_all(&logs).unwrap();
+    // A syslog with full dates (read in stage 0, so split) whose app prints tracebacks under
+    // its error lines, as rsyslog keeps them with `$EscapeControlCharactersOnReceive off`.
+    let mut log = String::new();
+    let mut k = 0u64;
+    while log.len() < 3 << 20 {
+        let (m, sec) = (k / 60, k % 60);
+        log.push_str(&format!(
+            "2024-10-22T{:02}:{:02}:{sec:02}.118+00:00 web-1 shop[812]: ERROR Internal Server Error: /checkout/\n Traceback (most recent call last):\n",
+            8 + m / 60,
+            m % 60
+        ));
+        for f in 0..(k % 40) {
+            log.push_str(&format!(
+                "   File \"/srv/shop/module_{f}.py\", line {}, in step_{f}\n     result = step_{}(request)\n",
+                10 + f,
+                f + 1
+            ));
+        }
+        log.push_str("KeyError: 'user_id'\n");
+        k += 1;
+    }
+    std::fs::write(logs.join("syslog"), &log).unwrap();
+    let plan = dir.path().join("plan.json");
+    run(
+        &["plan", s(&logs), "--split", "1M", "-o", s(&plan), "-q"],
+        &[0, 2],
+    );
+    let doc: serde_json::Value = serde_json::from_slice(&std::fs::read(&plan).unwrap()).unwrap();
+    let starts: Vec<u64> = doc["tasks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|t| t["range"]["start"].as_u64())
+        .collect();
+    assert!(starts.len() >= 3, "{doc:#}");
+    for start in starts {
+        let at = &log.as_bytes()[start as usize..];
+        assert!(
+            at.starts_with(b"2024-10-22T"),
+            "a range starts inside a record: {:?}",
+            String::from_utf8_lossy(&at[..40])
+        );
+    }
+    let part = dir.path().join("all.part");
+    // Every task in one partial.
+    run(
+        &["partial", "--plan", s(&plan), "-o", s(&part), "-q"],
+        &[0, 2],
+    );
+    let merged = run(
+        &["merge", "--plan", s(&plan), s(&part), "--json"],
+        &[0, 1, 2],
+    );
+    let draft = run(&["draft", "--json", s(&logs)], &[0, 1, 2]);
+    assert!(merged == draft, "merge differs from draft");
+}

@@ -31,6 +31,9 @@ pub enum ActionKind {
     Stop,
     /// A unit that failed, or that systemd restarts on its own.
     ServiceFailed,
+    /// systemd carrying out a restart it scheduled itself (`Restart=on-failure`): the
+    /// `Stopped`/`Started` lines after a unit's `Scheduled restart job`.
+    AutomaticRestart,
     /// The kernel's OOM killer killed a process.
     OomKill,
     /// Someone became another user (`su`): access, not a change.
@@ -54,6 +57,7 @@ impl ActionKind {
         !matches!(
             self,
             ActionKind::ServiceFailed
+                | ActionKind::AutomaticRestart
                 | ActionKind::OomKill
                 | ActionKind::Failover
                 | ActionKind::Boot

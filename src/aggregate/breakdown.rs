@@ -52,6 +52,12 @@ fn add_bins(into: &mut BTreeMap<i64, u32>, from: BTreeMap<i64, u32>) {
 impl Breakdown {
     /// Counts one failure of `key` in a bin.
     pub fn record(&mut self, key: &[u8], bin: i64) {
+        self.record_n(key, bin, 1);
+    }
+
+    /// Counts `count` failures of `key` in a bin (a line that stands for several).
+    pub fn record_n(&mut self, key: &[u8], bin: i64, count: u64) {
+        let count = u32::try_from(count).unwrap_or(u32::MAX);
         let key = bounded_key(key);
         let mut evicted = None;
         let slot = self.by_key.slot(&key, BTreeMap::new, |v| evicted = Some(v));
@@ -60,7 +66,7 @@ impl Breakdown {
             None => &mut self.overflow,
         };
         let n = slot.entry(bin).or_default();
-        *n = n.saturating_add(1);
+        *n = n.saturating_add(count);
         if let Some(v) = evicted {
             add_bins(&mut self.overflow, v);
         }

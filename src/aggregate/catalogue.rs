@@ -129,6 +129,10 @@ pub fn any_message(may_announce: bool, message: &[u8]) -> Option<Action> {
     {
         return action(ActionKind::ServiceFailed, None, None, message);
     }
+    // The kubelet restarting a container whose probe failed: the cluster's own doing.
+    if memchr::memmem::find(message, b"probe, will be restarted").is_some() {
+        return action(ActionKind::AutomaticRestart, None, None, message);
+    }
     if has_word(message, b"Killing") && has_word(message, b"container") {
         return action(ActionKind::Stop, None, None, message);
     }

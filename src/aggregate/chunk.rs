@@ -2,11 +2,10 @@
 //! [`Summary`]. Lines are byte slices into the chunk; only kept events allocate.
 
 use super::notable::{self, Action, ActionKind};
-use super::signature;
 use super::{ErrorSample, Event, EventBody, LineRef, Summary};
 use crate::parse::common::kept_text;
 use crate::parse::csv_export::RowReader;
-use crate::parse::entry::{Change, Entry, Message, Request, Verdict, Vocabulary, When};
+use crate::parse::entry::{Change, ClientSide, Entry, Message, Request, Verdict, Vocabulary, When};
 use crate::parse::layout::HeadLayout;
 use crate::parse::w3c::Columns;
 use crate::parse::{Format, docker, nginx_access, syslog};
@@ -14,6 +13,7 @@ use crate::time::year::YearTracker;
 use crate::time::{Civil, Micros, Zone, ZoneConverter};
 
 mod lines;
+mod records;
 mod streams;
 
 use lines::{fold_lines, fold_lines_with};
@@ -102,6 +102,8 @@ struct Worker<'c> {
     /// The source the line being folded names, in a file of several (see `Summary::streams`);
     /// empty otherwise.
     stream: Vec<u8>,
+    /// An error line whose signature waits for the record's continuation lines.
+    open_record: records::OpenRecord,
     out: Summary,
 }
 
@@ -214,19 +216,6 @@ impl Worker<'_> {
         }
     }
 
-    fn keep_signature(&mut self, t: Micros, line: u64, message: &[u8], prefix: String) {
-        let text = String::from_utf8_lossy(message);
-        let mut key = prefix;
-        key.push_str(&signature::signature(&text));
-        let bin = self.bin(t);
-        let source = self.source(line);
-        self.out.signatures.record(key, bin, || ErrorSample {
-            time: t,
-            source,
-            text: kept_text(message),
-        });
-    }
-
     fn keep_action(&mut self, t: Micros, line: u64, host: Option<&[u8]>, action: Action) {
         if self.out.events.len() >= super::MAX_KEPT_EVENTS {
             self.out.events_dropped += 1;
@@ -243,6 +232,9 @@ impl Worker<'_> {
     /// Folds one line's entry, whatever format it came from.
     #[inline(always)]
     fn fold(&mut self, entry: Entry<'_>, n: u64) {
+        if !matches!(entry, Entry::Continuation) {
+            self.close_record();
+        }
         match entry {
             Entry::Request(r) => self.request(r, n),
             Entry::Message(m) => self.message(m, n),
@@ -338,6 +330,9 @@ impl Worker<'_> {
         if let Some(seconds) = r.latency {
             self.count_latency(bin, seconds);
         }
+        if r.status == 429 {
+            self.client_side(ClientSide::Limited, Some(r.client), bin);
+        }
         if error {
             self.out
                 .failed_paths
@@ -365,6 +360,11 @@ impl Worker<'_> {
         };
         let (error, failed_login) = match m.verdict {
             Verdict::Given(error) => (error, false),
+            Verdict::ClientSide(kind) => {
+                let bin = self.bin(t);
+                self.client_side(kind, m.client, bin);
+                (false, false)
+            }
             Verdict::ByWords(severity) => {
                 let class = notable::classify_line_given(
                     hits.error,
@@ -400,13 +400,18 @@ impl Worker<'_> {
             None => kept_text(&m.text),
         };
         if failed_login {
+            let attempts = syslog::repeats(&m.text);
             let source = self.source(n);
-            self.out.note_auth_failure(bin, t, source, labelled);
+            self.out
+                .note_auth_failure(bin, attempts, (t, source), labelled);
+            // A source named in a column counts lines: its repeats are the file's.
             if let Some(s) = self.stream_counts() {
                 *s.auth_failures.entry(bin).or_default() += 1;
             }
             if let Some(address) = notable::failed_login_address(&m.text) {
-                self.out.failed_login_sources.record(address, bin);
+                self.out
+                    .failed_login_sources
+                    .record_n(address, bin, attempts);
             }
         }
         if error {
@@ -416,8 +421,11 @@ impl Worker<'_> {
                     .failed_upstreams
                     .record(upstream_host(upstream), bin);
             }
-            let prefix = program.map_or(String::new(), |p| format!("{}: ", kept_text(p)));
-            self.keep_signature(t, n, &m.text, prefix);
+            let prefix = match program {
+                Some(p) if !p.is_empty() => format!("{}: ", kept_text(p)),
+                _ => String::new(),
+            };
+            self.open_record(t, n, &m.text, prefix);
         }
         let action = match m.vocabulary {
             Vocabulary::Syslog => {
@@ -428,6 +436,14 @@ impl Worker<'_> {
         };
         if let Some(action) = action {
             self.keep_action(t, n, m.host.as_deref(), action);
+        }
+    }
+
+    /// A client's request refused or held back: counted apart, by kind and by client.
+    fn client_side(&mut self, kind: ClientSide, client: Option<&[u8]>, bin: i64) {
+        self.out.client_side.record(kind.key().as_bytes(), bin);
+        if let Some(client) = client {
+            self.out.client_side_clients.record(client, bin);
         }
     }
 
@@ -479,12 +495,14 @@ impl<'c> Worker<'c> {
             clients: Default::default(),
             last_bin: std::cell::Cell::new(None),
             stream: Vec::new(),
+            open_record: Default::default(),
             out: Summary::default(),
         }
     }
 
     /// The summary, with what is held back for speed written out.
     fn finish(mut self) -> ChunkOutcome {
+        self.close_record();
         if let Some((bin, last)) = self.last_line.take() {
             self.out.note_line(bin, last.time, last.source);
         }

@@ -336,9 +336,22 @@ pub struct Summary {
     pub auth_failures: BTreeMap<i64, u64>,
     /// The first failed login per bin, to cite.
     pub auth_samples: BTreeMap<i64, ErrorSample>,
+    /// Failed logins beyond the lines that report them, per bin: rsyslog's `message
+    /// repeated 5 times: [ Failed password …]` is one line and five tries. Tries count
+    /// `auth_failures` and these; how busy the log was counts lines only.
+    #[serde(default)]
+    pub auth_repeats: BTreeMap<i64, u64>,
     /// Failed logins by the address they came from, per bin.
     #[serde(default)]
     pub failed_login_sources: Breakdown,
+    /// Lines reporting a client's request refused or held back (nginx's `open() … (2: No
+    /// such file…)`, `limiting requests`; an access log's 429), by kind (`limited`,
+    /// `refused`) per bin: shown, never failures.
+    #[serde(default)]
+    pub client_side: Breakdown,
+    /// The same lines by the client they name, per bin.
+    #[serde(default)]
+    pub client_side_clients: Breakdown,
     /// For a file that holds the lines of several sources (a CSV export's pod column): each
     /// source's own counts, by name. The file's counts above hold them all.
     #[serde(default)]
@@ -410,11 +423,15 @@ impl Summary {
     pub fn note_auth_failure(
         &mut self,
         bin: i64,
-        time: Micros,
-        source: LineRef,
+        attempts: u64,
+        at: (Micros, LineRef),
         text: impl FnOnce() -> String,
     ) {
+        let (time, source) = at;
         *self.auth_failures.entry(bin).or_default() += 1;
+        if attempts > 1 {
+            *self.auth_repeats.entry(bin).or_default() += attempts - 1;
+        }
         self.auth_samples.entry(bin).or_insert_with(|| ErrorSample {
             time,
             source,
@@ -526,10 +543,15 @@ impl Summary {
         for (bin, n) in other.auth_failures {
             *self.auth_failures.entry(bin).or_default() += n;
         }
+        for (bin, n) in other.auth_repeats {
+            *self.auth_repeats.entry(bin).or_default() += n;
+        }
         for (bin, sample) in other.auth_samples {
             self.auth_samples.entry(bin).or_insert(sample);
         }
         self.failed_login_sources.merge(other.failed_login_sources);
+        self.client_side.merge(other.client_side);
+        self.client_side_clients.merge(other.client_side_clients);
         for (name, stream) in other.streams {
             let full = self.streams.len() >= MAX_STREAMS && !self.streams.contains_key(&name);
             let name = if full {

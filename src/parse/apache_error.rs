@@ -5,7 +5,7 @@
 
 use std::borrow::Cow;
 
-use super::entry::{Entry, Message, Verdict, Vocabulary, When};
+use super::entry::{ClientSide, Entry, Message, Verdict, Vocabulary, When};
 use super::spec::Format;
 use super::spec::{FormatSpec, Meaning};
 
@@ -30,10 +30,15 @@ pub struct ApacheError<'a> {
 }
 
 impl ApacheError<'_> {
-    /// Whether the level is `error` or worse.
+    /// Whether the line reports the server failing: level `error` or worse, and not a
+    /// client's request (see [`CLIENT_SIDE`]).
     pub fn is_error(&self) -> bool {
+        self.is_error_level() && !is_client_side(self.message)
+    }
+
+    /// Whether the level is `error` or worse.
+    pub fn is_error_level(&self) -> bool {
         matches!(self.level, b"error" | b"crit" | b"alert" | b"emerg")
-            && !is_client_side(self.message)
     }
 }
 
@@ -130,12 +135,19 @@ pub fn read(line: &[u8]) -> Entry<'_> {
     };
     Entry::Message(Message {
         when: When::Local(e.civil),
-        verdict: Verdict::Given(e.is_error()),
+        verdict: match e.is_error() {
+            false if e.is_error_level() => Verdict::ClientSide(ClientSide::Refused),
+            error => Verdict::Given(error),
+        },
         program: None,
         host: None,
         text: Cow::Borrowed(e.message),
         vocabulary: Vocabulary::Apache,
         upstream: None,
+        // `10.0.0.7:52342`: the address without its port.
+        client: e
+            .client
+            .map(|c| memchr::memrchr(b':', c).map_or(c, |i| &c[..i])),
         http: None,
     })
 }

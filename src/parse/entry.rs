@@ -31,6 +31,28 @@ pub enum Verdict {
     Given(bool),
     /// Judged from the words of the message and the syslog severity, if any.
     ByWords(Option<u8>),
+    /// Not a failure of the service: a client's request refused or held back, reported at an
+    /// error level by a server (nginx's `open() … (2: No such file…)`, `limiting requests`).
+    ClientSide(ClientSide),
+}
+
+/// How a client's request failed on the client's side.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ClientSide {
+    /// Held back by a rate or connection limit (a load test, a client over its rate).
+    Limited,
+    /// Refused for the client's sake: not found, forbidden, too large, a broken handshake.
+    Refused,
+}
+
+impl ClientSide {
+    /// Its name in JSON and in counts: `limited`, `refused`.
+    pub fn key(self) -> &'static str {
+        match self {
+            ClientSide::Limited => "limited",
+            ClientSide::Refused => "refused",
+        }
+    }
 }
 
 /// Which vocabulary of changes (deploys, restarts, reloads) a message is read with.
@@ -94,6 +116,9 @@ pub struct Message<'a> {
     pub vocabulary: Vocabulary,
     /// The upstream a proxy failed to reach (`http://10.0.0.5:8080/x`).
     pub upstream: Option<&'a [u8]>,
+    /// The client the line is about, where it names one outside a request (an error log's
+    /// `client: 10.0.0.7`, Apache's `[client 10.0.0.7:52342]`).
+    pub client: Option<&'a [u8]>,
     /// The request it also describes, if it does.
     pub http: Option<Http<'a>>,
 }
@@ -132,6 +157,19 @@ pub enum Entry<'a> {
     Unreadable(&'static str),
 }
 
+impl Entry<'_> {
+    /// Whether the line belongs to the record above it rather than starting one.
+    pub fn continues_record(&self) -> bool {
+        matches!(
+            self,
+            Entry::Continuation
+                | Entry::RecordChange(_)
+                | Entry::RecordActor(_)
+                | Entry::RecordOther
+        )
+    }
+}
+
 /// A line of a document format met on the line path: never read there.
 pub fn read_whole(_line: &[u8]) -> Entry<'_> {
     Entry::Unreadable("a document format: its files are read whole, by JSON document")
@@ -154,6 +192,7 @@ impl<'a> Message<'a> {
             text: Cow::Borrowed(text),
             vocabulary: Vocabulary::Syslog,
             upstream: None,
+            client: None,
             http: None,
         })
     }

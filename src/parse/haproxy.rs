@@ -181,6 +181,7 @@ pub fn read(line: &[u8]) -> Entry<'_> {
             text: Cow::Borrowed(line),
             vocabulary: super::entry::Vocabulary::Syslog,
             upstream: Some(t.server),
+            client: None,
             http: None,
         }),
     }

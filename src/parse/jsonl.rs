@@ -21,6 +21,7 @@ use serde_json::Value;
 
 use super::json_fields::Fields;
 
+use super::cause::with_cause;
 use super::common::{duration_seconds, is_error_level, local_date_time, rfc3339};
 use crate::time::{Civil, Micros};
 
@@ -110,6 +111,16 @@ const LATENCY_KEYS: [&str; 9] = [
 ];
 const PROGRAM_KEYS: [&str; 5] = ["logger", "service", "app", "name", "component"];
 const HOST_KEYS: [&str; 2] = ["host", "hostname"];
+/// What went wrong, beside the message: Go's `err`, ECS's `error.message`, Python's
+/// `exc_info` and `exception` (a whole traceback), Logstash's `stack_trace`.
+const CAUSE_KEYS: [&str; 6] = [
+    "err",
+    "error.message",
+    "error",
+    "exception",
+    "exc_info",
+    "stack_trace",
+];
 const PID_KEYS: [&str; 1] = ["pid"];
 const PATH_KEYS: [&str; 8] = [
     "path",
@@ -342,6 +353,10 @@ pub fn parse_json_line_general(line: &[u8]) -> Option<JsonRecord> {
         None => String::new(),
     };
     let text = |keys: &[&str]| first(&map, keys).as_ref().and_then(as_text);
+    let message = match text(&CAUSE_KEYS) {
+        Some(cause) => with_cause(&message, &cause),
+        None => message,
+    };
     Some(JsonRecord {
         time,
         is_error: first_view(&map, &LEVEL_KEYS).is_some_and(|v| v.is_error_level())
@@ -409,6 +424,7 @@ fn record_entry<'a>(
         text,
         vocabulary: Vocabulary::Syslog,
         upstream: None,
+        client: None,
         http,
     })
 }

@@ -155,6 +155,7 @@ fn read_event(event: &Value, placement: Placement) -> Option<Entry<'static>> {
         text: Cow::Owned(line.into_bytes()),
         vocabulary: Vocabulary::Syslog,
         upstream: None,
+        client: None,
         http: None,
     }))
 }

@@ -5,6 +5,7 @@
 
 use std::borrow::Cow;
 
+use super::cause::with_cause;
 use super::common::{duration_seconds, is_error_level, local_date_time, rfc3339};
 use super::entry::{Entry, Http, Message, Verdict, Vocabulary, When};
 use super::spec::{Format, FormatSpec, Meaning};
@@ -72,6 +73,7 @@ struct Fields<'a> {
     program: Slot<'a>,
     host: Slot<'a>,
     took: Slot<'a>,
+    cause: Slot<'a>,
 }
 
 /// The fields a key can fill, as [`Fields`] lists them.
@@ -86,6 +88,7 @@ enum Role {
     Program,
     Host,
     Took,
+    Cause,
 }
 
 /// The field `key` fills and its rank among that field's keys: where several keys of one
@@ -127,6 +130,9 @@ fn role(key: &[u8]) -> Option<(Role, usize)> {
         b"elapsed" => (Took, 3),
         b"duration_ms" => (Took, 4),
         b"took_ms" => (Took, 5),
+        b"err" => (Cause, 0),
+        b"error" => (Cause, 1),
+        b"exception" => (Cause, 2),
         _ => return None,
     })
 }
@@ -143,6 +149,7 @@ impl<'a> Fields<'a> {
             Role::Program => &mut self.program,
             Role::Host => &mut self.host,
             Role::Took => &mut self.took,
+            Role::Cause => &mut self.cause,
         }
     }
 }
@@ -218,14 +225,27 @@ pub fn read(line: &[u8]) -> Entry<'_> {
         });
     let failed =
         level.is_some_and(is_error_level) || http.as_ref().is_some_and(|h| h.status >= 500);
+    let text = match value(f.cause) {
+        // Go's slog and zerolog put what went wrong in `err`: `msg="quote failed"` alone
+        // says only that something did.
+        Some(cause) => Cow::Owned(
+            with_cause(
+                &String::from_utf8_lossy(text.unwrap_or(b"")),
+                &String::from_utf8_lossy(cause),
+            )
+            .into_bytes(),
+        ),
+        None => Cow::Borrowed(text.unwrap_or(b"")),
+    };
     Entry::Message(Message {
         when,
         verdict: Verdict::Given(failed),
         program: Some(Cow::Borrowed(value(f.program).unwrap_or(b""))),
         host: value(f.host).map(Cow::Borrowed),
-        text: Cow::Borrowed(text.unwrap_or(b"")),
+        text,
         vocabulary: Vocabulary::Syslog,
         upstream: None,
+        client: None,
         http,
     })
 }

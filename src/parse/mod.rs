@@ -6,6 +6,7 @@ pub mod ansi;
 pub mod apache_error;
 pub mod app_log;
 pub mod aws_lb;
+pub mod cause;
 pub mod common;
 pub mod compose;
 pub mod container;
@@ -59,6 +60,29 @@ impl Format {
     pub fn from_name(name: &str) -> Option<Format> {
         let wanted = name.trim().to_ascii_lowercase().replace(['-', ' '], "_");
         Format::all().find(|f| f.id() == wanted)
+    }
+
+    /// Whether a record of this format can span lines (a traceback under an error line,
+    /// PostgreSQL's `DETAIL:`, an entry of apt's history): its chunks end before a line that
+    /// starts a record, so a record is read whole by one worker.
+    pub fn has_multi_line_records(self) -> bool {
+        matches!(
+            self,
+            Format::AppLog
+                | Format::Syslog
+                | Format::NginxError
+                | Format::ApacheError
+                | Format::Postgres
+                | Format::Mysql
+                | Format::Klog
+                | Format::AptHistory
+                | Format::ZapConsole
+        )
+    }
+
+    /// Whether `line` of this format starts a record (see [`Self::has_multi_line_records`]).
+    pub fn starts_record(self, line: &[u8]) -> bool {
+        !(self.spec().read)(line).continues_record()
     }
 
     /// Alert histories: JSON documents read whole, not line by line.
@@ -327,11 +351,16 @@ pub fn sniff(sample: &[u8], complete: bool) -> Sniffed {
         .filter(|l| !l.trim_ascii().is_empty())
         .take(SNIFF_LINES)
         .collect();
-    // Indented lines continue a record in several formats: they neither vote nor count.
+    // Indented lines and a traceback's lines continue a record in several formats: they
+    // neither vote nor count.
     let lines: Vec<&[u8]> = non_blank
         .iter()
         .copied()
-        .filter(|l| !syslog::is_continuation(l) && !syslog::is_journal_marker(l))
+        .filter(|l| {
+            !syslog::is_continuation(l)
+                && !syslog::is_journal_marker(l)
+                && !cause::is_traceback_line(l)
+        })
         .collect();
     // A CSV export is told by its header, which no other format writes; its rows alone could
     // pass for application-log lines.
@@ -405,7 +434,11 @@ pub fn sample_lines(sample: &[u8]) -> Vec<&[u8]> {
     sample
         .split(|&b| b == b'\n')
         .map(common::strip_cr)
-        .filter(|l| !l.trim_ascii().is_empty() && !syslog::is_continuation(l))
+        .filter(|l| {
+            !l.trim_ascii().is_empty()
+                && !syslog::is_continuation(l)
+                && !cause::is_traceback_line(l)
+        })
         .take(SNIFF_LINES)
         .collect()
 }

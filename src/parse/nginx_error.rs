@@ -6,7 +6,7 @@
 
 use std::borrow::Cow;
 
-use super::entry::{Entry, Message, Verdict, Vocabulary, When};
+use super::entry::{ClientSide, Entry, Message, Verdict, Vocabulary, When};
 use super::spec::Format;
 use super::spec::{FormatSpec, Meaning};
 
@@ -156,24 +156,37 @@ pub fn parse(line: &[u8]) -> Option<ErrorLine<'_>> {
 /// listing or rule (403), a body too large (413), a client's broken TLS handshake, and a request
 /// held back by `limit_req`/`limit_conn` (a load test, a client over its rate). None of them is
 /// the service failing.
-const CLIENT_SIDE: [&[u8]; 10] = [
+const CLIENT_SIDE: [&[u8]; 8] = [
     b"failed (2: No such file or directory)",
     b"is not found (2: No such file or directory)",
     b"failed (20: Not a directory)",
     b"is forbidden",
     b"access forbidden by rule",
     b"client intended to send too large body",
-    b"limiting requests, excess",
-    b"limiting connections by zone",
     b"while SSL handshaking, client:",
     b"client sent invalid",
 ];
 
-/// Whether a message reports a client's request failing (see [`CLIENT_SIDE`]).
+/// The requests `limit_req` and `limit_conn` held back: client-side too, counted apart as
+/// "limited" (a load test, a client over its rate).
+const LIMITED: [&[u8]; 2] = [
+    b"limiting requests, excess",
+    b"limiting connections by zone",
+];
+
+/// Whether a message reports a client's request failing (see [`CLIENT_SIDE`], [`LIMITED`]).
 pub fn is_client_side(message: &[u8]) -> bool {
-    CLIENT_SIDE
-        .iter()
-        .any(|needle| memchr::memmem::find(message, needle).is_some())
+    client_side(message).is_some()
+}
+
+/// How a message reports a client's request failing, if it does (see [`CLIENT_SIDE`]).
+pub fn client_side(message: &[u8]) -> Option<ClientSide> {
+    let found = |needle: &&[u8]| memchr::memmem::find(message, needle).is_some();
+    if LIMITED.iter().any(found) {
+        Some(ClientSide::Limited)
+    } else {
+        CLIENT_SIDE.iter().any(found).then_some(ClientSide::Refused)
+    }
 }
 
 /// A line of nginx's error log, as an [`Entry`]; lines not starting a record continue one.
@@ -186,12 +199,16 @@ pub fn read(line: &[u8]) -> Entry<'_> {
     };
     Entry::Message(Message {
         when: When::Local(e.civil),
-        verdict: Verdict::Given(e.level.is_error() && !is_client_side(e.message)),
+        verdict: match client_side(e.message) {
+            Some(kind) if e.level.is_error() => Verdict::ClientSide(kind),
+            _ => Verdict::Given(e.level.is_error()),
+        },
         program: None,
         host: e.server.map(Cow::Borrowed),
         text: Cow::Borrowed(e.message),
         vocabulary: Vocabulary::Nginx,
         upstream: e.upstream,
+        client: field(e.message, b"client"),
         http: None,
     })
 }

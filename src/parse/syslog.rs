@@ -275,8 +275,26 @@ pub fn parse(line: &[u8]) -> Option<SyslogLine<'_>> {
     })
 }
 
-/// A syslog line, as an [`Entry`]: indented lines continue the one before, and journal
-/// markers (`-- Boot …`) carry nothing.
+/// How many times a message stands for: rsyslog and syslog-ng fold repeats of one message into
+/// `message repeated 5 times: [ Failed password for root from …]`, which is five tries, not
+/// one. 1 for any other message.
+pub fn repeats(message: &[u8]) -> u64 {
+    let Some(rest) = message.strip_prefix(b"message repeated ") else {
+        return 1;
+    };
+    let digits = rest.iter().take_while(|b| b.is_ascii_digit()).count();
+    if digits == 0 || digits > 6 || !rest[digits..].starts_with(b" times: [") {
+        return 1;
+    }
+    std::str::from_utf8(&rest[..digits])
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .filter(|&n| n > 0)
+        .unwrap_or(1)
+}
+
+/// A syslog line, as an [`Entry`]: indented lines and a traceback's lines continue the one
+/// before, and journal markers (`-- Boot …`) carry nothing.
 #[inline]
 pub fn read(line: &[u8]) -> Entry<'_> {
     if is_continuation(line) {
@@ -286,6 +304,10 @@ pub fn read(line: &[u8]) -> Entry<'_> {
         return Entry::Marker;
     }
     let Some(s) = parse(line) else {
+        // A traceback's last line (`KeyError: 'user_id'`) is written at the margin.
+        if super::cause::is_traceback_line(line) {
+            return Entry::Continuation;
+        }
         return Entry::Unreadable("not a syslog line");
     };
     let when = match s.stamp {
@@ -301,6 +323,7 @@ pub fn read(line: &[u8]) -> Entry<'_> {
         text: Cow::Borrowed(s.message),
         vocabulary: Vocabulary::Syslog,
         upstream: None,
+        client: None,
         http: None,
     })
 }

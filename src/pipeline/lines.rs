@@ -96,6 +96,10 @@ pub fn read_stream(
     on_batch: impl FnMut(usize) + Send,
 ) -> StreamRead {
     let mut chunker = Chunker::new(stream, chunk_size);
+    let format = context.format;
+    if format.has_multi_line_records() && context.access_format.is_none() {
+        chunker = chunker.align_to_records(Box::new(move |line| format.starts_record(line)));
+    }
     // Where clocks go back, the repeated hour is read in file order: each chunk starts from
     // where the one before it ended, so the chunks of such a file are read one after another.
     // (Access logs carry their offset on every line: they have no repeated hour.)

@@ -23,7 +23,7 @@ use crate::config::Config;
 use crate::discover::{self, Passed};
 use crate::error::Error;
 use crate::parse::{Detection, Format};
-use crate::read::Compression;
+use crate::read::{Compression, MAX_RECORD_BACKTRACK};
 use crate::time::ZoneConverter;
 
 /// How many stages a run has: see [`stage_of`].
@@ -281,7 +281,9 @@ fn split_large(tasks: Vec<Task>, logs: &[Sniff], config: &Config, size: u64) -> 
     for task in tasks {
         let cuts = match task.files.as_slice() {
             [one] if splittable(&logs[*one], config, task.stage) => {
-                line_ends(&logs[*one].candidate.path, size).unwrap_or_default()
+                let format = logs[*one].detection.format;
+                let records = format.has_multi_line_records().then_some(format);
+                line_ends(&logs[*one].candidate.path, size, records).unwrap_or_default()
             }
             _ => Vec::new(),
         };
@@ -307,8 +309,10 @@ fn split_large(tasks: Vec<Task>, logs: &[Sniff], config: &Config, size: u64) -> 
 }
 
 /// `0`, then the first line end at or after each multiple of `size`, then the file's length:
-/// found by reading a little at each cut, never the whole file.
-fn line_ends(path: &Path, size: u64) -> std::io::Result<Vec<u64>> {
+/// found by reading a little at each cut, never the whole file. With a format of records, a
+/// cut moves on to the next line that starts one, when one is within
+/// [`MAX_RECORD_BACKTRACK`] (the reader's chunks end the same way: a record is read whole).
+fn line_ends(path: &Path, size: u64, records: Option<Format>) -> std::io::Result<Vec<u64>> {
     let mut file = std::fs::File::open(path)?;
     let len = file.metadata()?.len();
     let mut cuts = vec![0];
@@ -328,6 +332,10 @@ fn line_ends(path: &Path, size: u64) -> std::io::Result<Vec<u64>> {
             }
             pos += n as u64;
         };
+        let cut = match records {
+            Some(format) if cut < len => next_record(&mut file, cut, format)?,
+            _ => cut,
+        };
         if cut >= len {
             break;
         }
@@ -336,6 +344,28 @@ fn line_ends(path: &Path, size: u64) -> std::io::Result<Vec<u64>> {
     }
     cuts.push(len);
     Ok(cuts)
+}
+
+/// The start of the first line at or after `cut` (a line start) that starts a record of
+/// `format`, if one is within [`MAX_RECORD_BACKTRACK`]; else `cut`.
+fn next_record(file: &mut std::fs::File, cut: u64, format: Format) -> std::io::Result<u64> {
+    file.seek(SeekFrom::Start(cut))?;
+    let mut block = Vec::with_capacity(MAX_RECORD_BACKTRACK + 4096);
+    file.by_ref()
+        .take((MAX_RECORD_BACKTRACK + 4096) as u64)
+        .read_to_end(&mut block)?;
+    let mut at = 0;
+    while at <= MAX_RECORD_BACKTRACK {
+        let Some(i) = memchr::memchr(b'\n', &block[at..]) else {
+            break;
+        };
+        let line = &block[at..at + i];
+        if format.starts_record(line.strip_suffix(b"\r").unwrap_or(line)) {
+            return Ok(cut + at as u64);
+        }
+        at += i + 1;
+    }
+    Ok(cut)
 }
 
 #[cfg(test)]
@@ -348,7 +378,7 @@ mod tests {
         let path = dir.path().join("a.log");
         let text: String = (0..1000).map(|i| format!("line {i}\n")).collect();
         std::fs::write(&path, &text).unwrap();
-        let cuts = line_ends(&path, 997).unwrap();
+        let cuts = line_ends(&path, 997, None).unwrap();
         assert_eq!(cuts.first(), Some(&0));
         assert_eq!(cuts.last(), Some(&(text.len() as u64)));
         for c in &cuts[1..cuts.len() - 1] {
@@ -381,6 +411,6 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("a.log");
         std::fs::write(&path, vec![b'x'; 10_000]).unwrap();
-        assert_eq!(line_ends(&path, 100).unwrap(), vec![0, 10_000]);
+        assert_eq!(line_ends(&path, 100, None).unwrap(), vec![0, 10_000]);
     }
 }

@@ -303,7 +303,16 @@ pub struct Chunker {
     pub cut_lines: u64,
     /// Bytes left out of those cut lines.
     pub cut_bytes: u64,
+    /// Whether a line starts a record, for formats whose records span lines.
+    starts_record: Option<StartsRecord>,
 }
+
+/// Whether a line starts a record (see [`Chunker::align_to_records`]).
+pub type StartsRecord = Box<dyn Fn(&[u8]) -> bool + Send>;
+
+/// How far back a chunk's end moves to the start of a record: a record longer than this (a
+/// 1,000-frame Java dump) may be cut, and read as two.
+pub const MAX_RECORD_BACKTRACK: usize = 64 << 10;
 
 impl Chunker {
     /// Newline-aligned chunks of about `chunk_size` bytes from `stream`.
@@ -315,7 +324,40 @@ impl Chunker {
             done: false,
             cut_lines: 0,
             cut_bytes: 0,
+            starts_record: None,
         }
+    }
+
+    /// Ends each chunk before a line that starts a record, so that a record whose lines
+    /// belong together (a traceback under its error line) is read by one worker, whatever the
+    /// chunk size.
+    pub fn align_to_records(mut self, starts_record: StartsRecord) -> Self {
+        self.starts_record = Some(starts_record);
+        self
+    }
+
+    /// Where the chunk `buf[..end]` (whole lines) ends when cut before its last record: the
+    /// start of the last line that starts a record. `None` when the only one is the chunk's
+    /// first line and the chunk is still shorter than [`MAX_RECORD_BACKTRACK`] (read on: the
+    /// record may end further); `end` itself when not aligning, or when no record starts
+    /// within [`MAX_RECORD_BACKTRACK`] of the end (a record that long is cut).
+    fn record_end(&self, buf: &[u8], end: usize) -> Option<usize> {
+        let Some(starts_record) = &self.starts_record else {
+            return Some(end);
+        };
+        let mut line_end = end - 1;
+        while end - line_end <= MAX_RECORD_BACKTRACK {
+            let start = memchr::memrchr(b'\n', &buf[..line_end]).map_or(0, |i| i + 1);
+            if start == 0 {
+                return (buf.len() >= MAX_RECORD_BACKTRACK).then_some(end);
+            }
+            let line = &buf[start..line_end];
+            if starts_record(line.strip_suffix(b"\r").unwrap_or(line)) {
+                return Some(start);
+            }
+            line_end = start - 1;
+        }
+        Some(end)
     }
 
     /// Sets the size of the chunks read from now on.
@@ -349,9 +391,11 @@ impl Chunker {
                 }
                 return Ok(!buf.is_empty());
             }
-            if let Some(last_newline) = memchr::memrchr(b'\n', buf) {
-                self.carry.extend_from_slice(&buf[last_newline + 1..]);
-                buf.truncate(last_newline + 1);
+            if let Some(last_newline) = memchr::memrchr(b'\n', buf)
+                && let Some(end) = self.record_end(buf, last_newline + 1)
+            {
+                self.carry.extend_from_slice(&buf[end..]);
+                buf.truncate(end);
                 return Ok(true);
             }
             // One line longer than a chunk: read on until it ends, up to the cap.

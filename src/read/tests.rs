@@ -22,6 +22,30 @@ fn chunks_end_on_newlines_and_cover_everything() {
     }
 }
 
+/// A traceback cut from its error line by a chunk boundary gave the signature of the first
+/// line in one run and of the exception in another, by chunk size alone.
+#[test]
+fn chunks_aligned_to_records_never_split_one_whatever_their_size() {
+    let data =
+        b"E one\n  frame\n  frame\nKeyError: 'a'\nE two\nE three\n  frame\nValueError\nE four";
+    for size in 1..=data.len() + 1 {
+        let mut chunker = Chunker::new(Box::new(Cursor::new(data.to_vec())), size)
+            .align_to_records(Box::new(|line: &[u8]| line.starts_with(b"E ")));
+        let mut chunks = Vec::new();
+        let mut buf = Vec::new();
+        while chunker.next_chunk(&mut buf).unwrap() {
+            chunks.push(buf.clone());
+        }
+        assert_eq!(chunks.concat(), data.to_vec(), "size {size}");
+        for c in &chunks {
+            assert!(
+                c.starts_with(b"E "),
+                "size {size}: a chunk starts inside a record: {c:?}"
+            );
+        }
+    }
+}
+
 #[test]
 fn lines_split_like_a_text_editor() {
     let collect = |d: &[u8]| lines(d).map(|l| l.to_vec()).collect::<Vec<_>>();

@@ -83,6 +83,32 @@ pub fn kind_text(item: &crate::timeline::TimelineItem) -> String {
     }
 }
 
+/// Clients' requests refused or held back, in words, with who sent most: "2400 held back by a
+/// rate limit, 12 refused (not found, forbidden, too large); most from `198.51.100.77`
+/// (2400)". Names are written with `name` (a code span in Markdown).
+pub fn client_side_text(c: &crate::timeline::ClientSide, name: impl Fn(&str) -> String) -> String {
+    let mut parts = Vec::new();
+    if c.limited > 0 {
+        parts.push(format!("{} held back by a rate limit", c.limited));
+    }
+    if c.refused > 0 {
+        parts.push(format!(
+            "{} refused for the client's sake (not found, forbidden, too large)",
+            c.refused
+        ));
+    }
+    let mut text = parts.join(", ");
+    if !c.top_clients.is_empty() {
+        let clients: Vec<String> = c
+            .top_clients
+            .iter()
+            .map(|k| format!("{} ({})", name(&k.key), k.failed))
+            .collect();
+        text.push_str(&format!("; most from {}", clients.join(", ")));
+    }
+    text
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

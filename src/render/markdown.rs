@@ -6,6 +6,7 @@ use std::fmt::Write;
 
 use crate::detect::Kind;
 use crate::render::escape::{code, escape};
+use crate::render::figures::client_side_text;
 pub(crate) use crate::render::figures::{duration, effect_text, is_investigation, ms, pct};
 use crate::render::zone::{label, when};
 use crate::timeline::sources::SourceKind;
@@ -318,6 +319,13 @@ fn root_cause(out: &mut String, i: &Incident) {
             let _ = writeln!(out, "- {title}: {}.", list.join(", "));
         }
     }
+    if let Some(c) = &i.client_side {
+        let _ = writeln!(
+            out,
+            "- Not failures, counted apart: clients' requests {}.",
+            client_side_text(c, code)
+        );
+    }
     if !i.signatures.is_empty() {
         let _ = writeln!(
             out,
@@ -496,6 +504,13 @@ pub(crate) fn intro(out: &mut String, draft: &Draft, parts: Parts) {
                 .map(|s| format!(" ({} – {})", s.first, s.last))
                 .unwrap_or_default()
         );
+        if let Some(c) = &draft.client_side {
+            let _ = writeln!(
+                out,
+                "Not failures, counted apart: clients' requests {}.\n",
+                client_side_text(c, code)
+            );
+        }
     }
 }
 

@@ -57,6 +57,7 @@ pub fn draft_with_series(points: &[(u64, u64)], incident: Option<(usize, usize)>
             top_upstreams: Vec::new(),
             top_login_sources: Vec::new(),
             top_sources: Vec::new(),
+            client_side: None,
             signatures: Vec::new(),
             timeline: Vec::new(),
             trigger_candidate: None,
@@ -92,6 +93,7 @@ pub fn draft_with_series(points: &[(u64, u64)], incident: Option<(usize, usize)>
         inputs: Vec::new(),
         skipped_files: Vec::new(),
         errors: Vec::new(),
+        client_side: None,
         series,
         display_zone: None,
     }

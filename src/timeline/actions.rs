@@ -20,6 +20,38 @@ pub(crate) fn action_text(a: &Action) -> String {
     }
 }
 
+/// How long after systemd schedules a restart of a failed unit its `Stopped`/`Started` lines
+/// may come (`RestartSec=` is 100 ms by default; a slow start takes longer).
+const RESTART_WITHIN: Micros = 2 * MICROS_PER_MIN;
+
+/// Whether `events[i]` is systemd carrying out a restart it scheduled itself: a start or stop
+/// of a unit nobody named, after that unit's `Scheduled restart job` line.
+pub fn restarted_by_system(events: &[&Event], i: usize) -> bool {
+    let e = events[i];
+    let EventBody::Action(a) = &e.body else {
+        return false;
+    };
+    if a.actor.is_some()
+        || a.subject.is_none()
+        || !matches!(
+            a.kind,
+            ActionKind::Start | ActionKind::Stop | ActionKind::Restart
+        )
+    {
+        return false;
+    }
+    events[..i]
+        .iter()
+        .rev()
+        .take_while(|p| e.time - p.time <= RESTART_WITHIN)
+        .any(|p| {
+            matches!(&p.body, EventBody::Action(b)
+                if b.kind == ActionKind::ServiceFailed
+                    && b.subject == a.subject
+                    && b.text.contains("Scheduled restart job"))
+        })
+}
+
 /// A unit that systemd starts more often than this, with nobody asking, runs on a timer:
 /// its lines are routine, not actions.
 const ROUTINE_STARTS: usize = 6;
@@ -65,8 +97,10 @@ pub fn is_scheduled_job(unit: &str) -> bool {
 /// jobs of [`SCHEDULED_JOBS`] however often they ran.
 pub fn routine_units(events: &[&Event]) -> HashSet<String> {
     let mut starts: HashMap<&str, usize> = HashMap::new();
-    for e in events {
+    // A crash loop's restarts are not a timer's.
+    for (i, e) in events.iter().enumerate() {
         if let EventBody::Action(a) = &e.body
+            && !restarted_by_system(events, i)
             && a.actor.is_none()
             && a.kind == ActionKind::Start
             && let Some(unit) = &a.subject
@@ -110,10 +144,23 @@ pub fn actions_between(ctx: &Actions, from: Micros, to: Micros) -> Vec<TimelineI
     let (analysis, bins, bin_width) = (ctx.analysis, ctx.bins, ctx.bin_width);
     let mut items: Vec<TimelineItem> = Vec::new();
     let mut automatic: BTreeMap<(ActionKind, Option<String>), Vec<&Event>> = BTreeMap::new();
-    for e in ctx.events.iter().filter(|e| e.time >= from && e.time <= to) {
+    for (i, e) in ctx.events.iter().enumerate() {
+        if e.time < from || e.time > to {
+            continue;
+        }
         let EventBody::Action(a) = &e.body else {
             continue;
         };
+        if restarted_by_system(ctx.events, i) {
+            // The stop is half of the restart its start completes.
+            if a.kind != ActionKind::Stop {
+                automatic
+                    .entry((ActionKind::AutomaticRestart, a.subject.clone()))
+                    .or_default()
+                    .push(e);
+            }
+            continue;
+        }
         if a.actor.is_none()
             && matches!(
                 a.kind,
@@ -177,16 +224,23 @@ fn what_the_system_did(
         EventBody::Action(a) => action_text(a),
         _ => String::new(),
     };
+    let text = match (kind, subject) {
+        (ActionKind::AutomaticRestart, Some(unit)) if events.len() == 1 => {
+            format!("systemd restarted {unit} on its own (automatic restart): {text}")
+        }
+        _ => text,
+    };
     let mut it = item(analysis, first.time, ItemKind::Evidence, text, first.source);
     it.action = Some(kind);
     if events.len() > 1 {
         let (one, many) = match kind {
             ActionKind::OomKill => ("OOM kill", "OOM kills"),
             ActionKind::ServiceFailed => (
-                "failure or automatic restart",
-                "failures or automatic restarts",
+                "failure or scheduled restart",
+                "failures or scheduled restarts",
             ),
             ActionKind::Failover => ("failover", "failovers"),
+            ActionKind::AutomaticRestart => ("automatic restart", "automatic restarts"),
             ActionKind::Boot => ("boot", "boots"),
             ActionKind::Start => ("start", "starts"),
             ActionKind::Stop => ("stop", "stops"),
@@ -212,4 +266,37 @@ fn what_the_system_did(
         });
     }
     it
+}
+
+/// The restart systemd made on its own that the recovery came with: the last one from five
+/// minutes before the rate was back (`until`) to two bins after, when the error rate fell
+/// after it. A crash loop ends with the restart that held; nobody's change is its fix.
+pub fn restart_that_held(ctx: &Actions, until: Micros) -> Option<TimelineItem> {
+    let (from, to) = (until - 5 * MICROS_PER_MIN, until + 2 * ctx.bin_width);
+    let (_, e) = ctx
+        .events
+        .iter()
+        .enumerate()
+        .filter(|(_, e)| e.time >= from && e.time <= to)
+        .filter(|(i, e)| {
+            restarted_by_system(ctx.events, *i)
+                || matches!(&e.body, EventBody::Action(a) if a.kind == ActionKind::AutomaticRestart)
+        })
+        .rfind(|(_, e)| matches!(&e.body, EventBody::Action(a) if a.kind != ActionKind::Stop))?;
+    let EventBody::Action(a) = &e.body else {
+        return None;
+    };
+    let effect = effect(ctx.bins, e.time.div_euclid(ctx.bin_width));
+    if effect.verdict != crate::detect::effect::Verdict::Fell {
+        return None;
+    }
+    let unit = a.subject.as_deref().unwrap_or("the unit");
+    let text = format!(
+        "systemd restarted {unit} on its own (automatic restart): {}",
+        a.text
+    );
+    let mut it = item(ctx.analysis, e.time, ItemKind::Evidence, text, e.source);
+    it.action = Some(ActionKind::AutomaticRestart);
+    it.effect = Some(effect);
+    Some(it)
 }

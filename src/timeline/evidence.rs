@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use super::{ItemKind, KeyCount, LatencyImpact, SignatureRow, item};
+use super::{ClientSide, ItemKind, KeyCount, LatencyImpact, SignatureRow, item};
 use crate::aggregate::{Breakdown, Latency, Signatures};
 use crate::pipeline::Analysis;
 
@@ -42,6 +42,19 @@ pub fn top_paths(analysis: &Analysis, from_bin: i64, to_bin: i64) -> Vec<KeyCoun
 /// The addresses most failed logins came from in the bins.
 pub fn top_login_sources(analysis: &Analysis, from_bin: i64, to_bin: i64) -> Vec<KeyCount> {
     rows(merged(analysis, |s| &s.failed_login_sources).top(from_bin, to_bin, TOP))
+}
+
+/// Clients' requests refused or held back in the bins, and who sent most of them; `None`
+/// when there were none.
+pub fn client_side(analysis: &Analysis, from_bin: i64, to_bin: i64) -> Option<ClientSide> {
+    let kinds = merged(analysis, |s| &s.client_side).top(from_bin, to_bin, 2);
+    let count = |key: &str| kinds.iter().find(|(k, _)| k == key).map_or(0, |(_, n)| *n);
+    let (limited, refused) = (count("limited"), count("refused"));
+    (limited + refused > 0).then(|| ClientSide {
+        limited,
+        refused,
+        top_clients: rows(merged(analysis, |s| &s.client_side_clients).top(from_bin, to_bin, 3)),
+    })
 }
 
 /// Upstreams that failed most in the bins.

@@ -404,6 +404,12 @@ pub fn draft_incident(run: &Run, case: &Case) -> Incident {
     if found.kind == Kind::TrafficLoss && during.resolution.is_none() {
         during.resolution = traffic_back_with(&during.actions, until, bin_width);
     }
+    if matches!(found.kind, Kind::Errors | Kind::Slow)
+        && end.is_some()
+        && during.resolution.is_none()
+    {
+        during.resolution = super::actions::restart_that_held(&ctx, until);
+    }
     timeline.extend(during.actions.iter().cloned());
     let time_to_acknowledge = alerts_and_escalations(run, start, until, detected, &mut timeline);
     let (baseline, quiet_bins) = case.local_baseline(run);
@@ -450,6 +456,7 @@ pub fn draft_incident(run: &Run, case: &Case) -> Incident {
             _ => Vec::new(),
         },
         top_sources: evidence::top_sources(analysis, found.start_bin, last_bin),
+        client_side: evidence::client_side(analysis, found.start_bin, last_bin),
         signatures: evidence::signatures(
             analysis,
             found.start_bin,

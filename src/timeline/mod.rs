@@ -275,6 +275,7 @@ pub fn build(analysis: &Analysis, params: Params) -> Draft {
             })
             .collect(),
         errors: analysis.errors.iter().map(|e| e.to_string()).collect(),
+        client_side: evidence::client_side(analysis, i64::MIN, i64::MAX),
         series: series_points(analysis, &signal, &bins),
         display_zone: None,
     }

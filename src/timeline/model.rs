@@ -45,6 +45,9 @@ pub struct Draft {
     pub skipped_files: Vec<SkippedFile>,
     /// Problems met while reading (`path:line: what`), in the order met.
     pub errors: Vec<String>,
+    /// Clients' requests refused or rate-limited over the whole run: not failures.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub client_side: Option<ClientSide>,
     /// The signal per bin (bins with records only), for charts: what the detector read.
     pub series: Vec<SeriesPoint>,
     /// The zone times are shown in by the text renderers (`--display-tz`); JSON stays UTC.
@@ -180,6 +183,9 @@ pub struct Incident {
     pub top_login_sources: Vec<KeyCount>,
     /// Failures per source file (each file stands for the host that wrote it).
     pub top_sources: Vec<KeyCount>,
+    /// Clients' requests refused or rate-limited during the window: not failures.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub client_side: Option<ClientSide>,
     /// Error signatures during the incident, those new against the baseline first.
     pub signatures: Vec<SignatureRow>,
     /// Everything the logs show about it, in time order: detection, evidence, actions, alerts, escalations, the resolution.
@@ -296,6 +302,19 @@ pub struct SignatureRow {
     pub at_onset: bool,
     /// Its first line during the window.
     pub first: TimelineItem,
+}
+
+/// Lines that report a client's request refused or held back, not the service failing:
+/// shown beside the failures, never counted among them.
+#[derive(Debug, Clone, Serialize)]
+pub struct ClientSide {
+    /// Requests held back by a rate or connection limit (nginx `limiting requests`, HTTP 429).
+    pub limited: u64,
+    /// Requests refused for the client's sake (not found, forbidden, too large), as a server's
+    /// error log reports them.
+    pub refused: u64,
+    /// The clients most of them came from.
+    pub top_clients: Vec<KeyCount>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]

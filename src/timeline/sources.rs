@@ -57,8 +57,10 @@ pub struct SourceSignal {
     pub series: Series,
     /// Whether the access log names users (`$remote_user`).
     pub named_users: bool,
-    /// Failed logins per bin.
+    /// Failed logins per bin (tries: a folded repeat counts each).
     pub auth_failures: BTreeMap<i64, u64>,
+    /// Lines reporting failed logins per bin: how busy the log was, for its coverage.
+    pub auth_lines: BTreeMap<i64, u64>,
     /// Bins with data, between gaps: `[first, last]`.
     pub segments: Vec<(i64, i64)>,
     /// The stretches the family's own lines cover (before an error log borrows its host's):
@@ -137,6 +139,7 @@ pub fn sources(analysis: &Analysis) -> Vec<SourceSignal> {
             series: Series::default(),
             named_users: false,
             auth_failures: BTreeMap::new(),
+            auth_lines: BTreeMap::new(),
             segments: Vec::new(),
             own_segments: Vec::new(),
             folder: folder.clone(),
@@ -151,6 +154,10 @@ pub fn sources(analysis: &Analysis) -> Vec<SourceSignal> {
             }
             for (bin, n) in &f.summary.auth_failures {
                 *s.auth_failures.entry(*bin).or_default() += n;
+                *s.auth_lines.entry(*bin).or_default() += n;
+            }
+            for (bin, n) in &f.summary.auth_repeats {
+                *s.auth_failures.entry(*bin).or_default() += n;
             }
             continue;
         }
@@ -159,6 +166,7 @@ pub fn sources(analysis: &Analysis) -> Vec<SourceSignal> {
             s.series.merge(&stream.series);
             for (bin, n) in &stream.auth_failures {
                 *s.auth_failures.entry(*bin).or_default() += n;
+                *s.auth_lines.entry(*bin).or_default() += n;
             }
         }
     }
@@ -209,7 +217,7 @@ fn family_signal<'m>(
 /// The lines a source wrote in each bin that has any (records, and failed logins), in order.
 fn lines_per_bin(s: &SourceSignal) -> Vec<(i64, u64)> {
     let mut lines: BTreeMap<i64, u64> = s.series.bins.iter().map(|(b, c)| (*b, c.total)).collect();
-    for (bin, n) in &s.auth_failures {
+    for (bin, n) in &s.auth_lines {
         *lines.entry(*bin).or_default() += n;
     }
     lines.into_iter().collect()
@@ -275,12 +283,14 @@ impl SourceSignal {
         self.segments.iter().any(|(a, b)| *a <= first && last <= *b)
     }
 
-    /// Whether the source wrote anything in bin `b`, or, for an error log, whether its host
-    /// was writing then (its silence is health there).
+    /// Whether the source wrote anything in bin `b`, or, for a log of records, whether it was
+    /// writing around then: a quiet minute inside its coverage (no gap by its own rate) is a
+    /// minute without errors, where a quiet minute of requests says nothing of their outcome.
+    /// An error log's coverage is its host's (its silence is health there).
     fn has_data(&self, b: i64) -> bool {
         self.series.bins.get(&b).is_some_and(|c| c.total > 0)
             || self.auth_failures.contains_key(&b)
-            || (self.errors_only && self.covers(b))
+            || (self.kind == SourceKind::Records && self.covers(b))
     }
 
     /// A recovery is placed in a bin with data: the first at or after `end` within the

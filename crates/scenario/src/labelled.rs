@@ -326,6 +326,7 @@ pub fn all() -> Vec<Labelled> {
     });
     out.extend(crate::shapes::all());
     out.extend(crate::meaning::all());
+    out.extend(crate::causes::all());
     out
 }
 
@@ -401,11 +402,14 @@ pub fn score(l: &Labelled, draft: &Draft) -> Score {
         }
         let start_error = instant(&found.start).map_or(f64::INFINITY, |t| minutes(t, label.start));
         worst(&mut s.start_error, start_error);
-        let end_error = found
-            .recovered
-            .as_ref()
-            .and_then(instant)
-            .map_or(f64::INFINITY, |t| minutes(t, label.end));
+        // A label that ends exactly where the scenario's logs end is still going then: it has
+        // no recovery to find.
+        let still_going = label.end == l.scenario.end;
+        let end_error = match (found.recovered.as_ref().and_then(instant), still_going) {
+            (None, true) => 0.0,
+            (Some(_), true) | (None, false) => f64::INFINITY,
+            (Some(t), false) => minutes(t, label.end),
+        };
         worst(&mut s.end_error, end_error);
         if start_error > l.tolerance_minutes || end_error > l.tolerance_minutes {
             s.failures.push(format!(

@@ -10,6 +10,7 @@
 pub mod auth_outage;
 pub mod build;
 pub mod bulk;
+pub mod causes;
 pub mod labelled;
 pub mod meaning;
 pub mod rng;

@@ -4,7 +4,7 @@
 //! changing; a change after the recovery is not the fix; a clean-up that deletes is a change.
 //! Each says what the draft must tell (`story`), not only when.
 
-use crate::build::{Label, Labelled, at, base, errors, no_story, nothing_else, sudo, sys};
+use crate::build::{Label, Labelled, at, base, errors, nothing_else, sudo, sys};
 use crate::{Scripted, Target};
 use postmortem::detect::Kind;
 use postmortem::time::{MICROS_PER_SEC, Micros};
@@ -45,7 +45,8 @@ fn crawler_404s() -> Labelled {
         incidents: Vec::new(),
         actions: Vec::new(),
         tolerance_minutes: 2.0,
-        story: no_story,
+        // The 404s are named for what they are: refused, from the crawler's address.
+        story: |d| client_side_story(d, 0, 1200, "66.249.66.1"),
         extra: nothing_else,
     }
 }
@@ -75,8 +76,28 @@ fn load_test_rate_limited() -> Labelled {
         incidents: Vec::new(),
         actions: Vec::new(),
         tolerance_minutes: 2.0,
-        story: no_story,
+        // Shown as a "limited" count of its own, from the load tester's address.
+        story: |d| client_side_story(d, 2400, 0, "198.51.100.77"),
         extra: nothing_else,
+    }
+}
+
+/// The draft's count of clients' requests refused and held back, against what was written.
+fn client_side_story(d: &Draft, limited: u64, refused: u64, client: &str) -> Vec<String> {
+    match &d.client_side {
+        Some(c)
+            if c.limited == limited
+                && c.refused == refused
+                && c.top_clients.first().is_some_and(|k| k.key == client) =>
+        {
+            Vec::new()
+        }
+        other => vec![format!(
+            "client-side lines {:?}, expected {limited} limited and {refused} refused, most from {client}",
+            other
+                .as_ref()
+                .map(|c| (c.limited, c.refused, c.top_clients.first().map(|k| &k.key)))
+        )],
     }
 }
 

@@ -97,6 +97,12 @@ fn kubernetes_event_reasons() {
     assert_eq!(backoff.map(|k| k.0), Some(ActionKind::ServiceFailed));
     let killing = kind_of(b"kubelet", br#"I0910 08:22:00 kuberuntime_container.go:745] "Killing container with a grace period" pod="prod/authd-7d9f-x2" containerName="authd""#);
     assert_eq!(killing.map(|k| k.0), Some(ActionKind::Stop));
+    // As `kubectl get events` prints the kubelet's restart after a failed probe.
+    let probe = kind_of(
+        b"kubelet",
+        b"Killing pod/authd-7d9f-x2: Container authd failed liveness probe, will be restarted",
+    );
+    assert_eq!(probe.map(|k| k.0), Some(ActionKind::AutomaticRestart));
 }
 
 #[test]

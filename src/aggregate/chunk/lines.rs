@@ -15,7 +15,11 @@ pub(super) fn fold_lines<'d>(
     data: &'d [u8],
     mut read: impl FnMut(&'d [u8]) -> Entry<'d>,
 ) {
-    fold_lines_with(worker, data, |w, line, n| w.fold(read(line), n));
+    fold_lines_with(worker, data, |w, line, n| match read(line) {
+        // A continuation's text may name the record's cause (a traceback's exception).
+        Entry::Continuation => w.continuation(line),
+        entry => w.fold(entry, n),
+    });
 }
 
 /// Every line of a chunk, handed with its number to `handle` after the bookkeeping every

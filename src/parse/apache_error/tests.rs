@@ -38,14 +38,18 @@ fn a_clients_missing_file_or_denied_request_is_not_a_server_error() {
         b"[Thu Jun 09 07:11:21 2005] [error] [client 24.83.37.136] File does not exist: /var/www/html/favicon.ico",
         b"[Sat Jun 03 21:07:33.000001 2023] [authz_core:error] [pid 2281:tid 141] [client 185.220.101.4:50022] AH01630: client denied by server configuration: /var/www/html/.git",
     ];
-    for line in lines {
+    // At level info the line is no error at all; at error, a client's request refused.
+    let expected = [
+        (Verdict::Given(false), "66.249.66.1"),
+        (Verdict::ClientSide(ClientSide::Refused), "24.83.37.136"),
+        (Verdict::ClientSide(ClientSide::Refused), "185.220.101.4"),
+    ];
+    for (line, (verdict, client)) in lines.iter().zip(expected) {
         match read(line) {
-            Entry::Message(m) => assert_eq!(
-                m.verdict,
-                Verdict::Given(false),
-                "{}",
-                String::from_utf8_lossy(line)
-            ),
+            Entry::Message(m) => {
+                assert_eq!(m.verdict, verdict, "{}", String::from_utf8_lossy(line));
+                assert_eq!(m.client, Some(client.as_bytes()));
+            }
             other => panic!("{other:?}"),
         }
     }

@@ -17,9 +17,11 @@ use std::sync::LazyLock;
 
 use super::super::json_scan::{self, Raw};
 use super::{
-    CLIENT_KEYS, HOST_KEYS, JsonTime, LATENCY_KEYS, LEVEL_KEYS, MESSAGE_KEYS, PATH_KEYS,
-    PROGRAM_KEYS, STATUS_KEYS, TIME_KEYS, View, in_milliseconds, record_entry, without_port,
+    CAUSE_KEYS, CLIENT_KEYS, HOST_KEYS, JsonTime, LATENCY_KEYS, LEVEL_KEYS, MESSAGE_KEYS,
+    PATH_KEYS, PROGRAM_KEYS, STATUS_KEYS, TIME_KEYS, View, in_milliseconds, record_entry,
+    without_port,
 };
+use crate::parse::cause::with_cause;
 use crate::parse::entry::{Entry, Http};
 
 /// Slots for keys: every key the roles name, and the parents of the dotted ones.
@@ -44,6 +46,7 @@ struct Keys {
     program: Vec<u8>,
     host: Vec<u8>,
     path: Vec<u8>,
+    cause: Vec<u8>,
     journald: u8,
     response_code: u8,
     response_flags: u8,
@@ -76,6 +79,7 @@ impl Keys {
             program: Vec::new(),
             host: Vec::new(),
             path: Vec::new(),
+            cause: Vec::new(),
             journald: 0,
             response_code: 0,
             response_flags: 0,
@@ -89,6 +93,7 @@ impl Keys {
         keys.program = keys.slots(&PROGRAM_KEYS);
         keys.host = keys.slots(&HOST_KEYS);
         keys.path = keys.slots(&PATH_KEYS);
+        keys.cause = keys.slots(&CAUSE_KEYS);
         keys.journald = keys.slot("__REALTIME_TIMESTAMP");
         keys.response_code = keys.slot("response_code");
         keys.response_flags = keys.slot("response_flags");
@@ -368,6 +373,10 @@ pub fn read(line: &[u8]) -> Option<Entry<'_>> {
     let level_error = match first(&found, &keys.level) {
         Some(raw) => view(raw)?.is_error_level(),
         None => false,
+    };
+    let message = match text_of(first(&found, &keys.cause)).ok()? {
+        Some(cause) => Cow::Owned(with_cause(&message, &cause)),
+        None => message,
     };
     let program = text_of(first(&found, &keys.program)).ok()?;
     let host = text_of(first(&found, &keys.host)).ok()?;

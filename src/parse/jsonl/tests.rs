@@ -91,3 +91,33 @@ fn addresses_lose_their_port_and_nothing_else() {
     assert_eq!(without_port("1:2:3"), "1:2:3");
     assert_eq!(without_port("a:1b2"), "a:1b2");
 }
+
+/// Go's slog and zap put what went wrong in `err`/`error`, Python's JSON formatters the whole
+/// traceback in `exc_info`: the message alone ("quote failed", "Internal Server Error") named
+/// only that something did.
+#[test]
+fn a_records_error_field_or_traceback_joins_its_message() {
+    let slog = br#"{"time":"2025-03-04T10:15:02.118Z","level":"ERROR","msg":"quote failed","err":"dial tcp 10.20.0.7:5432: connect: connection refused"}"#;
+    let r = parse_json_line(slog).expect("a record");
+    assert_eq!(
+        r.message,
+        "quote failed: dial tcp 10.20.0.7:5432: connect: connection refused"
+    );
+    let python = br#"{"asctime":"2025-03-04 10:15:02,118","levelname":"ERROR","message":"Internal Server Error: /checkout/","exc_info":"Traceback (most recent call last):\n  File \"/srv/shop/checkout/views.py\", line 47, in checkout\n    user_id = request.session[\"user_id\"]\nKeyError: 'user_id'","timestamp":"2025-03-04T10:15:02.118Z"}"#;
+    let r = parse_json_line(python).expect("a record");
+    assert_eq!(
+        r.message,
+        "Internal Server Error: /checkout/: KeyError: 'user_id'"
+    );
+    // ECS nests it: `error.message`.
+    let ecs = br#"{"@timestamp":"2025-03-04T10:15:02.118Z","log.level":"error","message":"payment declined","error":{"type":"java.net.SocketTimeoutException","message":"Read timed out"}}"#;
+    let r = parse_json_line(ecs).expect("a record");
+    assert_eq!(r.message, "payment declined: Read timed out");
+    // The fast reader and the general one agree.
+    for line in [&slog[..], &python[..], &ecs[..]] {
+        assert_eq!(
+            read_json_line(line),
+            parse_json_line_general(line).unwrap().entry()
+        );
+    }
+}

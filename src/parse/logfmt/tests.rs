@@ -80,12 +80,13 @@ const PATH: &[&[u8]] = &[b"path", b"uri", b"url"];
 const CLIENT: &[&[u8]] = &[b"remote_addr", b"client_ip", b"fwd", b"ip"];
 const PROGRAM: &[&[u8]] = &[b"app", b"service", b"logger", b"component"];
 const HOST: &[&[u8]] = &[b"host", b"hostname"];
+const CAUSE: &[&[u8]] = &[b"err", b"error", b"exception"];
 
 /// The key dispatch gives each listed key its field and its place in that field's list, and
 /// nothing to any other key (near misses included).
 #[test]
 fn every_listed_key_and_only_those_has_its_role() {
-    let lists: [(Role, &[&[u8]]); 9] = [
+    let lists: [(Role, &[&[u8]]); 10] = [
         (Role::Time, TIME),
         (Role::Level, LEVEL),
         (Role::Text, TEXT),
@@ -95,6 +96,7 @@ fn every_listed_key_and_only_those_has_its_role() {
         (Role::Program, PROGRAM),
         (Role::Host, HOST),
         (Role::Took, TOOK),
+        (Role::Cause, CAUSE),
     ];
     let mut listed = 0;
     for (want, keys) in lists {
@@ -108,7 +110,7 @@ fn every_listed_key_and_only_those_has_its_role() {
             listed += 1;
         }
     }
-    assert_eq!(listed, 31);
+    assert_eq!(listed, 34);
     for other in [
         &b"Time"[..],
         b"times",
@@ -121,4 +123,19 @@ fn every_listed_key_and_only_those_has_its_role() {
     ] {
         assert_eq!(role(other), None, "{}", String::from_utf8_lossy(other));
     }
+}
+
+/// Go's slog writes what went wrong in `err`; the message alone ("quote failed") says only
+/// that something did.
+#[test]
+fn a_slog_err_field_joins_the_message() {
+    let line = br#"time=2025-03-04T10:15:02.118Z level=ERROR msg="quote failed" err="dial tcp 10.20.0.7:5432: connect: connection refused" order=8812"#;
+    let Entry::Message(m) = read(line) else {
+        panic!("not a message");
+    };
+    assert_eq!(
+        String::from_utf8_lossy(&m.text),
+        "quote failed: dial tcp 10.20.0.7:5432: connect: connection refused"
+    );
+    assert_eq!(m.verdict, Verdict::Given(true));
 }

@@ -41,14 +41,24 @@ fn a_clients_missing_file_forbidden_listing_or_rate_limit_is_not_a_server_error(
         b"2024/05/17 03:12:43 [crit] 812#812: *4414 SSL_do_handshake() failed (SSL: error:0A00006C:SSL routines::bad key share) while SSL handshaking, client: 185.220.101.4, server: 0.0.0.0:443",
         b"2024/05/17 03:12:44 [error] 812#812: *4415 \"/var/www/html/.env/index.html\" is not found (2: No such file or directory), client: 185.220.101.4, server: shop.example.com, request: \"GET /.env/ HTTP/1.1\", host: \"shop.example.com\"",
     ];
-    for line in lines {
+    let expected = [
+        (ClientSide::Refused, "66.249.66.1"),
+        (ClientSide::Refused, "66.249.66.1"),
+        (ClientSide::Limited, "198.51.100.7"),
+        (ClientSide::Refused, "185.220.101.4"),
+        (ClientSide::Refused, "185.220.101.4"),
+    ];
+    for (line, (kind, client)) in lines.iter().zip(expected) {
         match read(line) {
-            Entry::Message(m) => assert_eq!(
-                m.verdict,
-                Verdict::Given(false),
-                "{}",
-                String::from_utf8_lossy(line)
-            ),
+            Entry::Message(m) => {
+                assert_eq!(
+                    m.verdict,
+                    Verdict::ClientSide(kind),
+                    "{}",
+                    String::from_utf8_lossy(line)
+                );
+                assert_eq!(m.client, Some(client.as_bytes()));
+            }
             other => panic!("{other:?}"),
         }
     }

@@ -167,3 +167,18 @@ fn journalctl_markers_are_not_records() {
         b"Sep 10 08:15:02 web-1 rsyslogd: -- MARK --"
     ));
 }
+
+#[test]
+fn a_folded_repeat_says_how_many_messages_it_stands_for() {
+    assert_eq!(
+        repeats(b"message repeated 5 times: [ Failed password for root from 203.0.113.77 port 40000 ssh2]"),
+        5
+    );
+    assert_eq!(
+        repeats(b"Failed password for root from 203.0.113.77 port 40000 ssh2"),
+        1
+    );
+    assert_eq!(repeats(b"message repeated many times: [ x]"), 1);
+    assert_eq!(repeats(b"message repeated 0 times: [ x]"), 1);
+    assert_eq!(repeats(b"message repeated 99999999999 times: [ x]"), 1);
+}

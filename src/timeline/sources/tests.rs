@@ -27,6 +27,7 @@ fn source(name: &str, kind: SourceKind) -> SourceSignal {
         series: Series::default(),
         named_users: false,
         auth_failures: BTreeMap::new(),
+        auth_lines: BTreeMap::new(),
         segments: vec![(0, 1000)],
         own_segments: vec![(0, 1000)],
         folder: String::new(),
