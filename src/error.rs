@@ -137,7 +137,10 @@ pub enum Error {
 
 /// The reasons files were passed over, one per line under the message.
 fn reasons(passed_over: &[String]) -> String {
-    passed_over.iter().map(|r| format!("\n  {r}")).collect()
+    passed_over
+        .iter()
+        .map(|r| format!("\n  {}", crate::name::plain(r)))
+        .collect()
 }
 
 /// `path:line: ` before a message about a value read from a file; nothing for a flag.

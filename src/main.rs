@@ -37,7 +37,7 @@ fn main() -> std::process::ExitCode {
     match result {
         Ok(code) => code.into(),
         Err(e) => {
-            eprintln!("postmortem: {e}");
+            postmortem::output::say(e);
             ExitCode::Error.into()
         }
     }

@@ -17,6 +17,9 @@ use crate::pipeline::wire::{PlanDoc, decode_partial, encode_partial};
 /// A partial summary larger than this is refused unread (they are kilobytes to megabytes).
 const MAX_PARTIAL_FILE: u64 = 4 << 30;
 
+/// The smallest range `--split` cuts.
+const MIN_SPLIT: u64 = 1 << 20;
+
 /// `256M`, `1G`, `64K` or plain bytes.
 pub fn parse_size(text: &str) -> Result<u64, Error> {
     let t = text.trim();
@@ -33,9 +36,12 @@ pub fn parse_size(text: &str) -> Result<u64, Error> {
         _ => 0,
     };
     match digits.parse::<u64>() {
-        Ok(n) if n > 0 && scale > 0 => n
-            .checked_mul(scale)
-            .ok_or_else(|| Error::invalid("--split", text, "too large")),
+        // Smaller ranges cost more to start than to read (`--split 1` made 1.4 M tasks).
+        Ok(n) if n > 0 && scale > 0 => match n.checked_mul(scale) {
+            Some(bytes) if bytes >= MIN_SPLIT => Ok(bytes),
+            Some(_) => Err(Error::invalid("--split", text, "at least 1M")),
+            None => Err(Error::invalid("--split", text, "too large")),
+        },
         _ => Err(Error::invalid(
             "--split",
             text,
@@ -67,11 +73,11 @@ pub fn plan(opts: PlanOpts, verbosity: Verbosity) -> Result<ExitCode, Error> {
             stage(2),
         );
         for w in &plan.warnings {
-            eprintln!("postmortem: warning: {w}");
+            crate::output::say(format_args!("warning: {w}"));
         }
     }
     for e in &plan.errors {
-        eprintln!("postmortem: {e}");
+        crate::output::say(e);
     }
     Ok(match plan.errors.is_empty() {
         true => ExitCode::SUCCESS,
@@ -127,19 +133,40 @@ fn write_partial(
     }
 }
 
-fn parse_at(at: &[String]) -> Result<Inputs, Error> {
+/// Every path a command of the plan reads, to keep its output off them: the plan, the
+/// partials, the plan's inputs and files as named here (an executor runs from another folder
+/// than the planner's).
+fn read_by(doc: &PlanDoc, plan: &Path, partials: &[PathBuf]) -> Vec<PathBuf> {
+    let mut read = vec![plan.to_path_buf()];
+    read.extend(partials.iter().cloned());
+    read.extend(doc.settings.paths.iter().cloned());
+    read.extend(doc.files.iter().map(|f| f.path.clone()));
+    // Standard input is no path here (`-`, or none for a stream the plan was made from).
+    read.retain(|p| !p.as_os_str().is_empty() && p.as_os_str() != "-");
+    read
+}
+
+/// `--at NAME=PATH`s: NAME is a file of the plan (as shown, or its path), PATH where it is
+/// here. Either may hold `=`: the split is where the part before it names a file of the plan.
+fn parse_at(at: &[String], doc: &PlanDoc) -> Result<Inputs, Error> {
+    let names: std::collections::HashSet<String> = doc
+        .files
+        .iter()
+        .flat_map(|f| [f.display.clone(), f.path.to_string_lossy().into_owned()])
+        .collect();
     let mut inputs = Inputs::default();
     for a in at {
-        let (name, path) = a
-            .rsplit_once('=')
-            .filter(|(n, p)| !n.is_empty() && !p.is_empty())
-            .ok_or_else(|| {
-                Error::invalid(
-                    "--at",
-                    a,
-                    "NAME=PATH: a file of the plan, and where it is here",
-                )
-            })?;
+        let split = a
+            .match_indices('=')
+            .map(|(i, _)| (&a[..i], &a[i + 1..]))
+            .find(|(name, path)| !path.is_empty() && names.contains(*name));
+        let Some((name, path)) = split else {
+            let why = match a.contains('=') {
+                true => "no file of the plan is named so (NAME as the plan shows it, or its path)",
+                false => "NAME=PATH: a file of the plan, and where it is here",
+            };
+            return Err(Error::invalid("--at", a, why));
+        };
         inputs.at.insert(name.to_string(), PathBuf::from(path));
     }
     Ok(inputs)
@@ -164,11 +191,13 @@ pub fn partial(opts: PartialOpts, verbosity: Verbosity) -> Result<ExitCode, Erro
         let why = "a partial summary is binary: give -o FILE, or send standard output to a file";
         return Err(Error::invalid("--output", "", why));
     }
-    if let Some(out) = &opts.output {
-        output::check_outputs(&[out.as_path()], &doc.settings.paths, false)?;
-    }
-    let mut inputs = parse_at(&opts.at)?;
+    let mut inputs = parse_at(&opts.at, &doc)?;
     inputs.stdin = stdin;
+    if let Some(out) = &opts.output {
+        let mut read = read_by(&doc, &opts.plan, &opts.after);
+        read.extend(inputs.at.values().cloned());
+        output::check_outputs(&[out.as_path()], &read, false)?;
+    }
     let after = gather(&doc, read_partials(&opts.after, &doc)?)?;
     let outputs = run_partial(&doc, &config, &chosen, after, &inputs)?;
     let errors: Vec<String> = outputs
@@ -185,7 +214,7 @@ pub fn partial(opts: PartialOpts, verbosity: Verbosity) -> Result<ExitCode, Erro
     let tasks = outputs.len();
     write_partial(opts.output.as_deref(), &doc, outputs)?;
     for e in &errors {
-        eprintln!("postmortem: {e}");
+        crate::output::say(e);
     }
     if verbosity == Verbosity::Verbose {
         eprintln!("postmortem: {tasks} tasks, {lines} lines read");
@@ -201,13 +230,14 @@ pub fn merge(opts: MergeOpts, verbosity: Verbosity) -> Result<ExitCode, Error> {
     let started = std::time::Instant::now();
     let (doc, config) = read_plan(&opts.plan)?;
     let outputs = gather(&doc, read_partials(&opts.parts, &doc)?)?;
+    let read = read_by(&doc, &opts.plan, &opts.parts);
     if opts.partial {
         let out: Vec<&Path> = opts.write.output.iter().map(PathBuf::as_path).collect();
-        output::check_outputs(&out, &doc.settings.paths, opts.write.force)?;
+        output::check_outputs(&out, &read, opts.write.force)?;
         write_partial(opts.write.output.as_deref(), &doc, outputs)?;
         return Ok(ExitCode::SUCCESS);
     }
-    let prepared = prepare_write(&opts.write, &doc.settings.paths)?;
+    let prepared = prepare_write(&opts.write, &read)?;
     let analysis = merge_outputs(&doc, &config, outputs);
     let run = crate::draft_of(analysis, &config, started);
     write_draft(&opts.write, prepared, run, started, verbosity)
@@ -221,10 +251,19 @@ mod tests {
     fn sizes_read_as_a_person_writes_them() {
         assert_eq!(parse_size("256M").unwrap(), 256 << 20);
         assert_eq!(parse_size("1G").unwrap(), 1 << 30);
-        assert_eq!(parse_size("64k").unwrap(), 64 << 10);
         assert_eq!(parse_size("1MiB").unwrap(), 1 << 20);
-        assert_eq!(parse_size("4096").unwrap(), 4096);
-        for bad in ["", "0", "M", "12X", "-5M", "99999999999T"] {
+        assert_eq!(parse_size("1048576").unwrap(), 1 << 20);
+        for bad in [
+            "",
+            "0",
+            "M",
+            "12X",
+            "-5M",
+            "99999999999T",
+            "1",
+            "64k",
+            "4096",
+        ] {
             assert!(parse_size(bad).is_err(), "{bad:?}");
         }
     }

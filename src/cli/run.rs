@@ -87,11 +87,11 @@ pub fn scan(opts: ScanOpts, verbosity: Verbosity) -> Result<ExitCode, Error> {
     // scan's output already says what was passed over and why: only errors are added.
     if verbosity != Verbosity::Quiet {
         for w in &analysis.warnings {
-            eprintln!("postmortem: warning: {w}");
+            crate::output::say(format_args!("warning: {w}"));
         }
     }
     for e in &analysis.errors {
-        eprintln!("postmortem: {e}");
+        crate::output::say(e);
     }
     if opts.stats || verbosity == Verbosity::Verbose {
         let stages = [
@@ -173,14 +173,38 @@ pub fn prepare_write(opts: &WriteOpts, inputs: &[PathBuf]) -> Result<Prepared, E
         .chain(&opts.html)
         .map(PathBuf::as_path)
         .collect();
-    output::check_outputs(&outputs, inputs, opts.force)?;
-    let template = match &opts.template {
-        Some(path) => Some(
-            std::fs::read_to_string(path).map_err(|e| Error::io(&path.display().to_string(), e))?,
-        ),
-        None => None,
-    };
+    let mut read = inputs.to_vec();
+    read.extend(opts.template.iter().cloned());
+    output::check_outputs(&outputs, &read, opts.force)?;
+    let template = opts.template.as_deref().map(read_template).transpose()?;
     Ok(Prepared { zone, template })
+}
+
+/// A template is read whole, so it must be a regular file of a template's size: a FIFO
+/// would hang the run, `/dev/zero` fill memory.
+const MAX_TEMPLATE_BYTES: u64 = 1 << 20;
+
+fn read_template(path: &std::path::Path) -> Result<String, Error> {
+    use std::io::Read;
+    let shown = path.display().to_string();
+    let refuse = |message: String| Error::invalid("--template", &shown, message);
+    let meta = std::fs::metadata(path).map_err(|e| Error::io(&shown, e))?;
+    if !meta.is_file() {
+        return Err(refuse(
+            "not a regular file (a FIFO or a device would hang the run)".into(),
+        ));
+    }
+    let mut text = String::new();
+    std::fs::File::open(path)
+        .and_then(|f| f.take(MAX_TEMPLATE_BYTES + 1).read_to_string(&mut text))
+        .map_err(|e| Error::io(&shown, e))?;
+    if text.len() as u64 > MAX_TEMPLATE_BYTES {
+        return Err(refuse(format!(
+            "larger than {} KiB: not a template",
+            MAX_TEMPLATE_BYTES >> 10
+        )));
+    }
+    Ok(text)
 }
 
 /// Writes a finished run's draft as `opts` say, and says how the run ends.

@@ -101,28 +101,48 @@ impl From<&Config> for Settings {
 
 impl Settings {
     /// The settings as a [`Config`] again (globs compiled, zones looked up).
+    /// Every setting is checked as its flag is: a plan is written by anyone (`bin_width =
+    /// i64::MAX` exhausted memory, `slo = 1e308` put `inf` in the chart).
     pub fn to_config(&self) -> Result<Config, Error> {
         let mut c = Config::new(self.paths.clone());
         c.zone = parse_zone(&self.zone)?;
         c.zone_given = self.zone_given;
         c.zone_origin = self.zone_origin.clone();
         c.year_origin = self.year_origin.clone();
-        c.year = self.year;
-        c.bin_width = self.bin_width.max(1);
+        c = c.with_year(self.year)?;
+        let bin_seconds = self.bin_width / crate::time::MICROS_PER_SEC;
+        if self.bin_width % crate::time::MICROS_PER_SEC != 0 || bin_seconds < 1 {
+            return Err(Error::invalid(
+                "bin",
+                self.bin_width,
+                "whole seconds, at least 1s",
+            ));
+        }
+        c = c.with_bin(&format!("{bin_seconds}s"))?;
+        // Checked as `--slo` is, and kept as written (a percentage's round trip would move
+        // the last digit, and the merge would differ from the draft).
+        c = c.with_slo(self.slo * 100.0)?;
         c.slo = self.slo;
-        c.sensitivity = self.sensitivity;
+        c = c.with_sensitivity(self.sensitivity)?;
+        if !(0..=366 * 24 * 3600 * crate::time::MICROS_PER_SEC).contains(&self.max_ahead) {
+            return Err(Error::invalid(
+                "max_ahead",
+                self.max_ahead,
+                "at most a year",
+            ));
+        }
         c.count_client_errors = self.count_client_errors;
         c.follow_links = self.follow_links;
         c.stdin_name = self.stdin_name.clone();
         // A plan is an input too: a chunk no larger than the reader's own cap on a line.
-        c.chunk_size = self.chunk_size.clamp(1, 1 << 30);
+        c.chunk_size = self.chunk_size.clamp(4096, 1 << 30);
         c.access_formats = self.access_formats.clone();
         c.max_ahead = self.max_ahead;
         for r in &self.rules {
             let mut rule = FileRule::new(&r.pattern, &r.origin)?;
             rule.format = r.format;
             rule.zone = r.zone.as_deref().map(parse_zone).transpose()?;
-            rule.year = r.year;
+            rule.year = r.year.map(crate::config::rules::check_year).transpose()?;
             c.rules.push(rule);
         }
         Ok(c)

@@ -7,6 +7,7 @@
 
 pub mod kubelet;
 pub mod rotation;
+pub mod spool;
 
 use std::path::{Path, PathBuf};
 
@@ -36,40 +37,43 @@ pub struct Candidate {
     pub range: Option<(u64, u64)>,
 }
 
-/// A stream copied to a private temporary file: read twice (sniffed, then read) like any file,
-/// in memory that does not depend on its size. Removed when the last candidate holding it
-/// goes.
+/// A stream copied to a private temporary file (see [`spool`]): read twice (sniffed, then
+/// read) like any file, in memory that does not depend on its size. Gone when the last
+/// candidate holding it goes, or the process ends however it ends.
 #[derive(Debug, Clone)]
-pub struct Spool(std::sync::Arc<tempfile::TempPath>);
+pub struct Spool(std::sync::Arc<spool::SpoolFile>);
 
 impl PartialEq for Spool {
     fn eq(&self, other: &Self) -> bool {
-        let (a, b): (&Path, &Path) = (&self.0, &other.0);
-        a == b
+        self.0.path() == other.0.path()
     }
 }
 
 impl Eq for Spool {}
 
-/// Copies a stream to a private temporary file, as a candidate shown as `display`.
-fn spooled(mut stream: impl std::io::Read, display: String) -> std::io::Result<Candidate> {
-    let mut file = tempfile::NamedTempFile::new()?;
-    std::io::copy(&mut stream, &mut file)?;
-    let path = file.into_temp_path();
-    Ok(Candidate {
-        path: path.to_path_buf(),
-        display,
-        member: None,
-        spool: Some(Spool(std::sync::Arc::new(path))),
-        journal: None,
-        range: None,
-    })
+/// Copies a stream to a private temporary file, as a candidate shown as `display`, and what
+/// was left out when the stream held more than a copy may (see [`spool::limit`]).
+fn spooled(
+    mut stream: impl std::io::Read,
+    display: String,
+) -> std::io::Result<(Candidate, Option<String>)> {
+    let copy = spool::SpoolFile::new()?;
+    let limit = spool::limit();
+    let mut writer = std::io::BufWriter::with_capacity(256 << 10, copy.file());
+    let cut = spool::copy_bounded(&mut stream, &mut writer, limit)?;
+    std::io::Write::flush(&mut writer)?;
+    drop(writer);
+    let candidate = Candidate::standing_in(copy, display, None);
+    Ok((candidate, cut.then(|| spool::limit_reached(limit))))
 }
 
 /// A root that is a stream: `-` (standard input) or a FIFO named on the command line (`<(zcat
 /// x.gz)` gives `/dev/fd/63`). Folders are walked, and FIFOs found in them are passed over:
 /// only a stream the user named is read.
-fn stream_root(root: &Path, stdin_name: &str) -> Option<std::io::Result<Candidate>> {
+fn stream_root(
+    root: &Path,
+    stdin_name: &str,
+) -> Option<std::io::Result<(Candidate, Option<String>)>> {
     use std::os::unix::fs::FileTypeExt;
     if root == Path::new("-") {
         return Some(spooled(std::io::stdin().lock(), stdin_name.to_string()));
@@ -82,15 +86,20 @@ fn stream_root(root: &Path, stdin_name: &str) -> Option<std::io::Result<Candidat
 }
 
 impl Candidate {
-    /// A private temporary file standing for the file shown as `display` (a binary journal's
-    /// export): read in its place, removed when the last candidate holding it goes.
-    pub fn standing_in(path: tempfile::TempPath, display: String, journal: PathBuf) -> Candidate {
+    /// A private copy standing for the file shown as `display` (a stream, or a binary
+    /// journal's export, whose file is `journal`): read in its place, gone when the last
+    /// candidate holding it goes.
+    pub fn standing_in(
+        copy: spool::SpoolFile,
+        display: String,
+        journal: Option<PathBuf>,
+    ) -> Candidate {
         Candidate {
-            path: path.to_path_buf(),
+            path: copy.path().to_path_buf(),
             display,
             member: None,
-            spool: Some(Spool(std::sync::Arc::new(path))),
-            journal: Some(journal),
+            spool: Some(Spool(std::sync::Arc::new(copy))),
+            journal,
             range: None,
         }
     }
@@ -163,7 +172,12 @@ fn display_name(root: &Path, path: &Path, prefix_root: bool) -> String {
     } else {
         relative.to_path_buf()
     };
-    shown.to_string_lossy().replace('\\', "/")
+    // On Unix a backslash is part of a name (`web\\prod.log` is not `web/prod.log`).
+    let shown = shown.to_string_lossy();
+    match std::path::MAIN_SEPARATOR {
+        '/' => shown.into_owned(),
+        other => shown.replace(other, "/"),
+    }
 }
 
 /// Lists the regular files under `roots`, sorted within each root; `-` and FIFOs named as
@@ -174,7 +188,15 @@ pub fn discover(roots: &[PathBuf], follow_links: bool, stdin_name: Option<&str>)
     for root in roots {
         if let Some(stream) = stream_root(root, stdin_name.unwrap_or(STDIN_NAME)) {
             match stream {
-                Ok(candidate) => found.candidates.push(candidate),
+                Ok((candidate, cut)) => {
+                    if let Some(message) = cut {
+                        found.errors.push(Error::Partial {
+                            path: candidate.display.clone(),
+                            message,
+                        });
+                    }
+                    found.candidates.push(candidate);
+                }
                 Err(e) => found.errors.push(Error::io(&root.display().to_string(), e)),
             }
             continue;

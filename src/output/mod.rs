@@ -11,6 +11,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use crate::error::Error;
+use crate::name::plain;
 
 /// Refuses an output path that is an input or lies inside an input folder.
 pub fn check_output(output: &Path, inputs: &[PathBuf], force: bool) -> Result<(), Error> {
@@ -21,6 +22,12 @@ pub fn check_output(output: &Path, inputs: &[PathBuf], force: bool) -> Result<()
         .map(|p| p.canonicalize().unwrap_or_else(|_| p.to_path_buf()));
     let out = match (parent, out.file_name()) {
         (Some(p), Some(name)) => p.join(name),
+        _ => out,
+    };
+    // An existing output is written where it finally leads: `report.md -> logs/syslog` would
+    // put the draft in the syslog. (A hard link is safe: the rename replaces the name.)
+    let out = match std::fs::symlink_metadata(output) {
+        Ok(m) if m.file_type().is_symlink() => output.canonicalize().unwrap_or(out),
         _ => out,
     };
     for input in inputs {
@@ -101,7 +108,15 @@ pub fn write_bytes_atomically(path: &Path, text: &[u8]) -> Result<(), Error> {
         let _ = std::fs::remove_file(&temp);
     }
     pending(|p| p.retain(|t| t != &temp));
-    written.map_err(fail)
+    // The draft is written beside its target and renamed over it: where that fails, say so
+    // (`/proc/version` exists, but nothing can be created in `/proc`).
+    written.map_err(|e| Error::Output {
+        path: path.display().to_string(),
+        message: format!(
+            "cannot write a new file in {} to put in its place: {e}",
+            dir.display()
+        ),
+    })
 }
 
 /// Temporary files being written, removed if the run is interrupted.
@@ -198,84 +213,123 @@ pub enum Verbosity {
     Verbose,
 }
 
+/// A message on stderr: `postmortem: ` and `text`, its control characters shown escaped (an
+/// alert name's ESC would drive the terminal). A message's own lines (a list of reasons) stay
+/// lines, indented, so no line of it can pass for a message of its own.
+pub fn say(text: impl std::fmt::Display) {
+    let text = text.to_string();
+    let mut shown = String::with_capacity(text.len() + 16);
+    for (i, line) in text.split('\n').enumerate() {
+        if i > 0 {
+            shown.push('\n');
+            if !line.starts_with(' ') {
+                shown.push_str("  ");
+            }
+        }
+        shown.push_str(&crate::name::plain(line));
+    }
+    let _ = writeln!(std::io::stderr().lock(), "postmortem: {shown}");
+}
+
+/// Files passed over for one reason shown one by one before the rest are counted: 200,000
+/// empty files made 200,000 lines.
+const PASSED_OVER_SHOWN: usize = 10;
+
 /// Tells stderr what was passed over or skipped, as `path: reason` and `path:line: reason`;
 /// with `Verbosity::Quiet` only the errors.
 pub fn report_problems(analysis: &crate::pipeline::Analysis, verbosity: Verbosity) {
-    let mut err = std::io::stderr().lock();
     if verbosity == Verbosity::Verbose {
         for f in &analysis.files {
-            let _ = writeln!(
-                err,
-                "postmortem: {}: read as {}: {}; {} lines, {} parsed",
+            say(format_args!(
+                "{}: read as {}: {}; {} lines, {} parsed",
                 f.display,
                 f.detection.format.name(),
                 f.detection.explain(),
                 f.summary.lines,
                 f.summary.lines - f.summary.skipped.min(f.summary.lines)
-            );
+            ));
         }
     }
-    if verbosity == Verbosity::Quiet {
-        for e in &analysis.errors {
-            let _ = writeln!(err, "postmortem: {e}");
+    if verbosity != Verbosity::Quiet {
+        for w in &analysis.warnings {
+            say(format_args!("warning: {w}"));
         }
-        return;
-    }
-    for w in &analysis.warnings {
-        let _ = writeln!(err, "postmortem: warning: {w}");
-    }
-    for p in &analysis.passed_over {
-        let _ = writeln!(err, "postmortem: {}: skipped: {}", p.display, p.reason);
-    }
-    for f in &analysis.files {
-        for (line, why) in &f.summary.skipped_examples {
-            let _ = writeln!(
-                err,
-                "postmortem: {}:{}: skipped line: {}",
-                f.display, line, why
-            );
-        }
-        if let Some(line) = f.summary.skew.first_line {
-            let _ = writeln!(
-                err,
-                "postmortem: {}:{}: time jumps back {} s; {} such jumps in the file (lines keep their own time)",
-                f.display,
-                line,
-                f.summary.skew.largest / 1_000_000,
-                f.summary.skew.jumps
-            );
-        }
-        if f.summary.events_dropped > 0 {
-            let _ = writeln!(
-                err,
-                "postmortem: {}: kept the first {} events; {} counted, not kept",
-                f.display,
-                crate::aggregate::MAX_KEPT_EVENTS,
-                crate::render::count(f.summary.events_dropped as usize, "more was", "more were")
-            );
-        }
-        if f.summary.signatures.overflow > 0 {
-            let _ = writeln!(
-                err,
-                "postmortem: {}: more than {} distinct error signatures; {} counted together",
-                f.display,
-                crate::aggregate::signature::MAX_SIGNATURES,
-                crate::render::count(f.summary.signatures.overflow as usize, "line", "lines")
-            );
-        }
-        let more = f
-            .summary
-            .skipped
-            .saturating_sub(f.summary.skipped_examples.len() as u64);
-        if more > 0 {
-            let _ = writeln!(
-                err,
-                "postmortem: {}: {} more lines skipped ({} in all)",
-                f.display, more, f.summary.skipped
-            );
+        passed_over(&analysis.passed_over);
+        for f in &analysis.files {
+            file_problems(f);
         }
     }
     for e in &analysis.errors {
-        let _ = writeln!(err, "postmortem: {e}");
+        say(e);
+    }
+}
+
+/// Files passed over, each reason's first few named and the rest counted.
+fn passed_over(passed: &[crate::discover::Passed]) {
+    let mut totals: std::collections::HashMap<&str, usize> = Default::default();
+    for p in passed {
+        *totals.entry(&p.reason).or_default() += 1;
+    }
+    let mut seen: std::collections::HashMap<&str, usize> = Default::default();
+    for p in passed {
+        let total = totals[p.reason.as_str()];
+        let rank = seen.entry(&p.reason).or_default();
+        if total <= PASSED_OVER_SHOWN + 1 || *rank < PASSED_OVER_SHOWN {
+            say(format_args!("{}: skipped: {}", plain(&p.display), p.reason));
+        } else if *rank == PASSED_OVER_SHOWN {
+            say(format_args!(
+                "{} more files skipped: {}",
+                total - PASSED_OVER_SHOWN,
+                p.reason
+            ));
+        }
+        *rank += 1;
+    }
+}
+
+/// One file's skipped lines, clock jumps and limits reached.
+fn file_problems(f: &crate::pipeline::FileReport) {
+    for (line, why) in &f.summary.skipped_examples {
+        say(format_args!(
+            "{}:{}: skipped line: {}",
+            plain(&f.display),
+            line,
+            why
+        ));
+    }
+    if let Some(line) = f.summary.skew.first_line {
+        say(format_args!(
+            "{}:{}: time jumps back {} s; {} such jumps in the file (lines keep their own time)",
+            f.display,
+            line,
+            f.summary.skew.largest / 1_000_000,
+            f.summary.skew.jumps
+        ));
+    }
+    if f.summary.events_dropped > 0 {
+        say(format_args!(
+            "{}: kept the first {} events; {} counted, not kept",
+            f.display,
+            crate::aggregate::MAX_KEPT_EVENTS,
+            crate::render::count(f.summary.events_dropped as usize, "more was", "more were")
+        ));
+    }
+    if f.summary.signatures.overflow > 0 {
+        say(format_args!(
+            "{}: more than {} distinct error signatures; {} counted together",
+            f.display,
+            crate::aggregate::signature::MAX_SIGNATURES,
+            crate::render::count(f.summary.signatures.overflow as usize, "line", "lines")
+        ));
+    }
+    let more = f
+        .summary
+        .skipped
+        .saturating_sub(f.summary.skipped_examples.len() as u64);
+    if more > 0 {
+        say(format_args!(
+            "{}: {} more lines skipped ({} in all)",
+            f.display, more, f.summary.skipped
+        ));
     }
 }

@@ -179,8 +179,15 @@ fn within_plan_times(doc: &PlanDoc, r: &crate::pipeline::FileReport) -> bool {
         )
 }
 
-/// Whether a partial's outputs are tasks of this plan, holding only those tasks' files.
+/// Whether a partial's outputs are tasks of this plan, holding only those tasks' files, with
+/// nothing no reader could have written (see [`super::untrusted`]).
 fn check_outputs(doc: &PlanDoc, outputs: &[TaskOutput], path: &str) -> Result<(), Error> {
+    if let Some(why) = super::untrusted::implausible(outputs) {
+        return Err(Error::Plan {
+            path: path.to_string(),
+            message: format!("not a partial postmortem wrote: {why}"),
+        });
+    }
     for out in outputs {
         let task = out.task.and_then(|t| doc.tasks.get(t));
         let Some(task) = task else {

@@ -134,9 +134,9 @@ fn next_context(
         ..context.clone()
     };
     if let Some(t) = tracker.as_mut()
-        && let Some((first, last)) = month_span(data, context.format)
+        && let Some(span) = month_span(data, context.format)
     {
-        t.skip_over(first, last);
+        t.skip_over(span.first, span.last, span.last_settled);
     }
     ctx
 }

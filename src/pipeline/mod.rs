@@ -22,6 +22,7 @@ mod placement;
 pub mod plan;
 mod sniff;
 pub mod stages;
+mod untrusted;
 mod warnings;
 pub mod wire;
 

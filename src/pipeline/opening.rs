@@ -64,6 +64,21 @@ fn member_of(archive: Candidate, f: &PlannedFile) -> Result<Candidate, Error> {
     Ok(c)
 }
 
+/// A plan's file is read from a regular file only: a plan (anyone can write one) naming
+/// `/dev/zero` or a FIFO would read forever, as `draft` refuses to.
+fn refuse_unless_regular(path: &Path, display: &str) -> Result<(), Error> {
+    match std::fs::metadata(path) {
+        Ok(m) if !m.is_file() => Err(Error::Partial {
+            path: display.to_string(),
+            message: format!(
+                "{} is not a regular file (a device, FIFO or folder): not read",
+                path.display()
+            ),
+        }),
+        _ => Ok(()),
+    }
+}
+
 fn open_one(
     f: &PlannedFile,
     inputs: &Inputs,
@@ -89,7 +104,10 @@ fn open_one(
             }
             spool_stdin(spooled, &f.display)?
         }
-        false => plain(&local),
+        false => {
+            refuse_unless_regular(&local, &f.display)?;
+            plain(&local)
+        }
     };
     match (f.source, &f.member) {
         (Source::Member, _) | (Source::Stream, Some(_)) => member_of(container, f),
@@ -101,7 +119,7 @@ fn open_one(
             Ok(Candidate::standing_in(
                 export,
                 f.display.clone(),
-                f.path.clone(),
+                Some(f.path.clone()),
             ))
         }
         _ => {

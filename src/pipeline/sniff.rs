@@ -69,7 +69,8 @@ fn sniff_one(candidate: Candidate, config: &Config) -> Found {
                     path: candidate.display.clone(),
                     message,
                 });
-                let standing_in = Candidate::standing_in(export, candidate.display, candidate.path);
+                let standing_in =
+                    Candidate::standing_in(export, candidate.display, Some(candidate.path));
                 Found::Archive(vec![standing_in], Vec::new(), cut)
             }
             Err(e) => Found::Failed(Error::Partial {

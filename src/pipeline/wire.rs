@@ -36,6 +36,8 @@ const MAGIC: &[u8; 10] = b"PMPARTIAL\0";
 const HEADER: usize = 10 + 2 + 16 + 4 + 8;
 /// A body that decompresses past this is refused (a partial is kilobytes to megabytes).
 const MAX_BODY: u64 = 1 << 30;
+/// How many times its compressed size a body may unpack to: summaries pack 5 to 20 times.
+const MAX_RATIO: u64 = 64;
 
 /// Where a planned file's bytes come from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -175,7 +177,9 @@ impl PlanDoc {
         doc
     }
 
-    fn digest(&self) -> String {
+    /// The id: a checksum of the plan against accidents (anyone can recompute it, so nothing
+    /// in a plan is trusted for it: see [`PlanDoc::parse`]).
+    pub fn digest(&self) -> String {
         let body = PlanDoc {
             id: String::new(),
             ..self.clone()
@@ -212,20 +216,12 @@ impl PlanDoc {
                 "its id does not match its content: the plan was changed after it was made".into(),
             ));
         }
-        let files = doc.files.len();
-        let bad_task =
-            doc.tasks.iter().enumerate().find(|(i, t)| {
-                t.id != *i || t.files.is_empty() || t.files.iter().any(|&f| f >= files)
-            });
-        if let Some((i, _)) = bad_task {
-            return Err(bad(format!(
-                "task {i} names no file or one not in the plan"
-            )));
-        }
+        super::untrusted::check_tasks(&doc).map_err(bad)?;
+        doc.config()?;
         Ok(doc)
     }
 
-    /// The settings, as a run's `Config`.
+    /// The settings, as a run's `Config` (each checked as its flag is).
     pub fn config(&self) -> Result<Config, Error> {
         self.settings.to_config()
     }
@@ -419,15 +415,38 @@ pub fn decode_partial(bytes: &[u8], path: &str, plan_id: &str) -> Result<Vec<Tas
     if u64::from_le_bytes(len) != body.len() as u64 || crc32fast::hash(body) != crc {
         return Err(bad("damaged: its length or checksum does not match".into()));
     }
+    // One zstd frame, unpacked to no more than its size allows (a 33 KB bomb reached 1 GB),
+    // holding one document and nothing after it.
+    let most = MAX_BODY.min(
+        MAX_RATIO
+            .saturating_mul(body.len() as u64)
+            .saturating_add(16 << 20),
+    );
     let mut packed = Vec::new();
-    let decoder = zstd::stream::read::Decoder::new(body).map_err(|e| bad(e.to_string()))?;
-    std::io::Read::read_to_end(&mut std::io::Read::take(decoder, MAX_BODY + 1), &mut packed)
-        .map_err(|e| bad(format!("damaged: {e}")))?;
-    if packed.len() as u64 > MAX_BODY {
-        return Err(bad(format!("its body is over {MAX_BODY} bytes")));
+    let mut decoder = zstd::stream::read::Decoder::new(body)
+        .map_err(|e| bad(e.to_string()))?
+        .single_frame();
+    std::io::Read::read_to_end(
+        &mut std::io::Read::take(&mut decoder, most + 1),
+        &mut packed,
+    )
+    .map_err(|e| bad(format!("damaged: {e}")))?;
+    if packed.len() as u64 > most {
+        return Err(bad(format!(
+            "its body unpacks to over {most} bytes from {}: not a partial summary",
+            body.len()
+        )));
     }
+    let mut rest = decoder.finish();
+    if std::io::Read::read(&mut rest, &mut [0u8; 1]).unwrap_or(0) > 0 {
+        return Err(bad("bytes after its body".into()));
+    }
+    let mut reader = std::io::Cursor::new(&packed[..]);
     let doc: PartialDoc =
-        rmp_serde::from_slice(&packed).map_err(|e| bad(format!("damaged: {e}")))?;
+        rmp_serde::from_read(&mut reader).map_err(|e| bad(format!("damaged: {e}")))?;
+    if reader.position() != packed.len() as u64 {
+        return Err(bad("bytes after its body".into()));
+    }
     if doc.plan != plan_id {
         return Err(bad("made from another plan".into()));
     }

@@ -23,7 +23,7 @@ pub struct Member {
     /// Its size in bytes.
     pub size: u64,
     /// The decoded copy of a compressed archive, where `offset` points; `None`: the file.
-    pub spool: Option<Arc<tempfile::TempPath>>,
+    pub spool: Option<Arc<crate::discover::spool::SpoolFile>>,
     /// The archive's own compression, shown for its members.
     pub compression: Compression,
 }
@@ -190,18 +190,55 @@ impl Read for Tee<'_> {
     }
 }
 
+/// A decoded archive read no further than a copy of it may hold (see
+/// [`crate::discover::spool::limit`]): a decompression bomb ends there, as if cut, with the
+/// members before it kept and `hit` set.
+struct Bounded {
+    stream: Stream,
+    left: u64,
+    hit: Arc<std::sync::atomic::AtomicBool>,
+}
+
+impl Read for Bounded {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        if self.left == 0 {
+            let mut probe = [0u8; 1];
+            if self.stream.read(&mut probe)? > 0 {
+                self.hit.store(true, std::sync::atomic::Ordering::Relaxed);
+            }
+            return Ok(0);
+        }
+        let take = buf
+            .len()
+            .min(usize::try_from(self.left).unwrap_or(usize::MAX));
+        let n = self.stream.read(&mut buf[..take])?;
+        self.left -= n as u64;
+        Ok(n)
+    }
+}
+
 /// Lists a decoded archive; a compressed one is spooled to a private temporary file as it
 /// is listed, and its members point there.
 pub fn list(stream: Stream, compression: Compression) -> io::Result<Listing> {
     if compression == Compression::None {
         return members(stream, None);
     }
-    let file = tempfile::NamedTempFile::new()?;
-    let (file, path) = file.into_parts();
-    let mut writer = BufWriter::with_capacity(256 << 10, file);
+    let copy = crate::discover::spool::SpoolFile::new()?;
+    let limit = crate::discover::spool::limit();
+    let mut writer = BufWriter::with_capacity(256 << 10, copy.file());
+    let hit = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let stream: Stream = Box::new(Bounded {
+        stream,
+        left: limit,
+        hit: Arc::clone(&hit),
+    });
     let mut listing = members(stream, Some(&mut writer))?;
     writer.flush()?;
-    let spool = Arc::new(path);
+    drop(writer);
+    if hit.load(std::sync::atomic::Ordering::Relaxed) {
+        listing.cut = Some(crate::discover::spool::limit_reached(limit));
+    }
+    let spool = Arc::new(copy);
     for m in &mut listing.members {
         m.spool = Some(Arc::clone(&spool));
         m.compression = compression;
@@ -225,7 +262,7 @@ pub fn open_member(path: &Path, member: &Member) -> io::Result<Opened> {
     let (compression, file, modified) = match &member.spool {
         Some(spool) => {
             let modified = std::fs::metadata(path).and_then(|m| m.modified()).ok();
-            let file = std::fs::File::open(spool.as_ref())?;
+            let file = std::fs::File::open(spool.path())?;
             (member.compression, file, modified)
         }
         None => {

@@ -1,7 +1,8 @@
 //! Log-derived text made safe for Markdown and HTML: shown exactly as written, never read as
 //! markup, never able to start a table row or reach a terminal as a control sequence.
 
-use std::fmt::Write;
+pub use crate::name::plain;
+use crate::name::push_shown;
 
 /// Log-derived text as Markdown shows it exactly as written: punctuation Markdown would read
 /// (emphasis, links, images, HTML, code, table cells) is backslash-escaped, a line break or an
@@ -20,20 +21,6 @@ pub fn escape(text: &str) -> String {
     out
 }
 
-/// A character as plain text shows it: a line break or another control character written
-/// out (`\n`, `\x1b`), a tab as a space.
-fn push_shown(out: &mut String, c: char) {
-    match c {
-        '\n' => out.push_str("\\n"),
-        '\r' => out.push_str("\\r"),
-        '\t' => out.push(' '),
-        c if c.is_control() => {
-            let _ = write!(out, "\\x{:02x}", c as u32);
-        }
-        c => out.push(c),
-    }
-}
-
 /// A name (a file, a path) as a code span when it can be one exactly; text with a backtick,
 /// a `|` or a control character is shown escaped instead, which no table or renderer breaks.
 pub fn code(text: &str) -> String {
@@ -42,20 +29,6 @@ pub fn code(text: &str) -> String {
     } else {
         format!("`{text}`")
     }
-}
-
-/// Log text for a terminal or a plain text file: shown as written, but a control character (an
-/// ESC that would start a terminal sequence, a line break that would forge a row) is shown as
-/// `\x1b`, `\n`.
-pub fn plain(text: &str) -> String {
-    if !text.chars().any(char::is_control) {
-        return text.to_string();
-    }
-    let mut out = String::with_capacity(text.len() + 8);
-    for c in text.chars() {
-        push_shown(&mut out, c);
-    }
-    out
 }
 
 /// Text safe inside HTML/SVG elements and attribute values; control characters (but line

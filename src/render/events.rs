@@ -65,8 +65,12 @@ pub fn ndjson(rows: &[EventRow]) -> String {
 }
 
 /// A CSV cell. Cells that a spreadsheet would run as a formula (OWASP: starting with `=`,
-/// `+`, `-`, `@`, tab or CR) get a leading `'`, so log text never becomes a formula.
+/// `+`, `-`, `@`, tab or CR) get a leading `'`, so log text never becomes a formula; control
+/// characters are shown escaped (`\x1b`), as on a terminal, where `cat`ing the file would
+/// otherwise run them.
 fn csv_field(text: &str) -> String {
+    let shown = plain(text);
+    let text = shown.as_str();
     let neutral;
     let text = if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
         neutral = format!("'{text}");

@@ -26,6 +26,9 @@ pub struct YearTracker {
     pub last_month: Option<u32>,
     /// A far jump seen on one line, waiting for a second line to confirm it.
     pending: Option<u32>,
+    /// Where the lines were (year, month) before the last line stepped two or three months
+    /// ahead: if the next line is back there, that line was a stray and the file keeps its year.
+    before_jump: Option<(i32, u32)>,
 }
 
 impl YearTracker {
@@ -35,6 +38,7 @@ impl YearTracker {
             year,
             last_month: None,
             pending: None,
+            before_jump: None,
         }
     }
 
@@ -51,12 +55,29 @@ impl YearTracker {
             return Some(self.year);
         };
         let ahead = (month + 12 - last) % 12;
+        let before_jump = self.before_jump.take();
         if ahead == 0 {
             self.pending = None;
             return Some(self.year);
         }
+        // Back in the month the lines were in before one line jumped ahead (`Dec 25` among
+        // `Sep 10` lines): that line was skew, and the file keeps its year.
+        if let Some((year, before)) = before_jump
+            && before == month
+            && !trusted
+        {
+            self.year = year;
+            self.last_month = Some(month);
+            self.pending = None;
+            return Some(year);
+        }
         if trusted || ahead <= MAX_STEP_MONTHS || self.pending == Some(month) {
-            return Some(self.step_to(month, last));
+            let prior = (self.year, last);
+            let year = self.step_to(month, last);
+            if !trusted && ahead >= 2 {
+                self.before_jump = Some(prior);
+            }
+            return Some(year);
         }
         if ahead == 11 {
             // A late line from the month before (across New Year: last year's).
@@ -80,11 +101,16 @@ impl YearTracker {
     }
 
     /// Where a tracker stands after lines whose first and last months are known, without
-    /// reading the lines between: used to start chunks that are parsed in parallel. The
-    /// chunk's two ends are many lines apart, so a far jump between them is real.
-    pub fn skip_over(&mut self, first_month: u32, last_month: u32) {
+    /// reading the lines between: used to start chunks that are parsed in parallel. When two
+    /// lines at the chunk's end agree on `last_month` (`settled`), a far jump to it is real;
+    /// one line alone may be a stray, and is placed like any line.
+    pub fn skip_over(&mut self, first_month: u32, last_month: u32, settled: bool) {
         let _ = self.place(first_month, false);
-        let _ = self.place(last_month, true);
+        if settled {
+            let _ = self.place(last_month, true);
+        } else if last_month != first_month {
+            let _ = self.place(last_month, false);
+        }
     }
 }
 

@@ -23,6 +23,8 @@ pub(crate) fn action_text(a: &Action) -> String {
 /// How long after systemd schedules a restart of a failed unit its `Stopped`/`Started` lines
 /// may come (`RestartSec=` is 100 ms by default; a slow start takes longer).
 const RESTART_WITHIN: Micros = 2 * MICROS_PER_MIN;
+/// Events looked back at for that line.
+const RESTART_LOOK_BACK: usize = 64;
 
 /// Whether `events[i]` is systemd carrying out a restart it scheduled itself: a start or stop
 /// of a unit nobody named, after that unit's `Scheduled restart job` line.
@@ -40,9 +42,12 @@ pub fn restarted_by_system(events: &[&Event], i: usize) -> bool {
     {
         return false;
     }
+    // systemd writes the scheduled restart a few lines before it: a bounded look back keeps a
+    // minute of 100,000 unit lines from costing 100,000² comparisons.
     events[..i]
         .iter()
         .rev()
+        .take(RESTART_LOOK_BACK)
         .take_while(|p| e.time - p.time <= RESTART_WITHIN)
         .any(|p| {
             matches!(&p.body, EventBody::Action(b)

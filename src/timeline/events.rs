@@ -265,10 +265,16 @@ pub fn parse_bound_in(
         return Ok(base);
     }
     let secs = parse_duration(&shift[1..]).ok_or_else(|| bad("a duration such as 30m or 2h"))?;
-    Ok(match shift.as_bytes()[0] {
-        b'-' => base - secs * MICROS_PER_SEC,
-        _ => base + secs * MICROS_PER_SEC,
-    })
+    // `start-99999999999h` wrapped round to a time in the future, silently.
+    let shifted = secs
+        .checked_mul(MICROS_PER_SEC)
+        .and_then(|d| match shift.as_bytes()[0] {
+            b'-' => base.checked_sub(d),
+            _ => base.checked_add(d),
+        });
+    shifted
+        .filter(|t| crate::time::to_naive(*t).is_some())
+        .ok_or_else(|| bad("a shift that stays within the years a date can hold"))
 }
 
 /// What `timeline` keeps.

@@ -44,9 +44,16 @@ pub(super) fn fold_lines_with<'d>(
             let padding = line.iter().take_while(|&&b| b == 0).count();
             line = &line[padding..];
             if line.is_empty() {
-                worker
-                    .out
-                    .skip(n, || format!("{padding} NUL bytes: padding (a crash?)"));
+                // A run of NULs longer than the reader's cap on a line (a sparse tail after a
+                // crash) was cut there: its length is not known, only that it is longer.
+                let cut = raw.len() >= crate::read::MAX_LINE_BYTES;
+                worker.out.skip(n, || match cut {
+                    true => format!(
+                        "a run of NUL bytes longer than the {} MiB a line may hold (a hole left by a crash, a sparse file?): passed over",
+                        crate::read::MAX_LINE_BYTES >> 20
+                    ),
+                    false => format!("{padding} NUL bytes: padding (a crash?)"),
+                });
                 continue;
             }
         }

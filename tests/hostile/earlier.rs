@@ -1,31 +1,6 @@
-//! Hostile inputs and outputs, each built from scratch here and named after what broke: the
-//! real binary, as a user would run it.
+//! The first two rounds of hostile cases, as they were written.
 
-mod common;
-
-use std::path::Path;
-use std::process::Output;
-
-use assert_cmd::Command;
-
-fn postmortem() -> Command {
-    Command::cargo_bin("postmortem").expect("binary built")
-}
-
-fn draft(dir: &Path, args: &[&str]) -> Output {
-    postmortem()
-        .arg("draft")
-        .arg(dir)
-        .args(args)
-        .output()
-        .expect("runs")
-}
-
-fn access_line(minute: u32, status: u16, path: &str) -> String {
-    format!(
-        "203.0.113.7 - - [10/Sep/2023:08:{minute:02}:05 +0000] \"GET {path} HTTP/1.1\" {status} 12 \"-\" \"curl/8\"\n"
-    )
-}
+use super::*;
 
 #[test]
 fn regression_journald_timestamp_of_20_digits_is_skipped_not_a_panic() {
