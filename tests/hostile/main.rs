@@ -116,3 +116,9 @@ fn copy_dir(from: &Path, to: &Path) {
 fn stderr(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()
 }
+
+/// The run ended with exit 2, saying `why` on stderr.
+fn refused(o: &Output, why: &str) {
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(o));
+    assert!(stderr(o).contains(why), "wanted {why:?}: {}", stderr(o));
+}

@@ -119,8 +119,7 @@ fn regression_a_backslash_in_a_file_name_is_shown_as_written() {
 fn regression_a_relative_bound_past_the_calendar_is_refused() {
     let case = Case::sample();
     let o = case.run(&["timeline", "logs", "--since", "start-99999999999h"]);
-    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
-    assert!(stderr(&o).contains("start-99999999999h"), "{}", stderr(&o));
+    refused(&o, "start-99999999999h");
 }
 
 /// A file with a 100 GB sparse tail was said to end in "1048576 NUL bytes".
