@@ -64,7 +64,7 @@ pub enum Error {
     },
 
     /// A zone name that is not in the IANA database.
-    #[error("unknown time zone {0:?} (use an IANA name such as Europe/Berlin)")]
+    #[error("unknown time zone {name:?} ({hint})", name = .0, hint = zone_hint(.0))]
     UnknownZone(String),
 
     /// A value that does not hold. `setting` names it as the user wrote it: a flag
@@ -133,6 +133,36 @@ pub enum Error {
         /// What is wrong.
         message: String,
     },
+}
+
+/// What to write instead of a zone that is not an IANA name: for a fixed offset
+/// (`+02:00`, `UTC+2`), the `Etc/GMT` zone with its inverted sign (`Etc/GMT-2`).
+fn zone_hint(name: &str) -> String {
+    let general = "use an IANA name such as Europe/Berlin";
+    let rest = name
+        .trim()
+        .trim_start_matches("UTC")
+        .trim_start_matches("GMT");
+    let Some((sign, digits)) = rest
+        .strip_prefix('+')
+        .map(|d| ('-', d))
+        .or_else(|| rest.strip_prefix('-').map(|d| ('+', d)))
+    else {
+        return general.to_string();
+    };
+    let (hours, minutes) = digits.split_once(':').unwrap_or((digits, "00"));
+    match (hours.parse::<u8>(), minutes.parse::<u8>()) {
+        (Ok(0), Ok(0)) => "a fixed offset: write UTC".to_string(),
+        (Ok(h @ 1..=14), Ok(0)) => {
+            format!(
+                "a fixed offset: write Etc/GMT{sign}{h} (POSIX inverts the sign), or the place's IANA name"
+            )
+        }
+        (Ok(_), Ok(_)) => format!(
+            "a fixed offset with minutes has no Etc/GMT zone: {general} (Asia/Kolkata for +05:30)"
+        ),
+        _ => general.to_string(),
+    }
 }
 
 /// The reasons files were passed over, one per line under the message.
@@ -232,6 +262,31 @@ mod tests {
             .downcast_ref::<Arc<std::io::Error>>()
             .expect("the io::Error, shared");
         assert_eq!(io.kind(), std::io::ErrorKind::PermissionDenied);
+    }
+
+    /// `--display-tz +02:00` was refused with "use an IANA name" alone.
+    #[test]
+    fn a_fixed_offset_is_answered_with_its_etc_zone() {
+        let said = |z: &str| Error::UnknownZone(z.into()).to_string();
+        assert!(said("+02:00").contains("Etc/GMT-2"), "{}", said("+02:00"));
+        assert!(said("UTC-5").contains("Etc/GMT+5"), "{}", said("UTC-5"));
+        assert!(
+            said("+05:30").contains("Asia/Kolkata"),
+            "{}",
+            said("+05:30")
+        );
+        assert!(said("+00:00").contains("write UTC"), "{}", said("+00:00"));
+        assert!(
+            said("Mars/Olympus").contains("Europe/Berlin"),
+            "{}",
+            said("Mars/Olympus")
+        );
+        // The zones named really exist.
+        assert!(parse_zone_name("Etc/GMT-2"));
+    }
+
+    fn parse_zone_name(name: &str) -> bool {
+        name.parse::<chrono_tz::Tz>().is_ok()
     }
 
     #[test]

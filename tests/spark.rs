@@ -88,3 +88,18 @@ fn the_spark_job_in_local_mode_prints_drafts_json() {
         "with the folder given as a URI, the Spark job's draft differs from draft --json"
     );
 }
+
+/// Run with a Python that has no pyspark, the job ended in an ImportError traceback.
+#[test]
+fn without_pyspark_the_job_says_what_to_install_and_exits_2() {
+    // `-S`: no site packages, so no pyspark, whatever this machine has installed.
+    let out = Command::new("python3")
+        .args(["-S", "contrib/spark/draft.py", "sample-logs"])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .expect("python3 runs (the Spark job is a Python script)");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains("pyspark is not installed here"), "{err}");
+    assert!(!err.contains("Traceback"), "{err}");
+}

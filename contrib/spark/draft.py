@@ -238,7 +238,13 @@ def read_stage(sc, args, doc, tasks, shared, remote_of):
 
 def main(argv):
     args = parse_args(argv)
-    from pyspark.sql import SparkSession
+    try:
+        from pyspark.sql import SparkSession
+    except ImportError:
+        sys.stderr.write(
+            "draft.py: pyspark is not installed here: run it with spark-submit, or "
+            "`pip install pyspark` (and Java 17) for local mode\n")
+        return 2
 
     builder = SparkSession.builder.appName("postmortem draft")
     if args.master:
