@@ -1,6 +1,8 @@
 //! `plan`, `partial` and `merge` with the real binary: partials made in any grouping and
 //! merged in any order (or merged into partials first) give the draft `draft` prints, byte
 //! for byte; partials of another plan, damaged ones and missing ones are reported.
+//! (Over 600 lines: its cases share the helpers that run the three commands and one plan
+//! fixture; split, each file would repeat them.)
 
 mod common;
 
