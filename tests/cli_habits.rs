@@ -233,3 +233,31 @@ fn one_file_for_both_outputs_is_refused() {
     assert!(stderr(&out).contains("two outputs"), "{}", stderr(&out));
     assert!(!target.exists());
 }
+
+/// `timeline` over logs with only error lines printed nothing and exited 1, without a word
+/// that error rows are hidden unless asked for.
+#[test]
+fn an_empty_timeline_says_why_and_how_to_see_the_error_rows() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("app.log"),
+        "2024-10-22 10:00:03,118 ERROR app boom\n2024-10-22 10:01:03,118 ERROR app boom\n",
+    )
+    .unwrap();
+    let out = postmortem()
+        .arg("timeline")
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(out.stdout.is_empty());
+    let err = stderr(&out);
+    assert!(err.contains("2 error rows"), "{err}");
+    assert!(err.contains("--kind error"), "{err}");
+    let shown = postmortem()
+        .args(["timeline", "--kind", "error"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(String::from_utf8_lossy(&shown.stdout).lines().count(), 2);
+}

@@ -294,10 +294,21 @@ pub fn timeline(opts: TimelineOpts, verbosity: Verbosity) -> Result<ExitCode, Er
     let draft = crate::timeline::build(&analysis, config.detect_params());
     output::report_problems(&analysis, verbosity);
     let filter = filter(&opts, &draft)?;
-    let rows: Vec<_> = crate::timeline::events::rows(&analysis, &draft)
-        .into_iter()
-        .filter(|r| filter.keeps(r))
-        .collect();
+    let all = crate::timeline::events::rows(&analysis, &draft);
+    let hidden_errors = all
+        .iter()
+        .filter(|r| r.kind == crate::timeline::events::EventKind::Error)
+        .count();
+    let rows: Vec<_> = all.into_iter().filter(|r| filter.keeps(r)).collect();
+    if rows.is_empty() && verbosity != Verbosity::Quiet {
+        // An empty answer and exit 1 said nothing of why.
+        output::say(match (hidden_errors, opts.kind.is_empty()) {
+            (n, true) if n > 0 => format!(
+                "no rows: no alert, action, escalation or incident passed the filters; {n} error rows (one per bin per file) are shown with --kind error"
+            ),
+            _ => "no rows: nothing in these logs passed the filters".to_string(),
+        });
+    }
     let text = if opts.json {
         crate::render::events::ndjson(&rows)
     } else if opts.csv {
