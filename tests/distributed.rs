@@ -429,6 +429,24 @@ fn partials_of_another_plan_damaged_or_missing_are_reported() {
             "{display} was not read and is not reported: {errors:?}"
         );
     }
+    // The draft says how many files it is made of: not "from 6 log files" when 1 was read.
+    let inputs = draft["inputs"].as_array().unwrap();
+    let unread = inputs.iter().filter(|i| i["not_read"].is_string()).count();
+    assert!(unread > 0 && unread < inputs.len(), "{inputs:?}");
+    let md = Command::cargo_bin("postmortem")
+        .unwrap()
+        .args(["merge", "--plan", s(&f.plan), s(&part)])
+        .output()
+        .unwrap();
+    let header = format!(
+        "from {} of {} log files ({unread} not read: see Inputs)",
+        inputs.len() - unread,
+        inputs.len()
+    );
+    assert!(
+        String::from_utf8_lossy(&md.stdout).contains(&header),
+        "{header}"
+    );
 }
 
 /// A partial's size follows time span and distinct signatures, not lines: a day of traffic at

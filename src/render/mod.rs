@@ -137,3 +137,14 @@ pub fn scan_text(
     }
     out
 }
+
+/// `6 log files`, or `1 of 6 log files (5 not read: see Inputs)` when some were not read
+/// (a merge without the partials that hold them).
+pub fn files_read(draft: &crate::timeline::Draft) -> String {
+    let all = draft.inputs.len();
+    let unread = draft.inputs.iter().filter(|i| i.not_read.is_some()).count();
+    match unread {
+        0 => crate::render::count(all, "log file", "log files"),
+        n => format!("{} of {all} log files ({n} not read: see Inputs)", all - n),
+    }
+}

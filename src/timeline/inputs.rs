@@ -144,6 +144,14 @@ pub(super) fn inputs_with(
                 .map(|(a, b)| [format_utc((a + 1) * width), format_utc(b * width)])
                 .collect(),
             file: f.display.clone(),
+            // Nothing read, and why (a merge without the partial holding it, a file gone).
+            not_read: (f.summary.lines == 0)
+                .then(|| {
+                    f.errors
+                        .first()
+                        .map(|e| why_not_read(&e.to_string(), &f.display))
+                })
+                .flatten(),
             format: f.detection.format,
             detected_because: f.detection.explain(),
             compression: f.compression,
@@ -213,4 +221,13 @@ pub fn scope_note(analysis: &Analysis) -> Option<ScopeNote> {
         lines_left_out: analysis.files.iter().map(|f| f.summary.out_of_scope).sum(),
         files_left_out,
     })
+}
+
+/// An error about a file, without the file's name before it (the row names it).
+fn why_not_read(error: &str, display: &str) -> String {
+    let why = error
+        .strip_prefix(display)
+        .and_then(|rest| rest.strip_prefix(": "))
+        .unwrap_or(error);
+    why.strip_prefix("not read: ").unwrap_or(why).to_string()
 }

@@ -480,6 +480,9 @@ pub struct Input {
     /// Where the file's source family has data, between gaps (a silence far longer than its
     /// usual spacing): `[first, last]` times of each stretch.
     pub coverage: Vec<[String; 2]>,
+    /// Why nothing of the file was read, when nothing was (the error, as on stderr).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub not_read: Option<String>,
     /// The gaps: from the last line before to the first line after.
     pub gaps: Vec<[String; 2]>,
 }
