@@ -7,11 +7,11 @@
 
 pub mod kubelet;
 pub mod rotation;
-pub mod spool;
 
 use std::path::{Path, PathBuf};
 
 use crate::error::Error;
+use crate::read::spool;
 
 /// The settings file a log folder may hold: never read as a log (see `config::file`).
 pub const SETTINGS_FILE_NAME: &str = "postmortem.toml";

@@ -7,8 +7,8 @@
 
 use std::collections::BTreeMap;
 
+use super::plan::Task;
 use super::stages::{Piece, TaskOutput};
-use super::wire::PlanDoc;
 use crate::aggregate::{LineRef, MAX_KEPT_EVENTS, MAX_OFFSET_RUNS, MAX_STREAMS, Summary};
 
 /// The longest text a kept line may be once written as JSON: [`MAX_KEPT_TEXT`] characters of
@@ -102,15 +102,16 @@ fn caps(s: &Summary) -> Option<String> {
     if let Some((what, n, cap)) = too_many.iter().find(|(_, n, cap)| n > cap) {
         return Some(format!("{n} {what}, where a reader keeps at most {cap}"));
     }
-    let long = |text: String| text.len() > MAX_KEPT_JSON;
-    let json = |v: &dyn erased::Json| v.json();
-    if s.events.iter().any(|e| long(json(e))) || s.error_samples.values().any(|e| long(json(e))) {
+    let long = |len: usize| len > MAX_KEPT_JSON;
+    if s.events.iter().any(|e| long(json_len(e)))
+        || s.error_samples.values().any(|e| long(json_len(e)))
+    {
         return Some("a kept line longer than a reader keeps".into());
     }
     if s.signatures
         .by_signature
         .iter()
-        .any(|(k, v)| k.len() > MAX_KEPT_JSON || long(json(&v.first)))
+        .any(|(k, v)| long(k.len()) || long(json_len(&v.first)))
     {
         return Some("a signature longer than a reader keeps".into());
     }
@@ -139,17 +140,9 @@ fn citations(s: &Summary, file: usize) -> Option<String> {
         .map(|r| format!("cites {}:{}, outside the lines it read", r.file, r.line))
 }
 
-/// Kept values as JSON, to measure what they hold whatever their shape.
-mod erased {
-    pub trait Json {
-        fn json(&self) -> String;
-    }
-
-    impl<T: serde::Serialize> Json for T {
-        fn json(&self) -> String {
-            serde_json::to_string(self).unwrap_or_default()
-        }
-    }
+/// How long a kept value is once written as JSON: what it holds, whatever its shape.
+fn json_len(value: &impl serde::Serialize) -> usize {
+    serde_json::to_string(value).map_or(0, |s| s.len())
 }
 
 /// The most tasks a plan may hold: `--split 1` made 1.4 million.
@@ -159,14 +152,18 @@ pub const MAX_TASKS: usize = 1_000_000;
 /// which anyone can recompute): each names files of the plan, no file is read by two tasks
 /// (it would be counted twice) unless they read different byte ranges of it, and every range
 /// runs forwards.
-pub(super) fn check_tasks(doc: &PlanDoc) -> Result<(), String> {
-    let files = doc.files.len();
-    if doc.tasks.len() > MAX_TASKS {
-        return Err(format!("{} tasks: more than {MAX_TASKS}", doc.tasks.len()));
+///
+/// `files`: each file of the plan as (path, archive member), in order.
+pub(super) fn check_tasks(
+    tasks: &[Task],
+    files: &[(&std::path::Path, Option<&str>)],
+) -> Result<(), String> {
+    if tasks.len() > MAX_TASKS {
+        return Err(format!("{} tasks: more than {MAX_TASKS}", tasks.len()));
     }
     let mut read: BTreeMap<usize, Vec<Option<(u64, u64)>>> = BTreeMap::new();
-    for (i, t) in doc.tasks.iter().enumerate() {
-        if t.id != i || t.files.is_empty() || t.files.iter().any(|&f| f >= files) {
+    for (i, t) in tasks.iter().enumerate() {
+        if t.id != i || t.files.is_empty() || t.files.iter().any(|&f| f >= files.len()) {
             return Err(format!("task {i} names no file or one not in the plan"));
         }
         if let Some(r) = t.range
@@ -198,11 +195,11 @@ pub(super) fn check_tasks(doc: &PlanDoc) -> Result<(), String> {
         }
     }
     let mut seen = std::collections::HashSet::new();
-    for f in &doc.files {
-        if !seen.insert((&f.path, &f.member)) {
+    for (n, key) in files.iter().enumerate() {
+        if !seen.insert(key) {
             return Err(format!(
-                "{} is listed twice: it would be counted twice",
-                f.display
+                "{} is listed twice (file {n}): it would be counted twice",
+                key.0.display()
             ));
         }
     }

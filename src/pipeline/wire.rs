@@ -216,7 +216,12 @@ impl PlanDoc {
                 "its id does not match its content: the plan was changed after it was made".into(),
             ));
         }
-        super::untrusted::check_tasks(&doc).map_err(bad)?;
+        let files: Vec<_> = doc
+            .files
+            .iter()
+            .map(|f| (f.path.as_path(), f.member.as_deref()))
+            .collect();
+        super::untrusted::check_tasks(&doc.tasks, &files).map_err(bad)?;
         doc.config()?;
         Ok(doc)
     }

@@ -47,12 +47,12 @@ fn entry_json(entry: &sdjournal::EntryRef) -> serde_json::Value {
 
 /// Exports the journal at `path` to a private temporary file of JSON lines; a journal cut
 /// short yields the entries before the cut and the reason.
-pub fn export(path: &Path) -> std::io::Result<(crate::discover::spool::SpoolFile, Option<String>)> {
+pub fn export(path: &Path) -> std::io::Result<(crate::read::spool::SpoolFile, Option<String>)> {
     let folder = tempfile::tempdir()?;
     private_copy(path, folder.path())?;
     let journal = sdjournal::Journal::open_dir(folder.path()).map_err(std::io::Error::other)?;
     let entries = journal.query().iter().map_err(std::io::Error::other)?;
-    let out = crate::discover::spool::SpoolFile::new()?;
+    let out = crate::read::spool::SpoolFile::new()?;
     let mut writer = std::io::BufWriter::new(out.file());
     let mut cut = None;
     for entry in entries {

@@ -63,6 +63,7 @@ pub fn gzip_header_mtime(head: &[u8]) -> Option<std::time::SystemTime> {
 }
 
 pub mod journal;
+pub mod spool;
 pub mod tar;
 
 type Decoded = (

@@ -23,7 +23,7 @@ pub struct Member {
     /// Its size in bytes.
     pub size: u64,
     /// The decoded copy of a compressed archive, where `offset` points; `None`: the file.
-    pub spool: Option<Arc<crate::discover::spool::SpoolFile>>,
+    pub spool: Option<Arc<crate::read::spool::SpoolFile>>,
     /// The archive's own compression, shown for its members.
     pub compression: Compression,
 }
@@ -191,7 +191,7 @@ impl Read for Tee<'_> {
 }
 
 /// A decoded archive read no further than a copy of it may hold (see
-/// [`crate::discover::spool::limit`]): a decompression bomb ends there, as if cut, with the
+/// [`crate::read::spool::limit`]): a decompression bomb ends there, as if cut, with the
 /// members before it kept and `hit` set.
 struct Bounded {
     stream: Stream,
@@ -223,8 +223,8 @@ pub fn list(stream: Stream, compression: Compression) -> io::Result<Listing> {
     if compression == Compression::None {
         return members(stream, None);
     }
-    let copy = crate::discover::spool::SpoolFile::new()?;
-    let limit = crate::discover::spool::limit();
+    let copy = crate::read::spool::SpoolFile::new()?;
+    let limit = crate::read::spool::limit();
     let mut writer = BufWriter::with_capacity(256 << 10, copy.file());
     let hit = Arc::new(std::sync::atomic::AtomicBool::new(false));
     let stream: Stream = Box::new(Bounded {
@@ -236,7 +236,7 @@ pub fn list(stream: Stream, compression: Compression) -> io::Result<Listing> {
     writer.flush()?;
     drop(writer);
     if hit.load(std::sync::atomic::Ordering::Relaxed) {
-        listing.cut = Some(crate::discover::spool::limit_reached(limit));
+        listing.cut = Some(crate::read::spool::limit_reached(limit));
     }
     let spool = Arc::new(copy);
     for m in &mut listing.members {

@@ -320,11 +320,7 @@ fn root_cause(out: &mut String, i: &Incident) {
         }
     }
     if let Some(c) = &i.client_side {
-        let _ = writeln!(
-            out,
-            "- Not failures, counted apart: clients' requests {}.",
-            client_side_text(c, code)
-        );
+        let _ = writeln!(out, "- {}", not_failures(c));
     }
     if !i.signatures.is_empty() {
         let _ = writeln!(
@@ -508,13 +504,17 @@ pub(crate) fn intro(out: &mut String, draft: &Draft, parts: Parts) {
                 .unwrap_or_default()
         );
         if let Some(c) = &draft.client_side {
-            let _ = writeln!(
-                out,
-                "Not failures, counted apart: clients' requests {}.\n",
-                client_side_text(c, code)
-            );
+            let _ = writeln!(out, "{}\n", not_failures(c));
         }
     }
+}
+
+/// Clients' requests refused or held back, the one sentence the run and each incident say.
+fn not_failures(c: &crate::timeline::ClientSide) -> String {
+    format!(
+        "Not failures, counted apart: clients' requests {}.",
+        client_side_text(c, code)
+    )
 }
 
 /// The zones and years assumed, under the header: each a guess the author should confirm, with

@@ -101,6 +101,16 @@ impl Case {
     }
 }
 
+/// The sample planned and read into one partial: `plan.json`, `all.part`.
+fn planned() -> Case {
+    let case = Case::sample();
+    let o = case.run(&["plan", "logs", "-o", "plan.json", "-q"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let o = case.run(&["partial", "--plan", "plan.json", "-o", "all.part", "-q"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    case
+}
+
 fn copy_dir(from: &Path, to: &Path) {
     for entry in walkdir::WalkDir::new(from) {
         let entry = entry.expect("walk");

@@ -27,11 +27,7 @@ fn regression_output_through_a_link_to_an_input_is_refused() {
 /// `-o` over the `--at` copy, over a partial just read, over the plan, was written.
 #[test]
 fn regression_partial_and_merge_never_write_over_what_they_read() {
-    let case = Case::sample();
-    let o = case.run(&["plan", "logs", "-o", "plan.json", "-q"]);
-    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
-    let o = case.run(&["partial", "--plan", "plan.json", "-o", "all.part", "-q"]);
-    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let case = planned();
     // The executor's folder: a copy of the syslog, and the plan's files given with --at.
     case.write("exec/syslog.copy", &case.read("logs/syslog"));
     let exec = |args: &[&str]| {
@@ -145,9 +141,7 @@ fn regression_an_output_that_cannot_be_replaced_says_why() {
 /// given at all.
 #[test]
 fn regression_at_names_a_file_of_the_plan_and_its_path_may_hold_an_equals_sign() {
-    let case = Case::sample();
-    let o = case.run(&["plan", "logs", "-o", "plan.json", "-q"]);
-    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let case = planned();
     let o = case.run(&[
         "partial",
         "--plan",

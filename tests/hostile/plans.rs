@@ -4,16 +4,6 @@
 use super::*;
 use postmortem::pipeline::wire::{PlanDoc, decode_partial, encode_partial};
 
-/// The sample planned and read into one partial: `plan.json`, `all.part`.
-fn planned() -> Case {
-    let case = Case::sample();
-    let o = case.run(&["plan", "logs", "-o", "plan.json", "-q"]);
-    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
-    let o = case.run(&["partial", "--plan", "plan.json", "-o", "all.part", "-q"]);
-    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
-    case
-}
-
 fn plan_of(case: &Case) -> PlanDoc {
     serde_json::from_slice(&case.read("plan.json")).unwrap()
 }
