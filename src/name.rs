@@ -1,6 +1,7 @@
 //! The name serde gives a unit enum value (`nginx_access`, `detection`, `gzip`): the one JSON
-//! users see, reused wherever text shows the same value; and a count with its noun. Its own file at the ground floor, so
-//! that parsers and renderers alike can use it without importing the crate root.
+//! users see, reused wherever text shows the same value; a count with its noun; a ratio as a
+//! percentage. Its own file at the ground floor, so that parsers, the timeline and renderers
+//! alike can use it without importing the crate root.
 
 use std::fmt::Write;
 
@@ -11,6 +12,16 @@ pub fn serde_name<T: serde::Serialize>(value: &T) -> String {
         .ok()
         .and_then(|v| v.as_str().map(str::to_string))
         .unwrap_or_default()
+}
+
+/// A ratio as a percentage, the one way every output writes it: one decimal, two below 0.1 %
+/// so a small baseline is not `0.0%`.
+pub fn pct(ratio: f64) -> String {
+    if ratio > 0.0 && ratio < 0.001 {
+        format!("{:.2}%", ratio * 100.0)
+    } else {
+        format!("{:.1}%", ratio * 100.0)
+    }
 }
 
 /// `1 log file`, `3 log files`: a count with its noun in the right number.

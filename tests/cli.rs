@@ -125,6 +125,21 @@ fn sample_draft_meets_the_brief() {
         !misleading.iter().any(|m| m.contains(".bak")),
         "the rollback is not misleading"
     );
+    // The trail it followed: the brute force from 192.0.2.23, its first line cited. Alice's
+    // `grep -c Failed password` (a sudo line) is no failed login: 40 tries, not 41.
+    let trail = &i["failed_logins"];
+    let text = trail["text"].as_str().expect("the brute force is shown");
+    assert!(
+        text.starts_with("40 failed logins during the incident, all from 192.0.2.23")
+            && text.ends_with("2 steps of the team named 192.0.2.23"),
+        "{text}"
+    );
+    let line = cited_line(&dir, &trail["source"]);
+    assert!(
+        line.starts_with("Sep 10 08:22:00") && line.contains("Failed password"),
+        "{line}"
+    );
+    assert_eq!(i["top_login_sources"][0]["key"], "192.0.2.23");
     assert!(timeline.iter().any(|t| t["kind"] == "escalation"
         && t["text"].as_str().unwrap().contains("auth-services-oncall")));
     assert_eq!(i["resolution_candidate"]["action"], "rollback");

@@ -175,3 +175,47 @@ fn documents_colours_and_partial_copies_give_the_same_output_for_any_thread_coun
         );
     }
 }
+
+/// Every citation's lines around it are the file's own lines, whatever the chunk size: a
+/// chunk's edge cuts them off and its neighbour's first or last lines fill them in.
+#[test]
+fn cited_lines_carry_the_lines_around_them_whatever_the_chunk_size() {
+    let sample = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-logs");
+    let reference = draft_json(&sample, "UTC", 1, None);
+    // 97 bytes: most lines are a chunk of their own, so nearly every context is stitched.
+    for chunk in [97, 4096] {
+        assert!(
+            draft_json(&sample, "UTC", 2, Some(chunk)) == reference,
+            "contexts differ with chunk {chunk}"
+        );
+    }
+    let json = reference.split("\n# ").next().unwrap();
+    let draft: serde_json::Value = serde_json::from_str(json).unwrap();
+    let mut checked = 0;
+    for item in draft["incidents"][0]["timeline"].as_array().unwrap() {
+        let source = &item["source"];
+        let Some(context) = source.get("context") else {
+            continue;
+        };
+        let text = std::fs::read_to_string(sample.join(source["file"].as_str().unwrap())).unwrap();
+        let lines: Vec<&str> = text.lines().collect();
+        let at = source["line"].as_u64().unwrap() as usize - 1;
+        let cut = |l: &str| match l.chars().count() > 200 {
+            true => l.chars().take(200).collect::<String>() + "…",
+            false => l.to_string(),
+        };
+        let want: Vec<String> = lines[at.saturating_sub(2)..at]
+            .iter()
+            .map(|l| cut(l))
+            .collect();
+        assert_eq!(context["before"], serde_json::json!(want), "{source}");
+        assert_eq!(context["cited"], cut(lines[at]), "{source}");
+        let want: Vec<String> = lines[at + 1..(at + 3).min(lines.len())]
+            .iter()
+            .map(|l| cut(l))
+            .collect();
+        assert_eq!(context["after"], serde_json::json!(want), "{source}");
+        checked += 1;
+    }
+    assert!(checked >= 15, "only {checked} rows had lines around them");
+}

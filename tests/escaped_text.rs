@@ -133,3 +133,97 @@ fn the_sample_on_an_80_column_terminal() {
     }
     insta::assert_snapshot!(shown);
 }
+
+/// The lines around a citation are log text too: shown, never read, in each output.
+#[test]
+fn markup_in_the_lines_around_a_citation_is_shown_not_read() {
+    let draft = draft();
+    let json = postmortem::render::json(&draft);
+    assert!(json.contains("\"context\""), "no context in JSON");
+    let markdown = postmortem::render::markdown::render_with_context(&draft, 2);
+    let blocks = markdown
+        .split("<details>")
+        .skip(1)
+        .map(|b| b.split("</details>").next().unwrap())
+        .filter(|b| b.contains("alert(2)"))
+        .collect::<Vec<_>>();
+    assert!(
+        !blocks.is_empty(),
+        "no context block shows the hostile line"
+    );
+    for block in blocks {
+        // Inside a code fence, as written: no Markdown escape, no live tag outside it.
+        let (before, fenced) = block.split_once("```text\n").expect("a fenced block");
+        assert!(
+            !before.contains("alert(2)"),
+            "the line outside its fence: {before}"
+        );
+        let inside = fenced.split("```").next().unwrap();
+        assert!(
+            inside.contains("<script>alert(2)</script> a|b `tick`"),
+            "{inside}"
+        );
+    }
+    let html = postmortem::render::html::render(&draft);
+    let pre = html
+        .split("<pre class=\"context\">")
+        .skip(1)
+        .map(|p| p.split("</pre>").next().unwrap())
+        .find(|p| p.contains("alert(2)"))
+        .expect("a citation's box shows the hostile line");
+    assert!(
+        pre.contains("&lt;script&gt;alert(2)&lt;/script&gt;"),
+        "{pre}"
+    );
+    assert!(!pre.contains('<'), "live markup in a citation's box: {pre}");
+}
+
+/// Words as a reader compares them: without the punctuation a layout may leave beside them.
+fn bare(word: &str) -> &str {
+    word.trim_matches(|c: char| "()[],;:.*_\"'`\\".contains(c))
+}
+
+/// The sample on terminals of 60, 80 and 120 columns: every word shown is a whole word of
+/// the draft (or a citation shortened from the left with `…`), never a piece of one
+/// (`escalatio` / `n`), and no line is wider than the terminal.
+#[test]
+fn the_sample_on_a_terminal_never_splits_a_word() {
+    let config = postmortem::Config::new(vec![common::sample_logs()]);
+    let (draft, _) = postmortem::draft(&config).expect("sample reads");
+    let markdown = postmortem::render::markdown::render(&draft);
+    let mut words: std::collections::HashSet<&str> =
+        markdown.split_whitespace().map(bare).collect();
+    // What a table turned into a list adds: each column's name before its value.
+    words.extend([
+        "effect", "on", "error", "rate", "source", "first", "UTC", "last", "zone", "year",
+        "assumed", "lines", "parsed", "skipped", "format",
+    ]);
+    // Markdown escapes (`\|`) and code spans are resolved on a terminal.
+    let unescaped = markdown.replace(['\\', '`'], "");
+    words.extend(unescaped.split_whitespace().map(bare));
+    for width in [60, 80, 120] {
+        let shown = postmortem::output::terminal::for_terminal(&markdown, width, false);
+        for line in shown.lines() {
+            assert!(
+                line.chars().count() <= width,
+                "wider than {width}: {line:?}"
+            );
+            for token in line.split(|c: char| c.is_whitespace() || "│┌┐└┘├┤┬┴┼─•▐".contains(c))
+            {
+                let token = bare(token);
+                // The sparkline's cells, merged to fit, are no words.
+                let cells = token.chars().all(|c| ('▁'..='█').contains(&c) || c == '^');
+                if token.is_empty() || words.contains(token) || cells {
+                    continue;
+                }
+                let shortened = token
+                    .strip_prefix('…')
+                    .is_some_and(|tail| words.iter().any(|w| w.ends_with(tail)));
+                assert!(
+                    shortened,
+                    "at {width} columns, {token:?} is not a word of the draft: {line:?}"
+                );
+            }
+        }
+    }
+}

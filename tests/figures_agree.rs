@@ -96,9 +96,21 @@ fn timeline_and_draft_show_an_event_at_one_time_with_one_kind() {
     let mut compared = 0;
     for item in draft.incidents.iter().flat_map(|i| &i.timeline) {
         let kind = postmortem::render::figures::kind_text(item);
-        // Detection, evidence and resolution are the draft's reading; alerts, escalations,
-        // actions and investigation are rows of both.
-        if !["alert", "escalation", "action", "investigation"].contains(&kind.as_str()) {
+        // The incident's detection and recovery are `incident` rows of `timeline`, in the
+        // draft's words and with its citation.
+        if ["detection", "resolution"].contains(&kind.as_str()) {
+            let same = rows.iter().any(|r| {
+                r.kind.name() == "incident"
+                    && r.text == item.text
+                    && (r.file.as_str(), r.line) == (item.source.file.as_str(), item.source.line)
+            });
+            assert!(same, "no `incident` row reads {:?}", item.text);
+            compared += 1;
+            continue;
+        }
+        // Evidence is the draft's reading; alerts, escalations, the trigger, actions and
+        // investigation are rows of both.
+        if !["alert", "escalation", "trigger", "action", "investigation"].contains(&kind.as_str()) {
             continue;
         }
         let row = rows
@@ -115,4 +127,48 @@ fn timeline_and_draft_show_an_event_at_one_time_with_one_kind() {
         compared += 1;
     }
     assert!(compared >= 10, "only {compared} events compared");
+}
+
+/// Each ratio of the incident has one spelling wherever it is mentioned: a percentage in any
+/// rendering that rounds the same figure differently (the baseline as `0.08%` in Impact and
+/// `0.1%` in Resolution) fails.
+#[test]
+fn every_percentage_has_one_spelling() {
+    let (draft, r) = sample();
+    let json: serde_json::Value =
+        serde_json::from_str(&postmortem::render::json(&draft)).expect("JSON");
+    let i = &json["incidents"][0];
+    let figures: Vec<f64> = [
+        &i["baseline_ratio"],
+        &i["error_ratio"],
+        &i["peak_error_ratio"],
+        &i["impact"]["failed_ratio"],
+        &i["impact"]["clients_affected_ratio"],
+    ]
+    .iter()
+    .map(|v| v.as_f64().unwrap())
+    .collect();
+    let percent = regex::Regex::new(r"(\d+(?:\.(\d+))?)%").unwrap();
+    let mut checked = 0;
+    for (name, text) in [
+        ("Markdown", &r.markdown),
+        ("HTML", &r.html),
+        ("terminal", &r.terminal),
+    ] {
+        for m in percent.captures_iter(text) {
+            let shown = &m[0];
+            let value: f64 = m[1].parse().unwrap();
+            let decimals = m.get(2).map_or(0, |d| d.as_str().len()) as i32;
+            for &v in &figures {
+                let rounds_it = (value - v * 100.0).abs() <= 0.5 * 10f64.powi(-decimals) + 1e-9;
+                let canonical = pct(v);
+                assert!(
+                    !rounds_it || shown == canonical || decimals > 2,
+                    "{name}: {shown} is {canonical} spelt another way"
+                );
+            }
+            checked += 1;
+        }
+    }
+    assert!(checked >= 20, "only {checked} percentages seen");
 }

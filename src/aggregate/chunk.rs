@@ -12,6 +12,7 @@ use crate::parse::{Format, docker, nginx_access, syslog};
 use crate::time::year::YearTracker;
 use crate::time::{Civil, Micros, Zone, ZoneConverter};
 
+mod cite;
 mod lines;
 mod records;
 mod streams;
@@ -104,6 +105,8 @@ struct Worker<'c> {
     stream: Vec<u8>,
     /// An error line whose signature waits for the record's continuation lines.
     open_record: records::OpenRecord,
+    /// Where the lines that may be cited are (see [`cite`]).
+    marks: cite::Marks,
     out: Summary,
 }
 
@@ -184,6 +187,7 @@ impl Worker<'_> {
     }
 
     fn keep_error_sample(&mut self, t: Micros, line: u64, text: impl FnOnce() -> String) {
+        self.marks.kept += 1;
         let bin = self.bin(t);
         let source = self.source(line);
         self.out.note_error(bin, t, source);
@@ -221,6 +225,7 @@ impl Worker<'_> {
             self.out.events_dropped += 1;
             return;
         }
+        self.marks.kept += 1;
         self.out.events.push(Event {
             time: t,
             source: self.source(line),
@@ -372,8 +377,10 @@ impl Worker<'_> {
                     program.unwrap_or(b""),
                     &m.text,
                 );
-                // sudo logs command lines, not outcomes: `grep Failed …` is not a failure.
-                (program != Some(b"sudo") && class.error, class.failed_login)
+                // sudo logs command lines, not outcomes: `grep Failed …` is not a failure,
+                // nor `grep -c Failed password` a failed login.
+                let command = program == Some(b"sudo");
+                (!command && class.error, !command && class.failed_login)
             }
         };
         let bin = self.bin(t);
@@ -402,6 +409,7 @@ impl Worker<'_> {
         if failed_login {
             let attempts = syslog::repeats(&m.text);
             let source = self.source(n);
+            self.marks.kept += 1;
             self.out
                 .note_auth_failure(bin, attempts, (t, source), labelled);
             // A source named in a column counts lines: its repeats are the file's.
@@ -496,6 +504,7 @@ impl<'c> Worker<'c> {
             last_bin: std::cell::Cell::new(None),
             stream: Vec::new(),
             open_record: Default::default(),
+            marks: Default::default(),
             out: Summary::default(),
         }
     }
@@ -601,5 +610,7 @@ pub fn process_chunk(data: &[u8], ctx: &ChunkContext) -> ChunkOutcome {
         },
         (other, None) => fold_lines(&mut worker, data, other.spec().read),
     }
+    worker.close_record();
+    worker.keep_contexts(data);
     worker.finish()
 }

@@ -12,6 +12,7 @@ pub mod catalogue;
 pub mod chunk;
 pub mod clients;
 mod commands;
+pub mod context;
 pub mod digest;
 pub mod latency;
 mod months;
@@ -28,6 +29,7 @@ use crate::parse::alertmanager::AlertStatus;
 use crate::time::Micros;
 pub use breakdown::{Breakdown, MAX_BREAKDOWN_KEYS, MAX_KEY_BYTES, bounded_key};
 pub use clients::{Clients, client_key};
+pub use context::{Context, Edges};
 pub use latency::Latency;
 pub use notable::{Action, ActionKind};
 pub use sane::{EARLIEST_SANE, SaneTimes};
@@ -356,6 +358,12 @@ pub struct Summary {
     /// source's own counts, by name. The file's counts above hold them all.
     #[serde(default)]
     pub streams: BTreeMap<String, Stream>,
+    /// The lines around each line a draft may cite, by line number (see [`context`]).
+    #[serde(default)]
+    pub contexts: BTreeMap<u64, Context>,
+    /// The first and last lines, for the contexts of the summaries beside it.
+    #[serde(default)]
+    pub edges: Edges,
 }
 
 /// How many sources one file's lines may name before the rest are counted together: a
@@ -451,6 +459,8 @@ impl Summary {
     /// from 1 at its own start; they are moved past this summary's lines.
     pub fn append(&mut self, mut next: Summary) {
         let offset = self.lines;
+        self.stitch_contexts(&mut next);
+        next.contexts = context::moved(std::mem::take(&mut next.contexts), offset);
         // Digests are sums over lines (see [`digest`]): pieces add up.
         self.content_hash = self.content_hash.wrapping_add(next.content_hash);
         // A jump back across the chunk boundary, seen only now that the chunks meet.
@@ -550,6 +560,7 @@ impl Summary {
             self.auth_samples.entry(bin).or_insert(sample);
         }
         self.failed_login_sources.merge(other.failed_login_sources);
+        self.contexts.extend(other.contexts);
         self.client_side.merge(other.client_side);
         self.client_side_clients.merge(other.client_side_clients);
         for (name, stream) in other.streams {

@@ -199,6 +199,11 @@ impl Signatures {
         out
     }
 
+    /// The lines the signatures' first lines were read from.
+    pub fn first_lines(&self) -> impl Iterator<Item = u64> + '_ {
+        self.by_signature.iter().map(|(_, s)| s.first.source.line)
+    }
+
     /// Shifts every kept line number by `offset` (a chunk's lines count from its start).
     pub fn line_offset(&mut self, offset: u64) {
         for s in self.by_signature.values_mut() {

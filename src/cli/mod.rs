@@ -242,6 +242,10 @@ pub struct WriteOpts {
     /// Render the draft with your own Markdown template (minijinja, over the --json model).
     #[arg(long, value_name = "FILE")]
     pub template: Option<PathBuf>,
+    /// Follow the Markdown timeline with each cited line and N lines around it (0–2), in
+    /// collapsed <details> blocks. JSON and HTML always carry two.
+    #[arg(long, value_name = "N", default_value_t = 0, value_parser = clap::value_parser!(u8).range(0..=2))]
+    pub context: u8,
     /// Print figures on stderr: bytes, lines, MB/s and lines/s per format, time per stage,
     /// threads, peak memory.
     #[arg(long)]

@@ -235,7 +235,9 @@ pub fn write_draft(
                 .unwrap_or_default();
             output::template_child::render(&name, t, &shown)?
         }
-        (None, false) => crate::render::markdown::render(&shown),
+        (None, false) => {
+            crate::render::markdown::render_with_context(&shown, usize::from(opts.context))
+        }
     };
     // A failed HTML write is reported after the draft is out: it does not cost the draft.
     let html_written = match &opts.html {

@@ -77,13 +77,78 @@ pub fn for_terminal(markdown: &str, width: usize, colour: bool) -> String {
         }
         false => termimad::MadSkin::no_style(),
     };
-    let text = skin
-        .text(&minimad_dialect(markdown), Some(width.max(20)))
-        .to_string();
+    let mut text = String::with_capacity(markdown.len() * 2);
+    for block in blocks(markdown) {
+        match block {
+            Block::Text(md) => text.push_str(
+                &skin
+                    .text(&minimad_dialect(&md), Some(width.max(20)))
+                    .to_string(),
+            ),
+            Block::Table(lines) => {
+                let header = table::split_row(lines[0]);
+                let rows: Vec<Vec<String>> =
+                    lines[2..].iter().map(|l| table::split_row(l)).collect();
+                text.push_str(&table::layout(&header, &rows, width.max(20)));
+            }
+            Block::Code(lines) => text.push_str(&code::layout(&lines, width.max(20))),
+        }
+    }
     match colour {
         true => redden_incident(&text),
         false => text,
     }
+}
+
+/// A stretch of the draft: text for termimad, or a table laid out here (termimad cut words in
+/// two to fit a column: `escalatio|n`).
+enum Block<'a> {
+    Text(String),
+    Table(Vec<&'a str>),
+    Code(Vec<&'a str>),
+}
+
+/// The draft cut into text, tables and code blocks. A table is a `|` line followed by a
+/// `|---` line, and the `|` lines after them; nothing inside a code fence is a table.
+fn blocks(markdown: &str) -> Vec<Block<'_>> {
+    let lines: Vec<&str> = markdown.lines().collect();
+    let mut out = Vec::new();
+    let mut text = String::new();
+    let mut n = 0;
+    while n < lines.len() {
+        let line = lines[n];
+        if line.starts_with("```") {
+            let end = (n + 1..lines.len())
+                .find(|&k| lines[k].starts_with("```"))
+                .map_or(lines.len(), |k| k + 1);
+            if !text.is_empty() {
+                out.push(Block::Text(std::mem::take(&mut text)));
+            }
+            out.push(Block::Code(lines[n..end].to_vec()));
+            n = end;
+            continue;
+        }
+        let starts_table =
+            line.starts_with('|') && lines.get(n + 1).is_some_and(|l| l.starts_with("|---"));
+        if !starts_table {
+            text.push_str(line);
+            text.push('\n');
+            n += 1;
+            continue;
+        }
+        let end = (n + 2..lines.len())
+            .find(|&k| !lines[k].starts_with('|'))
+            .unwrap_or(lines.len());
+        if !text.is_empty() {
+            out.push(Block::Text(std::mem::take(&mut text)));
+        }
+        out.push(Block::Table(lines[n..end].to_vec()));
+        n = end;
+    }
+    if !text.is_empty() {
+        out.push(Block::Text(text));
+    }
+    out
 }
 
 /// CommonMark as the draft writes it, in the dialect termimad's parser reads: it unescapes
@@ -98,6 +163,20 @@ fn minimad_dialect(markdown: &str) -> String {
         }
         if fenced || line.starts_with("```") {
             out.push_str(line);
+            out.push('\n');
+            continue;
+        }
+        // `--context`'s collapsed blocks: on a terminal, the summary as a line of its own.
+        if line == "</details>" {
+            continue;
+        }
+        if let Some(summary) = line
+            .strip_prefix("<details><summary>")
+            .and_then(|l| l.strip_suffix("</summary>"))
+        {
+            out.push_str(&unescape_html(
+                &summary.replace("<code>", "").replace("</code>", ""),
+            ));
             out.push('\n');
             continue;
         }
@@ -132,6 +211,15 @@ fn minimad_dialect(markdown: &str) -> String {
     out
 }
 
+/// The text of the few entities the draft's own HTML uses.
+fn unescape_html(text: &str) -> String {
+    text.replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&amp;", "&")
+}
+
 /// Colours the sparkline cells above the `^` marks red: the incident, at a glance.
 fn redden_incident(text: &str) -> String {
     let lines: Vec<&str> = text.lines().collect();
@@ -164,6 +252,9 @@ fn redden_incident(text: &str) -> String {
     }
     out
 }
+
+mod code;
+mod table;
 
 #[cfg(test)]
 mod tests;

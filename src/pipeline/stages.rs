@@ -110,6 +110,10 @@ pub fn read_task(
         }
     }
     pieces.sort_by_key(|p| p.file);
+    // What a partial carries does not depend on where its chunks were cut.
+    for p in &mut pieces {
+        p.report.summary.keep_cited_contexts();
+    }
     TaskOutput {
         task: Some(task.id),
         pieces,
@@ -168,6 +172,10 @@ fn join(mut pieces: Vec<Piece>) -> Option<FileReport> {
         .reduce(|mut all, next| {
             all.summary.append(next.summary);
             all.errors.extend(next.errors);
+            all
+        })
+        .map(|mut all| {
+            all.summary.keep_cited_contexts();
             all
         })
 }

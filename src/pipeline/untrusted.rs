@@ -115,6 +115,31 @@ fn caps(s: &Summary) -> Option<String> {
     {
         return Some("a signature longer than a reader keeps".into());
     }
+    context_caps(s)
+}
+
+/// The lines around citations: two a side, as long as a reader cuts them, only for cited
+/// lines (a partial keeps no others).
+fn context_caps(s: &Summary) -> Option<String> {
+    use crate::aggregate::context::{CONTEXT_CHARS, CONTEXT_LINES};
+    let too_long = |lines: &[String]| {
+        lines.len() > CONTEXT_LINES
+            || lines
+                .iter()
+                .any(|l| l.chars().count() > CONTEXT_CHARS * 4 + 1)
+    };
+    let edges = [&s.edges.head, &s.edges.tail];
+    let sides = s.contexts.values().flat_map(|c| [&c.before, &c.after]);
+    let cited = s.contexts.values().map(|c| std::slice::from_ref(&c.cited));
+    if edges.into_iter().chain(sides).any(|l| too_long(l)) || cited.into_iter().any(too_long) {
+        return Some("lines around a citation longer than a reader keeps".into());
+    }
+    if !s.contexts.is_empty() {
+        let cited = s.cited_lines();
+        if let Some(line) = s.contexts.keys().find(|l| !cited.contains(l)) {
+            return Some(format!("lines around line {line}, which nothing cites"));
+        }
+    }
     None
 }
 

@@ -14,6 +14,7 @@ fn kind_colour(kind: EventKind) -> &'static str {
         EventKind::Alert => "\x1b[33m",
         EventKind::Escalation => "\x1b[35m",
         EventKind::Action => "\x1b[34m",
+        EventKind::Trigger => "\x1b[1;34m",
         EventKind::Investigation => "\x1b[2m",
         EventKind::Error => "\x1b[31m",
         EventKind::Incident => "\x1b[1;31m",

@@ -1,14 +1,7 @@
 //! How each kind of figure is written: one function per kind, used by every output (Markdown,
 //! HTML cards and chart, sparkline, terminal), so a number never reads two ways in one report.
 
-/// A ratio as a percentage: one decimal, two below 0.1 % so a small baseline is not `0.0%`.
-pub fn pct(ratio: f64) -> String {
-    if ratio > 0.0 && ratio < 0.001 {
-        format!("{:.2}%", ratio * 100.0)
-    } else {
-        format!("{:.1}%", ratio * 100.0)
-    }
-}
+pub use crate::name::pct;
 
 /// Two ratios as percentages with as many decimals as it takes to tell them apart (up to
 /// four), so that "rose" never stands beside two equal figures.
@@ -50,7 +43,7 @@ pub fn part_of(part: u64, whole: u64) -> String {
 
 /// A command that only looked (grep, tail, journalctl): investigation, not an action.
 pub fn is_investigation(item: &crate::timeline::TimelineItem) -> bool {
-    item.action == Some(crate::aggregate::ActionKind::Investigate)
+    item.kind == crate::timeline::ItemKind::Investigation
 }
 
 /// An event's effect on the error rate: `fell (19.3% → 4.0%)`; empty for investigation.
@@ -74,13 +67,9 @@ pub fn effect_text(item: &crate::timeline::TimelineItem) -> String {
     }
 }
 
-/// The kind an event is shown as: its JSON kind, but `investigation` for a command that only
-/// looked.
+/// The kind an event is shown as: its JSON kind, in every output.
 pub fn kind_text(item: &crate::timeline::TimelineItem) -> String {
-    match is_investigation(item) {
-        true => "investigation".to_string(),
-        false => crate::name::serde_name(&item.kind),
-    }
+    crate::name::serde_name(&item.kind)
 }
 
 /// Clients' requests refused or held back, in words, with who sent most: "2400 held back by a

@@ -131,18 +131,32 @@ fn events_table(out: &mut String, i: &Incident, first_row: usize) {
             .collect();
         let _ = write!(
             out,
-            r#"<tr id="event-{}"><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td><code>{}:{}</code></td></tr>"#,
+            r#"<tr id="event-{}"><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>"#,
             first_row + n,
             escape(&t.time.row_time(i.spans_days())),
             escape(&kind_text(t)),
             escape(&t.text),
             escape(&effect_text(t)),
             confirmed.join(", "),
-            escape(&t.source.file),
-            t.source.line
+            citation(&t.source),
         );
     }
     out.push_str("</tbody></table></div>");
+}
+
+/// A citation: `file:line`, and where the lines around it were kept, a box they open in (on
+/// a click or a tap; a hover shows them as the citation's title).
+fn citation(source: &crate::timeline::Source) -> String {
+    use crate::render::context::{plain_block, shown_lines};
+    let name = format!("<code>{}:{}</code>", escape(&source.file), source.line);
+    let lines = shown_lines(source, crate::aggregate::context::CONTEXT_LINES);
+    if lines.is_empty() {
+        return name;
+    }
+    let block = escape(&plain_block(&lines));
+    format!(
+        r#"<details class="cite"><summary title="{block}">{name}</summary><pre class="context">{block}</pre></details>"#
+    )
 }
 
 /// Markdown made by the draft renderer, as HTML: raw HTML in log lines stays text, links keep

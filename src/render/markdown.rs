@@ -583,10 +583,17 @@ pub(crate) fn incident_tail(out: &mut String, i: &Incident) {
 
 /// Renders the whole draft.
 pub fn render(draft: &Draft) -> String {
+    render_with_context(draft, 0)
+}
+
+/// Renders the whole draft; with `context` above 0, each cited row's lines around it (that
+/// many each side) follow the timeline table.
+pub fn render_with_context(draft: &Draft, context: usize) -> String {
     let mut out = String::new();
     intro(&mut out, draft, Parts::ALL);
     for (n, i) in draft.incidents.iter().enumerate() {
         incident_head(&mut out, draft, n, i, Parts::ALL);
+        timeline::evidence_in_context(&mut out, i, context);
         incident_tail(&mut out, i);
     }
     inputs(&mut out, draft);

@@ -1,6 +1,7 @@
 //! Render: the draft as Markdown (for people) or JSON (for machines).
 
 pub mod chart;
+pub mod context;
 pub mod escape;
 pub mod events;
 pub mod figures;

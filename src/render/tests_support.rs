@@ -62,6 +62,7 @@ pub fn draft_with_series(points: &[(u64, u64)], incident: Option<(usize, usize)>
             timeline: Vec::new(),
             trigger_candidate: None,
             misleading_candidates: Vec::new(),
+            failed_logins: None,
             resolution_candidate: None,
             first_errors: Vec::new(),
             sources: Vec::new(),

@@ -23,10 +23,22 @@ fn relabel_incident(i: &mut Incident, tz: Tz) {
     if let Some(r) = i.recovered.as_mut() {
         shown_in(r, tz);
     }
+    // The resolution row names its candidate fix's time in words: that time too.
+    if let Some(fix) = &i.resolution_candidate {
+        let utc = format!(" at {}", crate::time::format_clock(fix.micros));
+        let mut local = fix.time;
+        shown_in(&mut local, tz);
+        let local = format!(" at {}", local.clock());
+        i.timeline
+            .iter_mut()
+            .filter(|t| t.kind == crate::timeline::ItemKind::Resolution)
+            .for_each(|t| t.text = t.text.replace(&utc, &local));
+    }
     let items = i
         .timeline
         .iter_mut()
         .chain(i.trigger_candidate.iter_mut())
+        .chain(i.failed_logins.iter_mut())
         .chain(i.misleading_candidates.iter_mut())
         .chain(i.resolution_candidate.iter_mut())
         .chain(i.first_errors.iter_mut())

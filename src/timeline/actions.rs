@@ -192,7 +192,11 @@ pub fn actions_between(ctx: &Actions, from: Micros, to: Micros) -> Vec<TimelineI
                 .push(e);
             continue;
         }
-        let mut it = item(analysis, e.time, ItemKind::Action, action_text(a), e.source);
+        let kind = match a.kind {
+            ActionKind::Investigate => ItemKind::Investigation,
+            _ => ItemKind::Action,
+        };
+        let mut it = item(analysis, e.time, kind, action_text(a), e.source);
         it.action = Some(a.kind);
         it.actor = a.actor.clone();
         // Looking changes nothing: an investigation has no effect to show.

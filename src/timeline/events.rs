@@ -9,9 +9,11 @@ use serde::Serialize;
 
 use super::actions::action_text;
 use super::alerts::alert_story;
-use super::{Draft, Incident};
+use super::{Draft, Incident, ItemKind, Source};
 use crate::aggregate::{ActionKind, EventBody, LineRef};
+use crate::detect::Kind;
 use crate::error::Error;
+use crate::name::pct;
 use crate::pipeline::Analysis;
 use crate::time::{MICROS_PER_SEC, Micros, Stamp, parse_duration};
 
@@ -27,6 +29,8 @@ pub enum EventKind {
     Action,
     /// A command that only looked (`grep`, `journalctl`, `diff`…), as the draft shows it.
     Investigation,
+    /// The change an incident began after (the draft's candidate trigger).
+    Trigger,
     /// The first error line of each bin in each file (many; not shown unless asked for).
     Error,
     /// The incident's start, detection and recovery as computed.
@@ -41,6 +45,7 @@ impl EventKind {
             EventKind::Escalation => "escalation",
             EventKind::Action => "action",
             EventKind::Investigation => "investigation",
+            EventKind::Trigger => "trigger",
             EventKind::Error => "error",
             EventKind::Incident => "incident",
         }
@@ -90,41 +95,49 @@ fn row(analysis: &Analysis, time: Micros, kind: EventKind, text: String, at: Lin
     }
 }
 
+/// Incident `n`'s start, detection and recovery as rows: the detection and recovery are the
+/// draft's own rows (same words, same citation); the start is said in the incident's own
+/// terms (an error ratio, failed logins, latency, traffic).
 fn incident_rows(draft: &Draft, n: usize, i: &Incident) -> Vec<EventRow> {
-    let cite = i
-        .first_errors
-        .first()
-        .map(|f| (f.source.file.clone(), f.source.line))
-        .unwrap_or_default();
-    let name = if draft.incidents.len() > 1 {
-        format!("incident {}", n + 1)
-    } else {
-        "incident".into()
+    let first = i.first_errors.first().or(i.trigger_candidate.as_ref());
+    let (name, prefix) = match draft.incidents.len() {
+        1 => ("incident".to_string(), String::new()),
+        _ => (
+            format!("incident {}", n + 1),
+            format!("incident {}: ", n + 1),
+        ),
     };
-    let mut marks = vec![
-        (
-            i.start_micros,
-            format!(
-                "{name} started: error ratio {:.1}% against {:.2}% before",
-                i.error_ratio * 100.0,
-                i.baseline_ratio * 100.0
-            ),
+    let started = match i.kind {
+        Kind::Errors => format!(
+            "{name} started: error ratio {} against {} before",
+            pct(i.error_ratio),
+            pct(i.baseline_ratio)
         ),
-        (
+        Kind::Security => format!("{name} started: failed logins far above their usual rate"),
+        Kind::Slow => format!("{name} started: requests slowed"),
+        Kind::TrafficLoss => format!("{name} started: traffic fell far below its usual rate"),
+    };
+    let own = |kind: ItemKind| i.timeline.iter().find(|t| t.kind == kind);
+    let mut marks: Vec<(Micros, String, Option<&Source>)> =
+        vec![(i.start_micros, started, first.map(|f| &f.source))];
+    match own(ItemKind::Detection) {
+        Some(d) => marks.push((i.detected_micros, prefix.clone() + &d.text, Some(&d.source))),
+        None => marks.push((
             i.detected_micros,
-            format!("{name} detected: {}", i.detection_detail),
-        ),
-    ];
-    if let Some(r) = i.recovered_micros {
-        marks.push((r, format!("{name} recovered: error ratio back at baseline")));
+            format!("{prefix}detected: {}", i.detection_detail),
+            first.map(|f| &f.source),
+        )),
+    }
+    if let (Some(r), Some(item)) = (i.recovered_micros, own(ItemKind::Resolution)) {
+        marks.push((r, prefix + &item.text, Some(&item.source)));
     }
     marks
         .into_iter()
-        .map(|(t, text)| EventRow {
+        .map(|(t, text, cite)| EventRow {
             time: Stamp::utc(t),
             kind: EventKind::Incident,
-            file: cite.0.clone(),
-            line: cite.1,
+            file: cite.map_or_else(String::new, |c| c.file.clone()),
+            line: cite.map_or(0, |c| c.line),
             text,
             action: None,
             actor: None,
@@ -140,6 +153,13 @@ pub fn rows(analysis: &Analysis, draft: &Draft) -> Vec<EventRow> {
     let events = analysis.events();
     // The draft's own reading of the alert notices, so both commands show one time and kind.
     let story = alert_story(&events);
+    // The draft's triggers, by the line they cite: the same row is `trigger` in both.
+    let triggers: Vec<LineRef> = draft
+        .incidents
+        .iter()
+        .filter_map(|i| i.trigger_candidate.as_ref())
+        .filter_map(|t| line_of(analysis, &t.source))
+        .collect();
     for e in events {
         match &e.body {
             EventBody::Alert(a) => {
@@ -155,6 +175,7 @@ pub fn rows(analysis: &Analysis, draft: &Draft) -> Vec<EventRow> {
             EventBody::Action(a) => {
                 let kind = match a.kind {
                     ActionKind::Investigate => EventKind::Investigation,
+                    _ if triggers.contains(&e.source) => EventKind::Trigger,
                     _ => EventKind::Action,
                 };
                 let mut r = row(analysis, e.time, kind, action_text(a), e.source);
@@ -177,6 +198,18 @@ pub fn rows(analysis: &Analysis, draft: &Draft) -> Vec<EventRow> {
     }
     out.sort_by_key(|r| (r.micros, r.order));
     out
+}
+
+/// The line a draft's citation names, in the run's numbering.
+fn line_of(analysis: &Analysis, source: &Source) -> Option<LineRef> {
+    let file = analysis
+        .files
+        .iter()
+        .position(|f| f.display == source.file)?;
+    Some(LineRef {
+        file,
+        line: source.line,
+    })
 }
 
 fn is_date(text: &str) -> bool {

@@ -411,6 +411,15 @@ pub fn draft_incident(run: &Run, case: &Case) -> Incident {
         during.resolution = super::actions::restart_that_held(&ctx, until);
     }
     timeline.extend(during.actions.iter().cloned());
+    let burst = (found.kind != Kind::Security)
+        .then(|| {
+            let bins = (found.start_bin, last_bin);
+            super::logins::during(analysis, bins, data_bins(analysis), &during.actions)
+        })
+        .flatten();
+    if let Some(b) = &burst {
+        timeline.push(b.row.clone());
+    }
     let time_to_acknowledge = alerts_and_escalations(run, start, until, detected, &mut timeline);
     let (baseline, quiet_bins) = case.local_baseline(run);
     if let Some(end) = end
@@ -451,8 +460,9 @@ pub fn draft_incident(run: &Run, case: &Case) -> Incident {
         latency: evidence::latency(&case.series.latency, found.start_bin, last_bin),
         top_paths: evidence::top_paths(analysis, found.start_bin, last_bin),
         top_upstreams: evidence::top_upstreams(analysis, found.start_bin, last_bin),
-        top_login_sources: match found.kind {
-            Kind::Security => evidence::top_login_sources(analysis, found.start_bin, last_bin),
+        top_login_sources: match (found.kind, &burst) {
+            (Kind::Security, _) => evidence::top_login_sources(analysis, found.start_bin, last_bin),
+            (_, Some(b)) => b.top_sources.clone(),
             _ => Vec::new(),
         },
         top_sources: evidence::top_sources(analysis, found.start_bin, last_bin),
@@ -468,6 +478,7 @@ pub fn draft_incident(run: &Run, case: &Case) -> Incident {
         timeline,
         trigger_candidate: trigger,
         misleading_candidates: during.misleading,
+        failed_logins: burst.map(|b| b.row),
         resolution_candidate: during.resolution,
         first_errors,
         sources: case.sources.clone(),
@@ -485,6 +496,21 @@ pub fn draft_incident(run: &Run, case: &Case) -> Incident {
         detected_micros: detected,
         recovered_micros: end,
     }
+}
+
+/// The first and last bins any file has lines in.
+fn data_bins(analysis: &crate::pipeline::Analysis) -> (i64, i64) {
+    let files = analysis.files.iter().map(|f| &f.summary);
+    let first = files
+        .clone()
+        .filter_map(|s| s.first_time)
+        .min()
+        .unwrap_or(0);
+    let last = files.filter_map(|s| s.last_time).max().unwrap_or(first);
+    (
+        first.div_euclid(analysis.bin_width),
+        last.div_euclid(analysis.bin_width),
+    )
 }
 
 /// The incident's own signal around its window, for its sparkline (none for alerts alone).

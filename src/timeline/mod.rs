@@ -8,6 +8,7 @@ pub mod events;
 pub mod evidence;
 pub mod incident;
 pub mod inputs;
+mod logins;
 pub mod model;
 pub mod security;
 pub mod shape;
@@ -83,12 +84,11 @@ fn signal(analysis: &Analysis) -> Signal {
 }
 
 pub(crate) fn source(analysis: &Analysis, r: LineRef) -> Source {
+    let file = analysis.files.get(r.file);
     Source {
-        file: analysis
-            .files
-            .get(r.file)
-            .map_or_else(String::new, |f| f.display.clone()),
+        file: file.map_or_else(String::new, |f| f.display.clone()),
         line: r.line,
+        context: file.and_then(|f| f.summary.contexts.get(&r.line).cloned()),
     }
 }
 
@@ -113,9 +113,8 @@ pub(crate) fn item(
     }
 }
 
-fn percent(r: f64) -> String {
-    format!("{:.1}%", r * 100.0)
-}
+// One spelling per figure: the renderers' own.
+use crate::name::pct as percent;
 
 /// Alert firing → resolved windows that no request or record source has data for: with no
 /// series to judge them by, the alerts alone say an incident happened.

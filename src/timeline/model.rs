@@ -194,6 +194,10 @@ pub struct Incident {
     pub trigger_candidate: Option<TimelineItem>,
     /// Changes during the incident after which the error rate did not move.
     pub misleading_candidates: Vec<TimelineItem>,
+    /// In an incident that is not a security one: a burst of failed logins during it (a
+    /// trail the on-call may have followed), as its evidence row; `null` when there was none
+    /// that stood out.
+    pub failed_logins: Option<TimelineItem>,
     /// The change after which the error rate fell most.
     pub resolution_candidate: Option<TimelineItem>,
     /// The first error line of each source at the onset.
@@ -325,6 +329,11 @@ pub enum ItemKind {
     Detection,
     /// Something a person (or a deploy tool) did.
     Action,
+    /// A command that only looked (`grep`, `journalctl`, `diff`…): it changes nothing.
+    Investigation,
+    /// The change the errors (or the slowdown, or the loss of traffic) began after: the
+    /// candidate trigger.
+    Trigger,
     /// An escalation, acknowledgement or hand-over from the alert logs.
     Escalation,
     /// The recovery.
@@ -342,6 +351,9 @@ pub struct Source {
     pub file: String,
     /// The line number, from 1.
     pub line: u64,
+    /// The lines just before and after it in the same file, where it has lines around it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub context: Option<crate::aggregate::Context>,
 }
 
 #[derive(Debug, Clone, Serialize)]

@@ -210,7 +210,7 @@ fn routine_jobs_near_an_incident() -> Labelled {
                 .flat_map(|i| &i.timeline)
                 .filter(|t| {
                     t.action == Some(postmortem::aggregate::ActionKind::Investigate)
-                        && t.kind == ItemKind::Action
+                        && t.kind == ItemKind::Investigation
                 })
                 .count();
             if looked != 2 {

@@ -64,6 +64,11 @@ pub(super) fn fold_lines_with<'d>(
             worker.out.blank += 1;
             continue;
         }
+        let kept = worker.marks.kept;
         handle(worker, line, n);
+        if worker.marks.kept != kept {
+            let start = raw.as_ptr() as usize - data.as_ptr() as usize;
+            worker.marks.at.push((n, start, start + raw.len()));
+        }
     }
 }

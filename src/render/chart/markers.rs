@@ -54,8 +54,10 @@ fn group_kind(c: &Cluster) -> String {
         Resolution => 1,
         Escalation => 2,
         Alert => 3,
-        Action => 4,
-        Evidence => 5,
+        Trigger => 4,
+        Action => 5,
+        Investigation => 6,
+        Evidence => 7,
     };
     c.members
         .iter()

@@ -27,7 +27,7 @@
       a.href = '#' + id;
       a.textContent = tr.cells[0].textContent + ' ' + tr.cells[1].textContent;
       li.appendChild(a);
-      li.appendChild(document.createTextNode(': ' + tr.cells[2].textContent + ' (' + tr.cells[5].textContent + ')'));
+      li.appendChild(document.createTextNode(': ' + tr.cells[2].textContent + ' (' + tr.cells[5].querySelector('code').textContent + ')'));
       list.appendChild(li);
     });
     details.appendChild(list);

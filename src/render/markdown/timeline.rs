@@ -56,7 +56,7 @@ pub(super) fn timeline(out: &mut String, draft: &Draft, i: &Incident, with_table
     let (looked, actions): (Vec<&TimelineItem>, Vec<&TimelineItem>) = i
         .timeline
         .iter()
-        .filter(|t| t.kind == ItemKind::Action)
+        .filter(|t| matches!(t.kind, ItemKind::Action | ItemKind::Investigation))
         .partition(|t| is_investigation(t));
     let looked = match looked.len() {
         0 => String::new(),
@@ -84,8 +84,22 @@ pub(super) fn timeline(out: &mut String, draft: &Draft, i: &Incident, with_table
     }
 }
 
-/// Changes after which the error rate did not fall: candidates to confirm or strike.
+/// Changes after which the error rate did not fall: candidates to confirm or strike; and a
+/// burst of failed logins during the incident, the trail they may have followed.
 fn misleading_paths(out: &mut String, i: &Incident) {
+    misleading_changes(out, i);
+    if let Some(f) = &i.failed_logins {
+        let _ = writeln!(
+            out,
+            "  - A trail to check: {} {} ({})",
+            clock_in(i, &f.time),
+            escape(&f.text),
+            cite(f)
+        );
+    }
+}
+
+fn misleading_changes(out: &mut String, i: &Incident) {
     if i.misleading_candidates.is_empty() {
         let _ = writeln!(
             out,
@@ -185,4 +199,34 @@ fn table(out: &mut String, i: &Incident) {
         );
     }
     let _ = writeln!(out);
+}
+
+/// With `n` lines of context asked for (`--context N`): each cited row's lines around it, in
+/// a collapsed `<details>` block (GitHub and GitLab render it; elsewhere it reads as text).
+pub(super) fn evidence_in_context(out: &mut String, i: &Incident, n: usize) {
+    use crate::render::context::{fence_for, plain_block, shown_lines};
+    use crate::render::escape::html;
+    let rows: Vec<(&TimelineItem, String)> = i
+        .timeline
+        .iter()
+        .filter_map(|t| {
+            let lines = shown_lines(&t.source, n);
+            (!lines.is_empty()).then(|| (t, plain_block(&lines)))
+        })
+        .collect();
+    if n == 0 || rows.is_empty() {
+        return;
+    }
+    let _ = writeln!(out, "### Evidence in context\n");
+    for (t, block) in rows {
+        let fence = fence_for(&block);
+        let _ = writeln!(
+            out,
+            "<details><summary>{} {} <code>{}:{}</code></summary>\n\n{fence}text\n{block}{fence}\n\n</details>\n",
+            html(&clock_in(i, &t.time)),
+            html(&crate::render::figures::kind_text(t)),
+            html(&t.source.file),
+            t.source.line
+        );
+    }
 }

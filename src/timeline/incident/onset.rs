@@ -103,7 +103,7 @@ pub(super) fn trigger(
                 Kind::Security => "failed logins rose",
                 Kind::Errors => "errors began",
             };
-            t.kind = ItemKind::Evidence;
+            t.kind = ItemKind::Trigger;
             t.text = match t.micros <= onset {
                 true => format!("{what} {lead} s after: {}", t.text),
                 false => format!("{what} right after: {}", t.text),
@@ -228,6 +228,7 @@ mod tests {
             source: Source {
                 file: "auth.log".into(),
                 line,
+                context: None,
             },
             action: Some(kind),
             actor: Some("alice".into()),
@@ -246,7 +247,7 @@ mod tests {
         ];
         let t = trigger(&before, ONSET, ONSET, Kind::Errors).expect("a trigger");
         assert_eq!(t.source.line, 10);
-        assert_eq!(t.kind, ItemKind::Evidence);
+        assert_eq!(t.kind, ItemKind::Trigger);
         assert_eq!(t.text, "errors began 240 s after: deploy auth 2.4.0");
     }
 
