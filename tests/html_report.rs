@@ -129,6 +129,16 @@ fn assert_whole_chart(tag: &str, sample: &Sample) {
         "one chart shown: {tag}"
     );
     assert_eq!(attribute(tag, "data-h1"), Some(1), "one title: {tag}");
+    // Citations open onto the lines around them: the sample's first shows five lines.
+    assert!(
+        attribute(tag, "data-citations").is_some_and(|n| n >= 15),
+        "citations that open: {tag}"
+    );
+    assert_eq!(attribute(tag, "data-citation-lines"), Some(5), "{tag}");
+    assert!(
+        attribute(tag, "data-citation-height").is_some_and(|h| h > 20),
+        "an opened citation shows its lines: {tag}"
+    );
     assert_eq!(
         attribute(tag, "data-tables-events"),
         Some(sample.incidents),

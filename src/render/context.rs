@@ -1,8 +1,6 @@
 //! The lines around a citation, as every output shows them: numbered, the cited line marked,
 //! at most as many each side as asked for.
 
-use std::fmt::Write;
-
 use crate::timeline::Source;
 
 /// One line of a citation's context: its number, its text, and whether it is the cited one.
@@ -40,13 +38,19 @@ pub fn shown_lines(source: &Source, n: usize) -> Vec<ShownLine<'_>> {
 /// The lines as plain text, one a line: `> 50  text` for the cited one, `  49  text` else,
 /// numbers right-aligned.
 pub fn plain_block(lines: &[ShownLine<'_>]) -> String {
-    let width = lines.last().map_or(1, |l| l.number.to_string().len());
-    let mut out = String::new();
-    for l in lines {
-        let mark = if l.cited { '>' } else { ' ' };
-        let _ = writeln!(out, "{mark} {:>width$}  {}", l.number, l.text);
-    }
-    out
+    let width = number_width(lines);
+    lines.iter().map(|l| plain_line(l, width)).collect()
+}
+
+/// How wide the line numbers of `lines` are written: the last is the largest.
+pub fn number_width(lines: &[ShownLine<'_>]) -> usize {
+    lines.last().map_or(1, |l| l.number.to_string().len())
+}
+
+/// One line of [`plain_block`], its number `width` wide, with its newline.
+pub fn plain_line(l: &ShownLine<'_>, width: usize) -> String {
+    let mark = if l.cited { '>' } else { ' ' };
+    format!("{mark} {:>width$}  {}\n", l.number, l.text)
 }
 
 /// A Markdown code fence that no run of backticks in `text` can close.

@@ -147,15 +147,27 @@ fn events_table(out: &mut String, i: &Incident, first_row: usize) {
 /// A citation: `file:line`, and where the lines around it were kept, a box they open in (on
 /// a click or a tap; a hover shows them as the citation's title).
 fn citation(source: &crate::timeline::Source) -> String {
-    use crate::render::context::{plain_block, shown_lines};
+    use crate::render::context::{number_width, plain_block, plain_line, shown_lines};
     let name = format!("<code>{}:{}</code>", escape(&source.file), source.line);
     let lines = shown_lines(source, crate::aggregate::context::CONTEXT_LINES);
     if lines.is_empty() {
         return name;
     }
-    let block = escape(&plain_block(&lines));
+    let title = escape(&plain_block(&lines));
+    // The cited line in bold, each line escaped on its own.
+    let width = number_width(&lines);
+    let block: String = lines
+        .iter()
+        .map(|l| {
+            let line = escape(&plain_line(l, width));
+            match l.cited {
+                true => format!("<b>{line}</b>"),
+                false => line,
+            }
+        })
+        .collect();
     format!(
-        r#"<details class="cite"><summary title="{block}">{name}</summary><pre class="context">{block}</pre></details>"#
+        r#"<details class="cite"><summary title="{title}">{name}</summary><pre class="context">{block}</pre></details>"#
     )
 }
 

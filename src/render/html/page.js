@@ -71,6 +71,16 @@
     check.setAttribute('data-background', getComputedStyle(document.body).backgroundColor);
     check.setAttribute('data-h1', document.querySelectorAll('h1').length);
     check.setAttribute('data-tables-events', document.querySelectorAll('table.events').length);
+    // A citation opens onto the lines around it: open the first, measure, close it again.
+    var cites = document.querySelectorAll('details.cite');
+    check.setAttribute('data-citations', cites.length);
+    if (cites.length) {
+      cites[0].open = true;
+      var pre = cites[0].querySelector('pre.context');
+      check.setAttribute('data-citation-height', pre ? Math.round(pre.getBoundingClientRect().height) : 0);
+      check.setAttribute('data-citation-lines', pre ? pre.textContent.split('\n').filter(Boolean).length : 0);
+      cites[0].open = false;
+    }
     check.setAttribute('data-errors', errors.length);
   }
 })();
