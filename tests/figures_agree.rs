@@ -172,3 +172,34 @@ fn every_percentage_has_one_spelling() {
     }
     assert!(checked >= 20, "only {checked} percentages seen");
 }
+
+/// `timeline`'s incident rows cite a line of a file in every labelled scenario, alerts alone
+/// included (the start of an alert-only incident cited `:0`).
+#[test]
+fn every_incident_row_of_timeline_cites_a_line() {
+    let mut rows_seen = 0;
+    for l in postmortem_scenario::labelled::all() {
+        let dir = tempfile::tempdir().unwrap();
+        l.write(dir.path()).unwrap();
+        let mut config = postmortem::Config::new(vec![dir.path().to_path_buf()]);
+        if !l.zone.is_empty() {
+            config = config.with_zone(l.zone).unwrap();
+        }
+        let analysis = postmortem::pipeline::analyse(&config).expect("reads");
+        let draft = postmortem::timeline::build(&analysis, config.detect_params());
+        for r in postmortem::timeline::events::rows(&analysis, &draft) {
+            if r.kind.name() == "incident" {
+                assert!(
+                    !r.file.is_empty() && r.line > 0,
+                    "{}: {:?} cites {}:{}",
+                    l.name,
+                    r.text,
+                    r.file,
+                    r.line
+                );
+                rows_seen += 1;
+            }
+        }
+    }
+    assert!(rows_seen >= 40, "only {rows_seen} incident rows");
+}

@@ -9,6 +9,7 @@ use serde::Serialize;
 
 use super::actions::action_text;
 use super::alerts::alert_story;
+use super::sources::SourceKind;
 use super::{Draft, Incident, ItemKind, Source};
 use crate::aggregate::{ActionKind, EventBody, LineRef};
 use crate::detect::Kind;
@@ -99,7 +100,13 @@ fn row(analysis: &Analysis, time: Micros, kind: EventKind, text: String, at: Lin
 /// draft's own rows (same words, same citation); the start is said in the incident's own
 /// terms (an error ratio, failed logins, latency, traffic).
 fn incident_rows(draft: &Draft, n: usize, i: &Incident) -> Vec<EventRow> {
-    let first = i.first_errors.first().or(i.trigger_candidate.as_ref());
+    let own = |kind: ItemKind| i.timeline.iter().find(|t| t.kind == kind);
+    // What the start cites: the first error, else the trigger, else (alerts alone) the alert.
+    let first = i
+        .first_errors
+        .first()
+        .or(i.trigger_candidate.as_ref())
+        .or(own(ItemKind::Detection));
     let (name, prefix) = match draft.incidents.len() {
         1 => ("incident".to_string(), String::new()),
         _ => (
@@ -108,6 +115,9 @@ fn incident_rows(draft: &Draft, n: usize, i: &Incident) -> Vec<EventRow> {
         ),
     };
     let started = match i.kind {
+        Kind::Errors if i.impact.unit == SourceKind::Alerts => {
+            format!("{name} started: alerts firing, no log of requests or records showed it")
+        }
         Kind::Errors => format!(
             "{name} started: error ratio {} against {} before",
             pct(i.error_ratio),
@@ -117,7 +127,6 @@ fn incident_rows(draft: &Draft, n: usize, i: &Incident) -> Vec<EventRow> {
         Kind::Slow => format!("{name} started: requests slowed"),
         Kind::TrafficLoss => format!("{name} started: traffic fell far below its usual rate"),
     };
-    let own = |kind: ItemKind| i.timeline.iter().find(|t| t.kind == kind);
     let mut marks: Vec<(Micros, String, Option<&Source>)> =
         vec![(i.start_micros, started, first.map(|f| &f.source))];
     match own(ItemKind::Detection) {
