@@ -457,7 +457,7 @@ fn no_panic_on_the_shared_samples_or_junk() {
     let gz = gz.finish().unwrap();
     std::fs::write(dir.path().join("truncated.gz"), &gz[..gz.len() / 2]).unwrap();
     let mut roots = vec![dir.path().to_path_buf()];
-    roots.extend(common::shared_data());
+    roots.extend(common::shared_data_if_present());
     for root in roots {
         let out = run(&["--json"], &root);
         let stderr = String::from_utf8_lossy(&out.stderr);

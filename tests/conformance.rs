@@ -6,17 +6,19 @@ mod common;
 use postmortem::parse::{nginx_access, nginx_error, syslog};
 use postmortem::time::{ZoneConverter, format_utc};
 
-fn access_lines(name: &str) -> Option<Vec<Vec<u8>>> {
-    let dir = common::shared_data()?;
+fn access_lines(name: &str) -> Vec<Vec<u8>> {
+    let dir = common::shared_data();
     let path = dir.join(name);
-    Some(common::lines_of(&path))
+    common::lines_of(&path)
 }
 
 #[test]
+#[cfg_attr(
+    no_shared_data,
+    ignore = "needs ../shared/data beside the checkout (then touch build.rs)"
+)]
 fn every_access_sample_line_parses_except_the_known_bad_one() {
-    let Some(dir) = common::shared_data() else {
-        return;
-    };
+    let dir = common::shared_data();
     let mut files: Vec<_> = std::fs::read_dir(dir.join("nginx"))
         .unwrap()
         .chain(std::fs::read_dir(dir.join("apache")).unwrap())
@@ -43,10 +45,12 @@ fn every_access_sample_line_parses_except_the_known_bad_one() {
 }
 
 #[test]
+#[cfg_attr(
+    no_shared_data,
+    ignore = "needs ../shared/data beside the checkout (then touch build.rs)"
+)]
 fn apache_combined_first_line() {
-    let Some(lines) = access_lines("apache/elastic_apache_combined.log") else {
-        return;
-    };
+    let lines = access_lines("apache/elastic_apache_combined.log");
     assert_eq!(lines.len(), 10_000);
     let a = nginx_access::parse(&lines[0]).unwrap();
     assert_eq!(a.client, b"83.149.9.216");
@@ -66,10 +70,12 @@ fn apache_combined_first_line() {
 }
 
 #[test]
+#[cfg_attr(
+    no_shared_data,
+    ignore = "needs ../shared/data beside the checkout (then touch build.rs)"
+)]
 fn filebeat_edge_cases() {
-    let Some(lines) = access_lines("nginx/filebeat_nginx_access_test.log") else {
-        return;
-    };
+    let lines = access_lines("nginx/filebeat_nginx_access_test.log");
     // An X-Forwarded-For list where $remote_addr stands: origin first, proxy last.
     let a = nginx_access::parse(&lines[0]).unwrap();
     assert_eq!(a.client, b"127.0.0.1");
@@ -103,10 +109,12 @@ fn filebeat_edge_cases() {
 }
 
 #[test]
+#[cfg_attr(
+    no_shared_data,
+    ignore = "needs ../shared/data beside the checkout (then touch build.rs)"
+)]
 fn filebeat_vhost_prefixed_line() {
-    let Some(lines) = access_lines("nginx/filebeat_nginx_access_access.log") else {
-        return;
-    };
+    let lines = access_lines("nginx/filebeat_nginx_access_access.log");
     let line = lines
         .iter()
         .find(|l| l.starts_with(b"lessons.example.com"))
@@ -120,10 +128,12 @@ fn filebeat_vhost_prefixed_line() {
 }
 
 #[test]
+#[cfg_attr(
+    no_shared_data,
+    ignore = "needs ../shared/data beside the checkout (then touch build.rs)"
+)]
 fn shop_log_with_half_hour_offset() {
-    let Some(lines) = access_lines("nginx/lnav_shop_access.log") else {
-        return;
-    };
+    let lines = access_lines("nginx/lnav_shop_access.log");
     assert_eq!(lines.len(), 1000);
     let a = nginx_access::parse(&lines[0]).unwrap();
     assert_eq!(a.client, b"54.36.149.41");
@@ -138,10 +148,12 @@ fn shop_log_with_half_hour_offset() {
 }
 
 #[test]
+#[cfg_attr(
+    no_shared_data,
+    ignore = "needs ../shared/data beside the checkout (then touch build.rs)"
+)]
 fn nginx_error_records_and_continuations() {
-    let Some(dir) = common::shared_data() else {
-        return;
-    };
+    let dir = common::shared_data();
     let lines = common::lines_of(&dir.join("nginx/filebeat_nginx_error_error.log"));
     let records: Vec<_> = lines
         .iter()
@@ -172,10 +184,12 @@ fn nginx_error_records_and_continuations() {
 }
 
 #[test]
+#[cfg_attr(
+    no_shared_data,
+    ignore = "needs ../shared/data beside the checkout (then touch build.rs)"
+)]
 fn every_auth_log_line_parses_with_its_fields() {
-    let Some(dir) = common::shared_data() else {
-        return;
-    };
+    let dir = common::shared_data();
     let lines = common::lines_of(&dir.join("syslog/elastic_auth.log"));
     assert_eq!(lines.len(), 7121);
     let parsed: Vec<_> = lines.iter().map(|l| syslog::parse(l)).collect();
@@ -210,10 +224,12 @@ fn every_auth_log_line_parses_with_its_fields() {
 }
 
 #[test]
+#[cfg_attr(
+    no_shared_data,
+    ignore = "needs ../shared/data beside the checkout (then touch build.rs)"
+)]
 fn lnav_syslog_continuations_and_tagless_lines_read_as_rsyslog_does() {
-    let Some(dir) = common::shared_data() else {
-        return;
-    };
+    let dir = common::shared_data();
     let data = std::fs::read(dir.join("syslog/lnav_syslog.3")).unwrap();
     let lines: Vec<&[u8]> = data
         .split(|&b| b == b'\n')
@@ -238,11 +254,13 @@ fn lnav_syslog_continuations_and_tagless_lines_read_as_rsyslog_does() {
 }
 
 #[test]
+#[cfg_attr(
+    no_shared_data,
+    ignore = "needs ../shared/data beside the checkout (then touch build.rs)"
+)]
 fn alertmanager_samples_give_their_alerts() {
     use postmortem::parse::alertmanager::{AlertStatus, notices};
-    let Some(dir) = common::shared_data() else {
-        return;
-    };
+    let dir = common::shared_data();
     let read = |name: &str| -> serde_json::Value {
         serde_json::from_slice(&std::fs::read(dir.join("alerts/alertmanager").join(name)).unwrap())
             .unwrap()
@@ -276,12 +294,14 @@ fn alertmanager_samples_give_their_alerts() {
 }
 
 #[test]
+#[cfg_attr(
+    no_shared_data,
+    ignore = "needs ../shared/data beside the checkout (then touch build.rs)"
+)]
 fn pagerduty_and_opsgenie_samples_give_their_pages() {
     use postmortem::parse::alertmanager::AlertStatus;
     use postmortem::parse::pager::{Pager, notices};
-    let Some(dir) = common::shared_data() else {
-        return;
-    };
+    let dir = common::shared_data();
     let read = |name: &str| -> serde_json::Value {
         serde_json::from_slice(&std::fs::read(dir.join("alerts").join(name)).unwrap()).unwrap()
     };
@@ -347,11 +367,13 @@ fn pagerduty_and_opsgenie_samples_give_their_pages() {
 }
 
 #[test]
+#[cfg_attr(
+    no_shared_data,
+    ignore = "needs ../shared/data beside the checkout (then touch build.rs)"
+)]
 fn journald_export_records() {
     use postmortem::parse::jsonl::{JsonTime, parse_journald};
-    let Some(dir) = common::shared_data() else {
-        return;
-    };
+    let dir = common::shared_data();
     let lines = common::lines_of(&dir.join("journald/lnav_journald_export.json"));
     assert_eq!(lines.len(), 2);
     let records: Vec<_> = lines
@@ -375,10 +397,12 @@ fn journald_export_records() {
 }
 
 #[test]
+#[cfg_attr(
+    no_shared_data,
+    ignore = "needs ../shared/data beside the checkout (then touch build.rs)"
+)]
 fn rfc5424_and_variants_all_parse() {
-    let Some(dir) = common::shared_data() else {
-        return;
-    };
+    let dir = common::shared_data();
     let lines = common::lines_of(&dir.join("syslog/lnav_rfc5424_and_variants.txt"));
     assert_eq!(lines.len(), 9);
     let parsed: Vec<_> = lines.iter().map(|l| syslog::parse(l)).collect();
@@ -417,10 +441,12 @@ fn rfc5424_and_variants_all_parse() {
 }
 
 #[test]
+#[cfg_attr(
+    no_shared_data,
+    ignore = "needs ../shared/data beside the checkout (then touch build.rs)"
+)]
 fn lnav_mixed_times_jump_back_twice_whatever_the_chunk_size() {
-    let Some(dir) = common::shared_data() else {
-        return;
-    };
+    let dir = common::shared_data();
     let path = dir.join("syslog/lnav_syslog_with_mixed_times.0");
     for chunk in [1 << 20, 64, 200] {
         let config = postmortem::Config::new(vec![path.clone()])
@@ -447,10 +473,12 @@ fn lnav_mixed_times_jump_back_twice_whatever_the_chunk_size() {
 /// of every real sample (error logs too, as lines it must refuse), and each of them with one
 /// byte changed, at every position, to one that could change how it splits.
 #[test]
+#[cfg_attr(
+    no_shared_data,
+    ignore = "needs ../shared/data beside the checkout (then touch build.rs)"
+)]
 fn the_fast_access_path_reads_every_sample_line_and_its_mutations_as_the_general_parser() {
-    let Some(dir) = common::shared_data() else {
-        return;
-    };
+    let dir = common::shared_data();
     let mut checked = 0;
     let mut fast_taken = 0;
     for sub in ["nginx", "apache"] {

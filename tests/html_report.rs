@@ -168,15 +168,10 @@ fn screenshot(chromium: &Path, profile: &Path, size: &str, shot: &Path, url: &st
 }
 
 #[test]
+#[cfg_attr(no_chromium, ignore = "needs Chromium on PATH (then touch build.rs)")]
 fn the_report_renders_in_chromium_on_a_desktop_a_phone_and_in_dark_mode() {
-    let Some(chromium) = browser() else {
-        assert!(
-            std::env::var("CI").is_err(),
-            "CI=true but no chromium: .ci/run should have installed it"
-        );
-        eprintln!("no chromium on PATH: the browser test did not run");
-        return;
-    };
+    // Ignored where the tests were built without it (build.rs); absent here, it fails.
+    let chromium = browser().expect("chromium on PATH (.ci/run installs it)");
     let dir = tempfile::tempdir().expect("temp dir");
     let report = dir.path().join("report.html");
     let out = Binary::cargo_bin("postmortem")
