@@ -13,10 +13,12 @@ use crate::time::year::YearTracker;
 use crate::time::{Civil, Micros, Zone, ZoneConverter};
 
 mod cite;
+mod folder;
 mod lines;
 mod records;
 mod streams;
 
+pub use folder::EntryFolder;
 use lines::{fold_lines, fold_lines_with};
 
 pub use super::months::month_span;
@@ -525,28 +527,6 @@ impl<'c> Worker<'c> {
             last_civil: self.last_civil,
             zone_last: self.zone.last(),
         }
-    }
-}
-
-/// Folds records that were read elsewhere (the records of JSON documents), each with the line
-/// it starts on, as the lines of a chunk are folded, one at a time: nothing is held but the
-/// summary. Line counts are the caller's.
-pub struct EntryFolder<'c>(Worker<'c>);
-
-impl<'c> EntryFolder<'c> {
-    /// A folder for records of the context's file.
-    pub fn new(ctx: &'c ChunkContext) -> Self {
-        EntryFolder(Worker::new(ctx))
-    }
-
-    /// Folds one record, read from line `line`.
-    pub fn fold(&mut self, entry: Entry<'_>, line: u64) {
-        self.0.fold(entry, line);
-    }
-
-    /// What the records made.
-    pub fn finish(self) -> ChunkOutcome {
-        self.0.finish()
     }
 }
 
