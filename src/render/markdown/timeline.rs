@@ -89,14 +89,19 @@ pub(super) fn timeline(out: &mut String, draft: &Draft, i: &Incident, with_table
 fn misleading_paths(out: &mut String, i: &Incident) {
     misleading_changes(out, i);
     if let Some(f) = &i.failed_logins {
-        let _ = writeln!(
-            out,
-            "  - A trail to check: {} {} ({})",
-            clock_in(i, &f.time),
-            escape(&f.text),
-            cite(f)
-        );
+        bullet(out, i, f, "A trail to check: ", "");
     }
+}
+
+/// One event under a bullet of the Timeline section: `  - {lead}08:34:05 text{after} (cite)`.
+fn bullet(out: &mut String, i: &Incident, t: &TimelineItem, lead: &str, after: &str) {
+    let _ = writeln!(
+        out,
+        "  - {lead}{} {}{after} ({})",
+        clock_in(i, &t.time),
+        escape(&t.text),
+        cite(t)
+    );
 }
 
 fn misleading_changes(out: &mut String, i: &Incident) {
@@ -111,14 +116,7 @@ fn misleading_changes(out: &mut String, i: &Incident) {
             "- **Misleading paths (candidates):** changes during the incident after which the error rate did not fall — {ASK} _confirm or strike:_"
         );
         for m in &i.misleading_candidates {
-            let _ = writeln!(
-                out,
-                "  - {} {} — {} ({})",
-                clock_in(i, &m.time),
-                escape(&m.text),
-                effect_text(m),
-                cite(m)
-            );
+            bullet(out, i, m, "", &format!(" — {}", effect_text(m)));
         }
     }
 }
@@ -141,13 +139,7 @@ fn escalation(out: &mut String, i: &Incident) {
             "- **Escalation:** acknowledgements, escalations and hand-overs in the alert logs:"
         );
         for e in escalations {
-            let _ = writeln!(
-                out,
-                "  - {} {} ({})",
-                clock_in(i, &e.time),
-                escape(&e.text),
-                cite(e)
-            );
+            bullet(out, i, e, "", "");
         }
     }
 }
