@@ -70,13 +70,11 @@ fn check_hour(name: &str, format: &str, header: &str, line: impl Fn(&Req) -> Str
     assert_eq!(input["format"], format, "{input:#}");
     assert_eq!(input["lines_skipped"], 0, "{input:#}");
     let points = draft["series"].as_array().expect("a series");
-    let (total, errors) = points.iter().fold((0, 0), |(t, e), p| {
-        (
-            t + p["total"].as_u64().unwrap(),
-            e + p["errors"].as_u64().unwrap(),
-        )
-    });
-    assert_eq!((total, errors), (3600, 180), "requests and 5xx of {format}");
+    assert_eq!(
+        common_totals(&draft),
+        (3600, 180),
+        "requests and 5xx of {format}"
+    );
     assert_eq!(points.len(), 60, "one bin a minute");
     for p in points {
         let p95 = p["p95_ms"]
@@ -181,6 +179,74 @@ fn haproxy_http_log_in_syslog() {
             r.status
         )
     });
+}
+
+/// HAProxy writes notices through the same syslog tag (`Proxy www started.` at every start,
+/// health checks all day). One of them made a file of 3,600 requests syslog, every request
+/// lost; and the notices, written without a year, were placed in the file's modification
+/// year, three years from the requests around them.
+#[test]
+fn haproxy_notices_among_its_requests_keep_the_file_haproxy_and_take_the_requests_year() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut text = String::from("Sep 10 08:00:00 lb-1 haproxy[812]: Proxy www started.\n");
+    for r in hour() {
+        if r.second == 1800 {
+            text.push_str("Sep 10 08:30:00 lb-1 haproxy[812]: Server be_app/app2 is UP, reason: Layer7 check passed, code: 200, check duration: 3ms.\n");
+        }
+        text.push_str(&format!(
+            "Sep 10 08:{:02}:{:02} lb-1 haproxy[812]: 198.51.100.{}:{} [10/Sep/2023:08:{:02}:{:02}.000] www~ be_app/app1 0/0/1/29/30 {} 512 - - ---- 3/3/1/1/0 0/0 \"GET /api/v1/items HTTP/1.1\"\n",
+            r.minute, r.sec, r.second % 200, 40000 + r.second, r.minute, r.sec, r.status
+        ));
+    }
+    std::fs::write(dir.path().join("haproxy.log"), text).unwrap();
+    let draft = draft_json(dir.path(), &[]);
+    let input = &draft["inputs"][0];
+    assert_eq!(input["format"], "haproxy", "{input:#}");
+    assert_eq!(input["lines_skipped"], 0, "{input:#}");
+    assert_eq!(input["year"], 2023, "{input:#}");
+    assert_eq!(input["first_time"], "2023-09-10T08:00:00Z", "{input:#}");
+    // The requests, and the two notices as records of the same source.
+    assert_eq!(common_totals(&draft), (3602, 180));
+}
+
+/// An Envoy access log whose first line is one of Envoy's own log lines (both begin with a
+/// bracketed time, which an application-log reader takes): read as Envoy, that line skipped
+/// with a count, where the whole file was an application log and no request was counted.
+#[test]
+fn an_envoy_access_log_opening_with_envoys_own_line_is_still_envoy() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut text = String::from(
+        "[2023-09-10 08:00:00.000][1][info][main] [source/server/server.cc:923] starting main dispatch loop\n",
+    );
+    for i in 0..100u32 {
+        text.push_str(&format!(
+            "[2023-09-10T08:{:02}:{:02}.000Z] \"GET /api/{} HTTP/1.1\" 200 - 0 512 30 29 \"10.0.0.{}\" \"curl/8\" \"req-{i}\" \"api.example.com\" \"10.1.0.5:8080\"\n",
+            i / 10,
+            (i % 10) * 6,
+            i % 5,
+            i % 9
+        ));
+    }
+    std::fs::write(dir.path().join("envoy.log"), text).unwrap();
+    let draft = draft_json(dir.path(), &[]);
+    let input = &draft["inputs"][0];
+    assert_eq!(input["format"], "envoy", "{input:#}");
+    assert_eq!(input["lines_skipped"], 1, "{input:#}");
+    assert_eq!(common_totals(&draft), (100, 0));
+}
+
+/// (requests or records, errors) over a draft's series.
+fn common_totals(draft: &Value) -> (u64, u64) {
+    draft["series"]
+        .as_array()
+        .expect("a series")
+        .iter()
+        .fold((0, 0), |(t, e), p| {
+            (
+                t + p["total"].as_u64().unwrap(),
+                e + p["errors"].as_u64().unwrap(),
+            )
+        })
 }
 
 #[test]

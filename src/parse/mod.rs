@@ -391,6 +391,7 @@ pub fn sniff(sample: &[u8], complete: bool) -> Sniffed {
         .collect();
     // Highest score first; ties keep the declared order (stable sort).
     scores.sort_by_key(|s| std::cmp::Reverse(s.0));
+    prefer_requests(&mut scores, lines.len());
     let (best, format) = scores[0];
     let runner_up = scores.get(1).filter(|s| s.0 > 0).map(|s| (s.1, s.0));
     if best == 0 || best * 2 < lines.len() {
@@ -426,6 +427,34 @@ pub fn sniff(sample: &[u8], complete: bool) -> Sniffed {
         given_by: None,
         columns: None,
     })
+}
+
+/// A format whose records are requests, reading at least three lines in four, goes before a
+/// general reader of messages that reads more (a wrapper that reads its inner line by its own
+/// format, Docker or compose, keeps its place): HAProxy writes `Proxy www started.` and health-check notices,
+/// which are syslog lines too, and one of them among 600 requests made the file syslog (every
+/// request lost); an Envoy log opening with one of Envoy's own lines was read as an app log.
+/// The request format's reader takes the other lines as messages (HAProxy) or skips them with
+/// a count.
+fn prefer_requests(scores: &mut [(usize, Format)], lines: usize) {
+    let Some(&(_, top)) = scores.first() else {
+        return;
+    };
+    use registry::Meaning;
+    if !matches!(
+        registry::spec(top).meaning,
+        Meaning::Messages | Meaning::ErrorLog
+    ) {
+        return;
+    }
+    let requests = scores.iter().position(|&(votes, f)| {
+        registry::spec(f).meaning == registry::Meaning::Requests
+            && votes > 0
+            && votes * 4 >= lines * 3
+    });
+    if let Some(i) = requests {
+        scores[..=i].rotate_right(1);
+    }
 }
 
 /// The sampled lines (blank and continuation lines left out) that formats vote with.
@@ -473,6 +502,17 @@ pub fn year_less_civil(format: Format, line: &[u8]) -> Option<crate::time::Civil
         entry::When::YearLess(c) => Some(c),
         _ => None,
     }
+}
+
+/// The year of a line `format` reads with a full date (a year written in it); `None` for a
+/// year-less line or one without a time.
+pub fn dated_year(format: Format, line: &[u8]) -> Option<i32> {
+    let micros = match (format.spec().read)(common::strip_cr(line)).when()? {
+        entry::When::Local(c) => return Some(c.year),
+        entry::When::Utc(t) | entry::When::Offset { time: t, .. } => t,
+        entry::When::YearLess(_) => return None,
+    };
+    crate::time::to_naive(micros).map(|d| chrono::Datelike::year(&d))
 }
 
 fn stamp_kind(format: Format, lines: &[&[u8]]) -> (bool, bool) {

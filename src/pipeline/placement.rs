@@ -296,6 +296,14 @@ pub(super) fn first_year_guess(
             },
         };
     }
+    // A file that writes some lines with their year (HAProxy's requests around its year-less
+    // notices) dates the rest by them, before any other clue.
+    if let (Some(_), Some(year)) = (sniff.first_civil, sniff.dated_year) {
+        return YearChoice {
+            year,
+            source: YearSource::OwnDatedLines,
+        };
+    }
     // A gzip header's MTIME is when the log was last written: copying does not reset it.
     if let (Some(civil), Some(written)) = (sniff.first_civil, sniff.gzip_mtime)
         && let Some(year) = year::latest_year_not_after(&civil, zone, written)

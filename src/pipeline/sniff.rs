@@ -23,6 +23,9 @@ pub(crate) struct Sniff {
     pub(crate) compression: Compression,
     pub(crate) detection: Detection,
     pub(crate) first_civil: Option<Civil>,
+    /// For a year-less file, the year of the first line of its sample written with a full
+    /// date, if one is.
+    pub(crate) dated_year: Option<i32>,
     pub(crate) modified: Option<Micros>,
     pub(crate) gzip_mtime: Option<Micros>,
     /// The times its lines may carry: set for the run once every file is sniffed.
@@ -146,8 +149,13 @@ fn sniff_log(
         }
         false => None,
     };
+    let dated_year = match detection.year_less {
+        true => read::lines(&opened.sample).find_map(|l| parse::dated_year(detection.format, l)),
+        false => None,
+    };
     let layout = parse::layout::of_head(detection.format, &opened.sample).map(std::sync::Arc::new);
     Ok(Sniff {
+        dated_year,
         head: head_hashes(&opened.sample, opened.complete),
         from_stream: candidate.spool.is_some(),
         layout,

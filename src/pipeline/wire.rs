@@ -80,6 +80,9 @@ pub struct PlannedFile {
     pub local_time: bool,
     /// The first year-less time of its sample.
     pub first_civil: Option<Civil>,
+    /// The year of its sample's first fully dated line (a year-less file).
+    #[serde(default)]
+    pub dated_year: Option<i32>,
     /// Its modification time.
     pub modified: Option<Micros>,
     /// Its gzip header's time.
@@ -146,6 +149,7 @@ fn planned(id: usize, s: &Sniff) -> PlannedFile {
         detection: s.detection.clone(),
         local_time: s.detection.local_time,
         first_civil: s.first_civil,
+        dated_year: s.dated_year,
         modified: s.modified,
         gzip_mtime: s.gzip_mtime,
         layout: s.layout.as_deref().cloned(),
@@ -258,6 +262,7 @@ impl PlanDoc {
             compression: f.compression,
             detection,
             first_civil: f.first_civil,
+            dated_year: f.dated_year,
             modified: f.modified,
             gzip_mtime: f.gzip_mtime,
             sane: self.sane,

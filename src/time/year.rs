@@ -138,6 +138,9 @@ pub enum YearSource {
     /// Read from standard input or a pipe, which has no modification time: the largest year
     /// placing the last line at or before the moment it was read.
     StreamRead,
+    /// The year the file's own fully dated lines carry: HAProxy's requests around its
+    /// year-less syslog notices (`Proxy www started.`).
+    OwnDatedLines,
 }
 
 impl YearSource {
@@ -150,6 +153,7 @@ impl YearSource {
             YearSource::CurrentYear => "no other clue: the current year",
             YearSource::GzipHeader => "last line at or before the time in the gzip header",
             YearSource::Rule => "given for these files (--year GLOB=YYYY or postmortem.toml)",
+            YearSource::OwnDatedLines => "the year of the file's own fully dated lines",
             YearSource::StreamRead => {
                 "read from a stream, which has no date: the latest year that puts its last line before it was read"
             }
