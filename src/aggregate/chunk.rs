@@ -390,7 +390,14 @@ impl Worker<'_> {
             .http
             .as_ref()
             .is_some_and(|h| (400..500).contains(&h.status));
-        self.count(bin, error, client_error);
+        // In a file of requests, a line neither a request nor a connection (HAProxy's `Proxy
+        // www started.`, its health checks) is kept as evidence, never counted as a request.
+        let notice = m.http.is_none()
+            && m.upstream.is_none()
+            && self.ctx.format.meaning() == crate::parse::registry::Meaning::Requests;
+        if !notice {
+            self.count(bin, error, client_error);
+        }
         if let Some(http) = &m.http {
             if let Some(seconds) = http.latency {
                 self.count_latency(bin, seconds);
@@ -429,7 +436,7 @@ impl Worker<'_> {
             if let Some(upstream) = m.upstream {
                 self.out
                     .failed_upstreams
-                    .record(upstream_host(upstream), bin);
+                    .record(crate::parse::common::upstream_host(upstream), bin);
             }
             let prefix = match program {
                 Some(p) if !p.is_empty() => format!("{}: ", kept_text(p)),
@@ -476,18 +483,6 @@ impl Worker<'_> {
             Some(_) => return,
             None => None,
         };
-    }
-}
-
-/// `http://127.0.0.1:8080/api/v1/login` → `127.0.0.1:8080`: the upstream, not the request.
-fn upstream_host(upstream: &[u8]) -> &[u8] {
-    let rest = match memchr::memmem::find(upstream, b"://") {
-        Some(i) => &upstream[i + 3..],
-        None => upstream,
-    };
-    match memchr::memchr(b'/', rest) {
-        Some(i) => &rest[..i],
-        None => rest,
     }
 }
 

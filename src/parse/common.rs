@@ -412,6 +412,18 @@ pub fn kept_text(bytes: &[u8]) -> String {
     out
 }
 
+/// `http://127.0.0.1:8080/api/v1/login` → `127.0.0.1:8080`: the upstream, not the request.
+pub fn upstream_host(upstream: &[u8]) -> &[u8] {
+    let rest = match memchr::memmem::find(upstream, b"://") {
+        Some(i) => &upstream[i + 3..],
+        None => upstream,
+    };
+    match memchr::memchr(b'/', rest) {
+        Some(i) => &rest[..i],
+        None => rest,
+    }
+}
+
 /// The line without a trailing `\r` (CRLF files).
 pub fn strip_cr(line: &[u8]) -> &[u8] {
     line.strip_suffix(b"\r").unwrap_or(line)
