@@ -174,6 +174,12 @@ fn the_plan_cuts_the_folder_into_stages_and_ranges() {
 #[test]
 fn merge_of_any_grouping_in_any_order_equals_draft() {
     let f = fixture();
+    // What is compared carries the lines around citations: partials must bring them.
+    let draft = String::from_utf8_lossy(&f.draft_json);
+    assert!(
+        draft.contains("\"context\": {"),
+        "no citation with its lines around it"
+    );
     let all: Vec<usize> = tasks(&f.doc).into_iter().map(|(t, _)| t).collect();
     let dir = tempfile::tempdir().unwrap();
     for seed in 1..=4u64 {
