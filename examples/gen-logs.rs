@@ -22,8 +22,16 @@ fn parse_size(text: &str) -> Option<u64> {
     Some(n * mult)
 }
 
+const USAGE: &str = "usage: gen-logs --out DIR [--size 1GiB] [--format nginx|syslog|json|haproxy|logfmt|w3c|docker|cri|alb|envoy|caddy] [--incident 2023-09-10T08:15+195]";
+
 fn main() -> std::io::Result<()> {
     let args: Vec<String> = std::env::args().collect();
+    // Asked for help, or given no folder: say how, and write nothing (it wrote 88 MB into
+    // ./gen-logs when asked for --help).
+    if args.len() < 2 || args.iter().any(|a| a == "--help" || a == "-h") {
+        eprintln!("{USAGE}");
+        std::process::exit(if args.len() < 2 { 2 } else { 0 });
+    }
     let arg = |name: &str| {
         args.iter()
             .position(|a| a == name)
