@@ -1,5 +1,5 @@
 //! Which of the tests' outside helpers this machine lacks, as `cfg`s the tests read: a test
-//! that needs one that is absent is `#[ignore]`d with the reason, so `cargo test` reports it
+//! that needs one that is absent carries an `ignore` attribute with the reason, so `cargo test` reports it
 //! as ignored instead of passing without running. Under `CI=true` nothing is ignored: an
 //! absent helper fails its test, as CI must install them all (`.ci/run`).
 //!

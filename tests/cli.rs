@@ -16,12 +16,7 @@ fn postmortem() -> Command {
 }
 
 fn run(args: &[&str], dir: &Path) -> Output {
-    postmortem()
-        .arg("draft")
-        .arg(dir)
-        .args(args)
-        .output()
-        .expect("runs")
+    common::draft_output(dir, args)
 }
 
 fn json_of(output: &Output) -> Value {

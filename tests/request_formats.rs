@@ -3,6 +3,8 @@
 //! 30 ms, 3 of 250 ms and 3 of 1.2 s, so every bin's p95 is 250 ms. The counts must be exact;
 //! p95 within the latency sketch's stated 4 % (`src/aggregate/latency.rs`).
 
+mod common;
+
 use assert_cmd::Command;
 use serde_json::Value;
 
@@ -71,7 +73,7 @@ fn check_hour(name: &str, format: &str, header: &str, line: impl Fn(&Req) -> Str
     assert_eq!(input["lines_skipped"], 0, "{input:#}");
     let points = draft["series"].as_array().expect("a series");
     assert_eq!(
-        common_totals(&draft),
+        common::series_totals(&draft),
         (3600, 180),
         "requests and 5xx of {format}"
     );
@@ -207,7 +209,7 @@ fn haproxy_notices_among_its_requests_keep_the_file_haproxy_and_take_the_request
     assert_eq!(input["first_time"], "2023-09-10T08:00:00Z", "{input:#}");
     // The requests only: the notices are no requests (lnav's HAProxy test log had its four
     // notices counted as requests).
-    assert_eq!(common_totals(&draft), (3600, 180));
+    assert_eq!(common::series_totals(&draft), (3600, 180));
     assert_eq!(input["lines_parsed"], 3602, "{input:#}");
 }
 
@@ -234,21 +236,7 @@ fn an_envoy_access_log_opening_with_envoys_own_line_is_still_envoy() {
     let input = &draft["inputs"][0];
     assert_eq!(input["format"], "envoy", "{input:#}");
     assert_eq!(input["lines_skipped"], 1, "{input:#}");
-    assert_eq!(common_totals(&draft), (100, 0));
-}
-
-/// (requests or records, errors) over a draft's series.
-fn common_totals(draft: &Value) -> (u64, u64) {
-    draft["series"]
-        .as_array()
-        .expect("a series")
-        .iter()
-        .fold((0, 0), |(t, e), p| {
-            (
-                t + p["total"].as_u64().unwrap(),
-                e + p["errors"].as_u64().unwrap(),
-            )
-        })
+    assert_eq!(common::series_totals(&draft), (100, 0));
 }
 
 #[test]

@@ -154,18 +154,10 @@ fn blocks(markdown: &str) -> Vec<Block<'_>> {
 /// CommonMark as the draft writes it, in the dialect termimad's parser reads: it unescapes
 /// only `*`, `~`, `|`, `` ` `` and `\`, and its emphasis is `*`, not `_`. Log text arrives
 /// escaped, so a bare `_` outside code and outside a word is the renderer's own emphasis.
+/// Code blocks never reach here: [`blocks`] takes them apart.
 fn minimad_dialect(markdown: &str) -> String {
     let mut out = String::with_capacity(markdown.len());
-    let mut fenced = false;
     for line in markdown.lines() {
-        if line.starts_with("```") {
-            fenced = !fenced;
-        }
-        if fenced || line.starts_with("```") {
-            out.push_str(line);
-            out.push('\n');
-            continue;
-        }
         // `--context`'s collapsed blocks: on a terminal, the summary as a line of its own.
         if line == "</details>" {
             continue;

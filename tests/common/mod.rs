@@ -3,7 +3,7 @@
 
 use std::path::PathBuf;
 
-/// `../shared/data` beside the project. A test that needs it is `#[ignore]`d where it was
+/// `../shared/data` beside the project. A test that needs it is ignored (with the reason) where it was
 /// absent when the tests were built (see `build.rs`), so reaching here without it fails: under
 /// `CI=true`, or when it went away since.
 pub fn shared_data() -> PathBuf {
@@ -20,6 +20,17 @@ pub fn shared_data() -> PathBuf {
 pub fn shared_data_if_present() -> Option<PathBuf> {
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/data");
     dir.is_dir().then_some(dir)
+}
+
+/// `postmortem draft DIR ARGS…` run by the real binary, its whole output.
+pub fn draft_output(dir: &std::path::Path, args: &[&str]) -> std::process::Output {
+    assert_cmd::Command::cargo_bin("postmortem")
+        .expect("binary built")
+        .arg("draft")
+        .arg(dir)
+        .args(args)
+        .output()
+        .expect("runs")
 }
 
 pub fn sample_logs() -> PathBuf {

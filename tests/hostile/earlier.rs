@@ -542,13 +542,7 @@ fn regression_a_found_settings_file_cannot_read_outside_its_folder() {
     )
     .unwrap();
     let fifo = outside.path().join("fifo");
-    assert!(
-        std::process::Command::new("mkfifo")
-            .arg(&fifo)
-            .status()
-            .unwrap()
-            .success()
-    );
+    mkfifo(&fifo);
     let outside_conf = outside.path().join("nginx.conf");
     let cases = [
         "/dev/zero".to_string(),

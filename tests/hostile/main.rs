@@ -20,12 +20,13 @@ fn postmortem() -> Command {
 }
 
 fn draft(dir: &Path, args: &[&str]) -> Output {
-    postmortem()
-        .arg("draft")
-        .arg(dir)
-        .args(args)
-        .output()
-        .expect("runs")
+    common::draft_output(dir, args)
+}
+
+/// A FIFO at `path`, made by the real `mkfifo`.
+fn mkfifo(path: &Path) {
+    let made = std::process::Command::new("mkfifo").arg(path).status();
+    assert!(made.is_ok_and(|s| s.success()), "mkfifo {}", path.display());
 }
 
 fn access_line(minute: u32, status: u16, path: &str) -> String {

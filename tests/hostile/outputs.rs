@@ -93,13 +93,7 @@ fn regression_partial_and_merge_never_write_over_what_they_read() {
 fn regression_a_template_is_a_regular_file_of_a_templates_size() {
     let case = Case::sample();
     let fifo = case.path("template.fifo");
-    assert!(
-        std::process::Command::new("mkfifo")
-            .arg(&fifo)
-            .status()
-            .unwrap()
-            .success()
-    );
+    mkfifo(&fifo);
     for template in [fifo.to_str().unwrap(), "/dev/zero"] {
         let o = case.run(&["draft", "logs", "--template", template]);
         assert_eq!(o.status.code(), Some(2), "{template}: {}", stderr(&o));
