@@ -7,7 +7,7 @@ use crate::parse::common::kept_text;
 use crate::parse::csv_export::RowReader;
 use crate::parse::entry::{Change, ClientSide, Entry, Message, Request, Verdict, Vocabulary, When};
 use crate::parse::layout::HeadLayout;
-use crate::parse::w3c::Columns;
+use crate::parse::w3c;
 use crate::parse::{Format, docker, nginx_access, syslog};
 use crate::time::year::YearTracker;
 use crate::time::{Civil, Micros, Zone, ZoneConverter};
@@ -556,20 +556,12 @@ pub fn process_chunk(data: &[u8], ctx: &ChunkContext) -> ChunkOutcome {
             })
         }
         (Format::W3c, None) => {
-            // The columns are state: a `#Fields:` directive changes them for the lines after.
-            let mut columns = match ctx.layout.as_deref() {
-                Some(HeadLayout::W3c(c)) => c.clone(),
-                _ => Columns::iis_default(),
+            // The directives are state: a `#Fields:` changes the columns for the lines after.
+            let mut reader = match ctx.layout.as_deref() {
+                Some(HeadLayout::W3c(r)) => r.clone(),
+                _ => w3c::Reader::default(),
             };
-            fold_lines(&mut worker, data, move |line| {
-                if let Some(c) = Columns::from_directive(line) {
-                    columns = c;
-                }
-                match line.first() {
-                    Some(b'#') => Entry::Marker,
-                    _ => columns.read(line),
-                }
-            })
+            fold_lines(&mut worker, data, move |line| reader.read(line))
         }
         (Format::CsvExport, None) => match ctx.layout.as_deref() {
             Some(HeadLayout::Csv(layout)) => {

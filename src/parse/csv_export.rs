@@ -359,6 +359,20 @@ pub fn first_header(head: &[u8]) -> Option<Layout> {
         .and_then(Layout::from_header)
 }
 
+/// The layout of the last header row in `text` (whole lines), if it has one: exports joined
+/// with `cat` repeat theirs. Rows are passed over by their bytes before any is split: a
+/// header holds only plain names, separators and quotes.
+pub fn last_header(text: &[u8]) -> Option<Layout> {
+    let header_bytes =
+        |b: &u8| b.is_ascii_alphanumeric() || b"_.@- /:,;\t\"\r\xef\xbb\xbf".contains(b);
+    text.rsplit(|&b| b == b'\n')
+        .filter(|l| l.len() <= MAX_HEADER && !l.is_empty() && l.iter().all(header_bytes))
+        .find_map(|l| Layout::from_header(super::common::strip_cr(l)))
+}
+
+/// A header names fewer than a hundred columns of at most 64 bytes.
+const MAX_HEADER: usize = 100 * 66;
+
 /// How many of `lines` (the sampled lines after the header) read as rows of `layout`.
 pub fn rows_read(layout: &Layout, lines: &[&[u8]]) -> usize {
     let mut reader = RowReader::new(layout.clone());

@@ -122,21 +122,38 @@ pub fn read_stream(
     out
 }
 
-/// The context of the next chunk: the year tracker as it stands at its first line, moved
-/// past the chunk's months for the one after.
-fn next_context(
-    context: &ChunkContext,
-    tracker: &mut Option<crate::time::year::YearTracker>,
-    data: &[u8],
-) -> ChunkContext {
+/// What one chunk leaves to the next, followed in file order where chunks are cut: the year
+/// tracker and a stateful format's layout (W3C directives, a CSV header).
+#[derive(Clone)]
+struct Carried {
+    tracker: Option<crate::time::year::YearTracker>,
+    layout: Option<std::sync::Arc<crate::parse::layout::HeadLayout>>,
+}
+
+impl Carried {
+    fn of(context: &ChunkContext) -> Carried {
+        Carried {
+            tracker: context.year,
+            layout: context.layout.clone(),
+        }
+    }
+}
+
+/// The context of the next chunk: the year tracker and the layout as they stand at its
+/// first line, moved past the chunk for the one after.
+fn next_context(context: &ChunkContext, carried: &mut Carried, data: &[u8]) -> ChunkContext {
     let ctx = ChunkContext {
-        year: *tracker,
+        year: carried.tracker,
+        layout: carried.layout.clone(),
         ..context.clone()
     };
-    if let Some(t) = tracker.as_mut()
+    if let Some(t) = carried.tracker.as_mut()
         && let Some(span) = month_span(data, context.format)
     {
         t.skip_over(span.first, span.last, span.last_settled);
+    }
+    if let Some(next) = carried.layout.as_deref().and_then(|l| l.after(data)) {
+        carried.layout = Some(std::sync::Arc::new(next));
     }
     ctx
 }
@@ -148,7 +165,7 @@ fn read_in_order(
     mut on_batch: impl FnMut(usize),
 ) -> StreamRead {
     let mut out = StreamRead::default();
-    let mut tracker = context.year;
+    let mut carried = Carried::of(context);
     let mut zone_last = None;
     let mut buffer = Vec::new();
     loop {
@@ -156,7 +173,7 @@ fn read_in_order(
         if filled {
             let ctx = ChunkContext {
                 zone_last,
-                ..next_context(context, &mut tracker, &buffer)
+                ..next_context(context, &mut carried, &buffer)
             };
             let outcome = process_chunk(&buffer, &ctx);
             on_batch(buffer.len());
@@ -203,7 +220,7 @@ where
     let shared = Shared {
         source: Mutex::new(Source {
             chunker,
-            tracker: context.year,
+            carried: Carried::of(context),
             next: 0,
             ended: false,
             stopped: None,
@@ -262,7 +279,7 @@ struct Shared<'c, F, P> {
 /// The stream's side: the next chunk, and the context it is read in.
 struct Source<'c, F> {
     chunker: &'c mut Chunker,
-    tracker: Option<crate::time::year::YearTracker>,
+    carried: Carried,
     /// The next chunk's place in the stream.
     next: u64,
     ended: bool,
@@ -361,7 +378,7 @@ where
             return None;
         }
         (source.on_batch)(buffer.len());
-        let ctx = next_context(context, &mut source.tracker, buffer);
+        let ctx = next_context(context, &mut source.carried, buffer);
         source.next += 1;
         Some((source.next - 1, ctx))
     }

@@ -40,6 +40,7 @@ use crate::config::Config;
 use crate::discover::Passed;
 use crate::error::Error;
 use crate::parse::Detection;
+use crate::parse::layout::HeadLayout;
 use crate::parse::registry::Meaning;
 use crate::read::Compression;
 use crate::time::year::{self, YearSource, YearTracker};
@@ -177,6 +178,13 @@ fn process_file(
         report.zone = Some(zone_choice.name());
         report.zone_source = Some(zone_source);
     }
+    let layout = match layout_at_start(sniff) {
+        Ok(layout) => layout,
+        Err(e) => {
+            report.errors = vec![Error::io(display, e)];
+            return report;
+        }
+    };
     let mut zone = ZoneConverter::new(zone_choice);
     let mut choice = sniff
         .detection
@@ -189,7 +197,7 @@ fn process_file(
             bin_width: config.bin_width,
             zone: zone_choice,
             year: choice.as_ref().map(|c| YearTracker::new(c.year)),
-            layout: sniff.layout.clone(),
+            layout: layout.clone(),
             access_format: sniff
                 .detection
                 .log_format
@@ -225,6 +233,18 @@ fn process_file(
         report.errors = errors;
         report.year = choice;
         return report;
+    }
+}
+
+/// The layout a file's lines are read in from its first byte: the head's, or for a byte
+/// range of a plan, the one the lines before the range leave (a W3C `#Fields:` met halfway).
+fn layout_at_start(sniff: &Sniff) -> std::io::Result<Option<std::sync::Arc<HeadLayout>>> {
+    match (&sniff.layout, sniff.candidate.range) {
+        (Some(head), Some((start, _))) if start > 0 => {
+            let layout = crate::parse::layout::at_offset(&sniff.candidate.path, start, head)?;
+            Ok(Some(std::sync::Arc::new(layout)))
+        }
+        (layout, _) => Ok(layout.clone()),
     }
 }
 

@@ -1,6 +1,8 @@
 //! Helpers shared by the integration tests.
 #![allow(dead_code)]
 
+pub mod hour;
+
 use std::path::PathBuf;
 
 /// `../shared/data` beside the project. A test that needs it is ignored (with the reason) where it was

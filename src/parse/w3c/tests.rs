@@ -9,9 +9,9 @@ const CLOUDFRONT_LINE: &[u8] = b"2019-12-04\t21:02:31\tLAX1\t392\t192.0.2.100\tG
 
 #[test]
 fn an_iis_line_is_a_request_by_its_fields() {
-    let columns = first_directive(IIS_HEAD).expect("a directive");
-    assert_eq!(columns, Columns::iis_default());
-    let Entry::Request(r) = columns.read(IIS_LINE) else {
+    let mut reader = Reader::of_head(IIS_HEAD).expect("directives");
+    assert_eq!(reader.columns, Some(Columns::iis_default()));
+    let Entry::Request(r) = reader.read(IIS_LINE) else {
         panic!("a request")
     };
     assert_eq!(r.when, When::Utc(1_694_333_702_000_000));
@@ -25,7 +25,7 @@ fn an_iis_line_is_a_request_by_its_fields() {
 #[test]
 fn a_cloudfront_line_is_read_by_its_own_directive() {
     let columns = Columns::from_directive(CLOUDFRONT_FIELDS).expect("a directive");
-    let Entry::Request(r) = columns.read(CLOUDFRONT_LINE) else {
+    let Entry::Request(r) = columns.read(CLOUDFRONT_LINE, None, None) else {
         panic!("a request")
     };
     assert_eq!(r.status, 200);
@@ -46,4 +46,54 @@ fn directives_are_markers_and_an_application_log_is_not_w3c() {
     assert!(!(SPEC.accepts)(
         b"2023-09-10 08:15:02 ERROR c.e.auth.LdapClient - bind to ldap failed with 500 retries"
     ));
+}
+
+#[test]
+fn a_directive_met_again_changes_the_lines_after_it_and_follow_agrees() {
+    let restart =
+        b"#Date: 2023-09-11 00:00:00\n#Fields: time c-ip cs-method cs-uri-stem sc-status\n";
+    let mut reader = Reader::of_head(IIS_HEAD).expect("directives");
+    let mut followed = reader.clone();
+    for line in restart.split(|&b| b == b'\n').filter(|l| !l.is_empty()) {
+        assert_eq!(reader.read(line), Entry::Marker);
+    }
+    assert!(followed.follow(restart));
+    assert_eq!(
+        followed, reader,
+        "following a chunk ends where reading it does"
+    );
+    let Entry::Request(r) = reader.read(b"00:00:05 198.51.100.9 GET /health 503") else {
+        panic!("a request")
+    };
+    assert_eq!(
+        r.when,
+        When::Utc(1_694_390_405_000_000),
+        "the #Date: gives the day"
+    );
+    assert_eq!(
+        (r.status, r.client, r.request),
+        (503, &b"198.51.100.9"[..], &b"GET /health"[..])
+    );
+    assert!(!followed.follow(b"2023-09-11 00:00:06 no directive here\n"));
+}
+
+#[test]
+fn quoted_fields_hold_spaces_and_doubled_quotes() {
+    let line = br#"a  "b c"   " ""x"" y " d"#;
+    let fields = Fields::split(line);
+    let all: Vec<&[u8]> = (0..fields.len)
+        .filter_map(|i| fields.get(line, i))
+        .collect();
+    assert_eq!(all, [&b"a"[..], b"b c", br#" ""x"" y "#, b"d"]);
+    // An unclosed quote is a field up to the next space.
+    let line = br#""open here"#;
+    let fields = Fields::split(line);
+    assert_eq!(fields.get(line, 0), Some(&br#""open"#[..]));
+}
+
+#[test]
+fn a_directive_without_a_time_column_leaves_lines_unplaced() {
+    let mut reader = Reader::default();
+    assert_eq!(reader.read(b"#Fields: 0 cs-bytes"), Entry::Marker);
+    assert!(matches!(reader.read(b"0 12"), Entry::Unreadable(_)));
 }
