@@ -310,8 +310,9 @@ fn istio_and_envoy_json_access_log() {
 
 #[test]
 fn gcp_load_balancer_logs_exported_as_json() {
-    // Cloud Logging's export of HTTP(S) load balancer requests, one entry a line.
-    check_hour("requests.json", "json_lines", "", |r| {
+    // Cloud Logging's export of HTTP(S) load balancer requests, one entry a line: read as the
+    // platform's export (the entry's `httpRequest` is the request).
+    check_hour("requests.json", "export_lines", "", |r| {
         format!(
             "{{\"httpRequest\":{{\"requestMethod\":\"GET\",\"requestUrl\":\"https://api.example.com/api/v1/items\",\"requestSize\":\"79\",\"status\":{},\"responseSize\":\"512\",\"userAgent\":\"curl/8.1\",\"remoteIp\":\"198.51.100.{}\",\"latency\":\"{:.6}s\"}},\"insertId\":\"1x{}\",\"jsonPayload\":{{\"@type\":\"type.googleapis.com/google.cloud.loadbalancing.type.LoadBalancerLogEntry\",\"statusDetails\":\"response_sent_by_backend\"}},\"resource\":{{\"type\":\"http_load_balancer\"}},\"timestamp\":\"2023-09-10T08:{:02}:{:02}.{:06}Z\",\"severity\":\"{}\",\"logName\":\"projects/p/logs/requests\"}}",
             r.status,

@@ -7,8 +7,8 @@ use crate::parse::common::kept_text;
 use crate::parse::csv_export::RowReader;
 use crate::parse::entry::{Change, ClientSide, Entry, Message, Request, Verdict, Vocabulary, When};
 use crate::parse::layout::HeadLayout;
-use crate::parse::w3c;
 use crate::parse::{Format, docker, nginx_access, syslog};
+use crate::parse::{export_lines, w3c};
 use crate::time::year::YearTracker;
 use crate::time::{Civil, Micros, Zone, ZoneConverter};
 
@@ -575,6 +575,13 @@ pub fn process_chunk(data: &[u8], ctx: &ChunkContext) -> ChunkOutcome {
             }
             _ => fold_lines(&mut worker, data, Format::CsvExport.spec().read),
         },
+        (Format::ExportLines, None) => {
+            // Each record's line is read by its own format, with the source its labels name.
+            let mut rows = export_lines::LineReader::default();
+            fold_lines_with(&mut worker, data, |w, line, n| {
+                rows.read(line, &mut |entry, source| w.fold_from(entry, n, source));
+            })
+        }
         (other, None) => fold_lines(&mut worker, data, other.spec().read),
     }
     worker.close_record();

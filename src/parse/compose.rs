@@ -41,23 +41,27 @@ pub fn parse(line: &[u8]) -> Option<ComposeLine<'_>> {
     })?;
     let head = &line[..bar];
     let service = head.trim_ascii_end();
-    // Compose pads names to one width: a service is one token, with its replica number.
-    let ok = !service.is_empty()
+    // Compose pads names to one width: a service is one token, with its replica number
+    // (`web-1`), or a container's own name (`container_name: caddy`), which compose writes
+    // without one; service names are lowercase.
+    let token = !service.is_empty()
         && service.len() <= 64
         && service
             .iter()
-            .all(|b| b.is_ascii_alphanumeric() || b"-_.".contains(b))
-        && service
-            .iter()
-            .rev()
-            .take_while(|b| b.is_ascii_digit())
-            .count()
-            > 0
+            .all(|b| b.is_ascii_alphanumeric() || b"-_.".contains(b));
+    let indexed = service
+        .iter()
+        .rev()
+        .take_while(|b| b.is_ascii_digit())
+        .count()
+        > 0
         && matches!(
             service.iter().rev().find(|b| !b.is_ascii_digit()),
             Some(b'-' | b'_')
         );
-    if !ok {
+    let named = service.first().is_some_and(u8::is_ascii_lowercase)
+        && !service.iter().any(u8::is_ascii_uppercase);
+    if !token || !(indexed || named) {
         return None;
     }
     let rest = line.get(bar + 3..).unwrap_or(b"");

@@ -14,8 +14,8 @@
 
 use super::common::{civil_of, clock, local_date_time, month_name, rfc3339};
 use super::container;
-use super::docker;
 use super::entry::{Entry, When};
+use super::export::{MAX_SOURCE_NAME, SOURCE_NAMES, log_line};
 use super::spec::{Format, FormatSpec, Meaning};
 
 /// Column names that hold a record's time, most telling first.
@@ -45,34 +45,6 @@ const MESSAGE_NAMES: [&str; 9] = [
     "content",
     "body",
 ];
-
-/// Column names that say which process wrote the record, the narrowest first: a pod is one
-/// process, a container name is often the same for every pod, a node hosts many.
-const SOURCE_NAMES: [&str; 20] = [
-    "podname",
-    "pod",
-    "pod_name",
-    "kubernetes.pod_name",
-    "kubernetes.pod.name",
-    "k8s.pod.name",
-    "container_name",
-    "containername",
-    "service",
-    "service.name",
-    "servicename",
-    "app",
-    "host",
-    "hostname",
-    "host.name",
-    "logstream",
-    "source",
-    "container",
-    "node",
-    "nodename",
-];
-
-/// A source name longer than this is not a name: the row is counted without one.
-const MAX_SOURCE_NAME: usize = 128;
 
 /// Which column holds what, from the header row.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -111,10 +83,21 @@ impl Layout {
         if names.len() < 2 || !names.iter().all(plain) {
             return None;
         }
+        // `Pod Name` is `podname`. CloudWatch Logs Insights writes `@message`, `@logStream`,
+        // and `@log` for the log group (never the line): names as written are matched first.
+        let plain_names: Vec<String> = names
+            .iter()
+            .map(|n| n.to_ascii_lowercase().replace(' ', ""))
+            .collect();
         let find = |wanted: &[&str]| {
-            wanted.iter().find_map(|w| {
-                names.iter().position(|n| {
-                    n.eq_ignore_ascii_case(w) || n.to_ascii_lowercase().replace(' ', "") == *w
+            let exact = wanted
+                .iter()
+                .find_map(|w| plain_names.iter().position(|n| n == w));
+            exact.or_else(|| {
+                wanted.iter().find_map(|w| {
+                    plain_names
+                        .iter()
+                        .position(|n| n != "@log" && n.trim_start_matches('@') == *w)
                 })
             })
         };
@@ -312,22 +295,6 @@ impl RowReader {
 const MORE_FIELDS: &str = "more fields than the CSV header names";
 const NO_TIME: &str = "no readable time in the CSV row's time column";
 
-/// The log column, read by its own format.
-fn log_line<'b>(text: &'b [u8], when: When, inner: &'b mut Vec<u8>) -> Entry<'b> {
-    if let Some(envelope) = docker::envelope(text) {
-        return match docker::unescape(envelope.escaped, inner) {
-            Some(()) => docker::read_record(&envelope, inner),
-            None => Entry::Unreadable("a broken escape in the Docker record's log string"),
-        };
-    }
-    let text = text.strip_suffix(b"\n").unwrap_or(text);
-    let text = text.strip_suffix(b"\r").unwrap_or(text);
-    if text.trim_ascii().is_empty() {
-        return Entry::Marker;
-    }
-    container::wrapped(text, when, b"csv")
-}
-
 /// A line read alone, without its file's header (sniffing, `--format`): a header is a marker;
 /// in a row, the first field that reads as a time is the time and the longest field the log
 /// line. The file's reader uses the header's columns instead.
@@ -357,6 +324,77 @@ pub fn first_header(head: &[u8]) -> Option<Layout> {
         .map(super::common::strip_cr)
         .find(|l| !l.trim_ascii().is_empty())
         .and_then(Layout::from_header)
+}
+
+/// Why a file is a table of metrics and not a log: a header row naming a time column and no
+/// log column (`timestamp,value`, `time,cpu,mem`), then rows whose other fields are numbers.
+/// `None` for anything else.
+pub fn metrics_not_logs(head: &[u8], complete: bool) -> Option<String> {
+    let head = head.strip_prefix(b"\xef\xbb\xbf").unwrap_or(head);
+    let mut lines = head
+        .split(|&b| b == b'\n')
+        .map(super::common::strip_cr)
+        .filter(|l| !l.trim_ascii().is_empty());
+    let header = lines.next()?;
+    let separator = [b',', b';', b'\t']
+        .into_iter()
+        .find(|s| memchr::memchr(*s, header).is_some())?;
+    let names: Vec<String> = header
+        .split(|&b| b == separator)
+        .map(|n| {
+            String::from_utf8_lossy(n)
+                .trim()
+                .trim_matches('"')
+                .to_ascii_lowercase()
+        })
+        .collect();
+    let plain = |n: &String| {
+        !n.is_empty()
+            && n.len() <= 64
+            && n.bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"_.@- /:()%".contains(&b))
+    };
+    let time = names
+        .iter()
+        .position(|n| TIME_NAMES.contains(&n.trim_start_matches('@')))?;
+    if names.len() < 2
+        || !names.iter().all(plain)
+        || names
+            .iter()
+            .any(|n| MESSAGE_NAMES.contains(&n.trim_start_matches('@')))
+    {
+        return None;
+    }
+    let number = |f: &[u8]| {
+        let f = f.trim_ascii();
+        let f = f
+            .strip_prefix(b"\"")
+            .and_then(|f| f.strip_suffix(b"\""))
+            .unwrap_or(f);
+        f.is_empty() || std::str::from_utf8(f).is_ok_and(|t| t.parse::<f64>().is_ok())
+    };
+    let mut rows: Vec<&[u8]> = lines.take(17).collect();
+    if !complete || rows.len() == 17 {
+        // The head's last line may be cut: it does not vote.
+        rows.pop();
+    }
+    let whole = rows;
+    let all_numbers = !whole.is_empty()
+        && whole.iter().all(|row| {
+            let fields: Vec<&[u8]> = row.split(|&b| b == separator).collect();
+            fields.len() == names.len()
+                && read_time(fields[time]).is_some()
+                && fields
+                    .iter()
+                    .enumerate()
+                    .all(|(i, f)| i == time || number(f))
+        });
+    all_numbers.then(|| {
+        format!(
+            "metrics, not log lines: the CSV header `{}` names a time and numbers, no log line",
+            String::from_utf8_lossy(header).trim()
+        )
+    })
 }
 
 /// The layout of the last header row in `text` (whole lines), if it has one: exports joined

@@ -39,20 +39,21 @@ fn string_end(body: &[u8]) -> Option<usize> {
     }
 }
 
-/// Reads `{"log":"…","stream":"…","time":"…"}` (other keys, such as `attrs`, are passed over).
+/// Reads `{"log":"…","stream":"…","time":"…"}` (other keys, such as `attrs`, are passed over),
+/// also as a shipper or `jq` writes it again: spaces around `:` and after `,`.
 pub fn envelope(line: &[u8]) -> Option<Envelope<'_>> {
-    let body = line.strip_prefix(b"{\"log\":\"")?;
+    let body = string_after_key(line.strip_prefix(b"{")?.trim_ascii_start(), b"\"log\"")?;
     let end = string_end(body)?;
     let (escaped, rest) = (&body[..end], &body[end + 1..]);
-    let stream: &'static [u8] = if memchr::memmem::find(rest, b"\"stream\":\"stderr\"").is_some() {
-        b"stderr"
-    } else if memchr::memmem::find(rest, b"\"stream\":\"stdout\"").is_some() {
-        b"stdout"
-    } else {
-        return None;
+    let stream_at = memchr::memmem::find(rest, b"\"stream\"")?;
+    let stream: &'static [u8] = match string_after_key(&rest[stream_at..], b"\"stream\"")? {
+        [b's', b't', b'd', b'e', b'r', b'r', b'"', ..] => b"stderr",
+        [b's', b't', b'd', b'o', b'u', b't', b'"', ..] => b"stdout",
+        _ => return None,
     };
-    let at = memchr::memmem::find(rest, b"\"time\":\"")? + 8;
-    let (_, (civil, offset)) = rfc3339(&rest[at..]).ok()?;
+    let time_at = memchr::memmem::find(rest, b"\"time\"")?;
+    let time = string_after_key(&rest[time_at..], b"\"time\"")?;
+    let (_, (civil, offset)) = rfc3339(time).ok()?;
     let time = civil.with_offset(offset)?;
     Some(Envelope {
         escaped,
@@ -62,6 +63,14 @@ pub fn envelope(line: &[u8]) -> Option<Envelope<'_>> {
             offset_secs: offset,
         },
     })
+}
+
+/// What follows `"key"` then `:` and the opening quote of a string, spaces allowed between.
+fn string_after_key<'a>(text: &'a [u8], key: &[u8]) -> Option<&'a [u8]> {
+    let rest = text.strip_prefix(key)?.trim_ascii_start();
+    rest.strip_prefix(b":")?
+        .trim_ascii_start()
+        .strip_prefix(b"\"")
 }
 
 /// Unescapes a JSON string body into `out` (cleared first); `None` on a broken escape.

@@ -18,7 +18,7 @@ use serde_json::value::RawValue;
 
 use super::alertmanager::parse_time;
 use super::entry::{Entry, Message, Verdict, Vocabulary, When, read_whole};
-use super::spec::{Format, FormatSpec, Meaning, Record};
+use super::spec::{Documents, Format, FormatSpec, Meaning, Record};
 use crate::time::Micros;
 
 /// What a document is, read in one pass without building its values: a list's items, or a
@@ -169,7 +169,7 @@ pub const SPEC: FormatSpec = FormatSpec {
     every_line_has_offset: true,
     accepts: |_| false,
     read: read_whole,
-    documents: Some(records),
+    documents: Some(Documents::Whole(records)),
 };
 
 #[cfg(test)]

@@ -7,23 +7,31 @@ pub mod apache_error;
 pub mod app_log;
 pub mod aws_lb;
 pub mod cause;
+pub mod cloud_logging;
+pub mod cloudwatch;
 pub mod common;
 pub mod compose;
 pub mod container;
 pub mod csv_export;
 pub mod database;
 pub mod docker;
+pub mod elasticsearch;
 pub mod entry;
 pub mod envoy;
+pub mod export;
+pub mod export_lines;
 pub mod haproxy;
 pub mod json_fields;
 pub mod json_scan;
+pub mod json_stream;
 pub mod jsonl;
 pub mod klog;
 pub mod kube_events;
 pub mod layout;
 pub mod log_format;
 pub mod logfmt;
+pub mod loghub;
+pub mod loki;
 pub mod nginx_access;
 pub mod nginx_error;
 pub mod otlp;
@@ -31,6 +39,7 @@ pub mod packages;
 pub mod pager;
 pub mod registry;
 pub mod spec;
+pub mod splunk;
 pub mod syslog;
 pub mod uwsgi;
 pub mod w3c;
@@ -262,6 +271,11 @@ fn binary_reason(sample: &[u8]) -> Option<String> {
 /// Which document format (alert history, events, export) the sample holds, if any (NDJSON or
 /// pretty-printed documents).
 fn sniff_documents(sample: &[u8], complete: bool) -> Option<Format> {
+    // Exports are told by their keys in the head, whole or cut: a response may be a
+    // gigabyte on one line.
+    if let Some(format) = sniff_export(sample) {
+        return Some(format);
+    }
     let mut stream = serde_json::Deserializer::from_slice(sample).into_iter::<serde_json::Value>();
     let has = |key: &[u8]| memchr::memmem::find(sample, key).is_some();
     match stream.next() {
@@ -290,6 +304,21 @@ fn sniff_documents(sample: &[u8], complete: bool) -> Option<Format> {
     }
 }
 
+/// The streamed export whose keys a file's head holds.
+fn sniff_export(sample: &[u8]) -> Option<Format> {
+    if elasticsearch::looks_like_response(sample) {
+        Some(Format::Elasticsearch)
+    } else if loki::looks_like_response(sample) {
+        Some(Format::Loki)
+    } else if cloudwatch::looks_like_events(sample) {
+        Some(Format::Cloudwatch)
+    } else if cloud_logging::looks_like_entries(sample) {
+        Some(Format::CloudLogging)
+    } else {
+        None
+    }
+}
+
 /// The document format whose reader finds records in the sample's first document.
 fn by_document_reader(sample: &[u8]) -> Option<Format> {
     let mut stream =
@@ -297,7 +326,7 @@ fn by_document_reader(sample: &[u8]) -> Option<Format> {
     let doc = stream.next()?.ok()?;
     registry::DOCUMENT_FORMATS
         .iter()
-        .find(|spec| spec.documents.is_some_and(|read| read(doc).is_some()))
+        .find(|spec| matches!(spec.documents, Some(spec::Documents::Whole(read)) if read(doc).is_some()))
         .map(|spec| spec.format)
 }
 
@@ -321,10 +350,16 @@ pub fn sniff(sample: &[u8], complete: bool) -> Sniffed {
     if let Some(reason) = binary_reason(sample) {
         return Sniffed::Binary(reason);
     }
+    if let Some(reason) = csv_export::metrics_not_logs(sample, complete) {
+        return Sniffed::Unknown(reason);
+    }
     let first = sample.iter().find(|b| !b.is_ascii_whitespace());
-    if first == Some(&b'{')
-        && let Some(format) = sniff_documents(sample, complete)
-    {
+    let document = match first {
+        Some(b'{') => sniff_documents(sample, complete),
+        Some(b'[') => sniff_export(sample),
+        _ => None,
+    };
+    if let Some(format) = document {
         return Sniffed::Log(Detection {
             format,
             matched: 1,

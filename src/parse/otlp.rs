@@ -15,7 +15,7 @@ use serde_json::value::RawValue;
 use super::common::is_error_level;
 use super::entry::read_whole;
 use super::jsonl::{JsonRecord, JsonTime};
-use super::spec::{Format, FormatSpec, Meaning, Record};
+use super::spec::{Documents, Format, FormatSpec, Meaning, Record};
 use crate::time::Micros;
 
 #[derive(Deserialize)]
@@ -166,7 +166,7 @@ pub const SPEC: FormatSpec = FormatSpec {
     every_line_has_offset: true,
     accepts: |_| false,
     read: read_whole,
-    documents: Some(records),
+    documents: Some(Documents::Whole(records)),
 };
 
 #[cfg(test)]

@@ -6,11 +6,12 @@
 pub use super::spec::{FormatSpec, Meaning};
 use super::{Format, alertmanager, apache_error, jsonl, nginx_access, nginx_error, packages};
 use super::{app_log, aws_lb, compose, container, docker, envoy, haproxy, klog, logfmt, pager};
+use super::{cloud_logging, cloudwatch, elasticsearch, export_lines, loghub, loki};
 use super::{csv_export, database, kube_events, otlp, syslog, uwsgi, w3c, zap};
 
 /// Formats read line by line, in sniffing order: on equal scores the earlier wins, so a
 /// stricter format comes before a looser one that also reads its lines.
-pub static LINE_FORMATS: [FormatSpec; 23] = [
+pub static LINE_FORMATS: [FormatSpec; 25] = [
     // First: syslog would read `<time> stdout F …` as a host and a tag, and the access-log
     // parser finds the request line after the kubelet's prefix.
     container::CRI,
@@ -35,10 +36,13 @@ pub static LINE_FORMATS: [FormatSpec; 23] = [
     database::MYSQL,
     zap::SPEC,
     syslog::SPEC,
+    // Before JSON lines, which would read an export's record and not the line inside.
+    export_lines::SPEC,
     jsonl::JOURNALD,
     jsonl::JSON_LINES,
     logfmt::SPEC,
     klog::SPEC,
+    loghub::SPEC,
     packages::DPKG,
     packages::APT_HISTORY,
     // Last: any line that starts with a date is one of its records.
@@ -48,12 +52,16 @@ pub static LINE_FORMATS: [FormatSpec; 23] = [
 /// JSON documents (one per line or pretty-printed), recognised by their first document and
 /// read whole: alert histories by the pipeline's alert reader, the rest (many records to a
 /// document) through their `documents` reader.
-pub static DOCUMENT_FORMATS: [FormatSpec; 5] = [
+pub static DOCUMENT_FORMATS: [FormatSpec; 9] = [
     alertmanager::SPEC,
     pager::PAGERDUTY,
     pager::OPSGENIE,
     kube_events::SPEC,
     otlp::SPEC,
+    elasticsearch::SPEC,
+    cloudwatch::SPEC,
+    loki::SPEC,
+    cloud_logging::SPEC,
 ];
 
 /// Every format, line formats first, in sniffing order.

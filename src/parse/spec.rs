@@ -69,6 +69,19 @@ pub enum Format {
     Otlp,
     /// Logs exported as CSV with a header (a time column and a log column).
     CsvExport,
+    /// Elasticsearch and OpenSearch `_search` and scroll responses.
+    Elasticsearch,
+    /// CloudWatch Logs events from the AWS CLI (`filter-log-events`, `get-log-events`).
+    Cloudwatch,
+    /// Loki's query API response (`data.result[].values`).
+    Loki,
+    /// Cloud Logging entries from `gcloud logging read --format=json`.
+    CloudLogging,
+    /// loghub's labelled logs (BGL, Thunderbird): alert label, Unix time, date, node.
+    Loghub,
+    /// Log platforms' exports a record a line: logcli JSON lines, Splunk JSON, and the
+    /// records of the formats above, one a line.
+    ExportLines,
 }
 
 /// What a format's records are, for the stages after aggregation.
@@ -108,9 +121,9 @@ pub struct FormatSpec {
     /// The line, read.
     pub read: fn(&[u8]) -> Entry<'_>,
     /// For formats of JSON documents that hold many records each (Kubernetes event lists,
-    /// OpenTelemetry exports): the records of one document, or `None` when the document is
-    /// not of this format. Such files are read whole, by document, not line by line.
-    pub documents: Option<DocumentReader>,
+    /// OpenTelemetry exports, log platforms' exports): how their records are found. Such
+    /// files are read by document, not line by line.
+    pub documents: Option<Documents>,
 }
 
 /// One record of a document: where in the document it starts (a slice of the document's
@@ -125,3 +138,17 @@ pub struct Record<'a> {
 
 /// Reads one JSON document's records (see [`FormatSpec::documents`]).
 pub type DocumentReader = for<'a> fn(&'a serde_json::value::RawValue) -> Option<Vec<Record<'a>>>;
+
+/// Reads one record of a streamed export, with the labels found before it, into its row.
+pub type RowReader = fn(&[u8], Option<&[u8]>) -> Result<super::export::Row, &'static str>;
+
+/// How a document format's records are found.
+#[derive(Debug, Clone, Copy)]
+pub enum Documents {
+    /// Each document is read whole, and its records taken from it (`None`: not of this
+    /// format).
+    Whole(DocumentReader),
+    /// Records are found at these paths as the bytes stream past, and read one by one: a
+    /// document of any size, and a bad record costs only itself.
+    Streamed(&'static super::json_stream::Paths, RowReader),
+}

@@ -8,6 +8,7 @@
 use crate::aggregate::chunk::ChunkContext;
 use crate::aggregate::{AlertEvent, Event, EventBody, LineRef, Summary};
 use crate::error::Error;
+use crate::parse::spec::{DocumentReader, Documents};
 use crate::parse::{alertmanager, pager};
 use crate::read;
 use crate::time::Micros;
@@ -275,9 +276,15 @@ pub(super) fn read_records(
     context: &ChunkContext,
 ) -> (Summary, Vec<Error>) {
     let display = candidate.display.as_str();
-    match candidate.open() {
-        Ok(o) => read_record_stream(o.stream, display, context, SEGMENT),
-        Err(e) => (Summary::default(), vec![Error::io(display, e)]),
+    let opened = match candidate.open() {
+        Ok(o) => o,
+        Err(e) => return (Summary::default(), vec![Error::io(display, e)]),
+    };
+    match context.format.spec().documents {
+        Some(Documents::Streamed(paths, reader)) => {
+            super::exports::read_export(opened.stream, display, context, paths, reader)
+        }
+        _ => read_record_stream(opened.stream, display, context, SEGMENT),
     }
 }
 
@@ -335,7 +342,7 @@ pub fn read_record_bytes(data: &[u8], context: &ChunkContext) -> Summary {
 /// The records of a file's segments, folded in order, and the walk's line counts.
 struct RecordFold<'c> {
     folder: crate::aggregate::chunk::EntryFolder<'c>,
-    reader: Option<crate::parse::spec::DocumentReader>,
+    reader: Option<DocumentReader>,
     lines: Summary,
     bytes: u64,
     digest: u64,
@@ -345,7 +352,10 @@ impl<'c> RecordFold<'c> {
     fn new(context: &'c ChunkContext) -> RecordFold<'c> {
         RecordFold {
             folder: crate::aggregate::chunk::EntryFolder::new(context),
-            reader: context.format.spec().documents,
+            reader: match context.format.spec().documents {
+                Some(Documents::Whole(read)) => Some(read),
+                _ => None,
+            },
             lines: Summary::default(),
             bytes: 0,
             digest: 0,

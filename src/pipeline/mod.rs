@@ -15,6 +15,7 @@ use serde::Serialize;
 
 pub mod distributed;
 mod documents;
+mod exports;
 pub mod families;
 pub mod lines;
 pub mod opening;

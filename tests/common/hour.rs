@@ -7,6 +7,7 @@ use assert_cmd::Command;
 use serde_json::Value;
 
 /// One request of the hour: its second, status and duration in seconds.
+#[derive(Debug, Clone, Copy)]
 pub struct Req {
     pub second: u32,
     pub status: u16,

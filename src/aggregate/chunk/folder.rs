@@ -20,6 +20,12 @@ impl<'c> EntryFolder<'c> {
         self.0.fold(entry, line);
     }
 
+    /// Folds one record, read from line `line`, of the source it names (an export's pod or
+    /// host), counted as if that source had a file of its own.
+    pub fn fold_from(&mut self, entry: Entry<'_>, line: u64, source: Option<&[u8]>) {
+        self.0.fold_from(entry, line, source);
+    }
+
     /// What the records made.
     pub fn finish(self) -> ChunkOutcome {
         self.0.finish()

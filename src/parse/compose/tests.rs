@@ -38,3 +38,18 @@ fn without_timestamps_a_line_needs_its_own_time() {
     ));
     assert!(parse(b"Sep 10 08:15:02 web-1 sshd[812]: a | b").is_none());
 }
+
+#[test]
+fn a_container_named_without_an_index_is_read_and_a_level_column_is_not() {
+    // lnav's test log: `container_name: caddy`, Caddy's JSON log inside.
+    let line = br#"caddy  | {"level":"error","ts":1761019822.3152757,"logger":"http.log.error","msg":"dial tcp 172.18.0.4:8080: connect: connection refused"}"#;
+    assert_eq!(parse(line).expect("parses").service, b"caddy");
+    let Entry::Message(m) = read(line) else {
+        panic!("a message")
+    };
+    assert_eq!(m.when, When::Utc(1_761_019_822_315_275));
+    assert_eq!(m.verdict, Verdict::Given(true));
+    // An application's `LEVEL | message` is not a compose prefix.
+    assert!(parse(b"ERROR  | payment declined").is_none());
+    assert!(parse(b"Sep 10 08:15:02 web-1 sshd[812]: a | b").is_none());
+}

@@ -168,3 +168,33 @@ fn unix_times_in_any_unit_read_alike() {
     }
     assert_eq!(read_time(b"12345"), None);
 }
+
+#[test]
+fn a_table_of_metrics_is_not_a_log() {
+    let why = metrics_not_logs(
+        b"timestamp,value\n2023-09-10T08:00:00Z,0.93\n2023-09-10T08:01:00Z,\n",
+        true,
+    )
+    .expect("metrics");
+    assert!(why.starts_with("metrics, not log lines"), "{why}");
+    assert!(
+        metrics_not_logs(
+            b"time,cpu,mem\n1694332800,12.5,300\n1694332860,13,301",
+            false
+        )
+        .is_some()
+    );
+    // A log column, or a word among the values, makes it something else.
+    assert_eq!(
+        metrics_not_logs(b"timestamp,message\n2023-09-10T08:00:00Z,0.93\n", true),
+        None
+    );
+    assert_eq!(
+        metrics_not_logs(
+            b"timestamp,value,host\n2023-09-10T08:00:00Z,0.93,web-1\n",
+            true
+        ),
+        None
+    );
+    assert_eq!(metrics_not_logs(b"timestamp,value\n", true), None);
+}

@@ -54,3 +54,14 @@ fn unicode_escapes_and_surrogate_pairs_are_decoded() {
     assert_eq!(String::from_utf8(out).unwrap(), "café 😀 \"q\" \\ \t");
     assert!(unescape(br#"broken \u12"#, &mut Vec::new()).is_none());
 }
+
+#[test]
+fn a_record_written_again_with_spaces_reads_as_dockerd_wrote_it() {
+    // `jq -c` keeps dockerd's bytes; a shipper or `jq .` with one object a line adds spaces.
+    let spaced = br#"{ "log": "172.17.0.1 - - [10/Sep/2023:08:15:02 +0000] \"GET /api/v1/items HTTP/1.1\" 503 197 \"-\" \"curl/8.1\"\n", "stream": "stdout", "time": "2023-09-10T08:15:02.123456789Z" }"#;
+    assert_eq!(envelope(spaced), envelope(ACCESS));
+    assert!(
+        envelope(br#"{"log": "x\n", "stream": "stdin", "time": "2023-09-10T08:15:02Z"}"#).is_none()
+    );
+    assert!((SPEC.accepts)(spaced));
+}

@@ -3,7 +3,7 @@ use crate::parse::entry::Entry;
 use crate::parse::{Sniffed, sniff};
 
 /// Three lines of each format, as the real programs write them.
-const SAMPLES: [(Format, &str); 30] = [
+const SAMPLES: [(Format, &str); 32] = [
     (
         Format::NginxAccess,
         "203.0.113.7 - - [10/Sep/2023:08:15:02 +0000] \"GET /api/v1/login HTTP/1.1\" 503 197 \"-\" \"curl/8.1\"\n\
@@ -72,6 +72,18 @@ const SAMPLES: [(Format, &str); 30] = [
          2023-09-10 08:15:02 10.0.0.4 GET /api/orders id=7 443 - 203.0.113.7 Mozilla/5.0 - 500 19 0 1234\n\
          2023-09-10 08:15:03 10.0.0.4 POST /api/login - 443 - 203.0.113.8 curl/8.1 - 200 0 0 15\n\
          2023-09-10 08:15:04 10.0.0.4 GET / - 443 - 198.51.100.2 kube-probe/1.27 - 200 0 0 2\n",
+    ),
+    (
+        Format::Loghub,
+        "- 1117838570 2005.06.03 R02-M1-N0-C:J12-U11 2005-06-03-15.42.50.675872 R02-M1-N0-C:J12-U11 RAS KERNEL INFO instruction cache parity error corrected\n\
+         KERNDTLB 1118536327 2005.06.11 R30-M0-N9-C:J16-U01 2005-06-11-17.32.07.581048 R30-M0-N9-C:J16-U01 RAS KERNEL FATAL data TLB error interrupt\n\
+         - 1131566461 2005.11.09 dn228 Nov 9 12:01:01 dn228/dn228 crond(pam_unix)[2915]: session closed for user root\n",
+    ),
+    (
+        Format::ExportLines,
+        "{\"labels\":{\"container\":\"nginx\",\"pod\":\"web-1\"},\"line\":\"203.0.113.7 - - [10/Sep/2023:08:15:02 +0000] \\\"GET /api HTTP/1.1\\\" 503 197 \\\"-\\\" \\\"curl/8.1\\\"\",\"timestamp\":\"2023-09-10T08:15:02Z\"}\n\
+         {\"preview\":false,\"offset\":1,\"result\":{\"_raw\":\"Sep 10 08:15:03 web-1 sshd[812]: Accepted publickey for deploy\",\"_time\":\"2023-09-10T08:15:03.000+00:00\",\"host\":\"web-1\",\"source\":\"/var/log/auth.log\"}}\n\
+         {\"insertId\":\"1x\",\"logName\":\"projects/p/logs/stderr\",\"resource\":{\"labels\":{\"pod_name\":\"cart-7d9\"},\"type\":\"k8s_container\"},\"severity\":\"ERROR\",\"textPayload\":\"connection refused to redis:6379\",\"timestamp\":\"2023-09-10T08:15:04Z\"}\n",
     ),
     (
         Format::CsvExport,

@@ -1,0 +1,119 @@
+use super::*;
+
+static HITS: Paths = Paths {
+    records: &[&[Step::Key("hits"), Step::Key("hits"), Step::Each]],
+    labels: None,
+};
+
+static LOKI: Paths = Paths {
+    records: &[&[
+        Step::Key("data"),
+        Step::Key("result"),
+        Step::Each,
+        Step::Key("values"),
+        Step::Each,
+    ]],
+    labels: Some(&[
+        Step::Key("data"),
+        Step::Key("result"),
+        Step::Each,
+        Step::Key("stream"),
+    ]),
+};
+
+static TOP: Paths = Paths {
+    records: &[&[]],
+    labels: None,
+};
+
+/// The values found in `text` fed `piece` bytes at a time.
+fn found(paths: &'static Paths, text: &[u8], piece: usize) -> Vec<(char, String)> {
+    let mut splitter = Splitter::new(paths);
+    let mut out = Vec::new();
+    let mut note = |f: Found| {
+        let (kind, start, end) = match f {
+            Found::Record { start, end } => ('r', start, end),
+            Found::Labels { start, end } => ('l', start, end),
+        };
+        out.push((
+            kind,
+            String::from_utf8_lossy(&text[start as usize..end as usize]).into_owned(),
+        ));
+    };
+    for chunk in text.chunks(piece) {
+        splitter.feed(chunk, &mut note);
+    }
+    splitter.finish(&mut note);
+    out
+}
+
+#[test]
+fn records_at_their_path_in_any_cut_of_the_stream() {
+    let text = br#"{"took":3,"hits":{"total":{"value":2},"hits":[{"_id":"a","_source":{"message":"x \"}]\" y","n":[1,{"hits":[]}]}},
+      {"_id":"b","_source":{"message":"z"}}]},"aggs":{"hits":{"hits":[{"_id":"no"}]}}}"#;
+    let expected = vec![
+        (
+            'r',
+            r#"{"_id":"a","_source":{"message":"x \"}]\" y","n":[1,{"hits":[]}]}}"#.to_string(),
+        ),
+        ('r', r#"{"_id":"b","_source":{"message":"z"}}"#.to_string()),
+    ];
+    for piece in [1, 2, 3, 7, 64, text.len()] {
+        assert_eq!(
+            found(&HITS, text, piece),
+            expected,
+            "fed {piece} bytes at a time"
+        );
+    }
+}
+
+#[test]
+fn labels_come_before_the_records_they_name() {
+    let text = br#"{"status":"success","data":{"resultType":"streams","result":[{"stream":{"app":"web"},"values":[["1694332800000000000","GET / 200"],["1694332801000000000","boom"]]},{"stream":{"app":"db"},"values":[["1694332802000000000","slow"]]}]}}"#;
+    let got = found(&LOKI, text, 5);
+    let kinds: String = got.iter().map(|(k, _)| *k).collect();
+    assert_eq!(kinds, "lrrlr");
+    assert_eq!(got[0].1, r#"{"app":"web"}"#);
+    assert_eq!(got[2].1, r#"["1694332801000000000","boom"]"#);
+    assert_eq!(got[3].1, r#"{"app":"db"}"#);
+}
+
+#[test]
+fn top_level_values_are_records_and_stray_commas_change_nothing() {
+    let text = b"{\"a\":1}\n{\"b\":\"\\ud800\"},,\n[4,,5] 5 true";
+    let got: Vec<String> = found(&TOP, text, 4).into_iter().map(|(_, t)| t).collect();
+    assert_eq!(
+        got,
+        ["{\"a\":1}", "{\"b\":\"\\ud800\"}", "[4,,5]", "5", "true"]
+    );
+}
+
+#[test]
+fn keep_from_is_the_open_record_and_a_dropped_one_is_not_reported() {
+    let mut splitter = Splitter::new(&HITS);
+    let mut got = Vec::new();
+    let first = br#"{"hits":{"hits":[{"_id":"a","big":""#;
+    splitter.feed(first, &mut |f| got.push(f));
+    assert_eq!(splitter.keep_from(), 17);
+    assert!(splitter.drop_open_record());
+    let second = br#"xxxx"}, {"_id":"b"}]}}"#;
+    splitter.feed(second, &mut |f| got.push(f));
+    let start = (first.len() + 8) as u64;
+    assert_eq!(
+        got,
+        [Found::Record {
+            start,
+            end: start + 11
+        }]
+    );
+    assert_eq!(splitter.keep_from(), (first.len() + second.len()) as u64);
+}
+
+#[test]
+fn nesting_past_the_depth_limit_is_followed_by_depth() {
+    let deep = "[".repeat(200) + &"]".repeat(200);
+    let text = format!(r#"{{"hits":{{"hits":[{deep},{{"_id":"after"}}]}}}}"#);
+    let got = found(&HITS, text.as_bytes(), 9);
+    assert_eq!(got.len(), 2);
+    assert_eq!(got[1].1, r#"{"_id":"after"}"#);
+}

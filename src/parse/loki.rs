@@ -1,0 +1,99 @@
+//! Grafana Loki: the query API's response (`/loki/api/v1/query_range`, `logcli query
+//! -o raw` of the API, `{"status":"success","data":{"resultType":"streams","result":[{"stream":
+//! {labels},"values":[["<Unix ns>","<line>"], …]}, …]}}`) and `logcli query --output=jsonl`
+//! (`{"labels":{…},"line":"…","timestamp":"<RFC 3339>"}` a line, read by the export lines
+//! reader with [`logcli_row`]). A stream's labels (`pod`, `container`, `host` and
+//! `filename`, `job`) name the source; its lines are read by their own format. Streams come
+//! one after another, each in the query's direction (newest first by default): any order is
+//! read.
+
+use serde_json::Value;
+
+use super::entry::read_whole;
+use super::export::{Body, Row, parse, source_of, text, time_of};
+use super::json_stream::{Paths, Step};
+use super::spec::{Documents, Format, FormatSpec, Meaning};
+
+static PATHS: Paths = Paths {
+    records: &[&[
+        Step::Key("data"),
+        Step::Key("result"),
+        Step::Each,
+        Step::Key("values"),
+        Step::Each,
+    ]],
+    labels: Some(&[
+        Step::Key("data"),
+        Step::Key("result"),
+        Step::Each,
+        Step::Key("stream"),
+    ]),
+};
+
+/// One `[time, line]` pair of a stream, with the stream's labels.
+fn read_value(record: &[u8], labels: Option<&[u8]>) -> Result<Row, &'static str> {
+    let pair = parse(record)?;
+    let when = pair
+        .get(0)
+        .and_then(time_of)
+        .ok_or("a Loki value without a time in nanoseconds")?;
+    let line = pair
+        .get(1)
+        .and_then(text)
+        .ok_or("a Loki value without its line")?;
+    let labels: Option<Value> = labels.and_then(|l| serde_json::from_slice(l).ok());
+    Ok(Row {
+        when,
+        body: Body::Line(line),
+        source: labels.as_ref().and_then(source_of),
+        error: labels
+            .as_ref()
+            .and_then(level)
+            .or_else(|| pair.get(2).and_then(level)),
+    })
+}
+
+/// A `level` or `detected_level` label (Loki 3 adds one).
+fn level(labels: &Value) -> Option<bool> {
+    ["level", "detected_level", "severity"]
+        .iter()
+        .find_map(|k| labels.get(k).and_then(Value::as_str))
+        .map(super::export::severity_is_error)
+}
+
+/// One line of `logcli query --output=jsonl`.
+pub fn logcli_row(record: &Value) -> Result<Row, &'static str> {
+    let when = record
+        .get("timestamp")
+        .and_then(time_of)
+        .ok_or("a logcli line without a timestamp")?;
+    let line = record
+        .get("line")
+        .and_then(text)
+        .ok_or("a logcli record without its line")?;
+    let labels = record.get("labels");
+    Ok(Row {
+        when,
+        body: Body::Line(line),
+        source: labels.and_then(source_of),
+        error: labels.and_then(level),
+    })
+}
+
+/// Whether a file's head is a query response.
+pub fn looks_like_response(head: &[u8]) -> bool {
+    let has = |key: &[u8]| memchr::memmem::find(head, key).is_some();
+    has(b"\"resultType\"") && has(b"\"streams\"") && has(b"\"values\"")
+}
+
+/// Loki's query API response.
+pub const SPEC: FormatSpec = FormatSpec {
+    format: Format::Loki,
+    name: "Loki query response",
+    meaning: Meaning::MaybeRequests,
+    zone_less: false,
+    every_line_has_offset: true,
+    accepts: |_| false,
+    read: read_whole,
+    documents: Some(Documents::Streamed(&PATHS, read_value)),
+};
