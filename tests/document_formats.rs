@@ -307,3 +307,68 @@ fn otlp_exports_streamed_in_segments_read_as_the_whole_file_does() {
         );
     }
 }
+
+/// A `kubectl get events -o json` List of `n` warnings a second apart, one of them broken.
+fn list_with_a_bad_event(n: usize, bad: &str) -> String {
+    let items: Vec<String> = (0..n)
+        .map(|i| {
+            let at = format!("2024-05-17T15:{:02}:{:02}Z", i / 60 % 60, i % 60);
+            let e = event(
+                "BackOff",
+                "Pod",
+                &format!("web-{i}"),
+                "Warning",
+                &at,
+                "Back-off restarting failed container",
+            );
+            if i == n / 2 {
+                e.replace("\"count\": 1,", bad)
+            } else {
+                e
+            }
+        })
+        .collect();
+    format!(
+        "{{\n    \"apiVersion\": \"v1\",\n    \"items\": [\n{}\n    ],\n    \"kind\": \"List\",\n    \"metadata\": {{\n        \"resourceVersion\": \"\"\n    }}\n}}\n",
+        items.join(",\n")
+    )
+}
+
+#[test]
+fn one_bad_event_costs_only_itself_and_a_list_is_read_in_any_segments() {
+    use postmortem::aggregate::chunk::ChunkContext;
+    use postmortem::parse::Format;
+    let context = ChunkContext::new(Format::KubeEvents, 0, 60_000_000, chrono_tz::UTC.into());
+    for bad in [
+        r#""count": 1, "note": "lone \ud800 surrogate","#,
+        r#""count": 1,,"#,
+    ] {
+        let text = list_with_a_bad_event(400, bad);
+        let whole = postmortem::pipeline::read_record_bytes(text.as_bytes(), &context);
+        assert_eq!(
+            (
+                whole.series.bins.values().map(|c| c.total).sum::<u64>(),
+                whole.skipped
+            ),
+            (399, 25),
+            "399 events read, the broken one's 25 lines skipped ({bad})"
+        );
+        assert_eq!(whole.lines, text.lines().count() as u64);
+        assert_eq!(whole.parsed + whole.skipped + whole.blank, whole.lines);
+        let whole = serde_json::to_value(&whole).unwrap();
+        for segment in [1, 64, 4096] {
+            let (streamed, errors) = postmortem::pipeline::read_record_stream(
+                text.as_bytes(),
+                "events.json",
+                &context,
+                segment,
+            );
+            assert!(errors.is_empty());
+            assert_eq!(
+                serde_json::to_value(&streamed).unwrap(),
+                whole,
+                "segments of {segment}"
+            );
+        }
+    }
+}

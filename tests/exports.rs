@@ -248,9 +248,18 @@ fn an_exports_labels_name_its_sources_and_a_bad_record_costs_only_itself() {
     let draft = common::hour::draft_json(dir.path(), &[]);
     let input = &draft["inputs"][0];
     assert_eq!(input["format"], "loki", "{input:#}");
+    // The response is one line: its records that read make it parsed, and each bad value
+    // (one a stream) is shown with why.
+    assert_eq!(input["lines_skipped"], 0, "{input:#}");
+    let reasons: Vec<&str> = input["skipped_examples"]
+        .as_array()
+        .expect("examples")
+        .iter()
+        .map(|e| e["reason"].as_str().expect("a reason"))
+        .collect();
     assert_eq!(
-        input["lines_skipped"], 3,
-        "one bad value a stream: {input:#}"
+        reasons, ["a Loki value without a time in nanoseconds"; 3],
+        "{input:#}"
     );
     assert_eq!(common::series_totals(&draft).0, 3600);
     let incident = &draft["incidents"][0];

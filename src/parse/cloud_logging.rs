@@ -9,13 +9,14 @@
 use serde_json::Value;
 
 use super::entry::read_whole;
-use super::export::{Body, Row, lookup, parse, severity_is_error, source_of, text, time_of};
+use super::export::{Body, Row, fold_record, lookup, severity_is_error, source_of, text, time_of};
 use super::json_stream::{Paths, Step};
-use super::spec::{Documents, Format, FormatSpec, Meaning};
+use super::spec::{Around, Documents, Fold, Format, FormatSpec, Meaning};
 
 static PATHS: Paths = Paths {
     records: &[&[Step::Each]],
     labels: None,
+    documents: false,
 };
 
 /// Resource labels that name a source, the narrowest first.
@@ -100,8 +101,8 @@ fn payload_has(payload: &serde_json::Map<String, Value>, what: &str) -> bool {
     keys.iter().any(|k| payload.contains_key(*k))
 }
 
-fn read_entry(record: &[u8], _labels: Option<&[u8]>) -> Result<Row, &'static str> {
-    row(&parse(record)?)
+fn read_entry(record: &[u8], _: Around<'_>, fold: Fold<'_>) -> Result<(), &'static str> {
+    fold_record(record, row, fold)
 }
 
 /// Whether a file's head is an array of log entries.

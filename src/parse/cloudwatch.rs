@@ -8,13 +8,14 @@
 use serde_json::Value;
 
 use super::entry::read_whole;
-use super::export::{Body, Row, parse, text, time_of};
+use super::export::{Body, Row, fold_record, text, time_of};
 use super::json_stream::{Paths, Step};
-use super::spec::{Documents, Format, FormatSpec, Meaning};
+use super::spec::{Around, Documents, Fold, Format, FormatSpec, Meaning};
 
 static PATHS: Paths = Paths {
     records: &[&[Step::Key("events"), Step::Each]],
     labels: None,
+    documents: false,
 };
 
 /// One event.
@@ -38,8 +39,8 @@ pub fn row(event: &Value) -> Result<Row, &'static str> {
     })
 }
 
-fn read_event(record: &[u8], _labels: Option<&[u8]>) -> Result<Row, &'static str> {
-    row(&parse(record)?)
+fn read_event(record: &[u8], _: Around<'_>, fold: Fold<'_>) -> Result<(), &'static str> {
+    fold_record(record, row, fold)
 }
 
 /// Whether a file's head is the CLI's output.

@@ -9,13 +9,14 @@
 use serde_json::Value;
 
 use super::entry::read_whole;
-use super::export::{Body, Row, lookup, parse, severity_is_error, source_of, text, time_of};
+use super::export::{Body, Row, fold_record, lookup, severity_is_error, source_of, text, time_of};
 use super::json_stream::{Paths, Step};
-use super::spec::{Documents, Format, FormatSpec, Meaning};
+use super::spec::{Around, Documents, Fold, Format, FormatSpec, Meaning};
 
 static PATHS: Paths = Paths {
     records: &[&[Step::Key("hits"), Step::Key("hits"), Step::Each]],
     labels: None,
+    documents: false,
 };
 
 /// Keys of the time, most telling first.
@@ -52,8 +53,8 @@ pub fn row(hit: &Value) -> Result<Row, &'static str> {
 }
 
 /// A hit read from its bytes (see [`Documents::Streamed`]).
-fn read_hit(record: &[u8], _labels: Option<&[u8]>) -> Result<Row, &'static str> {
-    row(&parse(record)?)
+fn read_hit(record: &[u8], _: Around<'_>, fold: Fold<'_>) -> Result<(), &'static str> {
+    fold_record(record, row, fold)
 }
 
 /// Whether a file's head is a search response.

@@ -72,6 +72,16 @@ pub struct Row {
     pub error: Option<bool>,
 }
 
+/// Reads a streamed record into its row with `row`, then folds the row (see [`fold_row`]).
+pub fn fold_record(
+    record: &[u8],
+    row: fn(&Value) -> Result<Row, &'static str>,
+    fold: super::spec::Fold<'_>,
+) -> Result<(), &'static str> {
+    fold_row(&row(&parse(record)?)?, &mut Vec::new(), fold);
+    Ok(())
+}
+
 /// Reads a row's line and hands its entry, with the row's source, to `fold`.
 pub fn fold_row(row: &Row, scratch: &mut Vec<u8>, fold: &mut dyn FnMut(Entry<'_>, Option<&[u8]>)) {
     let source = row.source.as_deref().map(str::as_bytes);

@@ -24,6 +24,9 @@ pub struct Paths {
     pub records: &'static [&'static [Step]],
     /// A path whose value is kept as the labels of the records that follow it.
     pub labels: Option<&'static [Step]>,
+    /// A top-level value holding no record at those paths is a record itself, reported
+    /// as a whole document (a `--watch` stream's events beside a List's `items`).
+    pub documents: bool,
 }
 
 /// What the splitter found: a value at a path, by its bytes' offsets in the stream.
@@ -35,6 +38,20 @@ pub enum Found {
         start: u64,
         /// One past its last byte.
         end: u64,
+        /// Whether it is a whole top-level document (see [`Paths::documents`]).
+        document: bool,
+    },
+    /// A top-level value (a document) started.
+    DocumentStart {
+        /// Its first byte's offset.
+        at: u64,
+    },
+    /// A top-level value ended, after every record in it was reported.
+    DocumentEnd {
+        /// One past its last byte; for a broken one, the start of the line that ended it.
+        end: u64,
+        /// Whether it was broken off, unclosed, by a line starting the next.
+        broken: bool,
     },
     /// Labels for the records after them.
     Labels {
@@ -76,8 +93,12 @@ pub struct Splitter {
     /// The record open: where it started and at which depth it ends.
     record: Option<(u64, usize)>,
     labels: Option<(u64, usize)>,
+    /// The top-level value open, and whether a record was found inside it.
+    document: Option<(u64, bool)>,
     /// Bytes followed so far: the offset of the next byte fed.
     offset: u64,
+    /// The last byte followed was a newline (outside strings).
+    line_start: bool,
 }
 
 impl Splitter {
@@ -93,13 +114,19 @@ impl Splitter {
             scalar: false,
             record: None,
             labels: None,
+            document: None,
             offset: 0,
+            line_start: true,
         }
     }
 
     /// Where the earliest value still open started: bytes before it are no longer needed.
     pub fn keep_from(&self) -> u64 {
-        [self.record, self.labels]
+        let document = self
+            .document
+            .filter(|(_, has_records)| self.paths.documents && !has_records)
+            .map(|(start, _)| (start, 0));
+        [self.record, self.labels, document]
             .iter()
             .flatten()
             .map(|(start, _)| *start)
@@ -110,7 +137,13 @@ impl Splitter {
     /// Gives up the record open (it grew too large): its bytes are not needed any more, and
     /// its end is not reported. Whether one was open.
     pub fn drop_open_record(&mut self) -> bool {
-        self.record.take().is_some()
+        let open_document =
+            self.paths.documents && self.document.is_some_and(|(_, has_records)| !has_records);
+        if open_document {
+            // The document would have been the record: it is given up whole.
+            self.document = self.document.map(|(start, _)| (start, true));
+        }
+        self.record.take().is_some() || open_document
     }
 
     /// Follows the next bytes of the stream, reporting each value found as it ends.
@@ -133,17 +166,28 @@ impl Splitter {
                     continue;
                 }
             }
+            if b == b'{' && self.line_start && self.broken_document() {
+                // A document still open when a line starts with `{`: it was broken (a cut
+                // line, a lost bracket). It ends before that line, which starts the next;
+                // indented pretty-printing never puts a nested `{` there.
+                self.reset();
+                found(Found::DocumentEnd {
+                    end: at,
+                    broken: true,
+                });
+            }
+            self.line_start = b == b'\n';
             match b {
                 b'"' => {
                     self.in_string = true;
                     if self.key_next() {
                         self.key = Some(Vec::new());
                     } else {
-                        self.value_starts(at);
+                        self.value_starts(at, found);
                     }
                 }
                 b'{' | b'[' => {
-                    self.value_starts(at);
+                    self.value_starts(at, found);
                     self.push(b == b'{');
                 }
                 b'}' | b']' => {
@@ -163,7 +207,7 @@ impl Splitter {
                 b' ' | b'\t' | b'\r' | b'\n' => {}
                 _ => {
                     self.scalar = true;
-                    self.value_starts(at);
+                    self.value_starts(at, found);
                 }
             }
             i += 1;
@@ -205,8 +249,9 @@ impl Splitter {
             }
             // A JSON string holds no raw newline: a broken one ends at its line's end, so it
             // cannot hide the rest of the file.
-            _ => {
+            end => {
                 self.in_string = false;
+                self.line_start = end == b'\n';
                 match self.key.take() {
                     Some(key) => {
                         if let Some(Frame::Object { key: k, .. }) = self.stack.last_mut() {
@@ -218,6 +263,22 @@ impl Splitter {
             }
         }
         j + 1
+    }
+
+    /// Whether a document is open inside a top-level object: a `{` opening a line there is
+    /// the next document (a top-level array's elements may open lines).
+    fn broken_document(&self) -> bool {
+        matches!(self.stack.first(), Some(Frame::Object { .. })) && self.document.is_some()
+    }
+
+    /// Forgets the open document: its open record and labels are not reported.
+    fn reset(&mut self) {
+        self.stack.clear();
+        self.deeper = 0;
+        self.key = None;
+        self.record = None;
+        self.labels = None;
+        self.document = None;
     }
 
     fn take_key_bytes(&mut self, bytes: &[u8]) {
@@ -265,13 +326,20 @@ impl Splitter {
     }
 
     /// A value starts at `at`, at the current depth: a record or labels if its path is one.
-    fn value_starts(&mut self, at: u64) {
+    fn value_starts(&mut self, at: u64, found: &mut impl FnMut(Found)) {
         if self.record.is_some() || self.deeper > 0 {
             return;
         }
         let depth = self.depth();
+        if depth == 0 {
+            found(Found::DocumentStart { at });
+            self.document = Some((at, false));
+        }
         if self.paths.records.iter().any(|p| self.at_path(p)) {
             self.record = Some((at, depth));
+            if let Some((_, has_records)) = self.document.as_mut() {
+                *has_records = true;
+            }
         } else if self.labels.is_none() && self.paths.labels.is_some_and(|p| self.at_path(p)) {
             self.labels = Some((at, depth));
         }
@@ -284,7 +352,23 @@ impl Splitter {
             && d == depth
         {
             self.record = None;
-            found(Found::Record { start, end });
+            found(Found::Record {
+                start,
+                end,
+                document: false,
+            });
+        }
+        if depth == 0
+            && let Some((start, has_records)) = self.document.take()
+        {
+            if !has_records && self.paths.documents {
+                found(Found::Record {
+                    start,
+                    end,
+                    document: true,
+                });
+            }
+            found(Found::DocumentEnd { end, broken: false });
         }
         if let Some((start, d)) = self.labels
             && d == depth

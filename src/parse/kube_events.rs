@@ -18,7 +18,8 @@ use serde_json::value::RawValue;
 
 use super::alertmanager::parse_time;
 use super::entry::{Entry, Message, Verdict, Vocabulary, When, read_whole};
-use super::spec::{Documents, Format, FormatSpec, Meaning, Record};
+use super::json_stream::{Paths, Step};
+use super::spec::{Around, Documents, Fold, Format, FormatSpec, Meaning, Record};
 use crate::time::Micros;
 
 /// What a document is, read in one pass without building its values: a list's items, or a
@@ -66,6 +67,33 @@ pub fn records(doc: &RawValue) -> Option<Vec<Record<'_>>> {
         at: doc.get(),
         entry,
     }])
+}
+
+/// A List's events are streamed one by one (a List of any size, one bad event costing only
+/// itself); any other document (a watch stream's, a single event) is a record whole.
+static PATHS: Paths = Paths {
+    records: &[&[Step::Key("items"), Step::Each]],
+    labels: None,
+    documents: true,
+};
+
+/// One event of a List, or one document of a watch stream.
+fn read_streamed(record: &[u8], around: Around<'_>, fold: Fold<'_>) -> Result<(), &'static str> {
+    let value: Value =
+        serde_json::from_slice(record).map_err(|_| "an event that is not valid JSON")?;
+    let kind = value.get("kind").and_then(Value::as_str).unwrap_or("");
+    if around.document && kind.ends_with("List") {
+        // A List whose items held no event: an empty list of events.
+        return Ok(());
+    }
+    let (event, placement) = match (around.document, value.get("object"), value.get("type")) {
+        (false, _, _) => (&value, Placement::FirstSeen),
+        (true, Some(object), Some(_)) => (object, Placement::LastSeen),
+        (true, _, _) => (&value, Placement::LastSeen),
+    };
+    let entry = read_event(event, placement).ok_or("not a Kubernetes event")?;
+    fold(entry, None);
+    Ok(())
 }
 
 /// Whether a sample cut inside a large document looks like a list of events.
@@ -169,7 +197,7 @@ pub const SPEC: FormatSpec = FormatSpec {
     every_line_has_offset: true,
     accepts: |_| false,
     read: read_whole,
-    documents: Some(Documents::Whole(records)),
+    documents: Some(Documents::Streamed(&PATHS, read_streamed)),
 };
 
 #[cfg(test)]

@@ -10,9 +10,9 @@
 use serde_json::Value;
 
 use super::entry::read_whole;
-use super::export::{Body, Row, parse, source_of, text, time_of};
+use super::export::{Body, Row, fold_row, parse, source_of, text, time_of};
 use super::json_stream::{Paths, Step};
-use super::spec::{Documents, Format, FormatSpec, Meaning};
+use super::spec::{Around, Documents, Fold, Format, FormatSpec, Meaning};
 
 static PATHS: Paths = Paths {
     records: &[&[
@@ -28,10 +28,16 @@ static PATHS: Paths = Paths {
         Step::Each,
         Step::Key("stream"),
     ]),
+    documents: false,
 };
 
 /// One `[time, line]` pair of a stream, with the stream's labels.
-fn read_value(record: &[u8], labels: Option<&[u8]>) -> Result<Row, &'static str> {
+fn read_value(record: &[u8], around: Around<'_>, fold: Fold<'_>) -> Result<(), &'static str> {
+    fold_row(&value_row(record, around.labels)?, &mut Vec::new(), fold);
+    Ok(())
+}
+
+fn value_row(record: &[u8], labels: Option<&[u8]>) -> Result<Row, &'static str> {
     let pair = parse(record)?;
     let when = pair
         .get(0)

@@ -324,10 +324,14 @@ fn by_document_reader(sample: &[u8]) -> Option<Format> {
     let mut stream =
         serde_json::Deserializer::from_slice(sample).into_iter::<&serde_json::value::RawValue>();
     let doc = stream.next()?.ok()?;
-    registry::DOCUMENT_FORMATS
-        .iter()
-        .find(|spec| matches!(spec.documents, Some(spec::Documents::Whole(read)) if read(doc).is_some()))
-        .map(|spec| spec.format)
+    // Their records are streamed; a whole first document says which they are.
+    if kube_events::records(doc).is_some() {
+        Some(Format::KubeEvents)
+    } else if otlp::records(doc).is_some() {
+        Some(Format::Otlp)
+    } else {
+        None
+    }
 }
 
 /// Decides a file's format from its first bytes. `complete` says the sample is the whole

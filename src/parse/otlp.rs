@@ -14,8 +14,9 @@ use serde_json::value::RawValue;
 
 use super::common::is_error_level;
 use super::entry::read_whole;
+use super::json_stream::{Paths, Step};
 use super::jsonl::{JsonRecord, JsonTime};
-use super::spec::{Documents, Format, FormatSpec, Meaning, Record};
+use super::spec::{Around, Documents, Fold, Format, FormatSpec, Meaning, Record};
 use crate::time::Micros;
 
 #[derive(Deserialize)]
@@ -65,6 +66,44 @@ pub fn records(doc: &RawValue) -> Option<Vec<Record<'_>>> {
         }
     }
     Some(records)
+}
+
+/// Records are streamed one by one, each with its resource (an export of any size, one bad
+/// record costing only itself).
+static PATHS: Paths = Paths {
+    records: &[
+        &[
+            Step::Key("resourceLogs"),
+            Step::Each,
+            Step::Key("scopeLogs"),
+            Step::Each,
+            Step::Key("logRecords"),
+            Step::Each,
+        ],
+        &[
+            Step::Key("resourceLogs"),
+            Step::Each,
+            Step::Key("instrumentationLibraryLogs"),
+            Step::Each,
+            Step::Key("logRecords"),
+            Step::Each,
+        ],
+    ],
+    labels: Some(&[Step::Key("resourceLogs"), Step::Each, Step::Key("resource")]),
+    documents: false,
+};
+
+/// One log record, with the resource it came from.
+fn read_streamed(record: &[u8], around: Around<'_>, fold: Fold<'_>) -> Result<(), &'static str> {
+    let record: Value =
+        serde_json::from_slice(record).map_err(|_| "a log record that is not valid JSON")?;
+    let resource: Option<Value> = around.labels.and_then(|r| serde_json::from_slice(r).ok());
+    let attributes = resource.as_ref().and_then(|r| r.get("attributes"));
+    let service = attribute(attributes, &["service.name"]).and_then(as_text);
+    let host = attribute(attributes, &["host.name", "k8s.pod.name"]).and_then(as_text);
+    let json = read_record(&record, service, host).ok_or("a log record without a time")?;
+    fold(json.entry(), None);
+    Ok(())
 }
 
 /// Whether a sample cut inside a large document looks like an OTLP export.
@@ -166,7 +205,7 @@ pub const SPEC: FormatSpec = FormatSpec {
     every_line_has_offset: true,
     accepts: |_| false,
     read: read_whole,
-    documents: Some(Documents::Whole(records)),
+    documents: Some(Documents::Streamed(&PATHS, read_streamed)),
 };
 
 #[cfg(test)]

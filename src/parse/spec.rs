@@ -139,16 +139,25 @@ pub struct Record<'a> {
 /// Reads one JSON document's records (see [`FormatSpec::documents`]).
 pub type DocumentReader = for<'a> fn(&'a serde_json::value::RawValue) -> Option<Vec<Record<'a>>>;
 
-/// Reads one record of a streamed export, with the labels found before it, into its row.
-pub type RowReader = fn(&[u8], Option<&[u8]>) -> Result<super::export::Row, &'static str>;
+/// Where a streamed record was found.
+#[derive(Debug, Clone, Copy)]
+pub struct Around<'a> {
+    /// The labels found before it (Loki's `stream`, OTLP's `resource`).
+    pub labels: Option<&'a [u8]>,
+    /// Whether it is a whole top-level document rather than an element at a record path.
+    pub document: bool,
+}
+
+/// Hands a record's entries, each with the source it names, to the fold.
+pub type Fold<'f> = &'f mut dyn FnMut(Entry<'_>, Option<&[u8]>);
+
+/// Reads one record of a streamed document into entries; why not, when it does not read.
+pub type RecordReader = fn(&[u8], Around<'_>, Fold<'_>) -> Result<(), &'static str>;
 
 /// How a document format's records are found.
 #[derive(Debug, Clone, Copy)]
 pub enum Documents {
-    /// Each document is read whole, and its records taken from it (`None`: not of this
-    /// format).
-    Whole(DocumentReader),
     /// Records are found at these paths as the bytes stream past, and read one by one: a
     /// document of any size, and a bad record costs only itself.
-    Streamed(&'static super::json_stream::Paths, RowReader),
+    Streamed(&'static super::json_stream::Paths, RecordReader),
 }

@@ -8,7 +8,7 @@
 use crate::aggregate::chunk::ChunkContext;
 use crate::aggregate::{AlertEvent, Event, EventBody, LineRef, Summary};
 use crate::error::Error;
-use crate::parse::spec::{DocumentReader, Documents};
+use crate::parse::spec::Documents;
 use crate::parse::{alertmanager, pager};
 use crate::read;
 use crate::time::Micros;
@@ -225,199 +225,36 @@ fn alert_events(
     Ok(())
 }
 
-/// Record documents are streamed in segments of about this size, each cut where no document
-/// is open, so memory holds a segment and not the file (an OpenTelemetry export file grows
-/// without bound).
-const SEGMENT: u64 = 8 << 20;
-
-/// Where documents end, followed through a stream: bracket depth outside strings.
-#[derive(Default)]
-struct Boundaries {
-    depth: u32,
-    in_string: bool,
-    escaped: bool,
-}
-
-impl Boundaries {
-    /// Follows `bytes`; the index just past the last newline at which no document is open.
-    fn last_cut(&mut self, bytes: &[u8]) -> Option<usize> {
-        let mut cut = None;
-        for (i, &b) in bytes.iter().enumerate() {
-            if self.in_string {
-                match b {
-                    _ if self.escaped => self.escaped = false,
-                    b'\\' => self.escaped = true,
-                    // JSON strings hold no raw newline: a broken string ends at the line's
-                    // end, so it cannot hide every later boundary.
-                    b'"' | b'\n' => self.in_string = false,
-                    _ => {}
-                }
-                continue;
-            }
-            match b {
-                b'"' => self.in_string = true,
-                b'{' | b'[' => self.depth += 1,
-                b'}' | b']' => self.depth = self.depth.saturating_sub(1),
-                b'\n' if self.depth == 0 => cut = Some(i + 1),
-                _ => {}
-            }
-        }
-        cut
-    }
-}
-
-/// Reads a file of record documents (see [`crate::parse::spec::FormatSpec::documents`]): each
-/// record is folded as a line of the line it starts on. Lines are accounted by document, as
-/// for alerts: a document with records is read, one without is skipped with why. The file is
-/// streamed a segment at a time; a document still open after [`MAX_DOCUMENT_FILE`] bytes is
-/// cut at a line's end (with a message) and reading goes on.
+/// Reads a file of record documents (see [`crate::parse::spec::FormatSpec::documents`]):
+/// streamed record by record (see [`super::exports`]).
 pub(super) fn read_records(
     candidate: &crate::discover::Candidate,
     context: &ChunkContext,
 ) -> (Summary, Vec<Error>) {
     let display = candidate.display.as_str();
-    let opened = match candidate.open() {
-        Ok(o) => o,
-        Err(e) => return (Summary::default(), vec![Error::io(display, e)]),
-    };
-    match context.format.spec().documents {
-        Some(Documents::Streamed(paths, reader)) => {
-            super::exports::read_export(opened.stream, display, context, paths, reader)
-        }
-        _ => read_record_stream(opened.stream, display, context, SEGMENT),
+    match candidate.open() {
+        Ok(opened) => read_record_stream(opened.stream, display, context, super::exports::SEGMENT),
+        Err(e) => (Summary::default(), vec![Error::io(display, e)]),
     }
 }
 
 /// [`read_records`] over any stream, in segments of `segment` bytes (small ones in tests).
 #[doc(hidden)]
 pub fn read_record_stream(
-    mut stream: impl std::io::Read,
+    stream: impl std::io::Read,
     display: &str,
     context: &ChunkContext,
-    segment: u64,
+    segment: usize,
 ) -> (Summary, Vec<Error>) {
-    use std::io::Read;
-    let mut errors = Vec::new();
-    let mut fold = RecordFold::new(context);
-    let (mut buf, mut boundaries) = (Vec::new(), Boundaries::default());
-    loop {
-        let before = buf.len();
-        let eof = match (&mut stream).take(segment).read_to_end(&mut buf) {
-            Ok(n) => n < segment as usize,
-            Err(e) => {
-                errors.push(Error::io(display, e));
-                true
-            }
-        };
-        let cut = boundaries.last_cut(&buf[before..]).map(|c| before + c);
-        let end = match cut {
-            _ if eof => buf.len(),
-            Some(cut) => cut,
-            None if buf.len() as u64 >= MAX_DOCUMENT_FILE => {
-                errors.push(Error::Partial {
-                    path: display.into(),
-                    message: format!("a document open after {MAX_DOCUMENT_FILE} bytes was cut"),
-                });
-                boundaries = Boundaries::default();
-                memchr::memrchr(b'\n', &buf).map_or(buf.len(), |i| i + 1)
-            }
-            None => continue,
-        };
-        fold.segment(&buf[..end]);
-        buf.drain(..end);
-        if eof {
-            break;
+    match context.format.spec().documents {
+        Some(Documents::Streamed(paths, reader)) => {
+            super::exports::read_export(stream, display, context, paths, reader, segment)
         }
+        None => (Summary::default(), Vec::new()),
     }
-    (fold.finish(), errors)
 }
 
 /// [`read_records`] over bytes.
 pub fn read_record_bytes(data: &[u8], context: &ChunkContext) -> Summary {
-    let mut fold = RecordFold::new(context);
-    fold.segment(data);
-    fold.finish()
-}
-
-/// The records of a file's segments, folded in order, and the walk's line counts.
-struct RecordFold<'c> {
-    folder: crate::aggregate::chunk::EntryFolder<'c>,
-    reader: Option<DocumentReader>,
-    lines: Summary,
-    bytes: u64,
-    digest: u64,
-}
-
-impl<'c> RecordFold<'c> {
-    fn new(context: &'c ChunkContext) -> RecordFold<'c> {
-        RecordFold {
-            folder: crate::aggregate::chunk::EntryFolder::new(context),
-            reader: match context.format.spec().documents {
-                Some(Documents::Whole(read)) => Some(read),
-                _ => None,
-            },
-            lines: Summary::default(),
-            bytes: 0,
-            digest: 0,
-        }
-    }
-
-    /// Folds the records of `data`, the next segment (whole documents, whole lines).
-    fn segment(&mut self, data: &[u8]) {
-        let Some(reader) = self.reader else {
-            return;
-        };
-        let (folder, lines_before) = (&mut self.folder, self.lines.lines);
-        let mut counts = Summary::default();
-        walk_documents(
-            data,
-            lines_before,
-            &mut counts,
-            |doc, offset, first_line| {
-                let records = reader(doc).ok_or("a JSON document of another kind")?;
-                // Records come in order: lines are counted on from the previous one.
-                let (mut at, mut line) = (offset, first_line);
-                for record in records {
-                    let start =
-                        (record.at.as_ptr() as usize).saturating_sub(data.as_ptr() as usize);
-                    let start = start.clamp(at, data.len());
-                    line += memchr::memchr_iter(b'\n', &data[at..start]).count() as u64;
-                    at = start;
-                    folder.fold(record.entry, line);
-                }
-                Ok(())
-            },
-        );
-        self.lines.lines += counts.lines;
-        self.lines.parsed += counts.parsed;
-        self.lines.blank += counts.blank;
-        self.lines.skipped += counts.skipped;
-        let room =
-            crate::aggregate::SKIPPED_EXAMPLES.saturating_sub(self.lines.skipped_examples.len());
-        self.lines
-            .skipped_examples
-            .extend(counts.skipped_examples.into_iter().take(room));
-        self.bytes += data.len() as u64;
-        // Two document files of the same size are copies only if their lines agree.
-        self.digest = self
-            .digest
-            .wrapping_add(crate::aggregate::digest::content_digest(data));
-    }
-
-    fn finish(self) -> Summary {
-        let mut summary = self.folder.finish().summary;
-        // The walk's line counts stand: a record is not a line.
-        summary.lines = self.lines.lines;
-        summary.parsed = self.lines.parsed;
-        summary.blank = self.lines.blank;
-        summary.skipped = self.lines.skipped;
-        summary.skipped_examples.extend(self.lines.skipped_examples);
-        summary.skipped_examples.sort();
-        summary
-            .skipped_examples
-            .truncate(crate::aggregate::SKIPPED_EXAMPLES);
-        summary.bytes = self.bytes;
-        summary.content_hash = self.digest;
-        summary
-    }
+    read_record_stream(data, "", context, data.len().max(1)).0
 }

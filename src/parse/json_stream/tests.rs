@@ -3,6 +3,7 @@ use super::*;
 static HITS: Paths = Paths {
     records: &[&[Step::Key("hits"), Step::Key("hits"), Step::Each]],
     labels: None,
+    documents: false,
 };
 
 static LOKI: Paths = Paths {
@@ -19,11 +20,13 @@ static LOKI: Paths = Paths {
         Step::Each,
         Step::Key("stream"),
     ]),
+    documents: false,
 };
 
 static TOP: Paths = Paths {
     records: &[&[]],
     labels: None,
+    documents: false,
 };
 
 /// The values found in `text` fed `piece` bytes at a time.
@@ -32,8 +35,9 @@ fn found(paths: &'static Paths, text: &[u8], piece: usize) -> Vec<(char, String)
     let mut out = Vec::new();
     let mut note = |f: Found| {
         let (kind, start, end) = match f {
-            Found::Record { start, end } => ('r', start, end),
+            Found::Record { start, end, .. } => ('r', start, end),
             Found::Labels { start, end } => ('l', start, end),
+            Found::DocumentStart { .. } | Found::DocumentEnd { .. } => return,
         };
         out.push((
             kind,
@@ -98,12 +102,14 @@ fn keep_from_is_the_open_record_and_a_dropped_one_is_not_reported() {
     assert!(splitter.drop_open_record());
     let second = br#"xxxx"}, {"_id":"b"}]}}"#;
     splitter.feed(second, &mut |f| got.push(f));
+    got.retain(|f| matches!(f, Found::Record { .. }));
     let start = (first.len() + 8) as u64;
     assert_eq!(
         got,
         [Found::Record {
             start,
-            end: start + 11
+            end: start + 11,
+            document: false
         }]
     );
     assert_eq!(splitter.keep_from(), (first.len() + second.len()) as u64);
@@ -116,4 +122,80 @@ fn nesting_past_the_depth_limit_is_followed_by_depth() {
     let got = found(&HITS, text.as_bytes(), 9);
     assert_eq!(got.len(), 2);
     assert_eq!(got[1].1, r#"{"_id":"after"}"#);
+}
+
+static ITEMS_OR_DOCUMENTS: Paths = Paths {
+    records: &[&[Step::Key("items"), Step::Each]],
+    labels: None,
+    documents: true,
+};
+
+#[test]
+fn a_document_without_records_is_a_record_and_a_list_gives_its_items() {
+    let text = br#"{"type":"ADDED","object":{"reason":"BackOff"}}
+{"apiVersion":"v1","items":[{"reason":"Killing"},{"reason":"Pulled"}],"kind":"List"}
+{"reason":"Started"}"#;
+    let mut splitter = Splitter::new(&ITEMS_OR_DOCUMENTS);
+    let mut got = Vec::new();
+    for piece in text.chunks(5) {
+        splitter.feed(piece, &mut |f| got.push(f));
+    }
+    splitter.finish(&mut |f| got.push(f));
+    let shown: Vec<(bool, String)> = got
+        .iter()
+        .map(|f| match *f {
+            Found::Record {
+                start,
+                end,
+                document,
+            } => (
+                document,
+                String::from_utf8_lossy(&text[start as usize..end as usize]).into_owned(),
+            ),
+            Found::Labels { .. } => panic!("no labels"),
+            Found::DocumentStart { .. } | Found::DocumentEnd { .. } => (false, String::new()),
+        })
+        .filter(|(_, text)| !text.is_empty())
+        .collect();
+    assert_eq!(
+        shown,
+        [
+            (
+                true,
+                r#"{"type":"ADDED","object":{"reason":"BackOff"}}"#.to_string()
+            ),
+            (false, r#"{"reason":"Killing"}"#.to_string()),
+            (false, r#"{"reason":"Pulled"}"#.to_string()),
+            (true, r#"{"reason":"Started"}"#.to_string()),
+        ]
+    );
+}
+
+#[test]
+fn documents_are_reported_around_their_records() {
+    let text = b"{\"hits\":{\"hits\":[{\"a\":1}]}}\n\n{\"took\":1}";
+    let mut splitter = Splitter::new(&HITS);
+    let mut got = Vec::new();
+    splitter.feed(text, &mut |f| got.push(f));
+    splitter.finish(&mut |f| got.push(f));
+    assert_eq!(
+        got,
+        [
+            Found::DocumentStart { at: 0 },
+            Found::Record {
+                start: 17,
+                end: 24,
+                document: false
+            },
+            Found::DocumentEnd {
+                end: 27,
+                broken: false
+            },
+            Found::DocumentStart { at: 29 },
+            Found::DocumentEnd {
+                end: 39,
+                broken: false
+            },
+        ]
+    );
 }
