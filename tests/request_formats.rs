@@ -394,3 +394,67 @@ fn uwsgi_request_log() {
         )
     });
 }
+
+/// Envoy's default access line for a request of the hour.
+fn envoy_line(r: &common::hour::Req) -> String {
+    format!(
+        "[2023-09-10T08:{:02}:{:02}.{:03}Z] \"GET /api/v1/items?page=2 HTTP/1.1\" {} {} 0 512 {} {} \"198.51.100.{}\" \"curl/8.1\" \"6f2b1c1e-{}\" \"api.example.com\" \"10.244.1.7:8080\"",
+        r.minute,
+        r.sec,
+        r.second % 1000,
+        r.status,
+        if r.status == 503 { "UF" } else { "-" },
+        (r.seconds * 1000.0) as u64,
+        (r.seconds * 1000.0) as u64,
+        r.second % 200,
+        r.second
+    )
+}
+
+/// HAProxy's `log stdout format raw` line for a request of the hour (its time has no zone).
+fn haproxy_line(r: &common::hour::Req) -> String {
+    format!(
+        "198.51.100.{}:{} [10/Sep/2023:08:{:02}:{:02}.000] www be_app/app1 0/0/1/1/{} {} 512 - - ---- 3/3/1/1/0 0/0 \"GET /api/v1/items HTTP/1.1\"",
+        r.second % 200,
+        40000 + r.second,
+        r.minute,
+        r.sec,
+        (r.seconds * 1000.0) as u64,
+        r.status
+    )
+}
+
+#[test]
+fn an_istio_sidecars_envoy_lines_in_the_kubelets_cri_log() {
+    check_hour("0.log", "cri", "", |r| {
+        format!(
+            "2023-09-10T08:{:02}:{:02}.{:09}Z stdout F {}",
+            r.minute,
+            r.sec,
+            r.second,
+            envoy_line(r)
+        )
+    });
+}
+
+#[test]
+fn haproxy_ingress_lines_in_dockers_json_file_and_in_compose() {
+    // The time HAProxy writes has no zone: the wrapper's places the request.
+    let json = |s: &str| serde_json::to_string(s).expect("a JSON string");
+    check_hour("abc-json.log", "docker_json", "", |r| {
+        format!(
+            "{{\"log\":{},\"stream\":\"stdout\",\"time\":\"2023-09-10T08:{:02}:{:02}.000000001Z\"}}",
+            json(&(haproxy_line(r) + "\n")),
+            r.minute,
+            r.sec
+        )
+    });
+    check_hour("compose.log", "compose", "", |r| {
+        format!(
+            "haproxy-1  | 2023-09-10T08:{:02}:{:02}.000000000Z {}",
+            r.minute,
+            r.sec,
+            haproxy_line(r)
+        )
+    });
+}

@@ -1,8 +1,8 @@
 //! `docker compose logs` output saved to a file: `web-1  | <line>` (compose v2; `web_1` in v1),
 //! with `--timestamps` a Docker time after the bar, and the prefix coloured when compose wrote
 //! to a terminal (`--ansi always`). The wrapped line is read by its own format, as for container
-//! logs; a line no format reads is a message of its service at compose's time, or skipped with
-//! the reason when compose wrote no time.
+//! logs; a line no format reads is a message of its service at compose's time, or, when
+//! compose wrote no time, part of the record before it (a Flask banner, a stack trace).
 
 use super::common::rfc3339;
 use super::container;
@@ -93,12 +93,17 @@ pub fn read(line: &[u8]) -> Entry<'_> {
         return Entry::Marker;
     }
     if let Some(entry) = container::by_its_format(c.line) {
-        return entry;
+        return match c.when {
+            Some(when) => container::placed_request(entry, when),
+            None => entry,
+        };
     }
     match c.when {
         // No format read it: the service's message at compose's time.
         Some(when) => Message::text_line(when, Verdict::ByWords(None), Some(c.service), c.line),
-        None => Entry::Unreadable("no time: neither compose (--timestamps) nor the line gives one"),
+        // No time of its own (compose without --timestamps, a program that writes none):
+        // it goes with the line before it, as a record's continuation does.
+        None => Entry::Continuation,
     }
 }
 

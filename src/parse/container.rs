@@ -7,7 +7,7 @@
 use super::common::rfc3339;
 use super::entry::{Entry, Message, Verdict, When};
 use super::spec::{Format, FormatSpec, Meaning};
-use super::{app_log, jsonl, logfmt, nginx_access};
+use super::{app_log, envoy, haproxy, jsonl, logfmt, nginx_access, redis};
 
 /// The kubelet's time, the stream, whether the line is whole, and the line.
 fn cri(line: &[u8]) -> Option<(When, &'static [u8], bool, &[u8])> {
@@ -34,14 +34,41 @@ fn cri(line: &[u8]) -> Option<(When, &'static [u8], bool, &[u8])> {
 
 /// The wrapped line, read by the first format that reads it, else a plain message.
 pub(crate) fn wrapped<'a>(inner: &'a [u8], when: When, stream: &'static [u8]) -> Entry<'a> {
-    by_its_format(inner).unwrap_or_else(|| plain_message(inner, when, stream))
+    match by_its_format(inner) {
+        Some(entry) => placed_request(entry, when),
+        None => plain_message(inner, when, stream),
+    }
 }
 
-/// A wrapped line as its own format reads it (an access log, JSON, logfmt, an application
-/// log); `None` when none does.
+/// A request whose own time has no zone (HAProxy's) takes the wrapper's instant, which
+/// has one; everything else keeps its own time.
+pub(crate) fn placed_request(entry: Entry<'_>, wrapper: When) -> Entry<'_> {
+    match entry {
+        Entry::Request(mut r) if matches!(r.when, When::Local(_) | When::YearLess(_)) => {
+            r.when = wrapper;
+            Entry::Request(r)
+        }
+        other => other,
+    }
+}
+
+/// A wrapped line as its own format reads it (a proxy's request, an access log, JSON,
+/// logfmt, an application log); `None` when none does.
 pub(crate) fn by_its_format(inner: &[u8]) -> Option<Entry<'_>> {
-    let readers: [fn(&[u8]) -> Entry<'_>; 3] =
-        [nginx_access::read, jsonl::read_json_line, logfmt::read];
+    // Proxies first, and only their requests: HAProxy's line holds an access log's
+    // bracketed time, and its reader would take any syslog line as a notice.
+    for read in [haproxy::read, envoy::read] {
+        let entry = read(inner);
+        if matches!(entry, Entry::Request(_)) {
+            return Some(entry);
+        }
+    }
+    let readers: [fn(&[u8]) -> Entry<'_>; 4] = [
+        nginx_access::read,
+        jsonl::read_json_line,
+        logfmt::read,
+        redis::read,
+    ];
     for read in readers {
         let entry = read(inner);
         if matches!(entry, Entry::Request(_) | Entry::Message(_)) {

@@ -59,7 +59,7 @@ pub struct JsonRecord {
     pub latency: Option<f64>,
 }
 
-const TIME_KEYS: [&str; 9] = [
+const TIME_KEYS: [&str; 10] = [
     "EdgeStartTimestamp",
     "time",
     "timestamp",
@@ -70,6 +70,8 @@ const TIME_KEYS: [&str; 9] = [
     "date",
     // Envoy's and Istio's JSON access log.
     "start_time",
+    // log4j2's JsonLayout.
+    "instant",
 ];
 const LEVEL_KEYS: [&str; 5] = ["level", "severity", "lvl", "loglevel", "log.level"];
 const MESSAGE_KEYS: [&str; 5] = ["msg", "message", "text", "MESSAGE", "log"];
@@ -178,6 +180,19 @@ impl View<'_> {
         match v {
             Value::String(s) => View::Text(Cow::Owned(s)),
             Value::Number(n) => n.as_f64().map_or(View::Other, View::Number),
+            // MongoDB's extended JSON time: `{"$date": "2026-03-10T20:58:09.401+00:00"}`.
+            Value::Object(mut map) if map.len() == 1 && map.contains_key("$date") => {
+                map.remove("$date").map_or(View::Other, View::of)
+            }
+            // log4j2's JsonLayout `instant`: `{"epochSecond": 1663977609, "nanoOfSecond": 484000000}`.
+            Value::Object(map) => match (map.get("epochSecond"), map.get("nanoOfSecond")) {
+                (Some(Value::Number(s)), nanos) => {
+                    let nanos = nanos.and_then(Value::as_f64).unwrap_or(0.0);
+                    s.as_f64()
+                        .map_or(View::Other, |s| View::Number(s + nanos / 1e9))
+                }
+                _ => View::Other,
+            },
             _ => View::Other,
         }
     }

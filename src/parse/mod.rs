@@ -37,6 +37,7 @@ pub mod nginx_error;
 pub mod otlp;
 pub mod packages;
 pub mod pager;
+pub mod redis;
 pub mod registry;
 pub mod spec;
 pub mod splunk;

@@ -6,12 +6,12 @@
 pub use super::spec::{FormatSpec, Meaning};
 use super::{Format, alertmanager, apache_error, jsonl, nginx_access, nginx_error, packages};
 use super::{app_log, aws_lb, compose, container, docker, envoy, haproxy, klog, logfmt, pager};
-use super::{cloud_logging, cloudwatch, elasticsearch, export_lines, loghub, loki};
+use super::{cloud_logging, cloudwatch, elasticsearch, export_lines, loghub, loki, redis};
 use super::{csv_export, database, kube_events, otlp, syslog, uwsgi, w3c, zap};
 
 /// Formats read line by line, in sniffing order: on equal scores the earlier wins, so a
 /// stricter format comes before a looser one that also reads its lines.
-pub static LINE_FORMATS: [FormatSpec; 25] = [
+pub static LINE_FORMATS: [FormatSpec; 26] = [
     // First: syslog would read `<time> stdout F …` as a host and a tag, and the access-log
     // parser finds the request line after the kubelet's prefix.
     container::CRI,
@@ -43,6 +43,7 @@ pub static LINE_FORMATS: [FormatSpec; 25] = [
     logfmt::SPEC,
     klog::SPEC,
     loghub::SPEC,
+    redis::SPEC,
     packages::DPKG,
     packages::APT_HISTORY,
     // Last: any line that starts with a date is one of its records.

@@ -77,6 +77,8 @@ pub enum Format {
     Loki,
     /// Cloud Logging entries from `gcloud logging read --format=json`.
     CloudLogging,
+    /// Redis and Valkey server logs.
+    Redis,
     /// loghub's labelled logs (BGL, Thunderbird): alert label, Unix time, date, node.
     Loghub,
     /// Log platforms' exports a record a line: logcli JSON lines, Splunk JSON, and the

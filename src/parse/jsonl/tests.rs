@@ -121,3 +121,16 @@ fn a_records_error_field_or_traceback_joins_its_message() {
         );
     }
 }
+
+#[test]
+fn times_written_as_objects_by_mongodb_and_log4j2() {
+    // MongoDB 4.4+ structured log, and log4j2's JsonLayout (as in lnav's test logs).
+    let mongo = br#"{"t":{"$date":"2026-03-10T20:58:09.401+00:00"},"s":"I","c":"NETWORK","id":22943,"ctx":"listener","msg":"Connection accepted"}"#;
+    let r = parse_json_line(mongo).expect("a record");
+    assert_eq!(r.time, JsonTime::Utc(1_773_176_289_401_000));
+    assert_eq!(r.message, "Connection accepted");
+    let log4j = br#"{"instant":{"epochSecond": 1663977609,"nanoOfSecond": 484000000}, "msg": "Hello, World!"}"#;
+    let r = parse_json_line(log4j).expect("a record");
+    assert_eq!(r.time, JsonTime::Utc(1_663_977_609_484_000));
+    assert!(parse_json_line(br#"{"t":{"$date":"soon"},"msg":"x"}"#).is_none());
+}

@@ -3,7 +3,7 @@ use crate::parse::entry::Entry;
 use crate::parse::{Sniffed, sniff};
 
 /// Three lines of each format, as the real programs write them.
-const SAMPLES: [(Format, &str); 32] = [
+const SAMPLES: [(Format, &str); 33] = [
     (
         Format::NginxAccess,
         "203.0.113.7 - - [10/Sep/2023:08:15:02 +0000] \"GET /api/v1/login HTTP/1.1\" 503 197 \"-\" \"curl/8.1\"\n\
@@ -72,6 +72,12 @@ const SAMPLES: [(Format, &str); 32] = [
          2023-09-10 08:15:02 10.0.0.4 GET /api/orders id=7 443 - 203.0.113.7 Mozilla/5.0 - 500 19 0 1234\n\
          2023-09-10 08:15:03 10.0.0.4 POST /api/login - 443 - 203.0.113.8 curl/8.1 - 200 0 0 15\n\
          2023-09-10 08:15:04 10.0.0.4 GET / - 443 - 198.51.100.2 kube-probe/1.27 - 200 0 0 2\n",
+    ),
+    (
+        Format::Redis,
+        "1:C 25 Apr 2024 05:32:35.018 * oO0OoO0OoO0Oo Redis is starting oO0OoO0OoO0Oo\n\
+         1:M 25 Apr 2024 05:32:35.022 * Ready to accept connections tcp\n\
+         1:M 25 Apr 2024 05:54:43.946 # Redis is now ready to exit, bye bye...\n",
     ),
     (
         Format::Loghub,
