@@ -134,3 +134,80 @@ fn a_binary_journal_reads_as_journalctl_reads_it() {
         );
     }
 }
+
+/// The offsets of a journal file's entry objects, walked from its header (the systemd
+/// journal file format: `header_size` and `arena_size` at byte 88, each object's type at
+/// its first byte and its size at byte 8, objects 8-byte aligned; type 3 is an entry).
+fn entry_offsets(file: &[u8]) -> Vec<usize> {
+    let u64_at = |at: usize| u64::from_le_bytes(file[at..at + 8].try_into().unwrap()) as usize;
+    let (header, arena) = (u64_at(88), u64_at(96));
+    let mut at = header;
+    let mut entries = Vec::new();
+    while at + 16 <= header + arena && at + 16 <= file.len() {
+        let size = u64_at(at + 8);
+        if size == 0 {
+            break;
+        }
+        if file[at] == 3 {
+            entries.push(at);
+        }
+        at += (size + 7) & !7;
+    }
+    entries
+}
+
+#[test]
+#[cfg_attr(
+    no_journal_remote,
+    ignore = "needs systemd-journal-remote and journalctl (then touch build.rs)"
+)]
+fn a_damaged_journal_is_read_past_its_bad_entry_as_journalctl_reads_it() {
+    let remote = tool(&[
+        "/lib/systemd/systemd-journal-remote",
+        "/usr/lib/systemd/systemd-journal-remote",
+    ])
+    .expect("systemd-journal-remote (.ci/run installs it)");
+    let journalctl = tool(&["/usr/bin/journalctl", "/bin/journalctl"])
+        .expect("journalctl (.ci/run installs it)");
+    let dir = tempfile::tempdir().unwrap();
+    let journal = journal_file(dir.path(), &remote);
+    let mut bytes = std::fs::read(&journal).unwrap();
+    let entries = entry_offsets(&bytes);
+    assert_eq!(entries.len(), 40);
+    // Bits flipped in the 21st entry's first items (the offsets of its fields' data).
+    for b in &mut bytes[entries[20] + 64..entries[20] + 88] {
+        *b ^= 0x5a;
+    }
+    std::fs::write(&journal, &bytes).unwrap();
+    let journalctl_reads = Command::new(journalctl)
+        .arg("--file")
+        .arg(&journal)
+        .args(["-o", "json", "--no-pager"])
+        .output()
+        .expect("journalctl runs");
+    let after_damage = String::from_utf8_lossy(&journalctl_reads.stdout)
+        .lines()
+        .filter(|l| l.contains("request 39 served"))
+        .count();
+    assert_eq!(after_damage, 1, "journalctl reads past the damage");
+
+    let scan = Binary::cargo_bin("postmortem")
+        .unwrap()
+        .args(["scan", "--json"])
+        .arg(&journal)
+        .output()
+        .unwrap();
+    let said = String::from_utf8_lossy(&scan.stderr).into_owned();
+    let scan: Value = serde_json::from_slice(&scan.stdout).expect("scan JSON");
+    let input = &scan["inputs"][0];
+    assert_eq!(
+        input["lines_parsed"], 39,
+        "every entry but the damaged one: {input:#}"
+    );
+    assert_eq!(input["last_time"], "2023-09-10T08:54:00Z");
+    assert!(said.contains("1 damaged journal entries skipped"), "{said}");
+    assert!(
+        said.contains(journal.to_str().unwrap()),
+        "the file is named: {said}"
+    );
+}

@@ -45,8 +45,11 @@ fn entry_json(entry: &sdjournal::EntryRef) -> serde_json::Value {
     serde_json::Value::Object(map)
 }
 
-/// Exports the journal at `path` to a private temporary file of JSON lines; a journal cut
-/// short yields the entries before the cut and the reason.
+/// Damaged entries one after another past which a journal is not read further.
+const MAX_DAMAGED_IN_A_ROW: u64 = 10_000;
+
+/// Exports the journal at `path` to a private temporary file of JSON lines; a journal with
+/// damaged objects yields every entry that reads, and what the damage cost.
 pub fn export(path: &Path) -> std::io::Result<(crate::read::spool::SpoolFile, Option<String>)> {
     let folder = tempfile::tempdir()?;
     private_copy(path, folder.path())?;
@@ -54,20 +57,34 @@ pub fn export(path: &Path) -> std::io::Result<(crate::read::spool::SpoolFile, Op
     let entries = journal.query().iter().map_err(std::io::Error::other)?;
     let out = crate::read::spool::SpoolFile::new()?;
     let mut writer = std::io::BufWriter::new(out.file());
-    let mut cut = None;
+    // A damaged object costs its entry: reading goes on past it, as journalctl's does, and
+    // the damage is reported once with how many entries it cost.
+    let (mut damaged, mut in_a_row, mut first_damage) = (0u64, 0u64, None);
     for entry in entries {
         match entry {
             Ok(e) => {
+                in_a_row = 0;
                 serde_json::to_writer(&mut writer, &entry_json(&e))?;
                 writer.write_all(b"\n")?;
             }
             Err(e) => {
-                cut = Some(format!("journal entries stop here: {e}"));
-                break;
+                damaged += 1;
+                in_a_row += 1;
+                first_damage.get_or_insert_with(|| e.to_string());
+                // A reader that yields nothing but errors has lost its way: stop there.
+                if in_a_row >= MAX_DAMAGED_IN_A_ROW {
+                    break;
+                }
             }
         }
     }
     writer.flush()?;
     drop(writer);
-    Ok((out, cut))
+    // The reader names the private copy: the file is the one the user gave.
+    let copy = folder.path().join("exported.journal").display().to_string();
+    let damage = first_damage.map(|first| {
+        let first = first.replace(&copy, &path.display().to_string());
+        format!("{damaged} damaged journal entries skipped, the first: {first}")
+    });
+    Ok((out, damage))
 }
