@@ -9,8 +9,9 @@ use super::entry::{Entry, Message, Verdict, When};
 use super::spec::{Format, FormatSpec, Meaning};
 
 /// Words a level is written as (which of them are failures: [`is_error_level`]).
-const LEVELS: [&[u8]; 19] = [
+const LEVELS: [&[u8]; 20] = [
     b"ERROR",
+    b"EMERGENCY",
     b"ERR",
     b"FATAL",
     b"CRITICAL",
@@ -44,6 +45,9 @@ fn is_separator(b: u8) -> bool {
 /// The leading time: `2023-09-10 08:15:02,123`, `2023-09-10T08:15:02.123+02:00`,
 /// `[2023-09-10 08:15:02]`, `2023/09/10 08:15:02`. Returns the rest of the line.
 fn time(line: &[u8]) -> Option<(&[u8], When)> {
+    if let Some(epoch) = epoch_millis(line) {
+        return Some(epoch);
+    }
     let body = line.strip_prefix(b"[").unwrap_or(line);
     let sep = *body.get(4)?;
     if sep != b'-' && sep != b'/' {
@@ -75,6 +79,17 @@ fn time(line: &[u8]) -> Option<(&[u8], When)> {
     }
 }
 
+/// A leading Unix time in milliseconds and a space (`1428634687123 Hello, World!`): thirteen
+/// digits, so a count or an id at the head of a line is not taken for a time.
+fn epoch_millis(line: &[u8]) -> Option<(&[u8], When)> {
+    let digits = line.iter().take_while(|b| b.is_ascii_digit()).count();
+    if digits != 13 || line.get(13) != Some(&b' ') {
+        return None;
+    }
+    let millis: i64 = std::str::from_utf8(&line[..13]).ok()?.parse().ok()?;
+    Some((&line[14..], When::Utc(millis * 1_000)))
+}
+
 /// The level among the first words after the time, and the message after it. Upper case
 /// anywhere in the first few words (`[main] ERROR`); lower case only as the first word
 /// (zap's `info`), so "http: TLS handshake error" is not a level. A bracketed group
@@ -97,6 +112,11 @@ fn level_and_message(rest: &[u8]) -> Option<(bool, &[u8])> {
         if word.is_empty() {
             return None;
         }
+        // Monolog (Laravel, Symfony) writes `channel.LEVEL:`.
+        let word = match memchr::memrchr(b'.', word) {
+            Some(dot) if n == 0 && dot > 0 => &word[dot + 1..],
+            _ => word,
+        };
         let is_level = LEVELS
             .iter()
             .any(|l| *l == word || (n == 0 && word.eq_ignore_ascii_case(l)));

@@ -54,7 +54,24 @@ pub fn is_traceback_line(line: &[u8]) -> bool {
         b"goroutine ",
         b"... ",
     ];
-    FURNITURE.iter().any(|f| line.starts_with(f)) || exception_line(line).is_some()
+    FURNITURE.iter().any(|f| line.starts_with(f))
+        || php_frame(line)
+        || exception_line(line).is_some()
+}
+
+/// A PHP stack trace's lines, as Monolog writes them under a record: `[stacktrace]`,
+/// `#0 /var/www/app/Http/Kernel.php(140): …`, `[previous exception] …`, `Stack trace:`, and
+/// the `"}` that closes the record's context.
+fn php_frame(line: &[u8]) -> bool {
+    let line = line.trim_ascii_end();
+    let digits = line
+        .strip_prefix(b"#")
+        .map_or(0, |r| r.iter().take_while(|b| b.is_ascii_digit()).count());
+    (digits > 0 && line.get(digits + 1) == Some(&b' '))
+        || line == b"[stacktrace]"
+        || line.starts_with(b"[previous exception]")
+        || line == b"\"}"
+        || line == b"Stack trace:"
 }
 
 /// A record's message with the cause a structured field gives (`err="dial tcp …: connection

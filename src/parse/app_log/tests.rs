@@ -73,3 +73,39 @@ fn stack_traces_continue_the_record() {
         assert_eq!(read(line.as_bytes()), Entry::Continuation, "{line}");
     }
 }
+
+#[test]
+fn monolog_channel_levels_php_traces_and_millisecond_epochs() {
+    let Entry::Message(m) = read(b"[2023-05-15 18:19:32] local.ERROR: Target class [Fruitcake\\Cors\\HandleCors] does not exist.") else {
+        panic!("a message")
+    };
+    assert_eq!(m.verdict, Verdict::Given(true));
+    assert!(m.text.starts_with(b"Target class"));
+    let Entry::Message(m) =
+        read(b"[2025-01-02 11:19:06] laravel.EMERGENCY: Unable to create configured logger.")
+    else {
+        panic!("a message")
+    };
+    assert_eq!(m.verdict, Verdict::Given(true));
+    for frame in [
+        &b"#0 /var/www/html/vendor/laravel/LogManager.php(140): tap()"[..],
+        b"[stacktrace]",
+        b"\"} ",
+        b"Stack trace:",
+    ] {
+        assert!(
+            crate::parse::cause::is_traceback_line(frame),
+            "{}",
+            String::from_utf8_lossy(frame)
+        );
+    }
+    assert!(!crate::parse::cause::is_traceback_line(
+        b"#Fields: date time"
+    ));
+    let Entry::Message(m) = read(b"1428634687123 Hello, World!") else {
+        panic!("a message")
+    };
+    assert_eq!(m.when, When::Utc(1_428_634_687_123_000));
+    assert_eq!(m.text.as_ref(), b"Hello, World!");
+    assert_eq!(read(b"1428634687 bytes sent"), Entry::Continuation);
+}
