@@ -12,15 +12,7 @@ use serde_json::{Value, json};
 const HOUR_START: i64 = 1_694_332_800;
 
 fn nginx_line(r: &Req) -> String {
-    format!(
-        "198.51.100.{} - - [10/Sep/2023:08:{:02}:{:02} +0000] \"GET /api/v1/items?page=2 HTTP/1.1\" {} 512 \"-\" \"Go-http-client/1.1\" rt={:.3} urt=\"{:.3}\"",
-        r.second % 200,
-        r.minute,
-        r.sec,
-        r.status,
-        r.seconds,
-        r.seconds - 0.002
-    )
+    common::hour::nginx_timed_line(r)
 }
 
 fn unix(r: &Req) -> i64 {

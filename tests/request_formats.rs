@@ -11,17 +11,12 @@ use common::hour::{check_hour, draft_json, hour};
 fn nginx_combined_with_named_timings_appended() {
     // log_format timed '$remote_addr - $remote_user [$time_local] "$request" $status
     //   $body_bytes_sent "$http_referer" "$http_user_agent" rt=$request_time urt="$upstream_response_time"';
-    check_hour("access.log", "nginx_access", "", |r| {
-        format!(
-            "198.51.100.{} - - [10/Sep/2023:08:{:02}:{:02} +0000] \"GET /api/v1/items?page=2 HTTP/1.1\" {} 512 \"-\" \"Go-http-client/1.1\" rt={:.3} urt=\"{:.3}\"",
-            r.second % 200,
-            r.minute,
-            r.sec,
-            r.status,
-            r.seconds,
-            r.seconds - 0.002
-        )
-    });
+    check_hour(
+        "access.log",
+        "nginx_access",
+        "",
+        common::hour::nginx_timed_line,
+    );
 }
 
 #[test]
@@ -155,17 +150,7 @@ fn an_envoy_access_log_opening_with_envoys_own_line_is_still_envoy() {
 #[test]
 fn haproxy_http_log_bare() {
     // `log stdout format raw`, as a container prints it.
-    check_hour("haproxy.log", "haproxy", "", |r| {
-        format!(
-            "198.51.100.{}:{} [10/Sep/2023:08:{:02}:{:02}.000] www be_app/app1 0/0/1/1/{} {} 512 - - ---- 3/3/1/1/0 0/0 \"GET /api/v1/items HTTP/1.1\"",
-            r.second % 200,
-            40000 + r.second,
-            r.minute,
-            r.sec,
-            (r.seconds * 1000.0) as u64,
-            r.status
-        )
-    });
+    check_hour("haproxy.log", "haproxy", "", haproxy_line);
 }
 
 #[test]
@@ -228,20 +213,7 @@ fn cloudfront_standard_log_with_a_second_header_block_midway() {
 
 #[test]
 fn envoy_default_access_log() {
-    check_hour("envoy.log", "envoy", "", |r| {
-        format!(
-            "[2023-09-10T08:{:02}:{:02}.{:03}Z] \"GET /api/v1/items?page=2 HTTP/1.1\" {} {} 0 512 {} {} \"198.51.100.{}\" \"curl/8.1\" \"6f2b1c1e-{}\" \"api.example.com\" \"10.244.1.7:8080\"",
-            r.minute,
-            r.sec,
-            r.second % 1000,
-            r.status,
-            if r.status == 503 { "UF" } else { "-" },
-            (r.seconds * 1000.0) as u64,
-            (r.seconds * 1000.0) as u64,
-            r.second % 200,
-            r.second
-        )
-    });
+    check_hour("envoy.log", "envoy", "", envoy_line);
 }
 
 /// `text` as Docker's json-file driver writes its `log` string.

@@ -57,11 +57,17 @@ pub(crate) fn placed_request(entry: Entry<'_>, wrapper: When) -> Entry<'_> {
 pub(crate) fn by_its_format(inner: &[u8]) -> Option<Entry<'_>> {
     // Proxies first, and only their requests: HAProxy's line holds an access log's
     // bracketed time, and its reader would take any syslog line as a notice.
-    for read in [haproxy::read, envoy::read] {
-        let entry = read(inner);
-        if matches!(entry, Entry::Request(_)) {
-            return Some(entry);
-        }
+    // Each proxy is tried only on lines shaped like its own, so other wrapped lines pay a
+    // byte comparison or two, not a parse.
+    let proxy: Option<fn(&[u8]) -> Entry<'_>> = match inner.first() {
+        Some(b'[') => Some(envoy::read),
+        _ if haproxy_shaped(inner) => Some(haproxy::read),
+        _ => None,
+    };
+    if let Some(entry) = proxy.map(|read| read(inner))
+        && matches!(entry, Entry::Request(_))
+    {
+        return Some(entry);
     }
     let readers: [fn(&[u8]) -> Entry<'_>; 4] = [
         nginx_access::read,
@@ -79,6 +85,13 @@ pub(crate) fn by_its_format(inner: &[u8]) -> Option<Entry<'_>> {
         Entry::Message(m) => Some(Entry::Message(m)),
         _ => None,
     }
+}
+
+/// HAProxy's line as a container writes it (`log stdout format raw`): `198.51.100.7:40001
+/// [10/Sep/2023:08:15:02.000] …`, the client's address and port, then the accept time.
+fn haproxy_shaped(line: &[u8]) -> bool {
+    let first = memchr::memchr(b' ', line).map_or(line, |space| &line[..space]);
+    first.contains(&b':') && line.get(first.len()..first.len() + 2) == Some(b" [")
 }
 
 /// A container's line no format reads: a message at the runtime's time, judged by its words.

@@ -12,10 +12,9 @@
 //! head and every chunk starts from it; a header met again (exports joined with `cat`) sets
 //! the columns for the rows after it.
 
-use super::common::{civil_of, clock, local_date_time, month_name, rfc3339};
 use super::container;
-use super::entry::{Entry, When};
-use super::export::{MAX_SOURCE_NAME, SOURCE_NAMES, log_line};
+use super::entry::Entry;
+use super::export::{MAX_SOURCE_NAME, SOURCE_NAMES, log_line, read_time};
 use super::spec::{Format, FormatSpec, Meaning};
 
 /// Column names that hold a record's time, most telling first.
@@ -188,54 +187,6 @@ fn unquoted<'a>(raw: &'a [u8], buffer: &'a mut Vec<u8>) -> &'a [u8] {
     }
     buffer.extend_from_slice(rest);
     buffer
-}
-
-/// A time column's value: RFC 3339, a zone-less date and time, Kibana's `Jan 29, 2023 @
-/// 08:42:22.383`, or a Unix time in seconds, milliseconds, microseconds or nanoseconds.
-pub fn read_time(text: &[u8]) -> Option<When> {
-    let text = text.trim_ascii();
-    if let Ok((rest, (civil, offset))) = rfc3339(text)
-        && rest.is_empty()
-    {
-        let time = civil.with_offset(offset)?;
-        return Some(When::Offset {
-            time,
-            offset_secs: offset,
-        });
-    }
-    if let Some((rest, civil)) = local_date_time(text, b'-').or_else(|| local_date_time(text, b'/'))
-        && rest.trim_ascii().is_empty()
-    {
-        return Some(When::Local(civil));
-    }
-    if !text.is_empty() && text.len() <= 19 && text.iter().all(u8::is_ascii_digit) {
-        let n: i64 = std::str::from_utf8(text).ok()?.parse().ok()?;
-        let micros = match text.len() {
-            9..=10 => n.checked_mul(1_000_000)?,
-            12..=13 => n.checked_mul(1_000)?,
-            15..=16 => n,
-            18..=19 => n / 1_000,
-            _ => return None,
-        };
-        return Some(When::Utc(micros));
-    }
-    kibana_time(text)
-}
-
-/// `Jan 29, 2023 @ 08:42:22.383`: Kibana's default, in the browser's zone (unsaid).
-fn kibana_time(text: &[u8]) -> Option<When> {
-    let (rest, month) = month_name(text).ok()?;
-    let rest = rest.strip_prefix(b" ")?;
-    let comma = memchr::memchr(b',', rest)?;
-    let day: u32 = std::str::from_utf8(&rest[..comma]).ok()?.parse().ok()?;
-    let rest = rest[comma..].strip_prefix(b", ")?;
-    let year: u32 = std::str::from_utf8(rest.get(..4)?).ok()?.parse().ok()?;
-    let rest = rest[4..].strip_prefix(b" @ ")?;
-    let (rest, hms) = clock(rest).ok()?;
-    if !rest.is_empty() {
-        return None;
-    }
-    Some(When::Local(civil_of((year, month, day), hms)?))
 }
 
 /// Reads data rows with a layout, reusing its buffers row after row.

@@ -7,6 +7,7 @@
 
 use serde_json::Value;
 
+use super::common::{civil_of, clock, local_date_time, month_name, rfc3339};
 use super::container;
 use super::docker;
 use super::entry::{Entry, Verdict, When};
@@ -219,13 +220,61 @@ pub fn source_of(labels: &Value) -> Option<String> {
 /// microseconds or nanoseconds (as a number or as digits in a string).
 pub fn time_of(value: &Value) -> Option<When> {
     match value {
-        Value::String(s) => super::csv_export::read_time(s.as_bytes()),
+        Value::String(s) => read_time(s.as_bytes()),
         Value::Number(n) => {
             let digits = n.as_u64()?.to_string();
-            super::csv_export::read_time(digits.as_bytes())
+            read_time(digits.as_bytes())
         }
         _ => None,
     }
+}
+
+/// A time as exports write it in text (a CSV column, a JSON string): RFC 3339, a zone-less date and time, Kibana's `Jan 29, 2023 @
+/// 08:42:22.383`, or a Unix time in seconds, milliseconds, microseconds or nanoseconds.
+pub fn read_time(text: &[u8]) -> Option<When> {
+    let text = text.trim_ascii();
+    if let Ok((rest, (civil, offset))) = rfc3339(text)
+        && rest.is_empty()
+    {
+        let time = civil.with_offset(offset)?;
+        return Some(When::Offset {
+            time,
+            offset_secs: offset,
+        });
+    }
+    if let Some((rest, civil)) = local_date_time(text, b'-').or_else(|| local_date_time(text, b'/'))
+        && rest.trim_ascii().is_empty()
+    {
+        return Some(When::Local(civil));
+    }
+    if !text.is_empty() && text.len() <= 19 && text.iter().all(u8::is_ascii_digit) {
+        let n: i64 = std::str::from_utf8(text).ok()?.parse().ok()?;
+        let micros = match text.len() {
+            9..=10 => n.checked_mul(1_000_000)?,
+            12..=13 => n.checked_mul(1_000)?,
+            15..=16 => n,
+            18..=19 => n / 1_000,
+            _ => return None,
+        };
+        return Some(When::Utc(micros));
+    }
+    kibana_time(text)
+}
+
+/// `Jan 29, 2023 @ 08:42:22.383`: Kibana's default, in the browser's zone (unsaid).
+fn kibana_time(text: &[u8]) -> Option<When> {
+    let (rest, month) = month_name(text).ok()?;
+    let rest = rest.strip_prefix(b" ")?;
+    let comma = memchr::memchr(b',', rest)?;
+    let day: u32 = std::str::from_utf8(&rest[..comma]).ok()?.parse().ok()?;
+    let rest = rest[comma..].strip_prefix(b", ")?;
+    let year: u32 = std::str::from_utf8(rest.get(..4)?).ok()?.parse().ok()?;
+    let rest = rest[4..].strip_prefix(b" @ ")?;
+    let (rest, hms) = clock(rest).ok()?;
+    if !rest.is_empty() {
+        return None;
+    }
+    Some(When::Local(civil_of((year, month, day), hms)?))
 }
 
 /// A severity word (`ERROR`, `warning`, `CRITICAL`): an error or worse, or not.

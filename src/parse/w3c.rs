@@ -264,14 +264,28 @@ struct Fields {
 
 impl Fields {
     /// Splits at tabs where the line has any (CloudFront, where a field may be empty),
-    /// else at runs of spaces; a field opening with `"` runs to its closing quote.
+    /// else at runs of spaces; a field opening with `"` runs to its closing quote. Inlined:
+    /// returned by value, the offsets were copied once a line (5 % of the time).
+    #[inline(always)]
     fn split(line: &[u8]) -> Fields {
         let tabs = memchr::memchr(b'\t', line).is_some();
-        let is_separator = |b: u8| if tabs { b == b'\t' } else { b == b' ' };
+        let separator = if tabs { b'\t' } else { b' ' };
         let mut fields = Fields {
             at: [(0, 0, false); MAX_FIELDS],
             len: 0,
         };
+        if memchr::memchr(b'"', line).is_none() {
+            // No quotes (IIS, CloudFront): one pass over the separators.
+            let mut start = 0;
+            for end in memchr::memchr_iter(separator, line).chain(std::iter::once(line.len())) {
+                if (tabs || end > start) && fields.len < MAX_FIELDS {
+                    fields.at[fields.len] = (start as u32, end as u32, false);
+                    fields.len += 1;
+                }
+                start = end + 1;
+            }
+            return fields;
+        }
         let mut at = 0;
         while at < line.len() && fields.len < MAX_FIELDS {
             if !tabs {
@@ -285,10 +299,7 @@ impl Fields {
             let (start, end, next, quoted) = match closing_quote(line, at) {
                 Some(close) => (at + 1, close, close + 1, true),
                 None => {
-                    let end = line[at..]
-                        .iter()
-                        .position(|&b| is_separator(b))
-                        .map_or(line.len(), |i| at + i);
+                    let end = memchr::memchr(separator, &line[at..]).map_or(line.len(), |i| at + i);
                     (at, end, end, false)
                 }
             };

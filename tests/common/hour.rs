@@ -98,3 +98,17 @@ pub fn check_text(name: &str, format: &str, text: &str) {
         draft["signal"]
     );
 }
+
+/// nginx's combined line with `rt=$request_time urt="$upstream_response_time"` appended, for a
+/// request of the hour.
+pub fn nginx_timed_line(r: &Req) -> String {
+    format!(
+        "198.51.100.{} - - [10/Sep/2023:08:{:02}:{:02} +0000] \"GET /api/v1/items?page=2 HTTP/1.1\" {} 512 \"-\" \"Go-http-client/1.1\" rt={:.3} urt=\"{:.3}\"",
+        r.second % 200,
+        r.minute,
+        r.sec,
+        r.status,
+        r.seconds,
+        r.seconds - 0.002
+    )
+}

@@ -1,5 +1,6 @@
 use super::*;
-use crate::parse::entry::{Message, Request, Verdict};
+use crate::parse::entry::{Message, Request, Verdict, When};
+use crate::parse::export::read_time;
 use crate::parse::{Sniffed, sniff};
 
 /// The header and a row of the Nezha experiment's minute files, as shipped.
