@@ -46,6 +46,20 @@ fn export_stream() -> Vec<u8> {
     out
 }
 
+/// systemd-journal-remote and journalctl. The tests that need them are ignored where the
+/// tests were built without them (build.rs); absent here, they fail.
+fn tools() -> (PathBuf, PathBuf) {
+    let remote = tool(&[
+        "/lib/systemd/systemd-journal-remote",
+        "/usr/lib/systemd/systemd-journal-remote",
+    ]);
+    let journalctl = tool(&["/usr/bin/journalctl", "/bin/journalctl"]);
+    (
+        remote.expect("systemd-journal-remote (.ci/run installs it)"),
+        journalctl.expect("journalctl (.ci/run installs it)"),
+    )
+}
+
 fn journal_file(dir: &Path, remote: &Path) -> PathBuf {
     let export = dir.join("export.txt");
     std::fs::write(&export, export_stream()).unwrap();
@@ -71,14 +85,7 @@ fn journal_file(dir: &Path, remote: &Path) -> PathBuf {
     ignore = "needs systemd-journal-remote and journalctl (then touch build.rs)"
 )]
 fn a_binary_journal_reads_as_journalctl_reads_it() {
-    let remote = tool(&[
-        "/lib/systemd/systemd-journal-remote",
-        "/usr/lib/systemd/systemd-journal-remote",
-    ]);
-    let journalctl = tool(&["/usr/bin/journalctl", "/bin/journalctl"]);
-    // Ignored where the tests were built without them (build.rs); absent here, it fails.
-    let remote = remote.expect("systemd-journal-remote (.ci/run installs it)");
-    let journalctl = journalctl.expect("journalctl (.ci/run installs it)");
+    let (remote, journalctl) = tools();
     let dir = tempfile::tempdir().unwrap();
     let journal = journal_file(dir.path(), &remote);
 
@@ -162,13 +169,7 @@ fn entry_offsets(file: &[u8]) -> Vec<usize> {
     ignore = "needs systemd-journal-remote and journalctl (then touch build.rs)"
 )]
 fn a_damaged_journal_is_read_past_its_bad_entry_as_journalctl_reads_it() {
-    let remote = tool(&[
-        "/lib/systemd/systemd-journal-remote",
-        "/usr/lib/systemd/systemd-journal-remote",
-    ])
-    .expect("systemd-journal-remote (.ci/run installs it)");
-    let journalctl = tool(&["/usr/bin/journalctl", "/bin/journalctl"])
-        .expect("journalctl (.ci/run installs it)");
+    let (remote, journalctl) = tools();
     let dir = tempfile::tempdir().unwrap();
     let journal = journal_file(dir.path(), &remote);
     let mut bytes = std::fs::read(&journal).unwrap();
