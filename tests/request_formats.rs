@@ -411,16 +411,22 @@ fn an_istio_sidecars_envoy_lines_in_the_kubelets_cri_log() {
 
 #[test]
 fn haproxy_ingress_lines_in_dockers_json_file_and_in_compose() {
-    // The time HAProxy writes has no zone: the wrapper's places the request.
     let json = |s: &str| serde_json::to_string(s).expect("a JSON string");
-    check_hour("abc-json.log", "docker_json", "", |r| {
+    let docker = |r: &common::hour::Req| {
         format!(
             "{{\"log\":{},\"stream\":\"stdout\",\"time\":\"2023-09-10T08:{:02}:{:02}.000000001Z\"}}",
             json(&(haproxy_line(r) + "\n")),
             r.minute,
             r.sec
         )
-    });
+    };
+    check_hour("abc-json.log", "docker_json", "", docker);
+    // The time HAProxy writes has no zone: Docker's places the request, whatever --tz says.
+    let dir = tempfile::tempdir().unwrap();
+    let minute: String = hour().iter().take(60).map(|r| docker(r) + "\n").collect();
+    std::fs::write(dir.path().join("abc-json.log"), minute).unwrap();
+    let draft = draft_json(dir.path(), &["--tz", "Etc/GMT-2"]);
+    assert_eq!(draft["series"][0]["time"], "2023-09-10T08:00:00Z");
     check_hour("compose.log", "compose", "", |r| {
         format!(
             "haproxy-1  | 2023-09-10T08:{:02}:{:02}.000000000Z {}",

@@ -8,8 +8,9 @@
 
 use serde_json::Value;
 
+use super::common::is_error_level;
 use super::entry::read_whole;
-use super::export::{Body, Row, fold_record, lookup, severity_is_error, source_of, text, time_of};
+use super::export::{Body, Row, fold_record, lookup, source_of, text, time_of};
 use super::json_stream::{Paths, Step};
 use super::spec::{Around, Documents, Fold, Format, FormatSpec, Meaning};
 
@@ -32,29 +33,41 @@ const RESOURCE_NAMES: [&str; 9] = [
     "cluster_name",
 ];
 
-/// One LogEntry.
-pub fn row(entry: &Value) -> Result<Row, &'static str> {
+/// Keys under which a JSON payload carries its own time, and its own level.
+const PAYLOAD_TIME_KEYS: [&str; 4] = ["time", "timestamp", "ts", "@timestamp"];
+const PAYLOAD_LEVEL_KEYS: [&str; 4] = ["level", "severity", "lvl", "loglevel"];
+
+/// One LogEntry (taken, so its payload is moved into the row, not copied).
+pub fn row(mut entry: Value) -> Result<Row, &'static str> {
     let when = ["timestamp", "receiveTimestamp"]
         .iter()
         .find_map(|k| entry.get(k).and_then(time_of))
         .ok_or("a log entry without a timestamp")?;
+    let source = source(&entry);
+    let error = entry
+        .get("severity")
+        .and_then(Value::as_str)
+        .map(|s| is_error_level(s.as_bytes()));
     let body = if let Some(line) = entry.get("textPayload").and_then(text) {
         Body::Line(line)
     } else if entry.get("httpRequest").is_some_and(Value::is_object) {
         // The JSON reader knows `httpRequest.status`, `remoteIp` and `latency`.
         Body::Record {
-            json: entry.clone(),
+            json: entry,
             line: None,
         }
-    } else if let Some(payload) = entry.get("jsonPayload").filter(|p| p.is_object()) {
+    } else if entry.get("jsonPayload").is_some_and(Value::is_object) {
+        let mut payload = entry["jsonPayload"].take();
         // The entry's time and severity, where the payload does not carry its own.
-        let mut payload = payload.clone();
         if let Some(map) = payload.as_object_mut() {
-            for (key, entry_key) in [("timestamp", "timestamp"), ("severity", "severity")] {
-                if !payload_has(map, key)
-                    && let Some(v) = entry.get(entry_key)
+            for (own, key) in [
+                (PAYLOAD_TIME_KEYS, "timestamp"),
+                (PAYLOAD_LEVEL_KEYS, "severity"),
+            ] {
+                if !own.iter().any(|k| map.contains_key(*k))
+                    && let Some(v) = entry.get_mut(key).map(Value::take)
                 {
-                    map.insert(key.into(), v.clone());
+                    map.insert(key.into(), v);
                 }
             }
         }
@@ -68,8 +81,18 @@ pub fn row(entry: &Value) -> Result<Row, &'static str> {
     } else {
         return Err("a log entry without a text, JSON or HTTP payload");
     };
-    let resource = lookup(entry, "resource.labels");
-    let source = resource
+    Ok(Row {
+        when,
+        body,
+        source,
+        error,
+    })
+}
+
+/// The source an entry names: its resource's narrowest label, else its own labels, else
+/// its log's name.
+fn source(entry: &Value) -> Option<String> {
+    lookup(entry, "resource.labels")
         .and_then(|r| {
             RESOURCE_NAMES
                 .iter()
@@ -80,25 +103,7 @@ pub fn row(entry: &Value) -> Result<Row, &'static str> {
         .or_else(|| {
             let name = entry.get("logName").and_then(Value::as_str)?;
             Some(name.rsplit('/').next()?.replace("%2F", "/"))
-        });
-    Ok(Row {
-        when,
-        body,
-        source,
-        error: entry
-            .get("severity")
-            .and_then(Value::as_str)
-            .map(|s| severity_is_error(s) || s.eq_ignore_ascii_case("EMERGENCY")),
-    })
-}
-
-/// Whether a JSON payload carries its own time (or level) under any usual key.
-fn payload_has(payload: &serde_json::Map<String, Value>, what: &str) -> bool {
-    let keys: &[&str] = match what {
-        "timestamp" => &["time", "timestamp", "ts", "@timestamp"],
-        _ => &["level", "severity", "lvl", "loglevel"],
-    };
-    keys.iter().any(|k| payload.contains_key(*k))
+        })
 }
 
 fn read_entry(record: &[u8], _: Around<'_>, fold: Fold<'_>) -> Result<(), &'static str> {
@@ -122,5 +127,8 @@ pub const SPEC: FormatSpec = FormatSpec {
     every_line_has_offset: true,
     accepts: |_| false,
     read: read_whole,
-    documents: Some(Documents::Streamed(&PATHS, read_entry)),
+    documents: Some(Documents {
+        paths: &PATHS,
+        read: read_entry,
+    }),
 };

@@ -19,7 +19,7 @@ static PATHS: Paths = Paths {
 };
 
 /// One event.
-pub fn row(event: &Value) -> Result<Row, &'static str> {
+pub fn row(event: Value) -> Result<Row, &'static str> {
     let when = event
         .get("timestamp")
         .and_then(time_of)
@@ -61,5 +61,8 @@ pub const SPEC: FormatSpec = FormatSpec {
     every_line_has_offset: true,
     accepts: |_| false,
     read: read_whole,
-    documents: Some(Documents::Streamed(&PATHS, read_event)),
+    documents: Some(Documents {
+        paths: &PATHS,
+        read: read_event,
+    }),
 };

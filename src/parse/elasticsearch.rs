@@ -8,8 +8,9 @@
 
 use serde_json::Value;
 
+use super::common::is_error_level;
 use super::entry::read_whole;
-use super::export::{Body, Row, fold_record, lookup, severity_is_error, source_of, text, time_of};
+use super::export::{Body, Row, fold_record, lookup, source_of, text, time_of};
 use super::json_stream::{Paths, Step};
 use super::spec::{Around, Documents, Fold, Format, FormatSpec, Meaning};
 
@@ -24,35 +25,33 @@ const TIME_KEYS: [&str; 4] = ["@timestamp", "timestamp", "time", "event.created"
 /// Keys of the line as it was logged.
 const LINE_KEYS: [&str; 4] = ["message", "log", "event.original", "msg"];
 
-/// One hit: its `_source` (or `fields`, where a query asked for fields only).
-pub fn row(hit: &Value) -> Result<Row, &'static str> {
+/// One hit: its `_source`, taken (moved into the row, not copied).
+pub fn row(mut hit: Value) -> Result<Row, &'static str> {
     let source = hit
-        .get("_source")
+        .get_mut("_source")
         .filter(|s| s.is_object())
+        .map(Value::take)
         .ok_or("a hit without a _source document")?;
     let when = TIME_KEYS
         .iter()
-        .find_map(|k| lookup(source, k).and_then(time_of))
+        .find_map(|k| lookup(&source, k).and_then(time_of))
         .ok_or("a hit whose _source has no @timestamp")?;
     let line = LINE_KEYS
         .iter()
-        .find_map(|k| lookup(source, k).and_then(text));
+        .find_map(|k| lookup(&source, k).and_then(text));
     let error = ["log.level", "level", "severity"]
         .iter()
-        .find_map(|k| lookup(source, k).and_then(Value::as_str))
-        .map(severity_is_error);
+        .find_map(|k| lookup(&source, k).and_then(Value::as_str))
+        .map(|level| is_error_level(level.as_bytes()));
     Ok(Row {
         when,
-        body: Body::Record {
-            json: source.clone(),
-            line,
-        },
-        source: source_of(source),
+        source: source_of(&source),
+        body: Body::Record { json: source, line },
         error,
     })
 }
 
-/// A hit read from its bytes (see [`Documents::Streamed`]).
+/// A hit read from its bytes (see [`Documents`]).
 fn read_hit(record: &[u8], _: Around<'_>, fold: Fold<'_>) -> Result<(), &'static str> {
     fold_record(record, row, fold)
 }
@@ -72,5 +71,8 @@ pub const SPEC: FormatSpec = FormatSpec {
     every_line_has_offset: true,
     accepts: |_| false,
     read: read_whole,
-    documents: Some(Documents::Streamed(&PATHS, read_hit)),
+    documents: Some(Documents {
+        paths: &PATHS,
+        read: read_hit,
+    }),
 };

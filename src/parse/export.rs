@@ -76,10 +76,10 @@ pub struct Row {
 /// Reads a streamed record into its row with `row`, then folds the row (see [`fold_row`]).
 pub fn fold_record(
     record: &[u8],
-    row: fn(&Value) -> Result<Row, &'static str>,
+    row: fn(Value) -> Result<Row, &'static str>,
     fold: super::spec::Fold<'_>,
 ) -> Result<(), &'static str> {
-    fold_row(&row(&parse(record)?)?, &mut Vec::new(), fold);
+    fold_row(&row(parse(record)?)?, &mut Vec::new(), fold);
     Ok(())
 }
 
@@ -275,11 +275,6 @@ fn kibana_time(text: &[u8]) -> Option<When> {
         return None;
     }
     Some(When::Local(civil_of((year, month, day), hms)?))
-}
-
-/// A severity word (`ERROR`, `warning`, `CRITICAL`): an error or worse, or not.
-pub fn severity_is_error(word: &str) -> bool {
-    super::common::is_error_level(word.as_bytes())
 }
 
 /// A record's JSON, or why it is not one.

@@ -12,14 +12,14 @@ use super::spec::{Format, FormatSpec, Meaning};
 use super::{cloud_logging, cloudwatch, elasticsearch, loki, splunk};
 
 /// Which platform wrote a line, by its keys.
-fn row(record: &Value) -> Result<Row, &'static str> {
+fn row(record: Value) -> Result<Row, &'static str> {
     let has = |key: &str| record.get(key).is_some();
     if has("line")
         && has("timestamp")
         && (has("labels") || record.as_object().is_some_and(|m| m.len() == 2))
     {
         loki::logcli_row(record)
-    } else if splunk::is_result(record) {
+    } else if splunk::is_result(&record) {
         splunk::row(record)
     } else if has("_source") && (has("_index") || has("_id")) {
         elasticsearch::row(record)
@@ -46,7 +46,7 @@ pub fn read_row(line: &[u8]) -> Result<Row, &'static str> {
     if trimmed.first() != Some(&b'{') {
         return Err(NOT_EXPORT);
     }
-    row(&parse(trimmed)?)
+    row(parse(trimmed)?)
 }
 
 /// Reads lines with reused buffers: each line's entry and the name of its source.

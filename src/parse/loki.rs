@@ -64,11 +64,11 @@ fn level(labels: &Value) -> Option<bool> {
     ["level", "detected_level", "severity"]
         .iter()
         .find_map(|k| labels.get(k).and_then(Value::as_str))
-        .map(super::export::severity_is_error)
+        .map(|level| super::common::is_error_level(level.as_bytes()))
 }
 
 /// One line of `logcli query --output=jsonl`.
-pub fn logcli_row(record: &Value) -> Result<Row, &'static str> {
+pub fn logcli_row(record: Value) -> Result<Row, &'static str> {
     let when = record
         .get("timestamp")
         .and_then(time_of)
@@ -101,5 +101,8 @@ pub const SPEC: FormatSpec = FormatSpec {
     every_line_has_offset: true,
     accepts: |_| false,
     read: read_whole,
-    documents: Some(Documents::Streamed(&PATHS, read_value)),
+    documents: Some(Documents {
+        paths: &PATHS,
+        read: read_value,
+    }),
 };

@@ -205,7 +205,10 @@ pub const SPEC: FormatSpec = FormatSpec {
     every_line_has_offset: true,
     accepts: |_| false,
     read: read_whole,
-    documents: Some(Documents::Streamed(&PATHS, read_streamed)),
+    documents: Some(Documents {
+        paths: &PATHS,
+        read: read_streamed,
+    }),
 };
 
 #[cfg(test)]

@@ -156,10 +156,12 @@ pub type Fold<'f> = &'f mut dyn FnMut(Entry<'_>, Option<&[u8]>);
 /// Reads one record of a streamed document into entries; why not, when it does not read.
 pub type RecordReader = fn(&[u8], Around<'_>, Fold<'_>) -> Result<(), &'static str>;
 
-/// How a document format's records are found.
+/// How a document format's records are found: at these paths as the bytes stream past,
+/// each read one by one (a document of any size; a bad record costs only itself).
 #[derive(Debug, Clone, Copy)]
-pub enum Documents {
-    /// Records are found at these paths as the bytes stream past, and read one by one: a
-    /// document of any size, and a bad record costs only itself.
-    Streamed(&'static super::json_stream::Paths, RecordReader),
+pub struct Documents {
+    /// Where the records are, and their labels.
+    pub paths: &'static super::json_stream::Paths,
+    /// Reads one record.
+    pub read: RecordReader,
 }

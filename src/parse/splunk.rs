@@ -10,8 +10,11 @@ use serde_json::Value;
 use super::export::{Body, Row, source_of, text, time_of};
 
 /// One result of the export.
-pub fn row(line: &Value) -> Result<Row, &'static str> {
-    let result = line.get("result").filter(|r| r.is_object()).unwrap_or(line);
+pub fn row(line: Value) -> Result<Row, &'static str> {
+    let result = line
+        .get("result")
+        .filter(|r| r.is_object())
+        .unwrap_or(&line);
     let when = result
         .get("_time")
         .and_then(time_of)

@@ -247,8 +247,8 @@ pub fn read_record_stream(
     segment: usize,
 ) -> (Summary, Vec<Error>) {
     match context.format.spec().documents {
-        Some(Documents::Streamed(paths, reader)) => {
-            super::exports::read_export(stream, display, context, paths, reader, segment)
+        Some(Documents { paths, read }) => {
+            super::exports::read_export(stream, display, context, paths, read, segment)
         }
         None => (Summary::default(), Vec::new()),
     }
