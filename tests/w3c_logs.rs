@@ -191,3 +191,53 @@ fn a_fields_change_at_a_restart_holds_in_every_chunk_and_every_range_of_a_plan()
         serde_json::from_slice(&run(&["merge", "--plan", s(&plan), "--json", s(&part)])).unwrap();
     assert_eq!(merged, draft, "merged ranges");
 }
+
+/// Zeek's header, as `zeek` writes it before the data of `http.log`.
+const ZEEK_HTTP_HEADER: &str = "#separator \\x09\n#set_separator\t,\n#empty_field\t(empty)\n#unset_field\t-\n#path\thttp\n#open\t2023-09-10-08-00-00\n#fields\tts\tuid\tid.orig_h\tid.orig_p\tid.resp_h\tid.resp_p\ttrans_depth\tmethod\thost\turi\treferrer\tversion\tuser_agent\trequest_body_len\tresponse_body_len\tstatus_code\tstatus_msg\ttags\n#types\ttime\tstring\taddr\tport\taddr\tport\tcount\tstring\tstring\tstring\tstring\tstring\tstring\tcount\tcount\tcount\tstring\tset[enum]\n";
+
+#[test]
+fn zeek_http_log_is_a_request_log_at_its_unix_times() {
+    // 2023-09-10 08:00:00 UTC.
+    const HOUR_START: u32 = 1_694_332_800;
+    let mut text = ZEEK_HTTP_HEADER.to_string();
+    for r in hour() {
+        // A `"` opening the user agent is the field's own text in Zeek's logs.
+        text.push_str(&format!(
+            "{}.{:06}\tCwFs1P2UcUdlSxD2La\t192.168.2.{}\t52026\t10.0.0.1\t80\t1\tGET\twww.example.com\t/api/items?page={}\t-\t1.1\t\"quoted\" agent/1.0\t0\t512\t{}\t{}\t(empty)\n",
+            HOUR_START + r.second,
+            r.second * 7 % 1_000_000,
+            r.second % 200,
+            r.second,
+            r.status,
+            if r.status == 200 { "OK" } else { "Service Unavailable" }
+        ));
+    }
+    text.push_str("#close\t2023-09-10-09-00-00\n");
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("http.log"), &text).unwrap();
+    let draft = draft_json(dir.path(), &[]);
+    let input = &draft["inputs"][0];
+    assert_eq!(input["format"], "w3c", "{input:#}");
+    assert_eq!(input["lines_skipped"], 0, "{input:#}");
+    assert_eq!(input["first_time"], "2023-09-10T08:00:00Z", "{input:#}");
+    assert_eq!(input["last_time"], "2023-09-10T08:59:59Z", "{input:#}");
+    assert_eq!(common::series_totals(&draft), (3600, 180));
+    assert_eq!(draft_json(dir.path(), &["--chunk-size", "4096"]), draft);
+}
+
+#[test]
+fn zeek_logs_without_requests_are_messages_at_their_times() {
+    let text = "#separator \\x09\n#path\tconn\n#fields\tts\tuid\tid.orig_h\tid.orig_p\tid.resp_h\tid.resp_p\tproto\tservice\tduration\tconn_state\n#types\ttime\tstring\taddr\tport\taddr\tport\tenum\tstring\tinterval\tstring\n\
+1320279554.496300\tCg9xqq3JAcZusspA86\t192.168.2.76\t52025\t208.85.42.28\t80\ttcp\t-\t2.125850\tSF\n\
+1320279567.181431\tCdysLK1XpcrXOpVDuh\t192.168.2.76\t52034\t174.129.249.33\t80\ttcp\thttp\t0.082899\tSF\n";
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("conn.log"), text).unwrap();
+    let draft = draft_json(dir.path(), &[]);
+    let input = &draft["inputs"][0];
+    assert_eq!(input["format"], "w3c", "{input:#}");
+    assert_eq!(input["lines_parsed"], 2, "{input:#}");
+    assert_eq!(input["lines_skipped"], 0, "{input:#}");
+    // 1320279554 is 2011-11-03 00:19:14 UTC.
+    assert_eq!(input["first_time"], "2011-11-03T00:19:14Z", "{input:#}");
+    assert_eq!(input["last_time"], "2011-11-03T00:19:27Z", "{input:#}");
+}

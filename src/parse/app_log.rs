@@ -2,7 +2,9 @@
 //! patterns, Spring Boot, Python's `logging`, Go's `log` package. The time comes first (ISO
 //! date, `T` or a space, `,` or `.` fractions, an optional offset, optionally in brackets);
 //! the level is one of the next few words; the message follows. A line that does not start
-//! with a time continues the record above (stack traces, `Caused by:`, tracebacks).
+//! with a time continues the record above (stack traces, `Caused by:`, tracebacks). Rarer
+//! leading times (TAI64N, `yy/MM/dd`, ordinal dates, `date(1)`) are in [`stamps`]; oVirt's
+//! vdsm writes the thread and level first (`MainThread::INFO::2011-12-05 07:04:56,101::`).
 
 use super::common::{civil_parts, clock, date, is_error_level, utc_offset};
 use super::entry::{Entry, Message, Verdict, When};
@@ -50,10 +52,13 @@ fn time(line: &[u8]) -> Option<(&[u8], When)> {
     }
     let body = line.strip_prefix(b"[").unwrap_or(line);
     let sep = *body.get(4)?;
+    // The rarer shapes only unbracketed: `[Sun Sep 10 10:15:11.123456 2023]` is Apache's.
     if sep != b'-' && sep != b'/' {
-        return None;
+        return stamps::leading(line);
     }
-    let (rest, ymd) = date(sep)(body).ok()?;
+    let Ok((rest, ymd)) = date(sep)(body) else {
+        return stamps::leading(line);
+    };
     let rest = match rest.first() {
         Some(b'T') | Some(b' ') => &rest[1..],
         _ => return None,
@@ -130,10 +135,35 @@ fn level_and_message(rest: &[u8]) -> Option<(bool, &[u8])> {
     None
 }
 
+/// vdsm's `MainThread::ERROR::2011-12-05 07:04:56,300::vdsm::74::vds::(run) message`: the
+/// thread, the level and the time between `::`. Returns the time, whether the level is a
+/// failure, and the rest after the time.
+fn thread_level_time(line: &[u8]) -> Option<(When, bool, &[u8])> {
+    const THREAD_NAME_WITHIN: usize = 64;
+    let head = &line[..line.len().min(THREAD_NAME_WITHIN)];
+    let first = memchr::memmem::find(head, b"::")?;
+    if first == 0 || line[..first].contains(&b' ') {
+        return None;
+    }
+    let after = &line[first + 2..];
+    let level_end = memchr::memmem::find(&after[..after.len().min(12)], b"::")?;
+    let level = &after[..level_end];
+    if !LEVELS.contains(&level) {
+        return None;
+    }
+    let (rest, when) = time(&after[level_end + 2..])?;
+    Some((when, is_error_level(level), rest.strip_prefix(b"::")?))
+}
+
 /// An application log's line, as an [`Entry`].
 pub fn read(line: &[u8]) -> Entry<'_> {
     let Some((rest, when)) = time(line) else {
-        return Entry::Continuation;
+        return match thread_level_time(line) {
+            Some((when, failed, text)) => {
+                Message::text_line(when, Verdict::Given(failed), None, text)
+            }
+            None => Entry::Continuation,
+        };
     };
     let (verdict, text) = match level_and_message(rest) {
         Some((failed, message)) => (Verdict::Given(failed), message),
@@ -150,10 +180,12 @@ pub const SPEC: FormatSpec = FormatSpec {
     meaning: Meaning::Messages,
     zone_less: true,
     every_line_has_offset: false,
-    accepts: |line| time(line).is_some(),
+    accepts: |line| time(line).is_some() || thread_level_time(line).is_some(),
     read,
     documents: None,
 };
+
+mod stamps;
 
 #[cfg(test)]
 mod tests;

@@ -9,49 +9,10 @@
 //! PostgreSQL names its zone by abbreviation (`PDT`, `CEST`): the common ones are read as
 //! their offsets; another is left zone-less and placed like every zone-less line.
 
-use super::common::{civil_of, clock, date, utc_offset};
+use super::common::{civil_of, clock, date, fixed_digits, utc_offset};
 use super::entry::{Entry, Message, Verdict, When};
 use super::spec::{Format, FormatSpec, Meaning};
-
-/// Zone abbreviations PostgreSQL writes, as offsets in seconds. Ambiguous ones (`IST`, `CST`
-/// in China) are read as their most common meaning in server logs.
-const ABBREVIATIONS: [(&[u8], i32); 28] = [
-    (b"UTC", 0),
-    (b"GMT", 0),
-    (b"WET", 0),
-    (b"WEST", 3600),
-    (b"BST", 3600),
-    (b"CET", 3600),
-    (b"CEST", 7200),
-    (b"EET", 7200),
-    (b"EEST", 10800),
-    (b"MSK", 10800),
-    (b"IST", 19800),
-    (b"SGT", 28800),
-    (b"HKT", 28800),
-    (b"AWST", 28800),
-    (b"JST", 32400),
-    (b"KST", 32400),
-    (b"AEST", 36000),
-    (b"AEDT", 39600),
-    (b"NZST", 43200),
-    (b"NZDT", 46800),
-    (b"EST", -18000),
-    (b"EDT", -14400),
-    (b"CST", -21600),
-    (b"CDT", -18000),
-    (b"MST", -25200),
-    (b"MDT", -21600),
-    (b"PST", -28800),
-    (b"PDT", -25200),
-];
-
-fn abbreviation(word: &[u8]) -> Option<i32> {
-    ABBREVIATIONS
-        .iter()
-        .find(|(name, _)| *name == word)
-        .map(|&(_, offset)| offset)
-}
+use super::zone_names;
 
 /// `2023-09-10 08:15:02[.123] ZONE`: the time, placed by its zone when the zone is known.
 fn pg_time(line: &[u8]) -> Option<(&[u8], When)> {
@@ -62,7 +23,7 @@ fn pg_time(line: &[u8]) -> Option<(&[u8], When)> {
     let rest = rest.strip_prefix(b" ")?;
     let end = rest.iter().position(|&b| b == b' ')?;
     let zone = &rest[..end];
-    let offset = abbreviation(zone).or_else(|| {
+    let offset = zone_names::offset(zone).or_else(|| {
         let (tail, o) = utc_offset(zone).ok()?;
         tail.is_empty().then_some(o)
     });
@@ -151,8 +112,9 @@ pub fn read_postgres(line: &[u8]) -> Entry<'_> {
     )
 }
 
-/// What a MySQL error log line says: when, the level, the message.
-pub fn parse_mysql(line: &[u8]) -> Option<(When, &[u8], &[u8])> {
+/// MySQL's leading time: `2023-09-10T08:15:02.123456Z` (8.0, 5.7) or `2023-09-10 08:15:02`
+/// (5.6, local). Returns the time and the rest.
+fn parse_mysql_time(line: &[u8]) -> Option<(When, &[u8])> {
     let (rest, ymd) = date(b'-')(line).ok()?;
     let (rest, local) = match rest.first() {
         Some(b'T') => (&rest[1..], false),
@@ -161,16 +123,21 @@ pub fn parse_mysql(line: &[u8]) -> Option<(When, &[u8], &[u8])> {
     };
     let (rest, hms) = clock(rest).ok()?;
     let civil = civil_of(ymd, hms)?;
-    let (rest, when) = match (local, utc_offset(rest)) {
+    Some(match (local, utc_offset(rest)) {
         (false, Ok((r, o))) => (
-            r,
             When::Offset {
                 time: civil.with_offset(o)?,
                 offset_secs: o,
             },
+            r,
         ),
-        _ => (rest, When::Local(civil)),
-    };
+        _ => (When::Local(civil), rest),
+    })
+}
+
+/// What a MySQL error log line says: when, the level, the message.
+pub fn parse_mysql(line: &[u8]) -> Option<(When, &[u8], &[u8])> {
+    let (when, rest) = parse_mysql_time(line)?;
     let rest = rest.strip_prefix(b" ")?;
     let digits = rest.iter().take_while(|b| b.is_ascii_digit()).count();
     let rest = rest[digits..].strip_prefix(b" ")?;
@@ -195,8 +162,37 @@ pub fn parse_mysql(line: &[u8]) -> Option<(When, &[u8], &[u8])> {
     Some((when, level, text))
 }
 
-/// A MySQL error log line, as an [`Entry`].
+/// The `# Time:` line that opens each entry of MySQL's slow query log: `# Time:
+/// 2021-01-26T23:45:57.678222Z` (5.7 and later, UTC by default) or `# Time: 210126 23:45:57`
+/// (5.6 and MariaDB, the server's local time).
+fn slow_query_time(line: &[u8]) -> Option<When> {
+    let rest = line.strip_prefix(b"# Time: ")?.trim_ascii();
+    if rest.get(6) == Some(&b' ') {
+        let (_, yymmdd) = fixed_digits(6)(rest).ok()?;
+        // 5.6 writes the hour without its leading zero: `9:05:01`.
+        let clock_text = rest[7..].trim_ascii_start();
+        let hour_digits = if clock_text.get(1) == Some(&b':') {
+            1
+        } else {
+            2
+        };
+        let (tail, hour) = fixed_digits(hour_digits)(clock_text).ok()?;
+        let (tail, minute) = fixed_digits(2)(tail.strip_prefix(b":")?).ok()?;
+        let (tail, second) = fixed_digits(2)(tail.strip_prefix(b":")?).ok()?;
+        let hms = (hour, minute, second, 0);
+        let date = (2000 + yymmdd / 10_000, yymmdd / 100 % 100, yymmdd % 100);
+        return tail.is_empty().then_some(When::Local(civil_of(date, hms)?));
+    }
+    let (when, tail) = parse_mysql_time(rest)?;
+    tail.is_empty().then_some(when)
+}
+
+/// A MySQL error log line, or the head of a slow query log's entry, as an [`Entry`]. The
+/// slow log's other lines (`# Query_time:`, the statement) continue the entry.
 pub fn read_mysql(line: &[u8]) -> Entry<'_> {
+    if let Some(when) = slow_query_time(line) {
+        return Message::text_line(when, Verdict::Given(false), Some(b"mysqld"), b"slow query");
+    }
     let Some((when, level, text)) = parse_mysql(line) else {
         return Entry::Continuation;
     };
@@ -220,14 +216,14 @@ pub const POSTGRES: FormatSpec = FormatSpec {
     documents: None,
 };
 
-/// MySQL and MariaDB error logs.
+/// MySQL and MariaDB error logs and slow query logs.
 pub const MYSQL: FormatSpec = FormatSpec {
     format: Format::Mysql,
     name: "mysql error log",
     meaning: Meaning::Messages,
     zone_less: true,
     every_line_has_offset: false,
-    accepts: |line| parse_mysql(line).is_some(),
+    accepts: |line| parse_mysql(line).is_some() || slow_query_time(line).is_some(),
     read: read_mysql,
     documents: None,
 };

@@ -59,7 +59,7 @@ pub struct JsonRecord {
     pub latency: Option<f64>,
 }
 
-const TIME_KEYS: [&str; 10] = [
+const TIME_KEYS: [&str; 11] = [
     "EdgeStartTimestamp",
     "time",
     "timestamp",
@@ -72,10 +72,12 @@ const TIME_KEYS: [&str; 10] = [
     "start_time",
     // log4j2's JsonLayout.
     "instant",
+    // Kong's file-log and http-log plugins (milliseconds since the epoch).
+    "started_at",
 ];
 const LEVEL_KEYS: [&str; 5] = ["level", "severity", "lvl", "loglevel", "log.level"];
 const MESSAGE_KEYS: [&str; 5] = ["msg", "message", "text", "MESSAGE", "log"];
-const STATUS_KEYS: [&str; 9] = [
+const STATUS_KEYS: [&str; 10] = [
     "httpRequest.status",
     "EdgeResponseStatus",
     "status",
@@ -85,6 +87,8 @@ const STATUS_KEYS: [&str; 9] = [
     "response_status",
     "http.status_code",
     "response_code",
+    // Kong.
+    "response.status",
 ];
 const CLIENT_KEYS: [&str; 9] = [
     "remote_addr",
@@ -99,8 +103,8 @@ const CLIENT_KEYS: [&str; 9] = [
     "downstream_remote_address",
 ];
 /// Durations: seconds (Caddy's `duration`, GCP's `"0.012s"`), or milliseconds where the key
-/// says so (`…_ms`, `…Ms`).
-const LATENCY_KEYS: [&str; 9] = [
+/// says so (`…_ms`, `…Ms`) or the record is Kong's (`latencies.request`).
+const LATENCY_KEYS: [&str; 10] = [
     "duration",
     "latency",
     "request_time",
@@ -110,6 +114,7 @@ const LATENCY_KEYS: [&str; 9] = [
     "httpRequest.latency",
     "duration_ms",
     "EdgeTimeToFirstByteMs",
+    "latencies.request",
 ];
 const PROGRAM_KEYS: [&str; 5] = ["logger", "service", "app", "name", "component"];
 const HOST_KEYS: [&str; 2] = ["host", "hostname"];
@@ -251,7 +256,7 @@ impl View<'_> {
 /// Whether a latency key is in milliseconds: its name says so, or the record is Envoy's
 /// (`%DURATION%` is in milliseconds; Caddy's `duration` is in seconds).
 fn in_milliseconds(key: &str, envoy: bool) -> bool {
-    key.ends_with("_ms") || key.ends_with("Ms") || envoy
+    key.ends_with("_ms") || key.ends_with("Ms") || key.starts_with("latencies.") || envoy
 }
 
 /// An address without its port: `10.0.0.5:51234` → `10.0.0.5`, `[2001:db8::1]:443` →

@@ -45,6 +45,7 @@ pub mod syslog;
 pub mod uwsgi;
 pub mod w3c;
 pub mod zap;
+pub mod zone_names;
 
 use serde::Serialize;
 
@@ -88,6 +89,13 @@ impl Format {
                 | Format::AptHistory
                 | Format::ZapConsole
         )
+    }
+
+    /// Whether a record's continuation lines may be any text, not only indented or traceback
+    /// lines: an application dumps a request body or a result under its line, a slow query
+    /// log writes the statement under `# Time:`. Prose under syslog lines is not syslog.
+    pub fn continues_with_any_text(self) -> bool {
+        matches!(self, Format::AppLog | Format::Mysql)
     }
 
     /// Whether `line` of this format starts a record (see [`Self::has_multi_line_records`]).
@@ -434,7 +442,7 @@ pub fn sniff(sample: &[u8], complete: bool) -> Sniffed {
     prefer_requests(&mut scores, lines.len());
     let (best, format) = scores[0];
     let runner_up = scores.get(1).filter(|s| s.0 > 0).map(|s| (s.1, s.0));
-    if best == 0 || best * 2 < lines.len() {
+    if best == 0 || best * 2 < voters(format, &lines) {
         return Sniffed::Unknown(match best {
             0 => format!(
                 "no known format reads any of the first {}",
@@ -467,6 +475,26 @@ pub fn sniff(sample: &[u8], complete: bool) -> Sniffed {
         given_by: None,
         columns: None,
     })
+}
+
+/// How many sampled lines judge `format`. Where a format's records continue with any text
+/// ([`Format::continues_with_any_text`]), the lines after its first record that no format
+/// reads are its records' continuations (an XML body under `[2020-12-10 06:56:41,061] DEBUG
+/// Full request text:`, the statement under a slow query log's `# Time:`), not votes against
+/// it; the lines before its first record vote.
+fn voters(format: Format, lines: &[&[u8]]) -> usize {
+    let first = match format.continues_with_any_text() {
+        true => lines.iter().position(|l| format.accepts(l)),
+        false => None,
+    };
+    let Some(first) = first else {
+        return lines.len();
+    };
+    let read_by_some_format = lines[first..]
+        .iter()
+        .filter(|l| registry::LINE_FORMATS.iter().any(|spec| (spec.accepts)(l)))
+        .count();
+    first + read_by_some_format
 }
 
 /// A format whose records are requests, reading at least three lines in four, goes before a

@@ -12,7 +12,9 @@ use super::entry::{Entry, Message, Verdict, Vocabulary, When};
 use super::spec::Format;
 use super::spec::{FormatSpec, Meaning};
 
-use super::common::{civil_parts, clock, fixed_digits, month_name, rfc3339, spaces, token};
+use super::common::{
+    civil_parts, clock, fixed_digits, localized_month_name, month_name, rfc3339, spaces, token,
+};
 use crate::time::{Civil, Micros};
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -81,7 +83,11 @@ fn pri(input: &[u8]) -> (&[u8], Option<u8>) {
 /// that Cisco-style devices write (`Mar  7 2008 19:06:53`, then the civil's year is set).
 /// A `:` right after the clock (`19:06:53: host …`) is taken as part of the stamp.
 fn traditional(input: &[u8]) -> Option<(&[u8], Civil)> {
-    let (rest, month) = month_name(input).ok()?;
+    // `mars`, `juin`, `sept.` open with an English name but go on.
+    let (rest, month) = match month_name(input) {
+        Ok((rest, month)) if rest.first() == Some(&b' ') => (rest, month),
+        _ => localized_month_name(input).ok()?,
+    };
     let (rest, _) = spaces(rest).ok()?;
     let digits = rest
         .iter()

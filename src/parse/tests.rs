@@ -1,4 +1,5 @@
 use super::*;
+use crate::parse::entry::{Entry, When};
 
 fn format_of(sample: &[u8]) -> Option<Format> {
     match sniff(sample, true) {
@@ -98,4 +99,64 @@ fn spring_boot_3_lines_are_an_application_log_whose_warnings_are_not_errors() {
         })
         .collect();
     assert_eq!(errors, [false, false, true]);
+}
+
+#[test]
+fn lines_no_format_reads_under_a_record_continue_it_and_do_not_vote() {
+    // An XML request body logged under its line: 3 of 12 lines are timed.
+    let sample = b"[2020-12-10 06:56:41,061] INFO [m:108] Calling 'x' with params:\n\
+[2020-12-10 06:56:41,092] DEBUG [connect.client:69] Full request text:\n\
+<?xml version='1.0' encoding='iso-8859-2'?>\n<a-request>\n<head>\n<id>7</id>\n</head>\n\
+<body>\n<value>1</value>\n</body>\n</a-request>\n\
+[2020-12-10 06:56:41,100] ERROR [connect.client:71] no answer\n";
+    assert_eq!(format_of(sample), Some(Format::AppLog));
+    // Plain text with one syslog line in the middle is still no log: the first line is not
+    // a record, so nothing it could continue.
+    let sample =
+        b"hello\nhello\nbye\nMar 22 13:41:18 mac syslogd[557]: ASL Sender Statistics\nhello\n";
+    assert_eq!(format_of(sample), None);
+}
+
+#[test]
+fn a_slow_query_log_after_its_server_header_is_mysql() {
+    let sample =
+        b"/usr/sbin/mysqld, Version: 8.0.23 (MySQL Community Server - GPL). started with:\n\
+Tcp port: 3306  Unix socket: /var/run/mysqld/mysqld.sock\n\
+Time                 Id Command    Argument\n\
+# Time: 2021-01-26T23:45:57.678222Z\n\
+# User@Host: app[app] @ localhost []  Id:     2\n\
+# Query_time: 2.011853  Lock_time: 0.011542 Rows_sent: 268  Rows_examined: 268\n\
+use shop;\nSET timestamp=1611704757;\nSELECT * FROM orders WHERE id > 5;\n\
+# Time: 2021-01-26T23:46:00.584120Z\n\
+# User@Host: app[app] @ localhost []  Id:     2\n\
+# Query_time: 3.100000  Lock_time: 0.000100 Rows_sent: 1  Rows_examined: 90000\n\
+SET timestamp=1611704760;\nSELECT count(*) FROM orders;\n\
+# Time: 2021-01-26T23:46:09.000001Z\n\
+# Query_time: 9.000000  Lock_time: 0.000100 Rows_sent: 0  Rows_examined: 0\n\
+SET timestamp=1611704769;\nUPDATE orders SET state = 1;\n";
+    assert_eq!(format_of(sample), Some(Format::Mysql));
+    let heads: Vec<_> = sample
+        .split(|&b| b == b'\n')
+        .map(|l| (Format::Mysql.spec().read)(l))
+        .filter(|e| !e.continues_record())
+        .collect();
+    assert_eq!(heads.len(), 3, "{heads:?}");
+    let Entry::Message(m) = &heads[0] else {
+        panic!("a message: {heads:?}")
+    };
+    assert_eq!(
+        m.when,
+        When::Offset {
+            time: 1_611_704_757_678_222,
+            offset_secs: 0
+        }
+    );
+    assert_eq!(&*m.text, b"slow query");
+    // MySQL 5.6 and MariaDB: `yymmdd H:MM:SS`, local time.
+    let Entry::Message(m) = (Format::Mysql.spec().read)(b"# Time: 210126  9:05:01") else {
+        panic!("a message")
+    };
+    assert!(
+        matches!(m.when, When::Local(c) if (c.year, c.month, c.day, c.hour, c.minute) == (2021, 1, 26, 9, 5))
+    );
 }

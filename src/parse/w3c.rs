@@ -15,6 +15,11 @@
 //! may hold spaces and `""`. Times are UTC unless the columns are `date-local`/`time-local`
 //! (the server's zone, placed like any zone-less line) or a `#GMT-Offset:` says otherwise.
 //! `time-taken` is milliseconds in IIS and seconds (with a fraction) in CloudFront.
+//!
+//! Zeek (formerly Bro) writes its logs the same way: `#fields` names tab-separated columns,
+//! `ts` is Unix seconds, `-` is unset and `(empty)` empty. Its `http.log` is a request log
+//! (`id.orig_h`, `method`, `uri`, `status_code`); its other logs (`conn`, `dns`…) are read as
+//! messages at their time.
 
 use super::common::{civil_of, clock, date, month_name, utc_offset};
 use super::entry::{Entry, Message, Request, Verdict, When};
@@ -41,9 +46,16 @@ enum Taken {
 /// Which column holds what, from a `#Fields:` directive.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Columns {
-    /// `None` when the date comes from the `#Date:` directive (IIS's FTP log).
+    /// `None` when the date comes from the `#Date:` directive (IIS's FTP log) or the time
+    /// column is Unix seconds.
     date: Option<usize>,
     time: usize,
+    /// The time column is Unix seconds with a fraction (Zeek's `ts`).
+    #[serde(default)]
+    epoch: bool,
+    /// Fields may be quoted (not in Zeek's logs, where a `"` is a field's own text).
+    #[serde(default = "quoted_fields")]
+    quotes: bool,
     /// `date-local`/`time-local`: the server's wall clock, not UTC.
     local: bool,
     /// `None` when no column is a status: each line is then a message at its time.
@@ -75,6 +87,8 @@ impl Columns {
         Some(Columns {
             date: at(&[b"date", b"date-local"]),
             time: at(&[b"time", b"time-local"])?,
+            epoch: false,
+            quotes: true,
             local: at(&[b"date-local", b"time-local"]).is_some(),
             status: at(&[b"sc-status"]),
             method: at(&[b"cs-method"]),
@@ -85,11 +99,35 @@ impl Columns {
         })
     }
 
+    /// Reads Zeek's `#fields\tts\tuid\t…`; `None` without a `ts` column.
+    fn from_zeek(line: &[u8]) -> Option<Columns> {
+        let names: Vec<&[u8]> = line
+            .strip_prefix(b"#fields\t")?
+            .split(|&b| b == b'\t')
+            .collect();
+        let at = |wanted: &[u8]| names.iter().position(|n| *n == wanted);
+        Some(Columns {
+            date: None,
+            time: at(b"ts")?,
+            epoch: true,
+            quotes: false,
+            local: false,
+            status: at(b"status_code"),
+            method: at(b"method"),
+            stem: None,
+            uri: at(b"uri"),
+            client: at(b"id.orig_h"),
+            taken: None,
+        })
+    }
+
     /// IIS's default columns.
     pub fn iis_default() -> Columns {
         Columns {
             date: Some(0),
             time: 1,
+            epoch: false,
+            quotes: true,
             local: false,
             status: Some(11),
             method: Some(3),
@@ -103,31 +141,13 @@ impl Columns {
     /// A data line read with these columns, the date from `#Date:` where no column has it,
     /// at `offset` seconds east of UTC where `#GMT-Offset:` said so.
     fn read<'a>(&self, line: &'a [u8], day: Option<Day>, offset: Option<i32>) -> Entry<'a> {
-        let fields = Fields::split(line);
+        let fields = Fields::split(line, self.quotes);
         let field = |i: Option<usize>| {
             i.and_then(|i| fields.get(line, i))
-                .filter(|f| !f.is_empty() && *f != b"-")
+                .filter(|f| !f.is_empty() && *f != b"-" && *f != b"(empty)")
         };
-        let day = match self.date {
-            Some(i) => field(Some(i)).and_then(day_of),
-            None => day,
-        };
-        let (Some(day), Some(Some(hms))) = (day, field(Some(self.time)).map(time_of)) else {
+        let Some(when) = self.when(field(self.date), field(Some(self.time)), day, offset) else {
             return Entry::Unreadable(NOT_W3C);
-        };
-        let Some(civil) = civil_of(day, hms) else {
-            return Entry::Unreadable(NOT_W3C);
-        };
-        let when = match (self.local, offset) {
-            (true, _) => When::Local(civil),
-            (false, Some(offset_secs)) => match civil.with_offset(offset_secs) {
-                Some(time) => When::Offset { time, offset_secs },
-                None => return Entry::Unreadable(NOT_W3C),
-            },
-            (false, None) => match civil.with_offset(0) {
-                Some(time) => When::Utc(time),
-                None => return Entry::Unreadable(NOT_W3C),
-            },
         };
         let method = field(self.method);
         if let Some(command) = method.filter(|m| ftp_command(m)) {
@@ -167,6 +187,55 @@ impl Columns {
                 .and_then(|(i, unit)| field(Some(i)).and_then(|f| taken_seconds(f, unit))),
         })
     }
+}
+
+impl Columns {
+    /// The line's time from its date and time fields, the `#Date:` and `#GMT-Offset:`.
+    fn when(
+        &self,
+        date: Option<&[u8]>,
+        time: Option<&[u8]>,
+        day: Option<Day>,
+        offset: Option<i32>,
+    ) -> Option<When> {
+        if self.epoch {
+            return epoch_seconds(time?).map(When::Utc);
+        }
+        let day = match self.date {
+            Some(_) => date.and_then(day_of),
+            None => day,
+        };
+        let civil = civil_of(day?, time_of(time?)?)?;
+        Some(match (self.local, offset) {
+            (true, _) => When::Local(civil),
+            (false, Some(offset_secs)) => When::Offset {
+                time: civil.with_offset(offset_secs)?,
+                offset_secs,
+            },
+            (false, None) => When::Utc(civil.with_offset(0)?),
+        })
+    }
+}
+
+/// `1320279566.452687`: Unix seconds with up to microseconds, as Zeek writes `ts`.
+fn epoch_seconds(field: &[u8]) -> Option<i64> {
+    let (secs, fraction) = match memchr::memchr(b'.', field) {
+        Some(dot) => (&field[..dot], &field[dot..]),
+        None => (field, &b""[..]),
+    };
+    if secs.is_empty() || secs.len() > 11 || !secs.iter().all(u8::is_ascii_digit) {
+        return None;
+    }
+    let (rest, micros) = super::common::fraction(fraction);
+    if !rest.is_empty() {
+        return None;
+    }
+    let secs: i64 = std::str::from_utf8(secs).ok()?.parse().ok()?;
+    Some(secs * crate::time::MICROS_PER_SEC + i64::from(micros))
+}
+
+fn quoted_fields() -> bool {
+    true
 }
 
 const NOT_W3C: &str = "not a line of the W3C log's #Fields";
@@ -222,6 +291,8 @@ impl Reader {
         let line = line.strip_suffix(b"\r").unwrap_or(line);
         if line.starts_with(b"#Fields:") {
             self.columns = Columns::from_directive(line);
+        } else if line.starts_with(b"#fields\t") {
+            self.columns = Columns::from_zeek(line);
         } else if let Some(rest) = line
             .strip_prefix(b"#Date:")
             .or_else(|| line.strip_prefix(b"#Start-Date:"))
@@ -267,14 +338,14 @@ impl Fields {
     /// else at runs of spaces; a field opening with `"` runs to its closing quote. Inlined:
     /// returned by value, the offsets were copied once a line (5 % of the time).
     #[inline(always)]
-    fn split(line: &[u8]) -> Fields {
+    fn split(line: &[u8], quotes: bool) -> Fields {
         let tabs = memchr::memchr(b'\t', line).is_some();
         let separator = if tabs { b'\t' } else { b' ' };
         let mut fields = Fields {
             at: [(0, 0, false); MAX_FIELDS],
             len: 0,
         };
-        if memchr::memchr(b'"', line).is_none() {
+        if !quotes || memchr::memchr(b'"', line).is_none() {
             // No quotes (IIS, CloudFront): one pass over the separators.
             let mut start = 0;
             for end in memchr::memchr_iter(separator, line).chain(std::iter::once(line.len())) {
@@ -430,7 +501,7 @@ fn ftp_line<'a>(when: When, line: &'a [u8], command: &'a [u8], reply: Option<&[u
 /// `2023-09-10 08:15:02 …` with a method and a status: a data line of IIS's default layout or
 /// of any `#Fields`, told apart from an application log's `date time message`.
 fn looks_like_data(line: &[u8]) -> bool {
-    let fields = Fields::split(line);
+    let fields = Fields::split(line, true);
     let field = |i: usize| fields.get(line, i).unwrap_or_default();
     if fields.len < 4 {
         return false;
@@ -465,8 +536,8 @@ pub fn read(line: &[u8]) -> Entry<'_> {
     Columns::iis_default().read(line, None, None)
 }
 
-/// The directives W3C files open with.
-const DIRECTIVES: [&[u8]; 8] = [
+/// The directives W3C and Zeek files open with.
+const DIRECTIVES: [&[u8]; 17] = [
     b"#Fields:",
     b"#Software:",
     b"#Version:",
@@ -475,7 +546,25 @@ const DIRECTIVES: [&[u8]; 8] = [
     b"#End-Date:",
     b"#GMT-Offset:",
     b"#Remark:",
+    b"#separator ",
+    b"#set_separator\t",
+    b"#empty_field\t",
+    b"#unset_field\t",
+    b"#path\t",
+    b"#open\t",
+    b"#close\t",
+    b"#fields\t",
+    b"#types\t",
 ];
+
+/// A Zeek data line: Unix seconds with a fraction, then a tab.
+fn looks_like_zeek(line: &[u8]) -> bool {
+    let Some(tab) = memchr::memchr(b'\t', &line[..line.len().min(24)]) else {
+        return false;
+    };
+    let ts = &line[..tab];
+    ts.len() > 11 && ts[10] == b'.' && epoch_seconds(ts).is_some()
+}
 
 /// W3C extended logs: IIS, CloudFront, and others with a `#Fields:` directive.
 pub const SPEC: FormatSpec = FormatSpec {
@@ -484,7 +573,11 @@ pub const SPEC: FormatSpec = FormatSpec {
     meaning: Meaning::Requests,
     zone_less: false,
     every_line_has_offset: false,
-    accepts: |line| DIRECTIVES.iter().any(|d| line.starts_with(d)) || looks_like_data(line),
+    accepts: |line| {
+        DIRECTIVES.iter().any(|d| line.starts_with(d))
+            || looks_like_zeek(line)
+            || looks_like_data(line)
+    },
     read,
     documents: None,
 };

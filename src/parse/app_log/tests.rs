@@ -109,3 +109,50 @@ fn monolog_channel_levels_php_traces_and_millisecond_epochs() {
     assert_eq!(m.text.as_ref(), b"Hello, World!");
     assert_eq!(read(b"1428634687 bytes sent"), Entry::Continuation);
 }
+
+#[test]
+fn vdsm_thread_and_level_before_the_time() {
+    let m = message(
+        "MainThread::ERROR::2011-12-05 07:04:56,300::vdsm::74::vds::(run) Traceback (most recent call last):",
+    );
+    assert_eq!(local(&m), (7, 4, 56, 300_000));
+    assert_eq!(m.verdict, Verdict::Given(true));
+    assert_eq!(
+        &*m.text,
+        b"vdsm::74::vds::(run) Traceback (most recent call last):"
+    );
+    let m = message(
+        "Thread-13::DEBUG::2011-12-05 07:05:00,001::task::588::TaskManager.Task::(_updateState) moving",
+    );
+    assert_eq!(m.verdict, Verdict::Given(false));
+    // A `::` in a message is not a thread: the first word has a space before it.
+    assert_eq!(
+        read(b"  at Foo::Bar::2011-12-05 07:04:56 x"),
+        Entry::Continuation
+    );
+}
+
+#[test]
+fn rarer_leading_times_read_with_their_level() {
+    let m = message("17/06/09 20:10:40 ERROR executor.Executor: Exception in task 0.0");
+    assert_eq!(local(&m), (20, 10, 40, 0));
+    assert_eq!(m.verdict, Verdict::Given(true));
+    assert_eq!(&*m.text, b"executor.Executor: Exception in task 0.0");
+    let m = message("2014-333T16:56:38,344:WARN:foo bar baz");
+    assert_eq!(local(&m), (16, 56, 38, 344_000));
+    assert_eq!(&*m.text, b"foo bar baz");
+    let m = message(
+        "@40000000433225840c8f0cbc rblsmtpd: 194.206.24.40 pid 26162: 451 We do not accept mail",
+    );
+    assert_eq!(m.when, When::Utc(1_127_359_866_210_701));
+    assert_eq!(m.verdict, Verdict::ByWords(None));
+    let m = message("Wed May 19 12:00:02 UTC 2021 line 2");
+    assert_eq!(
+        m.when,
+        When::Offset {
+            time: 1_621_425_602_000_000,
+            offset_secs: 0
+        }
+    );
+    assert_eq!(&*m.text, b"line 2");
+}

@@ -134,3 +134,17 @@ fn times_written_as_objects_by_mongodb_and_log4j2() {
     assert_eq!(r.time, JsonTime::Utc(1_663_977_609_484_000));
     assert!(parse_json_line(br#"{"t":{"$date":"soon"},"msg":"x"}"#).is_none());
 }
+
+#[test]
+fn a_kong_log_plugin_record_is_a_request_with_its_latency_in_milliseconds() {
+    // Kong's file-log plugin, trimmed to the fields read.
+    let line = br#"{"started_at":1490386367764,"response":{"status":500,"size":4433},"request":{"method":"GET","uri":"/example/uri/5","headers":{"host":"example.com"}},"client_ip":"1.1.1.1","latencies":{"request":215,"kong":10,"proxy":205}}"#;
+    let r = parse_json_line(line).expect("a record");
+    assert_eq!(r.time, JsonTime::Utc(1_490_386_367_764_000));
+    assert_eq!(r.status, Some(500));
+    assert!(r.is_error);
+    assert_eq!(r.client.as_deref(), Some("1.1.1.1"));
+    assert_eq!(r.path.as_deref(), Some("/example/uri/5"));
+    assert_eq!(r.latency, Some(0.215));
+    assert_eq!(read_json_line(line), r.entry());
+}

@@ -182,3 +182,25 @@ fn a_folded_repeat_says_how_many_messages_it_stands_for() {
     assert_eq!(repeats(b"message repeated 0 times: [ x]"), 1);
     assert_eq!(repeats(b"message repeated 99999999999 times: [ x]"), 1);
 }
+
+#[test]
+fn month_names_of_a_french_german_or_spanish_locale() {
+    // journalctl under LC_TIME=fr_FR.UTF-8 (glibc's `%b`): `août`, `juil.`, `mars`.
+    let cases: [(&str, u32); 6] = [
+        ("août 19 11:08:37 nlaptop symphorien[4961]: test", 8),
+        ("juil. 19 11:08:37 nlaptop cron[1]: test", 7),
+        ("mars  2 11:08:37 nlaptop cron[1]: test", 3),
+        ("déc. 24 23:59:59 nlaptop cron[1]: test", 12),
+        ("Mär 19 11:08:37 rechner cron[1]: test", 3),
+        ("dic 19 11:08:37 equipo cron[1]: test", 12),
+    ];
+    for (line, month) in cases {
+        let s = parse(line.as_bytes()).expect(line);
+        let Stamp::YearLess(c) = s.stamp else {
+            panic!("year-less expected: {line}")
+        };
+        assert_eq!(c.month, month, "{line}");
+        assert_eq!(s.message, b"test", "{line}");
+    }
+    assert!(parse("août19 11:08:37 host x: y".as_bytes()).is_none());
+}

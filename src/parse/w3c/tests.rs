@@ -80,14 +80,14 @@ fn a_directive_met_again_changes_the_lines_after_it_and_follow_agrees() {
 #[test]
 fn quoted_fields_hold_spaces_and_doubled_quotes() {
     let line = br#"a  "b c"   " ""x"" y " d"#;
-    let fields = Fields::split(line);
+    let fields = Fields::split(line, true);
     let all: Vec<&[u8]> = (0..fields.len)
         .filter_map(|i| fields.get(line, i))
         .collect();
     assert_eq!(all, [&b"a"[..], b"b c", br#" ""x"" y "#, b"d"]);
     // An unclosed quote is a field up to the next space.
     let line = br#""open here"#;
-    let fields = Fields::split(line);
+    let fields = Fields::split(line, true);
     assert_eq!(fields.get(line, 0), Some(&br#""open"#[..]));
 }
 
