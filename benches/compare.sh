@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Side by side on one generated 1 GiB nginx combined log (one day, one incident), page cache
 # warm: postmortem against the floor (a bare two-thread 5xx-per-minute scan), ripgrep, lnav
-# and GoAccess where installed, and many .gz files against `gzip -dc` in parallel.
+# and GoAccess where installed, and many .gz files against `gzip -dc` in parallel; then the
+# busy day (high-cardinality, time-ordered, plain and as rotated .gz) and a 1 GiB export.
 #
 #   benches/compare.sh [DIR]          # DIR defaults to target/compare (needs ~2.5 GB)
 #   SKIP_GOACCESS=1 benches/compare.sh   # GoAccess takes minutes on 1 GiB
@@ -87,6 +88,48 @@ b, s, rss, base = int(b), float(s), int(rss), float(base)
 print(f"| {name} | {what} | {s:.2f} | {b / 1e6 / s:,.0f} | {rss / 1024:,.0f} | {s / base:.2f}× |")
 PY
 done
+
+# The busy day: time-ordered as a server writes it, 100,003 clients (a fifth IPv6), paths with
+# ids and query strings, `-` fields, `rt=` and the upstream timings after the combined
+# fields; plain, and as four rotated .gz files. What a terabyte of real access logs is made of.
+BUSY="$DIR/busy"
+if [ ! -f "$BUSY/plain/access.log" ]; then
+  target/release/examples/gen-logs --out "$BUSY/plain" --size "$SIZE" --format nginx-busy
+fi
+if [ ! -d "$BUSY/gz" ]; then
+  mkdir -p "$BUSY/gz"
+  split -n l/4 -d "$BUSY/plain/access.log" "$BUSY/gz/access.log."
+  ls "$BUSY"/gz/access.log.* | xargs -P "$THREADS" -n 1 gzip -6
+fi
+BUSY_BYTES=$(stat -c %s "$BUSY/plain/access.log")
+cat "$BUSY/plain/access.log" "$BUSY"/gz/*.gz > /dev/null
+read -r busy_two busy_rss < <(measure "$BIN draft $BUSY/plain --json")
+read -r busy_one _ < <(measure "RAYON_NUM_THREADS=1 $BIN draft $BUSY/plain --json")
+read -r busy_bare _ < <(measure "target/release/examples/bare-5xx $BUSY/plain/access.log")
+read -r busy_gz gz_rss < <(measure "$BIN draft $BUSY/gz --json")
+same=$(cmp -s <($BIN draft "$BUSY/plain" --json) <($BIN draft "$BUSY/plain" --json --threads 1) && echo yes || echo NO)
+echo
+echo "The busy day ($(numfmt --to=iec "$BUSY_BYTES"), $(wc -l < "$BUSY/plain/access.log") lines):"
+echo
+python3 - "$BUSY_BYTES" "$busy_two" "$busy_one" "$busy_bare" "$busy_gz" "$busy_rss" "$gz_rss" "$same" <<'PY'
+import sys
+b, two, one, bare, gz, rss, gz_rss, same = sys.argv[1:]
+b, two, one, bare, gz = int(b), float(two), float(one), float(bare), float(gz)
+print("| run | s | GB/s | peak RSS MB | ratio |")
+print("|---|---:|---:|---:|---:|")
+print(f"| draft, 2 threads | {two:.2f} | {b / 1e9 / two:.2f} | {int(rss) / 1024:,.0f} | {bare / two:.2f}× the bare scan's speed |")
+print(f"| draft, 1 thread | {one:.2f} | {b / 1e9 / one:.2f} | | 2 threads {one / two:.2f}× faster |")
+print(f"| bare 5xx/minute scan | {bare:.2f} | {b / 1e9 / bare:.2f} | | |")
+print(f"| draft, 4 rotated .gz | {gz:.2f} | {b / 1e9 / gz:.2f} | {int(gz_rss) / 1024:,.0f} | {gz / two:.2f}× the plain file's time |")
+print(f"\nSame JSON on 1 thread as on 2: {same}")
+PY
+
+# An export read in flat memory: the day as one Elasticsearch `_search` response on one line.
+EXPORT="$DIR/export"
+[ -f "$EXPORT/search.json" ] || target/release/examples/gen-logs --out "$EXPORT" --size "$SIZE" --format elasticsearch
+read -r export_secs export_rss < <(measure "$BIN draft $EXPORT --json")
+echo
+echo "Elasticsearch response, $(numfmt --to=iec "$(stat -c %s "$EXPORT/search.json")") on one line: $export_secs s, peak RSS $((export_rss / 1024)) MB"
 
 # Every format gen-logs writes, one file each: postmortem on THREADS threads and on one.
 FORMATS=${FORMATS-syslog json haproxy logfmt w3c docker cri alb envoy caddy}

@@ -1,6 +1,6 @@
 //! Writes a large, deterministic log for benchmarks (see `postmortem_scenario::bulk`).
 //!
-//! `cargo run --release --example gen-logs -- --out DIR --size 1GiB --format nginx|syslog|json|haproxy|logfmt|w3c|docker|cri|alb|envoy|caddy
+//! `cargo run --release --example gen-logs -- --out DIR --size 1GiB --format nginx|nginx-busy|elasticsearch|syslog|json|haproxy|logfmt|w3c|docker|cri|alb|envoy|caddy
 //!  [--incident 2023-09-10T08:15+195]`
 
 use postmortem::time::MICROS_PER_MIN;
@@ -22,7 +22,7 @@ fn parse_size(text: &str) -> Option<u64> {
     Some(n * mult)
 }
 
-const USAGE: &str = "usage: gen-logs --out DIR [--size 1GiB] [--format nginx|syslog|json|haproxy|logfmt|w3c|docker|cri|alb|envoy|caddy] [--incident 2023-09-10T08:15+195]";
+const USAGE: &str = "usage: gen-logs --out DIR [--size 1GiB] [--format nginx|nginx-busy|elasticsearch|syslog|json|haproxy|logfmt|w3c|docker|cri|alb|envoy|caddy] [--incident 2023-09-10T08:15+195]";
 
 fn main() -> std::io::Result<()> {
     let args: Vec<String> = std::env::args().collect();

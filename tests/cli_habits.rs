@@ -261,3 +261,55 @@ fn an_empty_timeline_says_why_and_how_to_see_the_error_rows() {
         .unwrap();
     assert_eq!(String::from_utf8_lossy(&shown.stdout).lines().count(), 2);
 }
+
+/// `--stats` splits the reading stage into file reads, decompression and parsing, so a user
+/// with a folder of rotated `.gz` files sees what the compression costs.
+#[test]
+fn stats_say_what_decompressing_rotated_files_cost() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut text = String::new();
+    for i in 0..40_000 {
+        text.push_str(&format!(
+            "203.0.113.{} - - [10/Sep/2023:08:{:02}:{:02} +0000] \"GET /api/v1/items/{i} HTTP/1.1\" 200 512 \"-\" \"curl/8\"\n",
+            i % 200,
+            i / 60 % 60,
+            i % 60
+        ));
+    }
+    let gz = std::process::Command::new("gzip")
+        .arg("-c")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .and_then(|mut child| {
+            use std::io::Write;
+            child
+                .stdin
+                .take()
+                .expect("stdin")
+                .write_all(text.as_bytes())?;
+            child.wait_with_output()
+        })
+        .expect("gzip runs");
+    std::fs::write(dir.path().join("access.log.2.gz"), gz.stdout).unwrap();
+    let out = postmortem()
+        .args(["draft", "--json", "--stats"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    let said = stderr(&out);
+    let seconds = |part: &str| -> f64 {
+        let line = said
+            .lines()
+            .find(|l| l.trim_start().starts_with(part))
+            .unwrap_or_else(|| panic!("no `{part}` line: {said}"));
+        line.split_whitespace()
+            .rev()
+            .nth(1)
+            .and_then(|s| s.parse().ok())
+            .unwrap_or_else(|| panic!("no figure in {line}"))
+    };
+    assert!(seconds("decompress") > 0.0, "{said}");
+    assert!(seconds("parse and aggregate") > 0.0, "{said}");
+    assert!(seconds("read(2) of the files") >= 0.0, "{said}");
+}

@@ -105,6 +105,8 @@ struct Worker<'c> {
     /// The source the line being folded names, in a file of several (see `Summary::streams`);
     /// empty otherwise.
     stream: Vec<u8>,
+    /// The failing path's route, written here when it has ids (see [`super::route`]).
+    route: Vec<u8>,
     /// An error line whose signature waits for the record's continuation lines.
     open_record: records::OpenRecord,
     /// Where the lines that may be cited are (see [`cite`]).
@@ -341,9 +343,9 @@ impl Worker<'_> {
             self.client_side(ClientSide::Limited, Some(r.client), bin);
         }
         if error {
-            self.out
-                .failed_paths
-                .record(r.path.unwrap_or(b"(no path)"), bin);
+            let path = r.path.unwrap_or(b"(no path)");
+            let route = super::route::route_of(path, &mut self.route);
+            self.out.failed_paths.record(route, bin);
             self.keep_error_sample(t, n, || {
                 format!(
                     "{} {} from {}",
@@ -500,6 +502,7 @@ impl<'c> Worker<'c> {
             clients: Default::default(),
             last_bin: std::cell::Cell::new(None),
             stream: Vec::new(),
+            route: Vec::new(),
             open_record: Default::default(),
             marks: Default::default(),
             out: Summary::default(),

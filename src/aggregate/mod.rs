@@ -18,6 +18,7 @@ pub mod latency;
 mod months;
 pub mod notable;
 mod overlap;
+pub mod route;
 mod sane;
 pub mod signature;
 

@@ -246,8 +246,8 @@ pub struct WriteOpts {
     /// collapsed <details> blocks. JSON and HTML always carry two.
     #[arg(long, value_name = "N", default_value_t = 0, value_parser = clap::value_parser!(u8).range(0..=2))]
     pub context: u8,
-    /// Print figures on stderr: bytes, lines, MB/s and lines/s per format, time per stage,
-    /// threads, peak memory.
+    /// Print figures on stderr: bytes, lines, MB/s and lines/s per format, time per stage
+    /// (reading split into file reads, decompression and parsing), threads, peak memory.
     #[arg(long)]
     pub stats: bool,
     /// Fail (exit 2) when any line could not be read as its file's format.

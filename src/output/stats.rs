@@ -10,7 +10,9 @@ pub fn peak_memory() -> Option<u64> {
     Some(kb * 1024)
 }
 
-/// `--stats`: bytes, lines, MB/s and lines/s per format, time per stage, threads, peak memory.
+/// `--stats`: bytes, lines, MB/s and lines/s per format, time per stage (the reading stage
+/// split into file reads, decompression and parsing, summed over threads), threads, peak
+/// memory.
 pub fn stats_text(
     analysis: &Analysis,
     stages: &[(&str, std::time::Duration)],
@@ -53,6 +55,15 @@ pub fn stats_text(
     );
     for (stage, took) in stages {
         let _ = writeln!(out, "  stage {stage:<32} {:>9.3} s", took.as_secs_f64());
+    }
+    // The run is this process's only one: the counters since it started are the run's.
+    let within = crate::read::clock::Stages::now();
+    for (part, nanos) in [
+        ("read(2) of the files", within.read),
+        ("decompress", within.decompress),
+        ("parse and aggregate", within.parse),
+    ] {
+        let _ = writeln!(out, "    {part:<32} {:>9.3} thread-s", nanos as f64 / 1e9);
     }
     let _ = writeln!(
         out,

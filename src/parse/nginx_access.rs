@@ -299,6 +299,7 @@ impl Timings {
     fn note(&mut self, field: &[u8], after: &[u8]) {
         // The common case first: a bare `$request_time`.
         if self.positional.is_none()
+            && field.first().is_some_and(u8::is_ascii_digit)
             && let Some(seconds) = looks_like_seconds(field)
         {
             self.positional = Some(seconds);
@@ -452,7 +453,8 @@ fn tail(head: Fields<'_>) -> AccessLine<'_> {
                     .filter(|a| a.iter().all(|b| b.is_ascii_hexdigit() || b".:".contains(b)))
                     .filter(|a| !a.is_empty());
             }
-            _ if !was_quoted => timings.note(field, r),
+            // Once `rt=` is read nothing after it can change the request time.
+            _ if !was_quoted && timings.named.is_none() => timings.note(field, r),
             _ => {}
         }
         field_index += 1;

@@ -175,7 +175,7 @@ fn read_in_order(
                 zone_last,
                 ..next_context(context, &mut carried, &buffer)
             };
-            let outcome = process_chunk(&buffer, &ctx);
+            let outcome = crate::read::clock::parsing(|| process_chunk(&buffer, &ctx));
             on_batch(buffer.len());
             zone_last = outcome.zone_last.or(zone_last);
             fold_outcome(&mut out, outcome);
@@ -320,7 +320,7 @@ where
                     self.release();
                     return;
                 };
-                let outcome = (self.process)(&buffer, &ctx);
+                let outcome = crate::read::clock::parsing(|| (self.process)(&buffer, &ctx));
                 self.fold(seq, outcome);
             }
         }));

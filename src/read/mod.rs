@@ -62,6 +62,7 @@ pub fn gzip_header_mtime(head: &[u8]) -> Option<std::time::SystemTime> {
         .then(|| std::time::UNIX_EPOCH + std::time::Duration::from_secs(u64::from(seconds)))
 }
 
+pub mod clock;
 pub mod journal;
 pub mod spool;
 pub mod tar;
@@ -134,6 +135,11 @@ impl<R: BufRead> Read for GzMembers<R> {
 
 /// Undoes the compression of any stream, sniffed by its magic bytes.
 pub fn decode_stream(raw: Stream) -> io::Result<Decoded> {
+    let own_reads = std::sync::Arc::new(std::sync::atomic::AtomicU64::new(0));
+    let raw = clock::RawReads {
+        inner: raw,
+        own: own_reads.clone(),
+    };
     let mut buffered = BufReader::with_capacity(256 << 10, raw);
     let head = buffered.fill_buf()?;
     let gzip_mtime = gzip_header_mtime(head);
@@ -157,8 +163,12 @@ pub fn decode_stream(raw: Stream) -> io::Result<Decoded> {
             Box::new(zstd::stream::read::Decoder::with_buffer(buffered)?),
         )
     } else {
-        (Compression::None, Box::new(buffered))
+        return Ok((Compression::None, Box::new(buffered), None, gzip_mtime));
     };
+    let decoded = Box::new(clock::Decoding {
+        inner: decoded,
+        raw: own_reads,
+    });
     Ok((compression, decoded, None, gzip_mtime))
 }
 
@@ -175,7 +185,10 @@ pub fn open_range(path: &Path, start: u64, end: u64) -> io::Result<Opened> {
     let mut file = File::open(path)?;
     let modified = file.metadata()?.modified().ok();
     file.seek(io::SeekFrom::Start(start))?;
-    let piece: Stream = Box::new(file.take(end.saturating_sub(start)));
+    let piece: Stream = Box::new(clock::RawReads {
+        inner: file.take(end.saturating_sub(start)),
+        own: Default::default(),
+    });
     sample_and_chain(Compression::None, piece, modified, None)
 }
 

@@ -11,6 +11,7 @@ use std::path::{Path, PathBuf};
 
 use crate::rng::Rng;
 
+mod heavy;
 mod lines;
 pub use lines::FORMATS;
 use postmortem::time::{Civil, MICROS_PER_MIN, Micros, to_naive};
@@ -69,8 +70,12 @@ pub fn write(
             t0 >= incident_start && t0 < incident_start + incident_minutes * MICROS_PER_MIN;
         let n = (total_lines as f64 * w / weight_sum).round() as u64;
         let dt = to_naive(t0).unwrap_or_default();
-        for _ in 0..n {
-            let second = rng.below(60);
+        for i in 0..n {
+            // The busy day is written in time order, as a server writes it.
+            let second = match format {
+                "nginx-busy" => i * 60 / n,
+                _ => rng.below(60),
+            };
             let user = rng.below(300_000);
             let failing = if in_incident {
                 user.is_multiple_of(5)
@@ -99,6 +104,7 @@ pub fn write(
             }
         }
     }
+    buf.extend_from_slice(lines::footer(format));
     file.write_all(&buf)?;
     written += buf.len() as u64;
     file.flush()?;

@@ -11,7 +11,7 @@ use crate::rng::Rng;
 /// The formats [`super::write`] knows: name, the file written, and about how long a line is
 /// (so the size asked for is about the size written; the first three keep the 200 they always
 /// had, which keeps their bytes, and the stored digests, what they were).
-pub const FORMATS: [(&str, &str, u64); 11] = [
+pub const FORMATS: [(&str, &str, u64); 13] = [
     ("nginx", "access.log", 200),
     ("syslog", "syslog", 200),
     ("json", "app.jsonl", 200),
@@ -23,6 +23,9 @@ pub const FORMATS: [(&str, &str, u64); 11] = [
     ("alb", "alb.log", 520),
     ("envoy", "envoy.log", 190),
     ("caddy", "caddy-access.log", 560),
+    // The busy day and the export of `heavy`.
+    ("nginx-busy", "access.log", 300),
+    ("elasticsearch", "search.json", 390),
 ];
 
 /// What one request is: its minute, second, client and outcome.
@@ -72,6 +75,15 @@ pub fn header(format: &str) -> &'static [u8] {
               cs-uri-query s-port cs-username c-ip cs(User-Agent) cs(Referer) sc-status \
               sc-substatus sc-win32-status time-taken\n"
         }
+        "elasticsearch" => super::heavy::SEARCH_HEAD,
+        _ => b"",
+    }
+}
+
+/// What a format's file ends with after its lines (a JSON response closes its array).
+pub fn footer(format: &str) -> &'static [u8] {
+    match format {
+        "elasticsearch" => super::heavy::SEARCH_TAIL,
         _ => b"",
     }
 }
@@ -89,6 +101,8 @@ pub fn write(format: &str, req: &Request, rng: &mut Rng, line: &mut Vec<u8>) {
         "cri" => cri(req, rng, line),
         "alb" => alb(req, rng, line),
         "caddy" => caddy(req, rng, line),
+        "nginx-busy" => super::heavy::nginx_busy(req, rng, line),
+        "elasticsearch" => super::heavy::search_hit(req, rng, line),
         _ => envoy(req, rng, line),
     }
 }
@@ -108,7 +122,7 @@ fn path(user: u64) -> &'static [u8] {
 }
 
 /// `10/Sep/2023:08:15:02`
-fn clf_time(req: &Request, line: &mut Vec<u8>) {
+pub(super) fn clf_time(req: &Request, line: &mut Vec<u8>) {
     let dt = req.minute;
     push_num(line, u64::from(dt.day()), 2);
     line.push(b'/');
@@ -139,7 +153,7 @@ fn date(req: &Request, line: &mut Vec<u8>) {
 }
 
 /// `2023-09-10T08:15:02.<fraction>Z`
-fn rfc3339(req: &Request, fraction: u64, digits: usize, line: &mut Vec<u8>) {
+pub(super) fn rfc3339(req: &Request, fraction: u64, digits: usize, line: &mut Vec<u8>) {
     date(req, line);
     line.push(b'T');
     clock(req, line);
@@ -158,7 +172,7 @@ fn syslog_time(req: &Request, line: &mut Vec<u8>) {
 }
 
 /// The nginx combined line with `$request_time` (no newline).
-fn access_line(req: &Request, rng: &mut Rng, line: &mut Vec<u8>) {
+pub(super) fn access_line(req: &Request, rng: &mut Rng, line: &mut Vec<u8>) {
     client(req.user, line);
     line.extend_from_slice(b" - - [");
     clf_time(req, line);
