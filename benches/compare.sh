@@ -19,11 +19,15 @@ DIR=${1:-target/compare}
 SIZE=${SIZE:-1GiB}
 THREADS=${THREADS:-2}
 mkdir -p "$DIR"
-cargo build --release --quiet --examples
-BIN=target/release/postmortem
+# BUILT=DIR times binaries built before (postmortem and the examples), not a fresh build.
+if [ -z "${BUILT:-}" ]; then
+  cargo build --release --quiet --examples
+fi
+RELEASE=${BUILT:-target/release}
+BIN=$RELEASE/postmortem
 LOG="$DIR/nginx/access.log"
 if [ ! -f "$LOG" ]; then
-  target/release/examples/gen-logs --out "$DIR/nginx" --size "$SIZE" --format nginx
+  $RELEASE/examples/gen-logs --out "$DIR/nginx" --size "$SIZE" --format nginx
 fi
 if [ ! -d "$DIR/gz" ]; then
   mkdir -p "$DIR/gz"
@@ -56,7 +60,7 @@ add() { # name, what, bytes, command
 export RAYON_NUM_THREADS=$THREADS
 add "postmortem draft ($THREADS threads)" "the whole draft" "$BYTES" "$BIN draft $DIR/nginx --json"
 add "postmortem draft (1 thread)" "the whole draft" "$BYTES" "RAYON_NUM_THREADS=1 $BIN draft $DIR/nginx --json"
-add "bare 5xx/minute scan (2 threads)" "counts 5xx per minute" "$BYTES" "target/release/examples/bare-5xx $LOG"
+add "bare 5xx/minute scan (2 threads)" "counts 5xx per minute" "$BYTES" "$RELEASE/examples/bare-5xx $LOG"
 add "newline count (wc -l)" "counts lines" "$BYTES" "wc -l $LOG"
 if command -v rg > /dev/null; then
   add "ripgrep $(rg --version | head -1 | cut -d' ' -f2)" "counts 5xx lines" "$BYTES" "rg -c '\" 5[0-9][0-9] ' $LOG"
@@ -94,7 +98,7 @@ done
 # fields; plain, and as four rotated .gz files. What a terabyte of real access logs is made of.
 BUSY="$DIR/busy"
 if [ ! -f "$BUSY/plain/access.log" ]; then
-  target/release/examples/gen-logs --out "$BUSY/plain" --size "$SIZE" --format nginx-busy
+  $RELEASE/examples/gen-logs --out "$BUSY/plain" --size "$SIZE" --format nginx-busy
 fi
 if [ ! -d "$BUSY/gz" ]; then
   mkdir -p "$BUSY/gz"
@@ -105,7 +109,7 @@ BUSY_BYTES=$(stat -c %s "$BUSY/plain/access.log")
 cat "$BUSY/plain/access.log" "$BUSY"/gz/*.gz > /dev/null
 read -r busy_two busy_rss < <(measure "$BIN draft $BUSY/plain --json")
 read -r busy_one _ < <(measure "RAYON_NUM_THREADS=1 $BIN draft $BUSY/plain --json")
-read -r busy_bare _ < <(measure "target/release/examples/bare-5xx $BUSY/plain/access.log")
+read -r busy_bare _ < <(measure "$RELEASE/examples/bare-5xx $BUSY/plain/access.log")
 read -r busy_gz gz_rss < <(measure "$BIN draft $BUSY/gz --json")
 same=$(cmp -s <($BIN draft "$BUSY/plain" --json) <($BIN draft "$BUSY/plain" --json --threads 1) && echo yes || echo NO)
 echo
@@ -126,7 +130,7 @@ PY
 
 # An export read in flat memory: the day as one Elasticsearch `_search` response on one line.
 EXPORT="$DIR/export"
-[ -f "$EXPORT/search.json" ] || target/release/examples/gen-logs --out "$EXPORT" --size "$SIZE" --format elasticsearch
+[ -f "$EXPORT/search.json" ] || $RELEASE/examples/gen-logs --out "$EXPORT" --size "$SIZE" --format elasticsearch
 read -r export_secs export_rss < <(measure "$BIN draft $EXPORT --json")
 echo
 echo "Elasticsearch response, $(numfmt --to=iec "$(stat -c %s "$EXPORT/search.json")") on one line: $export_secs s, peak RSS $((export_rss / 1024)) MB"
@@ -142,7 +146,7 @@ echo "| format | MB | lines | $THREADS threads s | GB/s | 1 thread s | GB/s | pe
 echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|"
 for f in $FORMATS; do
   out="$DIR/formats-$FORMAT_SIZE/$f"
-  [ -d "$out" ] || target/release/examples/gen-logs --out "$out" --size "$FORMAT_SIZE" --format "$f" 2> /dev/null
+  [ -d "$out" ] || $RELEASE/examples/gen-logs --out "$out" --size "$FORMAT_SIZE" --format "$f" 2> /dev/null
   file=$(ls "$out"/* | head -1)
   bytes=$(stat -c %s "$file")
   lines=$(wc -l < "$file")
