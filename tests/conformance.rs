@@ -195,7 +195,7 @@ fn every_auth_log_line_parses_with_its_fields() {
     let parsed: Vec<_> = lines.iter().map(|l| syslog::parse(l)).collect();
     assert!(parsed.iter().all(Option::is_some), "every line parses");
     let first = parsed[0].as_ref().unwrap();
-    let syslog::Stamp::YearLess(c) = first.stamp else {
+    let syslog::SyslogStamp::YearLess(c) = first.stamp else {
         panic!("year-less")
     };
     assert_eq!(
@@ -412,7 +412,7 @@ fn rfc5424_and_variants_all_parse() {
         parsed.iter().position(Option::is_none)
     );
     let s = parsed[3].as_ref().unwrap();
-    let syslog::Stamp::Dated { time, offset_secs } = s.stamp else {
+    let syslog::SyslogStamp::Dated { time, offset_secs } = s.stamp else {
         panic!("RFC 5424 is dated")
     };
     assert_eq!(
@@ -430,7 +430,7 @@ fn rfc5424_and_variants_all_parse() {
         (&b"CRON"[..], Some(1472), Some(6))
     );
     let hup = parsed[8].as_ref().unwrap();
-    let syslog::Stamp::Dated { time, .. } = hup.stamp else {
+    let syslog::SyslogStamp::Dated { time, .. } = hup.stamp else {
         panic!("high precision is dated")
     };
     assert_eq!(format_utc(time), "2025-08-31T16:36:55Z");

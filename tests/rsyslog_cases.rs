@@ -9,7 +9,7 @@
 
 mod common;
 
-use postmortem::parse::syslog::{self, Stamp};
+use postmortem::parse::syslog::{self, SyslogStamp};
 use serde_json::Value;
 
 const FACILITIES: [&str; 24] = [
@@ -48,8 +48,10 @@ fn ours(line: &str) -> Option<Vec<String>> {
     let s = syslog::parse(line.as_bytes())?;
     let pri = s.pri.unwrap_or(13);
     let (month, day, clock) = match s.stamp {
-        Stamp::YearLess(c) | Stamp::Local(c) => (c.month, c.day, (c.hour, c.minute, c.second)),
-        Stamp::Dated { time, offset_secs } => {
+        SyslogStamp::YearLess(c) | SyslogStamp::Local(c) => {
+            (c.month, c.day, (c.hour, c.minute, c.second))
+        }
+        SyslogStamp::Dated { time, offset_secs } => {
             let local = postmortem::time::to_naive(time + i64::from(offset_secs) * 1_000_000)?;
             use chrono::{Datelike, Timelike};
             (

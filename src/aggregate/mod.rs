@@ -358,7 +358,7 @@ pub struct Summary {
     /// For a file that holds the lines of several sources (a CSV export's pod column): each
     /// source's own counts, by name. The file's counts above hold them all.
     #[serde(default)]
-    pub streams: BTreeMap<String, Stream>,
+    pub streams: BTreeMap<String, StreamCounts>,
     /// The lines around each line a draft may cite, by line number (see [`context`]).
     #[serde(default)]
     pub contexts: BTreeMap<u64, Context>,
@@ -376,7 +376,7 @@ pub const OTHER_STREAMS: &str = "(other sources)";
 
 /// One source's counts inside a file that holds several.
 #[derive(Debug, Default, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Stream {
+pub struct StreamCounts {
     /// Its records and errors per bin.
     pub series: Series,
     /// Its failed logins per bin.

@@ -31,7 +31,7 @@ pub struct RuleSettings {
 
 /// Everything of a [`Config`] that reading and detecting depend on.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Settings {
+pub struct PlanSettings {
     /// The paths the plan was made from.
     pub paths: Vec<PathBuf>,
     /// The run's zone for zone-less lines.
@@ -66,9 +66,9 @@ pub struct Settings {
     pub max_ahead: Micros,
 }
 
-impl From<&Config> for Settings {
+impl From<&Config> for PlanSettings {
     fn from(c: &Config) -> Self {
-        Settings {
+        PlanSettings {
             paths: c.paths.clone(),
             zone: c.zone.name().to_string(),
             zone_given: c.zone_given,
@@ -99,7 +99,7 @@ impl From<&Config> for Settings {
     }
 }
 
-impl Settings {
+impl PlanSettings {
     /// The settings as a [`Config`] again (globs compiled, zones looked up).
     /// Every setting is checked as its flag is: a plan is written by anyone (`bin_width =
     /// i64::MAX` exhausted memory, `slo = 1e308` put `inf` in the chart).
@@ -165,9 +165,9 @@ mod tests {
         let mut rule = FileRule::new("web-2/*", "--tz").unwrap();
         rule.zone = Some(parse_zone("America/New_York").unwrap());
         c.rules.push(rule);
-        let settings = Settings::from(&c);
+        let settings = PlanSettings::from(&c);
         let json = serde_json::to_string(&settings).unwrap();
-        let back: Settings = serde_json::from_str(&json).unwrap();
+        let back: PlanSettings = serde_json::from_str(&json).unwrap();
         assert_eq!(back, settings);
         let again = back.to_config().unwrap();
         assert_eq!(again.zone, chrono_tz::Europe::Berlin);

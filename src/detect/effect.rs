@@ -15,7 +15,7 @@ pub const EFFECT_Z: f64 = 2.58;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 /// What the error rate did after an action.
-pub enum Verdict {
+pub enum Direction {
     /// It fell.
     Fell,
     /// It rose.
@@ -38,7 +38,7 @@ pub struct Effect {
     /// Requests in the bins after.
     pub after_requests: u64,
     /// What the test says.
-    pub verdict: Verdict,
+    pub verdict: Direction,
 }
 
 fn window(bins: &[Bin], from: i64, to: i64) -> (u64, u64) {
@@ -57,17 +57,17 @@ pub fn effect(bins: &[Bin], at: i64) -> Effect {
     let ratio = |e: u64, n: u64| if n > 0 { e as f64 / n as f64 } else { 0.0 };
     let (r0, r1) = (ratio(e0, n0), ratio(e1, n1));
     let verdict = if n0 < 10 || n1 < 10 {
-        Verdict::Unknown
+        Direction::Unknown
     } else {
         let pooled = (e0 + e1) as f64 / (n0 + n1) as f64;
         let se = (pooled * (1.0 - pooled) * (1.0 / n0 as f64 + 1.0 / n1 as f64)).sqrt();
         let z = if se > 0.0 { (r1 - r0) / se } else { 0.0 };
         if z <= -EFFECT_Z {
-            Verdict::Fell
+            Direction::Fell
         } else if z >= EFFECT_Z {
-            Verdict::Rose
+            Direction::Rose
         } else {
-            Verdict::NoChange
+            Direction::NoChange
         }
     };
     Effect {

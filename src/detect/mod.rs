@@ -74,7 +74,7 @@ pub enum Kind {
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 /// An incident the detector found in one signal.
-pub struct Incident {
+pub struct SignalIncident {
     /// What kind.
     pub kind: Kind,
     /// The bins the start could be in (95 % likelihood interval), first and last.
@@ -175,7 +175,7 @@ impl Model {
     }
 }
 
-fn baseline(bins: &[Bin], incidents: &[Incident], slo: f64, model: Model) -> f64 {
+fn baseline(bins: &[Bin], incidents: &[SignalIncident], slo: f64, model: Model) -> f64 {
     let outside = |b: &&Bin| {
         !incidents
             .iter()
@@ -221,7 +221,7 @@ fn best_cut(
 }
 
 /// One pass over the bins with a fixed baseline.
-fn scan(bins: &[Bin], p0: f64, params: Params, model: Model) -> Vec<Incident> {
+fn scan(bins: &[Bin], p0: f64, params: Params, model: Model) -> Vec<SignalIncident> {
     let onset_evidence = params.onset_evidence();
     let p1 = model.material(p0, params.slo);
     let mut found: Vec<(usize, usize, Option<usize>)> = Vec::new();
@@ -266,7 +266,7 @@ fn scan(bins: &[Bin], p0: f64, params: Params, model: Model) -> Vec<Incident> {
         };
     }
     // Place start and end by a two-segment fit at the incident's own ratio.
-    let mut incidents: Vec<Incident> = Vec::new();
+    let mut incidents: Vec<SignalIncident> = Vec::new();
     for (start, alarm, end) in found {
         let stop = end.unwrap_or(bins.len());
         let (n, e) = pooled(&bins[start..stop.max(start + 1).min(bins.len())]);
@@ -297,7 +297,7 @@ fn scan(bins: &[Bin], p0: f64, params: Params, model: Model) -> Vec<Incident> {
             .filter(|b| b.total > 0)
             .map(|b| b.errors as f64 / b.total as f64)
             .fold(0.0, f64::max);
-        let incident = Incident {
+        let incident = SignalIncident {
             kind: Kind::Errors,
             start_range,
             end_range,
@@ -333,7 +333,7 @@ fn scan(bins: &[Bin], p0: f64, params: Params, model: Model) -> Vec<Incident> {
 }
 
 /// Finds the incidents in a series of bins (sorted by index; empty bins may be absent).
-pub fn find_incidents(bins: &[Bin], params: Params) -> (Vec<Incident>, f64) {
+pub fn find_incidents(bins: &[Bin], params: Params) -> (Vec<SignalIncident>, f64) {
     find_with(bins, params, Model::Ratio)
 }
 
@@ -343,7 +343,7 @@ const MAX_DENSE_BINS: i64 = 2_000_000;
 /// Error-only logs: finds incidents in the *rate* of errors. Minutes without a line are
 /// quiet minutes, so the series is filled out first; each bin becomes `COUNT_TRIALS`
 /// trials. Returns the incidents and the bins as the detector saw them (for effects).
-pub fn find_incidents_in_counts(bins: &[Bin], params: Params) -> (Vec<Incident>, Vec<Bin>) {
+pub fn find_incidents_in_counts(bins: &[Bin], params: Params) -> (Vec<SignalIncident>, Vec<Bin>) {
     let dense = counts_as_trials(bins);
     let (incidents, _) = find_with(&dense, params, Model::Counts);
     (incidents, dense)
@@ -402,7 +402,7 @@ fn robust_baseline(bins: &[Bin], slo: f64, model: Model) -> f64 {
     smoothed.max(model.floor(slo)).min(0.5)
 }
 
-fn find_with(bins: &[Bin], params: Params, model: Model) -> (Vec<Incident>, f64) {
+fn find_with(bins: &[Bin], params: Params, model: Model) -> (Vec<SignalIncident>, f64) {
     let (mut per_part, p0) = settle(&[bins], params, model);
     (per_part.pop().unwrap_or_default(), p0)
 }
@@ -410,16 +410,16 @@ fn find_with(bins: &[Bin], params: Params, model: Model) -> (Vec<Incident>, f64)
 /// Scans `parts` (series that no incident may cross) against one baseline, re-estimated from
 /// their bins outside the incidents found until it settles (at most [`BASELINE_PASSES`]).
 /// Returns the last pass's incidents of each part, stamped with the final baseline, and it.
-fn settle(parts: &[&[Bin]], params: Params, model: Model) -> (Vec<Vec<Incident>>, f64) {
+fn settle(parts: &[&[Bin]], params: Params, model: Model) -> (Vec<Vec<SignalIncident>>, f64) {
     let pooled_bins: std::borrow::Cow<[Bin]> = match parts {
         [one] => std::borrow::Cow::Borrowed(*one),
         many => std::borrow::Cow::Owned(many.iter().flat_map(|p| p.iter().copied()).collect()),
     };
     let mut p0 = robust_baseline(&pooled_bins, params.slo, model);
-    let mut per_part: Vec<Vec<Incident>> = Vec::new();
+    let mut per_part: Vec<Vec<SignalIncident>> = Vec::new();
     for _ in 0..BASELINE_PASSES {
         per_part = parts.iter().map(|p| scan(p, p0, params, model)).collect();
-        let all: Vec<Incident> = per_part.iter().flatten().cloned().collect();
+        let all: Vec<SignalIncident> = per_part.iter().flatten().cloned().collect();
         let next = baseline(&pooled_bins, &all, params.slo, model);
         if (next - p0).abs() <= p0 * 1e-3 {
             break;
@@ -448,7 +448,7 @@ pub fn find_in_stretches(
     bin_width: crate::time::Micros,
     params: Params,
     counts: bool,
-) -> Vec<Incident> {
+) -> Vec<SignalIncident> {
     let model = if counts { Model::Counts } else { Model::Ratio };
     let parts: Vec<std::borrow::Cow<[Bin]>> = stretches
         .iter()

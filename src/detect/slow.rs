@@ -5,7 +5,7 @@
 
 use std::collections::BTreeMap;
 
-use super::{Bin, Incident, Kind, Params, find_incidents};
+use super::{Bin, Kind, Params, SignalIncident, find_incidents};
 use crate::aggregate::Latency;
 
 /// "Well above": twice the usual p95.
@@ -17,7 +17,7 @@ const MIN_TIMED: u64 = 5;
 /// What the latency detector found.
 pub struct SlowFindings {
     /// The slow incidents.
-    pub incidents: Vec<Incident>,
+    pub incidents: Vec<SignalIncident>,
     /// The usual p95, in milliseconds.
     pub baseline_p95_ms: f64,
     /// Twice that: a bin above it is slow.

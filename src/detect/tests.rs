@@ -112,10 +112,16 @@ fn an_incident_running_to_the_end_has_no_recovery() {
 #[test]
 fn effects_see_a_fall_and_ignore_noise() {
     let bins = series(100, 50, 9, |i| if i < 50 { 0.2 } else { 0.001 });
-    assert_eq!(effect::effect(&bins, 50).verdict, effect::Verdict::Fell);
-    assert_eq!(effect::effect(&bins, 25).verdict, effect::Verdict::NoChange);
+    assert_eq!(effect::effect(&bins, 50).verdict, effect::Direction::Fell);
+    assert_eq!(
+        effect::effect(&bins, 25).verdict,
+        effect::Direction::NoChange
+    );
     let sparse = series(30, 1, 9, |_| 0.5);
-    assert_eq!(effect::effect(&sparse, 2).verdict, effect::Verdict::Unknown);
+    assert_eq!(
+        effect::effect(&sparse, 2).verdict,
+        effect::Direction::Unknown
+    );
 }
 
 /// Logs cut tightly around an outage: 15 of 40 minutes failing. The four 10-minute windows

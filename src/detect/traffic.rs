@@ -16,7 +16,7 @@
 //! - Only the source's own span is judged: a file that simply ends (or starts late) has lost
 //!   nothing. A silence longer than [`MAX_LOSS`] is a gap in the data, not a loss.
 
-use super::{Bin, Incident, Kind, MIN_EXCESS_FAILURES, Params};
+use super::{Bin, Kind, MIN_EXCESS_FAILURES, Params, SignalIncident};
 use crate::time::{MICROS_PER_MIN, Micros};
 
 /// "A small fraction" of the predicted rate.
@@ -80,7 +80,7 @@ fn loss_evidence(observed: f64, expected: f64) -> f64 {
 }
 
 /// Finds losses of traffic in a request source's bins (sorted by index; empty bins absent).
-pub fn find_traffic_loss(bins: &[Bin], bin_width: Micros, params: Params) -> Vec<Incident> {
+pub fn find_traffic_loss(bins: &[Bin], bin_width: Micros, params: Params) -> Vec<SignalIncident> {
     let (Some(first), Some(last)) = (bins.first(), bins.last()) else {
         return Vec::new();
     };
@@ -151,7 +151,7 @@ pub fn find_traffic_loss(bins: &[Bin], bin_width: Micros, params: Params) -> Vec
             let peak = (start..=end)
                 .filter_map(|j| expected[j].map(|e| 1.0 - (counts[j] as f64 / e).min(1.0)))
                 .fold(0.0, f64::max);
-            Some(Incident {
+            Some(SignalIncident {
                 kind: Kind::TrafficLoss,
                 start_range: (index(start), index(start)),
                 end_range: Some((index(end) + 1, index(end) + 1)),

@@ -4,7 +4,7 @@
 
 /// Where a file stands in its family, from its name alone.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Member {
+pub struct RotationMember {
     /// The family's name: the file name without rotation suffix and compression extension.
     pub family: String,
     /// Sorts oldest first: dated pieces by date, numbered ones by falling number, the live
@@ -16,7 +16,7 @@ const COMPRESSED: [&str; 5] = [".gz", ".bz2", ".xz", ".zst", ".zstd"];
 
 /// The family a file name belongs to; `None` when nothing marks it as rotated and it is not
 /// the live file of a family (every file is its own family's live member).
-pub fn member(file_name: &str) -> Member {
+pub fn member(file_name: &str) -> RotationMember {
     let mut name = file_name;
     for ext in COMPRESSED {
         if let Some(stripped) = name.strip_suffix(ext) {
@@ -32,7 +32,7 @@ pub fn member(file_name: &str) -> Member {
         && number.bytes().all(|b| b.is_ascii_digit())
         && let Ok(n) = number.parse::<i64>()
     {
-        return Member {
+        return RotationMember {
             family: base.to_string(),
             age_key: (1, -n),
         };
@@ -49,7 +49,7 @@ pub fn member(file_name: &str) -> Member {
             .all(|b| b.is_ascii_digit())
         && let (Ok(d), Ok(c)) = (date.parse::<i64>(), clock.parse::<i64>())
     {
-        return Member {
+        return RotationMember {
             family: base.to_string(),
             age_key: (1, d * 1_000_000 + c - 100_000_000_000_000),
         };
@@ -63,13 +63,13 @@ pub fn member(file_name: &str) -> Member {
             && date.bytes().all(|b| b.is_ascii_digit() || b == b'-')
             && let Ok(d) = digits[..8].parse::<i64>()
         {
-            return Member {
+            return RotationMember {
                 family: base.to_string(),
                 age_key: (1, d - 100_000_000),
             };
         }
     }
-    Member {
+    RotationMember {
         family: name.to_string(),
         age_key: (2, 0),
     }

@@ -562,8 +562,8 @@ pub fn year_less_civil(format: Format, line: &[u8]) -> Option<crate::time::Civil
     let line = common::strip_cr(line);
     if format == Format::Syslog {
         return match syslog::parse(line)?.stamp {
-            syslog::Stamp::YearLess(c) => Some(c),
-            syslog::Stamp::Dated { .. } | syslog::Stamp::Local(_) => None,
+            syslog::SyslogStamp::YearLess(c) => Some(c),
+            syslog::SyslogStamp::Dated { .. } | syslog::SyslogStamp::Local(_) => None,
         };
     }
     match (format.spec().read)(line).when()? {
@@ -589,8 +589,8 @@ fn stamp_kind(format: Format, lines: &[&[u8]]) -> (bool, bool) {
         return (year_less, false);
     }
     match lines.iter().find_map(|l| syslog::parse(l)).map(|s| s.stamp) {
-        Some(syslog::Stamp::YearLess(_)) => (true, false),
-        Some(syslog::Stamp::Local(_)) => (false, true),
+        Some(syslog::SyslogStamp::YearLess(_)) => (true, false),
+        Some(syslog::SyslogStamp::Local(_)) => (false, true),
         _ => (false, false),
     }
 }

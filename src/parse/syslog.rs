@@ -19,7 +19,7 @@ use crate::time::{Civil, Micros};
 
 #[derive(Debug, Clone, Copy, PartialEq)]
 /// A syslog line's time, as written.
-pub enum Stamp {
+pub enum SyslogStamp {
     /// Month, day and clock; the year field is 0 until the time stage assigns one.
     YearLess(Civil),
     /// A full date without a zone (network gear: `Mar  7 2008 19:06:53`): placed in the
@@ -40,7 +40,7 @@ pub struct SyslogLine<'a> {
     /// The PRI, where written (`<34>`).
     pub pri: Option<u8>,
     /// Its time.
-    pub stamp: Stamp,
+    pub stamp: SyslogStamp,
     /// The host.
     pub host: &'a [u8],
     /// The tag without its pid; empty when the line has no tag.
@@ -212,7 +212,7 @@ fn rfc5424(pri: Option<u8>, rest: &[u8]) -> Option<SyslogLine<'_>> {
     let message = message.strip_prefix(b"\xef\xbb\xbf").unwrap_or(message);
     Some(SyslogLine {
         pri,
-        stamp: Stamp::Dated { time, offset_secs },
+        stamp: SyslogStamp::Dated { time, offset_secs },
         host: host.unwrap_or(b""),
         program: app.unwrap_or(b""),
         pid: procid.and_then(|p| std::str::from_utf8(p).ok()?.parse().ok()),
@@ -247,14 +247,14 @@ pub fn parse(line: &[u8]) -> Option<SyslogLine<'_>> {
         None => rest,
     };
     let (rest, stamp) = match traditional(rest) {
-        Some((rest, civil)) if civil.year > 0 => (rest, Stamp::Local(civil)),
-        Some((rest, civil)) => (rest, Stamp::YearLess(civil)),
+        Some((rest, civil)) if civil.year > 0 => (rest, SyslogStamp::Local(civil)),
+        Some((rest, civil)) => (rest, SyslogStamp::YearLess(civil)),
         None => {
             let (rest, (civil, offset)) = rfc3339(rest).ok()?;
             let time = civil.with_offset(offset)?;
             (
                 rest,
-                Stamp::Dated {
+                SyslogStamp::Dated {
                     time,
                     offset_secs: offset,
                 },
@@ -266,7 +266,7 @@ pub fn parse(line: &[u8]) -> Option<SyslogLine<'_>> {
     let (rest, host) = token(rest).unwrap_or((rest, b""));
     // `2024-05-17T15:04:30.123+02:00  WARN 12345 --- [main] …` is Spring Boot (and many an
     // application log), not a host called WARN: leave it to the application-log reader.
-    if pri.is_none() && matches!(stamp, Stamp::Dated { .. }) && LEVEL_WORDS.contains(&host) {
+    if pri.is_none() && matches!(stamp, SyslogStamp::Dated { .. }) && LEVEL_WORDS.contains(&host) {
         return None;
     }
     let rest = rest.strip_prefix(b" ").unwrap_or(rest);
@@ -317,9 +317,9 @@ pub fn read(line: &[u8]) -> Entry<'_> {
         return Entry::Unreadable("not a syslog line");
     };
     let when = match s.stamp {
-        Stamp::Dated { time, offset_secs } => When::Offset { time, offset_secs },
-        Stamp::Local(civil) => When::Local(civil),
-        Stamp::YearLess(civil) => When::YearLess(civil),
+        SyslogStamp::Dated { time, offset_secs } => When::Offset { time, offset_secs },
+        SyslogStamp::Local(civil) => When::Local(civil),
+        SyslogStamp::YearLess(civil) => When::YearLess(civil),
     };
     Entry::Message(Message {
         when,

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use super::plan::{Plan, Task};
-use super::wire::{PlanDoc, PlannedFile, Source};
+use super::wire::{BytesFrom, PlanDoc, PlannedFile};
 use crate::discover::Candidate;
 use crate::error::Error;
 
@@ -84,7 +84,7 @@ fn open_one(
     inputs: &Inputs,
     spooled: &mut Option<Candidate>,
 ) -> Result<Candidate, Error> {
-    let stdin = inputs.stdin || f.source == Source::Stream;
+    let stdin = inputs.stdin || f.source == BytesFrom::Stream;
     let local = inputs.local(f);
     let plain = |path: &Path| Candidate {
         path: path.to_path_buf(),
@@ -110,8 +110,8 @@ fn open_one(
         }
     };
     match (f.source, &f.member) {
-        (Source::Member, _) | (Source::Stream, Some(_)) => member_of(container, f),
-        (Source::Journal, _) if !stdin => {
+        (BytesFrom::Member, _) | (BytesFrom::Stream, Some(_)) => member_of(container, f),
+        (BytesFrom::Journal, _) if !stdin => {
             let (export, _) = crate::read::journal::export(&local).map_err(|e| Error::Partial {
                 path: f.display.clone(),
                 message: format!("not a readable journal file: {e}"),

@@ -35,7 +35,7 @@ pub struct TaskOutput {
 }
 
 /// Time spans of files, by their number in the plan.
-pub type Spans = Vec<(usize, DatedSpan)>;
+pub type DatedSpans = Vec<(usize, DatedSpan)>;
 
 /// Reads files of one stage side by side, then counts lines held twice once. `dated`: the
 /// spans of the stages before.
@@ -44,7 +44,7 @@ pub(super) fn read_stage(
     logs: &[Sniff],
     config: &Config,
     dated: &[DatedSpan],
-) -> (Vec<(usize, FileReport)>, Spans) {
+) -> (Vec<(usize, FileReport)>, DatedSpans) {
     let mut reports = read_group(files, logs, config, dated);
     reports.sort_by_key(|(i, _)| *i);
     // Every file lends its span (for the year) and the offsets its lines were written with:

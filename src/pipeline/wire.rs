@@ -20,7 +20,7 @@ use super::stages::{Piece, TaskOutput};
 use super::{FileReport, YearChoice, families};
 use crate::aggregate::{SaneTimes, Summary};
 use crate::config::Config;
-use crate::config::wire::Settings;
+use crate::config::wire::PlanSettings;
 use crate::discover::{Candidate, Passed};
 use crate::error::Error;
 use crate::parse::Detection;
@@ -42,7 +42,7 @@ const MAX_RATIO: u64 = 64;
 /// Where a planned file's bytes come from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
-pub enum Source {
+pub enum BytesFrom {
     /// A file at `path` (plain or compressed).
     File,
     /// A member of the archive at `path`.
@@ -65,7 +65,7 @@ pub struct PlannedFile {
     /// Where it lies among its siblings (for placing zone-less and year-less files).
     pub place: PathBuf,
     /// How it is read.
-    pub source: Source,
+    pub source: BytesFrom,
     /// Its name inside the archive, for a member.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub member: Option<String>,
@@ -104,7 +104,7 @@ pub struct PlanDoc {
     /// A hash of everything below: partials name it.
     pub id: String,
     /// The settings of the run.
-    pub settings: Settings,
+    pub settings: PlanSettings,
     /// The times lines may carry.
     pub sane: SaneTimes,
     /// Every file, by number.
@@ -130,15 +130,15 @@ fn fnv_hex(bytes: &[u8]) -> String {
 fn planned(id: usize, s: &Sniff) -> PlannedFile {
     let c = &s.candidate;
     let (source, path) = match (&c.journal, &c.spool, &c.member) {
-        (Some(journal), _, _) => (Source::Journal, journal.clone()),
-        (None, Some(_), _) => (Source::Stream, PathBuf::new()),
-        (None, None, Some(_)) => (Source::Member, c.path.clone()),
-        (None, None, None) => (Source::File, c.path.clone()),
+        (Some(journal), _, _) => (BytesFrom::Journal, journal.clone()),
+        (None, Some(_), _) => (BytesFrom::Stream, PathBuf::new()),
+        (None, None, Some(_)) => (BytesFrom::Member, c.path.clone()),
+        (None, None, None) => (BytesFrom::File, c.path.clone()),
     };
     PlannedFile {
         id,
         display: c.display.clone(),
-        size: (source == Source::File)
+        size: (source == BytesFrom::File)
             .then(|| std::fs::metadata(&path).ok().map(|m| m.len()))
             .flatten(),
         path,
@@ -164,7 +164,7 @@ impl PlanDoc {
         let mut doc = PlanDoc {
             postmortem_plan: PLAN_VERSION,
             id: String::new(),
-            settings: Settings::from(config),
+            settings: PlanSettings::from(config),
             sane: plan.logs.first().map(|s| s.sane).unwrap_or_default(),
             files: plan
                 .logs
@@ -255,7 +255,7 @@ impl PlanDoc {
                 display: f.display.clone(),
                 member: None,
                 spool: None,
-                journal: (f.source == Source::Journal).then(|| f.path.clone()),
+                journal: (f.source == BytesFrom::Journal).then(|| f.path.clone()),
                 range: None,
             },
             place: f.place.clone(),

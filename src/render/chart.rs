@@ -20,7 +20,7 @@ mod markers;
 
 /// The sizes of one drawing, in view-box units (pixels at 1:1).
 #[derive(Debug, Clone, Copy)]
-pub struct Layout {
+pub struct ChartLayout {
     /// `id` of the `<svg>` element.
     pub id: &'static str,
     /// Width of the view box.
@@ -36,7 +36,7 @@ pub struct Layout {
 }
 
 /// For a desktop window: about 1,000 pixels across.
-pub const WIDE: Layout = Layout {
+pub const WIDE: ChartLayout = ChartLayout {
     id: "chart-wide",
     width: 1000.0,
     left: 64.0,
@@ -46,7 +46,7 @@ pub const WIDE: Layout = Layout {
 };
 
 /// For a phone held upright: about 360 pixels across, drawn at that size.
-pub const NARROW: Layout = Layout {
+pub const NARROW: ChartLayout = ChartLayout {
     id: "chart-narrow",
     width: 360.0,
     left: 44.0,
@@ -347,7 +347,7 @@ fn incident_windows(out: &mut String, draft: &Draft, axis: &Axis, bottom: f64) {
 }
 
 /// The SVG element. `data-*` attributes carry the counts a test (or a reader's script) checks.
-pub fn svg(draft: &Draft, layout: &Layout) -> String {
+pub fn svg(draft: &Draft, layout: &ChartLayout) -> String {
     let bin = draft.bin_seconds.max(1) * 1_000_000;
     let (cols, col_width) = columns(&draft.series, bin, layout.max_columns);
     let Some(first) = cols.first() else {

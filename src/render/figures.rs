@@ -55,10 +55,10 @@ pub fn effect_text(item: &crate::timeline::TimelineItem) -> String {
     match item.effect {
         Some(e) => {
             let verdict = match e.verdict {
-                crate::detect::effect::Verdict::Fell => "fell",
-                crate::detect::effect::Verdict::Rose => "rose",
-                crate::detect::effect::Verdict::NoChange => "no change",
-                crate::detect::effect::Verdict::Unknown => "too little traffic to tell",
+                crate::detect::effect::Direction::Fell => "fell",
+                crate::detect::effect::Direction::Rose => "rose",
+                crate::detect::effect::Direction::NoChange => "no change",
+                crate::detect::effect::Direction::Unknown => "too little traffic to tell",
             };
             let (before, after) = distinct_pcts(e.before_ratio, e.after_ratio);
             format!("{verdict} ({before} → {after})")
@@ -75,7 +75,10 @@ pub fn kind_text(item: &crate::timeline::TimelineItem) -> String {
 /// Clients' requests refused or held back, in words, with who sent most: "2400 held back by a
 /// rate limit, 12 refused (not found, forbidden, too large); most from `198.51.100.77`
 /// (2400)". Names are written with `name` (a code span in Markdown).
-pub fn client_side_text(c: &crate::timeline::ClientSide, name: impl Fn(&str) -> String) -> String {
+pub fn client_side_text(
+    c: &crate::timeline::ClientSideCounts,
+    name: impl Fn(&str) -> String,
+) -> String {
     let mut parts = Vec::new();
     if c.limited > 0 {
         parts.push(format!("{} held back by a rate limit", c.limited));

@@ -444,7 +444,7 @@ pub(crate) fn intro(out: &mut String, draft: &Draft, parts: Parts) {
 }
 
 /// Clients' requests refused or held back, the one sentence the run and each incident say.
-fn not_failures(c: &crate::timeline::ClientSide) -> String {
+fn not_failures(c: &crate::timeline::ClientSideCounts) -> String {
     format!(
         "Not failures, counted apart: clients' requests {}.",
         client_side_text(c, code)

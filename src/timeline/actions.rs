@@ -296,7 +296,7 @@ pub fn restart_that_held(ctx: &Actions, until: Micros) -> Option<TimelineItem> {
         return None;
     };
     let effect = effect(ctx.bins, e.time.div_euclid(ctx.bin_width));
-    if effect.verdict != crate::detect::effect::Verdict::Fell {
+    if effect.verdict != crate::detect::effect::Direction::Fell {
         return None;
     }
     let unit = a.subject.as_deref().unwrap_or("the unit");

@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use super::{ClientSide, ItemKind, KeyCount, LatencyImpact, SignatureRow, item};
+use super::{ClientSideCounts, ItemKind, KeyCount, LatencyImpact, SignatureRow, item};
 use crate::aggregate::{Breakdown, Latency, Signatures};
 use crate::pipeline::Analysis;
 
@@ -46,11 +46,11 @@ pub fn top_login_sources(analysis: &Analysis, from_bin: i64, to_bin: i64) -> Vec
 
 /// Clients' requests refused or held back in the bins, and who sent most of them; `None`
 /// when there were none.
-pub fn client_side(analysis: &Analysis, from_bin: i64, to_bin: i64) -> Option<ClientSide> {
+pub fn client_side(analysis: &Analysis, from_bin: i64, to_bin: i64) -> Option<ClientSideCounts> {
     let kinds = merged(analysis, |s| &s.client_side).top(from_bin, to_bin, 2);
     let count = |key: &str| kinds.iter().find(|(k, _)| k == key).map_or(0, |(_, n)| *n);
     let (limited, refused) = (count("limited"), count("refused"));
-    (limited + refused > 0).then(|| ClientSide {
+    (limited + refused > 0).then(|| ClientSideCounts {
         limited,
         refused,
         top_clients: rows(merged(analysis, |s| &s.client_side_clients).top(from_bin, to_bin, 3)),

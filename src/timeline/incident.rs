@@ -29,7 +29,7 @@ use super::{
     TRIGGER_LOOKBACK, TimelineItem, evidence, item, percent, source,
 };
 use crate::aggregate::{ActionKind, Clients, ErrorSample, Event, LineRef, Series};
-use crate::detect::effect::Verdict;
+use crate::detect::effect::Direction;
 use crate::detect::{self, Bin, Kind, Params};
 use crate::pipeline::Analysis;
 use crate::time::{MICROS_PER_MIN, Micros, Stamp};
@@ -130,7 +130,7 @@ fn service_peers<'s>(
 pub struct Case {
     /// The window (from the union of the sources that showed it) and, for the rest, the
     /// numbers of the source that showed it most.
-    pub found: detect::Incident,
+    pub found: detect::SignalIncident,
     /// What ratios, effects and burn rates are judged on.
     pub bins: Vec<Bin>,
     /// Its records and errors per bin.
@@ -231,7 +231,7 @@ impl Case {
 
     /// An incident only alerts tell of: no source has data over the window.
     pub fn alerted(run: &Run, first: i64, end: Option<i64>, fired: usize) -> Case {
-        let found = detect::Incident {
+        let found = detect::SignalIncident {
             kind: Kind::Errors,
             start_range: (first, first),
             end_range: end.map(|e| (e, e)),
@@ -320,7 +320,7 @@ fn during(ctx: &Actions, start: Micros, until: Micros, trigger: Option<&Timeline
         .iter()
         .filter(human_change)
         .filter(|i| i.micros <= fixed_by)
-        .filter(|i| i.effect.is_some_and(|e| e.verdict == Verdict::Fell))
+        .filter(|i| i.effect.is_some_and(|e| e.verdict == Direction::Fell))
         .max_by(|a, b| {
             let drop = |i: &TimelineItem| i.effect.map_or(0.0, |e| e.before_ratio - e.after_ratio);
             drop(a).total_cmp(&drop(b)).then(b.micros.cmp(&a.micros))
@@ -333,7 +333,7 @@ fn during(ctx: &Actions, start: Micros, until: Micros, trigger: Option<&Timeline
         .filter(|i| i.micros < cut)
         .filter(|i| {
             i.effect
-                .is_some_and(|e| matches!(e.verdict, Verdict::NoChange | Verdict::Rose))
+                .is_some_and(|e| matches!(e.verdict, Direction::NoChange | Direction::Rose))
         })
         .cloned()
         .collect();

@@ -47,7 +47,7 @@ pub struct Draft {
     pub errors: Vec<String>,
     /// Clients' requests refused or rate-limited over the whole run: not failures.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub client_side: Option<ClientSide>,
+    pub client_side: Option<ClientSideCounts>,
     /// The signal per bin (bins with records only), for charts: what the detector read.
     pub series: Vec<SeriesPoint>,
     /// The zone times are shown in by the text renderers (`--display-tz`); JSON stays UTC.
@@ -185,7 +185,7 @@ pub struct Incident {
     pub top_sources: Vec<KeyCount>,
     /// Clients' requests refused or rate-limited during the window: not failures.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub client_side: Option<ClientSide>,
+    pub client_side: Option<ClientSideCounts>,
     /// Error signatures during the incident, those new against the baseline first.
     pub signatures: Vec<SignatureRow>,
     /// Everything the logs show about it, in time order: detection, evidence, actions, alerts, escalations, the resolution.
@@ -311,7 +311,7 @@ pub struct SignatureRow {
 /// Lines that report a client's request refused or held back, not the service failing:
 /// shown beside the failures, never counted among them.
 #[derive(Debug, Clone, Serialize)]
-pub struct ClientSide {
+pub struct ClientSideCounts {
     /// Requests held back by a rate or connection limit (nginx `limiting requests`, HTTP 429).
     pub limited: u64,
     /// Requests refused for the client's sake (not found, forbidden, too large), as a server's

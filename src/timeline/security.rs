@@ -26,7 +26,7 @@ pub fn bursts_in(
     segments: &[(i64, i64)],
     params: Params,
     bin_width: Micros,
-) -> Vec<detect::Incident> {
+) -> Vec<detect::SignalIncident> {
     let bins: Vec<Bin> = auth_failures
         .iter()
         .map(|(&index, &n)| Bin {
@@ -167,12 +167,12 @@ fn failures(auth_failures: &BTreeMap<i64, u64>, from: i64, to: Option<i64>) -> u
 /// Bursts (sorted by start) less than `gap_bins` apart merged; each campaign's count is
 /// its failed logins.
 fn campaigns(
-    bursts: Vec<detect::Incident>,
+    bursts: Vec<detect::SignalIncident>,
     gap_bins: i64,
     segment_end: impl Fn(i64) -> i64,
     count: impl Fn(i64, Option<i64>) -> u64,
-) -> Vec<detect::Incident> {
-    let mut out: Vec<detect::Incident> = Vec::new();
+) -> Vec<detect::SignalIncident> {
+    let mut out: Vec<detect::SignalIncident> = Vec::new();
     for b in bursts {
         match out.last_mut() {
             Some(c)
@@ -198,7 +198,7 @@ fn campaigns(
 /// The campaigns far larger than the source's usual ones (all of them when there are too
 /// few to say what is usual). Each is judged against the others: among a handful of
 /// campaigns, one attack would otherwise raise the fence it is judged by above itself.
-fn unusual(campaigns: Vec<detect::Incident>) -> Vec<detect::Incident> {
+fn unusual(campaigns: Vec<detect::SignalIncident>) -> Vec<detect::SignalIncident> {
     if campaigns.len() < MIN_CAMPAIGNS_FOR_USUAL {
         return campaigns;
     }
@@ -239,8 +239,8 @@ fn fence(sorted: &[f64]) -> f64 {
 mod tests {
     use super::*;
 
-    fn burst(start: i64, end: i64, errors: u64) -> detect::Incident {
-        detect::Incident {
+    fn burst(start: i64, end: i64, errors: u64) -> detect::SignalIncident {
+        detect::SignalIncident {
             kind: Kind::Security,
             start_range: (start, start),
             end_range: Some((end, end)),

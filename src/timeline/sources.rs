@@ -254,7 +254,7 @@ pub struct Finding {
     /// The source that found it.
     pub source: usize,
     /// What it found.
-    pub incident: detect::Incident,
+    pub incident: detect::SignalIncident,
 }
 
 impl Finding {
@@ -312,7 +312,7 @@ fn errors_in(
     params: Params,
     records: bool,
     bin_width: Micros,
-) -> Vec<detect::Incident> {
+) -> Vec<detect::SignalIncident> {
     if records {
         return detect::find_in_stretches(bins, &source.segments, bin_width, params, true);
     }
@@ -324,7 +324,7 @@ fn errors_in(
         if part.is_empty() {
             continue;
         }
-        let errors: Vec<detect::Incident> = errors_by_stretch
+        let errors: Vec<detect::SignalIncident> = errors_by_stretch
             .iter()
             .filter(|i| (first..=last).contains(&i.start_bin))
             .cloned()
@@ -333,7 +333,7 @@ fn errors_in(
         let slow =
             detect::slow::find_slow_in(latency, params).map_or_else(Vec::new, |s| s.incidents);
         // Slow while failing is the failing incident; slow alone is its own.
-        let slow_alone: Vec<detect::Incident> = slow
+        let slow_alone: Vec<detect::SignalIncident> = slow
             .into_iter()
             .filter(|s| {
                 !errors.iter().any(|e| {
@@ -384,7 +384,7 @@ pub fn find_all(sources: &[SourceSignal], params: Params, bin_width: Micros) -> 
 /// Moves a recovery the detector placed in a bin without data to the first bin with data
 /// after it; where the source's data stops first, the incident has no recovery in the data
 /// (it was still going when the data stopped).
-fn place_recovery(source: &SourceSignal, incident: &mut detect::Incident) {
+fn place_recovery(source: &SourceSignal, incident: &mut detect::SignalIncident) {
     // A loss of traffic is a silence by nature: it recovers where lines return.
     if incident.kind == Kind::TrafficLoss {
         return;

@@ -2,7 +2,7 @@
 //! the file and for the source it names, so each source can be judged on its own series.
 
 use super::Worker;
-use crate::aggregate::{MAX_STREAMS, OTHER_STREAMS, Stream};
+use crate::aggregate::{MAX_STREAMS, OTHER_STREAMS, StreamCounts};
 use crate::parse::entry::Entry;
 
 impl Worker<'_> {
@@ -15,7 +15,7 @@ impl Worker<'_> {
     }
 
     /// The counts of the source the current line names, when it names one.
-    pub(super) fn stream_counts(&mut self) -> Option<&mut Stream> {
+    pub(super) fn stream_counts(&mut self) -> Option<&mut StreamCounts> {
         if self.stream.is_empty() {
             return None;
         }

@@ -10,7 +10,7 @@ fn members_of_one_family_sort_oldest_first() {
         "syslog-20230901.gz",
         "syslog-20230908",
     ];
-    let members: Vec<Member> = names.iter().map(|n| member(n)).collect();
+    let members: Vec<RotationMember> = names.iter().map(|n| member(n)).collect();
     assert!(members.iter().all(|m| m.family == "syslog"), "{members:?}");
     names.sort_by_key(|n| member(n).age_key);
     assert_eq!(

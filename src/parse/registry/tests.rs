@@ -203,7 +203,10 @@ fn every_format_has_exactly_one_spec() {
     for (format, _) in SAMPLES {
         assert_eq!(spec(format).format, format, "{format:?} has no spec");
         assert_eq!(Format::from_name(&format.id()), Some(format));
-        assert!(formats.contains(&format), "{format:?} is in no sniffing list");
+        assert!(
+            formats.contains(&format),
+            "{format:?} is in no sniffing list"
+        );
     }
     // The lists and `spec`'s match hold the same spec for each format.
     for listed in all() {

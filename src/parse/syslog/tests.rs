@@ -5,7 +5,7 @@ use crate::time::format_utc;
 fn sudo_line_from_auth_log() {
     let line = b"Mar 27 13:09:37 ip-10-77-20-248 sudo:   ubuntu : TTY=pts/0 ; PWD=/home/ubuntu ; USER=root ; COMMAND=/usr/bin/apt-key add -";
     let s = parse(line).unwrap();
-    let Stamp::YearLess(c) = s.stamp else {
+    let SyslogStamp::YearLess(c) = s.stamp else {
         panic!("year-less expected")
     };
     assert_eq!(
@@ -33,7 +33,7 @@ fn tag_with_pid_and_pri() {
 fn high_precision_rsyslog_format() {
     let s = parse(b"2023-09-10T10:15:02.123456+02:00 auth-1 systemd[1]: Started authd.service.")
         .unwrap();
-    let Stamp::Dated { time, offset_secs } = s.stamp else {
+    let SyslogStamp::Dated { time, offset_secs } = s.stamp else {
         panic!("dated expected")
     };
     assert_eq!(format_utc(time), "2023-09-10T08:15:02Z");
@@ -46,7 +46,7 @@ fn high_precision_rsyslog_format() {
 #[test]
 fn rfc5424_with_structured_data_and_nil_fields() {
     let s = parse(br#"<46>1 2017-04-27T07:50:47.381967+02:00 logserver rsyslogd - - [origin software="rsyslogd" swVersion="8.4.2" x-pid="900"] start"#).unwrap();
-    let Stamp::Dated { time, offset_secs } = s.stamp else {
+    let SyslogStamp::Dated { time, offset_secs } = s.stamp else {
         panic!("dated")
     };
     assert_eq!(format_utc(time), "2017-04-27T05:50:47Z");
@@ -90,7 +90,7 @@ fn without_a_colon_the_first_word_is_the_tag_as_rsyslog_reads_it() {
 #[test]
 fn cisco_style_year_in_the_date_and_a_colon_after_the_clock() {
     let s = parse(b"<167>Mar 7 2008 19:06:53: example tag: testmessage").unwrap();
-    let Stamp::Local(c) = s.stamp else {
+    let SyslogStamp::Local(c) = s.stamp else {
         panic!("a full local date expected")
     };
     assert_eq!((c.year, c.month, c.day, c.hour), (2008, 3, 7, 19));
@@ -101,7 +101,7 @@ fn cisco_style_year_in_the_date_and_a_colon_after_the_clock() {
 #[test]
 fn shouted_months_a_space_after_pri_and_a_bare_stamp() {
     let s = parse(b"<6>AUG 10 22:18:24 host kernel: x").unwrap();
-    assert!(matches!(s.stamp, Stamp::YearLess(c) if c.month == 8 && c.day == 10));
+    assert!(matches!(s.stamp, SyslogStamp::YearLess(c) if c.month == 8 && c.day == 10));
     let s = parse(b"<167> Mar  7 19:06:53 example tag: testmessage").unwrap();
     assert_eq!(s.pri, Some(167));
     assert_eq!(s.host, b"example");
@@ -124,7 +124,7 @@ fn bad_dates_are_rejected() {
 #[test]
 fn journalctl_short_iso_with_a_colonless_offset() {
     let s = parse(b"2023-09-10T08:15:03+0200 web-1 sudo[812]:    alice : TTY=pts/0 ; PWD=/home/alice ; USER=root ; COMMAND=/usr/bin/systemctl restart nginx").unwrap();
-    let Stamp::Dated { time, offset_secs } = s.stamp else {
+    let SyslogStamp::Dated { time, offset_secs } = s.stamp else {
         panic!("dated expected")
     };
     assert_eq!(format_utc(time), "2023-09-10T06:15:03Z");
@@ -142,7 +142,7 @@ fn journalctl_short_precise_keeps_the_microseconds() {
     let s =
         parse(b"Sep 10 08:15:02.123456 web-1 kernel: Out of memory: Killed process 4242 (authd)")
             .unwrap();
-    let Stamp::YearLess(c) = s.stamp else {
+    let SyslogStamp::YearLess(c) = s.stamp else {
         panic!("year-less expected")
     };
     assert_eq!(
@@ -196,7 +196,7 @@ fn month_names_of_a_french_german_or_spanish_locale() {
     ];
     for (line, month) in cases {
         let s = parse(line.as_bytes()).expect(line);
-        let Stamp::YearLess(c) = s.stamp else {
+        let SyslogStamp::YearLess(c) = s.stamp else {
             panic!("year-less expected: {line}")
         };
         assert_eq!(c.month, month, "{line}");

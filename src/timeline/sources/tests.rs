@@ -3,7 +3,7 @@ use super::*;
 fn finding(source: usize, start: i64, end: Option<i64>, errors: u64, kind: Kind) -> Finding {
     Finding {
         source,
-        incident: detect::Incident {
+        incident: detect::SignalIncident {
             kind,
             start_range: (start, start),
             end_range: end.map(|e| (e, e)),

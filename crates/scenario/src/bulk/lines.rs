@@ -25,7 +25,7 @@ pub const FORMATS: [(&str, &str, u64); 13] = [
     ("caddy", "caddy-access.log", 560),
     // The busy day and the export of `heavy`.
     ("nginx-busy", "access.log", 300),
-    ("elasticsearch", "search.json", 390),
+    ("elasticsearch", "search.json", 333),
 ];
 
 /// What one request is: its minute, second, client and outcome.
