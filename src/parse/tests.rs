@@ -160,3 +160,48 @@ SET timestamp=1611704769;\nUPDATE orders SET state = 1;\n";
         matches!(m.when, When::Local(c) if (c.year, c.month, c.day, c.hour, c.minute) == (2021, 1, 26, 9, 5))
     );
 }
+
+#[test]
+fn regression_a_tai64n_label_holding_multibyte_text_does_not_panic() {
+    // `@` and 24 bytes that are valid UTF-8 but not hex: the label was cut at byte 16, inside
+    // a character.
+    let line = "@400000004332258é3b6e1a8 tcpserver: x".as_bytes();
+    assert_eq!(line[25], b' ', "24 bytes of label, byte 16 inside the `é`");
+    for spec in registry::all() {
+        (spec.accepts)(line);
+        (spec.read)(line);
+    }
+}
+
+/// Every reader, on the heads of lines that take each rarer path (leading times, thread and
+/// level heads, slow-log and Zeek lines), cut at every byte and followed by multibyte text:
+/// nothing panics.
+#[test]
+fn every_reader_survives_every_cut_of_the_rarer_heads() {
+    let heads = [
+        "@40000000433225833b6e1a8c tcpserver: status: 5/30",
+        "17/06/09 20:10:40 INFO executor.Executor: ok",
+        "20120702.102240,672:DEBUG:foo",
+        "2012-025T10:22:40,672:DEBUG:foo",
+        "Wed May 19 08:00:01 EST 2021 line 1",
+        "MainThread::ERROR::2011-12-05 07:04:56,300::vdsm::74::vds::(run) x",
+        "# Time: 2021-01-26T23:45:57.678222Z",
+        "# Time: 210126  9:05:01",
+        "#fields\tts\tuid\tid.orig_h\tmethod\turi\tstatus_code",
+        "1320279566.452687\tCwFs1P2UcUdlSxD2La\t192.168.2.76\tGET\t/\t200",
+        "août 19 11:08:37 nlaptop symphorien[4961]: test",
+    ];
+    for head in heads {
+        for cut in 0..=head.len() {
+            let mut line = head.as_bytes()[..cut].to_vec();
+            for tail in [&b""[..], "é€😀".as_bytes(), b"\xff\xfe", b"::", b" "] {
+                line.truncate(cut);
+                line.extend_from_slice(tail);
+                for spec in registry::all() {
+                    (spec.accepts)(&line);
+                    (spec.read)(&line);
+                }
+            }
+        }
+    }
+}

@@ -29,7 +29,8 @@ pub(super) fn leading(line: &[u8]) -> Option<(&[u8], When)> {
 /// seconds since 1972 left out.
 fn tai64n(line: &[u8]) -> Option<(&[u8], When)> {
     let hex = line.get(1..25)?;
-    if line.get(25).is_some_and(|&b| b != b' ') {
+    // All hex first: the text is cut at byte 16 below, which must not fall inside a character.
+    if !hex.iter().all(u8::is_ascii_hexdigit) || line.get(25).is_some_and(|&b| b != b' ') {
         return None;
     }
     let text = std::str::from_utf8(hex).ok()?;
