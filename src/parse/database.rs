@@ -187,11 +187,49 @@ fn slow_query_time(line: &[u8]) -> Option<When> {
     tail.is_empty().then_some(when)
 }
 
-/// A MySQL error log line, or the head of a slow query log's entry, as an [`Entry`]. The
-/// slow log's other lines (`# Query_time:`, the statement) continue the entry.
+/// A line of the general query log: `2025-08-15T14:03:50.259438Z\t    9 Query\tselect 1`
+/// (the time, the connection's id, the command, a tab, its argument). Returns the time and
+/// the command with its argument.
+fn general_query(line: &[u8]) -> Option<(When, &[u8])> {
+    const LONGEST_COMMAND: usize = 24;
+    let (when, rest) = parse_mysql_time(line)?;
+    let rest = rest.strip_prefix(b"\t")?.trim_ascii_start();
+    let digits = rest.iter().take_while(|b| b.is_ascii_digit()).count();
+    let rest = rest
+        .get(digits..)?
+        .strip_prefix(b" ")
+        .filter(|_| digits > 0)?;
+    let tab = memchr::memchr(b'\t', &rest[..rest.len().min(LONGEST_COMMAND + 1)])?;
+    let command = &rest[..tab];
+    let is_command = !command.is_empty()
+        && command
+            .iter()
+            .all(|b| b.is_ascii_alphabetic() || *b == b' ');
+    is_command.then_some((when, rest))
+}
+
+/// The lines the server writes at the head of its slow and general logs each time it starts:
+/// `/usr/sbin/mysqld, Version: 8.0.43 (…). started with:`, `Tcp port: 3306  Unix socket: …`,
+/// `Time                 Id Command    Argument`.
+fn server_header(line: &[u8]) -> bool {
+    line.starts_with(b"Tcp port: ")
+        || (line.starts_with(b"Time ") && memchr::memmem::find(line, b" Id Command").is_some())
+        || (line.ends_with(b"started with:")
+            && memchr::memmem::find(line, b", Version: ").is_some())
+}
+
+/// A MySQL error log line, the head of a slow query log's entry, or a general query log's
+/// line, as an [`Entry`]. The slow log's other lines (`# Query_time:`, the statement) continue
+/// the entry; the server's start-up header is a marker.
 pub fn read_mysql(line: &[u8]) -> Entry<'_> {
     if let Some(when) = slow_query_time(line) {
         return Message::text_line(when, Verdict::Given(false), Some(b"mysqld"), b"slow query");
+    }
+    if let Some((when, command)) = general_query(line) {
+        return Message::text_line(when, Verdict::Given(false), Some(b"mysqld"), command);
+    }
+    if server_header(line) {
+        return Entry::Marker;
     }
     let Some((when, level, text)) = parse_mysql(line) else {
         return Entry::Continuation;
@@ -216,14 +254,18 @@ pub const POSTGRES: FormatSpec = FormatSpec {
     documents: None,
 };
 
-/// MySQL and MariaDB error logs and slow query logs.
+/// MySQL and MariaDB error logs, slow query logs and general query logs.
 pub const MYSQL: FormatSpec = FormatSpec {
     format: Format::Mysql,
-    name: "mysql error log",
+    name: "mysql log (error, slow query, general)",
     meaning: Meaning::Messages,
     zone_less: true,
     every_line_has_offset: false,
-    accepts: |line| parse_mysql(line).is_some() || slow_query_time(line).is_some(),
+    accepts: |line| {
+        parse_mysql(line).is_some()
+            || slow_query_time(line).is_some()
+            || general_query(line).is_some()
+    },
     read: read_mysql,
     documents: None,
 };

@@ -63,3 +63,43 @@ fn mysql_8_57_and_56_error_lines() {
     assert!(matches!(parse_mysql(m56), Some((When::Local(_), _, _))));
     assert!(parse_mysql(b"Sep 10 08:15:02 web-1 sshd[812]: Accepted").is_none());
 }
+
+#[test]
+fn mysql_general_query_log_lines_and_the_servers_start_up_header() {
+    let Entry::Message(m) =
+        read_mysql(b"2025-08-15T14:03:50.259438Z\t    9 Query\tset global log_output = 'FILE'")
+    else {
+        panic!("a message")
+    };
+    assert_eq!(
+        m.when,
+        When::Offset {
+            time: 1_755_266_630_259_438,
+            offset_secs: 0
+        }
+    );
+    assert_eq!(&*m.text, b"Query\tset global log_output = 'FILE'");
+    assert_eq!(m.verdict, Verdict::Given(false));
+    // `Quit` has an empty argument.
+    assert!(matches!(
+        read_mysql(b"2025-08-15T14:04:35.806005Z\t    9 Quit\t"),
+        Entry::Message(_)
+    ));
+    for header in [
+        &b"/usr/sbin/mysqld, Version: 8.0.43-0ubuntu0.24.04.1 ((Ubuntu)). started with:"[..],
+        b"Tcp port: 3306  Unix socket: /var/run/mysqld/mysqld.sock",
+        b"Time                 Id Command    Argument",
+    ] {
+        assert_eq!(
+            read_mysql(header),
+            Entry::Marker,
+            "{}",
+            String::from_utf8_lossy(header)
+        );
+    }
+    // A time and a tab with no connection id is not a general log line.
+    assert_eq!(
+        read_mysql(b"2025-08-15T14:03:50.259438Z\tQuery\tselect 1"),
+        Entry::Continuation
+    );
+}
