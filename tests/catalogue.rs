@@ -187,16 +187,10 @@ fn a_64_mib_single_line_is_counted_and_skipped() {
     assert_eq!(f["lines_over_1_mib"], 1);
 }
 
-fn gzip(bytes: &[u8]) -> Vec<u8> {
-    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
-    gz.write_all(bytes).unwrap();
-    gz.finish().unwrap()
-}
-
 #[test]
 fn corrupt_gzip_keeps_what_was_read_and_reports() {
     let syslog = std::fs::read(common::sample_logs().join("syslog")).unwrap();
-    let mut gz = gzip(&syslog);
+    let mut gz = common::gzip(&syslog);
     let middle = gz.len() / 2;
     for b in &mut gz[middle..middle + 64] {
         *b ^= 0x5a;
@@ -523,7 +517,7 @@ fn a_junk_folder_with_every_case_at_once() {
         nul.extend_from_slice(&[0; 100]);
         nul.extend_from_slice(b"\nSep 10 09:00:01 h a: \xff\xfe bad utf-8\r\n");
         std::fs::write(d.join("nul.log"), nul).unwrap();
-        let mut gz = gzip(&format!("{SYSLOG_LINE}\n").repeat(5000).into_bytes());
+        let mut gz = common::gzip(&format!("{SYSLOG_LINE}\n").repeat(5000).into_bytes());
         gz.truncate(gz.len() / 2);
         std::fs::write(d.join("cut.gz"), gz).unwrap();
         std::fs::write(d.join("plain.gz"), format!("{SYSLOG_LINE}\n").repeat(5)).unwrap();

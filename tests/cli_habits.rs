@@ -276,22 +276,11 @@ fn stats_say_what_decompressing_rotated_files_cost() {
             i % 60
         ));
     }
-    let gz = std::process::Command::new("gzip")
-        .arg("-c")
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .spawn()
-        .and_then(|mut child| {
-            use std::io::Write;
-            child
-                .stdin
-                .take()
-                .expect("stdin")
-                .write_all(text.as_bytes())?;
-            child.wait_with_output()
-        })
-        .expect("gzip runs");
-    std::fs::write(dir.path().join("access.log.2.gz"), gz.stdout).unwrap();
+    std::fs::write(
+        dir.path().join("access.log.2.gz"),
+        common::gzip(text.as_bytes()),
+    )
+    .unwrap();
     let out = postmortem()
         .args(["draft", "--json", "--stats"])
         .arg(dir.path())

@@ -1,15 +1,11 @@
 //! `postmortem scan` over a folder holding one file of each format (some compressed), pinned
 //! with an insta snapshot: what each file was read as, why, and what was assumed.
 
+mod common;
+
 use std::io::Write;
 
 use assert_cmd::Command;
-
-fn gzip(bytes: &[u8]) -> Vec<u8> {
-    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
-    gz.write_all(bytes).unwrap();
-    gz.finish().unwrap()
-}
 
 #[test]
 fn scan_explains_each_format() {
@@ -17,7 +13,7 @@ fn scan_explains_each_format() {
     let d = dir.path();
     let access = "203.0.113.7 - - [10/Sep/2023:10:15:02 +0200] \"GET / HTTP/1.1\" 200 5 \"-\" \"curl/8\" 0.004\n".repeat(3);
     std::fs::write(d.join("access.log"), &access).unwrap();
-    std::fs::write(d.join("access.log.1.gz"), gzip(access.as_bytes())).unwrap();
+    std::fs::write(d.join("access.log.1.gz"), common::gzip(access.as_bytes())).unwrap();
     std::fs::write(d.join("error.log"), "2023/09/10 10:15:03 [error] 1#1: *2 upstream timed out, client: 203.0.113.7, server: a\nPHP message: continued\n").unwrap();
     std::fs::write(d.join("syslog"), "Sep 10 10:15:04 web-1 sudo:  bob : TTY=pts/0 ; PWD=/ ; USER=root ; COMMAND=/usr/bin/systemctl restart a\n\tcontinued\nnot syslog at all\n").unwrap();
     std::fs::write(

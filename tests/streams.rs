@@ -2,7 +2,8 @@
 //! `--stdin-name`, and process substitution (`postmortem scan <(zcat x.gz)`), each read as a
 //! file would be (sniffed from content, compression undone).
 
-use std::io::Write;
+mod common;
+
 use std::path::Path;
 
 use assert_cmd::Command;
@@ -19,12 +20,6 @@ fn json(out: &std::process::Output) -> Value {
         .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stderr)))
 }
 
-fn gzip(bytes: &[u8]) -> Vec<u8> {
-    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
-    gz.write_all(bytes).unwrap();
-    gz.finish().unwrap()
-}
-
 fn access_log() -> Vec<u8> {
     std::fs::read(Path::new(SAMPLE).join("nginx/access.log")).expect("the sample's access log")
 }
@@ -38,7 +33,7 @@ fn a_gzip_stream_on_standard_input_reads_as_the_file_would() {
         .unwrap();
     let from_stdin = postmortem()
         .args(["draft", "--json", "-"])
-        .write_stdin(gzip(&access_log()))
+        .write_stdin(common::gzip(&access_log()))
         .output()
         .unwrap();
     let (file, stdin) = (json(&from_file), json(&from_stdin));

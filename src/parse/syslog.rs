@@ -12,10 +12,9 @@ use super::entry::{Entry, Message, Verdict, Vocabulary, When};
 use super::spec::Format;
 use super::spec::{FormatSpec, Meaning};
 
-use super::common::{
-    civil_parts, clock, fixed_digits, localized_month_name, month_name, rfc3339, spaces, token,
-};
+use super::common::{civil_parts, clock, fail, fixed_digits, month_name, rfc3339, spaces, token};
 use crate::time::{Civil, Micros};
+use nom::IResult;
 
 #[derive(Debug, Clone, Copy, PartialEq)]
 /// A syslog line's time, as written.
@@ -77,6 +76,54 @@ fn pri(input: &[u8]) -> (&[u8], Option<u8>) {
         return (input, None);
     }
     (&input[2 + digits..], Some(value as u8))
+}
+
+/// A month's abbreviation as `journalctl` and `syslog` write it under a French, German or
+/// Spanish locale (glibc's `%b`: `août`, `févr.`, `Mär`, `dic`), as 1..12; tried only where
+/// [`month_name`] fails. The word ends at a space.
+fn localized_month_name(input: &[u8]) -> IResult<&[u8], u32> {
+    const NAMES: [(&str, u32); 27] = [
+        ("janv", 1),
+        ("févr", 2),
+        ("mars", 3),
+        ("mär", 3),
+        ("avr", 4),
+        ("avril", 4),
+        ("abr", 4),
+        ("mai", 5),
+        ("juin", 6),
+        ("juil", 7),
+        ("août", 8),
+        ("ago", 8),
+        ("sept", 9),
+        ("okt", 10),
+        ("déc", 12),
+        ("dez", 12),
+        ("dic", 12),
+        ("ene", 1),
+        ("feb", 2),
+        ("mar", 3),
+        ("may", 5),
+        ("jun", 6),
+        ("jul", 7),
+        ("sep", 9),
+        ("oct", 10),
+        ("nov", 11),
+        ("jan", 1),
+    ];
+    const LONGEST: usize = 7;
+    let end = input
+        .iter()
+        .take(LONGEST)
+        .position(|&b| b == b' ')
+        .ok_or_else(|| fail(input))?;
+    let word = input[..end].strip_suffix(b".").unwrap_or(&input[..end]);
+    let month = NAMES
+        .iter()
+        .find(|(name, _)| word.eq_ignore_ascii_case(name.as_bytes()))
+        .map(|&(_, month)| month)
+        .ok_or_else(|| fail(input))?;
+    Ok((&input[end..], month))
 }
 
 /// `Sep 10 08:15:02`, `Nov  3 09:23:38`, `AUG 10 22:18:24`, and the year inside the date

@@ -146,3 +146,11 @@ pub fn one_byte_mutations(line: &[u8], bytes: &[u8]) -> Vec<Vec<u8>> {
     }
     variants
 }
+
+/// `bytes` as one gzip member (what `gzip -6` writes, by the same deflate).
+pub fn gzip(bytes: &[u8]) -> Vec<u8> {
+    use std::io::Write;
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    gz.write_all(bytes).expect("in memory");
+    gz.finish().expect("in memory")
+}

@@ -63,7 +63,10 @@ pub fn write(
     let mut written = 0u64;
     let mut line = Vec::with_capacity(512);
     let mut buf = Vec::with_capacity(16 << 20);
-    buf.extend_from_slice(lines::header(format));
+    buf.extend_from_slice(match format {
+        "elasticsearch" => heavy::SEARCH_HEAD,
+        _ => lines::header(format),
+    });
     for (minute, w) in weights.iter().enumerate() {
         let t0: Micros = day + minute as i64 * MICROS_PER_MIN;
         let in_incident =
@@ -95,7 +98,11 @@ pub fn write(
                 status,
                 failing,
             };
-            lines::write(format, &request, &mut rng, &mut line);
+            match format {
+                "nginx-busy" => heavy::nginx_busy(&request, &mut rng, &mut line),
+                "elasticsearch" => heavy::search_hit(&request, &mut rng, &mut line),
+                _ => lines::write(format, &request, &mut rng, &mut line),
+            }
             buf.extend_from_slice(&line);
             if buf.len() >= 8 << 20 {
                 file.write_all(&buf)?;
@@ -104,7 +111,10 @@ pub fn write(
             }
         }
     }
-    buf.extend_from_slice(lines::footer(format));
+    // A JSON response closes its array.
+    if format == "elasticsearch" {
+        buf.extend_from_slice(heavy::SEARCH_TAIL);
+    }
     file.write_all(&buf)?;
     written += buf.len() as u64;
     file.flush()?;

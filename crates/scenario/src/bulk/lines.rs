@@ -75,15 +75,6 @@ pub fn header(format: &str) -> &'static [u8] {
               cs-uri-query s-port cs-username c-ip cs(User-Agent) cs(Referer) sc-status \
               sc-substatus sc-win32-status time-taken\n"
         }
-        "elasticsearch" => super::heavy::SEARCH_HEAD,
-        _ => b"",
-    }
-}
-
-/// What a format's file ends with after its lines (a JSON response closes its array).
-pub fn footer(format: &str) -> &'static [u8] {
-    match format {
-        "elasticsearch" => super::heavy::SEARCH_TAIL,
         _ => b"",
     }
 }
@@ -101,8 +92,6 @@ pub fn write(format: &str, req: &Request, rng: &mut Rng, line: &mut Vec<u8>) {
         "cri" => cri(req, rng, line),
         "alb" => alb(req, rng, line),
         "caddy" => caddy(req, rng, line),
-        "nginx-busy" => super::heavy::nginx_busy(req, rng, line),
-        "elasticsearch" => super::heavy::search_hit(req, rng, line),
         _ => envoy(req, rng, line),
     }
 }
