@@ -29,7 +29,7 @@ pub use name::serde_name;
 
 /// Reads the configured logs and builds the draft postmortem.
 pub fn draft(config: &Config) -> Result<(timeline::Draft, pipeline::Analysis), Error> {
-    draft_timed(config).map(|(draft, analysis, _)| (draft, analysis))
+    draft_timed(config, None).map(|(draft, analysis, _)| (draft, analysis))
 }
 
 /// How long the two halves of a run took, for `--stats`.
@@ -41,12 +41,13 @@ pub struct Timings {
     pub detect: std::time::Duration,
 }
 
-/// [`draft`], timed.
+/// [`draft`], timed, counting how far the reading has got on `progress` (for a progress bar).
 pub fn draft_timed(
     config: &Config,
+    progress: Option<&config::Progress>,
 ) -> Result<(timeline::Draft, pipeline::Analysis, Timings), Error> {
     let started = std::time::Instant::now();
-    let analysis = pipeline::analyse(config)?;
+    let analysis = pipeline::analyse_watched(config, progress)?;
     Ok(draft_of(analysis, config, started))
 }
 

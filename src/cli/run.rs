@@ -116,9 +116,9 @@ pub fn draft(opts: DraftOpts, verbosity: Verbosity) -> Result<ExitCode, Error> {
     config.scope = scope(&opts)?;
     let prepared = prepare_write(&opts.write, &opts.read.paths)?;
     let bar = output::progress::Bar::start(!opts.no_progress && verbosity != Verbosity::Quiet);
-    config.progress = Some(bar.progress());
+    let progress = bar.progress();
     let started = std::time::Instant::now();
-    let run = crate::draft_timed(&config);
+    let run = crate::draft_timed(&config, Some(&progress));
     bar.finish();
     let (draft, analysis, timings) = run?;
     write_draft(

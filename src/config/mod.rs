@@ -53,8 +53,6 @@ pub struct Config {
     /// How far past the newest input's modification time a line's time may lie before it is
     /// disbelieved (skipped with the reason); one day by default.
     pub max_ahead: Micros,
-    /// Where the pipeline reports how far it has got (a progress bar reads it).
-    pub progress: Option<std::sync::Arc<Progress>>,
     /// The part of the logs the run looks at (`draft --since/--until/--host`).
     pub scope: Scope,
 }
@@ -93,7 +91,6 @@ impl Config {
             access_formats: Default::default(),
             rules: Vec::new(),
             max_ahead: 24 * 3600 * MICROS_PER_SEC,
-            progress: None,
             scope: Scope::default(),
         }
     }

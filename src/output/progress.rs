@@ -36,7 +36,7 @@ impl Bar {
         }
     }
 
-    /// What the pipeline updates (`Config::progress`).
+    /// What the run updates (passed to `draft_timed`).
     pub fn progress(&self) -> Arc<Progress> {
         self.progress.clone()
     }

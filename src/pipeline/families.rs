@@ -124,6 +124,8 @@ pub(super) fn count_overlaps_once(
                 spans,
                 true,
                 Some(Arc::new(collect)),
+                // Read again: the bar counted the file once already.
+                None,
             );
             let hashes: rustc_hash::FxHashSet<u64> =
                 hashed.summary.line_hashes.into_iter().collect();
@@ -141,6 +143,8 @@ pub(super) fn count_overlaps_once(
                 spans,
                 true,
                 Some(Arc::new(drop)),
+                // Read again: the bar counted the file once already.
+                None,
             );
             let report = &mut reports[newer].1;
             report.summary = reread.summary;
@@ -322,6 +326,8 @@ pub(super) fn count_partial_copies_once(
             spans,
             true,
             Some(Arc::new(Overlap::Collect { from, to })),
+            // Read again: the bar counted the file once already.
+            None,
         );
         let hashes: rustc_hash::FxHashSet<u64> = hashed.summary.line_hashes.into_iter().collect();
         if hashes.is_empty() {
@@ -343,6 +349,8 @@ pub(super) fn count_partial_copies_once(
                 spans,
                 true,
                 Some(Arc::new(drop)),
+                // Read again: the bar counted the file once already.
+                None,
             );
             if reread.summary.duplicates == 0 {
                 continue;

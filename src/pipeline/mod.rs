@@ -145,6 +145,7 @@ fn process_file(
     dated: &[DatedSpan],
     parallel: bool,
     overlap: Option<std::sync::Arc<crate::aggregate::chunk::Overlap>>,
+    progress: Option<&Progress>,
 ) -> FileReport {
     let format = sniff.detection.format;
     let display = &sniff.candidate.display;
@@ -213,7 +214,7 @@ fn process_file(
             context,
             config.chunk_size,
             parallel,
-            config.progress.as_deref(),
+            progress,
         );
         // The modification-time rule is about the *last* line: if the guess from the first
         // line puts the last one after the mtime, read again a year earlier.
@@ -255,8 +256,13 @@ pub use crate::config::Progress;
 /// Runs discovery, reading and aggregation over the configured paths: the plan's tasks,
 /// stage by stage, in this process.
 pub fn analyse(config: &Config) -> Result<Analysis, Error> {
+    analyse_watched(config, None)
+}
+
+/// [`analyse`], counting how far it has got on `progress` (a progress bar reads it).
+pub fn analyse_watched(config: &Config, progress: Option<&Progress>) -> Result<Analysis, Error> {
     let plan = plan::make(config, None)?;
-    start_progress(config, &plan.logs);
+    start_progress(progress, &plan.logs);
     let mut done: Vec<stages::TaskOutput> = Vec::new();
     for stage in 0..plan::STAGES {
         let dated = stages::spans_before(&plan, &done, stage);
@@ -267,7 +273,7 @@ pub fn analyse(config: &Config) -> Result<Analysis, Error> {
             .flat_map(|t| t.files.iter().copied())
             .collect();
         // Read as one group, so that large files use every thread and small ones share them.
-        let (reports, spans) = stages::read_stage(&files, &plan.logs, config, &dated);
+        let (reports, spans) = stages::read_stage(&files, &plan.logs, config, &dated, progress);
         done.push(stages::TaskOutput {
             task: None,
             pieces: reports
@@ -285,8 +291,8 @@ pub fn analyse(config: &Config) -> Result<Analysis, Error> {
 }
 
 /// The totals the progress bar counts towards.
-fn start_progress(config: &Config, logs: &[Sniff]) {
-    let Some(p) = &config.progress else {
+fn start_progress(progress: Option<&Progress>, logs: &[Sniff]) {
+    let Some(p) = progress else {
         return;
     };
     let on_disk: u64 = logs
@@ -301,8 +307,8 @@ fn start_progress(config: &Config, logs: &[Sniff]) {
 
 /// One file read: counted on the progress bar (streams that do not count their bytes as
 /// they go are counted whole).
-fn file_done(config: &Config, s: &Sniff, report: FileReport) -> FileReport {
-    if let Some(p) = &config.progress {
+fn file_done(progress: Option<&Progress>, s: &Sniff, report: FileReport) -> FileReport {
+    if let Some(p) = progress {
         p.files_done.fetch_add(1, Ordering::Relaxed);
         if s.compression != Compression::None || s.detection.format.is_document() {
             let len = match &s.candidate.member {
@@ -322,6 +328,7 @@ fn read_group(
     logs: &[Sniff],
     config: &Config,
     dated: &[DatedSpan],
+    progress: Option<&Progress>,
 ) -> Vec<(usize, FileReport)> {
     let big = |s: &Sniff| {
         s.compression == Compression::None
@@ -330,8 +337,8 @@ fn read_group(
                 .is_ok_and(|m| m.len() > 2 * config.chunk_size as u64)
     };
     let read = |i: usize, parallel: bool| {
-        let report = process_file(i, &logs[i], config, dated, parallel, None);
-        (i, file_done(config, &logs[i], report))
+        let report = process_file(i, &logs[i], config, dated, parallel, None, progress);
+        (i, file_done(progress, &logs[i], report))
     };
     let (large, small): (Vec<usize>, Vec<usize>) = indices.iter().partition(|&&i| big(&logs[i]));
     let mut out: Vec<(usize, FileReport)> = large.iter().map(|&i| read(i, true)).collect();

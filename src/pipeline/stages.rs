@@ -44,8 +44,9 @@ pub(super) fn read_stage(
     logs: &[Sniff],
     config: &Config,
     dated: &[DatedSpan],
+    progress: Option<&crate::config::Progress>,
 ) -> (Vec<(usize, FileReport)>, DatedSpans) {
-    let mut reports = read_group(files, logs, config, dated);
+    let mut reports = read_group(files, logs, config, dated, progress);
     reports.sort_by_key(|(i, _)| *i);
     // Every file lends its span (for the year) and the offsets its lines were written with:
     // a zone-less format that names its zone on most lines (PostgreSQL's `EDT`) is as good a
@@ -92,7 +93,7 @@ pub fn read_task(
             if sniff.candidate.spool.is_none() {
                 sniff.candidate.range = Some((range.start, range.end));
             }
-            let report = process_file(*file, &sniff, config, dated, true, None);
+            let report = process_file(*file, &sniff, config, dated, true, None, None);
             pieces.push(Piece {
                 file: *file,
                 range: Some(range),
@@ -100,7 +101,7 @@ pub fn read_task(
             });
         }
         _ => {
-            let (reports, stage_spans) = read_stage(&readable, &plan.logs, config, dated);
+            let (reports, stage_spans) = read_stage(&readable, &plan.logs, config, dated, None);
             spans = stage_spans;
             pieces.extend(reports.into_iter().map(|(file, report)| Piece {
                 file,
