@@ -69,9 +69,14 @@ fn detect_and_render(c: &mut Criterion) {
     let analysis = postmortem::pipeline::analyse(&config).expect("the sample reads");
     let mut group = c.benchmark_group("after_reading");
     group.bench_function("detect_and_timeline_sample", |b| {
-        b.iter(|| postmortem::timeline::build(black_box(&analysis), config.detect_params()))
+        b.iter(|| {
+            postmortem::timeline::build(
+                black_box(&analysis),
+                postmortem::detect::Params::of(&config),
+            )
+        })
     });
-    let draft = postmortem::timeline::build(&analysis, config.detect_params());
+    let draft = postmortem::timeline::build(&analysis, postmortem::detect::Params::of(&config));
     group.bench_function("render_json_sample", |b| {
         b.iter(|| postmortem::render::json(black_box(&draft)).len())
     });
@@ -215,7 +220,12 @@ fn pipeline(c: &mut Criterion) {
             group.throughput(Throughput::Elements(1));
             group.sample_size(50);
             group.bench_function("detect_and_timeline_generated_nginx_64mib", |b| {
-                b.iter(|| postmortem::timeline::build(black_box(&analysis), config.detect_params()))
+                b.iter(|| {
+                    postmortem::timeline::build(
+                        black_box(&analysis),
+                        postmortem::detect::Params::of(&config),
+                    )
+                })
             });
         }
     }

@@ -91,7 +91,7 @@ fn every_figure_of_the_incident_reads_the_same_in_markdown_html_terminal_and_jso
 fn timeline_and_draft_show_an_event_at_one_time_with_one_kind() {
     let config = postmortem::Config::new(vec![common::sample_logs()]);
     let analysis = postmortem::pipeline::analyse(&config).expect("sample reads");
-    let draft = postmortem::timeline::build(&analysis, config.detect_params());
+    let draft = postmortem::timeline::build(&analysis, postmortem::detect::Params::of(&config));
     let rows = postmortem::timeline::events::rows(&analysis, &draft);
     let mut compared = 0;
     for item in draft.incidents.iter().flat_map(|i| &i.timeline) {
@@ -186,7 +186,7 @@ fn every_incident_row_of_timeline_cites_a_line() {
             config = config.with_zone(l.zone).unwrap();
         }
         let analysis = postmortem::pipeline::analyse(&config).expect("reads");
-        let draft = postmortem::timeline::build(&analysis, config.detect_params());
+        let draft = postmortem::timeline::build(&analysis, postmortem::detect::Params::of(&config));
         for r in postmortem::timeline::events::rows(&analysis, &draft) {
             if r.kind.name() == "incident" {
                 assert!(

@@ -293,7 +293,7 @@ pub fn timeline(opts: TimelineOpts, verbosity: Verbosity) -> Result<ExitCode, Er
     let config = config(&opts.read, Some(&opts.detect))?;
     let zone = display_zone(&opts.show)?;
     let analysis = crate::pipeline::analyse(&config)?;
-    let draft = crate::timeline::build(&analysis, config.detect_params());
+    let draft = crate::timeline::build(&analysis, crate::detect::Params::of(&config));
     output::report_problems(&analysis, verbosity);
     let filter = filter(&opts, &draft)?;
     let all = crate::timeline::events::rows(&analysis, &draft);

@@ -15,6 +15,10 @@ use crate::error::Error;
 use crate::read::DEFAULT_CHUNK_SIZE;
 use crate::time::{MICROS_PER_SEC, Micros, parse_duration};
 
+/// Evidence the detector needs to call an onset, in decades of likelihood ratio (10⁶ : 1),
+/// unless `--sensitivity` says otherwise.
+pub const DEFAULT_SENSITIVITY: f64 = 6.0;
+
 #[derive(Debug, Clone)]
 /// A run's settings, validated: what the pipeline and the detector read.
 pub struct Config {
@@ -83,7 +87,7 @@ impl Config {
             year: None,
             bin_width: 60 * MICROS_PER_SEC,
             slo: 0.999,
-            sensitivity: crate::detect::ONSET_DECADES,
+            sensitivity: DEFAULT_SENSITIVITY,
             count_client_errors: false,
             follow_links: false,
             stdin_name: None,
@@ -145,15 +149,6 @@ impl Config {
     pub fn with_year(mut self, year: Option<i32>) -> Result<Self, Error> {
         self.year = year.map(rules::check_year).transpose()?;
         Ok(self)
-    }
-
-    /// The detector's settings.
-    pub fn detect_params(&self) -> crate::detect::Params {
-        crate::detect::Params {
-            slo: self.slo,
-            evidence_decades: self.sensitivity,
-            count_client_errors: self.count_client_errors,
-        }
     }
 
     /// Bytes per parallel chunk (at least 1).

@@ -21,7 +21,10 @@
 pub mod burn;
 pub mod coverage;
 pub mod effect;
+pub mod run;
+pub mod security;
 pub mod slow;
+pub mod sources;
 pub mod traffic;
 
 use std::collections::BTreeMap;
@@ -33,7 +36,7 @@ use crate::aggregate::Counts;
 /// Budget burn rate that pages (SRE workbook, multiwindow alerting: 1 h at 14.4×).
 pub const PAGE_BURN_RATE: f64 = 14.4;
 /// Default evidence for an onset, in decades of likelihood ratio (10⁶ : 1); `--sensitivity`.
-pub const ONSET_DECADES: f64 = 6.0;
+pub const ONSET_DECADES: f64 = crate::config::DEFAULT_SENSITIVITY;
 /// ln(10³): evidence needed to call a recovery (a false recovery costs less than a false
 /// incident, and the end is placed by the fit anyway).
 pub const RECOVERY_EVIDENCE: f64 = 6.907_755_278_982_137;
@@ -117,6 +120,15 @@ impl Params {
             slo,
             evidence_decades: ONSET_DECADES,
             count_client_errors: false,
+        }
+    }
+
+    /// The detector's settings in a run's `config`.
+    pub fn of(config: &crate::config::Config) -> Self {
+        Self {
+            slo: config.slo,
+            evidence_decades: config.sensitivity,
+            count_client_errors: config.count_client_errors,
         }
     }
 

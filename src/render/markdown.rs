@@ -5,11 +5,11 @@
 use std::fmt::Write;
 
 use crate::detect::Kind;
+use crate::detect::sources::SourceKind;
 use crate::render::escape::{code, escape};
 use crate::render::figures::client_side_text;
 pub(crate) use crate::render::figures::{duration, effect_text, is_investigation, ms, pct};
 use crate::render::zone::{label, when};
-use crate::timeline::sources::SourceKind;
 use crate::timeline::{DetectionMethod, Draft, Incident, ItemKind, KeyCount, TimelineItem};
 
 mod inputs;

@@ -48,7 +48,7 @@ pub fn draft_with_series(points: &[(u64, u64)], incident: Option<(usize, usize)>
                 clients_affected: 0,
                 clients_affected_ratio: 0.0,
                 client_basis: String::new(),
-                unit: crate::timeline::sources::SourceKind::Requests,
+                unit: crate::detect::sources::SourceKind::Requests,
                 requests_missing: None,
                 request_sources: 1,
             },

@@ -9,10 +9,10 @@ use serde::Serialize;
 
 use super::actions::action_text;
 use super::alerts::alert_story;
-use super::sources::SourceKind;
 use super::{Draft, Incident, ItemKind, Source};
 use crate::aggregate::{ActionKind, EventBody, LineRef};
 use crate::detect::Kind;
+use crate::detect::sources::SourceKind;
 use crate::error::Error;
 use crate::name::pct;
 use crate::pipeline::Analysis;

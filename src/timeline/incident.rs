@@ -23,13 +23,14 @@ use std::collections::HashSet;
 use super::actions::{Actions, actions_between};
 use super::alerts::{AlertStory, alert_of, describe_alert, origin};
 use super::shape;
-use super::sources::{IncidentSource, SourceKind, SourceSignal, United, describe};
 use super::{
     DETECTION_LOOKBACK, DetectionMethod, Impact, Incident, ItemKind, RECOVERY_GRACE,
     TRIGGER_LOOKBACK, TimelineItem, evidence, item, percent, source,
 };
 use crate::aggregate::{ActionKind, Clients, ErrorSample, Event, LineRef, Series};
 use crate::detect::effect::Direction;
+use crate::detect::run::{IncidentSource, United, describe};
+use crate::detect::sources::{SourceKind, SourceSignal};
 use crate::detect::{self, Bin, Kind, Params};
 use crate::pipeline::Analysis;
 use crate::time::{MICROS_PER_MIN, Micros, Stamp};

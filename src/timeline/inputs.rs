@@ -109,13 +109,13 @@ fn as_written(t: Option<crate::time::Micros>, f: &crate::pipeline::FileReport) -
 
 /// What each file was read as, and what it held: the `inputs` of the draft and of `scan`.
 pub fn inputs(analysis: &Analysis) -> Vec<Input> {
-    inputs_with(analysis, &super::sources::sources(analysis))
+    inputs_with(analysis, &crate::detect::sources::sources(analysis))
 }
 
 /// The same, with the source families already built.
 pub(super) fn inputs_with(
     analysis: &Analysis,
-    sources: &[super::sources::SourceSignal],
+    sources: &[crate::detect::sources::SourceSignal],
 ) -> Vec<Input> {
     let width = analysis.bin_width;
     let stretch = |(a, b): (i64, i64)| [format_utc(a * width), format_utc((b + 1) * width)];

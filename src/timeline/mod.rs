@@ -10,14 +10,14 @@ pub mod incident;
 pub mod inputs;
 mod logins;
 pub mod model;
-pub mod security;
 pub mod shape;
-pub mod sources;
 
 pub use inputs::inputs;
 use inputs::{span, zone_assumed};
 
 use crate::aggregate::{Event, LineRef, Series};
+use crate::detect::run::United;
+use crate::detect::sources::{SourceKind, SourceSignal};
 use crate::detect::{self, Bin, Params};
 use crate::parse::registry::Meaning;
 use crate::pipeline::Analysis;
@@ -38,7 +38,7 @@ struct Signal {
     description: String,
     series: Series,
     /// Requests (access logs) or log records.
-    unit: sources::SourceKind,
+    unit: SourceKind,
     /// Most records are errors: their rate, not a ratio, is tested.
     counts: bool,
 }
@@ -63,7 +63,7 @@ fn signal(analysis: &Analysis) -> Signal {
         return Signal {
             description: "server errors (5xx) per request in the access logs; each source is also judged on its own".into(),
             series: access,
-            unit: sources::SourceKind::Requests,
+            unit: SourceKind::Requests,
             counts: false,
         };
     }
@@ -78,7 +78,7 @@ fn signal(analysis: &Analysis) -> Signal {
                 .into()
         },
         series: records,
-        unit: sources::SourceKind::Records,
+        unit: SourceKind::Records,
         counts,
     }
 }
@@ -120,8 +120,8 @@ use crate::name::pct as percent;
 /// series to judge them by, the alerts alone say an incident happened.
 fn alert_only_windows(
     story: &alerts::AlertStory,
-    sources: &[sources::SourceSignal],
-    united: &[sources::United],
+    sources: &[SourceSignal],
+    united: &[United],
     bin_width: Micros,
 ) -> Vec<(i64, Option<i64>, usize)> {
     let mut windows: Vec<(i64, Option<i64>, usize)> = Vec::new();
@@ -200,27 +200,20 @@ fn alert_only_windows(
 pub fn build(analysis: &Analysis, params: Params) -> Draft {
     let bin_width = analysis.bin_width;
     let mut signal = signal(analysis);
-    let mut sources = sources::sources(analysis);
     if params.count_client_errors {
         for c in signal.series.bins.values_mut() {
             c.errors += c.client_errors;
-        }
-        for s in sources
-            .iter_mut()
-            .filter(|s| s.kind == sources::SourceKind::Requests)
-        {
-            for c in s.series.bins.values_mut() {
-                c.errors += c.client_errors;
-            }
         }
         signal.description.push_str(", 4xx counted as failures");
     }
     let bins = detect::bins_from(&signal.series.bins);
     // The headline baseline, for the chart: of the headline series, outside its incidents.
     let baseline = detect::find_incidents(&bins, params).1;
-    let findings = sources::find_all(&sources, params, bin_width);
-    let baselines = sources::baselines(&sources, &findings);
-    let united = sources::unite(findings, &sources);
+    let detect::run::Detected {
+        sources,
+        baselines,
+        united,
+    } = detect::run::run(analysis, params);
     let events = analysis.events();
     let routine = routine_units(&events);
     let story = alert_story(&events);

@@ -204,7 +204,7 @@ pub struct Incident {
     pub first_errors: Vec<TimelineItem>,
     /// Each source family with data near the window: what it holds, its own baseline and
     /// peak, and whether it showed the incident.
-    pub sources: Vec<crate::timeline::sources::IncidentSource>,
+    pub sources: Vec<crate::detect::run::IncidentSource>,
     /// Whether a source that showed the incident lacks data over part of the window (or the
     /// data ends before a recovery): the window is only partly covered.
     pub coverage_partial: bool,
@@ -260,7 +260,7 @@ pub struct Impact {
     pub client_basis: String,
     /// What `requests_total` and `requests_failed` count: `requests`, or `records` (log
     /// lines, for incidents seen only in logs without requests), or `alerts`.
-    pub unit: crate::timeline::sources::SourceKind,
+    pub unit: crate::detect::sources::SourceKind,
     /// For lost traffic: the requests the hours around predicted that never arrived.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub requests_missing: Option<u64>,

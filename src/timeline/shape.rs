@@ -7,7 +7,7 @@ use crate::time::{MICROS_PER_MIN, Micros};
 
 use crate::aggregate::Series;
 
-use super::sources::{SourceKind, SourceSignal};
+use crate::detect::sources::{SourceKind, SourceSignal};
 
 /// What the line plots, and how its peak reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -4,9 +4,9 @@
 use std::fmt::Write;
 
 use super::{ASK, cite, clock_in, duration, effect_text, is_investigation};
+use crate::detect::sources::SourceKind;
 use crate::render::escape::escape;
 use crate::render::zone::{label, when};
-use crate::timeline::sources::SourceKind;
 use crate::timeline::{DetectionMethod, Draft, Incident, ItemKind, TimelineItem};
 
 pub(super) fn timeline(out: &mut String, draft: &Draft, i: &Incident, with_table: bool) {

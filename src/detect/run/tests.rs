@@ -1,4 +1,7 @@
+use std::collections::BTreeMap;
+
 use super::*;
+use crate::aggregate::Series;
 
 fn finding(source: usize, start: i64, end: Option<i64>, errors: u64, kind: Kind) -> Finding {
     Finding {
