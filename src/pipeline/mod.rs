@@ -305,6 +305,11 @@ fn start_progress(progress: Option<&Progress>, logs: &[Sniff]) {
     p.files_total.store(logs.len() as u64, Ordering::Relaxed);
 }
 
+/// Compressed logs hold at least this many bytes of lines per byte on disk (gzip makes
+/// access logs and syslog 8 to 15 times smaller): what decides whether a compressed file
+/// holds enough chunks to split across the threads.
+const LEAST_LOG_COMPRESSION: u64 = 8;
+
 /// One file read: counted on the progress bar (streams that do not count their bytes as
 /// they go are counted whole).
 fn file_done(progress: Option<&Progress>, s: &Sniff, report: FileReport) -> FileReport {
@@ -322,7 +327,10 @@ fn file_done(progress: Option<&Progress>, s: &Sniff, report: FileReport) -> File
 }
 
 /// Reads a group of files: large plain files one at a time, each split across the threads;
-/// the rest side by side, a thread each.
+/// the rest side by side, largest first, a thread each, except that a compressed file of
+/// several chunks is also split: whichever of its threads is free decodes its next chunk while
+/// the others parse the chunks before, and a thread whose file is done joins another's. (A
+/// file's workers never wait on work queued behind them, so nesting them is safe.)
 fn read_group(
     indices: &[usize],
     logs: &[Sniff],
@@ -330,19 +338,37 @@ fn read_group(
     dated: &[DatedSpan],
     progress: Option<&Progress>,
 ) -> Vec<(usize, FileReport)> {
-    let big = |s: &Sniff| {
-        s.compression == Compression::None
-            && s.candidate.member.is_none()
-            && std::fs::metadata(&s.candidate.path)
-                .is_ok_and(|m| m.len() > 2 * config.chunk_size as u64)
+    let on_disk = |s: &Sniff| match s.candidate.member {
+        Some(_) => 0,
+        None => std::fs::metadata(&s.candidate.path).map_or(0, |m| m.len()),
     };
+    let sizes: Vec<u64> = indices.iter().map(|&i| on_disk(&logs[i])).collect();
+    let several_chunks = |bytes_of_lines: u64| bytes_of_lines > 2 * config.chunk_size as u64;
     let read = |i: usize, parallel: bool| {
         let report = process_file(i, &logs[i], config, dated, parallel, None, progress);
         (i, file_done(progress, &logs[i], report))
     };
-    let (large, small): (Vec<usize>, Vec<usize>) = indices.iter().partition(|&&i| big(&logs[i]));
+    let mut large = Vec::new();
+    let mut side_by_side = Vec::new();
+    for (&i, &size) in indices.iter().zip(&sizes) {
+        match logs[i].compression {
+            Compression::None if several_chunks(size) => large.push(i),
+            Compression::None => side_by_side.push((i, size, false)),
+            _ => side_by_side.push((
+                i,
+                size,
+                several_chunks(size.saturating_mul(LEAST_LOG_COMPRESSION)),
+            )),
+        }
+    }
+    side_by_side.sort_by_key(|&(i, size, _)| (std::cmp::Reverse(size), i));
     let mut out: Vec<(usize, FileReport)> = large.iter().map(|&i| read(i, true)).collect();
-    out.par_extend(small.par_iter().map(|&i| read(i, false)));
+    out.par_extend(
+        side_by_side
+            .par_iter()
+            .with_max_len(1)
+            .map(|&(i, _, split)| read(i, split)),
+    );
     out
 }
 
