@@ -42,3 +42,19 @@ fn an_optional_field_can_be_tested_without_error() {
     .expect("renders");
     assert_eq!(text, "no span");
 }
+
+/// Jinja as a template writer knows it: macros, `loop.previtem` and `break` (minijinja has
+/// each behind a cargo feature; a leaner build must not drop them).
+#[test]
+fn macros_previous_items_and_loop_controls_are_offered() {
+    let draft = draft_with_series(&[(100, 0), (100, 50), (100, 0)], Some((1, 2)));
+    let text = render(
+        "t.md",
+        "{% macro bin(p) %}[{{ p.errors }}]{% endmacro %}\
+         {% for p in series %}{% if loop.previtem %}{{ loop.previtem.errors }}>{% endif %}\
+         {{ bin(p) }}{% if p.errors > 0 %}{% break %}{% endif %}{% endfor %}",
+        &draft,
+    )
+    .expect("renders");
+    assert_eq!(text, "[0]0>[50]");
+}
