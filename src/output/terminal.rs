@@ -52,10 +52,10 @@ const RESET: &str = "\x1b[0m";
 /// Columns to lay the draft out in: the terminal's, else `COLUMNS`, else 80.
 pub fn width() -> usize {
     if std::io::stdout().is_terminal()
-        && let Ok((columns, _)) = termimad::crossterm::terminal::size()
-        && columns > 0
+        && let Ok(size) = rustix::termios::tcgetwinsize(std::io::stdout())
+        && size.ws_col > 0
     {
-        return columns as usize;
+        return size.ws_col as usize;
     }
     std::env::var("COLUMNS")
         .ok()
@@ -64,27 +64,20 @@ pub fn width() -> usize {
         .unwrap_or(80)
 }
 
-/// The Markdown draft laid out for a terminal by termimad: headings and bold shown as such
-/// (no literal `**`), tables fitted to `width` with their cells wrapped, long lines wrapped.
+/// The Markdown draft laid out for a terminal: headings and bold shown as such (no literal
+/// `**`), tables fitted to `width` with their cells wrapped, long lines wrapped at words.
 /// With `colour`, styles are ANSI sequences and the sparkline's incident is red.
 pub fn for_terminal(markdown: &str, width: usize, colour: bool) -> String {
-    let skin = match colour {
-        true => {
-            let mut skin = termimad::MadSkin::default();
-            skin.italic
-                .set_fg(termimad::crossterm::style::Color::Yellow);
-            skin
-        }
-        false => termimad::MadSkin::no_style(),
-    };
     let mut text = String::with_capacity(markdown.len() * 2);
     for block in blocks(markdown) {
         match block {
-            Block::Text(md) => text.push_str(
-                &skin
-                    .text(&minimad_dialect(&md), Some(width.max(20)))
-                    .to_string(),
-            ),
+            Block::Text(md) => {
+                // The blank line Markdown leaves after a code block or a table, kept.
+                if !text.is_empty() && md.starts_with('\n') {
+                    text.push('\n');
+                }
+                text.push_str(&text::layout(&summaries_as_text(&md), width, colour));
+            }
             Block::Table(lines) => {
                 let header = table::split_row(lines[0]);
                 let rows: Vec<Vec<String>> =
@@ -100,8 +93,7 @@ pub fn for_terminal(markdown: &str, width: usize, colour: bool) -> String {
     }
 }
 
-/// A stretch of the draft: text for termimad, or a table laid out here (termimad cut words in
-/// two to fit a column: `escalatio|n`).
+/// A stretch of the draft: running text, a table or a code block, each laid out its own way.
 enum Block<'a> {
     Text(String),
     Table(Vec<&'a str>),
@@ -151,54 +143,28 @@ fn blocks(markdown: &str) -> Vec<Block<'_>> {
     out
 }
 
-/// CommonMark as the draft writes it, in the dialect termimad's parser reads: it unescapes
-/// only `*`, `~`, `|`, `` ` `` and `\`, and its emphasis is `*`, not `_`. Log text arrives
-/// escaped, so a bare `_` outside code and outside a word is the renderer's own emphasis.
-/// Code blocks never reach here: [`blocks`] takes them apart.
-fn minimad_dialect(markdown: &str) -> String {
+/// `--context`'s collapsed blocks (`<details><summary>…</summary>`) as a terminal shows
+/// them: the summary as a paragraph of its own, the closing tag gone.
+fn summaries_as_text(markdown: &str) -> String {
     let mut out = String::with_capacity(markdown.len());
     for line in markdown.lines() {
-        // `--context`'s collapsed blocks: on a terminal, the summary as a line of its own.
         if line == "</details>" {
             continue;
         }
-        if let Some(summary) = line
+        match line
             .strip_prefix("<details><summary>")
             .and_then(|l| l.strip_suffix("</summary>"))
         {
-            out.push_str(&unescape_html(
-                &summary.replace("<code>", "").replace("</code>", ""),
-            ));
-            out.push('\n');
-            continue;
-        }
-        let mut in_code = false;
-        let mut prev = ' ';
-        let mut chars = line.chars().peekable();
-        while let Some(c) = chars.next() {
-            let next = chars.peek().copied().unwrap_or(' ');
-            match c {
-                '`' => {
-                    in_code = !in_code;
-                    out.push(c);
-                }
-                _ if in_code => out.push(c),
-                '\\' => match chars.next() {
-                    Some(e @ ('*' | '~' | '|' | '`' | '\\')) => {
-                        out.push('\\');
-                        out.push(e);
-                    }
-                    Some(e) => out.push(e),
-                    None => out.push('\\'),
-                },
-                // Inside a word (`$remote_user`) an underscore is a letter, as CommonMark reads it.
-                '_' if prev.is_alphanumeric() && next.is_alphanumeric() => out.push('_'),
-                '_' => out.push('*'),
-                c => out.push(c),
+            Some(summary) => {
+                let summary = unescape_html(&summary.replace("<code>", "").replace("</code>", ""));
+                out.push_str(&crate::render::escape::escape(&summary));
+                out.push_str("\n\n");
             }
-            prev = c;
+            None => {
+                out.push_str(line);
+                out.push('\n');
+            }
         }
-        out.push('\n');
     }
     out
 }
@@ -247,6 +213,7 @@ fn redden_incident(text: &str) -> String {
 
 mod code;
 mod table;
+mod text;
 
 #[cfg(test)]
 mod tests;

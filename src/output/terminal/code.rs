@@ -1,5 +1,5 @@
-//! Code blocks on a terminal: printed as written, never reflowed by termimad (which squeezed
-//! the sparkline's time axis into `05:0014:45` at 60 columns). A sparkline wider than the
+//! Code blocks on a terminal: printed as written, never reflowed as text (a text layout once
+//! squeezed the sparkline's time axis into `05:0014:45` at 60 columns). A sparkline wider than the
 //! terminal is drawn with fewer cells, each the highest of the ones it stands for; another
 //! line too wide is wrapped at spaces.
 

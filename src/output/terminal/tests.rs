@@ -23,10 +23,6 @@ fn escaped_log_text_reaches_the_terminal_exactly_as_written() {
     // What markdown::escape makes of `user=<*> [x] a_b *c* |d|`, then the renderer's prompt.
     let md =
         "- user=\\<\\*\\> \\[x\\] a\\_b \\*c\\* \\|d\\| `nginx_access` $remote_user ✍ _ask me_\n";
-    assert_eq!(
-        minimad_dialect(md),
-        "- user=<\\*> [x] a_b \\*c\\* \\|d\\| `nginx_access` $remote_user ✍ *ask me*\n"
-    );
     let shown = for_terminal(md, 80, false);
     assert!(
         shown.contains("user=<*> [x] a_b *c* |d| nginx_access $remote_user ✍ ask me"),
@@ -52,4 +48,33 @@ fn the_incident_cells_of_the_sparkline_are_red() {
     let shown = for_terminal(&md, 80, true);
     assert!(shown.contains(&format!("▁▂{HOT}█▇{RESET}▁")), "{shown:?}");
     assert!(!for_terminal(&md, 80, false).contains('\x1b'));
+}
+
+#[test]
+fn lists_nest_quotes_keep_their_bar_and_no_line_ends_in_a_space() {
+    let md = "> a quoted note that is long enough to wrap at thirty columns\n\n- **Escalation:** first level item text that wraps\n  - nested item that also wraps over the line\n";
+    let shown = for_terminal(md, 30, false);
+    assert_eq!(
+        shown,
+        "▐ a quoted note that is long\n▐ enough to wrap at thirty\n▐ columns\n\n\
+         • Escalation: first level item\n  text that wraps\n  • nested item that also\n    wraps over the line\n\n"
+    );
+    assert!(shown.lines().all(|l| !l.ends_with(' ')), "{shown:?}");
+}
+
+#[test]
+fn a_word_wider_than_the_terminal_keeps_its_end() {
+    let md = "see (`web-1/very/long/path/to/the/access.log:12`) now\n";
+    let shown = for_terminal(md, 20, false);
+    assert!(shown.lines().all(|l| l.chars().count() <= 20), "{shown:?}");
+    assert!(shown.contains("…/the/access.log:12)"), "{shown:?}");
+}
+
+#[test]
+fn colour_changes_only_where_the_style_does() {
+    let shown = for_terminal("**Impact:** two words _ask me_ `a.log:1`\n", 80, true);
+    assert_eq!(
+        shown,
+        "\x1b[1mImpact:\x1b[22m two words \x1b[33mask me\x1b[39m \x1b[36ma.log:1\x1b[39m\n\n"
+    );
 }
