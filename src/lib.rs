@@ -59,7 +59,7 @@ pub fn draft_of(
     started: std::time::Instant,
 ) -> (timeline::Draft, pipeline::Analysis, Timings) {
     let read = started.elapsed();
-    let draft = timeline::build(&analysis, crate::detect::Params::of(&config));
+    let draft = timeline::build(&analysis, crate::detect::Params::of(config));
     let detect = started.elapsed() - read;
     (draft, analysis, Timings { read, detect })
 }
