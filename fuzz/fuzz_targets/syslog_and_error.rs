@@ -2,7 +2,7 @@
 //! Syslog, nginx error, dpkg and apt history parsers, and the action and error-word rules run
 //! on what they return.
 use libfuzzer_sys::fuzz_target;
-use postmortem::aggregate::notable;
+use postmortem::parse::meaning::notable;
 use postmortem::parse::{nginx_error, packages, syslog};
 
 fuzz_target!(|data: &[u8]| {

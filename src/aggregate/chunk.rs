@@ -1,7 +1,7 @@
 //! One worker's job: parse every line of a chunk with the file's format and fold it into a
 //! [`Summary`]. Lines are byte slices into the chunk; only kept events allocate.
 
-use super::notable::{self, Action, ActionKind};
+use crate::parse::meaning::notable::{self, Action, ActionKind};
 use super::{ErrorSample, Event, EventBody, LineRef, Summary};
 use crate::parse::common::kept_text;
 use crate::parse::csv_export::RowReader;

@@ -5,18 +5,14 @@
 //! chunks merge in file order (line numbers are fixed up then), and files merge into the run.
 //! Memory grows with bins, distinct clients and notable events, never with lines.
 
-pub mod action;
 pub mod bounded;
 pub mod breakdown;
-pub mod catalogue;
 pub mod chunk;
 pub mod clients;
-mod commands;
 pub mod context;
 pub mod digest;
 pub mod latency;
 mod months;
-pub mod notable;
 mod overlap;
 pub mod route;
 mod sane;
@@ -32,7 +28,7 @@ pub use breakdown::{Breakdown, MAX_BREAKDOWN_KEYS, MAX_KEY_BYTES, bounded_key};
 pub use clients::{Clients, client_key};
 pub use context::{Context, Edges};
 pub use latency::Latency;
-pub use notable::{Action, ActionKind};
+pub use crate::parse::meaning::{Action, ActionKind};
 pub use sane::{EARLIEST_SANE, SaneTimes};
 pub use signature::Signatures;
 

@@ -32,6 +32,7 @@ pub mod log_format;
 pub mod logfmt;
 pub mod loghub;
 pub mod loki;
+pub mod meaning;
 pub mod nginx_access;
 pub mod nginx_error;
 pub mod otlp;

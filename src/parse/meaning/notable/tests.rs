@@ -223,7 +223,7 @@ fn one_pass_classification_agrees_with_the_two_checks() {
 fn one_pass_finds_what_the_two_prefilters_found() {
     let errors = build_finder(&ERROR_WORDS).expect("an automaton");
     let changes =
-        build_finder(&crate::aggregate::catalogue::any_message_words()).expect("an automaton");
+        build_finder(&crate::parse::meaning::catalogue::any_message_words()).expect("an automaton");
     for message in [
         &b"Scaled up replica set web-7d4 to 3"[..],
         b"Back-off restarting failed container web",
@@ -262,7 +262,7 @@ fn one_pass_finds_what_the_two_prefilters_found() {
 fn remembered_words_are_the_words_of_the_message() {
     let errors = build_finder(&ERROR_WORDS).expect("an automaton");
     let changes =
-        build_finder(&crate::aggregate::catalogue::any_message_words()).expect("an automaton");
+        build_finder(&crate::parse::meaning::catalogue::any_message_words()).expect("an automaton");
     let message = |i: u32| match i % 5 {
         0 => format!("request served {}", i % 3),
         1 => format!("upstream failed for user u{i}"),

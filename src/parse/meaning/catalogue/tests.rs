@@ -1,5 +1,5 @@
 use super::*;
-use crate::aggregate::notable::syslog_action;
+use crate::parse::meaning::notable::syslog_action;
 
 fn kind_of(program: &[u8], message: &[u8]) -> Option<(ActionKind, Option<String>, Option<String>)> {
     syslog_action(program, message).map(|a| (a.kind, a.actor, a.subject))
@@ -140,7 +140,7 @@ fn sudoedit_and_nginx_signals() {
         (a.kind, a.subject.as_deref()),
         (ActionKind::ConfigChange, Some("/etc/nginx/nginx.conf"))
     );
-    use crate::aggregate::notable::nginx_action;
+    use crate::parse::meaning::notable::nginx_action;
     assert_eq!(
         nginx_action(b"reopening logs").unwrap().kind,
         ActionKind::LogRotation
