@@ -208,7 +208,8 @@ fn every_auth_log_line_parses_with_its_fields() {
     assert_eq!(first.message, b"Server listening on 0.0.0.0 port 22.");
     let sudo = parsed[9].as_ref().unwrap();
     assert_eq!((sudo.program, sudo.pid), (&b"sudo"[..], None));
-    let action = postmortem::parse::meaning::notable::syslog_action(sudo.program, sudo.message).unwrap();
+    let action =
+        postmortem::parse::meaning::notable::syslog_action(sudo.program, sudo.message).unwrap();
     assert_eq!(action.actor.as_deref(), Some("ubuntu"));
     assert!(action.text.ends_with("filebeat-5.2.2-amd64.deb"));
     let programs = |name: &[u8]| {

@@ -1,12 +1,13 @@
 //! One worker's job: parse every line of a chunk with the file's format and fold it into a
 //! [`Summary`]. Lines are byte slices into the chunk; only kept events allocate.
 
-use crate::parse::meaning::notable::{self, Action, ActionKind};
 use super::{ErrorSample, Event, EventBody, LineRef, Summary};
 use crate::parse::common::kept_text;
 use crate::parse::csv_export::RowReader;
-use crate::parse::entry::{Change, ClientSide, Entry, Message, Request, Verdict, Vocabulary, When};
+use crate::parse::entry::{Change, ClientSide, Entry, Message, Request, When};
 use crate::parse::layout::HeadLayout;
+use crate::parse::meaning;
+use crate::parse::meaning::notable::{self, Action, ActionKind};
 use crate::parse::{Format, docker, nginx_access, syslog};
 use crate::parse::{export_lines, w3c};
 use crate::time::year::YearTracker;
@@ -362,31 +363,12 @@ impl Worker<'_> {
             return;
         };
         let program = m.program.as_deref();
-        // One pass over the message finds the words both questions below start from.
-        let hits = match (m.verdict, m.vocabulary) {
-            (Verdict::ByWords(_), _) | (_, Vocabulary::Syslog) => notable::word_hits(&m.text),
-            _ => notable::WordHits::default(),
-        };
-        let (error, failed_login) = match m.verdict {
-            Verdict::Given(error) => (error, false),
-            Verdict::ClientSide(kind) => {
-                let bin = self.bin(t);
-                self.client_side(kind, m.client, bin);
-                (false, false)
-            }
-            Verdict::ByWords(severity) => {
-                let class = notable::classify_line_given(
-                    hits.error,
-                    severity,
-                    program.unwrap_or(b""),
-                    &m.text,
-                );
-                // sudo logs command lines, not outcomes: `grep Failed …` is not a failure,
-                // nor `grep -c Failed password` a failed login.
-                let command = program == Some(b"sudo");
-                (!command && class.error, !command && class.failed_login)
-            }
-        };
+        let judged = meaning::judge(&m);
+        let (error, failed_login) = (judged.error, judged.failed_login);
+        if let Some(kind) = judged.client_side {
+            let bin = self.bin(t);
+            self.client_side(kind, m.client, bin);
+        }
         let bin = self.bin(t);
         let client_error = m
             .http
@@ -446,14 +428,7 @@ impl Worker<'_> {
             };
             self.open_record(t, n, &m.text, prefix);
         }
-        let action = match m.vocabulary {
-            Vocabulary::Syslog => {
-                notable::syslog_action_given(hits, program.unwrap_or(b""), &m.text)
-            }
-            Vocabulary::Nginx => notable::nginx_action(&m.text),
-            Vocabulary::Apache => notable::any_apache_action(&m.text),
-        };
-        if let Some(action) = action {
+        if let Some(action) = judged.action {
             self.keep_action(t, n, m.host.as_deref(), action);
         }
     }

@@ -23,12 +23,12 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use crate::parse::alertmanager::AlertStatus;
+pub use crate::parse::meaning::{Action, ActionKind};
 use crate::time::Micros;
 pub use breakdown::{Breakdown, MAX_BREAKDOWN_KEYS, MAX_KEY_BYTES, bounded_key};
 pub use clients::{Clients, client_key};
 pub use context::{Context, Edges};
 pub use latency::Latency;
-pub use crate::parse::meaning::{Action, ActionKind};
 pub use sane::{EARLIEST_SANE, SaneTimes};
 pub use signature::Signatures;
 

@@ -12,3 +12,57 @@ mod commands;
 pub mod notable;
 
 pub use action::{Action, ActionKind};
+
+use crate::parse::entry::{ClientSide, Message, Verdict, Vocabulary};
+
+/// What a message means: everything the fold needs decided before it counts.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Judgement {
+    /// It reports a failure of the service.
+    pub error: bool,
+    /// It reports a failed login (sshd, PAM).
+    pub failed_login: bool,
+    /// A client's request refused or held back: counted apart, never a failure.
+    pub client_side: Option<ClientSide>,
+    /// Someone (or something) changed the system: a command, a restart, a deploy.
+    pub action: Option<Action>,
+}
+
+/// Judges a message by its verdict, its vocabulary and its words. One pass over the text
+/// finds the words both the error rules and the action rules start from.
+pub fn judge(m: &Message<'_>) -> Judgement {
+    let program = m.program.as_deref().unwrap_or(b"");
+    let hits = match (m.verdict, m.vocabulary) {
+        (Verdict::ByWords(_), _) | (_, Vocabulary::Syslog) => notable::word_hits(&m.text),
+        _ => notable::WordHits::default(),
+    };
+    let (error, failed_login, client_side) = match m.verdict {
+        Verdict::Given(error) => (error, false, None),
+        Verdict::ClientSide(kind) => (false, false, Some(kind)),
+        Verdict::ByWords(severity) => {
+            let class = notable::classify_line_given(hits.error, severity, program, &m.text);
+            // sudo logs command lines, not outcomes: `grep Failed …` is not a failure, nor
+            // `grep -c Failed password` a failed login.
+            let command = m.program.as_deref() == Some(b"sudo");
+            (
+                !command && class.error,
+                !command && class.failed_login,
+                None,
+            )
+        }
+    };
+    let action = match m.vocabulary {
+        Vocabulary::Syslog => notable::syslog_action_given(hits, program, &m.text),
+        Vocabulary::Nginx => notable::nginx_action(&m.text),
+        Vocabulary::Apache => notable::any_apache_action(&m.text),
+    };
+    Judgement {
+        error,
+        failed_login,
+        client_side,
+        action,
+    }
+}
+
+#[cfg(test)]
+mod tests;
