@@ -4,8 +4,8 @@
 //! scroll sideways and the chart's text must stay legible; dark mode must take. Screenshots
 //! (desktop and phone) are taken as the last step.
 //!
-//! Without a browser the test says so and passes, except under `CI=true`, where `.ci/run` has
-//! installed one and its absence is a failure.
+//! Without a browser the test is ignored, with the reason (`build.rs` looks for one), except
+//! under `CI=true`, where `.ci/run` has installed one and its absence is a failure.
 
 mod common;
 

@@ -1,7 +1,8 @@
 //! Binary systemd journal files, made by the real `systemd-journal-remote` from an export
 //! stream and read back with `journalctl --file`: postmortem must find every entry, at its
 //! time, with its identifier, message and priority, as journalctl does. Without the tools the
-//! test says so and passes, except under `CI=true`, where `.ci/run` installs them.
+//! tests are ignored, with the reason (`build.rs` looks for them), except under `CI=true`,
+//! where `.ci/run` installs them and their absence is a failure.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;

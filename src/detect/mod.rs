@@ -26,6 +26,7 @@ pub mod security;
 pub mod slow;
 pub mod sources;
 pub mod traffic;
+pub mod wording;
 
 use std::collections::BTreeMap;
 

@@ -6,6 +6,7 @@ use std::fmt::Write;
 
 use crate::detect::Kind;
 use crate::detect::sources::SourceKind;
+use crate::detect::wording::ImpactFigures;
 use crate::render::escape::{code, escape};
 use crate::render::figures::client_side_text;
 pub(crate) use crate::render::figures::{duration, effect_text, is_investigation, ms, pct};
@@ -153,46 +154,17 @@ fn summary(out: &mut String, draft: &Draft, i: &Incident, parts: Parts) {
 /// What the incident cost, in the units its sources count, with latency and clients.
 fn impact_text(i: &Incident) -> String {
     let m = &i.impact;
-    let noun = m.unit.noun();
-    let mut impact = match i.kind {
-        Kind::Errors if m.unit == SourceKind::Alerts => {
-            "only the alerts tell of it: no request or log record covers the window.".to_string()
-        }
-        Kind::Errors if m.unit == SourceKind::Records => format!(
-            "{} of {} {noun} were errors ({}; baseline {}); no access logs show the requests.",
-            m.requests_failed,
-            m.requests_total,
-            pct(m.failed_ratio),
-            pct(i.baseline_ratio),
-        ),
-        Kind::Errors => format!(
-            "{} of {} {noun}{} failed ({}; baseline {}), {} more than the baseline predicts.",
-            m.requests_failed,
-            m.requests_total,
-            match m.request_sources {
-                0 | 1 => String::new(),
-                n => format!(" across {n} request logs"),
-            },
-            pct(m.failed_ratio),
-            pct(i.baseline_ratio),
-            m.requests_failed_excess
-        ),
-        Kind::TrafficLoss => format!(
-            "traffic lost: about {} {noun} the hours around predict never arrived ({} arrived).",
-            m.requests_missing.unwrap_or(0),
-            m.requests_total,
-        ),
-        Kind::Security => format!(
-            "a burst of {} failed logins: an attack or a broken client, not an outage.",
-            m.requests_failed
-        ),
-        Kind::Slow => format!(
-            "slow, not down: {} of {} timed requests took more than twice the usual p95; {} failed.",
-            m.requests_slow.unwrap_or(0),
-            m.requests_total,
-            m.requests_failed
-        ),
-    };
+    let mut impact = i.kind.impact(&ImpactFigures {
+        unit: m.unit,
+        failed: m.requests_failed,
+        total: m.requests_total,
+        failed_ratio: m.failed_ratio,
+        baseline_ratio: i.baseline_ratio,
+        excess: m.requests_failed_excess,
+        request_sources: m.request_sources,
+        missing: m.requests_missing.unwrap_or(0),
+        slow: m.requests_slow.unwrap_or(0),
+    });
     if let Some(l) = &i.latency {
         let _ = write!(
             impact,

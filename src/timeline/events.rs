@@ -11,10 +11,7 @@ use super::actions::action_text;
 use super::alerts::alert_story;
 use super::{Draft, Incident, ItemKind, Source};
 use crate::aggregate::{ActionKind, EventBody, LineRef};
-use crate::detect::Kind;
-use crate::detect::sources::SourceKind;
 use crate::error::Error;
-use crate::name::pct;
 use crate::pipeline::Analysis;
 use crate::time::{MICROS_PER_SEC, Micros, Stamp, parse_duration};
 
@@ -114,19 +111,11 @@ fn incident_rows(draft: &Draft, n: usize, i: &Incident) -> Vec<EventRow> {
             format!("incident {}: ", n + 1),
         ),
     };
-    let started = match i.kind {
-        Kind::Errors if i.impact.unit == SourceKind::Alerts => {
-            format!("{name} started: alerts firing, no log of requests or records showed it")
-        }
-        Kind::Errors => format!(
-            "{name} started: error ratio {} against {} before",
-            pct(i.error_ratio),
-            pct(i.baseline_ratio)
-        ),
-        Kind::Security => format!("{name} started: failed logins far above their usual rate"),
-        Kind::Slow => format!("{name} started: requests slowed"),
-        Kind::TrafficLoss => format!("{name} started: traffic fell far below its usual rate"),
-    };
+    let started = format!(
+        "{name} started: {}",
+        i.kind
+            .started(i.impact.unit, i.error_ratio, i.baseline_ratio)
+    );
     let mut marks: Vec<(Micros, String, Option<&Source>)> =
         vec![(i.start_micros, started, first.map(|f| &f.source))];
     match own(ItemKind::Detection) {

@@ -3,6 +3,7 @@
 //! so the line's peak is the incident's peak, whatever else the folder holds.
 
 use crate::detect::Kind;
+use crate::detect::wording::Plotted;
 use crate::time::{MICROS_PER_MIN, Micros};
 
 use crate::aggregate::Series;
@@ -63,8 +64,9 @@ pub fn of(case: &Judged, bin: Micros, start: Micros, until: Micros) -> Shape {
     let context = (until - start).clamp(MIN_CONTEXT, MAX_CONTEXT);
     let (from, to) = (start - context, until.max(start + bin) + context);
     let (first, last) = (from.div_euclid(bin), (to - 1).div_euclid(bin));
-    let (measure, label, points): (Measure, &'static str, Vec<(i64, f64)>) = match case.kind {
-        Kind::Security => {
+    let (plotted, label) = case.kind.chart(case.unit);
+    let (measure, points): (Measure, Vec<(i64, f64)>) = match plotted {
+        Plotted::FailedLogins => {
             let mut per_bin = std::collections::BTreeMap::<i64, u64>::new();
             for s in &case.showing {
                 for (&b, &n) in s.auth_failures.range(first..=last) {
@@ -72,28 +74,20 @@ pub fn of(case: &Judged, bin: Micros, start: Micros, until: Micros) -> Shape {
                 }
             }
             let points = per_bin.into_iter().map(|(b, n)| (b, n as f64)).collect();
-            (Measure::Count, "failed logins", points)
+            (Measure::Count, points)
         }
-        Kind::Slow => {
+        Plotted::LatencyP95 => {
             let points = case
                 .series
                 .latency
                 .range(first..=last)
                 .filter_map(|(&b, l)| l.quantile_ms(0.95).map(|v| (b, v)))
                 .collect();
-            (Measure::Milliseconds, "p95 latency", points)
+            (Measure::Milliseconds, points)
         }
-        Kind::TrafficLoss => (
-            Measure::Count,
-            "requests",
-            counts(case, first, last, |c| c.total),
-        ),
-        Kind::Errors if case.unit == SourceKind::Records => (
-            Measure::Count,
-            "error lines",
-            counts(case, first, last, |c| c.errors),
-        ),
-        Kind::Errors => {
+        Plotted::Total => (Measure::Count, counts(case, first, last, |c| c.total)),
+        Plotted::Failures => (Measure::Count, counts(case, first, last, |c| c.errors)),
+        Plotted::Ratio => {
             let points = case
                 .series
                 .bins
@@ -101,7 +95,7 @@ pub fn of(case: &Judged, bin: Micros, start: Micros, until: Micros) -> Shape {
                 .filter(|(_, c)| c.total > 0)
                 .map(|(&b, c)| (b, c.errors as f64 / c.total as f64))
                 .collect();
-            (Measure::Ratio, "error ratio", points)
+            (Measure::Ratio, points)
         }
     };
     let points = if measure == Measure::Count {

@@ -68,14 +68,9 @@ pub(super) fn detection(
             ),
         );
     }
-    let text = match found.kind {
-        Kind::TrafficLoss => format!(
-            "{} fell to {} of what the hours around predict: enough evidence to call an incident (no alert found)",
-            case.unit.noun(),
-            percent(1.0 - found.ratio)
-        ),
-        Kind::Security => "failed logins burst far above their usual rate (no alert found)".into(),
-        Kind::Errors | Kind::Slow => {
+    let text = match found.kind.detected_by_logs(case.unit, found.ratio) {
+        Some(text) => text,
+        None => {
             if case.counts {
                 let bin = bin_words(bin_width);
                 format!(
@@ -84,11 +79,7 @@ pub(super) fn detection(
                     per_bin(detect::errors_per_bin(found.baseline_ratio))
                 )
             } else {
-                let what = if found.kind == Kind::Slow {
-                    "share of slow requests".to_string()
-                } else {
-                    format!("error ratio of {}", case.unit.noun())
-                };
+                let what = found.kind.ratio_name(case.unit);
                 format!(
                     "errors rose: {what} {} against a baseline of {}: enough evidence to call an incident (no alert found)",
                     percent(found.ratio),

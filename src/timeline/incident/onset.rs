@@ -97,12 +97,7 @@ pub(super) fn trigger(
         .cloned()
         .map(|mut t| {
             let lead = (onset - t.micros) / 1_000_000;
-            let what = match kind {
-                Kind::TrafficLoss => "traffic fell",
-                Kind::Slow => "requests slowed",
-                Kind::Security => "failed logins rose",
-                Kind::Errors => "errors began",
-            };
+            let what = kind.began();
             t.kind = ItemKind::Trigger;
             t.text = match t.micros <= onset {
                 true => format!("{what} {lead} s after: {}", t.text),

@@ -12,13 +12,7 @@ pub(super) fn recovery(
 ) -> Option<TimelineItem> {
     let found = &case.found;
     let last_bin = found.end_bin.map_or(i64::MAX, |b| b - 1);
-    let mut text = match found.kind {
-        Kind::Errors if case.unit == SourceKind::Alerts => "alerts resolved".to_string(),
-        Kind::Errors => format!("error ratio back at baseline ({})", percent(baseline)),
-        Kind::Security => "failed logins back at their usual rate".to_string(),
-        Kind::Slow => "latency back at baseline".to_string(),
-        Kind::TrafficLoss => format!("{} back at their usual rate", case.unit.noun()),
-    };
+    let mut text = found.kind.recovered(case.unit, baseline);
     let cite = match resolution {
         Some(r) => {
             text.push_str(&format!(
