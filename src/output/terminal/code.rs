@@ -3,9 +3,8 @@
 //! terminal is drawn with fewer cells, each the highest of the ones it stands for; another
 //! line too wide is wrapped at spaces.
 
-use unicode_width::UnicodeWidthStr;
+use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
-use super::table::wrap;
 use crate::render::sparkline::{LABEL, MARK_LABEL};
 
 const LEVELS: [char; 8] = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
@@ -28,7 +27,7 @@ pub fn layout(lines: &[&str], width: usize) -> String {
         None => body
             .iter()
             .flat_map(|l| match l.width() > width {
-                true => wrap(l, width),
+                true => wrap_verbatim(l, width),
                 false => vec![l.to_string()],
             })
             .collect(),
@@ -36,6 +35,79 @@ pub fn layout(lines: &[&str], width: usize) -> String {
     for l in shown {
         out.push_str(&l);
         out.push('\n');
+    }
+    out
+}
+
+/// A line of a code block wider than `width`, wrapped at spaces with every character kept
+/// (a log line's runs of spaces are its own): the continuation lines are indented past the
+/// line number a context block starts each line with (`> 50  `), and a word wider than the
+/// room is cut.
+fn wrap_verbatim(line: &str, width: usize) -> Vec<String> {
+    let gutter = gutter_width(line);
+    let indent = " ".repeat(if gutter * 2 < width { gutter } else { 0 });
+    let mut out = Vec::new();
+    let mut current = String::new();
+    let mut used = 0;
+    let mut fresh = true;
+    for token in tokens(line) {
+        let w = token.width();
+        let blank = token.starts_with(' ');
+        if used + w > width && used > indent.len() {
+            out.push(current.trim_end().to_string());
+            current = indent.clone();
+            used = indent.len();
+            fresh = false;
+        }
+        if blank && !fresh && used == indent.len() {
+            continue; // no line starts with the spaces it was cut at
+        }
+        for c in token.chars() {
+            let cw = UnicodeWidthChar::width(c).unwrap_or(0);
+            if used + cw > width && used > indent.len() {
+                out.push(std::mem::take(&mut current));
+                current = indent.clone();
+                used = indent.len();
+            }
+            current.push(c);
+            used += cw;
+        }
+    }
+    if used > indent.len() || out.is_empty() {
+        out.push(current.trim_end().to_string());
+    }
+    out
+}
+
+/// How wide the line-number gutter of a context line is (`> 50  ` or `  48  `); 0 for a
+/// line without one.
+fn gutter_width(line: &str) -> usize {
+    let bytes = line.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() && (bytes[i] == b'>' || bytes[i] == b' ') {
+        i += 1;
+    }
+    let digits = bytes[i..].iter().take_while(|b| b.is_ascii_digit()).count();
+    if digits == 0 || !bytes[i + digits..].starts_with(b"  ") {
+        return 0;
+    }
+    i + digits + 2
+}
+
+/// The line as words and the runs of spaces between them, every character kept.
+fn tokens(line: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    let mut blank = line.starts_with(' ');
+    for (i, c) in line.char_indices() {
+        if (c == ' ') != blank {
+            out.push(&line[start..i]);
+            start = i;
+            blank = c == ' ';
+        }
+    }
+    if start < line.len() {
+        out.push(&line[start..]);
     }
     out
 }

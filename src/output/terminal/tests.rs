@@ -78,3 +78,23 @@ fn colour_changes_only_where_the_style_does() {
         "\x1b[1mImpact:\x1b[22m two words \x1b[33mask me\x1b[39m \x1b[36ma.log:1\x1b[39m\n\n"
     );
 }
+
+/// `--context` blocks on a terminal: a log line wider than the terminal used to be re-spaced
+/// (`sudo:   deploy` shown as `sudo: deploy`) and its continuation put under the line number.
+#[test]
+fn a_context_line_wider_than_the_terminal_keeps_its_spaces_and_its_gutter() {
+    let md = "```text\n  49  short line\n> 50  Sep 10 08:14:05 auth-1 sudo:   deploy : TTY=unknown ; COMMAND=/usr/bin/install -m 0644 /srv/authd/releases/20230910-0810/authd.yaml\n```\n";
+    let shown = for_terminal(md, 50, false);
+    let lines: Vec<&str> = shown.lines().collect();
+    assert_eq!(lines[0], "  49  short line");
+    assert_eq!(lines[1], "> 50  Sep 10 08:14:05 auth-1 sudo:   deploy :");
+    assert!(lines.len() > 3, "{shown}");
+    for line in &lines[2..] {
+        assert!(line.chars().count() <= 50, "{line:?}");
+        assert!(
+            line.starts_with("      ") && !line[6..].starts_with(' '),
+            "{line:?}"
+        );
+    }
+    assert_eq!(lines[2], "      TTY=unknown ; COMMAND=/usr/bin/install -m");
+}
