@@ -22,7 +22,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::parse::alertmanager::AlertStatus;
+pub use crate::parse::alerts::AlertEvent;
 pub use crate::parse::meaning::{Action, ActionKind};
 use crate::time::Micros;
 pub use breakdown::{Breakdown, MAX_BREAKDOWN_KEYS, MAX_KEY_BYTES, bounded_key};
@@ -122,38 +122,6 @@ pub struct LineRef {
     pub file: usize,
     /// The line number, from 1.
     pub line: u64,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-/// An alert (or a page) as the alert logs tell it.
-pub struct AlertEvent {
-    /// The alert's name (`alertname`, or the page's title).
-    pub name: String,
-    /// Firing, resolved, acknowledged, escalated…
-    pub status: AlertStatus,
-    /// Who it went to (receiver, escalation policy).
-    pub receiver: String,
-    /// What identifies one alert across notices (its group key, incident id).
-    pub identity: String,
-    /// The service it concerns, where the payload names one.
-    pub service: Option<String>,
-    /// Its summary or description.
-    pub summary: Option<String>,
-    /// Its severity, as written.
-    pub severity: Option<String>,
-    /// When it started, by the alert's own account.
-    pub starts_at: Micros,
-    /// When it ended, where the alert says.
-    pub ends_at: Option<Micros>,
-    /// When the receiver logged the notice, if it did: the only clue to *when* a notice
-    /// went to a new receiver (an escalation).
-    pub received_at: Option<Micros>,
-    /// The paging system, for pages (`None`: Alertmanager).
-    pub pager: Option<crate::parse::pager::Pager>,
-    /// Who acknowledged, escalated or resolved it.
-    pub actor: Option<String>,
-    /// To whom it was escalated or reassigned.
-    pub target: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -2,6 +2,7 @@
 //! that decides, from a file's first lines, which format it holds (content, never the name).
 
 pub mod alertmanager;
+pub mod alerts;
 pub mod ansi;
 pub mod apache_error;
 pub mod app_log;

@@ -6,12 +6,11 @@
 //! the lines of any log.
 
 use crate::aggregate::chunk::ChunkContext;
-use crate::aggregate::{AlertEvent, Event, EventBody, LineRef, Summary};
+use crate::aggregate::{Event, EventBody, LineRef, Summary};
 use crate::error::Error;
+use crate::parse::alerts;
 use crate::parse::spec::Documents;
-use crate::parse::{alertmanager, pager};
 use crate::read;
-use crate::time::Micros;
 use serde_json::value::RawValue;
 
 /// Alert files are read whole, and a record document may grow to this; past it they are cut
@@ -152,7 +151,8 @@ pub(super) fn walk_documents<'d>(
         .saturating_sub(summary.parsed + summary.skipped);
 }
 
-/// Adds the events of one alert document; the reason it is skipped when it gives none.
+/// Adds the events of one alert document, each citing the line the document starts on; the
+/// reason it is skipped when it gives none.
 fn alert_events(
     doc: &serde_json::Value,
     file: usize,
@@ -160,7 +160,7 @@ fn alert_events(
     summary: &mut Summary,
 ) -> Result<(), &'static str> {
     let source = LineRef { file, line };
-    let push = |time: Micros, alert: AlertEvent, summary: &mut Summary| {
+    for (time, alert) in alerts::read_document(doc)? {
         summary.saw_time(time);
         summary.events.push(Event {
             time,
@@ -168,59 +168,6 @@ fn alert_events(
             host: None,
             body: EventBody::Alert(alert),
         });
-    };
-    if let Some(notices) = alertmanager::notices(doc) {
-        for n in notices {
-            let time = match n.status {
-                alertmanager::AlertStatus::Resolved => {
-                    n.ends_at.or(n.received_at).unwrap_or(n.starts_at)
-                }
-                _ => n.starts_at,
-            };
-            let alert = AlertEvent {
-                name: n.name,
-                status: n.status,
-                receiver: n.receiver,
-                identity: n.identity,
-                service: n.service,
-                summary: n.summary,
-                severity: n.severity,
-                starts_at: n.starts_at,
-                ends_at: n.ends_at,
-                received_at: n.received_at,
-                pager: None,
-                actor: None,
-                target: None,
-            };
-            push(time, alert, summary);
-        }
-        return Ok(());
-    }
-    let Some((_, pages)) = pager::notices(doc) else {
-        return Err("JSON, but not an alert webhook or export");
-    };
-    if pages.is_empty() {
-        // A PagerDuty or Opsgenie document without a usable time (or status) tells nothing
-        // that can be placed: counted as skipped, not as read.
-        return Err("a pager notice without a usable time or status");
-    }
-    for p in pages {
-        let alert = AlertEvent {
-            name: p.title,
-            status: p.status,
-            receiver: String::new(),
-            identity: p.identity,
-            service: p.service,
-            summary: None,
-            severity: None,
-            starts_at: p.at,
-            ends_at: None,
-            received_at: Some(p.at),
-            pager: Some(p.pager),
-            actor: p.actor,
-            target: p.target,
-        };
-        push(p.at, alert, summary);
     }
     Ok(())
 }
