@@ -250,9 +250,13 @@ fn compressed_logs_split_across_threads_give_the_same_output_as_read_in_one() {
     l.write(plain.path()).unwrap();
     let packed = tempfile::tempdir().unwrap();
     let mut gzipped = 0;
-    for entry in walkdir(plain.path()) {
-        let rel = entry.strip_prefix(plain.path()).unwrap();
-        let bytes = std::fs::read(&entry).unwrap();
+    let files = walkdir::WalkDir::new(plain.path()).sort_by_file_name();
+    for entry in files.into_iter().map(Result::unwrap) {
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        let rel = entry.path().strip_prefix(plain.path()).unwrap();
+        let bytes = std::fs::read(entry.path()).unwrap();
         let target = packed.path().join(rel);
         std::fs::create_dir_all(target.parent().unwrap()).unwrap();
         if bytes.len() > 64 << 10 && !rel.to_string_lossy().ends_with(".gz") {
@@ -279,17 +283,4 @@ fn compressed_logs_split_across_threads_give_the_same_output_as_read_in_one() {
     let (requests, errors) = totals(plain.path(), 1, None);
     assert!(requests > 0 && errors > 0);
     assert_eq!(totals(packed.path(), 2, Some(4096)), (requests, errors));
-}
-
-fn walkdir(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
-    let mut out = Vec::new();
-    for entry in std::fs::read_dir(dir).unwrap() {
-        let path = entry.unwrap().path();
-        match path.is_dir() {
-            true => out.extend(walkdir(&path)),
-            false => out.push(path),
-        }
-    }
-    out.sort();
-    out
 }

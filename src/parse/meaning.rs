@@ -43,7 +43,7 @@ pub fn judge(m: &Message<'_>) -> Judgement {
             let class = notable::classify_line_given(hits.error, severity, program, &m.text);
             // sudo logs command lines, not outcomes: `grep Failed …` is not a failure, nor
             // `grep -c Failed password` a failed login.
-            let command = m.program.as_deref() == Some(b"sudo");
+            let command = program == b"sudo";
             (
                 !command && class.error,
                 !command && class.failed_login,

@@ -49,7 +49,6 @@ fn wrap_verbatim(line: &str, width: usize) -> Vec<String> {
     let mut out = Vec::new();
     let mut current = String::new();
     let mut used = 0;
-    let mut fresh = true;
     for token in tokens(line) {
         let w = token.width();
         let blank = token.starts_with(' ');
@@ -57,9 +56,8 @@ fn wrap_verbatim(line: &str, width: usize) -> Vec<String> {
             out.push(current.trim_end().to_string());
             current = indent.clone();
             used = indent.len();
-            fresh = false;
         }
-        if blank && !fresh && used == indent.len() {
+        if blank && !out.is_empty() && used == indent.len() {
             continue; // no line starts with the spaces it was cut at
         }
         for c in token.chars() {

@@ -2,13 +2,13 @@
 //! with strong, emphasis and code spans, wrapped to the width at word boundaries.
 //!
 //! Why our own and not a terminal Markdown crate: the draft uses a handful of CommonMark's
-//! blocks, and the crate that laid them out brought 35 crates into every build (a terminal
+//! blocks, and the crate that laid them out brought 29 more crates into every build (a terminal
 //! toolkit, a second `syn`, proc-macros) for that, cut words in two and left spaces at line
 //! ends. CommonMark is read by pulldown-cmark, which the HTML page uses anyway, so escapes and
 //! emphasis are read exactly as the Markdown output means them.
 
 use pulldown_cmark::{Event, Parser, Tag, TagEnd};
-use unicode_width::UnicodeWidthStr;
+use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
 /// How a stretch of text is shown.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -57,7 +57,7 @@ impl Word {
         for (text, style) in self.parts.iter().rev() {
             let mut tail: Vec<char> = Vec::new();
             for c in text.chars().rev() {
-                let w = UnicodeWidthStr::width(c.encode_utf8(&mut [0; 4]) as &str);
+                let w = UnicodeWidthChar::width(c).unwrap_or(0);
                 if w > left {
                     left = 0;
                     break;
