@@ -153,7 +153,7 @@ fn chunk_boundaries_do_not_change_the_result() {
     // And the sample's access log, cut anywhere.
     let access = std::fs::read(common::sample_logs().join("nginx/access.log")).unwrap();
     let ctx = ChunkContext {
-        format: Format::NginxAccess,
+        reader: postmortem::parse::reader::FileReader::plain(Format::NginxAccess),
         year: None,
         ..ctx
     };

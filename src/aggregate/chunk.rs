@@ -3,13 +3,11 @@
 
 use super::{ErrorSample, Event, EventBody, LineRef, Summary};
 use crate::parse::common::kept_text;
-use crate::parse::csv_export::RowReader;
 use crate::parse::entry::{Change, ClientSide, Entry, Message, Request, When};
-use crate::parse::layout::HeadLayout;
 use crate::parse::meaning;
 use crate::parse::meaning::notable::{self, Action, ActionKind};
-use crate::parse::{Format, docker, nginx_access, syslog};
-use crate::parse::{export_lines, w3c};
+use crate::parse::reader::FileReader;
+use crate::parse::{Format, syslog};
 use crate::time::year::YearTracker;
 use crate::time::{Civil, Micros, Zone, ZoneConverter};
 
@@ -20,7 +18,6 @@ mod records;
 mod streams;
 
 pub use folder::EntryFolder;
-use lines::{fold_lines, fold_lines_with};
 
 pub use super::months::month_span;
 pub use super::overlap::{Overlap, line_hash};
@@ -28,8 +25,9 @@ pub use super::overlap::{Overlap, line_hash};
 /// What a worker needs to know besides the bytes.
 #[derive(Debug, Clone)]
 pub struct ChunkContext {
-    /// The file's format.
-    pub format: Format,
+    /// How the file's lines are read: its format and what the format keeps about the file
+    /// as it stands at the chunk's first line.
+    pub reader: FileReader,
     /// The file's index in the run.
     pub file: usize,
     /// Width of the time bins, in microseconds.
@@ -40,11 +38,6 @@ pub struct ChunkContext {
     pub year: Option<YearTracker>,
     /// When this file overlaps another piece of its rotation family (see [`Overlap`]).
     pub overlap: Option<std::sync::Arc<Overlap>>,
-    /// For formats whose head declares their columns (W3C's `#Fields:`, a CSV header): the
-    /// file's first declaration.
-    pub layout: Option<std::sync::Arc<HeadLayout>>,
-    /// For access logs written with a custom `log_format`: its compiled parser.
-    pub access_format: Option<std::sync::Arc<crate::parse::log_format::LogFormat>>,
     /// Times outside this range are skipped with a reason (see [`super::SaneTimes`]).
     pub sane: super::SaneTimes,
     /// The instant the previous chunk's last zone-less line was placed at: file order for the
@@ -57,14 +50,12 @@ impl ChunkContext {
     /// overlap or earlier chunk, and every time sane.
     pub fn new(format: Format, file: usize, bin_width: Micros, zone: Zone) -> Self {
         ChunkContext {
-            format,
+            reader: FileReader::plain(format),
             file,
             bin_width,
             zone,
             year: None,
             overlap: None,
-            layout: None,
-            access_format: None,
             sane: Default::default(),
             zone_last: None,
         }
@@ -378,7 +369,7 @@ impl Worker<'_> {
         // www started.`, its health checks) is kept as evidence, never counted as a request.
         let notice = m.http.is_none()
             && m.upstream.is_none()
-            && self.ctx.format.meaning() == crate::parse::registry::Meaning::Requests;
+            && self.ctx.reader.format().meaning() == crate::parse::registry::Meaning::Requests;
         if !notice {
             self.count(bin, error, client_error);
         }
@@ -511,57 +502,7 @@ pub fn process_chunk(data: &[u8], ctx: &ChunkContext) -> ChunkOutcome {
     // Colour sequences out first (a copy of the chunk, only when it has any).
     let stripped = crate::parse::ansi::strip(data);
     let data = &stripped[..];
-    // The busiest formats get a loop of their own with the parser inlined (a call through the
-    // registry's fn pointer is not): 10 % of the time on a plain access log.
-    match (ctx.format, &ctx.access_format) {
-        (_, Some(format)) => fold_lines(&mut worker, data, |line| match format.parse(line) {
-            Some(a) => a.entry(),
-            None => Entry::Unreadable(nginx_access::NOT_ACCESS),
-        }),
-        (Format::NginxAccess, None) => fold_lines(&mut worker, data, nginx_access::read),
-        (Format::Syslog, None) => fold_lines(&mut worker, data, syslog::read),
-        (Format::DockerJson, None) => {
-            // The wrapped line is unescaped into one buffer, reused line after line.
-            let mut buffer = Vec::new();
-            fold_lines_with(&mut worker, data, |w, line, n| {
-                let Some(envelope) = docker::envelope(line) else {
-                    return w.fold(docker::read(line), n);
-                };
-                match docker::unescape(envelope.escaped, &mut buffer) {
-                    Some(()) => w.fold(docker::read_record(&envelope, &buffer), n),
-                    None => w.fold(Entry::Unreadable("a broken escape in its log string"), n),
-                }
-            })
-        }
-        (Format::W3c, None) => {
-            // The directives are state: a `#Fields:` changes the columns for the lines after.
-            let mut reader = match ctx.layout.as_deref() {
-                Some(HeadLayout::W3c(r)) => r.clone(),
-                _ => w3c::Reader::default(),
-            };
-            fold_lines(&mut worker, data, move |line| reader.read(line))
-        }
-        (Format::CsvExport, None) => match ctx.layout.as_deref() {
-            Some(HeadLayout::Csv(layout)) => {
-                // The header's columns, and two buffers the rows reuse: one for the log
-                // field without CSV's doubled quotes, one for the Docker record inside it.
-                let mut rows = RowReader::new(layout.clone());
-                fold_lines_with(&mut worker, data, |w, line, n| {
-                    let (entry, source) = rows.read(line);
-                    w.fold_from(entry, n, source);
-                })
-            }
-            _ => fold_lines(&mut worker, data, Format::CsvExport.spec().read),
-        },
-        (Format::ExportLines, None) => {
-            // Each record's line is read by its own format, with the source its labels name.
-            let mut rows = export_lines::LineReader::default();
-            fold_lines_with(&mut worker, data, |w, line, n| {
-                rows.read(line, &mut |entry, source| w.fold_from(entry, n, source));
-            })
-        }
-        (other, None) => fold_lines(&mut worker, data, other.spec().read),
-    }
+    ctx.reader.fold(data, &mut worker);
     worker.close_record();
     worker.keep_contexts(data);
     worker.finish()

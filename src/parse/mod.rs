@@ -39,6 +39,7 @@ pub mod nginx_error;
 pub mod otlp;
 pub mod packages;
 pub mod pager;
+pub mod reader;
 pub mod redis;
 pub mod registry;
 pub mod spec;

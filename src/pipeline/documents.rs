@@ -193,7 +193,7 @@ pub fn read_record_stream(
     context: &ChunkContext,
     segment: usize,
 ) -> (Summary, Vec<Error>) {
-    match context.format.spec().documents {
+    match context.reader.format().spec().documents {
         Some(Documents { paths, read }) => {
             super::exports::read_export(stream, display, context, paths, read, segment)
         }

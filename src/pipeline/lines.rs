@@ -96,15 +96,15 @@ pub fn read_stream(
     on_batch: impl FnMut(usize) + Send,
 ) -> StreamRead {
     let mut chunker = Chunker::new(stream, chunk_size);
-    let format = context.format;
-    if format.has_multi_line_records() && context.access_format.is_none() {
+    let format = context.reader.format();
+    if context.reader.has_multi_line_records() {
         chunker = chunker.align_to_records(Box::new(move |line| format.starts_record(line)));
     }
     // Where clocks go back, the repeated hour is read in file order: each chunk starts from
     // where the one before it ended, so the chunks of such a file are read one after another.
     // (Access logs carry their offset on every line: they have no repeated hour.)
-    let in_order = !context.format.spec().every_line_has_offset
-        && ZoneConverter::new(context.zone).has_transitions();
+    let in_order =
+        !format.spec().every_line_has_offset && ZoneConverter::new(context.zone).has_transitions();
     let threads = rayon::current_num_threads();
     let mut out = if parallel && !in_order && threads > 1 {
         let work = Work {
@@ -123,37 +123,37 @@ pub fn read_stream(
 }
 
 /// What one chunk leaves to the next, followed in file order where chunks are cut: the year
-/// tracker and a stateful format's layout (W3C directives, a CSV header).
+/// tracker and the file's reader (W3C directives, a CSV header).
 #[derive(Clone)]
 struct Carried {
     tracker: Option<crate::time::year::YearTracker>,
-    layout: Option<std::sync::Arc<crate::parse::layout::HeadLayout>>,
+    reader: crate::parse::reader::FileReader,
 }
 
 impl Carried {
     fn of(context: &ChunkContext) -> Carried {
         Carried {
             tracker: context.year,
-            layout: context.layout.clone(),
+            reader: context.reader.clone(),
         }
     }
 }
 
-/// The context of the next chunk: the year tracker and the layout as they stand at its
+/// The context of the next chunk: the year tracker and the reader as they stand at its
 /// first line, moved past the chunk for the one after.
 fn next_context(context: &ChunkContext, carried: &mut Carried, data: &[u8]) -> ChunkContext {
     let ctx = ChunkContext {
         year: carried.tracker,
-        layout: carried.layout.clone(),
+        reader: carried.reader.clone(),
         ..context.clone()
     };
     if let Some(t) = carried.tracker.as_mut()
-        && let Some(span) = month_span(data, context.format)
+        && let Some(span) = month_span(data, context.reader.format())
     {
         t.skip_over(span.first, span.last, span.last_settled);
     }
-    if let Some(next) = carried.layout.as_deref().and_then(|l| l.after(data)) {
-        carried.layout = Some(std::sync::Arc::new(next));
+    if let Some(next) = carried.reader.after(data) {
+        carried.reader = next;
     }
     ctx
 }

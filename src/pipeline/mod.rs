@@ -41,7 +41,7 @@ use crate::config::Config;
 use crate::discover::Passed;
 use crate::error::Error;
 use crate::parse::Detection;
-use crate::parse::layout::HeadLayout;
+use crate::parse::reader::FileReader;
 use crate::parse::registry::Meaning;
 use crate::read::Compression;
 use crate::time::year::{self, YearSource, YearTracker};
@@ -180,8 +180,8 @@ fn process_file(
         report.zone = Some(zone_choice.name());
         report.zone_source = Some(zone_source);
     }
-    let layout = match layout_at_start(sniff) {
-        Ok(layout) => layout,
+    let reader = match reader_at_start(sniff) {
+        Ok(reader) => reader,
         Err(e) => {
             report.errors = vec![Error::io(display, e)];
             return report;
@@ -194,17 +194,11 @@ fn process_file(
         .then(|| first_year_guess(sniff, config, dated, &mut zone));
     loop {
         let context = ChunkContext {
-            format,
+            reader: reader.clone(),
             file: index,
             bin_width: config.bin_width,
             zone: zone_choice,
             year: choice.as_ref().map(|c| YearTracker::new(c.year)),
-            layout: layout.clone(),
-            access_format: sniff
-                .detection
-                .log_format
-                .as_ref()
-                .and_then(|name| config.access_formats.named(name)),
             overlap: overlap.clone(),
             sane: sniff.sane,
             zone_last: None,
@@ -238,15 +232,12 @@ fn process_file(
     }
 }
 
-/// The layout a file's lines are read in from its first byte: the head's, or for a byte
+/// The reader a file's lines are read with from its first byte: the head's, or for a byte
 /// range of a plan, the one the lines before the range leave (a W3C `#Fields:` met halfway).
-fn layout_at_start(sniff: &Sniff) -> std::io::Result<Option<std::sync::Arc<HeadLayout>>> {
-    match (&sniff.layout, sniff.candidate.range) {
-        (Some(head), Some((start, _))) if start > 0 => {
-            let layout = crate::parse::layout::at_offset(&sniff.candidate.path, start, head)?;
-            Ok(Some(std::sync::Arc::new(layout)))
-        }
-        (layout, _) => Ok(layout.clone()),
+fn reader_at_start(sniff: &Sniff) -> std::io::Result<FileReader> {
+    match sniff.candidate.range {
+        Some((start, _)) => sniff.reader.at_offset(&sniff.candidate.path, start),
+        None => Ok(sniff.reader.clone()),
     }
 }
 

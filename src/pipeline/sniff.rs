@@ -30,8 +30,9 @@ pub(crate) struct Sniff {
     pub(crate) gzip_mtime: Option<Micros>,
     /// The times its lines may carry: set for the run once every file is sniffed.
     pub(crate) sane: crate::aggregate::SaneTimes,
-    /// For a format whose head declares its columns (W3C, CSV): the declaration.
-    pub(crate) layout: Option<std::sync::Arc<crate::parse::layout::HeadLayout>>,
+    /// How its lines are read: the format, with its head's declarations (W3C, CSV) or the
+    /// custom `log_format` they are written in.
+    pub(crate) reader: crate::parse::reader::FileReader,
     /// Hashes of its first lines: two files with the same head hold one source's lines.
     pub(crate) head: Vec<u64>,
     /// Read from standard input or a pipe: its copy's modification time is when it was read.
@@ -153,12 +154,14 @@ fn sniff_log(
         true => read::lines(&opened.sample).find_map(|l| parse::dated_year(detection.format, l)),
         false => None,
     };
-    let layout = parse::layout::of_head(detection.format, &opened.sample).map(std::sync::Arc::new);
+    let log_format =
+        (detection.log_format.as_ref()).and_then(|name| config.access_formats.named(name));
+    let reader = parse::reader::FileReader::for_file(detection.format, &opened.sample, log_format);
     Ok(Sniff {
         dated_year,
         head: head_hashes(&opened.sample, opened.complete),
         from_stream: candidate.spool.is_some(),
-        layout,
+        reader,
         compression: opened.compression,
         detection,
         first_civil,

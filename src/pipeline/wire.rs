@@ -9,7 +9,6 @@
 //! signatures, not lines read.
 
 use std::path::PathBuf;
-use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
@@ -28,7 +27,7 @@ use crate::read::Compression;
 use crate::time::{Civil, Micros};
 
 /// The plan format's version: a plan of another version is refused.
-pub const PLAN_VERSION: u32 = 2;
+pub const PLAN_VERSION: u32 = 3;
 /// The partial format's version.
 pub const PARTIAL_VERSION: u16 = 2;
 const MAGIC: &[u8; 10] = b"PMPARTIAL\0";
@@ -87,8 +86,9 @@ pub struct PlannedFile {
     pub modified: Option<Micros>,
     /// Its gzip header's time.
     pub gzip_mtime: Option<Micros>,
-    /// The columns its head declares (W3C, CSV).
-    pub layout: Option<crate::parse::layout::HeadLayout>,
+    /// How its lines are read: the format, with what its head declares (W3C, CSV) or the
+    /// custom `log_format` they are written in.
+    pub reader: crate::parse::reader::FileReader,
     /// Hashes of its first lines.
     pub head: Vec<u64>,
     /// Read from standard input or a pipe when the plan was made.
@@ -152,7 +152,7 @@ fn planned(id: usize, s: &Sniff) -> PlannedFile {
         dated_year: s.dated_year,
         modified: s.modified,
         gzip_mtime: s.gzip_mtime,
-        layout: s.layout.as_deref().cloned(),
+        reader: s.reader.clone(),
         head: s.head.clone(),
         from_stream: s.from_stream,
     }
@@ -266,7 +266,7 @@ impl PlanDoc {
             modified: f.modified,
             gzip_mtime: f.gzip_mtime,
             sane: self.sane,
-            layout: f.layout.clone().map(Arc::new),
+            reader: f.reader.clone(),
             head: f.head.clone(),
             from_stream: f.from_stream,
         }

@@ -6,29 +6,36 @@ use super::line_hash;
 use crate::aggregate::digest::line_digest;
 use crate::parse::common::strip_cr;
 use crate::parse::entry::Entry;
+use crate::parse::reader::LineSink;
 use crate::read::lines;
 
-/// Every line of a chunk, read with `read` and folded into the worker's summary.
-#[inline]
-pub(super) fn fold_lines<'d>(
-    worker: &mut Worker<'_>,
-    data: &'d [u8],
-    mut read: impl FnMut(&'d [u8]) -> Entry<'d>,
-) {
-    fold_lines_with(worker, data, |w, line, n| match read(line) {
-        // A continuation's text may name the record's cause (a traceback's exception).
-        Entry::Continuation => w.continuation(line),
-        entry => w.fold(entry, n),
-    });
+impl LineSink for Worker<'_> {
+    /// Every line of a chunk, handed with its number to `handle` after the bookkeeping every
+    /// format shares (counts, NUL padding, blank lines, overlap hashes).
+    #[inline]
+    fn each_line<'d>(&mut self, data: &'d [u8], handle: impl FnMut(&mut Self, &'d [u8], u64)) {
+        each_line(self, data, handle);
+    }
+
+    #[inline]
+    fn entry(&mut self, entry: Entry<'_>, line: u64) {
+        self.fold(entry, line);
+    }
+
+    fn entry_from(&mut self, entry: Entry<'_>, line: u64, source: Option<&[u8]>) {
+        self.fold_from(entry, line, source);
+    }
+
+    fn continuation(&mut self, line: &[u8]) {
+        Worker::continuation(self, line);
+    }
 }
 
-/// Every line of a chunk, handed with its number to `handle` after the bookkeeping every
-/// format shares (counts, NUL padding, blank lines, overlap hashes). A format whose lines
-/// must be rewritten before they are read (unescaped) folds them itself.
-pub(super) fn fold_lines_with<'d>(
-    worker: &mut Worker<'_>,
+#[inline]
+fn each_line<'d, 'c>(
+    worker: &mut Worker<'c>,
     data: &'d [u8],
-    mut handle: impl FnMut(&mut Worker<'_>, &'d [u8], u64),
+    mut handle: impl FnMut(&mut Worker<'c>, &'d [u8], u64),
 ) {
     let overlap = worker.ctx.overlap.is_some();
     for (i, raw) in lines(data).enumerate() {
