@@ -10,7 +10,7 @@ use serde_json::Value;
 
 use super::entry::read_whole;
 use super::spec::Format;
-use super::spec::{FormatSpec, Meaning};
+use super::spec::{Documents, FormatSpec, Meaning, RECOGNISE_NOTHING, Recognise, Records};
 
 use super::common::rfc3339;
 use crate::time::Micros;
@@ -194,8 +194,26 @@ pub const SPEC: FormatSpec = FormatSpec {
     every_line_has_offset: false,
     accepts: |_| false,
     read: read_whole,
-    documents: None,
+    documents: Some(Documents {
+        recognise: Recognise {
+            first_document: Some(|doc| value_of(doc).is_some_and(|v| is_alertmanager(&v))),
+            cut_document: Some(looks_like_webhook),
+            ..RECOGNISE_NOTHING
+        },
+        records: Records::Alerts(super::alerts::read_document),
+    }),
 };
+
+/// Whether a sample cut inside a large document looks like an Alertmanager body.
+pub fn looks_like_webhook(sample: &[u8]) -> bool {
+    let has = |key: &[u8]| memchr::memmem::find(sample, key).is_some();
+    has(b"\"alerts\"") && (has(b"\"startsAt\"") || has(b"\"groupKey\""))
+}
+
+/// A document's value, for the tests that look at it whole.
+pub(super) fn value_of(doc: &serde_json::value::RawValue) -> Option<Value> {
+    serde_json::from_str(doc.get()).ok()
+}
 
 #[cfg(test)]
 mod tests;

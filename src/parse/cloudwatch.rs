@@ -10,7 +10,9 @@ use serde_json::Value;
 use super::entry::read_whole;
 use super::export::{Body, Row, fold_record, text, time_of};
 use super::json_stream::{Paths, Step};
-use super::spec::{Around, Documents, Fold, Format, FormatSpec, Meaning};
+use super::spec::{
+    Around, Documents, Fold, Format, FormatSpec, Meaning, RECOGNISE_NOTHING, Recognise, Records,
+};
 
 static PATHS: Paths = Paths {
     records: &[&[Step::Key("events"), Step::Each]],
@@ -62,7 +64,13 @@ pub const SPEC: FormatSpec = FormatSpec {
     accepts: |_| false,
     read: read_whole,
     documents: Some(Documents {
-        paths: &PATHS,
-        read: read_event,
+        recognise: Recognise {
+            head_keys: Some(looks_like_events),
+            ..RECOGNISE_NOTHING
+        },
+        records: Records::Streamed {
+            paths: &PATHS,
+            read: read_event,
+        },
     }),
 };

@@ -12,7 +12,9 @@ use super::common::is_error_level;
 use super::entry::read_whole;
 use super::export::{Body, Row, fold_record, lookup, source_of, text, time_of};
 use super::json_stream::{Paths, Step};
-use super::spec::{Around, Documents, Fold, Format, FormatSpec, Meaning};
+use super::spec::{
+    Around, Documents, Fold, Format, FormatSpec, Meaning, RECOGNISE_NOTHING, Recognise, Records,
+};
 
 static PATHS: Paths = Paths {
     records: &[&[Step::Key("hits"), Step::Key("hits"), Step::Each]],
@@ -72,7 +74,13 @@ pub const SPEC: FormatSpec = FormatSpec {
     accepts: |_| false,
     read: read_whole,
     documents: Some(Documents {
-        paths: &PATHS,
-        read: read_hit,
+        recognise: Recognise {
+            head_keys: Some(looks_like_response),
+            ..RECOGNISE_NOTHING
+        },
+        records: Records::Streamed {
+            paths: &PATHS,
+            read: read_hit,
+        },
     }),
 };

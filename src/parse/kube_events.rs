@@ -19,7 +19,10 @@ use serde_json::value::RawValue;
 use super::alertmanager::parse_time;
 use super::entry::{Entry, Message, Verdict, Vocabulary, When, read_whole};
 use super::json_stream::{Paths, Step};
-use super::spec::{Around, Documents, Fold, Format, FormatSpec, Meaning, Record};
+use super::spec::{
+    Around, Documents, Fold, Format, FormatSpec, Meaning, RECOGNISE_NOTHING, Recognise, Record,
+    Records,
+};
 use crate::time::Micros;
 
 /// What a document is, read in one pass without building its values: a list's items, or a
@@ -198,8 +201,15 @@ pub const SPEC: FormatSpec = FormatSpec {
     accepts: |_| false,
     read: read_whole,
     documents: Some(Documents {
-        paths: &PATHS,
-        read: read_streamed,
+        recognise: Recognise {
+            first_document: Some(|doc| records(doc).is_some()),
+            cut_document: Some(looks_like_events),
+            ..RECOGNISE_NOTHING
+        },
+        records: Records::Streamed {
+            paths: &PATHS,
+            read: read_streamed,
+        },
     }),
 };
 

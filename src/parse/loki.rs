@@ -12,7 +12,9 @@ use serde_json::Value;
 use super::entry::read_whole;
 use super::export::{Body, Row, fold_row, parse, source_of, text, time_of};
 use super::json_stream::{Paths, Step};
-use super::spec::{Around, Documents, Fold, Format, FormatSpec, Meaning};
+use super::spec::{
+    Around, Documents, Fold, Format, FormatSpec, Meaning, RECOGNISE_NOTHING, Recognise, Records,
+};
 
 static PATHS: Paths = Paths {
     records: &[&[
@@ -102,7 +104,13 @@ pub const SPEC: FormatSpec = FormatSpec {
     accepts: |_| false,
     read: read_whole,
     documents: Some(Documents {
-        paths: &PATHS,
-        read: read_value,
+        recognise: Recognise {
+            head_keys: Some(looks_like_response),
+            ..RECOGNISE_NOTHING
+        },
+        records: Records::Streamed {
+            paths: &PATHS,
+            read: read_value,
+        },
     }),
 };

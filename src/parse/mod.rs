@@ -110,12 +110,20 @@ impl Format {
 
     /// Alert histories: JSON documents read whole, not line by line.
     pub fn is_alerts(self) -> bool {
-        self.spec().meaning == registry::Meaning::Alerts
+        self.alert_reader().is_some()
+    }
+
+    /// How an alert history's documents are read into notices.
+    pub fn alert_reader(self) -> Option<spec::AlertReader> {
+        match self.spec().documents?.records {
+            spec::Records::Alerts(read) => Some(read),
+            spec::Records::Streamed { .. } => None,
+        }
     }
 
     /// Formats read whole, by JSON document, not line by line (alerts, events, exports).
     pub fn is_document(self) -> bool {
-        self.is_alerts() || self.spec().documents.is_some()
+        self.spec().documents.is_some()
     }
 
     /// Whether lines carry no zone, so `--tz` places them.
@@ -285,67 +293,33 @@ fn binary_reason(sample: &[u8]) -> Option<String> {
 /// Which document format (alert history, events, export) the sample holds, if any (NDJSON or
 /// pretty-printed documents).
 fn sniff_documents(sample: &[u8], complete: bool) -> Option<Format> {
-    // Exports are told by their keys in the head, whole or cut: a response may be a
-    // gigabyte on one line.
     if let Some(format) = sniff_export(sample) {
         return Some(format);
     }
-    let mut stream = serde_json::Deserializer::from_slice(sample).into_iter::<serde_json::Value>();
-    let has = |key: &[u8]| memchr::memmem::find(sample, key).is_some();
-    match stream.next() {
-        Some(Ok(doc)) if alertmanager::is_alertmanager(&doc) => Some(Format::Alertmanager),
-        Some(Ok(doc)) => pager::notices(&doc)
-            .map(|(p, _)| match p {
-                pager::Pager::PagerDuty => Format::PagerDuty,
-                pager::Pager::Opsgenie => Format::Opsgenie,
-            })
-            .or_else(|| by_document_reader(sample)),
-        // A large pretty-printed document cut by the sample: judge by its keys.
-        Some(Err(e)) if e.is_eof() && !complete => {
-            if has(b"\"alerts\"") && (has(b"\"startsAt\"") || has(b"\"groupKey\"")) {
-                Some(Format::Alertmanager)
-            } else if has(b"\"event_type\"") || has(b"\"log_entries\"") {
-                Some(Format::PagerDuty)
-            } else if kube_events::looks_like_events(sample) {
-                Some(Format::KubeEvents)
-            } else if otlp::looks_like_export(sample) {
-                Some(Format::Otlp)
-            } else {
-                None
-            }
-        }
-        _ => None,
-    }
-}
-
-/// The streamed export whose keys a file's head holds.
-fn sniff_export(sample: &[u8]) -> Option<Format> {
-    if elasticsearch::looks_like_response(sample) {
-        Some(Format::Elasticsearch)
-    } else if loki::looks_like_response(sample) {
-        Some(Format::Loki)
-    } else if cloudwatch::looks_like_events(sample) {
-        Some(Format::Cloudwatch)
-    } else if cloud_logging::looks_like_entries(sample) {
-        Some(Format::CloudLogging)
-    } else {
-        None
-    }
-}
-
-/// The document format whose reader finds records in the sample's first document.
-fn by_document_reader(sample: &[u8]) -> Option<Format> {
     let mut stream =
         serde_json::Deserializer::from_slice(sample).into_iter::<&serde_json::value::RawValue>();
-    let doc = stream.next()?.ok()?;
-    // Their records are streamed; a whole first document says which they are.
-    if kube_events::records(doc).is_some() {
-        Some(Format::KubeEvents)
-    } else if otlp::records(doc).is_some() {
-        Some(Format::Otlp)
-    } else {
-        None
-    }
+    let tests = recognition;
+    let (format, _) = match stream.next() {
+        Some(Ok(doc)) => tests().find(|(_, r)| r.first_document.is_some_and(|is| is(doc))),
+        // A large pretty-printed document cut by the sample: judge by its keys.
+        Some(Err(e)) if e.is_eof() && !complete => {
+            tests().find(|(_, r)| r.cut_document.is_some_and(|keys| keys(sample)))
+        }
+        _ => None,
+    }?;
+    Some(format)
+}
+
+/// Each document format with how it is told, in the registry's order.
+fn recognition() -> impl Iterator<Item = (Format, spec::Recognise)> {
+    (registry::DOCUMENT_FORMATS.iter()).filter_map(|s| Some((s.format, s.documents?.recognise)))
+}
+
+/// The streamed export whose keys a file's head holds: told before any document is parsed,
+/// whole or cut, since a response may be a gigabyte on one line.
+fn sniff_export(sample: &[u8]) -> Option<Format> {
+    let (format, _) = recognition().find(|(_, r)| r.head_keys.is_some_and(|keys| keys(sample)))?;
+    Some(format)
 }
 
 /// Decides a file's format from its first bytes. `complete` says the sample is the whole

@@ -16,7 +16,10 @@ use super::common::is_error_level;
 use super::entry::read_whole;
 use super::json_stream::{Paths, Step};
 use super::jsonl::{JsonRecord, JsonTime};
-use super::spec::{Around, Documents, Fold, Format, FormatSpec, Meaning, Record};
+use super::spec::{
+    Around, Documents, Fold, Format, FormatSpec, Meaning, RECOGNISE_NOTHING, Recognise, Record,
+    Records,
+};
 use crate::time::Micros;
 
 #[derive(Deserialize)]
@@ -206,8 +209,15 @@ pub const SPEC: FormatSpec = FormatSpec {
     accepts: |_| false,
     read: read_whole,
     documents: Some(Documents {
-        paths: &PATHS,
-        read: read_streamed,
+        recognise: Recognise {
+            first_document: Some(|doc| records(doc).is_some()),
+            cut_document: Some(looks_like_export),
+            ..RECOGNISE_NOTHING
+        },
+        records: Records::Streamed {
+            paths: &PATHS,
+            read: read_streamed,
+        },
     }),
 };
 

@@ -10,7 +10,7 @@ use serde_json::Value;
 
 use super::entry::read_whole;
 use super::spec::Format;
-use super::spec::{FormatSpec, Meaning};
+use super::spec::{Documents, FormatSpec, Meaning, RECOGNISE_NOTHING, Recognise, Records};
 
 use super::alertmanager::{AlertStatus, parse_time};
 use crate::time::Micros;
@@ -242,8 +242,28 @@ pub const PAGERDUTY: FormatSpec = FormatSpec {
     every_line_has_offset: false,
     accepts: |_| false,
     read: read_whole,
-    documents: None,
+    documents: Some(Documents {
+        recognise: Recognise {
+            first_document: Some(|doc| is_from(doc, Pager::PagerDuty)),
+            cut_document: Some(looks_like_pagerduty),
+            ..RECOGNISE_NOTHING
+        },
+        records: Records::Alerts(super::alerts::read_document),
+    }),
 };
+
+/// Whether a whole document is a notice from `pager`.
+fn is_from(doc: &serde_json::value::RawValue, pager: Pager) -> bool {
+    super::alertmanager::value_of(doc)
+        .and_then(|v| notices(&v))
+        .is_some_and(|(found, _)| found == pager)
+}
+
+/// Whether a sample cut inside a large document looks like a PagerDuty webhook or export.
+pub fn looks_like_pagerduty(sample: &[u8]) -> bool {
+    let has = |key: &[u8]| memchr::memmem::find(sample, key).is_some();
+    has(b"\"event_type\"") || has(b"\"log_entries\"")
+}
 
 /// Opsgenie webhooks.
 pub const OPSGENIE: FormatSpec = FormatSpec {
@@ -254,7 +274,14 @@ pub const OPSGENIE: FormatSpec = FormatSpec {
     every_line_has_offset: false,
     accepts: |_| false,
     read: read_whole,
-    documents: None,
+    documents: Some(Documents {
+        recognise: Recognise {
+            first_document: Some(|doc| is_from(doc, Pager::Opsgenie)),
+            cut_document: None,
+            ..RECOGNISE_NOTHING
+        },
+        records: Records::Alerts(super::alerts::read_document),
+    }),
 };
 
 #[cfg(test)]

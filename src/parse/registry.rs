@@ -51,18 +51,20 @@ pub static LINE_FORMATS: [FormatSpec; 26] = [
     app_log::SPEC,
 ];
 
-/// JSON documents (one per line or pretty-printed), recognised by their first document and
-/// read whole: alert histories by the pipeline's alert reader, the rest (many records to a
-/// document) through their `documents` reader.
+/// JSON documents (one per line or pretty-printed), each recognised and read as its
+/// [`Documents`](super::spec::Documents) says: alert histories whole, the rest (many records
+/// to a document) streamed record by record. The sniffer asks them in this order.
 pub static DOCUMENT_FORMATS: [FormatSpec; 9] = [
     alertmanager::SPEC,
     pager::PAGERDUTY,
     pager::OPSGENIE,
     kube_events::SPEC,
     otlp::SPEC,
+    // Exports, told by their keys before any document is parsed: Loki's response before
+    // CloudWatch's events, whose keys it may hold in its lines.
     elasticsearch::SPEC,
-    cloudwatch::SPEC,
     loki::SPEC,
+    cloudwatch::SPEC,
     cloud_logging::SPEC,
 ];
 

@@ -122,9 +122,9 @@ pub struct FormatSpec {
     pub accepts: fn(&[u8]) -> bool,
     /// The line, read.
     pub read: fn(&[u8]) -> Entry<'_>,
-    /// For formats of JSON documents that hold many records each (Kubernetes event lists,
-    /// OpenTelemetry exports, log platforms' exports): how their records are found. Such
-    /// files are read by document, not line by line.
+    /// For formats of JSON documents (alert histories, Kubernetes event lists, OpenTelemetry
+    /// exports, log platforms' exports): how they are told and read. Such files are read by
+    /// document, not line by line.
     pub documents: Option<Documents>,
 }
 
@@ -156,12 +156,55 @@ pub type Fold<'f> = &'f mut dyn FnMut(Entry<'_>, Option<&[u8]>);
 /// Reads one record of a streamed document into entries; why not, when it does not read.
 pub type RecordReader = fn(&[u8], Around<'_>, Fold<'_>) -> Result<(), &'static str>;
 
-/// How a document format's records are found: at these paths as the bytes stream past,
-/// each read one by one (a document of any size; a bad record costs only itself).
+/// A document format: how it is told from a file's first bytes, and how its documents are
+/// read. Such files are read by document, not line by line.
 #[derive(Debug, Clone, Copy)]
 pub struct Documents {
-    /// Where the records are, and their labels.
-    pub paths: &'static super::json_stream::Paths,
-    /// Reads one record.
-    pub read: RecordReader,
+    /// How the sniffer tells it.
+    pub recognise: Recognise,
+    /// What its documents hold.
+    pub records: Records,
 }
+
+/// How a document format is told from a file's first bytes. The sniffer asks every document
+/// format in the registry's order, first by the head's keys, then by the first document, then
+/// by the keys of a first document the sample cut: a stricter test before a looser one.
+#[derive(Debug, Clone, Copy)]
+pub struct Recognise {
+    /// The head's keys alone, before any document is parsed: a streamed export's one
+    /// document may be a gigabyte on one line.
+    pub head_keys: Option<fn(&[u8]) -> bool>,
+    /// The first document, whole in the sample.
+    pub first_document: Option<fn(&serde_json::value::RawValue) -> bool>,
+    /// The keys of a first document too large for the sample.
+    pub cut_document: Option<fn(&[u8]) -> bool>,
+}
+
+/// No test at all: what a format's [`Recognise`] fills in (`..RECOGNISE_NOTHING`).
+pub const RECOGNISE_NOTHING: Recognise = Recognise {
+    head_keys: None,
+    first_document: None,
+    cut_document: None,
+};
+
+/// What a document format's documents hold.
+#[derive(Debug, Clone, Copy)]
+pub enum Records {
+    /// Many records each, found at these paths as the bytes stream past and read one by one
+    /// (a document of any size; a bad record costs only itself).
+    Streamed {
+        /// Where the records are, and their labels.
+        paths: &'static super::json_stream::Paths,
+        /// Reads one record.
+        read: RecordReader,
+    },
+    /// Alert notices, each document read whole.
+    Alerts(AlertReader),
+}
+
+/// The notices of one alert document, each at the time it is placed; why the document is
+/// skipped when it holds none.
+pub type AlertReader =
+    fn(
+        &serde_json::Value,
+    ) -> Result<Vec<(crate::time::Micros, super::alerts::AlertEvent)>, &'static str>;

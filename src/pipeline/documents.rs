@@ -8,8 +8,7 @@
 use crate::aggregate::chunk::ChunkContext;
 use crate::aggregate::{Event, EventBody, LineRef, Summary};
 use crate::error::Error;
-use crate::parse::alerts;
-use crate::parse::spec::Documents;
+use crate::parse::spec::{AlertReader, Documents, Records};
 use crate::read;
 use serde_json::value::RawValue;
 
@@ -22,10 +21,11 @@ const MAX_DOCUMENT_FILE: u64 = 256 << 20;
 pub(super) fn read_alerts(
     candidate: &crate::discover::Candidate,
     file: usize,
+    read: AlertReader,
 ) -> (Summary, Vec<Error>) {
     let (data, errors) = read_whole(candidate);
     let mut summary = Summary::default();
-    let mut parsed = read_alert_bytes(&data, file);
+    let mut parsed = read_alert_bytes(&data, file, read);
     parsed.bytes = data.len() as u64;
     summary.merge_unordered(parsed);
     (summary, errors)
@@ -57,13 +57,13 @@ pub(super) fn read_whole(candidate: &crate::discover::Candidate) -> (Vec<u8>, Ve
 
 /// Reads alert documents from bytes: a stream of JSON documents, pretty-printed or one per
 /// line. A document that does not parse costs one line (skipped); reading resumes on the next.
-pub fn read_alert_bytes(data: &[u8], file: usize) -> Summary {
+pub fn read_alert_bytes(data: &[u8], file: usize, read: AlertReader) -> Summary {
     let mut summary = Summary::default();
     let mut events = Summary::default();
     walk_documents(data, 0, &mut summary, |doc, _, line| {
         let doc: serde_json::Value =
             serde_json::from_str(doc.get()).map_err(|_| "not a JSON document")?;
-        alert_events(&doc, file, line, &mut events)
+        alert_events(read(&doc)?, file, line, &mut events)
     });
     summary.merge_unordered(events);
     summary
@@ -154,13 +154,13 @@ pub(super) fn walk_documents<'d>(
 /// Adds the events of one alert document, each citing the line the document starts on; the
 /// reason it is skipped when it gives none.
 fn alert_events(
-    doc: &serde_json::Value,
+    notices: Vec<(crate::time::Micros, crate::parse::alerts::AlertEvent)>,
     file: usize,
     line: u64,
     summary: &mut Summary,
 ) -> Result<(), &'static str> {
     let source = LineRef { file, line };
-    for (time, alert) in alerts::read_document(doc)? {
+    for (time, alert) in notices {
         summary.saw_time(time);
         summary.events.push(Event {
             time,
@@ -194,10 +194,11 @@ pub fn read_record_stream(
     segment: usize,
 ) -> (Summary, Vec<Error>) {
     match context.reader.format().spec().documents {
-        Some(Documents { paths, read }) => {
-            super::exports::read_export(stream, display, context, paths, read, segment)
-        }
-        None => (Summary::default(), Vec::new()),
+        Some(Documents {
+            records: Records::Streamed { paths, read },
+            ..
+        }) => super::exports::read_export(stream, display, context, paths, read, segment),
+        _ => (Summary::default(), Vec::new()),
     }
 }
 

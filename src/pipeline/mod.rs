@@ -151,8 +151,8 @@ fn process_file(
     let display = &sniff.candidate.display;
     let zone_less = format.zone_less() || sniff.detection.year_less || sniff.detection.local_time;
     let mut report = FileReport::unread(sniff);
-    if format.is_alerts() {
-        let (mut summary, errors) = read_alerts(&sniff.candidate, index);
+    if let Some(read) = format.alert_reader() {
+        let (mut summary, errors) = read_alerts(&sniff.candidate, index, read);
         if sniff.sane.scope != SaneTimes::default().scope {
             // Alert notices outside the scope are left out; the file's lines all still count
             // as read (a document holds several notices).
