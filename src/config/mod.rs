@@ -19,12 +19,14 @@ use crate::time::{MICROS_PER_SEC, Micros, parse_duration};
 /// unless `--sensitivity` says otherwise.
 pub const DEFAULT_SENSITIVITY: f64 = 6.0;
 
-#[derive(Debug, Clone)]
-/// A run's settings, validated: what the pipeline and the detector read.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+/// A run's settings, validated: what the pipeline and the detector read, and what a plan
+/// carries to other machines as it is (see [`wire`]).
 pub struct Config {
     /// The files and folders to read.
     pub paths: Vec<PathBuf>,
     /// The zone of zone-less lines (nginx error log, RFC 3164 syslog).
+    #[serde(with = "wire::zone_name")]
     pub zone: Tz,
     /// Whether `zone` was given (`--tz`); otherwise siblings with offsets may decide.
     pub zone_given: bool,
@@ -57,7 +59,10 @@ pub struct Config {
     /// How far past the newest input's modification time a line's time may lie before it is
     /// disbelieved (skipped with the reason); one day by default.
     pub max_ahead: Micros,
-    /// The part of the logs the run looks at (`draft --since/--until/--host`).
+    /// The part of the logs the run looks at (`draft --since/--until/--host`). Not in a
+    /// plan: planning applies it (other hosts' files passed over, the window in the plan's
+    /// sane times), and a partial must not apply it twice.
+    #[serde(skip)]
     pub scope: Scope,
 }
 
@@ -159,8 +164,8 @@ impl Config {
 }
 
 /// How far a run has got, for a progress bar: bytes of input read (plain files as they are
-/// read, compressed files by their size on disk once done) out of the total on disk. Lives
-/// with the settings because a run's `Config` carries it into the pipeline.
+/// read, compressed files by their size on disk once done) out of the total on disk. Handed
+/// to a run beside its `Config`, never inside it.
 #[derive(Debug, Default)]
 pub struct Progress {
     /// Bytes of input read so far.

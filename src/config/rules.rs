@@ -14,7 +14,8 @@ use globset::{Glob, GlobMatcher};
 use crate::error::Error;
 use crate::parse::Format;
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[serde(into = "super::wire::RuleText", try_from = "super::wire::RuleText")]
 /// What to assume for the files a glob matches: a format, a zone, a year.
 pub struct FileRule {
     /// The glob as written, shown in `scan` and the draft.

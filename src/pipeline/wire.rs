@@ -19,7 +19,6 @@ use super::stages::{Piece, TaskOutput};
 use super::{FileReport, YearChoice, families};
 use crate::aggregate::{SaneTimes, Summary};
 use crate::config::Config;
-use crate::config::wire::PlanSettings;
 use crate::discover::{Candidate, Passed};
 use crate::error::Error;
 use crate::parse::Detection;
@@ -104,7 +103,7 @@ pub struct PlanDoc {
     /// A hash of everything below: partials name it.
     pub id: String,
     /// The settings of the run.
-    pub settings: PlanSettings,
+    pub settings: Config,
     /// The times lines may carry.
     pub sane: SaneTimes,
     /// Every file, by number.
@@ -164,7 +163,7 @@ impl PlanDoc {
         let mut doc = PlanDoc {
             postmortem_plan: PLAN_VERSION,
             id: String::new(),
-            settings: PlanSettings::from(config),
+            settings: config.clone(),
             sane: plan.logs.first().map(|s| s.sane).unwrap_or_default(),
             files: plan
                 .logs
@@ -232,7 +231,7 @@ impl PlanDoc {
 
     /// The settings, as a run's `Config` (each checked as its flag is).
     pub fn config(&self) -> Result<Config, Error> {
-        self.settings.to_config()
+        self.settings.clone().checked()
     }
 
     /// The plan, its files not yet opened (see [`PlanDoc::open`]).
