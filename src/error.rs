@@ -192,7 +192,7 @@ impl Error {
 
     /// A problem with the settings file itself, said to be about the settings file (a missing
     /// `--config x.toml` is "config file x.toml: No such file…", not a log that is missing).
-    pub fn in_config_file(self) -> Error {
+    pub(crate) fn in_config_file(self) -> Error {
         match self {
             Error::Config { path, message } if !path.starts_with("config file ") => Error::Config {
                 path: format!("config file {path}"),
@@ -222,7 +222,7 @@ impl Error {
     }
 
     /// The value came from a file, at `origin` (`postmortem.toml:3`).
-    pub fn at_origin(self, place: &str) -> Error {
+    pub(crate) fn at_origin(self, place: &str) -> Error {
         match self {
             Error::InvalidValue {
                 setting,

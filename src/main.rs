@@ -1,10 +1,14 @@
-//! The binary: parse the command line and hand it to the library ([`postmortem::cli`]).
+//! The binary: the command line ([`cli`]) and what a run shows and writes ([`output`]: the
+//! terminal, progress, files written whole or not at all), over the library, which reads the
+//! logs and renders the draft. Neither is part of the library's API.
+
+mod cli;
+mod output;
 
 use clap::{CommandFactory, Parser};
 
-use postmortem::cli::{Args, Command, distributed, run};
+use cli::{Args, Command, distributed, run};
 use postmortem::exit::ExitCode;
-use postmortem::output;
 
 fn main() -> std::process::ExitCode {
     // The sandboxed template renderer (see output::template_child): not a user command.
@@ -37,7 +41,7 @@ fn main() -> std::process::ExitCode {
     match result {
         Ok(code) => code.into(),
         Err(e) => {
-            postmortem::output::say(e);
+            output::say(e);
             ExitCode::Error.into()
         }
     }

@@ -106,7 +106,7 @@ fn markup_in_log_text_as_html_shows_it() {
 #[test]
 fn markup_in_log_text_on_an_80_column_terminal_shows_it() {
     let markdown = postmortem::render::markdown::render(&draft());
-    let shown = postmortem::output::terminal::for_terminal(&markdown, 80, false);
+    let shown = postmortem::render::terminal::for_terminal(&markdown, 80, false);
     for line in shown.lines() {
         assert!(line.chars().count() <= 80, "wider than 80: {line:?}");
     }
@@ -127,7 +127,7 @@ fn the_sample_on_an_80_column_terminal() {
     let config = postmortem::Config::new(vec![common::sample_logs()]);
     let (draft, _) = postmortem::draft(&config).expect("sample reads");
     let markdown = postmortem::render::markdown::render(&draft);
-    let shown = postmortem::output::terminal::for_terminal(&markdown, 80, false);
+    let shown = postmortem::render::terminal::for_terminal(&markdown, 80, false);
     for line in shown.lines() {
         assert!(line.chars().count() <= 80, "wider than 80: {line:?}");
     }
@@ -204,7 +204,7 @@ fn the_sample_on_a_terminal_never_splits_a_word() {
     let unescaped = markdown.replace(['\\', '`'], "");
     words.extend(unescaped.split_whitespace().map(bare));
     for width in [60, 80, 120] {
-        let shown = postmortem::output::terminal::for_terminal(&markdown, width, false);
+        let shown = postmortem::render::terminal::for_terminal(&markdown, width, false);
         for line in shown.lines() {
             assert!(
                 line.chars().count() <= width,

@@ -18,7 +18,7 @@ fn sample() -> (postmortem::timeline::Draft, Renderings) {
     let markdown = postmortem::render::markdown::render(&draft);
     let r = Renderings {
         html: postmortem::render::html::render(&draft),
-        terminal: postmortem::output::terminal::for_terminal(&markdown, 100, false),
+        terminal: postmortem::render::terminal::for_terminal(&markdown, 100, false),
         markdown,
     };
     (draft, r)

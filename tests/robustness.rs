@@ -4,7 +4,6 @@ mod common;
 
 use postmortem::aggregate::Summary;
 use postmortem::aggregate::chunk::{ChunkContext, process_chunk};
-use postmortem::parse::alerts::read_document;
 use postmortem::parse::{self, Format, alertmanager, nginx_access, nginx_error, syslog};
 use postmortem::time::year::YearTracker;
 use postmortem_scenario::rng::Rng;
@@ -179,7 +178,7 @@ fn regression_two_documents_on_one_line_are_counted_once() {
         b"{\"a\":1}\n\n  \n{",
         b"\n\n",
     ] {
-        let s = postmortem::pipeline::read_alert_bytes(data, 0, read_document);
+        let s = postmortem::pipeline::read_alert_bytes(data, 0);
         assert_eq!(
             s.lines,
             s.parsed + s.skipped + s.blank,
@@ -187,7 +186,7 @@ fn regression_two_documents_on_one_line_are_counted_once() {
             String::from_utf8_lossy(data)
         );
     }
-    let s = postmortem::pipeline::read_alert_bytes(b"28 [", 0, read_document);
+    let s = postmortem::pipeline::read_alert_bytes(b"28 [", 0);
     assert_eq!((s.lines, s.skipped), (1, 1));
 }
 

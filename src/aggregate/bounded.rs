@@ -70,7 +70,7 @@ impl<V> BoundedMap<V> {
     }
 
     /// The value of a kept key, to change.
-    pub fn get_mut(&mut self, key: &str) -> Option<&mut V> {
+    pub(crate) fn get_mut(&mut self, key: &str) -> Option<&mut V> {
         self.map.get_mut(key)
     }
 
@@ -103,7 +103,12 @@ impl<V> BoundedMap<V> {
 
     /// Admits `key` (not kept yet) with `value` if it ranks in, displacing the largest when
     /// full; gives the value back when it does not rank.
-    pub fn admit(&mut self, key: &str, value: V, evicted: impl FnOnce(V)) -> Result<&mut V, V> {
+    pub(crate) fn admit(
+        &mut self,
+        key: &str,
+        value: V,
+        evicted: impl FnOnce(V),
+    ) -> Result<&mut V, V> {
         let ranked = rank(key);
         if !self.ranks_in(ranked, key) {
             return Err(value);
@@ -131,7 +136,7 @@ impl<V> BoundedMap<V> {
     }
 
     /// Every kept entry, consumed (merging one map into another).
-    pub fn into_entries(self) -> impl Iterator<Item = (Box<str>, V)> {
+    pub(crate) fn into_entries(self) -> impl Iterator<Item = (Box<str>, V)> {
         self.map.into_iter()
     }
 }

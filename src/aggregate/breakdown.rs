@@ -56,7 +56,7 @@ impl Breakdown {
     }
 
     /// Counts `count` failures of `key` in a bin (a line that stands for several).
-    pub fn record_n(&mut self, key: &[u8], bin: i64, count: u64) {
+    pub(crate) fn record_n(&mut self, key: &[u8], bin: i64, count: u64) {
         let count = u32::try_from(count).unwrap_or(u32::MAX);
         let key = bounded_key(key);
         let mut evicted = None;

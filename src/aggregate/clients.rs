@@ -11,7 +11,7 @@
 use std::collections::BTreeMap;
 
 /// Keys a bin holds exactly before it becomes a sketch.
-pub const EXACT_LIMIT: usize = 2048;
+pub(crate) const EXACT_LIMIT: usize = 2048;
 const P: u32 = 12;
 const M: usize = 1 << P;
 /// United windows larger than this are counted with a sketch too.
@@ -32,7 +32,7 @@ pub fn client_key(client: &[u8]) -> u64 {
 /// A HyperLogLog sketch.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(try_from = "Box<[u8]>")]
-pub struct Sketch(Box<[u8]>);
+pub(crate) struct Sketch(Box<[u8]>);
 
 impl TryFrom<Box<[u8]>> for Sketch {
     type Error = String;
@@ -61,7 +61,7 @@ impl Sketch {
     }
 
     /// Adds another sketch's clients.
-    pub fn absorb(&mut self, other: &Sketch) {
+    pub(crate) fn absorb(&mut self, other: &Sketch) {
         for (mine, theirs) in self.0.iter_mut().zip(other.0.iter()) {
             *mine = (*mine).max(*theirs);
         }
@@ -86,7 +86,7 @@ impl Sketch {
 /// The distinct clients of one bin.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(into = "BinWire", from = "BinWire")]
-pub enum BinSet {
+pub(crate) enum BinSet {
     /// Every client's hash, sorted and distinct, while there are few: a chunk's batch of a
     /// bin (sorted already) becomes the set as it is, and sets of one bin from two chunks
     /// merge in one pass, with no hashing.

@@ -19,11 +19,11 @@ use super::Summary;
 use crate::parse::common::strip_cr;
 
 /// Lines kept on each side of a cited line.
-pub const CONTEXT_LINES: usize = 2;
+pub(crate) const CONTEXT_LINES: usize = 2;
 
 /// Characters kept of each line around a citation: enough to recognise it, bounded so that
 /// memory never follows line length.
-pub const CONTEXT_CHARS: usize = 200;
+pub(crate) const CONTEXT_CHARS: usize = 200;
 
 /// The lines just before and after a cited line, as written (control characters made
 /// visible, long lines cut with `…`).
@@ -49,7 +49,7 @@ pub struct Edges {
 
 /// A line around a citation as kept: without its `\r`, cut at [`CONTEXT_CHARS`] characters.
 /// At most four bytes a character are decoded, whatever the line's length.
-pub fn context_text(line: &[u8]) -> String {
+pub(crate) fn context_text(line: &[u8]) -> String {
     let line = strip_cr(line);
     let cut = line.len() > CONTEXT_CHARS * 4;
     let head = &line[..line.len().min(CONTEXT_CHARS * 4)];
@@ -78,7 +78,7 @@ fn body(data: &[u8]) -> &[u8] {
 }
 
 /// Up to `k` lines before the line starting at byte `start` of `data`, oldest first.
-pub fn lines_before(data: &[u8], start: usize, k: usize) -> Vec<String> {
+pub(crate) fn lines_before(data: &[u8], start: usize, k: usize) -> Vec<String> {
     let mut out = Vec::with_capacity(k);
     let mut pos = start.min(data.len());
     while out.len() < k && pos > 0 {
@@ -92,7 +92,7 @@ pub fn lines_before(data: &[u8], start: usize, k: usize) -> Vec<String> {
 }
 
 /// Up to `k` lines after the line ending at byte `end` of `data` (its newline not included).
-pub fn lines_after(data: &[u8], end: usize, k: usize) -> Vec<String> {
+pub(crate) fn lines_after(data: &[u8], end: usize, k: usize) -> Vec<String> {
     let body = body(data);
     let mut out = Vec::with_capacity(k);
     let mut pos = end + 1;
@@ -122,7 +122,7 @@ pub fn edges(data: &[u8]) -> Edges {
 
 impl Summary {
     /// The line numbers (in this summary's numbering) a draft may cite.
-    pub fn cited_lines(&self) -> BTreeSet<u64> {
+    pub(crate) fn cited_lines(&self) -> BTreeSet<u64> {
         let mut lines: BTreeSet<u64> = self.events.iter().map(|e| e.source.line).collect();
         let samples = self
             .error_samples
@@ -136,7 +136,7 @@ impl Summary {
 
     /// Drops the contexts of lines nothing cites any longer (a sample a neighbour's earlier
     /// one replaced), so that what is kept does not depend on where chunks were cut.
-    pub fn keep_cited_contexts(&mut self) {
+    pub(crate) fn keep_cited_contexts(&mut self) {
         if self.contexts.is_empty() {
             return;
         }

@@ -2,7 +2,7 @@
 //! twice however it was cut (chunks, byte ranges read by other processes).
 
 /// One line's share of the digest (the line without its newline).
-pub fn line_digest(line: &[u8]) -> u64 {
+pub(crate) fn line_digest(line: &[u8]) -> u64 {
     use std::hash::Hasher;
     let mut h = rustc_hash::FxHasher::default();
     h.write(line);
@@ -18,7 +18,7 @@ pub fn line_digest(line: &[u8]) -> u64 {
 /// added together, however it was cut. Two files with the same lines in another order share
 /// it; with the byte count and the format beside it, that is the only way to be taken for a
 /// copy, and such files hold the same records anyway.
-pub fn content_digest(data: &[u8]) -> u64 {
+pub(crate) fn content_digest(data: &[u8]) -> u64 {
     let mut sum = 0u64;
     let mut start = 0;
     for end in memchr::memchr_iter(b'\n', data) {

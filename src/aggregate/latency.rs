@@ -6,7 +6,7 @@
 const GROWTH: f64 = 1.08;
 const MIN_MS: f64 = 0.1;
 /// Logarithmic buckets from 0.1 ms to about 37 min (0.1 ms × 1.08^220).
-pub const BUCKETS: usize = 220;
+pub(crate) const BUCKETS: usize = 220;
 
 #[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 #[serde(into = "Buckets", try_from = "Buckets")]
@@ -147,7 +147,7 @@ fn value_of(bucket: usize) -> f64 {
 impl Latency {
     /// Counts a request's duration.
     #[inline]
-    pub fn record_seconds(&mut self, seconds: f64) {
+    pub(crate) fn record_seconds(&mut self, seconds: f64) {
         let bucket = bucket_of(seconds * 1000.0);
         // Below `first` the difference wraps to a large index: one comparison for both sides.
         let at = bucket.wrapping_sub(self.first);
@@ -218,7 +218,7 @@ impl Latency {
     }
 
     /// The `q`-quantile (0..=1) in milliseconds; `None` when empty.
-    pub fn quantile_ms(&self, q: f64) -> Option<f64> {
+    pub(crate) fn quantile_ms(&self, q: f64) -> Option<f64> {
         if self.total == 0 {
             return None;
         }
@@ -234,7 +234,7 @@ impl Latency {
     }
 
     /// How many recorded durations fall in buckets wholly above `ms`.
-    pub fn count_above_ms(&self, ms: f64) -> u64 {
+    pub(crate) fn count_above_ms(&self, ms: f64) -> u64 {
         let from = (bucket_of(ms) + 1).saturating_sub(self.first);
         self.counts
             .get(from..)

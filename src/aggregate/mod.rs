@@ -37,7 +37,7 @@ pub use signature::Signatures;
 pub const MAX_KEPT_EVENTS: usize = 100_000;
 
 /// How many skipped lines per file are kept as examples.
-pub const SKIPPED_EXAMPLES: usize = 3;
+pub(crate) const SKIPPED_EXAMPLES: usize = 3;
 
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 /// Requests (or records) of a bin, and of them the failures.
@@ -70,7 +70,7 @@ pub struct Series {
 
 impl Series {
     /// Notes one request's duration, in seconds.
-    pub fn record_latency(&mut self, bin: i64, seconds: f64) {
+    pub(crate) fn record_latency(&mut self, bin: i64, seconds: f64) {
         let l = match self.latency.last_entry() {
             Some(last) if *last.key() == bin => last.into_mut(),
             _ => self.latency.entry(bin).or_default(),
@@ -158,12 +158,12 @@ pub struct ErrorSample {
 }
 
 /// A line longer than this is unusual enough to report (a dumped request body, a binary blob).
-pub const LONG_LINE: usize = 1 << 20;
+pub(crate) const LONG_LINE: usize = 1 << 20;
 
 /// Lines more than this earlier than the line before them count as a jump back (skew). nginx
 /// stamps a request when it starts and writes it when it ends, so a few seconds back is
 /// normal; minutes are a clock problem or files merged out of order.
-pub const SKEW_TOLERANCE: Micros = 5 * 60 * 1_000_000;
+pub(crate) const SKEW_TOLERANCE: Micros = 5 * 60 * 1_000_000;
 
 /// The first and last timed line of a chunk in file order, to join jumps across chunks.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -208,7 +208,7 @@ impl Skew {
 
 /// Offset runs a file keeps (a year of daylight saving is two switches; more is a mix of
 /// hosts, and the zone is not inferred from it).
-pub const MAX_OFFSET_RUNS: usize = 16;
+pub(crate) const MAX_OFFSET_RUNS: usize = 16;
 
 /// A moment and the line that holds it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -333,10 +333,10 @@ pub struct Summary {
 
 /// How many sources one file's lines may name before the rest are counted together: a
 /// column of request ids is not a column of sources.
-pub const MAX_STREAMS: usize = 512;
+pub(crate) const MAX_STREAMS: usize = 512;
 
 /// The name the sources past [`MAX_STREAMS`] are counted under.
-pub const OTHER_STREAMS: &str = "(other sources)";
+pub(crate) const OTHER_STREAMS: &str = "(other sources)";
 
 /// One source's counts inside a file that holds several.
 #[derive(Debug, Default, Clone, PartialEq, Serialize, Deserialize)]
@@ -349,13 +349,13 @@ pub struct StreamCounts {
 
 impl Summary {
     /// Widens the first and last times to include `t`.
-    pub fn saw_time(&mut self, t: Micros) {
+    pub(crate) fn saw_time(&mut self, t: Micros) {
         self.first_time = Some(self.first_time.map_or(t, |f| f.min(t)));
         self.last_time = Some(self.last_time.map_or(t, |l| l.max(t)));
     }
 
     /// A line's time in file order (`line` counts from the chunk's start): notes jumps back.
-    pub fn saw_time_at(&mut self, t: Micros, line: u64) {
+    pub(crate) fn saw_time_at(&mut self, t: Micros, line: u64) {
         self.saw_time(t);
         match self.order.as_mut() {
             None => {
@@ -374,7 +374,7 @@ impl Summary {
     }
 
     /// Counts a line written with `offset` (seconds east of UTC) at `time`.
-    pub fn note_offset(&mut self, time: Micros, offset: i32) {
+    pub(crate) fn note_offset(&mut self, time: Micros, offset: i32) {
         match self.offset_runs.last() {
             Some((_, last)) if *last == offset => {}
             _ if self.offset_runs.len() < MAX_OFFSET_RUNS => self.offset_runs.push((time, offset)),
@@ -383,17 +383,17 @@ impl Summary {
     }
 
     /// Notes the last line seen in a bin.
-    pub fn note_line(&mut self, bin: i64, time: Micros, source: LineRef) {
+    pub(crate) fn note_line(&mut self, bin: i64, time: Micros, source: LineRef) {
         note_last(&mut self.last_lines, bin, Seen { time, source });
     }
 
     /// Notes an error line in a bin.
-    pub fn note_error(&mut self, bin: i64, time: Micros, source: LineRef) {
+    pub(crate) fn note_error(&mut self, bin: i64, time: Micros, source: LineRef) {
         note_last(&mut self.last_errors, bin, Seen { time, source });
     }
 
     /// Counts a failed login in a bin, keeping the first as a sample.
-    pub fn note_auth_failure(
+    pub(crate) fn note_auth_failure(
         &mut self,
         bin: i64,
         attempts: u64,
@@ -469,7 +469,7 @@ impl Summary {
     }
 
     /// Adds counts, events and samples from another summary whose line numbers are final.
-    pub fn merge_unordered(&mut self, other: Summary) {
+    pub(crate) fn merge_unordered(&mut self, other: Summary) {
         self.bytes += other.bytes;
         self.lines += other.lines;
         self.parsed += other.parsed;

@@ -26,7 +26,7 @@ fn is_id(segment: &[u8]) -> bool {
 
 /// `path` with each id segment written `{id}`: the path itself when it has none, else written
 /// into `buffer` (reused from line to line).
-pub fn route_of<'a>(path: &'a [u8], buffer: &'a mut Vec<u8>) -> &'a [u8] {
+pub(crate) fn route_of<'a>(path: &'a [u8], buffer: &'a mut Vec<u8>) -> &'a [u8] {
     if !path.split(|&b| b == b'/').any(is_id) {
         return path;
     }

@@ -42,12 +42,12 @@ impl Default for SaneTimes {
 impl SaneTimes {
     /// Whether `t` lies in the run's scope.
     #[inline]
-    pub fn in_scope(&self, t: Micros) -> bool {
+    pub(crate) fn in_scope(&self, t: Micros) -> bool {
         (self.scope.0..=self.scope.1).contains(&t)
     }
 
     /// Why `t` is not a time to believe, if it is not.
-    pub fn reject(&self, t: Micros) -> Option<String> {
+    pub(crate) fn reject(&self, t: Micros) -> Option<String> {
         // Every line asks: the common answer costs two comparisons.
         if (self.earliest..=self.latest).contains(&t) {
             return None;

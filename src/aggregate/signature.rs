@@ -155,7 +155,7 @@ impl Signatures {
     /// Drain's similarity step, reduced to its most common case: signatures that differ in one
     /// unmasked token only (`Failed password for invalid user admin` / `… user oracle`) are
     /// one template with that token masked. Deterministic: groups are taken largest first.
-    pub fn generalised(&self) -> Signatures {
+    pub(crate) fn generalised(&self) -> Signatures {
         let mut keys: Vec<&str> = self.by_signature.iter().map(|(k, _)| k).collect();
         keys.sort();
         let mut variants: HashMap<String, Vec<&str>> = HashMap::new();
@@ -200,12 +200,12 @@ impl Signatures {
     }
 
     /// The lines the signatures' first lines were read from.
-    pub fn first_lines(&self) -> impl Iterator<Item = u64> + '_ {
+    pub(crate) fn first_lines(&self) -> impl Iterator<Item = u64> + '_ {
         self.by_signature.iter().map(|(_, s)| s.first.source.line)
     }
 
     /// Shifts every kept line number by `offset` (a chunk's lines count from its start).
-    pub fn line_offset(&mut self, offset: u64) {
+    pub(crate) fn line_offset(&mut self, offset: u64) {
         for s in self.by_signature.values_mut() {
             s.first.source.line += offset;
         }

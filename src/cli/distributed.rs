@@ -6,13 +6,15 @@ use std::path::{Path, PathBuf};
 
 use super::run::{config, prepare_write, write_draft};
 use super::{MergeOpts, PartialOpts, PlanOpts};
-use crate::Error;
-use crate::exit::ExitCode;
 use crate::output::{self, Verbosity};
-use crate::pipeline::distributed::{gather, merge as merge_outputs, run_partial, select_tasks};
-use crate::pipeline::opening::Inputs;
-use crate::pipeline::stages::TaskOutput;
-use crate::pipeline::wire::{PlanDoc, decode_partial, encode_partial};
+use postmortem::Error;
+use postmortem::exit::ExitCode;
+use postmortem::pipeline::distributed::{
+    gather, merge as merge_outputs, run_partial, select_tasks,
+};
+use postmortem::pipeline::opening::Inputs;
+use postmortem::pipeline::stages::TaskOutput;
+use postmortem::pipeline::wire::{PlanDoc, decode_partial, encode_partial};
 
 /// A partial summary larger than this is refused unread (they are kilobytes to megabytes).
 const MAX_PARTIAL_FILE: u64 = 4 << 30;
@@ -57,7 +59,7 @@ pub fn plan(opts: PlanOpts, verbosity: Verbosity) -> Result<ExitCode, Error> {
     if let Some(out) = &opts.output {
         output::check_outputs(&[out.as_path()], &opts.read.paths, false)?;
     }
-    let plan = crate::pipeline::plan::make(&config, split)?;
+    let plan = postmortem::pipeline::plan::make(&config, split)?;
     let doc = PlanDoc::new(&plan, &config);
     output::emit(opts.output.as_deref(), &doc.to_json())?;
     if verbosity != Verbosity::Quiet {
@@ -85,7 +87,7 @@ pub fn plan(opts: PlanOpts, verbosity: Verbosity) -> Result<ExitCode, Error> {
     })
 }
 
-fn read_plan(path: &Path) -> Result<(PlanDoc, crate::Config), Error> {
+fn read_plan(path: &Path) -> Result<(PlanDoc, postmortem::Config), Error> {
     let shown = path.display().to_string();
     let text = std::fs::read_to_string(path).map_err(|e| Error::io(&shown, e))?;
     let doc = PlanDoc::parse(&text, &shown)?;
@@ -239,7 +241,7 @@ pub fn merge(opts: MergeOpts, verbosity: Verbosity) -> Result<ExitCode, Error> {
     }
     let prepared = prepare_write(&opts.write, &read)?;
     let analysis = merge_outputs(&doc, &config, outputs);
-    let run = crate::draft_of(analysis, &config, started);
+    let run = postmortem::draft_of(analysis, &config, started);
     write_draft(&opts.write, prepared, run, started, verbosity)
 }
 

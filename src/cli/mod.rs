@@ -1,6 +1,6 @@
 //! The command line as clap reads it (ripgrep's "low" arguments): flags exactly as typed,
-//! no defaults beyond clap's own and no rules. [`crate::config::flags::resolve`] turns them into
-//! the validated [`crate::Config`]; [`run`] carries out each subcommand. Living in the library,
+//! no defaults beyond clap's own and no rules. [`postmortem::config::flags::resolve`] turns them into
+//! the validated [`postmortem::Config`]; [`run`] carries out each subcommand. Living in the library,
 //! all of it is testable without the binary (`Args::try_parse_from`).
 
 pub mod distributed;
@@ -11,7 +11,7 @@ use std::path::PathBuf;
 use clap::{Parser, Subcommand};
 
 use crate::output::terminal::ColorChoice;
-use crate::timeline::events::EventKind;
+use postmortem::timeline::events::EventKind;
 
 /// The exit status table, for every `--help` and the man page.
 macro_rules! exit_status {

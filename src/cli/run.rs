@@ -9,13 +9,13 @@ use clap::CommandFactory;
 use super::{
     Args, DetectOpts, DraftOpts, GlobalOpts, ReadOpts, ScanOpts, ShowOpts, TimelineOpts, WriteOpts,
 };
-use crate::config::flags::{RawDetect, RawRead};
-use crate::config::rules::parse_zone;
-use crate::exit::ExitCode;
 use crate::output::terminal::ColorChoice;
 use crate::output::{self, Verbosity, emit};
-use crate::timeline::events::Filter;
-use crate::{Config, Error};
+use postmortem::config::flags::{RawDetect, RawRead};
+use postmortem::config::rules::parse_zone;
+use postmortem::exit::ExitCode;
+use postmortem::timeline::events::Filter;
+use postmortem::{Config, Error};
 
 /// The settings file and the flags, merged (flags win) into the library's `Config`.
 pub fn config(read: &ReadOpts, detect: Option<&DetectOpts>) -> Result<Config, Error> {
@@ -37,7 +37,7 @@ pub fn config(read: &ReadOpts, detect: Option<&DetectOpts>) -> Result<Config, Er
         count_4xx: d.count_4xx,
         chunk_size: d.chunk_size,
     });
-    crate::config::flags::resolve(&raw, detect.as_ref())
+    postmortem::config::flags::resolve(&raw, detect.as_ref())
 }
 
 fn display_zone(show: &ShowOpts) -> Result<Option<chrono_tz::Tz>, Error> {
@@ -66,13 +66,13 @@ pub fn apply_global(global: &GlobalOpts) -> Result<Verbosity, Error> {
 /// `postmortem scan`: how each file would be read.
 pub fn scan(opts: ScanOpts, verbosity: Verbosity) -> Result<ExitCode, Error> {
     let started = std::time::Instant::now();
-    let analysis = crate::pipeline::analyse(&config(&opts.read, None)?)?;
+    let analysis = postmortem::pipeline::analyse(&config(&opts.read, None)?)?;
     let read = started.elapsed();
-    let inputs = crate::timeline::inputs(&analysis);
-    let skipped: Vec<crate::timeline::SkippedFile> = analysis
+    let inputs = postmortem::timeline::inputs(&analysis);
+    let skipped: Vec<postmortem::timeline::SkippedFile> = analysis
         .passed_over
         .iter()
-        .map(|p| crate::timeline::SkippedFile {
+        .map(|p| postmortem::timeline::SkippedFile {
             file: p.display.clone(),
             reason: p.reason.clone(),
         })
@@ -81,7 +81,7 @@ pub fn scan(opts: ScanOpts, verbosity: Verbosity) -> Result<ExitCode, Error> {
         let value = serde_json::json!({ "inputs": inputs, "skipped_files": skipped, "errors": analysis.errors.iter().map(|e| e.to_string()).collect::<Vec<_>>() });
         serde_json::to_string_pretty(&value).unwrap_or_default() + "\n"
     } else {
-        crate::render::scan_text(&inputs, &skipped, opts.color.for_stdout())
+        postmortem::render::scan_text(&inputs, &skipped, opts.color.for_stdout())
     };
     output::write_stdout(&text)?;
     // scan's output already says what was passed over and why: only errors are added.
@@ -118,7 +118,7 @@ pub fn draft(opts: DraftOpts, verbosity: Verbosity) -> Result<ExitCode, Error> {
     let bar = output::progress::Bar::start(!opts.no_progress && verbosity != Verbosity::Quiet);
     let progress = bar.progress();
     let started = std::time::Instant::now();
-    let run = crate::draft_timed(&config, Some(&progress));
+    let run = postmortem::draft_timed(&config, Some(&progress));
     bar.finish();
     let (draft, analysis, timings) = run?;
     write_draft(
@@ -132,13 +132,13 @@ pub fn draft(opts: DraftOpts, verbosity: Verbosity) -> Result<ExitCode, Error> {
 
 /// The run's scope from `draft --since/--until/--host`; times without an offset are read in
 /// `--display-tz`.
-fn scope(opts: &DraftOpts) -> Result<crate::config::Scope, Error> {
+fn scope(opts: &DraftOpts) -> Result<postmortem::config::Scope, Error> {
     let zone = display_zone(&opts.write.show)?;
     let bound = |t: &Option<String>, flag: &str, end: bool| -> Result<Option<i64>, Error> {
         let Some(text) = t.as_deref() else {
             return Ok(None);
         };
-        match crate::timeline::events::parse_absolute(text, zone, end) {
+        match postmortem::timeline::events::parse_absolute(text, zone, end) {
             Some(t) => t.map(Some).map_err(|e| e.for_flag(flag)),
             None => Err(Error::invalid(
                 flag,
@@ -150,7 +150,7 @@ fn scope(opts: &DraftOpts) -> Result<crate::config::Scope, Error> {
     let since = bound(&opts.since, "--since", false)?;
     let until = bound(&opts.until, "--until", true)?;
     in_order(since, until, opts.until.as_deref())?;
-    Ok(crate::config::Scope {
+    Ok(postmortem::config::Scope {
         since,
         until,
         hosts: opts.host.clone(),
@@ -212,9 +212,9 @@ pub fn write_draft(
     opts: &WriteOpts,
     prepared: Prepared,
     (draft, analysis, timings): (
-        crate::timeline::Draft,
-        crate::pipeline::Analysis,
-        crate::Timings,
+        postmortem::timeline::Draft,
+        postmortem::pipeline::Analysis,
+        postmortem::Timings,
     ),
     started: std::time::Instant,
     verbosity: Verbosity,
@@ -222,11 +222,11 @@ pub fn write_draft(
     let Prepared { zone, template } = prepared;
     output::report_problems(&analysis, verbosity);
     let shown = match zone {
-        Some(tz) => crate::render::zone::in_display_zone(&draft, tz),
+        Some(tz) => postmortem::render::zone::in_display_zone(&draft, tz),
         None => draft.clone(),
     };
     let text = match (&template, opts.json) {
-        (_, true) => crate::render::json(&draft),
+        (_, true) => postmortem::render::json(&draft),
         (Some(t), false) => {
             let name = opts
                 .template
@@ -236,12 +236,12 @@ pub fn write_draft(
             output::template_child::render(&name, t, &shown)?
         }
         (None, false) => {
-            crate::render::markdown::render_with_context(&shown, usize::from(opts.context))
+            postmortem::render::markdown::render_with_context(&shown, usize::from(opts.context))
         }
     };
     // A failed HTML write is reported after the draft is out: it does not cost the draft.
     let html_written = match &opts.html {
-        Some(path) => output::write_atomically(path, &crate::render::html::render(&shown)),
+        Some(path) => output::write_atomically(path, &postmortem::render::html::render(&shown)),
         None => Ok(()),
     };
     // Laid out for a terminal when one reads it (or `--color always` asks for its styles);
@@ -251,7 +251,7 @@ pub fn write_draft(
         && template.is_none()
         && (std::io::stdout().is_terminal() || opts.show.color == ColorChoice::Always);
     let text = match to_terminal {
-        true => output::terminal::for_terminal(
+        true => postmortem::render::terminal::for_terminal(
             &text,
             output::terminal::width(),
             opts.show.color.for_stdout(),
@@ -278,7 +278,7 @@ pub fn write_draft(
     if opts.strict && skipped > 0 {
         eprintln!(
             "postmortem: --strict: {} skipped",
-            crate::render::count(skipped as usize, "line was", "lines were")
+            postmortem::render::count(skipped as usize, "line was", "lines were")
         );
         return Ok(ExitCode::Error);
     }
@@ -292,14 +292,14 @@ pub fn write_draft(
 pub fn timeline(opts: TimelineOpts, verbosity: Verbosity) -> Result<ExitCode, Error> {
     let config = config(&opts.read, Some(&opts.detect))?;
     let zone = display_zone(&opts.show)?;
-    let analysis = crate::pipeline::analyse(&config)?;
-    let draft = crate::timeline::build(&analysis, crate::detect::Params::of(&config));
+    let analysis = postmortem::pipeline::analyse(&config)?;
+    let draft = postmortem::timeline::build(&analysis, postmortem::detect::Params::of(&config));
     output::report_problems(&analysis, verbosity);
     let filter = filter(&opts, &draft)?;
-    let all = crate::timeline::events::rows(&analysis, &draft);
+    let all = postmortem::timeline::events::rows(&analysis, &draft);
     let hidden_errors = all
         .iter()
-        .filter(|r| r.kind == crate::timeline::events::EventKind::Error)
+        .filter(|r| r.kind == postmortem::timeline::events::EventKind::Error)
         .count();
     let rows: Vec<_> = all.into_iter().filter(|r| filter.keeps(r)).collect();
     if rows.is_empty() && verbosity != Verbosity::Quiet {
@@ -312,11 +312,11 @@ pub fn timeline(opts: TimelineOpts, verbosity: Verbosity) -> Result<ExitCode, Er
         });
     }
     let text = if opts.json {
-        crate::render::events::ndjson(&rows)
+        postmortem::render::events::ndjson(&rows)
     } else if opts.csv {
-        crate::render::events::csv(&rows, zone)
+        postmortem::render::events::csv(&rows, zone)
     } else {
-        crate::render::events::text(&rows, zone, opts.show.color.for_stdout())
+        postmortem::render::events::text(&rows, zone, opts.show.color.for_stdout())
     };
     output::write_stdout(&text)?;
     Ok(match (analysis.errors.is_empty(), rows.is_empty()) {
@@ -340,10 +340,10 @@ fn in_order(since: Option<i64>, until: Option<i64>, until_text: Option<&str>) ->
 
 /// The `timeline` flags that choose events, checked: times relative to the incident resolved
 /// against the draft, the glob and the regex compiled.
-fn filter(opts: &TimelineOpts, draft: &crate::timeline::Draft) -> Result<Filter, Error> {
+fn filter(opts: &TimelineOpts, draft: &postmortem::timeline::Draft) -> Result<Filter, Error> {
     let zone = display_zone(&opts.show)?;
     let bound = |t: &Option<String>, flag: &str, end: bool| {
-        let read = |t: &str| crate::timeline::events::parse_bound_in(t, draft, zone, end);
+        let read = |t: &str| postmortem::timeline::events::parse_bound_in(t, draft, zone, end);
         t.as_deref()
             .map(|t| read(t).map_err(|e| e.for_flag(flag)))
             .transpose()

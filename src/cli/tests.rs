@@ -1,7 +1,7 @@
 use clap::Parser;
 
 use super::{Args, Command};
-use crate::time::MICROS_PER_SEC;
+use postmortem::time::MICROS_PER_SEC;
 
 fn draft_args(flags: &[&str]) -> super::DraftOpts {
     let argv = ["postmortem", "draft", "logs"].iter().chain(flags);
@@ -25,7 +25,7 @@ fn flags_become_a_validated_config_without_the_binary() {
 fn defaults_come_from_the_library_config_not_the_flags() {
     let d = draft_args(&[]);
     let config = super::run::config(&d.read, Some(&d.detect)).expect("valid flags");
-    let library = crate::Config::new(vec!["logs".into()]);
+    let library = postmortem::Config::new(vec!["logs".into()]);
     assert_eq!(config.slo, library.slo);
     assert_eq!(config.bin_width, library.bin_width);
     assert_eq!(config.sensitivity, library.sensitivity);

@@ -22,7 +22,7 @@ use super::rules::{FileRule, check_year, parse_format, parse_zone};
 use crate::error::Error;
 
 /// The name looked for in each folder given.
-pub const FILE_NAME: &str = crate::discover::SETTINGS_FILE_NAME;
+pub(crate) const FILE_NAME: &str = crate::discover::SETTINGS_FILE_NAME;
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -156,7 +156,7 @@ pub fn find(explicit: Option<&Path>, inputs: &[PathBuf]) -> Option<PathBuf> {
 }
 
 /// Files a settings file names are read whole: past this they are not a config.
-pub const MAX_NAMED_FILE_BYTES: u64 = 4 << 20;
+pub(crate) const MAX_NAMED_FILE_BYTES: u64 = 4 << 20;
 
 fn refuse(path: &Path, message: String) -> Error {
     Error::Config {
@@ -168,7 +168,7 @@ fn refuse(path: &Path, message: String) -> Error {
 /// Checks a `postmortem.toml` found in a log folder (not given with `--config`): a symbolic
 /// link is followed only with `--follow`. A log folder is data someone copied off a server;
 /// a link in it may point anywhere.
-pub fn check_found(path: &Path, explicit: bool, follow: bool) -> Result<(), Error> {
+pub(crate) fn check_found(path: &Path, explicit: bool, follow: bool) -> Result<(), Error> {
     let is_link = std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink());
     if is_link && !explicit && !follow {
         return Err(refuse(
@@ -184,7 +184,7 @@ pub fn check_found(path: &Path, explicit: bool, follow: bool) -> Result<(), Erro
 /// settings file found in a log folder it must stay inside that folder (no absolute path, no
 /// `..` out of it, no link out of it); from any settings file it must be a regular file of a
 /// sane size (not `/dev/zero`, a FIFO or a device).
-pub fn named_file(base: &Path, given: &str, confined: bool) -> Result<PathBuf, Error> {
+pub(crate) fn named_file(base: &Path, given: &str, confined: bool) -> Result<PathBuf, Error> {
     let path = base.join(given);
     if confined {
         let named = Path::new(given);
@@ -217,7 +217,7 @@ pub fn named_file(base: &Path, given: &str, confined: bool) -> Result<PathBuf, E
 
 /// A file read whole as settings: a regular file of a sane size, never a FIFO, a device or
 /// `/dev/zero` (which would hang the run or fill memory).
-pub fn check_regular(path: &Path) -> Result<(), Error> {
+pub(crate) fn check_regular(path: &Path) -> Result<(), Error> {
     let meta = std::fs::metadata(path).map_err(|e| refuse(path, e.to_string()))?;
     if !meta.is_file() {
         return Err(refuse(path, "not a regular file".into()));

@@ -17,7 +17,7 @@ use crate::time::{MICROS_PER_SEC, Micros, parse_duration};
 
 /// Evidence the detector needs to call an onset, in decades of likelihood ratio (10⁶ : 1),
 /// unless `--sensitivity` says otherwise.
-pub const DEFAULT_SENSITIVITY: f64 = 6.0;
+pub(crate) const DEFAULT_SENSITIVITY: f64 = 6.0;
 
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 /// A run's settings, validated: what the pipeline and the detector read, and what a plan
@@ -114,7 +114,7 @@ impl Config {
     }
 
     /// Bins of this width: `30s`, `1m`, `5m`… (at most 24 h).
-    pub fn with_bin(mut self, text: &str) -> Result<Self, Error> {
+    pub(crate) fn with_bin(mut self, text: &str) -> Result<Self, Error> {
         let secs = parse_duration(text)
             .ok_or_else(|| Error::invalid("bin", text, "use a duration such as 30s, 1m or 5m"))?;
         if secs > 24 * 3600 {
@@ -125,7 +125,7 @@ impl Config {
     }
 
     /// The availability objective, in percent (50 to 100, exclusive).
-    pub fn with_slo(mut self, percent: f64) -> Result<Self, Error> {
+    pub(crate) fn with_slo(mut self, percent: f64) -> Result<Self, Error> {
         if !(50.0..100.0).contains(&percent) {
             return Err(Error::invalid(
                 "slo",
@@ -138,7 +138,7 @@ impl Config {
     }
 
     /// Evidence needed to call an incident, in decades of likelihood ratio (2 to 20).
-    pub fn with_sensitivity(mut self, decades: f64) -> Result<Self, Error> {
+    pub(crate) fn with_sensitivity(mut self, decades: f64) -> Result<Self, Error> {
         if !(2.0..=20.0).contains(&decades) {
             return Err(Error::invalid(
                 "sensitivity",

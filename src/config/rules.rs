@@ -62,13 +62,13 @@ impl FileRule {
     }
 
     /// `--tz web-2/*`: where it was given, and for which files.
-    pub fn describe(&self) -> String {
+    pub(crate) fn describe(&self) -> String {
         format!("{} {}", self.origin, self.pattern)
     }
 }
 
 /// The last rule about `display` that sets what `pick` reads.
-pub fn last_match<'a, T>(
+pub(crate) fn last_match<'a, T>(
     rules: &'a [FileRule],
     display: &str,
     path: &Path,
@@ -82,13 +82,13 @@ pub fn last_match<'a, T>(
 }
 
 /// Splits `GLOB=VALUE`; `None` when there is no `=` (a run-wide value).
-pub fn split_rule(text: &str) -> Option<(&str, &str)> {
+pub(crate) fn split_rule(text: &str) -> Option<(&str, &str)> {
     text.rsplit_once('=')
         .filter(|(glob, value)| !glob.is_empty() && !value.is_empty())
 }
 
 /// Reads a format's name (see [`Format::from_name`]).
-pub fn parse_format(name: &str) -> Result<Format, Error> {
+pub(crate) fn parse_format(name: &str) -> Result<Format, Error> {
     Format::from_name(name).ok_or_else(|| {
         let names: Vec<String> = Format::all().map(|f| f.id()).collect();
         Error::invalid("format", name, format!("one of {}", names.join(", ")))
@@ -102,7 +102,7 @@ pub fn parse_zone(name: &str) -> Result<Tz, Error> {
 }
 
 /// A year between 1970 and 9999.
-pub fn check_year(year: i32) -> Result<i32, Error> {
+pub(crate) fn check_year(year: i32) -> Result<i32, Error> {
     if (1970..=9999).contains(&year) {
         Ok(year)
     } else {

@@ -49,7 +49,7 @@ pub(super) mod zone_name {
         to.serialize_str(zone.name())
     }
 
-    pub fn deserialize<'de, D: serde::Deserializer<'de>>(from: D) -> Result<Tz, D::Error> {
+    pub(crate) fn deserialize<'de, D: serde::Deserializer<'de>>(from: D) -> Result<Tz, D::Error> {
         let name = String::deserialize(from)?;
         parse_zone(&name).map_err(serde::de::Error::custom)
     }

@@ -6,7 +6,7 @@ use super::Bin;
 use crate::time::{MICROS_PER_MIN, Micros};
 
 /// (long window, short window, burn-rate factor): the workbook's two paging conditions.
-pub const PAGE_CONDITIONS: [(i64, i64, f64); 2] = [(60, 5, 14.4), (360, 30, 6.0)];
+pub(crate) const PAGE_CONDITIONS: [(i64, i64, f64); 2] = [(60, 5, 14.4), (360, 30, 6.0)];
 
 /// Errors and requests in bins with index in `(upto - len, upto]`.
 fn window(bins: &[Bin], prefix: &[(u64, u64)], upto: usize, len_bins: i64) -> (u64, u64) {
@@ -19,7 +19,7 @@ fn window(bins: &[Bin], prefix: &[(u64, u64)], upto: usize, len_bins: i64) -> (u
 
 /// The end of the first bin in `[from_bin, to_bin]` at which a page fires, with the condition
 /// that fired (e.g. `1h/5m at 14.4×`).
-pub fn first_page(
+pub(crate) fn first_page(
     bins: &[Bin],
     bin_width: Micros,
     slo: f64,

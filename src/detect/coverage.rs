@@ -14,13 +14,13 @@
 use crate::time::{MICROS_PER_MIN, Micros};
 
 /// A silence shorter than this is never a gap, however busy the source.
-pub const MIN_GAP: Micros = 30 * MICROS_PER_MIN;
+pub(crate) const MIN_GAP: Micros = 30 * MICROS_PER_MIN;
 /// How many times its usual spacing a source must be silent for a gap.
-pub const GAP_FACTOR: i64 = 10;
+pub(crate) const GAP_FACTOR: i64 = 10;
 
 /// The silence (in bins) beyond which a source with lines in `indices` (sorted bin indices)
 /// has a gap.
-pub fn gap_threshold(indices: &[i64], bin_width: Micros) -> i64 {
+pub(crate) fn gap_threshold(indices: &[i64], bin_width: Micros) -> i64 {
     let mut spacing: Vec<i64> = indices.windows(2).map(|w| w[1] - w[0]).collect();
     let floor = (MIN_GAP + bin_width - 1) / bin_width.max(1);
     if spacing.is_empty() {
@@ -33,13 +33,13 @@ pub fn gap_threshold(indices: &[i64], bin_width: Micros) -> i64 {
 
 /// Lines a silence must have been expected to hold, at the source's own rate around it, to be a
 /// gap whatever its length.
-pub const EXPECTED_LINES_FOR_GAP: f64 = 20.0;
+pub(crate) const EXPECTED_LINES_FOR_GAP: f64 = 20.0;
 /// Bins with data on each side of a silence that give the rate around it.
 const RATE_NEIGHBOURS: usize = 5;
 
 /// Runs of bins with data, between gaps by either rule, for a source with `counts` lines in
 /// each bin that has any (`(bin index, lines)`, sorted by index).
-pub fn segments_of_counts(counts: &[(i64, u64)], bin_width: Micros) -> Vec<(i64, i64)> {
+pub(crate) fn segments_of_counts(counts: &[(i64, u64)], bin_width: Micros) -> Vec<(i64, i64)> {
     let indices: Vec<i64> = counts.iter().map(|(b, _)| *b).collect();
     let spacing = gap_threshold(&indices, bin_width);
     // Prefix sums of lines, so each side's rate is two look-ups.
@@ -78,7 +78,7 @@ pub fn segments_of_counts(counts: &[(i64, u64)], bin_width: Micros) -> Vec<(i64,
 
 /// `segments` cut wherever one of `gaps` (a stretch with no data at all, `(last bin with
 /// data, next bin with data)`) lies inside one.
-pub fn cut_at(segments: &[(i64, i64)], gaps: &[(i64, i64)]) -> Vec<(i64, i64)> {
+pub(crate) fn cut_at(segments: &[(i64, i64)], gaps: &[(i64, i64)]) -> Vec<(i64, i64)> {
     let mut out = Vec::with_capacity(segments.len());
     for &(first, last) in segments {
         let mut from = first;
@@ -106,7 +106,7 @@ pub fn segments(indices: &[i64], threshold: i64) -> Vec<(i64, i64)> {
 }
 
 /// Sorted segments with the overlapping or touching ones merged.
-pub fn union(sorted: &[(i64, i64)]) -> Vec<(i64, i64)> {
+pub(crate) fn union(sorted: &[(i64, i64)]) -> Vec<(i64, i64)> {
     let mut out: Vec<(i64, i64)> = Vec::new();
     for &(a, b) in sorted {
         match out.last_mut() {

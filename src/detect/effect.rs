@@ -8,9 +8,9 @@ use serde::Serialize;
 use super::Bin;
 
 /// Minutes compared on each side of an action.
-pub const EFFECT_WINDOW_BINS: i64 = 10;
+pub(crate) const EFFECT_WINDOW_BINS: i64 = 10;
 /// |z| beyond which a change counts (about a 1 % two-sided test).
-pub const EFFECT_Z: f64 = 2.58;
+pub(crate) const EFFECT_Z: f64 = 2.58;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]

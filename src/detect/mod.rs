@@ -35,16 +35,16 @@ use serde::Serialize;
 use crate::aggregate::Counts;
 
 /// Budget burn rate that pages (SRE workbook, multiwindow alerting: 1 h at 14.4×).
-pub const PAGE_BURN_RATE: f64 = 14.4;
+pub(crate) const PAGE_BURN_RATE: f64 = 14.4;
 /// Default evidence for an onset, in decades of likelihood ratio (10⁶ : 1); `--sensitivity`.
-pub const ONSET_DECADES: f64 = crate::config::DEFAULT_SENSITIVITY;
+pub(crate) const ONSET_DECADES: f64 = crate::config::DEFAULT_SENSITIVITY;
 /// ln(10³): evidence needed to call a recovery (a false recovery costs less than a false
 /// incident, and the end is placed by the fit anyway).
-pub const RECOVERY_EVIDENCE: f64 = 6.907_755_278_982_137;
+pub(crate) const RECOVERY_EVIDENCE: f64 = 6.907_755_278_982_137;
 /// Incidents separated by fewer bins than this are one incident.
-pub const MERGE_GAP_BINS: i64 = 15;
+pub(crate) const MERGE_GAP_BINS: i64 = 15;
 /// An incident must cost at least this many failures above what the baseline predicts.
-pub const MIN_EXCESS_FAILURES: f64 = 10.0;
+pub(crate) const MIN_EXCESS_FAILURES: f64 = 10.0;
 /// How far (in bins) the fit may move a CUSUM change point.
 const REFIT_WINDOW: usize = 60;
 /// Passes of baseline re-estimation.
@@ -163,7 +163,7 @@ enum Model {
 const COUNT_TRIALS: u64 = 1_000_000_000;
 
 /// A count-model ratio (errors per virtual trial) as the error lines per bin it stands for.
-pub fn errors_per_bin(ratio: f64) -> f64 {
+pub(crate) fn errors_per_bin(ratio: f64) -> f64 {
     ratio * COUNT_TRIALS as f64
 }
 
@@ -346,7 +346,7 @@ fn scan(bins: &[Bin], p0: f64, params: Params, model: Model) -> Vec<SignalIncide
 }
 
 /// Finds the incidents in a series of bins (sorted by index; empty bins may be absent).
-pub fn find_incidents(bins: &[Bin], params: Params) -> (Vec<SignalIncident>, f64) {
+pub(crate) fn find_incidents(bins: &[Bin], params: Params) -> (Vec<SignalIncident>, f64) {
     find_with(bins, params, Model::Ratio)
 }
 
@@ -356,14 +356,17 @@ const MAX_DENSE_BINS: i64 = 2_000_000;
 /// Error-only logs: finds incidents in the *rate* of errors. Minutes without a line are
 /// quiet minutes, so the series is filled out first; each bin becomes `COUNT_TRIALS`
 /// trials. Returns the incidents and the bins as the detector saw them (for effects).
-pub fn find_incidents_in_counts(bins: &[Bin], params: Params) -> (Vec<SignalIncident>, Vec<Bin>) {
+pub(crate) fn find_incidents_in_counts(
+    bins: &[Bin],
+    params: Params,
+) -> (Vec<SignalIncident>, Vec<Bin>) {
     let dense = counts_as_trials(bins);
     let (incidents, _) = find_with(&dense, params, Model::Counts);
     (incidents, dense)
 }
 
 /// Error counts as virtual trials, quiet minutes included (when the span is not absurd).
-pub fn counts_as_trials(bins: &[Bin]) -> Vec<Bin> {
+pub(crate) fn counts_as_trials(bins: &[Bin]) -> Vec<Bin> {
     let trial = |index: i64, errors: u64| Bin {
         index,
         total: COUNT_TRIALS,
@@ -455,7 +458,7 @@ const CONTEXT_MINUTES: i64 = 24 * 60;
 /// window alone is too short to know what is usual), while a log that spans months is judged
 /// against the days around each stretch, not against its whole history. `counts`: the bins
 /// count error lines only (an error log, records), tested as a rate.
-pub fn find_in_stretches(
+pub(crate) fn find_in_stretches(
     bins: &[Bin],
     stretches: &[(i64, i64)],
     bin_width: crate::time::Micros,
@@ -528,7 +531,7 @@ pub fn padded(part: &[Bin], first: i64, last: i64) -> Vec<Bin> {
 }
 
 /// Turns a per-bin count map into the bins the detector reads.
-pub fn bins_from(series: &BTreeMap<i64, Counts>) -> Vec<Bin> {
+pub(crate) fn bins_from(series: &BTreeMap<i64, Counts>) -> Vec<Bin> {
     series
         .iter()
         .map(|(&index, c)| Bin {

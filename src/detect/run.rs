@@ -125,7 +125,11 @@ fn errors_in(
 
 /// Every source's incidents: errors and slowness where it has data, lost traffic for request
 /// sources, bursts of failed logins.
-pub fn find_all(sources: &[SourceSignal], params: Params, bin_width: Micros) -> Vec<Finding> {
+pub(crate) fn find_all(
+    sources: &[SourceSignal],
+    params: Params,
+    bin_width: Micros,
+) -> Vec<Finding> {
     let mut out = Vec::new();
     for (index, s) in sources.iter().enumerate() {
         let bins = s.bins();
@@ -197,7 +201,7 @@ pub struct United {
 
 impl United {
     /// The finding with the most evidence: it decides the kind and unit.
-    pub fn primary(&self) -> &Finding {
+    pub(crate) fn primary(&self) -> &Finding {
         &self.findings[self.primary]
     }
 }
@@ -205,7 +209,7 @@ impl United {
 /// Unites findings that overlap or come within [`detect::MERGE_GAP_BINS`] of each other.
 /// A burst of failed logins during an outage stays part of the outage's story (a misleading
 /// path, not an incident of its own); alone, it is a `security` incident.
-pub fn unite(findings: Vec<Finding>, sources: &[SourceSignal]) -> Vec<United> {
+pub(crate) fn unite(findings: Vec<Finding>, sources: &[SourceSignal]) -> Vec<United> {
     let (security, service): (Vec<Finding>, Vec<Finding>) = findings
         .into_iter()
         .partition(|f| f.incident.kind == Kind::Security);
@@ -306,7 +310,7 @@ pub struct IncidentSource {
 }
 
 /// How each source looked during `[first, last]` (bins).
-pub fn describe(
+pub(crate) fn describe(
     united: &United,
     sources: &[SourceSignal],
     baselines: &[f64],
@@ -344,7 +348,7 @@ pub fn describe(
 }
 
 /// Each source's baseline error ratio outside the findings (Jeffreys-smoothed).
-pub fn baselines(sources: &[SourceSignal], findings: &[Finding]) -> Vec<f64> {
+pub(crate) fn baselines(sources: &[SourceSignal], findings: &[Finding]) -> Vec<f64> {
     sources
         .iter()
         .enumerate()

@@ -21,7 +21,7 @@ const MIN_CAMPAIGNS_FOR_USUAL: usize = 4;
 const USUAL_MULTIPLE: f64 = 3.0;
 
 /// A source's unusual campaigns of failed logins (per bin, over its stretches of data), as `security` incidents.
-pub fn bursts_in(
+pub(crate) fn bursts_in(
     auth_failures: &BTreeMap<i64, u64>,
     segments: &[(i64, i64)],
     params: Params,

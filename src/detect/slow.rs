@@ -3,19 +3,17 @@
 //! share of slow requests per bin then goes through the same CUSUM as errors, so the same
 //! evidence, floor and paging threshold apply: a latency objective of the same target.
 
-use std::collections::BTreeMap;
-
 use super::{Bin, Kind, Params, SignalIncident, find_incidents};
 use crate::aggregate::Latency;
 
 /// "Well above": twice the usual p95.
-pub const SLOW_FACTOR: f64 = 2.0;
+pub(crate) const SLOW_FACTOR: f64 = 2.0;
 /// Bins with fewer timed requests do not vote on the baseline p95.
 const MIN_TIMED: u64 = 5;
 
 #[derive(Debug, Clone, PartialEq)]
 /// What the latency detector found.
-pub struct SlowFindings {
+pub(crate) struct SlowFindings {
     /// The slow incidents.
     pub incidents: Vec<SignalIncident>,
     /// The usual p95, in milliseconds.
@@ -25,13 +23,17 @@ pub struct SlowFindings {
 }
 
 /// Finds slow incidents; `None` when the logs carry no request times.
-pub fn find_slow(latency: &BTreeMap<i64, Latency>, params: Params) -> Option<SlowFindings> {
+#[cfg(test)]
+pub(crate) fn find_slow(
+    latency: &std::collections::BTreeMap<i64, Latency>,
+    params: Params,
+) -> Option<SlowFindings> {
     find_slow_in(latency.range(..), params)
 }
 
 /// The same over some bins of a series (one stretch of a source's coverage), without copying
 /// their sketches.
-pub fn find_slow_in<'a>(
+pub(crate) fn find_slow_in<'a>(
     latency: impl Iterator<Item = (&'a i64, &'a Latency)> + Clone,
     params: Params,
 ) -> Option<SlowFindings> {

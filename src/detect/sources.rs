@@ -77,12 +77,12 @@ impl SourceSignal {
     }
 
     /// Whether the source has data around bin `b` (inside one of its segments).
-    pub fn covers(&self, b: i64) -> bool {
+    pub(crate) fn covers(&self, b: i64) -> bool {
         self.segments.iter().any(|(s, e)| (*s..=*e).contains(&b))
     }
 
     /// The end of the segment holding bin `b`, as the first bin after it.
-    pub fn segment_end(&self, b: i64) -> Option<i64> {
+    pub(crate) fn segment_end(&self, b: i64) -> Option<i64> {
         self.segments
             .iter()
             .find(|(s, e)| (*s..=*e).contains(&b))

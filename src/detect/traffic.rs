@@ -20,11 +20,11 @@ use super::{Bin, Kind, MIN_EXCESS_FAILURES, Params, SignalIncident};
 use crate::time::{MICROS_PER_MIN, Micros};
 
 /// "A small fraction" of the predicted rate.
-pub const LOSS_FRACTION: f64 = 0.1;
+pub(crate) const LOSS_FRACTION: f64 = 0.1;
 /// The shortest loss worth a postmortem.
-pub const MIN_LOSS: Micros = 5 * MICROS_PER_MIN;
+pub(crate) const MIN_LOSS: Micros = 5 * MICROS_PER_MIN;
 /// Longer silences are gaps in the data (a missing rotation piece, a copy of other days).
-pub const MAX_LOSS: Micros = 6 * 60 * MICROS_PER_MIN;
+pub(crate) const MAX_LOSS: Micros = 6 * 60 * MICROS_PER_MIN;
 /// The resolution of the prediction.
 const BUCKET: Micros = 5 * MICROS_PER_MIN;
 /// A side of the prediction window needs this many buckets (30 minutes) to speak.
@@ -80,7 +80,11 @@ fn loss_evidence(observed: f64, expected: f64) -> f64 {
 }
 
 /// Finds losses of traffic in a request source's bins (sorted by index; empty bins absent).
-pub fn find_traffic_loss(bins: &[Bin], bin_width: Micros, params: Params) -> Vec<SignalIncident> {
+pub(crate) fn find_traffic_loss(
+    bins: &[Bin],
+    bin_width: Micros,
+    params: Params,
+) -> Vec<SignalIncident> {
     let (Some(first), Some(last)) = (bins.first(), bins.last()) else {
         return Vec::new();
     };

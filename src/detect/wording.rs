@@ -92,7 +92,7 @@ impl Kind {
 
     /// How the logs alone detected it, where no alert did; `None` for the kinds whose
     /// wording depends on how the errors were counted (the timeline says it).
-    pub fn detected_by_logs(self, unit: SourceKind, ratio: f64) -> Option<String> {
+    pub(crate) fn detected_by_logs(self, unit: SourceKind, ratio: f64) -> Option<String> {
         match self {
             Kind::TrafficLoss => Some(format!(
                 "{} fell to {} of what the hours around predict: enough evidence to call an incident (no alert found)",
@@ -108,7 +108,7 @@ impl Kind {
 
     /// What rose, for an incident found in a ratio: `share of slow requests` or `error ratio
     /// of requests`.
-    pub fn ratio_name(self, unit: SourceKind) -> String {
+    pub(crate) fn ratio_name(self, unit: SourceKind) -> String {
         match self {
             Kind::Slow => "share of slow requests".to_string(),
             Kind::Errors | Kind::Security | Kind::TrafficLoss => {

@@ -21,7 +21,7 @@ pub struct PodPath {
 }
 
 /// The pod a path names, when it is laid out as the kubelet lays out container logs.
-pub fn pod_path(path: &str) -> Option<PodPath> {
+pub(crate) fn pod_path(path: &str) -> Option<PodPath> {
     let parts: Vec<&str> = path.split(['/', '\\']).filter(|p| !p.is_empty()).collect();
     let (name, parents) = parts.split_last()?;
     container_link(name).or_else(|| pod_folder(name, parents))

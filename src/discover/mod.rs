@@ -14,10 +14,10 @@ use crate::error::Error;
 use crate::read::spool;
 
 /// The settings file a log folder may hold: never read as a log (see `config::file`).
-pub const SETTINGS_FILE_NAME: &str = "postmortem.toml";
+pub(crate) const SETTINGS_FILE_NAME: &str = "postmortem.toml";
 
 /// How standard input (`-`) is shown, unless `--stdin-name` names it.
-pub const STDIN_NAME: &str = "<stdin>";
+pub(crate) const STDIN_NAME: &str = "<stdin>";
 
 /// A file to read: a path, or a member of an archive at that path.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -89,7 +89,7 @@ impl Candidate {
     /// A private copy standing for the file shown as `display` (a stream, or a binary
     /// journal's export, whose file is `journal`): read in its place, gone when the last
     /// candidate holding it goes.
-    pub fn standing_in(
+    pub(crate) fn standing_in(
         copy: spool::SpoolFile,
         display: String,
         journal: Option<PathBuf>,

@@ -79,7 +79,7 @@ pub fn member(file_name: &str) -> RotationMember {
 /// `08_43_log.csv`, `app-*-*-*.log` for `app-2023-09-10.log`); `None` without digits. Files of
 /// one folder and format whose names share a shape may be time slices of one stream: whether
 /// they are is decided by the times they hold (see `pipeline::families`), never by the name.
-pub fn slice_shape(family: &str) -> Option<String> {
+pub(crate) fn slice_shape(family: &str) -> Option<String> {
     let mut shape = String::with_capacity(family.len());
     let mut digits = false;
     for c in family.chars() {

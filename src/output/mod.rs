@@ -10,8 +10,8 @@ pub mod terminal;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use crate::error::Error;
-use crate::name::plain;
+use postmortem::error::Error;
+use postmortem::name::plain;
 
 /// Refuses an output path that is an input or lies inside an input folder.
 pub fn check_output(output: &Path, inputs: &[PathBuf], force: bool) -> Result<(), Error> {
@@ -226,7 +226,7 @@ pub fn say(text: impl std::fmt::Display) {
                 shown.push_str("  ");
             }
         }
-        shown.push_str(&crate::name::plain(line));
+        shown.push_str(&postmortem::name::plain(line));
     }
     let _ = writeln!(std::io::stderr().lock(), "postmortem: {shown}");
 }
@@ -237,7 +237,7 @@ const PASSED_OVER_SHOWN: usize = 10;
 
 /// Tells stderr what was passed over or skipped, as `path: reason` and `path:line: reason`;
 /// with `Verbosity::Quiet` only the errors.
-pub fn report_problems(analysis: &crate::pipeline::Analysis, verbosity: Verbosity) {
+pub fn report_problems(analysis: &postmortem::pipeline::Analysis, verbosity: Verbosity) {
     if verbosity == Verbosity::Verbose {
         for f in &analysis.files {
             say(format_args!(
@@ -265,7 +265,7 @@ pub fn report_problems(analysis: &crate::pipeline::Analysis, verbosity: Verbosit
 }
 
 /// Files passed over, each reason's first few named and the rest counted.
-fn passed_over(passed: &[crate::discover::Passed]) {
+fn passed_over(passed: &[postmortem::discover::Passed]) {
     let mut totals: std::collections::HashMap<&str, usize> = Default::default();
     for p in passed {
         *totals.entry(&p.reason).or_default() += 1;
@@ -288,7 +288,7 @@ fn passed_over(passed: &[crate::discover::Passed]) {
 }
 
 /// One file's skipped lines, clock jumps and limits reached.
-fn file_problems(f: &crate::pipeline::FileReport) {
+fn file_problems(f: &postmortem::pipeline::FileReport) {
     for (line, why) in &f.summary.skipped_examples {
         say(format_args!(
             "{}:{}: skipped line: {}",
@@ -310,16 +310,16 @@ fn file_problems(f: &crate::pipeline::FileReport) {
         say(format_args!(
             "{}: kept the first {} events; {} counted, not kept",
             f.display,
-            crate::aggregate::MAX_KEPT_EVENTS,
-            crate::render::count(f.summary.events_dropped as usize, "more was", "more were")
+            postmortem::aggregate::MAX_KEPT_EVENTS,
+            postmortem::render::count(f.summary.events_dropped as usize, "more was", "more were")
         ));
     }
     if f.summary.signatures.overflow > 0 {
         say(format_args!(
             "{}: more than {} distinct error signatures; {} counted together",
             f.display,
-            crate::aggregate::signature::MAX_SIGNATURES,
-            crate::render::count(f.summary.signatures.overflow as usize, "line", "lines")
+            postmortem::aggregate::signature::MAX_SIGNATURES,
+            postmortem::render::count(f.summary.signatures.overflow as usize, "line", "lines")
         ));
     }
     let more = f

@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
-use crate::pipeline::Progress;
+use postmortem::pipeline::Progress;
 
 /// How long a run goes before the bar appears.
 pub const SHOW_AFTER: Duration = Duration::from_secs(1);

@@ -1,6 +1,6 @@
 //! `--stats`: the figures a user benchmarking a log set wants, from the tool itself.
 
-use crate::pipeline::Analysis;
+use postmortem::pipeline::Analysis;
 
 /// Peak resident memory of this process, from `/proc/self/status` (Linux), in bytes.
 pub fn peak_memory() -> Option<u64> {
@@ -57,7 +57,7 @@ pub fn stats_text(
         let _ = writeln!(out, "  stage {stage:<32} {:>9.3} s", took.as_secs_f64());
     }
     // The run is this process's only one: the counters since it started are the run's.
-    let within = crate::read::clock::Stages::now();
+    let within = postmortem::read::clock::Stages::now();
     for (part, nanos) in [
         ("read(2) of the files", within.read),
         ("decompress", within.decompress),

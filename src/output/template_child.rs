@@ -7,8 +7,8 @@
 use std::io::{Read, Write};
 use std::time::{Duration, Instant};
 
-use crate::error::Error;
-use crate::render::template::MAX_TEMPLATE_OUTPUT;
+use postmortem::error::Error;
+use postmortem::render::template::MAX_TEMPLATE_OUTPUT;
 
 /// The hidden subcommand the child runs as.
 pub const SUBCOMMAND: &str = "__render-template";
@@ -147,5 +147,5 @@ pub fn run_child() -> Result<String, Error> {
         serde_json::from_slice(&input).map_err(|e| failed("template", e.to_string()))?;
     let name = request["name"].as_str().unwrap_or("template");
     let template = request["template"].as_str().unwrap_or_default();
-    crate::render::template::render_json(name, template, &request["model"])
+    postmortem::render::template::render_json(name, template, &request["model"])
 }

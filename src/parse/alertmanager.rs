@@ -67,7 +67,7 @@ const TIME_KEYS: [&str; 6] = [
 const WRAPPER_KEYS: [&str; 4] = ["body", "payload", "data", "message"];
 
 /// Parses an RFC 3339 string; `None` for Go's zero time and anything unreadable.
-pub fn parse_time(text: &str) -> Option<Micros> {
+pub(crate) fn parse_time(text: &str) -> Option<Micros> {
     let (_, (civil, offset)) = rfc3339(text.as_bytes()).ok()?;
     if civil.year <= 1 {
         return None;
@@ -94,7 +94,7 @@ fn unwrap(doc: &Value) -> Option<(&Value, Option<Micros>)> {
 }
 
 /// True when the document is (or wraps) an Alertmanager webhook body.
-pub fn is_alertmanager(doc: &Value) -> bool {
+pub(crate) fn is_alertmanager(doc: &Value) -> bool {
     unwrap(doc).is_some_and(|(body, _)| {
         body.get("version").is_some()
             || body.get("receiver").is_some()
@@ -186,7 +186,7 @@ pub fn notices(doc: &Value) -> Option<Vec<AlertNotice>> {
 }
 
 /// Alertmanager webhook payloads, one per line or pretty-printed.
-pub const SPEC: FormatSpec = FormatSpec {
+pub(crate) const SPEC: FormatSpec = FormatSpec {
     format: Format::Alertmanager,
     name: "alertmanager webhook",
     meaning: Meaning::Alerts,
@@ -200,12 +200,12 @@ pub const SPEC: FormatSpec = FormatSpec {
             cut_document: Some(looks_like_webhook),
             ..RECOGNISE_NOTHING
         },
-        records: Records::Alerts(super::alerts::read_document),
+        records: Records::Alerts,
     }),
 };
 
 /// Whether a sample cut inside a large document looks like an Alertmanager body.
-pub fn looks_like_webhook(sample: &[u8]) -> bool {
+pub(crate) fn looks_like_webhook(sample: &[u8]) -> bool {
     let has = |key: &[u8]| memchr::memmem::find(sample, key).is_some();
     has(b"\"alerts\"") && (has(b"\"startsAt\"") || has(b"\"groupKey\""))
 }

@@ -11,7 +11,7 @@ const BEL: u8 = 0x07;
 
 /// The bytes without their escape sequences (borrowed when there are none: the usual case
 /// costs one `memchr`).
-pub fn strip(data: &[u8]) -> Cow<'_, [u8]> {
+pub(crate) fn strip(data: &[u8]) -> Cow<'_, [u8]> {
     let Some(first) = memchr::memchr(ESC, data) else {
         return Cow::Borrowed(data);
     };

@@ -37,7 +37,7 @@ impl ApacheError<'_> {
     }
 
     /// Whether the level is `error` or worse.
-    pub fn is_error_level(&self) -> bool {
+    pub(crate) fn is_error_level(&self) -> bool {
         matches!(self.level, b"error" | b"crit" | b"alert" | b"emerg")
     }
 }
@@ -55,7 +55,7 @@ const CLIENT_SIDE: [&[u8]; 6] = [
 ];
 
 /// Whether a message reports a client's request failing (see [`CLIENT_SIDE`]).
-pub fn is_client_side(message: &[u8]) -> bool {
+pub(crate) fn is_client_side(message: &[u8]) -> bool {
     CLIENT_SIDE
         .iter()
         .any(|needle| memchr::memmem::find(message, needle).is_some())
@@ -153,7 +153,7 @@ pub fn read(line: &[u8]) -> Entry<'_> {
 }
 
 /// Apache httpd's error log (2.2 and 2.4).
-pub const SPEC: FormatSpec = FormatSpec {
+pub(crate) const SPEC: FormatSpec = FormatSpec {
     format: Format::ApacheError,
     name: "apache error",
     meaning: Meaning::ErrorLog,

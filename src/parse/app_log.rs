@@ -174,7 +174,7 @@ pub fn read(line: &[u8]) -> Entry<'_> {
 }
 
 /// Application logs: "timestamp, level, message".
-pub const SPEC: FormatSpec = FormatSpec {
+pub(crate) const SPEC: FormatSpec = FormatSpec {
     format: Format::AppLog,
     name: "application log",
     meaning: Meaning::Messages,

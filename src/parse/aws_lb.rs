@@ -119,7 +119,7 @@ pub fn read(line: &[u8]) -> Entry<'_> {
 }
 
 /// AWS Application Load Balancer and Classic ELB access logs.
-pub const SPEC: FormatSpec = FormatSpec {
+pub(crate) const SPEC: FormatSpec = FormatSpec {
     format: Format::AwsLb,
     name: "AWS load balancer",
     meaning: Meaning::Requests,

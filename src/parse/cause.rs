@@ -17,7 +17,7 @@ const EXCEPTION_ENDINGS: [&[u8]; 6] = [
 /// last line), `Caused by: java.sql.SQLException: …` (the cause, without `Caused by: `),
 /// `java.lang.NullPointerException`, `panic: runtime error: …` (Go). Frames (`  File …`,
 /// `\tat …`, `goroutine 1 [running]:`) and prose (`During handling of …:`) are not.
-pub fn exception_line(line: &[u8]) -> Option<&[u8]> {
+pub(crate) fn exception_line(line: &[u8]) -> Option<&[u8]> {
     let line = line.trim_ascii_end();
     let line = line.strip_prefix(b"Caused by: ").unwrap_or(line);
     if line.starts_with(b"panic: ") || line.starts_with(b"fatal error: ") {
@@ -46,7 +46,7 @@ pub fn exception_line(line: &[u8]) -> Option<&[u8]> {
 /// (see [`exception_line`]), or the furniture of Python's, Java's and Go's dumps that starts
 /// at the margin. Such lines continue the record above and, like indented ones, neither vote
 /// for a format when a file is sniffed nor count against one.
-pub fn is_traceback_line(line: &[u8]) -> bool {
+pub(crate) fn is_traceback_line(line: &[u8]) -> bool {
     const FURNITURE: [&[u8]; 5] = [
         b"Traceback (most recent call last):",
         b"During handling of the above exception",
@@ -77,7 +77,7 @@ fn php_frame(line: &[u8]) -> bool {
 /// A record's message with the cause a structured field gives (`err="dial tcp …: connection
 /// refused"`, a Python `exc_info`, a Java `stack_trace`): the exception line a traceback
 /// names, else the field's first line. The message alone when there is no cause.
-pub fn with_cause(message: &str, cause: &str) -> String {
+pub(crate) fn with_cause(message: &str, cause: &str) -> String {
     let named = cause
         .lines()
         .rev()

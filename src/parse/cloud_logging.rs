@@ -113,7 +113,7 @@ fn read_entry(record: &[u8], _: Around<'_>, fold: Fold<'_>) -> Result<(), &'stat
 }
 
 /// Whether a file's head is an array of log entries.
-pub fn looks_like_entries(head: &[u8]) -> bool {
+pub(crate) fn looks_like_entries(head: &[u8]) -> bool {
     let has = |key: &[u8]| memchr::memmem::find(head, key).is_some();
     head.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'[')
         && (has(b"\"insertId\"") || has(b"\"logName\""))
@@ -121,7 +121,7 @@ pub fn looks_like_entries(head: &[u8]) -> bool {
 }
 
 /// Cloud Logging entries from `gcloud logging read --format=json`.
-pub const SPEC: FormatSpec = FormatSpec {
+pub(crate) const SPEC: FormatSpec = FormatSpec {
     format: Format::CloudLogging,
     name: "Cloud Logging entries (gcloud)",
     meaning: Meaning::MaybeRequests,

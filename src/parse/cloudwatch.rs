@@ -46,7 +46,7 @@ fn read_event(record: &[u8], _: Around<'_>, fold: Fold<'_>) -> Result<(), &'stat
 }
 
 /// Whether a file's head is the CLI's output.
-pub fn looks_like_events(head: &[u8]) -> bool {
+pub(crate) fn looks_like_events(head: &[u8]) -> bool {
     let has = |key: &[u8]| memchr::memmem::find(head, key).is_some();
     has(b"\"events\"")
         && has(b"\"timestamp\"")
@@ -55,7 +55,7 @@ pub fn looks_like_events(head: &[u8]) -> bool {
 }
 
 /// CloudWatch Logs events from the AWS CLI.
-pub const SPEC: FormatSpec = FormatSpec {
+pub(crate) const SPEC: FormatSpec = FormatSpec {
     format: Format::Cloudwatch,
     name: "CloudWatch Logs events (AWS CLI)",
     meaning: Meaning::MaybeRequests,

@@ -9,7 +9,7 @@ use nom::error::{Error, ErrorKind};
 use crate::time::Civil;
 
 /// The longest message kept for an event; longer ones are cut with an ellipsis.
-pub const MAX_KEPT_TEXT: usize = 400;
+pub(crate) const MAX_KEPT_TEXT: usize = 400;
 
 /// A nom error at `input`, for parsers that fail by hand.
 pub fn fail(input: &[u8]) -> nom::Err<Error<&[u8]>> {
@@ -17,7 +17,7 @@ pub fn fail(input: &[u8]) -> nom::Err<Error<&[u8]>> {
 }
 
 /// Exactly `n` ASCII digits as a number.
-pub fn fixed_digits(n: usize) -> impl Fn(&[u8]) -> IResult<&[u8], u32> {
+pub(crate) fn fixed_digits(n: usize) -> impl Fn(&[u8]) -> IResult<&[u8], u32> {
     move |input: &[u8]| {
         let (rest, digits) = take(n).parse(input)?;
         let mut value: u32 = 0;
@@ -47,7 +47,7 @@ pub fn number(input: &[u8]) -> IResult<&[u8], u64> {
 }
 
 /// `Jan`..`Dec` as 1..12.
-pub fn month_name(input: &[u8]) -> IResult<&[u8], u32> {
+pub(crate) fn month_name(input: &[u8]) -> IResult<&[u8], u32> {
     let (rest, name) = take(3usize).parse(input)?;
     // Some devices shout (`AUG 10`): month names are matched without regard to case.
     let name = [
@@ -105,7 +105,7 @@ pub fn fraction(input: &[u8]) -> (&[u8], u32) {
 }
 
 /// `+0200`, `-07:00`, `Z`: seconds east of UTC.
-pub fn utc_offset(input: &[u8]) -> IResult<&[u8], i32> {
+pub(crate) fn utc_offset(input: &[u8]) -> IResult<&[u8], i32> {
     match input.first() {
         Some(b'Z') | Some(b'z') => return Ok((&input[1..], 0)),
         Some(b'+') | Some(b'-') => {}
@@ -138,7 +138,7 @@ pub fn date(sep: u8) -> impl Fn(&[u8]) -> IResult<&[u8], (u32, u32, u32)> {
 }
 
 /// A date and a clock as a civil time, unchecked (`Civil::is_valid` or `with_offset` judge).
-pub fn civil_parts(
+pub(crate) fn civil_parts(
     (year, month, day): (u32, u32, u32),
     (hour, minute, second, micros): (u32, u32, u32, u32),
 ) -> Civil {
@@ -154,13 +154,13 @@ pub fn civil_parts(
 }
 
 /// A date and a clock as a civil time, if both exist.
-pub fn civil_of(date: (u32, u32, u32), clock: (u32, u32, u32, u32)) -> Option<Civil> {
+pub(crate) fn civil_of(date: (u32, u32, u32), clock: (u32, u32, u32, u32)) -> Option<Civil> {
     let civil = civil_parts(date, clock);
     civil.is_valid().then_some(civil)
 }
 
 /// A zone-less date and time: `2023-09-10 08:14:05`, `2023/09/10 08:14:05` or with `T`.
-pub fn local_date_time(input: &[u8], sep: u8) -> Option<(&[u8], Civil)> {
+pub(crate) fn local_date_time(input: &[u8], sep: u8) -> Option<(&[u8], Civil)> {
     let (rest, ymd) = date(sep)(input).ok()?;
     let rest = match rest.strip_prefix(b"T") {
         Some(r) => r,
@@ -210,7 +210,7 @@ pub fn quoted(input: &[u8]) -> IResult<&[u8], &[u8]> {
 
 /// [`quoted`] without nom's result: (what follows, the inside), for the hot paths.
 #[inline]
-pub fn quoted_parts(input: &[u8]) -> Option<(&[u8], &[u8])> {
+pub(crate) fn quoted_parts(input: &[u8]) -> Option<(&[u8], &[u8])> {
     let body = input.strip_prefix(b"\"")?;
     let mut at = 0;
     while let Some(i) = quote_or_backslash(&body[at..]) {
@@ -339,7 +339,7 @@ pub(crate) fn decimal_and_dot(text: &[u8]) -> Option<(f64, bool)> {
 /// The first `N` fields of a line split at `sep`, as offsets on the stack: column formats
 /// (W3C, Envoy) look fields up by index without allocating per line. Fields past `N` are not
 /// kept.
-pub struct Spans<const N: usize> {
+pub(crate) struct Spans<const N: usize> {
     at: [(usize, usize); N],
     len: usize,
 }
@@ -372,11 +372,6 @@ impl<const N: usize> Spans<N> {
         self.len
     }
 
-    /// Whether the line gave no field (never, for a split line: kept for clippy's sake).
-    pub fn is_empty(&self) -> bool {
-        self.len == 0
-    }
-
     /// Field `k`'s start and end offsets.
     pub fn span(&self, k: usize) -> Option<(usize, usize)> {
         (k < self.len).then(|| self.at[k])
@@ -389,13 +384,13 @@ impl<const N: usize> Spans<N> {
 }
 
 /// `-` stands for "not set" in most log formats.
-pub fn dash_as_none(field: &[u8]) -> Option<&[u8]> {
+pub(crate) fn dash_as_none(field: &[u8]) -> Option<&[u8]> {
     (!field.is_empty() && field != b"-").then_some(field)
 }
 
 /// Bytes as text for a message we keep: invalid UTF-8 replaced, control characters shown as
 /// `\xNN`, and cut at [`MAX_KEPT_TEXT`] characters.
-pub fn kept_text(bytes: &[u8]) -> String {
+pub(crate) fn kept_text(bytes: &[u8]) -> String {
     let text = String::from_utf8_lossy(bytes);
     let mut out = String::with_capacity(text.len().min(MAX_KEPT_TEXT + 4));
     for (count, c) in text.chars().enumerate() {
@@ -425,13 +420,13 @@ pub fn upstream_host(upstream: &[u8]) -> &[u8] {
 }
 
 /// The line without a trailing `\r` (CRLF files).
-pub fn strip_cr(line: &[u8]) -> &[u8] {
+pub(crate) fn strip_cr(line: &[u8]) -> &[u8] {
     line.strip_suffix(b"\r").unwrap_or(line)
 }
 
 /// Level words that mean a failure (`err`, `error`, `fatal`, `crit`…), in any case: one list
 /// for every format that writes levels as words (JSON records, logfmt, application logs).
-pub fn is_error_level(level: &[u8]) -> bool {
+pub(crate) fn is_error_level(level: &[u8]) -> bool {
     const ERRORS: [&[u8]; 10] = [
         b"error",
         b"err",
@@ -448,7 +443,7 @@ pub fn is_error_level(level: &[u8]) -> bool {
 }
 
 /// Case-insensitive search for an ASCII needle.
-pub fn contains_ignore_case(haystack: &[u8], needle: &[u8]) -> bool {
+pub(crate) fn contains_ignore_case(haystack: &[u8], needle: &[u8]) -> bool {
     if needle.is_empty() {
         return true;
     }

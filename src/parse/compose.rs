@@ -108,7 +108,7 @@ pub fn read(line: &[u8]) -> Entry<'_> {
 }
 
 /// `docker compose logs` output.
-pub const SPEC: FormatSpec = FormatSpec {
+pub(crate) const SPEC: FormatSpec = FormatSpec {
     format: Format::Compose,
     name: "docker compose logs",
     meaning: Meaning::MaybeRequests,

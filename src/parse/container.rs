@@ -100,7 +100,7 @@ pub(crate) fn plain_message<'a>(inner: &'a [u8], when: When, stream: &'static [u
 }
 
 /// A line of a CRI container log, as an [`Entry`].
-pub fn read_cri(line: &[u8]) -> Entry<'_> {
+pub(crate) fn read_cri(line: &[u8]) -> Entry<'_> {
     match cri(line) {
         None => Entry::Unreadable("not a CRI container log line"),
         Some((_, _, false, _)) => Entry::Continuation,

@@ -47,7 +47,7 @@ const MESSAGE_NAMES: [&str; 9] = [
 
 /// Which column holds what, from the header row.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub struct Layout {
+pub(crate) struct Layout {
     separator: u8,
     columns: usize,
     time: usize,
@@ -60,7 +60,7 @@ pub struct Layout {
 impl Layout {
     /// Reads a header row; `None` unless it names a time column and a log column and every
     /// name is a plain column name.
-    pub fn from_header(line: &[u8]) -> Option<Layout> {
+    pub(crate) fn from_header(line: &[u8]) -> Option<Layout> {
         let line = line.strip_prefix(b"\xef\xbb\xbf").unwrap_or(line);
         let separator = [b',', b';', b'\t']
             .into_iter()
@@ -118,7 +118,7 @@ impl Layout {
     }
 
     /// The columns in words: "time `Timestamp`, log line `Log`, source `PodName`".
-    pub fn describe(&self) -> String {
+    pub(crate) fn describe(&self) -> String {
         let [time, message, source] = &self.names;
         let mut text = format!("time `{time}`, log line `{message}`");
         if !source.is_empty() {
@@ -191,7 +191,7 @@ fn unquoted<'a>(raw: &'a [u8], buffer: &'a mut Vec<u8>) -> &'a [u8] {
 
 /// Reads data rows with a layout, reusing its buffers row after row.
 #[derive(Debug)]
-pub struct RowReader {
+pub(crate) struct RowReader {
     layout: Layout,
     fields: Vec<Field>,
     message: Vec<u8>,
@@ -269,7 +269,7 @@ pub fn read(line: &[u8]) -> Entry<'_> {
 }
 
 /// The layout of the first header row in a file's head.
-pub fn first_header(head: &[u8]) -> Option<Layout> {
+pub(crate) fn first_header(head: &[u8]) -> Option<Layout> {
     let head = head.strip_prefix(b"\xef\xbb\xbf").unwrap_or(head);
     head.split(|&b| b == b'\n')
         .map(super::common::strip_cr)
@@ -280,7 +280,7 @@ pub fn first_header(head: &[u8]) -> Option<Layout> {
 /// Why a file is a table of metrics and not a log: a header row naming a time column and no
 /// log column (`timestamp,value`, `time,cpu,mem`), then rows whose other fields are numbers.
 /// `None` for anything else.
-pub fn metrics_not_logs(head: &[u8], complete: bool) -> Option<String> {
+pub(crate) fn metrics_not_logs(head: &[u8], complete: bool) -> Option<String> {
     let head = head.strip_prefix(b"\xef\xbb\xbf").unwrap_or(head);
     let mut lines = head
         .split(|&b| b == b'\n')
@@ -351,7 +351,7 @@ pub fn metrics_not_logs(head: &[u8], complete: bool) -> Option<String> {
 /// The layout of the last header row in `text` (whole lines), if it has one: exports joined
 /// with `cat` repeat theirs. Rows are passed over by their bytes before any is split: a
 /// header holds only plain names, separators and quotes.
-pub fn last_header(text: &[u8]) -> Option<Layout> {
+pub(crate) fn last_header(text: &[u8]) -> Option<Layout> {
     let header_bytes =
         |b: &u8| b.is_ascii_alphanumeric() || b"_.@- /:,;\t\"\r\xef\xbb\xbf".contains(b);
     text.rsplit(|&b| b == b'\n')
@@ -363,7 +363,7 @@ pub fn last_header(text: &[u8]) -> Option<Layout> {
 const MAX_HEADER: usize = 100 * 66;
 
 /// How many of `lines` (the sampled lines after the header) read as rows of `layout`.
-pub fn rows_read(layout: &Layout, lines: &[&[u8]]) -> usize {
+pub(crate) fn rows_read(layout: &Layout, lines: &[&[u8]]) -> usize {
     let mut reader = RowReader::new(layout.clone());
     lines
         .iter()
@@ -377,7 +377,7 @@ pub fn rows_read(layout: &Layout, lines: &[&[u8]]) -> usize {
 }
 
 /// Logs exported as CSV.
-pub const SPEC: FormatSpec = FormatSpec {
+pub(crate) const SPEC: FormatSpec = FormatSpec {
     format: Format::CsvExport,
     name: "log export (CSV)",
     meaning: Meaning::MaybeRequests,

@@ -53,7 +53,7 @@ const PG_LEVELS: [&[u8]; 13] = [
 
 /// What a PostgreSQL line says.
 #[derive(Debug, PartialEq)]
-pub struct PgLine<'a> {
+pub(crate) struct PgLine<'a> {
     /// When, placed by its zone when the zone is known.
     pub when: When,
     /// `812`, or `812-1` with `%l`.
@@ -65,7 +65,7 @@ pub struct PgLine<'a> {
 }
 
 /// Reads a PostgreSQL log line.
-pub fn parse_postgres(line: &[u8]) -> Option<PgLine<'_>> {
+pub(crate) fn parse_postgres(line: &[u8]) -> Option<PgLine<'_>> {
     let (rest, when) = pg_time(line)?;
     let rest = rest.strip_prefix(b"[")?;
     let close = memchr::memchr(b']', rest)?;
@@ -88,7 +88,7 @@ pub fn parse_postgres(line: &[u8]) -> Option<PgLine<'_>> {
 }
 
 /// A PostgreSQL log line, as an [`Entry`].
-pub fn read_postgres(line: &[u8]) -> Entry<'_> {
+pub(crate) fn read_postgres(line: &[u8]) -> Entry<'_> {
     let Some(PgLine {
         when, level, text, ..
     }) = parse_postgres(line)
@@ -136,7 +136,7 @@ fn parse_mysql_time(line: &[u8]) -> Option<(When, &[u8])> {
 }
 
 /// What a MySQL error log line says: when, the level, the message.
-pub fn parse_mysql(line: &[u8]) -> Option<(When, &[u8], &[u8])> {
+pub(crate) fn parse_mysql(line: &[u8]) -> Option<(When, &[u8], &[u8])> {
     let (when, rest) = parse_mysql_time(line)?;
     let rest = rest.strip_prefix(b" ")?;
     let digits = rest.iter().take_while(|b| b.is_ascii_digit()).count();
@@ -221,7 +221,7 @@ fn server_header(line: &[u8]) -> bool {
 /// A MySQL error log line, the head of a slow query log's entry, or a general query log's
 /// line, as an [`Entry`]. The slow log's other lines (`# Query_time:`, the statement) continue
 /// the entry; the server's start-up header is a marker.
-pub fn read_mysql(line: &[u8]) -> Entry<'_> {
+pub(crate) fn read_mysql(line: &[u8]) -> Entry<'_> {
     if let Some(when) = slow_query_time(line) {
         return Message::text_line(when, Verdict::Given(false), Some(b"mysqld"), b"slow query");
     }
@@ -243,7 +243,7 @@ pub fn read_mysql(line: &[u8]) -> Entry<'_> {
 }
 
 /// PostgreSQL server logs.
-pub const POSTGRES: FormatSpec = FormatSpec {
+pub(crate) const POSTGRES: FormatSpec = FormatSpec {
     format: Format::Postgres,
     name: "postgresql",
     meaning: Meaning::Messages,
@@ -255,7 +255,7 @@ pub const POSTGRES: FormatSpec = FormatSpec {
 };
 
 /// MySQL and MariaDB error logs, slow query logs and general query logs.
-pub const MYSQL: FormatSpec = FormatSpec {
+pub(crate) const MYSQL: FormatSpec = FormatSpec {
     format: Format::Mysql,
     name: "mysql log (error, slow query, general)",
     meaning: Meaning::Messages,

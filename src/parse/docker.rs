@@ -15,7 +15,7 @@ use super::spec::{Format, FormatSpec, Meaning};
 
 /// The envelope of one record.
 #[derive(Debug, PartialEq)]
-pub struct Envelope<'a> {
+pub(crate) struct Envelope<'a> {
     /// The `log` string as written (still escaped).
     pub escaped: &'a [u8],
     /// `stdout` or `stderr`.
@@ -41,7 +41,7 @@ fn string_end(body: &[u8]) -> Option<usize> {
 
 /// Reads `{"log":"…","stream":"…","time":"…"}` (other keys, such as `attrs`, are passed over),
 /// also as a shipper or `jq` writes it again: spaces around `:` and after `,`.
-pub fn envelope(line: &[u8]) -> Option<Envelope<'_>> {
+pub(crate) fn envelope(line: &[u8]) -> Option<Envelope<'_>> {
     let body = string_after_key(line.strip_prefix(b"{")?.trim_ascii_start(), b"\"log\"")?;
     let end = string_end(body)?;
     let (escaped, rest) = (&body[..end], &body[end + 1..]);
@@ -74,7 +74,7 @@ fn string_after_key<'a>(text: &'a [u8], key: &[u8]) -> Option<&'a [u8]> {
 }
 
 /// Unescapes a JSON string body into `out` (cleared first); `None` on a broken escape.
-pub fn unescape(escaped: &[u8], out: &mut Vec<u8>) -> Option<()> {
+pub(crate) fn unescape(escaped: &[u8], out: &mut Vec<u8>) -> Option<()> {
     out.clear();
     let mut rest = escaped;
     while let Some(i) = memchr::memchr(b'\\', rest) {
@@ -109,7 +109,7 @@ pub fn unescape(escaped: &[u8], out: &mut Vec<u8>) -> Option<()> {
 }
 
 /// The record's line (unescaped), read by its own format.
-pub fn read_record<'b>(env: &Envelope<'_>, line: &'b [u8]) -> Entry<'b> {
+pub(crate) fn read_record<'b>(env: &Envelope<'_>, line: &'b [u8]) -> Entry<'b> {
     let Some(line) = line.strip_suffix(b"\n") else {
         return Entry::Continuation;
     };
@@ -139,7 +139,7 @@ pub fn read(line: &[u8]) -> Entry<'_> {
 }
 
 /// Docker's json-file container logs.
-pub const SPEC: FormatSpec = FormatSpec {
+pub(crate) const SPEC: FormatSpec = FormatSpec {
     format: Format::DockerJson,
     name: "container log (Docker json-file)",
     meaning: Meaning::MaybeRequests,

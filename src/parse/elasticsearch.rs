@@ -59,13 +59,13 @@ fn read_hit(record: &[u8], _: Around<'_>, fold: Fold<'_>) -> Result<(), &'static
 }
 
 /// Whether a file's head is a search response.
-pub fn looks_like_response(head: &[u8]) -> bool {
+pub(crate) fn looks_like_response(head: &[u8]) -> bool {
     let has = |key: &[u8]| memchr::memmem::find(head, key).is_some();
     has(b"\"hits\"") && has(b"\"_index\"") && (has(b"\"_source\"") || has(b"\"took\""))
 }
 
 /// Elasticsearch and OpenSearch search responses.
-pub const SPEC: FormatSpec = FormatSpec {
+pub(crate) const SPEC: FormatSpec = FormatSpec {
     format: Format::Elasticsearch,
     name: "Elasticsearch/OpenSearch search response",
     meaning: Meaning::MaybeRequests,

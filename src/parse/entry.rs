@@ -159,7 +159,7 @@ pub enum Entry<'a> {
 
 impl Entry<'_> {
     /// Whether the line belongs to the record above it rather than starting one.
-    pub fn continues_record(&self) -> bool {
+    pub(crate) fn continues_record(&self) -> bool {
         matches!(
             self,
             Entry::Continuation
@@ -171,14 +171,14 @@ impl Entry<'_> {
 }
 
 /// A line of a document format met on the line path: never read there.
-pub fn read_whole(_line: &[u8]) -> Entry<'_> {
+pub(crate) fn read_whole(_line: &[u8]) -> Entry<'_> {
     Entry::Unreadable("a document format: its files are read whole, by JSON document")
 }
 
 impl<'a> Message<'a> {
     /// A program's line of text, borrowed from the line: no host, no upstream, no request,
     /// changes read with syslog's vocabulary. What most application formats write.
-    pub fn text_line(
+    pub(crate) fn text_line(
         when: When,
         verdict: Verdict,
         program: Option<&'a [u8]>,

@@ -97,7 +97,7 @@ pub fn read(line: &[u8]) -> Entry<'_> {
 }
 
 /// Envoy's and Istio's default access logs.
-pub const SPEC: FormatSpec = FormatSpec {
+pub(crate) const SPEC: FormatSpec = FormatSpec {
     format: Format::Envoy,
     name: "envoy",
     meaning: Meaning::Requests,

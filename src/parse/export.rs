@@ -15,7 +15,7 @@ use super::jsonl;
 
 /// Label names that say which process wrote a record, the narrowest first: a pod is one
 /// process, a container name is often the same for every pod, a node hosts many.
-pub const SOURCE_NAMES: [&str; 24] = [
+pub(crate) const SOURCE_NAMES: [&str; 24] = [
     "podname",
     "pod",
     "pod_name",
@@ -43,7 +43,7 @@ pub const SOURCE_NAMES: [&str; 24] = [
 ];
 
 /// A source name longer than this is not a name: the row is counted without one.
-pub const MAX_SOURCE_NAME: usize = 128;
+pub(crate) const MAX_SOURCE_NAME: usize = 128;
 
 /// The log line of a row: text as a program wrote it, or a structured record.
 #[derive(Debug)]
@@ -74,7 +74,7 @@ pub struct Row {
 }
 
 /// Reads a streamed record into its row with `row`, then folds the row (see [`fold_row`]).
-pub fn fold_record(
+pub(crate) fn fold_record(
     record: &[u8],
     row: fn(Value) -> Result<Row, &'static str>,
     fold: super::spec::Fold<'_>,
@@ -84,7 +84,11 @@ pub fn fold_record(
 }
 
 /// Reads a row's line and hands its entry, with the row's source, to `fold`.
-pub fn fold_row(row: &Row, scratch: &mut Vec<u8>, fold: &mut dyn FnMut(Entry<'_>, Option<&[u8]>)) {
+pub(crate) fn fold_row(
+    row: &Row,
+    scratch: &mut Vec<u8>,
+    fold: &mut dyn FnMut(Entry<'_>, Option<&[u8]>),
+) {
     let source = row.source.as_deref().map(str::as_bytes);
     let entry = match &row.body {
         Body::Line(line) => log_line(line.as_bytes(), row.when, scratch),
@@ -110,7 +114,7 @@ pub fn fold_row(row: &Row, scratch: &mut Vec<u8>, fold: &mut dyn FnMut(Entry<'_>
 }
 
 /// A row as a message of its own, its text owned: for a line read alone.
-pub fn row_message(row: Row) -> Entry<'static> {
+pub(crate) fn row_message(row: Row) -> Entry<'static> {
     let text = match row.body {
         Body::Line(line) => line,
         Body::Record { json, line } => line.unwrap_or_else(|| json.to_string()),
@@ -159,7 +163,7 @@ fn settled(entry: Entry<'_>, when: When, error: Option<bool>) -> Entry<'_> {
 /// "stream":…,"time":…}`, as container collectors store it) is unwrapped as Docker's own logs
 /// are; any other line is read by the first format that reads it, else it is a message at
 /// the row's time, judged by its words.
-pub fn log_line<'b>(text: &'b [u8], when: When, inner: &'b mut Vec<u8>) -> Entry<'b> {
+pub(crate) fn log_line<'b>(text: &'b [u8], when: When, inner: &'b mut Vec<u8>) -> Entry<'b> {
     if let Some(envelope) = docker::envelope(text) {
         return match docker::unescape(envelope.escaped, inner) {
             Some(()) => docker::read_record(&envelope, inner),
@@ -194,7 +198,7 @@ pub fn text(value: &Value) -> Option<String> {
 
 /// The name of the source among `labels`, the narrowest first; where only a host and a file
 /// are named (Splunk's `host` and `source`, Loki's `host` and `filename`), both.
-pub fn source_of(labels: &Value) -> Option<String> {
+pub(crate) fn source_of(labels: &Value) -> Option<String> {
     let named = |key: &str| {
         lookup(labels, key)
             .and_then(text)
@@ -218,7 +222,7 @@ pub fn source_of(labels: &Value) -> Option<String> {
 
 /// A time as exports write it: RFC 3339 text, or a Unix time in seconds, milliseconds,
 /// microseconds or nanoseconds (as a number or as digits in a string).
-pub fn time_of(value: &Value) -> Option<When> {
+pub(crate) fn time_of(value: &Value) -> Option<When> {
     match value {
         Value::String(s) => read_time(s.as_bytes()),
         Value::Number(n) => {
@@ -231,7 +235,7 @@ pub fn time_of(value: &Value) -> Option<When> {
 
 /// A time as exports write it in text (a CSV column, a JSON string): RFC 3339, a zone-less date and time, Kibana's `Jan 29, 2023 @
 /// 08:42:22.383`, or a Unix time in seconds, milliseconds, microseconds or nanoseconds.
-pub fn read_time(text: &[u8]) -> Option<When> {
+pub(crate) fn read_time(text: &[u8]) -> Option<When> {
     let text = text.trim_ascii();
     if let Ok((rest, (civil, offset))) = rfc3339(text)
         && rest.is_empty()

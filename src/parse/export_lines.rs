@@ -41,7 +41,7 @@ fn row(record: Value) -> Result<Row, &'static str> {
 const NOT_EXPORT: &str = "not a record of a log platform's export";
 
 /// Reads one line into its row.
-pub fn read_row(line: &[u8]) -> Result<Row, &'static str> {
+pub(crate) fn read_row(line: &[u8]) -> Result<Row, &'static str> {
     let trimmed = line.trim_ascii();
     if trimmed.first() != Some(&b'{') {
         return Err(NOT_EXPORT);
@@ -51,7 +51,7 @@ pub fn read_row(line: &[u8]) -> Result<Row, &'static str> {
 
 /// Reads lines with reused buffers: each line's entry and the name of its source.
 #[derive(Debug, Default)]
-pub struct LineReader {
+pub(crate) struct LineReader {
     scratch: Vec<u8>,
 }
 
@@ -78,7 +78,7 @@ pub fn read(line: &[u8]) -> Entry<'_> {
 }
 
 /// Log platforms' exports, a record a line.
-pub const SPEC: FormatSpec = FormatSpec {
+pub(crate) const SPEC: FormatSpec = FormatSpec {
     format: Format::ExportLines,
     name: "log platform export (JSON lines)",
     meaning: Meaning::MaybeRequests,

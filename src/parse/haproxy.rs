@@ -201,7 +201,7 @@ fn other_line(line: &[u8]) -> Entry<'_> {
 }
 
 /// HAProxy HTTP and TCP logs, in syslog or bare.
-pub const SPEC: FormatSpec = FormatSpec {
+pub(crate) const SPEC: FormatSpec = FormatSpec {
     format: Format::Haproxy,
     name: "haproxy",
     meaning: Meaning::Requests,

@@ -79,7 +79,7 @@ enum Frame {
 
 /// Follows a stream of JSON documents (one per line, pretty-printed or concatenated).
 #[derive(Debug)]
-pub struct Splitter {
+pub(crate) struct Splitter {
     paths: &'static Paths,
     stack: Vec<Frame>,
     /// Depth past [`MAX_DEPTH`], followed without frames.
@@ -121,7 +121,7 @@ impl Splitter {
     }
 
     /// Where the earliest value still open started: bytes before it are no longer needed.
-    pub fn keep_from(&self) -> u64 {
+    pub(crate) fn keep_from(&self) -> u64 {
         let document = self
             .document
             .filter(|(_, has_records)| self.paths.documents && !has_records)
@@ -136,7 +136,7 @@ impl Splitter {
 
     /// Gives up the record open (it grew too large): its bytes are not needed any more, and
     /// its end is not reported. Whether one was open.
-    pub fn drop_open_record(&mut self) -> bool {
+    pub(crate) fn drop_open_record(&mut self) -> bool {
         let open_document =
             self.paths.documents && self.document.is_some_and(|(_, has_records)| !has_records);
         if open_document {
@@ -147,7 +147,7 @@ impl Splitter {
     }
 
     /// Follows the next bytes of the stream, reporting each value found as it ends.
-    pub fn feed(&mut self, bytes: &[u8], found: &mut impl FnMut(Found)) {
+    pub(crate) fn feed(&mut self, bytes: &[u8], found: &mut impl FnMut(Found)) {
         let base = self.offset;
         let mut i = 0;
         while i < bytes.len() {

@@ -397,7 +397,7 @@ pub fn parse_json_line_general(line: &[u8]) -> Option<JsonRecord> {
 }
 
 /// One line of an application's JSON log; `None` without an object and a time.
-pub fn parse_json_line(line: &[u8]) -> Option<JsonRecord> {
+pub(crate) fn parse_json_line(line: &[u8]) -> Option<JsonRecord> {
     parse_json_line_general(line)
 }
 
@@ -450,7 +450,7 @@ fn record_entry<'a>(
 }
 
 /// A line of `journalctl -o json`, as an [`Entry`].
-pub fn read_journald(line: &[u8]) -> Entry<'_> {
+pub(crate) fn read_journald(line: &[u8]) -> Entry<'_> {
     match parse_journald(line) {
         Some(r) => r.entry(),
         None => Entry::Unreadable("not a journald JSON record"),
@@ -469,7 +469,7 @@ pub fn read_json_line(line: &[u8]) -> Entry<'_> {
 }
 
 /// `journalctl -o json` exports: PRIORITY, unit, identifier, message.
-pub const JOURNALD: FormatSpec = FormatSpec {
+pub(crate) const JOURNALD: FormatSpec = FormatSpec {
     format: Format::Journald,
     name: "journald json",
     meaning: Meaning::Messages,
@@ -481,7 +481,7 @@ pub const JOURNALD: FormatSpec = FormatSpec {
 };
 
 /// JSON records of any application, one per line; with HTTP statuses they are requests too.
-pub const JSON_LINES: FormatSpec = FormatSpec {
+pub(crate) const JSON_LINES: FormatSpec = FormatSpec {
     format: Format::JsonLines,
     name: "json lines",
     meaning: Meaning::MaybeRequests,

@@ -78,7 +78,7 @@ pub fn read(line: &[u8]) -> Entry<'_> {
 }
 
 /// klog/glog logs.
-pub const SPEC: FormatSpec = FormatSpec {
+pub(crate) const SPEC: FormatSpec = FormatSpec {
     format: Format::Klog,
     name: "klog",
     meaning: Meaning::Messages,

@@ -100,7 +100,7 @@ fn read_streamed(record: &[u8], around: Around<'_>, fold: Fold<'_>) -> Result<()
 }
 
 /// Whether a sample cut inside a large document looks like a list of events.
-pub fn looks_like_events(sample: &[u8]) -> bool {
+pub(crate) fn looks_like_events(sample: &[u8]) -> bool {
     let has = |key: &[u8]| memchr::memmem::find(sample, key).is_some();
     has(b"\"reason\"") && (has(b"\"involvedObject\"") || has(b"\"regarding\""))
 }
@@ -192,7 +192,7 @@ fn read_event(event: &Value, placement: Placement) -> Option<Entry<'static>> {
 }
 
 /// The registry entry: read by document, never sniffed line by line.
-pub const SPEC: FormatSpec = FormatSpec {
+pub(crate) const SPEC: FormatSpec = FormatSpec {
     format: Format::KubeEvents,
     name: "kubernetes events",
     meaning: Meaning::Messages,

@@ -8,7 +8,7 @@ use super::{Format, csv_export, w3c};
 
 /// The state a file's lines before some point leave.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub enum HeadLayout {
+pub(crate) enum HeadLayout {
     /// A W3C extended log's directives.
     W3c(w3c::Reader),
     /// A CSV export's header row.
@@ -16,7 +16,7 @@ pub enum HeadLayout {
 }
 
 /// The layout a file of `format` declares in `head`, for the formats that have one.
-pub fn of_head(format: Format, head: &[u8]) -> Option<HeadLayout> {
+pub(crate) fn of_head(format: Format, head: &[u8]) -> Option<HeadLayout> {
     match format {
         Format::W3c => w3c::Reader::of_head(head).map(HeadLayout::W3c),
         Format::CsvExport => csv_export::first_header(head).map(HeadLayout::Csv),
@@ -44,7 +44,7 @@ const MAX_LAYOUT_LINE: usize = 64 << 10;
 
 /// The layout at byte `start` of a plain file whose head declared `head`: the file's lines
 /// before `start` followed in blocks (a byte range of a plan starts there).
-pub fn at_offset(
+pub(crate) fn at_offset(
     path: &std::path::Path,
     start: u64,
     head: &HeadLayout,

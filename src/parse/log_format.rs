@@ -75,7 +75,7 @@ pub struct LogFormat {
 }
 
 /// nginx's built-in `combined`, for `access_log … combined;` lines.
-pub const COMBINED: &str = r#"$remote_addr - $remote_user [$time_local] "$request" $status $body_bytes_sent "$http_referer" "$http_user_agent""#;
+pub(crate) const COMBINED: &str = r#"$remote_addr - $remote_user [$time_local] "$request" $status $body_bytes_sent "$http_referer" "$http_user_agent""#;
 
 impl LogFormat {
     /// Compiles nginx's format string. Fails when a line could not be read back: no time or
@@ -292,7 +292,7 @@ impl NginxConf {
     /// the user's format that reads most of the sample, when it reads at least half of it
     /// and no fewer lines than the built-in detection (the user said how the logs were
     /// written: that wins a tie). `None`: detect as usual.
-    pub fn best_for(
+    pub(crate) fn best_for(
         &self,
         path: &Path,
         sample: &[u8],
@@ -326,7 +326,7 @@ impl NginxConf {
     }
 
     /// The format an `access_log` directive names for this file, if one does.
-    pub fn format_for_file(&self, path: &Path) -> Option<&LogFormat> {
+    pub(crate) fn format_for_file(&self, path: &Path) -> Option<&LogFormat> {
         let name = path.file_name()?.to_string_lossy();
         // Rotated copies (`access.log.1`, `access.log-20230910.gz`) keep their base name.
         let (_, wanted) = self.access_logs.iter().find(|(log, _)| {
@@ -410,7 +410,7 @@ fn directives(text: &str) -> Vec<(usize, Vec<String>)> {
 
 /// Reads `log_format` and `access_log` directives from an nginx.conf's text. `shown` names
 /// the file in messages and origins.
-pub fn read_conf(text: &str, shown: &str) -> Result<NginxConf, String> {
+pub(crate) fn read_conf(text: &str, shown: &str) -> Result<NginxConf, String> {
     let mut conf = NginxConf::default();
     conf.add(LogFormat::compile("combined", COMBINED, BUILT_IN)?);
     for (line, words) in directives(text) {

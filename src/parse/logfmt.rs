@@ -251,7 +251,7 @@ pub fn read(line: &[u8]) -> Entry<'_> {
 }
 
 /// logfmt (`time=… level=error msg="…"`).
-pub const SPEC: FormatSpec = FormatSpec {
+pub(crate) const SPEC: FormatSpec = FormatSpec {
     format: Format::Logfmt,
     name: "logfmt",
     meaning: Meaning::MaybeRequests,

@@ -109,7 +109,7 @@ pub fn read(line: &[u8]) -> Entry<'_> {
 }
 
 /// loghub's labelled logs: BGL, Thunderbird, Spirit, Liberty.
-pub const SPEC: FormatSpec = FormatSpec {
+pub(crate) const SPEC: FormatSpec = FormatSpec {
     format: Format::Loghub,
     name: "loghub labelled (BGL, Thunderbird)",
     meaning: Meaning::Messages,

@@ -70,7 +70,7 @@ fn level(labels: &Value) -> Option<bool> {
 }
 
 /// One line of `logcli query --output=jsonl`.
-pub fn logcli_row(record: Value) -> Result<Row, &'static str> {
+pub(crate) fn logcli_row(record: Value) -> Result<Row, &'static str> {
     let when = record
         .get("timestamp")
         .and_then(time_of)
@@ -89,13 +89,13 @@ pub fn logcli_row(record: Value) -> Result<Row, &'static str> {
 }
 
 /// Whether a file's head is a query response.
-pub fn looks_like_response(head: &[u8]) -> bool {
+pub(crate) fn looks_like_response(head: &[u8]) -> bool {
     let has = |key: &[u8]| memchr::memmem::find(head, key).is_some();
     has(b"\"resultType\"") && has(b"\"streams\"") && has(b"\"values\"")
 }
 
 /// Loki's query API response.
-pub const SPEC: FormatSpec = FormatSpec {
+pub(crate) const SPEC: FormatSpec = FormatSpec {
     format: Format::Loki,
     name: "Loki query response",
     meaning: Meaning::MaybeRequests,

@@ -17,7 +17,7 @@ use crate::parse::entry::{ClientSide, Message, Verdict, Vocabulary};
 
 /// What a message means: everything the fold needs decided before it counts.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Judgement {
+pub(crate) struct Judgement {
     /// It reports a failure of the service.
     pub error: bool,
     /// It reports a failed login (sshd, PAM).
@@ -30,7 +30,7 @@ pub struct Judgement {
 
 /// Judges a message by its verdict, its vocabulary and its words. One pass over the text
 /// finds the words both the error rules and the action rules start from.
-pub fn judge(m: &Message<'_>) -> Judgement {
+pub(crate) fn judge(m: &Message<'_>) -> Judgement {
     let program = m.program.as_deref().unwrap_or(b"");
     let hits = match (m.verdict, m.vocabulary) {
         (Verdict::ByWords(_), _) | (_, Vocabulary::Syslog) => notable::word_hits(&m.text),

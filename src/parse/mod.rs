@@ -73,7 +73,7 @@ impl Format {
     }
 
     /// Reads a format name: `nginx_access`, `nginx-access` and `nginx access` alike.
-    pub fn from_name(name: &str) -> Option<Format> {
+    pub(crate) fn from_name(name: &str) -> Option<Format> {
         let wanted = name.trim().to_ascii_lowercase().replace(['-', ' '], "_");
         Format::all().find(|f| f.id() == wanted)
     }
@@ -81,7 +81,7 @@ impl Format {
     /// Whether a record of this format can span lines (a traceback under an error line,
     /// PostgreSQL's `DETAIL:`, an entry of apt's history): its chunks end before a line that
     /// starts a record, so a record is read whole by one worker.
-    pub fn has_multi_line_records(self) -> bool {
+    pub(crate) fn has_multi_line_records(self) -> bool {
         matches!(
             self,
             Format::AppLog
@@ -99,7 +99,7 @@ impl Format {
     /// Whether a record's continuation lines may be any text, not only indented or traceback
     /// lines: an application dumps a request body or a result under its line, a slow query
     /// log writes the statement under `# Time:`. Prose under syslog lines is not syslog.
-    pub fn continues_with_any_text(self) -> bool {
+    pub(crate) fn continues_with_any_text(self) -> bool {
         matches!(self, Format::AppLog | Format::Mysql)
     }
 
@@ -108,26 +108,20 @@ impl Format {
         !(self.spec().read)(line).continues_record()
     }
 
-    /// Alert histories: JSON documents read whole, not line by line.
+    /// Alert histories: JSON documents read whole (by [`alerts::read_document`]), not line
+    /// by line.
     pub fn is_alerts(self) -> bool {
-        self.alert_reader().is_some()
-    }
-
-    /// How an alert history's documents are read into notices.
-    pub fn alert_reader(self) -> Option<spec::AlertReader> {
-        match self.spec().documents?.records {
-            spec::Records::Alerts(read) => Some(read),
-            spec::Records::Streamed { .. } => None,
-        }
+        let documents = self.spec().documents;
+        matches!(documents.map(|d| d.records), Some(spec::Records::Alerts))
     }
 
     /// Formats read whole, by JSON document, not line by line (alerts, events, exports).
-    pub fn is_document(self) -> bool {
+    pub(crate) fn is_document(self) -> bool {
         self.spec().documents.is_some()
     }
 
     /// Whether lines carry no zone, so `--tz` places them.
-    pub fn zone_less(self) -> bool {
+    pub(crate) fn zone_less(self) -> bool {
         self.spec().zone_less
     }
 
@@ -229,7 +223,7 @@ pub enum Sniffed {
 }
 
 /// How many lines the sniffer tries.
-pub const SNIFF_LINES: usize = 64;
+pub(crate) const SNIFF_LINES: usize = 64;
 
 /// Known binary signatures, so the skip message can name them.
 fn binary_signature(sample: &[u8]) -> Option<&'static str> {
@@ -457,7 +451,7 @@ pub fn sniff(sample: &[u8], complete: bool) -> Sniffed {
 }
 
 /// The sampled lines (blank and continuation lines left out) that formats vote with.
-pub fn sample_lines(sample: &[u8]) -> Vec<&[u8]> {
+pub(crate) fn sample_lines(sample: &[u8]) -> Vec<&[u8]> {
     let sample = sample.strip_prefix(b"\xef\xbb\xbf").unwrap_or(sample);
     sample
         .split(|&b| b == b'\n')
@@ -472,7 +466,7 @@ pub fn sample_lines(sample: &[u8]) -> Vec<&[u8]> {
 }
 
 /// The detection for an access log read with a custom `log_format`.
-pub fn with_log_format(name: &str, matched: usize, sampled: usize) -> Detection {
+pub(crate) fn with_log_format(name: &str, matched: usize, sampled: usize) -> Detection {
     Detection {
         format: Format::NginxAccess,
         matched,
@@ -489,7 +483,7 @@ pub fn with_log_format(name: &str, matched: usize, sampled: usize) -> Detection 
 /// For syslog: whether the first stamped line lacks the year, or has a date but no zone.
 /// The month, day and clock of a line written without a year (classic syslog, klog), read
 /// with `format`.
-pub fn year_less_civil(format: Format, line: &[u8]) -> Option<crate::time::Civil> {
+pub(crate) fn year_less_civil(format: Format, line: &[u8]) -> Option<crate::time::Civil> {
     let line = common::strip_cr(line);
     if format == Format::Syslog {
         return match syslog::parse(line)?.stamp {
@@ -505,7 +499,7 @@ pub fn year_less_civil(format: Format, line: &[u8]) -> Option<crate::time::Civil
 
 /// The year of a line `format` reads with a full date (a year written in it); `None` for a
 /// year-less line or one without a time.
-pub fn dated_year(format: Format, line: &[u8]) -> Option<i32> {
+pub(crate) fn dated_year(format: Format, line: &[u8]) -> Option<i32> {
     let micros = match (format.spec().read)(common::strip_cr(line)).when()? {
         entry::When::Local(c) => return Some(c.year),
         entry::When::Utc(t) | entry::When::Offset { time: t, .. } => t,

@@ -510,10 +510,10 @@ pub fn read(line: &[u8]) -> Entry<'_> {
 }
 
 /// Why an access log's line was skipped.
-pub const NOT_ACCESS: &str = "not an access log line";
+pub(crate) const NOT_ACCESS: &str = "not an access log line";
 
 /// nginx and Apache access logs in the combined format and its common variants.
-pub const SPEC: FormatSpec = FormatSpec {
+pub(crate) const SPEC: FormatSpec = FormatSpec {
     format: Format::NginxAccess,
     name: "nginx access",
     meaning: Meaning::Requests,

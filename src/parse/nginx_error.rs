@@ -174,11 +174,6 @@ const LIMITED: [&[u8]; 2] = [
     b"limiting connections by zone",
 ];
 
-/// Whether a message reports a client's request failing (see [`CLIENT_SIDE`], [`LIMITED`]).
-pub fn is_client_side(message: &[u8]) -> bool {
-    client_side(message).is_some()
-}
-
 /// How a message reports a client's request failing, if it does (see [`CLIENT_SIDE`]).
 pub fn client_side(message: &[u8]) -> Option<ClientSide> {
     let found = |needle: &&[u8]| memchr::memmem::find(message, needle).is_some();
@@ -214,7 +209,7 @@ pub fn read(line: &[u8]) -> Entry<'_> {
 }
 
 /// nginx's `error.log`: zone-less local times, levels, upstreams.
-pub const SPEC: FormatSpec = FormatSpec {
+pub(crate) const SPEC: FormatSpec = FormatSpec {
     format: Format::NginxError,
     name: "nginx error",
     meaning: Meaning::ErrorLog,

@@ -110,7 +110,7 @@ fn read_streamed(record: &[u8], around: Around<'_>, fold: Fold<'_>) -> Result<()
 }
 
 /// Whether a sample cut inside a large document looks like an OTLP export.
-pub fn looks_like_export(sample: &[u8]) -> bool {
+pub(crate) fn looks_like_export(sample: &[u8]) -> bool {
     let has = |key: &[u8]| memchr::memmem::find(sample, key).is_some();
     has(b"\"resourceLogs\"")
 }
@@ -200,7 +200,7 @@ fn read_record(
 }
 
 /// The registry entry: read by document, never sniffed line by line.
-pub const SPEC: FormatSpec = FormatSpec {
+pub(crate) const SPEC: FormatSpec = FormatSpec {
     format: Format::Otlp,
     name: "opentelemetry logs",
     meaning: Meaning::MaybeRequests,

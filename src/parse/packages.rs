@@ -30,7 +30,7 @@ pub struct DpkgLine<'a> {
 
 impl DpkgLine<'_> {
     /// Whether the line records a package change (not a status step).
-    pub fn is_change(&self) -> bool {
+    pub(crate) fn is_change(&self) -> bool {
         matches!(self.action, b"install" | b"upgrade" | b"remove" | b"purge")
     }
 }
@@ -114,7 +114,7 @@ pub fn parse_history(line: &[u8]) -> Option<HistoryLine<'_>> {
 
 /// A line of `dpkg.log`, as an [`Entry`]: every line is timed, installs and upgrades are
 /// changes.
-pub fn read_dpkg(line: &[u8]) -> Entry<'_> {
+pub(crate) fn read_dpkg(line: &[u8]) -> Entry<'_> {
     let Some(d) = parse_dpkg(line) else {
         return Entry::Unreadable("not a dpkg log line");
     };
@@ -136,7 +136,7 @@ pub fn read_dpkg(line: &[u8]) -> Entry<'_> {
 }
 
 /// A line of apt's `history.log`, as an [`Entry`] of a multi-line record.
-pub fn read_history(line: &[u8]) -> Entry<'_> {
+pub(crate) fn read_history(line: &[u8]) -> Entry<'_> {
     match parse_history(line) {
         None => Entry::Unreadable("not an apt history line"),
         Some(HistoryLine::Start(civil)) => Entry::RecordStart(civil),
@@ -150,7 +150,7 @@ pub fn read_history(line: &[u8]) -> Entry<'_> {
 }
 
 /// `/var/log/dpkg.log`.
-pub const DPKG: FormatSpec = FormatSpec {
+pub(crate) const DPKG: FormatSpec = FormatSpec {
     format: Format::Dpkg,
     name: "dpkg log",
     meaning: Meaning::Changes,
@@ -162,7 +162,7 @@ pub const DPKG: FormatSpec = FormatSpec {
 };
 
 /// `/var/log/apt/history.log`.
-pub const APT_HISTORY: FormatSpec = FormatSpec {
+pub(crate) const APT_HISTORY: FormatSpec = FormatSpec {
     format: Format::AptHistory,
     name: "apt history",
     meaning: Meaning::Changes,

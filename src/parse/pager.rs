@@ -234,7 +234,7 @@ pub fn notices(doc: &Value) -> Option<(Pager, Vec<PageNotice>)> {
 }
 
 /// PagerDuty webhooks (V2, V3) or REST log entries.
-pub const PAGERDUTY: FormatSpec = FormatSpec {
+pub(crate) const PAGERDUTY: FormatSpec = FormatSpec {
     format: Format::PagerDuty,
     name: "pagerduty",
     meaning: Meaning::Alerts,
@@ -248,7 +248,7 @@ pub const PAGERDUTY: FormatSpec = FormatSpec {
             cut_document: Some(looks_like_pagerduty),
             ..RECOGNISE_NOTHING
         },
-        records: Records::Alerts(super::alerts::read_document),
+        records: Records::Alerts,
     }),
 };
 
@@ -260,13 +260,13 @@ fn is_from(doc: &serde_json::value::RawValue, pager: Pager) -> bool {
 }
 
 /// Whether a sample cut inside a large document looks like a PagerDuty webhook or export.
-pub fn looks_like_pagerduty(sample: &[u8]) -> bool {
+pub(crate) fn looks_like_pagerduty(sample: &[u8]) -> bool {
     let has = |key: &[u8]| memchr::memmem::find(sample, key).is_some();
     has(b"\"event_type\"") || has(b"\"log_entries\"")
 }
 
 /// Opsgenie webhooks.
-pub const OPSGENIE: FormatSpec = FormatSpec {
+pub(crate) const OPSGENIE: FormatSpec = FormatSpec {
     format: Format::Opsgenie,
     name: "opsgenie",
     meaning: Meaning::Alerts,
@@ -280,7 +280,7 @@ pub const OPSGENIE: FormatSpec = FormatSpec {
             cut_document: None,
             ..RECOGNISE_NOTHING
         },
-        records: Records::Alerts(super::alerts::read_document),
+        records: Records::Alerts,
     }),
 };
 

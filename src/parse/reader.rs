@@ -56,7 +56,11 @@ impl FileReader {
 
     /// The reader of a file of `format` whose first bytes are `head`; `log_format` is the
     /// custom access-log format its lines were found written in, if any.
-    pub fn for_file(format: Format, head: &[u8], log_format: Option<Arc<LogFormat>>) -> Self {
+    pub(crate) fn for_file(
+        format: Format,
+        head: &[u8],
+        log_format: Option<Arc<LogFormat>>,
+    ) -> Self {
         let state = match (log_format, layout::of_head(format, head)) {
             (Some(compiled), _) => State::LogFormat(compiled),
             (None, Some(declared)) => State::Layout(Arc::new(declared)),
@@ -72,7 +76,7 @@ impl FileReader {
 
     /// Whether one record may run over several lines, so that chunks are cut where a record
     /// starts. A custom `log_format` writes one request a line.
-    pub fn has_multi_line_records(&self) -> bool {
+    pub(crate) fn has_multi_line_records(&self) -> bool {
         !matches!(self.state, State::LogFormat(_)) && self.format.has_multi_line_records()
     }
 
@@ -91,7 +95,11 @@ impl FileReader {
 
     /// The reader at byte `start` of the plain file at `path` (where a byte range of a plan
     /// starts): the lines before `start` followed, when the format keeps what they declare.
-    pub fn at_offset(&self, path: &std::path::Path, start: u64) -> std::io::Result<FileReader> {
+    pub(crate) fn at_offset(
+        &self,
+        path: &std::path::Path,
+        start: u64,
+    ) -> std::io::Result<FileReader> {
         match &self.state {
             State::Layout(head) if start > 0 => Ok(FileReader {
                 format: self.format,

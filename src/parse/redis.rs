@@ -75,7 +75,7 @@ fn timed(rest: &[u8]) -> Option<(When, &[u8])> {
 }
 
 /// Redis server logs.
-pub const SPEC: FormatSpec = FormatSpec {
+pub(crate) const SPEC: FormatSpec = FormatSpec {
     format: Format::Redis,
     name: "Redis server log",
     meaning: Meaning::Messages,

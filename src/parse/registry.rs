@@ -54,7 +54,7 @@ pub static LINE_FORMATS: [FormatSpec; 26] = [
 /// JSON documents (one per line or pretty-printed), each recognised and read as its
 /// [`Documents`](super::spec::Documents) says: alert histories whole, the rest (many records
 /// to a document) streamed record by record. The sniffer asks them in this order.
-pub static DOCUMENT_FORMATS: [FormatSpec; 9] = [
+pub(crate) static DOCUMENT_FORMATS: [FormatSpec; 9] = [
     alertmanager::SPEC,
     pager::PAGERDUTY,
     pager::OPSGENIE,

@@ -138,9 +138,6 @@ pub struct Record<'a> {
     pub entry: Entry<'static>,
 }
 
-/// Reads one JSON document's records (see [`FormatSpec::documents`]).
-pub type DocumentReader = for<'a> fn(&'a serde_json::value::RawValue) -> Option<Vec<Record<'a>>>;
-
 /// Where a streamed record was found.
 #[derive(Debug, Clone, Copy)]
 pub struct Around<'a> {
@@ -151,10 +148,10 @@ pub struct Around<'a> {
 }
 
 /// Hands a record's entries, each with the source it names, to the fold.
-pub type Fold<'f> = &'f mut dyn FnMut(Entry<'_>, Option<&[u8]>);
+pub(crate) type Fold<'f> = &'f mut dyn FnMut(Entry<'_>, Option<&[u8]>);
 
 /// Reads one record of a streamed document into entries; why not, when it does not read.
-pub type RecordReader = fn(&[u8], Around<'_>, Fold<'_>) -> Result<(), &'static str>;
+pub(crate) type RecordReader = fn(&[u8], Around<'_>, Fold<'_>) -> Result<(), &'static str>;
 
 /// A document format: how it is told from a file's first bytes, and how its documents are
 /// read. Such files are read by document, not line by line.
@@ -181,7 +178,7 @@ pub struct Recognise {
 }
 
 /// No test at all: what a format's [`Recognise`] fills in (`..RECOGNISE_NOTHING`).
-pub const RECOGNISE_NOTHING: Recognise = Recognise {
+pub(crate) const RECOGNISE_NOTHING: Recognise = Recognise {
     head_keys: None,
     first_document: None,
     cut_document: None,
@@ -198,13 +195,7 @@ pub enum Records {
         /// Reads one record.
         read: RecordReader,
     },
-    /// Alert notices, each document read whole.
-    Alerts(AlertReader),
+    /// Alert notices, each document read whole by [`super::alerts::read_document`], which
+    /// reads any of the alert formats: one file may hold documents of several.
+    Alerts,
 }
-
-/// The notices of one alert document, each at the time it is placed; why the document is
-/// skipped when it holds none.
-pub type AlertReader =
-    fn(
-        &serde_json::Value,
-    ) -> Result<Vec<(crate::time::Micros, super::alerts::AlertEvent)>, &'static str>;

@@ -33,7 +33,7 @@ pub fn row(line: Value) -> Result<Row, &'static str> {
 }
 
 /// Whether `value` is a line of a Splunk export.
-pub fn is_result(value: &Value) -> bool {
+pub(crate) fn is_result(value: &Value) -> bool {
     let result = value.get("result").unwrap_or(value);
     result.get("_raw").is_some() && result.get("_time").is_some()
 }

@@ -203,7 +203,7 @@ pub fn is_continuation(line: &[u8]) -> bool {
 
 /// journalctl's own lines in `-o short*` text: `-- Boot 3f2a… --`, `-- No entries --`,
 /// `-- Journal begins at … --`. They are not records, and not broken ones either.
-pub fn is_journal_marker(line: &[u8]) -> bool {
+pub(crate) fn is_journal_marker(line: &[u8]) -> bool {
     let line = line.trim_ascii();
     line.len() >= 6 && line.starts_with(b"-- ") && line.ends_with(b" --")
 }
@@ -382,7 +382,7 @@ pub fn read(line: &[u8]) -> Entry<'_> {
 }
 
 /// RFC 3164 and RFC 5424 lines, as rsyslog and syslog-ng write them.
-pub const SPEC: FormatSpec = FormatSpec {
+pub(crate) const SPEC: FormatSpec = FormatSpec {
     format: Format::Syslog,
     name: "syslog",
     meaning: Meaning::Messages,

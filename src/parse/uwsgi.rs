@@ -106,7 +106,7 @@ pub fn read(line: &[u8]) -> Entry<'_> {
 }
 
 /// uWSGI request logs.
-pub const SPEC: FormatSpec = FormatSpec {
+pub(crate) const SPEC: FormatSpec = FormatSpec {
     format: Format::Uwsgi,
     name: "uwsgi",
     meaning: Meaning::Requests,

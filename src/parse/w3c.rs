@@ -26,10 +26,6 @@ use super::entry::{Entry, Message, Request, Verdict, When};
 use super::spec::{Format, FormatSpec, Meaning};
 use crate::time::Civil;
 
-/// The columns IIS writes by default (W3C format, IIS 8.5 and later), used when a line comes
-/// before any `#Fields:` directive.
-pub const IIS_DEFAULT_FIELDS: &[u8] = b"#Fields: date time s-ip cs-method cs-uri-stem cs-uri-query s-port cs-username c-ip cs(User-Agent) cs(Referer) sc-status sc-substatus sc-win32-status time-taken";
-
 /// Fields looked up by index; the servers above write fewer than 50 columns.
 const MAX_FIELDS: usize = 64;
 
@@ -70,7 +66,7 @@ pub struct Columns {
 
 impl Columns {
     /// Reads `#Fields: date time …`; `None` for another line, or when no column is a time.
-    pub fn from_directive(line: &[u8]) -> Option<Columns> {
+    pub(crate) fn from_directive(line: &[u8]) -> Option<Columns> {
         let names = line.strip_prefix(b"#Fields:")?;
         let names: Vec<&[u8]> = names
             .split(u8::is_ascii_whitespace)
@@ -122,7 +118,7 @@ impl Columns {
     }
 
     /// IIS's default columns.
-    pub fn iis_default() -> Columns {
+    pub(crate) fn iis_default() -> Columns {
         Columns {
             date: Some(0),
             time: 1,
@@ -245,7 +241,7 @@ type Day = (u32, u32, u32);
 
 /// The state a W3C file is read with: its columns and what its other directives said.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub struct Reader {
+pub(crate) struct Reader {
     /// `None` after a `#Fields:` directive that names no time column: the lines after it
     /// cannot be placed.
     columns: Option<Columns>,
@@ -268,7 +264,7 @@ impl Default for Reader {
 
 impl Reader {
     /// The state after the directives in a file's head, if it has any.
-    pub fn of_head(head: &[u8]) -> Option<Reader> {
+    pub(crate) fn of_head(head: &[u8]) -> Option<Reader> {
         let mut reader = Reader::default();
         reader.follow(head).then_some(reader)
     }
@@ -567,7 +563,7 @@ fn looks_like_zeek(line: &[u8]) -> bool {
 }
 
 /// W3C extended logs: IIS, CloudFront, and others with a `#Fields:` directive.
-pub const SPEC: FormatSpec = FormatSpec {
+pub(crate) const SPEC: FormatSpec = FormatSpec {
     format: Format::W3c,
     name: "W3C extended (IIS, CloudFront)",
     meaning: Meaning::Requests,

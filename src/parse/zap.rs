@@ -77,7 +77,7 @@ pub fn read(line: &[u8]) -> Entry<'_> {
 }
 
 /// zap's console encoder.
-pub const SPEC: FormatSpec = FormatSpec {
+pub(crate) const SPEC: FormatSpec = FormatSpec {
     format: Format::ZapConsole,
     name: "zap console",
     meaning: Meaning::Messages,

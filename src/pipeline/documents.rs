@@ -8,7 +8,8 @@
 use crate::aggregate::chunk::ChunkContext;
 use crate::aggregate::{Event, EventBody, LineRef, Summary};
 use crate::error::Error;
-use crate::parse::spec::{AlertReader, Documents, Records};
+use crate::parse::alerts;
+use crate::parse::spec::{Documents, Records};
 use crate::read;
 use serde_json::value::RawValue;
 
@@ -21,11 +22,10 @@ const MAX_DOCUMENT_FILE: u64 = 256 << 20;
 pub(super) fn read_alerts(
     candidate: &crate::discover::Candidate,
     file: usize,
-    read: AlertReader,
 ) -> (Summary, Vec<Error>) {
     let (data, errors) = read_whole(candidate);
     let mut summary = Summary::default();
-    let mut parsed = read_alert_bytes(&data, file, read);
+    let mut parsed = read_alert_bytes(&data, file);
     parsed.bytes = data.len() as u64;
     summary.merge_unordered(parsed);
     (summary, errors)
@@ -57,13 +57,13 @@ pub(super) fn read_whole(candidate: &crate::discover::Candidate) -> (Vec<u8>, Ve
 
 /// Reads alert documents from bytes: a stream of JSON documents, pretty-printed or one per
 /// line. A document that does not parse costs one line (skipped); reading resumes on the next.
-pub fn read_alert_bytes(data: &[u8], file: usize, read: AlertReader) -> Summary {
+pub fn read_alert_bytes(data: &[u8], file: usize) -> Summary {
     let mut summary = Summary::default();
     let mut events = Summary::default();
     walk_documents(data, 0, &mut summary, |doc, _, line| {
         let doc: serde_json::Value =
             serde_json::from_str(doc.get()).map_err(|_| "not a JSON document")?;
-        alert_events(read(&doc)?, file, line, &mut events)
+        alert_events(alerts::read_document(&doc)?, file, line, &mut events)
     });
     summary.merge_unordered(events);
     summary
@@ -154,7 +154,7 @@ pub(super) fn walk_documents<'d>(
 /// Adds the events of one alert document, each citing the line the document starts on; the
 /// reason it is skipped when it gives none.
 fn alert_events(
-    notices: Vec<(crate::time::Micros, crate::parse::alerts::AlertEvent)>,
+    notices: Vec<(crate::time::Micros, alerts::AlertEvent)>,
     file: usize,
     line: u64,
     summary: &mut Summary,

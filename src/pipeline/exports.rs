@@ -20,14 +20,14 @@ use crate::parse::json_stream::{Found, Paths, Splitter};
 use crate::parse::spec::{Around, RecordReader};
 
 /// Bytes read at a time.
-pub const SEGMENT: usize = 8 << 20;
+pub(crate) const SEGMENT: usize = 8 << 20;
 /// A record larger than this is skipped (no log record is; a broken file could make one).
-pub const MAX_RECORD: u64 = 64 << 20;
+pub(crate) const MAX_RECORD: u64 = 64 << 20;
 /// Labels larger than this are not kept.
 const MAX_LABELS: u64 = 64 << 10;
 
 /// Reads an export from `stream` (see the module's doc).
-pub fn read_export(
+pub(crate) fn read_export(
     mut stream: impl Read,
     display: &str,
     context: &ChunkContext,

@@ -24,7 +24,7 @@ use crate::parse::Format;
 use crate::time::Micros;
 
 /// How far two neighbouring pieces may overlap before their shared lines are looked for.
-pub const OVERLAP_TOLERANCE: crate::time::Micros = 60 * crate::time::MICROS_PER_SEC;
+pub(crate) const OVERLAP_TOLERANCE: crate::time::Micros = 60 * crate::time::MICROS_PER_SEC;
 
 /// A file's place in its rotation family.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]

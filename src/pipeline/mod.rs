@@ -151,8 +151,8 @@ fn process_file(
     let display = &sniff.candidate.display;
     let zone_less = format.zone_less() || sniff.detection.year_less || sniff.detection.local_time;
     let mut report = FileReport::unread(sniff);
-    if let Some(read) = format.alert_reader() {
-        let (mut summary, errors) = read_alerts(&sniff.candidate, index, read);
+    if format.is_alerts() {
+        let (mut summary, errors) = read_alerts(&sniff.candidate, index);
         if sniff.sane.scope != SaneTimes::default().scope {
             // Alert notices outside the scope are left out; the file's lines all still count
             // as read (a document holds several notices).
@@ -251,7 +251,10 @@ pub fn analyse(config: &Config) -> Result<Analysis, Error> {
 }
 
 /// [`analyse`], counting how far it has got on `progress` (a progress bar reads it).
-pub fn analyse_watched(config: &Config, progress: Option<&Progress>) -> Result<Analysis, Error> {
+pub(crate) fn analyse_watched(
+    config: &Config,
+    progress: Option<&Progress>,
+) -> Result<Analysis, Error> {
     let plan = plan::make(config, None)?;
     start_progress(progress, &plan.logs);
     let mut done: Vec<stages::TaskOutput> = Vec::new();

@@ -132,7 +132,7 @@ fn open_one(
 
 /// Opens the files of `task` for reading here; a file that cannot be opened is returned with
 /// its error (the task reads the rest).
-pub fn open_task(
+pub(crate) fn open_task(
     doc: &PlanDoc,
     plan: &mut Plan,
     task: &Task,

@@ -67,7 +67,7 @@ pub enum ZoneSource {
 
 impl ZoneSource {
     /// How the zone was chosen, in words.
-    pub fn describe(&self) -> String {
+    pub(crate) fn describe(&self) -> String {
         match self {
             ZoneSource::Flag { given } => format!("given with {given}"),
             ZoneSource::SiblingOffset { file } => format!("the offset {file} is written with"),

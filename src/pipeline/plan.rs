@@ -27,12 +27,12 @@ use crate::read::{Compression, MAX_RECORD_BACKTRACK};
 use crate::time::ZoneConverter;
 
 /// How many stages a run has: see [`stage_of`].
-pub const STAGES: u8 = 3;
+pub(crate) const STAGES: u8 = 3;
 
 /// Which stage a file is read in: 0 for lines with full dates and offsets (they place the
 /// rest), 1 for dated lines without an offset (error logs, dpkg: they take their zone from
 /// stage 0), 2 for year-less lines (they take their year from both).
-pub fn stage_of(detection: &Detection) -> u8 {
+pub(crate) fn stage_of(detection: &Detection) -> u8 {
     if detection.year_less {
         2
     } else if detection.local_time || detection.format.zone_less() {

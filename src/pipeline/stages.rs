@@ -35,7 +35,7 @@ pub struct TaskOutput {
 }
 
 /// Time spans of files, by their number in the plan.
-pub type DatedSpans = Vec<(usize, DatedSpan)>;
+pub(crate) type DatedSpans = Vec<(usize, DatedSpan)>;
 
 /// Reads files of one stage side by side, then counts lines held twice once. `dated`: the
 /// spans of the stages before.
@@ -60,7 +60,7 @@ pub(super) fn read_stage(
 
 /// Reads one task of a plan whose files were opened here. `dated`: see [`spans_before`];
 /// `failed`: files that could not be opened, reported with their error and left out.
-pub fn read_task(
+pub(crate) fn read_task(
     plan: &Plan,
     task: &Task,
     config: &Config,
@@ -136,7 +136,7 @@ fn file_stages(plan: &Plan) -> Vec<u8> {
 /// The spans that files of `stage` are placed by: those of every file of an earlier stage,
 /// by stage and then by file. A file read in ranges shows its span once all its pieces are
 /// joined.
-pub fn spans_before(plan: &Plan, done: &[TaskOutput], stage: u8) -> Vec<DatedSpan> {
+pub(crate) fn spans_before(plan: &Plan, done: &[TaskOutput], stage: u8) -> Vec<DatedSpan> {
     let stages = file_stages(plan);
     let mut spans: Vec<(u8, usize, DatedSpan)> = Vec::new();
     let mut ranged: BTreeMap<usize, Vec<Piece>> = BTreeMap::new();
@@ -194,7 +194,7 @@ fn missing(plan: &Plan, file: usize, why: String) -> FileReport {
 
 /// Every file's report, in plan order, into the run's analysis. A file (or a byte range of
 /// one) whose task is not among `outputs` is reported as not read, and the rest goes on.
-pub fn assemble(plan: &Plan, outputs: Vec<TaskOutput>, config: &Config) -> Analysis {
+pub(crate) fn assemble(plan: &Plan, outputs: Vec<TaskOutput>, config: &Config) -> Analysis {
     let mut by_file: BTreeMap<usize, Vec<Piece>> = BTreeMap::new();
     let mut tasks_done = std::collections::BTreeSet::new();
     let mut whole_stage = false;

@@ -22,7 +22,7 @@ const MAX_PIECE_BYTES: u64 = 1 << 43;
 const MAX_NAME: usize = 4096;
 
 /// The first thing in `outputs` no reader could have written, in words.
-pub fn implausible(outputs: &[TaskOutput]) -> Option<String> {
+pub(crate) fn implausible(outputs: &[TaskOutput]) -> Option<String> {
     outputs
         .iter()
         .flat_map(|o| &o.pieces)
@@ -171,7 +171,7 @@ fn json_len(value: &impl serde::Serialize) -> usize {
 }
 
 /// The most tasks a plan may hold: `--split 1` made 1.4 million.
-pub const MAX_TASKS: usize = 1_000_000;
+pub(crate) const MAX_TASKS: usize = 1_000_000;
 
 /// A plan's tasks, checked as if anyone wrote them (the id is a checksum against accidents,
 /// which anyone can recompute): each names files of the plan, no file is read by two tasks

@@ -26,7 +26,7 @@ use crate::read::Compression;
 use crate::time::{Civil, Micros};
 
 /// The plan format's version: a plan of another version is refused.
-pub const PLAN_VERSION: u32 = 3;
+pub(crate) const PLAN_VERSION: u32 = 3;
 /// The partial format's version.
 pub const PARTIAL_VERSION: u16 = 2;
 const MAGIC: &[u8; 10] = b"PMPARTIAL\0";

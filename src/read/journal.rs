@@ -12,10 +12,10 @@ use std::io::Write;
 use std::path::Path;
 
 /// A journal file's first eight bytes.
-pub const MAGIC: &[u8] = b"LPKSHHRH";
+pub(crate) const MAGIC: &[u8] = b"LPKSHHRH";
 
 /// Whether `sample` (a file's head) is a journal file.
-pub fn is_journal(sample: &[u8]) -> bool {
+pub(crate) fn is_journal(sample: &[u8]) -> bool {
     sample.starts_with(MAGIC)
 }
 

@@ -16,7 +16,7 @@ use serde::Serialize;
 pub const DEFAULT_CHUNK_SIZE: usize = 2 << 20;
 
 /// How much of the decoded start of a file the sniffer sees.
-pub const SAMPLE_SIZE: usize = 64 << 10;
+pub(crate) const SAMPLE_SIZE: usize = 64 << 10;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -56,7 +56,7 @@ pub struct Opened {
 }
 
 /// The gzip header's MTIME field (seconds since 1970, 0 for none).
-pub fn gzip_header_mtime(head: &[u8]) -> Option<std::time::SystemTime> {
+pub(crate) fn gzip_header_mtime(head: &[u8]) -> Option<std::time::SystemTime> {
     let seconds = u32::from_le_bytes(head.get(4..8)?.try_into().ok()?);
     (head.starts_with(&[0x1f, 0x8b]) && seconds > 0)
         .then(|| std::time::UNIX_EPOCH + std::time::Duration::from_secs(u64::from(seconds)))
@@ -75,7 +75,7 @@ type Decoded = (
 );
 
 /// Opens a file and undoes its compression: (compression, decoded stream, mtime, gzip MTIME).
-pub fn decode(path: &Path) -> io::Result<Decoded> {
+pub(crate) fn decode(path: &Path) -> io::Result<Decoded> {
     let file = File::open(path)?;
     let modified = file.metadata().and_then(|m| m.modified()).ok();
     let (compression, stream, _, gzip_mtime) = decode_stream(Box::new(file))?;
@@ -180,7 +180,7 @@ pub fn open(path: &Path) -> io::Result<Opened> {
 
 /// Opens bytes `[start, end)` of a plain file, as they are: a piece of a larger file cut at
 /// line ends, which is never decoded (its first bytes could look like any magic number).
-pub fn open_range(path: &Path, start: u64, end: u64) -> io::Result<Opened> {
+pub(crate) fn open_range(path: &Path, start: u64, end: u64) -> io::Result<Opened> {
     use std::io::Seek;
     let mut file = File::open(path)?;
     let modified = file.metadata()?.modified().ok();
@@ -193,7 +193,7 @@ pub fn open_range(path: &Path, start: u64, end: u64) -> io::Result<Opened> {
 }
 
 /// Takes the sniffer's sample off a decoded stream and chains it back in front.
-pub fn sample_and_chain(
+pub(crate) fn sample_and_chain(
     compression: Compression,
     mut decoded: Stream,
     modified: Option<std::time::SystemTime>,
@@ -219,7 +219,7 @@ pub fn sample_and_chain(
 }
 
 /// NUL padding this long at the head of a file is read past to find the text after it.
-pub const MAX_PADDING: usize = 16 << 20;
+pub(crate) const MAX_PADDING: usize = 16 << 20;
 
 /// Reads the sniffer's sample: [`SAMPLE_SIZE`] bytes after any run of NUL bytes at the head (a
 /// log written through a crash or a preallocating writer), the padding kept in front.
@@ -257,7 +257,11 @@ const MAX_SAMPLE_SIZE: usize = 4 * MAX_LINE_BYTES;
 /// replaced (another inode has its name: logrotate's `create`), or truncated (`copytruncate`,
 /// `> file`), judged against its metadata from before the read and the bytes that were read.
 /// A file that grew (a live log) is fine: everything up to where reading ended was read.
-pub fn changed_while_read(path: &Path, before: &std::fs::Metadata, read: u64) -> Option<String> {
+pub(crate) fn changed_while_read(
+    path: &Path,
+    before: &std::fs::Metadata,
+    read: u64,
+) -> Option<String> {
     use std::os::unix::fs::MetadataExt;
     let after = match std::fs::metadata(path) {
         Ok(m) => m,
@@ -305,7 +309,7 @@ fn read_up_to(reader: &mut dyn Read, buf: &mut Vec<u8>, limit: usize) -> io::Res
 
 /// A line longer than this is kept as its first this-many bytes and the rest skipped: memory
 /// never depends on line length (a 1 GB line is 8.7 MB gzipped).
-pub const MAX_LINE_BYTES: usize = 1 << 20;
+pub(crate) const MAX_LINE_BYTES: usize = 1 << 20;
 
 /// Cuts a stream into chunks that end at a newline (the last may not).
 pub struct Chunker {
@@ -322,11 +326,11 @@ pub struct Chunker {
 }
 
 /// Whether a line starts a record (see [`Chunker::align_to_records`]).
-pub type StartsRecord = Box<dyn Fn(&[u8]) -> bool + Send>;
+pub(crate) type StartsRecord = Box<dyn Fn(&[u8]) -> bool + Send>;
 
 /// How far back a chunk's end moves to the start of a record: a record longer than this (a
 /// 1,000-frame Java dump) may be cut, and read as two.
-pub const MAX_RECORD_BACKTRACK: usize = 64 << 10;
+pub(crate) const MAX_RECORD_BACKTRACK: usize = 64 << 10;
 
 impl Chunker {
     /// Newline-aligned chunks of about `chunk_size` bytes from `stream`.
@@ -345,7 +349,7 @@ impl Chunker {
     /// Ends each chunk before a line that starts a record, so that a record whose lines
     /// belong together (a traceback under its error line) is read by one worker, whatever the
     /// chunk size.
-    pub fn align_to_records(mut self, starts_record: StartsRecord) -> Self {
+    pub(crate) fn align_to_records(mut self, starts_record: StartsRecord) -> Self {
         self.starts_record = Some(starts_record);
         self
     }
@@ -375,7 +379,7 @@ impl Chunker {
     }
 
     /// Sets the size of the chunks read from now on.
-    pub fn set_chunk_size(&mut self, chunk_size: usize) {
+    pub(crate) fn set_chunk_size(&mut self, chunk_size: usize) {
         self.chunk_size = chunk_size.max(1);
     }
 

@@ -13,7 +13,7 @@ use std::io::{self, Read, Write};
 use std::path::{Path, PathBuf};
 
 /// The most a copy of a stream may hold unless `POSTMORTEM_SPOOL_LIMIT` says otherwise.
-pub const DEFAULT_LIMIT: u64 = 64 << 30;
+pub(crate) const DEFAULT_LIMIT: u64 = 64 << 30;
 /// Left free on the file system the copy is written to, for the rest of the machine.
 const RESERVE: u64 = 256 << 20;
 
@@ -74,7 +74,11 @@ pub fn limit() -> u64 {
 
 /// Copies `from` into `to`, at most `limit` bytes; `Ok(true)` when the stream held more (it
 /// is read no further).
-pub fn copy_bounded(from: &mut dyn Read, to: &mut dyn Write, limit: u64) -> io::Result<bool> {
+pub(crate) fn copy_bounded(
+    from: &mut dyn Read,
+    to: &mut dyn Write,
+    limit: u64,
+) -> io::Result<bool> {
     let copied = io::copy(&mut from.take(limit), to)?;
     if copied < limit {
         return Ok(false);
@@ -84,7 +88,7 @@ pub fn copy_bounded(from: &mut dyn Read, to: &mut dyn Write, limit: u64) -> io::
 }
 
 /// The message for a copy stopped at its limit.
-pub fn limit_reached(limit: u64) -> String {
+pub(crate) fn limit_reached(limit: u64) -> String {
     format!(
         "longer than {} MiB, as much as may be copied to the temporary folder (its free space less {} MiB, at most POSTMORTEM_SPOOL_LIMIT or {} GiB): read up to there",
         limit >> 20,

@@ -49,7 +49,7 @@ pub struct Listing {
 }
 
 /// Whether a decoded sample starts with a tar header (`ustar` magic at byte 257).
-pub fn is_tar(sample: &[u8]) -> bool {
+pub(crate) fn is_tar(sample: &[u8]) -> bool {
     sample.get(257..262) == Some(b"ustar")
 }
 
@@ -258,7 +258,7 @@ fn pax_path(data: &[u8]) -> Option<String> {
 }
 
 /// Opens one member of the archive at `path` as if it were a file of its own.
-pub fn open_member(path: &Path, member: &Member) -> io::Result<Opened> {
+pub(crate) fn open_member(path: &Path, member: &Member) -> io::Result<Opened> {
     let (compression, file, modified) = match &member.spool {
         Some(spool) => {
             let modified = std::fs::metadata(path).and_then(|m| m.modified()).ok();

@@ -20,7 +20,7 @@ mod markers;
 
 /// The sizes of one drawing, in view-box units (pixels at 1:1).
 #[derive(Debug, Clone, Copy)]
-pub struct ChartLayout {
+pub(crate) struct ChartLayout {
     /// `id` of the `<svg>` element.
     pub id: &'static str,
     /// Width of the view box.
@@ -36,7 +36,7 @@ pub struct ChartLayout {
 }
 
 /// For a desktop window: about 1,000 pixels across.
-pub const WIDE: ChartLayout = ChartLayout {
+pub(crate) const WIDE: ChartLayout = ChartLayout {
     id: "chart-wide",
     width: 1000.0,
     left: 64.0,
@@ -46,7 +46,7 @@ pub const WIDE: ChartLayout = ChartLayout {
 };
 
 /// For a phone held upright: about 360 pixels across, drawn at that size.
-pub const NARROW: ChartLayout = ChartLayout {
+pub(crate) const NARROW: ChartLayout = ChartLayout {
     id: "chart-narrow",
     width: 360.0,
     left: 44.0,
@@ -165,7 +165,7 @@ fn nice_ceiling(value: f64) -> f64 {
 
 /// The events drawn as markers: each incident's timeline, in order. Row `event-N` of the
 /// page's table is item N of this list.
-pub fn marker_items(draft: &Draft) -> Vec<&TimelineItem> {
+pub(crate) fn marker_items(draft: &Draft) -> Vec<&TimelineItem> {
     draft.incidents.iter().flat_map(|i| &i.timeline).collect()
 }
 
@@ -347,7 +347,7 @@ fn incident_windows(out: &mut String, draft: &Draft, axis: &Axis, bottom: f64) {
 }
 
 /// The SVG element. `data-*` attributes carry the counts a test (or a reader's script) checks.
-pub fn svg(draft: &Draft, layout: &ChartLayout) -> String {
+pub(crate) fn svg(draft: &Draft, layout: &ChartLayout) -> String {
     let bin = draft.bin_seconds.max(1) * 1_000_000;
     let (cols, col_width) = columns(&draft.series, bin, layout.max_columns);
     let Some(first) = cols.first() else {

@@ -4,7 +4,7 @@
 use crate::timeline::Source;
 
 /// One line of a citation's context: its number, its text, and whether it is the cited one.
-pub struct ShownLine<'a> {
+pub(crate) struct ShownLine<'a> {
     /// The line number in the file.
     pub number: u64,
     /// The line as kept.
@@ -14,7 +14,7 @@ pub struct ShownLine<'a> {
 }
 
 /// The lines around `source`, at most `n` each side; empty when it has none.
-pub fn shown_lines(source: &Source, n: usize) -> Vec<ShownLine<'_>> {
+pub(crate) fn shown_lines(source: &Source, n: usize) -> Vec<ShownLine<'_>> {
     let Some(c) = &source.context else {
         return Vec::new();
     };
@@ -37,24 +37,24 @@ pub fn shown_lines(source: &Source, n: usize) -> Vec<ShownLine<'_>> {
 
 /// The lines as plain text, one a line: `> 50  text` for the cited one, `  49  text` else,
 /// numbers right-aligned.
-pub fn plain_block(lines: &[ShownLine<'_>]) -> String {
+pub(crate) fn plain_block(lines: &[ShownLine<'_>]) -> String {
     let width = number_width(lines);
     lines.iter().map(|l| plain_line(l, width)).collect()
 }
 
 /// How wide the line numbers of `lines` are written: the last is the largest.
-pub fn number_width(lines: &[ShownLine<'_>]) -> usize {
+pub(crate) fn number_width(lines: &[ShownLine<'_>]) -> usize {
     lines.last().map_or(1, |l| l.number.to_string().len())
 }
 
 /// One line of [`plain_block`], its number `width` wide, with its newline.
-pub fn plain_line(l: &ShownLine<'_>, width: usize) -> String {
+pub(crate) fn plain_line(l: &ShownLine<'_>, width: usize) -> String {
     let mark = if l.cited { '>' } else { ' ' };
     format!("{mark} {:>width$}  {}\n", l.number, l.text)
 }
 
 /// A Markdown code fence that no run of backticks in `text` can close.
-pub fn fence_for(text: &str) -> String {
+pub(crate) fn fence_for(text: &str) -> String {
     let mut longest = 0;
     let mut run = 0;
     for c in text.chars() {

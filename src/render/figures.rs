@@ -5,7 +5,7 @@ pub use crate::name::pct;
 
 /// Two ratios as percentages with as many decimals as it takes to tell them apart (up to
 /// four), so that "rose" never stands beside two equal figures.
-pub fn distinct_pcts(before: f64, after: f64) -> (String, String) {
+pub(crate) fn distinct_pcts(before: f64, after: f64) -> (String, String) {
     let (a, b) = (pct(before), pct(after));
     if a != b || before == after {
         return (a, b);
@@ -42,12 +42,12 @@ pub fn part_of(part: u64, whole: u64) -> String {
 }
 
 /// A command that only looked (grep, tail, journalctl): investigation, not an action.
-pub fn is_investigation(item: &crate::timeline::TimelineItem) -> bool {
+pub(crate) fn is_investigation(item: &crate::timeline::TimelineItem) -> bool {
     item.kind == crate::timeline::ItemKind::Investigation
 }
 
 /// An event's effect on the error rate: `fell (19.3% → 4.0%)`; empty for investigation.
-pub fn effect_text(item: &crate::timeline::TimelineItem) -> String {
+pub(crate) fn effect_text(item: &crate::timeline::TimelineItem) -> String {
     // Looking changes nothing: no effect to show.
     if is_investigation(item) {
         return String::new();
@@ -75,7 +75,7 @@ pub fn kind_text(item: &crate::timeline::TimelineItem) -> String {
 /// Clients' requests refused or held back, in words, with who sent most: "2400 held back by a
 /// rate limit, 12 refused (not found, forbidden, too large); most from `198.51.100.77`
 /// (2400)". Names are written with `name` (a code span in Markdown).
-pub fn client_side_text(
+pub(crate) fn client_side_text(
     c: &crate::timeline::ClientSideCounts,
     name: impl Fn(&str) -> String,
 ) -> String {

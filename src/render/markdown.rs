@@ -78,7 +78,7 @@ pub(crate) struct Parts {
 
 impl Parts {
     /// Everything: the Markdown draft.
-    pub const ALL: Parts = Parts {
+    pub(crate) const ALL: Parts = Parts {
         heading: true,
         sparkline: true,
         timeline_table: true,

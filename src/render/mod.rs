@@ -9,6 +9,7 @@ pub mod html;
 pub mod markdown;
 pub mod sparkline;
 pub mod template;
+pub mod terminal;
 #[cfg(test)]
 pub(crate) mod tests_support;
 pub mod zone;
@@ -141,7 +142,7 @@ pub fn scan_text(
 
 /// `6 log files`, or `1 of 6 log files (5 not read: see Inputs)` when some were not read
 /// (a merge without the partials that hold them).
-pub fn files_read(draft: &crate::timeline::Draft) -> String {
+pub(crate) fn files_read(draft: &crate::timeline::Draft) -> String {
     let all = draft.inputs.len();
     let unread = draft.inputs.iter().filter(|i| i.not_read.is_some()).count();
     match unread {

@@ -14,11 +14,11 @@ use crate::timeline::shape::Shape;
 const LEVELS: [char; 8] = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
 /// Characters across: with the label in front and `peak 34.5%` behind, the line fits an
 /// 80-column terminal.
-pub const CELLS: usize = 54;
+pub(crate) const CELLS: usize = 54;
 /// The label before the error-ratio line.
-pub const LABEL: &str = "error ratio ";
+pub(crate) const LABEL: &str = "error ratio ";
 /// The label before the incident-marker line.
-pub const MARK_LABEL: &str = "incident    ";
+pub(crate) const MARK_LABEL: &str = "incident    ";
 
 /// A text sparkline and its numbers.
 pub struct Sparkline {
@@ -74,7 +74,7 @@ pub fn sparkline(draft: &Draft) -> Option<Sparkline> {
 
 /// The incident's own line: each cell shows the highest bin in it (a one-minute spike stays
 /// visible on a long line), scaled to the window's highest; cells without data are blank.
-pub fn of_shape(shape: &Shape, start: Micros, end: Option<Micros>) -> Option<Sparkline> {
+pub(crate) fn of_shape(shape: &Shape, start: Micros, end: Option<Micros>) -> Option<Sparkline> {
     let (from, to) = (shape.from, shape.to);
     let bins = ((to - from) / shape.bin_micros.max(1)) as usize;
     if bins < 2 || shape.points.is_empty() {

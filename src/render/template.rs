@@ -24,7 +24,7 @@ fn cite(source: Value) -> Result<String, minijinja::Error> {
 
 /// Instructions a template may run: generous for any real layout (the bundled sample's
 /// examples use under 100,000), and it stops a `for` over 10,000³ in about a second.
-pub const TEMPLATE_FUEL: u64 = 50_000_000;
+pub(crate) const TEMPLATE_FUEL: u64 = 50_000_000;
 /// Output a template may write.
 pub const MAX_TEMPLATE_OUTPUT: usize = 64 << 20;
 

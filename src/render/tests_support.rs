@@ -5,9 +5,9 @@ use crate::detect::Kind;
 use crate::time::{MICROS_PER_MIN, Stamp};
 use crate::timeline::*;
 
-pub const T0: i64 = 1_694_332_800_000_000; // 2023-09-10T08:00:00Z
+pub(crate) const T0: i64 = 1_694_332_800_000_000; // 2023-09-10T08:00:00Z
 
-pub fn draft_with_series(points: &[(u64, u64)], incident: Option<(usize, usize)>) -> Draft {
+pub(crate) fn draft_with_series(points: &[(u64, u64)], incident: Option<(usize, usize)>) -> Draft {
     let at = |n: usize| T0 + n as i64 * MICROS_PER_MIN;
     let series = points
         .iter()

@@ -118,7 +118,7 @@ pub fn offset_at(zone: Option<Zone>, t: Micros) -> i64 {
 }
 
 /// `08:15` in the zone the draft is shown in.
-pub fn local_clock(zone: Option<Zone>, t: Micros) -> String {
+pub(crate) fn local_clock(zone: Option<Zone>, t: Micros) -> String {
     crate::time::to_naive(t + offset_at(zone, t))
         .map(|dt| dt.format("%H:%M").to_string())
         .unwrap_or_default()

@@ -43,7 +43,7 @@ pub struct Civil {
 
 impl Civil {
     /// Days in the given month, or 0 when the month is out of range.
-    pub fn days_in_month(year: i32, month: u32) -> u32 {
+    pub(crate) fn days_in_month(year: i32, month: u32) -> u32 {
         match month {
             1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
             4 | 6 | 9 | 11 => 30,
@@ -85,13 +85,13 @@ impl Civil {
 }
 
 /// Whether `year` is a leap year in the proleptic Gregorian calendar.
-pub fn is_leap(year: i32) -> bool {
+pub(crate) fn is_leap(year: i32) -> bool {
     (year % 4 == 0 && year % 100 != 0) || year % 400 == 0
 }
 
 /// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm): plain
 /// integer arithmetic, so the hot path never builds a chrono value.
-pub fn days_from_civil(year: i32, month: u32, day: u32) -> i64 {
+pub(crate) fn days_from_civil(year: i32, month: u32, day: u32) -> i64 {
     let y = i64::from(year) - i64::from(month <= 2);
     let era = y.div_euclid(400);
     let yoe = y - era * 400;
@@ -128,7 +128,7 @@ impl Zone {
 }
 
 /// `+02:00`, `-07:00`, `+05:30`.
-pub fn format_offset(secs: i32) -> String {
+pub(crate) fn format_offset(secs: i32) -> String {
     let sign = if secs < 0 { '-' } else { '+' };
     format!(
         "{sign}{:02}:{:02}",
@@ -244,7 +244,7 @@ impl ZoneConverter {
     }
 
     /// Whether this zone ever changes its offset (a fixed offset or UTC never does).
-    pub fn has_transitions(&self) -> bool {
+    pub(crate) fn has_transitions(&self) -> bool {
         match self.zone {
             Zone::Fixed(_) => false,
             Zone::Named(tz) => {
@@ -266,7 +266,7 @@ pub fn format_utc(t: Micros) -> String {
 }
 
 /// `08:15:02`, for timeline rows where the date is stated once above.
-pub fn format_clock(t: Micros) -> String {
+pub(crate) fn format_clock(t: Micros) -> String {
     match to_naive(t) {
         Some(dt) => dt.format("%H:%M:%S").to_string(),
         None => format!("@{t}us"),
@@ -290,7 +290,7 @@ pub fn offset_at(zone: Tz, t: Micros) -> i32 {
 }
 
 /// Parses a `--bin`-style duration: `90s`, `1m`, `5m`, `1h`; a bare number is seconds.
-pub fn parse_duration(text: &str) -> Option<i64> {
+pub(crate) fn parse_duration(text: &str) -> Option<i64> {
     let text = text.trim();
     let (digits, unit) = match text.find(|c: char| !c.is_ascii_digit()) {
         Some(i) => text.split_at(i),
@@ -311,7 +311,7 @@ mod tests;
 
 /// A length of time for people: `30 s`, `2 min 42 s`, `3 h 15 min`, `24 d 6 h` (past two days,
 /// days and hours: minutes no longer matter).
-pub fn duration_text(seconds: i64) -> String {
+pub(crate) fn duration_text(seconds: i64) -> String {
     let (d, h, m, s) = (
         seconds / 86_400,
         (seconds % 86_400) / 3600,

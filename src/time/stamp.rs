@@ -27,7 +27,7 @@ impl Stamp {
     }
 
     /// The same instant, shown in `tz`.
-    pub fn in_zone(self, tz: Tz) -> Stamp {
+    pub(crate) fn in_zone(self, tz: Tz) -> Stamp {
         Stamp {
             zone: Some(tz),
             ..self
@@ -52,7 +52,7 @@ impl Stamp {
     }
 
     /// A row's time: the clock, or `2023-09-10 08:15:02` when the rows run over several days.
-    pub fn row_time(&self, dated: bool) -> String {
+    pub(crate) fn row_time(&self, dated: bool) -> String {
         let text = self.to_string();
         match dated {
             true => text

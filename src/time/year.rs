@@ -10,7 +10,7 @@ use super::{Civil, Micros, ZoneConverter};
 
 /// Lines step forward at most this many months at a time (more only after a second line
 /// agrees): a log that writes every day or week never jumps further.
-pub const MAX_STEP_MONTHS: u32 = 3;
+pub(crate) const MAX_STEP_MONTHS: u32 = 3;
 
 /// Hands out years to successive year-less lines of one file, in file order.
 ///
@@ -104,7 +104,7 @@ impl YearTracker {
     /// reading the lines between: used to start chunks that are parsed in parallel. When two
     /// lines at the chunk's end agree on `last_month` (`settled`), a far jump to it is real;
     /// one line alone may be a stray, and is placed like any line.
-    pub fn skip_over(&mut self, first_month: u32, last_month: u32, settled: bool) {
+    pub(crate) fn skip_over(&mut self, first_month: u32, last_month: u32, settled: bool) {
         let _ = self.place(first_month, false);
         if settled {
             let _ = self.place(last_month, true);
@@ -145,7 +145,7 @@ pub enum YearSource {
 
 impl YearSource {
     /// How the year was chosen, in words.
-    pub fn describe(&self) -> String {
+    pub(crate) fn describe(&self) -> String {
         let text = match self {
             YearSource::Flag { given } => return format!("given with {given}"),
             YearSource::DatedFiles => "nearest to the span of the files with full dates",
@@ -164,7 +164,7 @@ impl YearSource {
 
 /// The largest year in which `civil` (its year ignored) read in the converter's zone falls at
 /// or before `limit`. Looks back up to eight years so that Feb 29 finds a leap year.
-pub fn latest_year_not_after(
+pub(crate) fn latest_year_not_after(
     civil: &Civil,
     zone: &mut ZoneConverter,
     limit: Micros,
@@ -178,7 +178,7 @@ pub fn latest_year_not_after(
 
 /// The year (from the years around the span's end) that puts `civil` nearest to the span
 /// `[start, end]` of files with full dates; inside the span counts as distance zero.
-pub fn year_nearest_span(
+pub(crate) fn year_nearest_span(
     civil: &Civil,
     zone: &mut ZoneConverter,
     start: Micros,

@@ -28,7 +28,7 @@ const RESTART_LOOK_BACK: usize = 64;
 
 /// Whether `events[i]` is systemd carrying out a restart it scheduled itself: a start or stop
 /// of a unit nobody named, after that unit's `Scheduled restart job` line.
-pub fn restarted_by_system(events: &[&Event], i: usize) -> bool {
+pub(crate) fn restarted_by_system(events: &[&Event], i: usize) -> bool {
     let e = events[i];
     let EventBody::Action(a) = &e.body else {
         return false;
@@ -90,7 +90,7 @@ const SCHEDULED_JOBS: [&str; 22] = [
 ];
 
 /// Whether a unit is a job every host runs on a schedule (see [`SCHEDULED_JOBS`]).
-pub fn is_scheduled_job(unit: &str) -> bool {
+pub(crate) fn is_scheduled_job(unit: &str) -> bool {
     let name = unit
         .strip_suffix(".service")
         .or_else(|| unit.strip_suffix(".timer"))
@@ -100,7 +100,7 @@ pub fn is_scheduled_job(unit: &str) -> bool {
 
 /// Units started by nobody in particular more than `ROUTINE_STARTS` times, and the scheduled
 /// jobs of [`SCHEDULED_JOBS`] however often they ran.
-pub fn routine_units(events: &[&Event]) -> HashSet<String> {
+pub(crate) fn routine_units(events: &[&Event]) -> HashSet<String> {
     let mut starts: HashMap<&str, usize> = HashMap::new();
     // A crash loop's restarts are not a timer's.
     for (i, e) in events.iter().enumerate() {
@@ -145,7 +145,7 @@ pub struct Actions<'a> {
 }
 
 /// Human and system actions in `[from, to]`, with systemd's echoes of a sudo folded into it.
-pub fn actions_between(ctx: &Actions, from: Micros, to: Micros) -> Vec<TimelineItem> {
+pub(crate) fn actions_between(ctx: &Actions, from: Micros, to: Micros) -> Vec<TimelineItem> {
     let (analysis, bins, bin_width) = (ctx.analysis, ctx.bins, ctx.bin_width);
     let mut items: Vec<TimelineItem> = Vec::new();
     let mut automatic: BTreeMap<(ActionKind, Option<String>), Vec<&Event>> = BTreeMap::new();
@@ -280,7 +280,7 @@ fn what_the_system_did(
 /// The restart systemd made on its own that the recovery came with: the last one from five
 /// minutes before the rate was back (`until`) to two bins after, when the error rate fell
 /// after it. A crash loop ends with the restart that held; nobody's change is its fix.
-pub fn restart_that_held(ctx: &Actions, until: Micros) -> Option<TimelineItem> {
+pub(crate) fn restart_that_held(ctx: &Actions, until: Micros) -> Option<TimelineItem> {
     let (from, to) = (until - 5 * MICROS_PER_MIN, until + 2 * ctx.bin_width);
     let (_, e) = ctx
         .events

@@ -21,7 +21,7 @@ pub struct AlertStory<'a> {
 }
 
 /// The alert an event is, if it is one.
-pub fn alert_of(e: &Event) -> Option<&AlertEvent> {
+pub(crate) fn alert_of(e: &Event) -> Option<&AlertEvent> {
     match &e.body {
         EventBody::Alert(a) => Some(a),
         EventBody::Action(_) => None,
@@ -29,7 +29,7 @@ pub fn alert_of(e: &Event) -> Option<&AlertEvent> {
 }
 
 /// Sorts alert events into fired, resolved, acknowledged and escalated.
-pub fn alert_story<'a>(events: &[&'a Event]) -> AlertStory<'a> {
+pub(crate) fn alert_story<'a>(events: &[&'a Event]) -> AlertStory<'a> {
     let mut story = AlertStory {
         fired: Vec::new(),
         resolved: Vec::new(),
@@ -139,7 +139,7 @@ pub fn origin(a: &AlertEvent) -> String {
 }
 
 /// An alert notice in words: `alert AuthDown firing → oncall`.
-pub fn describe_alert(a: &AlertEvent) -> String {
+pub(crate) fn describe_alert(a: &AlertEvent) -> String {
     let verb = match a.status {
         AlertStatus::Firing => "firing",
         AlertStatus::Resolved => "resolved",

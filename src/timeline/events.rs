@@ -233,9 +233,9 @@ fn zone_less(text: &str, end_of_day: bool) -> Option<chrono::NaiveDateTime> {
     .find_map(|f| chrono::NaiveDateTime::parse_from_str(text, f).ok())
 }
 
-/// A time bound: RFC 3339, or relative to the (first) incident: `start-30m`, `detected`,
-/// `recovered+1h`.
-pub fn parse_bound(text: &str, draft: &Draft) -> Result<Micros, Error> {
+/// [`parse_bound_in`] in UTC, without dates: what the tests of relative bounds read.
+#[cfg(test)]
+pub(crate) fn parse_bound(text: &str, draft: &Draft) -> Result<Micros, Error> {
     parse_bound_in(text, draft, None, false)
 }
 
@@ -263,8 +263,8 @@ pub fn parse_absolute(
     })
 }
 
-/// A time bound as [`parse_bound`] reads it, and also a date (`2023-09-10`) or a zone-less
-/// time (`2023-09-10 08:00`), read in `zone` (UTC if none). A date alone is its first instant,
+/// A time bound: RFC 3339, or relative to the (first) incident (`start-30m`, `detected`,
+/// `recovered+1h`), or a date (`2023-09-10`) or a zone-less time (`2023-09-10 08:00`), read in `zone` (UTC if none). A date alone is its first instant,
 /// or with `end_of_day` (for `--until`) its last.
 pub fn parse_bound_in(
     text: &str,

@@ -9,10 +9,10 @@ use crate::aggregate::{Breakdown, Latency, Signatures};
 use crate::pipeline::Analysis;
 
 /// How many rows each "top" list shows.
-pub const TOP: usize = 5;
+pub(crate) const TOP: usize = 5;
 /// A signature is a hint when it is at least this many times more frequent per bin during the
 /// incident than before it (or absent before).
-pub const NEW_SIGNATURE_RATIO: f64 = 10.0;
+pub(crate) const NEW_SIGNATURE_RATIO: f64 = 10.0;
 /// Bins either side of the start within which a signature's first occurrence is "at the onset".
 const ONSET_BINS: i64 = 10;
 
@@ -58,13 +58,13 @@ pub fn client_side(analysis: &Analysis, from_bin: i64, to_bin: i64) -> Option<Cl
 }
 
 /// Upstreams that failed most in the bins.
-pub fn top_upstreams(analysis: &Analysis, from_bin: i64, to_bin: i64) -> Vec<KeyCount> {
+pub(crate) fn top_upstreams(analysis: &Analysis, from_bin: i64, to_bin: i64) -> Vec<KeyCount> {
     rows(merged(analysis, |s| &s.failed_upstreams).top(from_bin, to_bin, TOP))
 }
 
 /// Failures per source file in the window: each file stands for the host that wrote it; a
 /// file that names the source of each line (a CSV export's pods) counts per source instead.
-pub fn top_sources(analysis: &Analysis, from_bin: i64, to_bin: i64) -> Vec<KeyCount> {
+pub(crate) fn top_sources(analysis: &Analysis, from_bin: i64, to_bin: i64) -> Vec<KeyCount> {
     let failed_in = |series: &crate::aggregate::Series| -> u64 {
         series
             .bins

@@ -38,7 +38,7 @@ use crate::time::{MICROS_PER_MIN, Micros, Stamp};
 /// How far back the baseline shown for an incident looks (in bins before its start).
 const LOCAL_BASELINE_BINS: i64 = 360;
 /// Errors this long before the onset, in any source, are leading evidence.
-pub const LEAD_WINDOW: Micros = 10 * MICROS_PER_MIN;
+pub(crate) const LEAD_WINDOW: Micros = 10 * MICROS_PER_MIN;
 /// A source with no error in this long before the lead window has a *new* error at the onset.
 const NEW_ERROR_LOOKBACK: Micros = 60 * MICROS_PER_MIN;
 
@@ -377,7 +377,7 @@ fn traffic_back_with(
 }
 
 /// Drafts one incident: detection, evidence before the onset, actions and their effects, alerts and escalations, the recovery, the impact.
-pub fn draft_incident(run: &Run, case: &Case) -> Incident {
+pub(crate) fn draft_incident(run: &Run, case: &Case) -> Incident {
     let analysis = run.analysis;
     let found = &case.found;
     let bin_width = analysis.bin_width;

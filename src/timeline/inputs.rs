@@ -201,7 +201,7 @@ pub(super) fn inputs_with(
 }
 
 /// What the run was scoped to and what that left out; `None` for a run over everything.
-pub fn scope_note(analysis: &Analysis) -> Option<ScopeNote> {
+pub(crate) fn scope_note(analysis: &Analysis) -> Option<ScopeNote> {
     let scope = &analysis.scope;
     if *scope == crate::config::Scope::default() {
         return None;

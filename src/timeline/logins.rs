@@ -16,7 +16,7 @@ const LEAST_TRIES: u64 = 10;
 const RATE_FACTOR: f64 = 3.0;
 
 /// A burst of failed logins during an incident that is not a security one.
-pub struct LoginBurst {
+pub(crate) struct LoginBurst {
     /// The addresses most tries came from.
     pub top_sources: Vec<KeyCount>,
     /// The evidence row: the first failed login in the incident, with the figures.

@@ -27,11 +27,11 @@ use alerts::alert_story;
 pub use model::*;
 
 /// An alert that fired this long before the computed start still counts as detecting it.
-pub const DETECTION_LOOKBACK: Micros = 15 * MICROS_PER_MIN;
+pub(crate) const DETECTION_LOOKBACK: Micros = 15 * MICROS_PER_MIN;
 /// How far before the start a change is a trigger candidate.
-pub const TRIGGER_LOOKBACK: Micros = 30 * MICROS_PER_MIN;
+pub(crate) const TRIGGER_LOOKBACK: Micros = 30 * MICROS_PER_MIN;
 /// Actions this soon after the recovery still belong to the incident.
-pub const RECOVERY_GRACE: Micros = 5 * MICROS_PER_MIN;
+pub(crate) const RECOVERY_GRACE: Micros = 5 * MICROS_PER_MIN;
 /// The run's headline signal, for the chart and the sparkline: the request sources merged
 /// when there are any, else the log records.
 struct Signal {

@@ -392,7 +392,7 @@ pub struct TimelineItem {
 impl Incident {
     /// Whether its times fall on more than one day (in the zone they are shown in): its rows
     /// then need their dates.
-    pub fn spans_days(&self) -> bool {
+    pub(crate) fn spans_days(&self) -> bool {
         let day = self.start.date();
         let mut times = self
             .timeline

@@ -22,7 +22,7 @@ impl<'c> EntryFolder<'c> {
 
     /// Folds one record, read from line `line`, of the source it names (an export's pod or
     /// host), counted as if that source had a file of its own.
-    pub fn fold_from(&mut self, entry: Entry<'_>, line: u64, source: Option<&[u8]>) {
+    pub(crate) fn fold_from(&mut self, entry: Entry<'_>, line: u64, source: Option<&[u8]>) {
         self.0.fold_from(entry, line, source);
     }
 

@@ -1,4 +1,5 @@
 use super::*;
+use std::collections::BTreeMap;
 
 #[test]
 fn a_slow_hour_is_found_and_fast_days_are_not() {

@@ -53,7 +53,7 @@ pub enum ActionKind {
 
 impl ActionKind {
     /// Whether people did this (as opposed to the system doing it to itself).
-    pub fn is_human(self) -> bool {
+    pub(crate) fn is_human(self) -> bool {
         !matches!(
             self,
             ActionKind::ServiceFailed
@@ -65,7 +65,7 @@ impl ActionKind {
     }
 
     /// Whether it could have changed the system (looking, logging in and rotating logs cannot).
-    pub fn is_change(self) -> bool {
+    pub(crate) fn is_change(self) -> bool {
         !matches!(
             self,
             ActionKind::Investigate | ActionKind::SwitchUser | ActionKind::LogRotation

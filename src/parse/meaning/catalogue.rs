@@ -86,7 +86,7 @@ const DEPLOY_MARKERS: [&[u8]; 6] = [
 
 /// The words without which no message announces a change ([`any_message`]'s prefilter):
 /// deploy and rollback markers, Kubernetes event reasons.
-pub fn any_message_words() -> Vec<&'static [u8]> {
+pub(crate) fn any_message_words() -> Vec<&'static [u8]> {
     let mut words: Vec<&[u8]> = vec![
         b"scaled ",
         b"crashloopbackoff",
@@ -107,7 +107,7 @@ pub fn any_message_words() -> Vec<&'static [u8]> {
 /// "has been upgraded"…), if any. `may_announce` is the prefilter, run by the caller in the
 /// pass that also looks for error words (`notable::word_hits`): one of
 /// [`any_message_words`] is in the message.
-pub fn any_message(may_announce: bool, message: &[u8]) -> Option<Action> {
+pub(crate) fn any_message(may_announce: bool, message: &[u8]) -> Option<Action> {
     if !may_announce {
         return None;
     }
@@ -223,7 +223,7 @@ fn find_after<'a>(haystack: &'a [u8], needle: &[u8]) -> Option<&'a [u8]> {
 }
 
 /// Programs with their own wording: keepalived and pacemaker.
-pub fn by_program(program: &[u8], message: &[u8]) -> Option<Action> {
+pub(crate) fn by_program(program: &[u8], message: &[u8]) -> Option<Action> {
     // Compared without a lower-cased copy: this runs for every syslog line.
     let starts = |prefix: &[u8]| {
         program.len() >= prefix.len() && program[..prefix.len()].eq_ignore_ascii_case(prefix)

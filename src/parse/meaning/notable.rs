@@ -114,7 +114,11 @@ pub fn syslog_action(program: &[u8], message: &[u8]) -> Option<Action> {
 }
 
 /// [`syslog_action`] with the message's words already looked for ([`word_hits`]).
-pub fn syslog_action_given(hits: WordHits, program: &[u8], message: &[u8]) -> Option<Action> {
+pub(crate) fn syslog_action_given(
+    hits: WordHits,
+    program: &[u8],
+    message: &[u8],
+) -> Option<Action> {
     let any = || super::catalogue::any_message(hits.change, message);
     match program {
         b"sudo" => sudo(message),
@@ -129,7 +133,7 @@ pub fn syslog_action_given(hits: WordHits, program: &[u8], message: &[u8]) -> Op
 /// error words, and the words a change is announced with. (Two automatons, one after the
 /// other, were the largest part of a syslog run.)
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct WordHits {
+pub(crate) struct WordHits {
     /// One of the error words (the prefilter of [`classify_line`]).
     pub error: bool,
     /// One of the change words (the prefilter of `catalogue::any_message`).
@@ -226,7 +230,7 @@ thread_local! {
 }
 
 /// The kinds of words in a message (see [`WordHits`]).
-pub fn word_hits(message: &[u8]) -> WordHits {
+pub(crate) fn word_hits(message: &[u8]) -> WordHits {
     let Some(finders) = WORD_FINDERS.as_ref() else {
         // No automaton: every check runs, as `prefilter` does then.
         return WordHits {
@@ -311,7 +315,7 @@ pub fn nginx_action(message: &[u8]) -> Option<Action> {
 
 /// Apache's own restarts: `SIGHUP received.  Attempting to restart`, `caught SIGTERM, shutting
 /// down`, `Graceful restart requested, doing restart`.
-pub fn any_apache_action(message: &[u8]) -> Option<Action> {
+pub(crate) fn any_apache_action(message: &[u8]) -> Option<Action> {
     let kind = if memchr::memmem::find(message, b"Graceful restart requested").is_some()
         || memchr::memmem::find(message, b"SIGHUP received").is_some()
         || memchr::memmem::find(message, b"SIGUSR1 received").is_some()
@@ -368,7 +372,7 @@ const NOT_ERRORS: [&[u8]; 12] = [
 /// Failed logins: `Failed password for …`, `Invalid user … from …`, `Failed publickey`, PAM's
 /// `authentication failure`, and sshd's own `error:` lines (`error: maximum authentication
 /// attempts exceeded`). A security signal of their own, never a service error.
-pub fn is_auth_failure(program: &[u8], message: &[u8]) -> bool {
+pub(crate) fn is_auth_failure(program: &[u8], message: &[u8]) -> bool {
     // Built once: `memmem::find` builds a searcher at every call (profiled: a third of the
     // extra cost of reading failed logins apart).
     static PHRASES: std::sync::LazyLock<[memchr::memmem::Finder<'static>; 8]> =
@@ -394,7 +398,7 @@ pub fn is_auth_failure(program: &[u8], message: &[u8]) -> bool {
 
 /// The address a failed login came from: sshd's `… from 203.0.113.7 port 4242`, PAM's
 /// `rhost=203.0.113.7`, klogind's `Authentication failed from 203.0.113.7 (…)`.
-pub fn failed_login_address(message: &[u8]) -> Option<&[u8]> {
+pub(crate) fn failed_login_address(message: &[u8]) -> Option<&[u8]> {
     let after = match memchr::memmem::find(message, b"rhost=") {
         Some(i) => &message[i + 6..],
         None => &message[memchr::memmem::rfind(message, b" from ")? + 6..],
@@ -414,7 +418,7 @@ pub fn failed_login_address(message: &[u8]) -> Option<&[u8]> {
 /// What a syslog line says besides its text: whether it is an error, and whether it is a
 /// failed login (never both counted as an outage: failed logins are in `NOT_ERRORS`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct LineClass {
+pub(crate) struct LineClass {
     /// The line reports a failure.
     pub error: bool,
     /// The line reports a failed login.
@@ -424,12 +428,13 @@ pub struct LineClass {
 /// [`is_error_line`] and [`is_auth_failure`] with one prefilter pass over the message: every
 /// failed-login phrase holds an error word (`fail`, `error`) except sshd's `Invalid user` and
 /// `maximum authentication attempts`, so sshd's lines are the only ones checked without it.
-pub fn classify_line(severity: Option<u8>, program: &[u8], message: &[u8]) -> LineClass {
+#[cfg(test)]
+pub(crate) fn classify_line(severity: Option<u8>, program: &[u8], message: &[u8]) -> LineClass {
     classify_line_given(word_hits(message).error, severity, program, message)
 }
 
 /// [`classify_line`] with its prefilter run already (`maybe`: an error word is in the message).
-pub fn classify_line_given(
+pub(crate) fn classify_line_given(
     maybe: bool,
     severity: Option<u8>,
     program: &[u8],

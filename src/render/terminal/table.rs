@@ -8,7 +8,7 @@ use unicode_width::UnicodeWidthStr;
 
 /// Below this width a table is always a list: five columns of a timeline cannot be read in
 /// fewer.
-pub const LIST_BELOW: usize = 80;
+pub(crate) const LIST_BELOW: usize = 80;
 
 /// Columns whose cells are citations (`file:line`), shortened from the left when too long.
 fn is_citation_column(header: &str) -> bool {
@@ -17,7 +17,7 @@ fn is_citation_column(header: &str) -> bool {
 
 /// A Markdown cell as the reader sees it: code spans without their backticks, escapes
 /// resolved.
-pub fn cell_text(cell: &str) -> String {
+pub(crate) fn cell_text(cell: &str) -> String {
     let mut out = String::with_capacity(cell.len());
     let mut in_code = false;
     let mut chars = cell.chars();
@@ -36,7 +36,7 @@ pub fn cell_text(cell: &str) -> String {
 }
 
 /// The cells of one table row: split at `|` outside code spans and escapes.
-pub fn split_row(line: &str) -> Vec<String> {
+pub(crate) fn split_row(line: &str) -> Vec<String> {
     let inner = line.trim().trim_start_matches('|');
     let inner = inner.strip_suffix('|').unwrap_or(inner);
     let mut cells = Vec::new();
@@ -69,7 +69,7 @@ fn width_of(text: &str) -> usize {
 
 /// `text` in lines no wider than `width`, broken at spaces only. A word wider than `width`
 /// (only possible in a list, for a word wider than the terminal) gets a line of its own.
-pub fn wrap(text: &str, width: usize) -> Vec<String> {
+pub(crate) fn wrap(text: &str, width: usize) -> Vec<String> {
     let mut lines = Vec::new();
     let mut line = String::new();
     for word in text.split_whitespace() {
@@ -89,7 +89,7 @@ pub fn wrap(text: &str, width: usize) -> Vec<String> {
 
 /// A citation shortened from the left to `width`, at a `/` where one fits
 /// (`…/pagerduty.ndjson:2`), else within the name (`…y.ndjson:2`).
-pub fn shorten_left(word: &str, width: usize) -> String {
+pub(crate) fn shorten_left(word: &str, width: usize) -> String {
     if width_of(word) <= width {
         return word.to_string();
     }

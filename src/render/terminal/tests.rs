@@ -1,24 +1,6 @@
 use super::*;
 
 #[test]
-fn auto_colours_only_a_terminal_without_no_color() {
-    let auto = ColorChoice::Auto;
-    assert!(auto.resolve(true, None, Some("xterm-256color")));
-    assert!(!auto.resolve(false, None, None), "a pipe or a file");
-    assert!(!auto.resolve(true, Some("1"), None), "NO_COLOR set");
-    assert!(
-        auto.resolve(true, Some(""), None),
-        "NO_COLOR empty counts as unset"
-    );
-    assert!(!auto.resolve(true, None, Some("dumb")));
-    assert!(
-        ColorChoice::Always.resolve(false, Some("1"), None),
-        "an explicit flag wins"
-    );
-    assert!(!ColorChoice::Never.resolve(true, None, None));
-}
-
-#[test]
 fn escaped_log_text_reaches_the_terminal_exactly_as_written() {
     // What markdown::escape makes of `user=<*> [x] a_b *c* |d|`, then the renderer's prompt.
     let md =
