@@ -66,6 +66,38 @@ pub struct Config {
     pub scope: Scope,
 }
 
+/// What the detector reads of a run's settings (`detect::Params`): a new detection setting is
+/// a field here and its line in [`Params::of`], beside the `Config` field it comes from.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Params {
+    /// The availability objective, as a fraction (0.999).
+    pub slo: f64,
+    /// Evidence needed for an onset, in decades of likelihood ratio (default 6).
+    pub evidence_decades: f64,
+    /// Count 4xx responses as failures too (off: a client's mistake is not an outage).
+    pub count_client_errors: bool,
+}
+
+impl Params {
+    /// The defaults, with this objective.
+    pub fn new(slo: f64) -> Self {
+        Self {
+            slo,
+            evidence_decades: DEFAULT_SENSITIVITY,
+            count_client_errors: false,
+        }
+    }
+
+    /// The detector's settings in a run's `config`.
+    pub fn of(config: &Config) -> Self {
+        Self {
+            slo: config.slo,
+            evidence_decades: config.sensitivity,
+            count_client_errors: config.count_client_errors,
+        }
+    }
+}
+
 /// The part of the logs a run looks at: a window of time and some hosts. Lines outside the
 /// window are left out and counted apart (`lines_out_of_scope`); files of other hosts are not
 /// read (passed over, with the reason).

@@ -8,7 +8,7 @@
 //!   Google SRE workbook pages (2 % of a 30-day budget in an hour). Below it, a rise is not
 //!   an incident, however significant.
 //! - Onset: the CUSUM of log-likelihood ratios `p1` vs `p0` alarms at 10⁶ : 1
-//!   (`ONSET_DECADES`, `--sensitivity`); the start is then placed where a two-segment binomial fit puts the change.
+//!   (`config::DEFAULT_SENSITIVITY`, `--sensitivity`); the start is then placed where a two-segment binomial fit puts the change.
 //!   Evidence accrues per request, so low traffic needs longer to alarm: a few errors at two
 //!   requests a minute cannot.
 //! - Recovery: the mirror CUSUM after the alarm, `p0` against "still failing" (half the
@@ -36,8 +36,6 @@ use crate::aggregate::Counts;
 
 /// Budget burn rate that pages (SRE workbook, multiwindow alerting: 1 h at 14.4×).
 pub(crate) const PAGE_BURN_RATE: f64 = 14.4;
-/// Default evidence for an onset, in decades of likelihood ratio (10⁶ : 1); `--sensitivity`.
-pub(crate) const ONSET_DECADES: f64 = crate::config::DEFAULT_SENSITIVITY;
 /// ln(10³): evidence needed to call a recovery (a false recovery costs less than a false
 /// incident, and the end is placed by the fit anyway).
 pub(crate) const RECOVERY_EVIDENCE: f64 = 6.907_755_278_982_137;
@@ -103,36 +101,11 @@ pub struct SignalIncident {
     pub errors: u64,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq)]
-/// How the detector decides.
-pub struct Params {
-    /// The availability objective, as a fraction (0.999).
-    pub slo: f64,
-    /// Evidence needed for an onset, in decades of likelihood ratio (default 6).
-    pub evidence_decades: f64,
-    /// Count 4xx responses as failures too (off: a client's mistake is not an outage).
-    pub count_client_errors: bool,
-}
+/// How the detector decides (defined with the settings it comes from, so that a new one is a
+/// change in `config/`).
+pub use crate::config::Params;
 
 impl Params {
-    /// The defaults, with this objective.
-    pub fn new(slo: f64) -> Self {
-        Self {
-            slo,
-            evidence_decades: ONSET_DECADES,
-            count_client_errors: false,
-        }
-    }
-
-    /// The detector's settings in a run's `config`.
-    pub fn of(config: &crate::config::Config) -> Self {
-        Self {
-            slo: config.slo,
-            evidence_decades: config.sensitivity,
-            count_client_errors: config.count_client_errors,
-        }
-    }
-
     fn onset_evidence(&self) -> f64 {
         self.evidence_decades.max(1.0) * std::f64::consts::LN_10
     }

@@ -19,7 +19,7 @@ fn series(len: i64, per_bin: u64, seed: u64, ratio_at: impl Fn(i64) -> f64) -> V
 
 const PARAMS: Params = Params {
     slo: 0.999,
-    evidence_decades: ONSET_DECADES,
+    evidence_decades: crate::config::DEFAULT_SENSITIVITY,
     count_client_errors: false,
 };
 
