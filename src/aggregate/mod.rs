@@ -8,6 +8,7 @@
 pub mod bounded;
 pub mod breakdown;
 pub mod chunk;
+mod cited;
 pub mod clients;
 pub mod context;
 pub mod digest;
@@ -18,7 +19,7 @@ pub mod route;
 mod sane;
 pub mod signature;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use serde::{Deserialize, Serialize};
 
@@ -26,6 +27,7 @@ pub use crate::parse::alerts::AlertEvent;
 pub use crate::parse::meaning::{Action, ActionKind};
 use crate::time::Micros;
 pub use breakdown::{Breakdown, MAX_BREAKDOWN_KEYS, MAX_KEY_BYTES, bounded_key};
+pub use cited::{ErrorSample, LineRef};
 pub use clients::{Clients, client_key};
 pub use context::{Context, Edges};
 pub use latency::Latency;
@@ -115,15 +117,6 @@ impl Series {
     }
 }
 
-/// Where a kept line came from: the file's index in the run and its 1-based line number.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-pub struct LineRef {
-    /// The file's index in the run.
-    pub file: usize,
-    /// The line number, from 1.
-    pub line: u64,
-}
-
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 /// What an event is.
 pub enum EventBody {
@@ -144,17 +137,6 @@ pub struct Event {
     pub host: Option<String>,
     /// What it is.
     pub body: EventBody,
-}
-
-/// The first server-error line of a bin in one file: evidence for the draft.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct ErrorSample {
-    /// When the line was written.
-    pub time: Micros,
-    /// The line.
-    pub source: LineRef,
-    /// The line's text, kept (see `kept_text`).
-    pub text: String,
 }
 
 /// A line longer than this is unusual enough to report (a dumped request body, a binary blob).
@@ -424,7 +406,13 @@ impl Summary {
     /// from 1 at its own start; they are moved past this summary's lines.
     pub fn append(&mut self, mut next: Summary) {
         let offset = self.lines;
-        self.stitch_contexts(&mut next);
+        context::stitch(
+            self.lines,
+            &mut self.contexts,
+            &mut self.edges,
+            &mut next.contexts,
+            &next.edges,
+        );
         next.contexts = context::moved(std::mem::take(&mut next.contexts), offset);
         // Digests are sums over lines (see [`digest`]): pieces add up.
         self.content_hash = self.content_hash.wrapping_add(next.content_hash);
@@ -541,6 +529,31 @@ impl Summary {
                 *mine.auth_failures.entry(bin).or_default() += n;
             }
         }
+    }
+}
+
+impl Summary {
+    /// The line numbers (in this summary's numbering) a draft may cite.
+    pub(crate) fn cited_lines(&self) -> BTreeSet<u64> {
+        let mut lines: BTreeSet<u64> = self.events.iter().map(|e| e.source.line).collect();
+        let samples = self
+            .error_samples
+            .values()
+            .chain(self.auth_samples.values());
+        lines.extend(samples.map(|s| s.source.line));
+        lines.extend(self.last_errors.values().map(|s| s.source.line));
+        lines.extend(self.signatures.first_lines());
+        lines
+    }
+
+    /// Drops the contexts of lines nothing cites any longer (a sample a neighbour's earlier
+    /// one replaced), so that what is kept does not depend on where chunks were cut.
+    pub(crate) fn keep_cited_contexts(&mut self) {
+        if self.contexts.is_empty() {
+            return;
+        }
+        let cited = self.cited_lines();
+        self.contexts.retain(|line, _| cited.contains(line));
     }
 }
 

@@ -10,7 +10,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use super::bounded::BoundedMap;
 
-use super::ErrorSample;
+use super::cited::ErrorSample;
 
 /// Tokens kept in a signature; longer messages are cut (the tail is rarely what differs).
 const MAX_TOKENS: usize = 24;

@@ -4,7 +4,8 @@
 //! through each chunk, so every chunk starts from the state the lines before it left, as the
 //! file read in one piece would; a byte range of a file starts from the state at its start.
 
-use super::{Format, csv_export, w3c};
+use super::spec::Format;
+use super::{csv_export, w3c};
 
 /// The state a file's lines before some point leave.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]

@@ -10,7 +10,8 @@ use std::sync::Arc;
 use super::entry::Entry;
 use super::layout::{self, HeadLayout};
 use super::log_format::LogFormat;
-use super::{Format, csv_export, docker, export_lines, nginx_access, syslog, w3c};
+use super::spec::Format;
+use super::{csv_export, docker, export_lines, nginx_access, syslog, w3c};
 
 /// How the lines of one file are read.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]

@@ -4,8 +4,9 @@
 //! in JSON and in `--format`, its arm in [`spec`] (the compiler asks for it), and its place
 //! in [`LINE_FORMATS`] or [`DOCUMENT_FORMATS`] (a test asks for that).
 
+use super::spec::Format;
 pub use super::spec::{FormatSpec, Meaning};
-use super::{Format, alertmanager, apache_error, jsonl, nginx_access, nginx_error, packages};
+use super::{alertmanager, apache_error, jsonl, nginx_access, nginx_error, packages};
 use super::{app_log, aws_lb, compose, container, docker, envoy, haproxy, klog, logfmt, pager};
 use super::{cloud_logging, cloudwatch, elasticsearch, export_lines, loghub, loki, redis};
 use super::{csv_export, database, kube_events, otlp, syslog, uwsgi, w3c, zap};

@@ -2,7 +2,8 @@
 //! format is judged by, and when a format of requests goes before a general one that reads
 //! more.
 
-use super::{Format, registry};
+use super::registry;
+use super::spec::Format;
 
 /// How many sampled lines judge `format`. Where a format's records continue with any text
 /// ([`Format::continues_with_any_text`]), the lines after its first record that no format

@@ -4,9 +4,9 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use super::Analysis;
 use super::opening::{Inputs, open_task};
 use super::plan::Plan;
+use super::report::Analysis;
 use super::stages::{TaskOutput, assemble, read_task, spans_before};
 use super::wire::PlanDoc;
 use crate::config::Config;

@@ -11,11 +11,10 @@ use std::collections::BTreeMap;
 use std::path::Path;
 use std::sync::Arc;
 
-use serde::Serialize;
-
+use super::file::process_file;
 use super::placement::DatedSpan;
+use super::report::{FileReport, PartialCopy, Rotation};
 use super::sniff::Sniff;
-use super::{FileReport, process_file};
 use crate::aggregate::Summary;
 use crate::aggregate::chunk::Overlap;
 use crate::config::Config;
@@ -25,19 +24,6 @@ use crate::time::Micros;
 
 /// How far two neighbouring pieces may overlap before their shared lines are looked for.
 pub(crate) const OVERLAP_TOLERANCE: crate::time::Micros = 60 * crate::time::MICROS_PER_SEC;
-
-/// A file's place in its rotation family.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
-pub struct Rotation {
-    /// The live file's name: `syslog` for `syslog.2.gz`.
-    pub family: String,
-    /// 1 for the oldest piece.
-    pub position: usize,
-    /// How many pieces the family has.
-    pub of: usize,
-    /// Lines left out as copies of lines the previous (older) piece holds.
-    pub lines_repeated: u64,
-}
 
 /// The rotation family a file belongs to: its folder, its family name and its format. By the
 /// path as shown: for archive members, their path inside the archive. The plan ties a family
@@ -258,17 +244,6 @@ pub(super) fn count_copies_once(reports: &mut [(usize, FileReport)]) {
             }
         }
     }
-}
-
-/// A file that holds part of another one's lines (a backup holding the first 5,000 lines of
-/// `auth.log`, an earlier copy of the same log in another folder): the lines both hold are
-/// counted once, in the file that holds more.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
-pub struct PartialCopy {
-    /// The file whose lines it repeats.
-    pub file: String,
-    /// Its lines left out as copies of that file's lines.
-    pub lines_repeated: u64,
 }
 
 /// Files of one format whose heads agree, outside the rotation families (another folder, another

@@ -5,9 +5,9 @@
 use std::sync::atomic::Ordering;
 use std::sync::{Condvar, Mutex};
 
-use super::Progress;
 use crate::aggregate::Summary;
 use crate::aggregate::chunk::{ChunkContext, ChunkOutcome, month_span, process_chunk};
+use crate::config::Progress;
 use crate::discover::Candidate;
 use crate::error::Error;
 use crate::read::{Chunker, Compression};

@@ -10,7 +10,7 @@ use std::path::Path;
 
 use serde::Serialize;
 
-use super::YearChoice;
+use super::report::{YearChoice, ZoneSource};
 use super::sniff::{Sniff, system_time_micros};
 use crate::config::Config;
 use crate::config::rules::last_match;
@@ -31,60 +31,6 @@ pub struct DatedSpan {
     pub(crate) access: bool,
     /// Its offsets in file order: (first time written with it, offset).
     pub(crate) runs: Vec<(Micros, i32)>,
-}
-
-/// How the zone of a zone-less file was chosen; shown to the user.
-#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
-#[serde(rename_all = "snake_case", tag = "rule")]
-pub enum ZoneSource {
-    /// Given for the whole run: `given` says where (`--tz`, `postmortem.toml:3`).
-    Flag {
-        /// `--tz`, or `postmortem.toml:LINE`.
-        given: String,
-    },
-    /// The offset that files with offsets in the same folder (or the run) were written with.
-    SiblingOffset {
-        /// The sibling whose offset was used.
-        file: String,
-    },
-    /// Nothing to go on: `--tz`'s default, UTC.
-    Default,
-    /// Given for these files: `--tz GLOB=ZONE` or a `[[files]]` section of the config file.
-    #[serde(rename = "glob")]
-    Rule {
-        /// The rule, and where it was given.
-        given: String,
-    },
-    /// Siblings switch offsets (daylight saving): the IANA zones whose rules give the same
-    /// offsets at the same times; the first is used.
-    SiblingZone {
-        /// The sibling whose offsets switch.
-        file: String,
-        /// The zones with those switches.
-        candidates: Vec<String>,
-    },
-}
-
-impl ZoneSource {
-    /// How the zone was chosen, in words.
-    pub(crate) fn describe(&self) -> String {
-        match self {
-            ZoneSource::Flag { given } => format!("given with {given}"),
-            ZoneSource::SiblingOffset { file } => format!("the offset {file} is written with"),
-            ZoneSource::Default => "no --tz and no sibling with offsets: UTC".into(),
-            ZoneSource::Rule { given } => format!("given with {given}"),
-            ZoneSource::SiblingZone { file, candidates } => {
-                let others = candidates.len().saturating_sub(1);
-                match others {
-                    0 => format!("the offsets {file} switches between: {}", candidates[0]),
-                    _ => format!(
-                        "the offsets {file} switches between: {} or another of {others} zones with the same rules",
-                        candidates[0]
-                    ),
-                }
-            }
-        }
-    }
 }
 
 /// The zone for a zone-less file: `--tz` if given; else the one offset that dated files in the

@@ -15,9 +15,9 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
-use super::Analysis;
 use super::families::family_key;
 use super::placement::choose_zone;
+use super::report::Analysis;
 use super::sniff::{Sniff, sane_times, sniff_all};
 use crate::config::Config;
 use crate::discover::{self, Passed};

@@ -5,7 +5,7 @@ use std::path::Path;
 
 use rayon::prelude::*;
 
-use super::Analysis;
+use super::report::Analysis;
 use crate::config::Config;
 use crate::config::rules::last_match;
 use crate::discover::{Candidate, Passed};

@@ -4,10 +4,12 @@
 
 use std::collections::BTreeMap;
 
+use super::families;
+use super::file::{dated_spans, process_file, read_group, span_of};
 use super::placement::DatedSpan;
 use super::plan::{ByteRange, Plan, Task};
+use super::report::{Analysis, FileReport};
 use super::sniff::Sniff;
-use super::{Analysis, FileReport, dated_spans, families, process_file, read_group, span_of};
 use crate::config::Config;
 use crate::error::Error;
 
@@ -70,7 +72,7 @@ pub(crate) fn read_task(
     let mut pieces: Vec<Piece> = failed
         .iter()
         .map(|(file, e)| {
-            let mut report = FileReport::unread(&plan.logs[*file]);
+            let mut report = super::file::unread(&plan.logs[*file]);
             report.errors.push(e.clone());
             Piece {
                 file: *file,
@@ -184,7 +186,7 @@ fn join(mut pieces: Vec<Piece>) -> Option<FileReport> {
 /// A file no task output holds: reported, as a file that could not be read is.
 fn missing(plan: &Plan, file: usize, why: String) -> FileReport {
     let s = &plan.logs[file];
-    let mut report = FileReport::unread(s);
+    let mut report = super::file::unread(s);
     report.errors.push(Error::Partial {
         path: s.candidate.display.clone(),
         message: why,

@@ -12,11 +12,12 @@ use std::path::PathBuf;
 
 use serde::{Deserialize, Serialize};
 
-use super::placement::{DatedSpan, ZoneSource};
+use super::placement::DatedSpan;
 use super::plan::{ByteRange, Plan, Task};
+use super::report::ZoneSource;
+use super::report::{FileReport, PartialCopy, Rotation, YearChoice};
 use super::sniff::Sniff;
 use super::stages::{Piece, TaskOutput};
-use super::{FileReport, YearChoice, families};
 use crate::aggregate::{SaneTimes, Summary};
 use crate::config::Config;
 use crate::discover::{Candidate, Passed};
@@ -285,8 +286,8 @@ struct ReportWire {
     summary: Summary,
     errors: Vec<String>,
     duplicate_of: Option<String>,
-    rotation: Option<families::Rotation>,
-    copy_of: Option<families::PartialCopy>,
+    rotation: Option<Rotation>,
+    copy_of: Option<PartialCopy>,
 }
 
 #[derive(Serialize, Deserialize)]

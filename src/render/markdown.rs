@@ -24,7 +24,7 @@ const ASK: &str = "✍";
 
 /// A time in a row of incident `i`: the clock, with the date when the incident runs over
 /// more than one day (the header states the first day only).
-fn clock_in(i: &Incident, time: &crate::time::Stamp) -> String {
+fn clock_in(i: &Incident, time: &crate::time::stamp::Stamp) -> String {
     time.row_time(i.spans_days())
 }
 

@@ -2,7 +2,8 @@
 //! at most one incident over a range of its bins.
 
 use crate::detect::Kind;
-use crate::time::{MICROS_PER_MIN, Stamp};
+use crate::time::MICROS_PER_MIN;
+use crate::time::stamp::Stamp;
 use crate::timeline::*;
 
 pub(crate) const T0: i64 = 1_694_332_800_000_000; // 2023-09-10T08:00:00Z

@@ -5,8 +5,9 @@
 use chrono::{DateTime, Offset, TimeZone};
 use chrono_tz::Tz;
 
+use crate::time::stamp::Stamp;
 pub use crate::time::stamp::when_text;
-use crate::time::{Micros, Stamp, Zone};
+use crate::time::{Micros, Zone};
 use crate::timeline::{Draft, Incident, TimelineItem};
 
 fn shown_in(t: &mut Stamp, tz: Tz) {

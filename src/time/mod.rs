@@ -9,8 +9,6 @@
 pub mod stamp;
 pub mod year;
 
-pub use stamp::Stamp;
-
 use chrono::{NaiveDate, NaiveDateTime, Offset, TimeZone};
 use chrono_tz::Tz;
 

@@ -3,7 +3,8 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
-use super::{ItemKind, Repeats, TimelineItem, item, source};
+use super::model::{ItemKind, Repeats, TimelineItem};
+use super::parts::{item, source};
 use crate::aggregate::{Action, ActionKind, Event, EventBody};
 use crate::detect::Bin;
 use crate::detect::effect::effect;

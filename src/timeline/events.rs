@@ -9,11 +9,12 @@ use serde::Serialize;
 
 use super::actions::action_text;
 use super::alerts::alert_story;
-use super::{Draft, Incident, ItemKind, Source};
+use super::model::{Draft, Incident, ItemKind, Source};
 use crate::aggregate::{ActionKind, EventBody, LineRef};
 use crate::error::Error;
 use crate::pipeline::Analysis;
-use crate::time::{MICROS_PER_SEC, Micros, Stamp, parse_duration};
+use crate::time::stamp::Stamp;
+use crate::time::{MICROS_PER_SEC, Micros, parse_duration};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, clap::ValueEnum)]
 #[serde(rename_all = "snake_case")]

@@ -4,7 +4,8 @@
 
 use std::collections::BTreeMap;
 
-use super::{ClientSideCounts, ItemKind, KeyCount, LatencyImpact, SignatureRow, item};
+use super::model::{ClientSideCounts, ItemKind, KeyCount, LatencyImpact, SignatureRow};
+use super::parts::item;
 use crate::aggregate::{Breakdown, Latency, Signatures};
 use crate::pipeline::Analysis;
 

@@ -22,18 +22,19 @@ use std::collections::HashSet;
 
 use super::actions::{Actions, actions_between};
 use super::alerts::{AlertStory, alert_of, describe_alert, origin};
+use super::evidence;
+use super::model::{DetectionMethod, Impact, Incident, ItemKind, TimelineItem};
+use super::parts::{DETECTION_LOOKBACK, RECOVERY_GRACE, TRIGGER_LOOKBACK, item, source};
 use super::shape;
-use super::{
-    DETECTION_LOOKBACK, DetectionMethod, Impact, Incident, ItemKind, RECOVERY_GRACE,
-    TRIGGER_LOOKBACK, TimelineItem, evidence, item, percent, source,
-};
 use crate::aggregate::{ActionKind, Clients, ErrorSample, Event, LineRef, Series};
 use crate::detect::effect::Direction;
 use crate::detect::run::{IncidentSource, United, describe};
 use crate::detect::sources::{SourceKind, SourceSignal};
 use crate::detect::{self, Bin, Kind, Params};
+use crate::name::pct as percent;
 use crate::pipeline::Analysis;
-use crate::time::{MICROS_PER_MIN, Micros, Stamp};
+use crate::time::stamp::Stamp;
+use crate::time::{MICROS_PER_MIN, Micros};
 
 /// How far back the baseline shown for an incident looks (in bins before its start).
 const LOCAL_BASELINE_BINS: i64 = 360;
@@ -486,7 +487,7 @@ pub(crate) fn draft_incident(run: &Run, case: &Case) -> Incident {
         coverage_partial: case.sources.iter().any(|s| s.showed_incident && !s.covered)
             || found.end_bin.is_none(),
         ongoing_at_end_of: match (&case.ongoing_source, case.data_end) {
-            (Some(file), Some(stop)) if found.end_bin.is_none() => Some(super::Ongoing {
+            (Some(file), Some(stop)) if found.end_bin.is_none() => Some(super::model::Ongoing {
                 file: file.clone(),
                 data_ends: Stamp::utc(stop),
             }),

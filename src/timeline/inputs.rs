@@ -1,9 +1,10 @@
 //! What the run read: each file's format, lines, span, zone and year, for the draft's Inputs
 //! and for `scan`.
 
-use super::{Input, ScopeNote, SkewReport, SkippedLine, Span};
+use super::model::{Guess, Input, ScopeNote, SkewReport, SkippedLine, Span};
 use crate::pipeline::Analysis;
-use crate::time::{Stamp, format_utc};
+use crate::time::format_utc;
+use crate::time::stamp::Stamp;
 
 /// The zone zone-less lines were read in: one for all, or "per file" when siblings differed.
 pub(super) fn zone_assumed(analysis: &Analysis) -> String {
@@ -20,7 +21,7 @@ pub(super) fn zone_assumed(analysis: &Analysis) -> String {
 }
 
 /// The zones and years assumed rather than given, grouped by what was assumed and why.
-pub(super) fn guesses(analysis: &Analysis) -> Vec<super::Guess> {
+pub(super) fn guesses(analysis: &Analysis) -> Vec<Guess> {
     use crate::pipeline::ZoneSource;
     use crate::time::year::YearSource;
     let mut by: std::collections::BTreeMap<
@@ -52,7 +53,7 @@ pub(super) fn guesses(analysis: &Analysis) -> Vec<super::Guess> {
         }
     }
     by.into_iter()
-        .map(|((what, value, rule, flag), files)| super::Guess {
+        .map(|((what, value, rule, flag), files)| Guess {
             what,
             value,
             rule,

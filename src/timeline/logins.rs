@@ -4,7 +4,8 @@
 //! errors, latency or lost traffic, the draft shows it beside the misleading paths, with the
 //! line it starts at, and says which of the team's steps named its address.
 
-use super::{ItemKind, KeyCount, TimelineItem, item};
+use super::model::{ItemKind, KeyCount, TimelineItem};
+use super::parts::item;
 use crate::aggregate::LineRef;
 use crate::pipeline::Analysis;
 use crate::time::Micros;

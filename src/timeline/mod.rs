@@ -10,28 +10,25 @@ pub mod incident;
 pub mod inputs;
 mod logins;
 pub mod model;
+mod parts;
 pub mod shape;
 
 pub use inputs::inputs;
 use inputs::{span, zone_assumed};
 
-use crate::aggregate::{Event, LineRef, Series};
+use crate::aggregate::{Event, Series};
 use crate::detect::run::United;
 use crate::detect::sources::{SourceKind, SourceSignal};
 use crate::detect::{self, Bin, Params};
 use crate::parse::registry::Meaning;
 use crate::pipeline::Analysis;
-use crate::time::{MICROS_PER_MIN, Micros, Stamp};
+use crate::time::Micros;
+use crate::time::stamp::Stamp;
 use actions::routine_units;
 use alerts::alert_story;
 pub use model::*;
+use parts::DETECTION_LOOKBACK;
 
-/// An alert that fired this long before the computed start still counts as detecting it.
-pub(crate) const DETECTION_LOOKBACK: Micros = 15 * MICROS_PER_MIN;
-/// How far before the start a change is a trigger candidate.
-pub(crate) const TRIGGER_LOOKBACK: Micros = 30 * MICROS_PER_MIN;
-/// Actions this soon after the recovery still belong to the incident.
-pub(crate) const RECOVERY_GRACE: Micros = 5 * MICROS_PER_MIN;
 /// The run's headline signal, for the chart and the sparkline: the request sources merged
 /// when there are any, else the log records.
 struct Signal {
@@ -82,39 +79,6 @@ fn signal(analysis: &Analysis) -> Signal {
         counts,
     }
 }
-
-pub(crate) fn source(analysis: &Analysis, r: LineRef) -> Source {
-    let file = analysis.files.get(r.file);
-    Source {
-        file: file.map_or_else(String::new, |f| f.display.clone()),
-        line: r.line,
-        context: file.and_then(|f| f.summary.contexts.get(&r.line).cloned()),
-    }
-}
-
-pub(crate) fn item(
-    analysis: &Analysis,
-    time: Micros,
-    kind: ItemKind,
-    text: String,
-    from: LineRef,
-) -> TimelineItem {
-    TimelineItem {
-        time: Stamp::utc(time),
-        kind,
-        text,
-        source: source(analysis, from),
-        action: None,
-        actor: None,
-        effect: None,
-        confirmed_by: Vec::new(),
-        repeats: None,
-        micros: time,
-    }
-}
-
-// One spelling per figure: the renderers' own.
-use crate::name::pct as percent;
 
 /// Alert firing → resolved windows that no request or record source has data for: with no
 /// series to judge them by, the alerts alone say an incident happened.

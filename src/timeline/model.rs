@@ -5,7 +5,7 @@ use serde::Serialize;
 
 use crate::aggregate::ActionKind;
 use crate::detect::effect::Effect;
-use crate::time::Stamp;
+use crate::time::stamp::Stamp;
 use crate::time::year::YearSource;
 
 #[derive(Debug, Clone, Serialize)]
@@ -478,14 +478,14 @@ pub struct Input {
     /// Its place in a rotation family (`syslog.2.gz`, `syslog.1`, `syslog`), oldest first,
     /// and how many of its lines were copies of the older piece's (counted once).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub rotation: Option<crate::pipeline::families::Rotation>,
+    pub rotation: Option<crate::pipeline::Rotation>,
     /// The earlier file with the same bytes: this one is not counted again.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub duplicate_of: Option<String>,
     /// The file whose first lines this one repeats (a partial copy in another folder), and
     /// how many of its lines were left out as copies of that file's (counted once).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub partial_copy_of: Option<crate::pipeline::families::PartialCopy>,
+    pub partial_copy_of: Option<crate::pipeline::PartialCopy>,
     /// For a container log laid out by the kubelet: the pod and container its path names.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub kubernetes: Option<crate::discover::kubelet::PodPath>,

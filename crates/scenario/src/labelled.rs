@@ -353,7 +353,7 @@ impl Score {
 }
 
 /// The instant of a time of the draft, to the second as the draft shows it.
-fn instant(t: &postmortem::time::Stamp) -> Option<Micros> {
+fn instant(t: &postmortem::time::stamp::Stamp) -> Option<Micros> {
     Some(t.micros.div_euclid(MICROS_PER_SEC) * MICROS_PER_SEC)
 }
 

@@ -2,7 +2,7 @@ use super::*;
 
 fn point(minute: i64, total: u64, errors: u64) -> SeriesPoint {
     SeriesPoint {
-        time: crate::time::Stamp::utc(0),
+        time: crate::time::stamp::Stamp::utc(0),
         total,
         errors,
         p95_ms: None,
