@@ -27,6 +27,28 @@ pub enum Plotted {
     LatencyP95,
 }
 
+/// How the timeline treats a kind beyond its words: what its count is of, and what can start
+/// or end it. One row per kind in [`Kind::traits`]; the timeline and the renderers ask for
+/// these, never for the kind itself.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Traits {
+    /// A change shortly before the onset may be named its trigger (a burst of failed logins
+    /// comes from outside: no change of ours makes strangers guess passwords).
+    pub has_trigger: bool,
+    /// Its count is of requests the hours around predict that never arrived: its impact is
+    /// requests missing, and it ends when traffic comes back, not when errors fall.
+    pub counts_missing: bool,
+    /// Its count is of requests slower than usual.
+    pub counts_slow: bool,
+    /// Its count is of failed logins: its impact is in logins, it is told by the addresses
+    /// they came from, and no separate burst of failed logins is shown beside it.
+    pub counts_logins: bool,
+    /// The service's own failure, so a restart that held may be what ended it.
+    pub ends_with_restart: bool,
+    /// A ratio of failures to requests, so an SLO's burn-rate page may have detected it.
+    pub burns_budget: bool,
+}
+
 /// The figures an impact sentence is made of, as the draft counts them.
 #[derive(Debug, Clone, Copy)]
 pub struct ImpactFigures {
@@ -51,6 +73,39 @@ pub struct ImpactFigures {
 }
 
 impl Kind {
+    /// How the timeline treats it (see [`Traits`]).
+    pub fn traits(self) -> Traits {
+        let none = Traits {
+            has_trigger: true,
+            counts_missing: false,
+            counts_slow: false,
+            counts_logins: false,
+            ends_with_restart: false,
+            burns_budget: false,
+        };
+        match self {
+            Kind::Errors => Traits {
+                ends_with_restart: true,
+                burns_budget: true,
+                ..none
+            },
+            Kind::Slow => Traits {
+                counts_slow: true,
+                ends_with_restart: true,
+                ..none
+            },
+            Kind::TrafficLoss => Traits {
+                counts_missing: true,
+                ..none
+            },
+            Kind::Security => Traits {
+                has_trigger: false,
+                counts_logins: true,
+                ..none
+            },
+        }
+    }
+
     /// How its onset reads after the change before it: `errors began 67 s after: …`.
     pub fn began(self) -> &'static str {
         match self {

@@ -4,7 +4,6 @@
 
 use std::fmt::Write;
 
-use crate::detect::Kind;
 use crate::detect::sources::SourceKind;
 use crate::detect::wording::ImpactFigures;
 use crate::render::escape::{code, escape};
@@ -255,7 +254,7 @@ fn root_cause(out: &mut String, i: &Incident) {
     }
     match &i.resolution_candidate {
         // Lost traffic has no error rate to fall: it came back.
-        Some(r) if i.kind == Kind::TrafficLoss => {
+        Some(r) if i.kind.traits().counts_missing => {
             let _ = writeln!(
                 out,
                 "- Traffic came back after {} at {} ({}).",
@@ -277,7 +276,7 @@ fn root_cause(out: &mut String, i: &Incident) {
         None => {}
     }
     // A burst of failed logins is told by its addresses, not by failed paths or upstreams.
-    let security = i.kind == Kind::Security;
+    let security = i.kind.traits().counts_logins;
     for (title, rows) in [
         ("Most failures by paths", &i.top_paths),
         ("Most failures by upstreams", &i.top_upstreams),

@@ -403,17 +403,14 @@ pub(crate) fn draft_incident(run: &Run, case: &Case) -> Incident {
     } = before_onset(run, case, &ctx, start, until);
     timeline.extend(items);
     let mut during = during(&ctx, start, until, trigger.as_ref());
-    if found.kind == Kind::TrafficLoss && during.resolution.is_none() {
+    if found.kind.traits().counts_missing && during.resolution.is_none() {
         during.resolution = traffic_back_with(&during.actions, until, bin_width);
     }
-    if matches!(found.kind, Kind::Errors | Kind::Slow)
-        && end.is_some()
-        && during.resolution.is_none()
-    {
+    if found.kind.traits().ends_with_restart && end.is_some() && during.resolution.is_none() {
         during.resolution = super::actions::restart_that_held(&ctx, until);
     }
     timeline.extend(during.actions.iter().cloned());
-    let burst = (found.kind != Kind::Security)
+    let burst = (!found.kind.traits().counts_logins)
         .then(|| {
             let bins = (found.start_bin, last_bin);
             super::logins::during(analysis, bins, data_bins(analysis), &during.actions)

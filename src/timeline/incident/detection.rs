@@ -42,7 +42,7 @@ pub(super) fn detection(
     }
     let until_bin = until.div_euclid(bin_width);
     // A burn rate is a ratio: it means nothing on a log of errors alone.
-    if found.kind == Kind::Errors
+    if found.kind.traits().burns_budget
         && !case.counts
         && let Some((at, condition)) = detect::burn::first_page(
             &case.bins,

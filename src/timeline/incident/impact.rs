@@ -45,7 +45,7 @@ pub(super) fn impact(
         _ => (requests, errors, client_errors),
     };
     // A burst of failed logins is counted in failed logins, not in error lines.
-    let errors = if found.kind == Kind::Security {
+    let errors = if found.kind.traits().counts_logins {
         found.errors
     } else {
         errors
@@ -73,7 +73,7 @@ pub(super) fn impact(
         .filter(|(_, c)| c.total > 0)
         .map(|(_, c)| c.errors as f64 / c.total as f64)
         .fold(0.0, f64::max);
-    let missing = (found.kind == Kind::TrafficLoss).then_some(found.errors);
+    let missing = found.kind.traits().counts_missing.then_some(found.errors);
     (
         Impact {
             requests_total: requests,
@@ -81,7 +81,7 @@ pub(super) fn impact(
             failed_ratio: ratio(errors, requests),
             requests_failed_excess: excess.round() as u64,
             requests_client_errors: client_errors,
-            requests_slow: (found.kind == Kind::Slow).then_some(found.errors),
+            requests_slow: found.kind.traits().counts_slow.then_some(found.errors),
             clients_total,
             clients_affected,
             clients_affected_ratio: ratio(clients_affected, clients_total),

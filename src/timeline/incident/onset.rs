@@ -25,7 +25,10 @@ pub(super) fn before_onset(
     let before = actions_between(ctx, start - TRIGGER_LOOKBACK, start + ctx.bin_width);
     let onset = onset(run, case, start);
     // A change does not make strangers guess passwords: no trigger for a security burst.
-    let trigger = (found.kind != Kind::Security)
+    let trigger = found
+        .kind
+        .traits()
+        .has_trigger
         .then(|| trigger(&before, onset, start + ctx.bin_width, found.kind))
         .flatten();
     let system_before = before
@@ -38,7 +41,7 @@ pub(super) fn before_onset(
     items.extend(changes_near_onset(&before, onset, trigger.as_ref()));
     items.extend(system_before);
     items.extend(first_errors.iter().cloned());
-    if found.kind == Kind::TrafficLoss {
+    if found.kind.traits().counts_missing {
         items.extend(silence_evidence(run, case, start, until));
     }
     Onset {
