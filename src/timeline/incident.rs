@@ -459,10 +459,10 @@ pub(crate) fn draft_incident(run: &Run, case: &Case) -> Incident {
         latency: evidence::latency(&case.series.latency, found.start_bin, last_bin),
         top_paths: evidence::top_paths(analysis, found.start_bin, last_bin),
         top_upstreams: evidence::top_upstreams(analysis, found.start_bin, last_bin),
-        top_login_sources: match (found.kind, &burst) {
-            (Kind::Security, _) => evidence::top_login_sources(analysis, found.start_bin, last_bin),
-            (_, Some(b)) => b.top_sources.clone(),
-            _ => Vec::new(),
+        top_login_sources: match (found.kind.traits().counts_logins, &burst) {
+            (true, _) => evidence::top_login_sources(analysis, found.start_bin, last_bin),
+            (false, Some(b)) => b.top_sources.clone(),
+            (false, None) => Vec::new(),
         },
         top_sources: evidence::top_sources(analysis, found.start_bin, last_bin),
         client_side: evidence::client_side(analysis, found.start_bin, last_bin),

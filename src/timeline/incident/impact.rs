@@ -35,7 +35,7 @@ pub(super) fn impact(
     // The share is of the whole service: one host of six failing half its requests is about
     // a twelfth of the service's requests, not a half.
     let (requests, errors, client_errors) = match case.unit {
-        SourceKind::Requests if !case.counts && found.kind != Kind::TrafficLoss => case
+        SourceKind::Requests if !case.counts && !found.kind.traits().counts_missing => case
             .service
             .bins
             .range(found.start_bin..=last_bin)
