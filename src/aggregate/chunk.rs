@@ -2,12 +2,12 @@
 //! [`Summary`]. Lines are byte slices into the chunk; only kept events allocate.
 
 use super::{ErrorSample, Event, EventBody, LineRef, Summary};
+use crate::parse::Format;
 use crate::parse::common::kept_text;
 use crate::parse::entry::{Change, ClientSide, Entry, Message, Request, When};
 use crate::parse::meaning;
 use crate::parse::meaning::notable::{self, Action, ActionKind};
 use crate::parse::reader::FileReader;
-use crate::parse::{Format, syslog};
 use crate::time::year::YearTracker;
 use crate::time::{Civil, Micros, Zone, ZoneConverter};
 
@@ -391,7 +391,7 @@ impl Worker<'_> {
             None => kept_text(&m.text),
         };
         if failed_login {
-            let attempts = syslog::repeats(&m.text);
+            let attempts = judged.attempts;
             let source = self.source(n);
             self.marks.kept += 1;
             self.out

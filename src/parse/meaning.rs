@@ -22,6 +22,9 @@ pub(crate) struct Judgement {
     pub error: bool,
     /// It reports a failed login (sshd, PAM).
     pub failed_login: bool,
+    /// How many tries a failed login's line stands for: rsyslog and syslog-ng fold repeats
+    /// into `message repeated 5 times: [ Failed password …]`, five tries. 1 otherwise.
+    pub attempts: u64,
     /// A client's request refused or held back: counted apart, never a failure.
     pub client_side: Option<ClientSide>,
     /// Someone (or something) changed the system: a command, a restart, a deploy.
@@ -59,6 +62,10 @@ pub(crate) fn judge(m: &Message<'_>) -> Judgement {
     Judgement {
         error,
         failed_login,
+        attempts: match failed_login {
+            true => super::syslog::repeats(&m.text),
+            false => 1,
+        },
         client_side,
         action,
     }

@@ -120,6 +120,12 @@ impl Format {
         self.spec().documents.is_some()
     }
 
+    /// Whether the kubelet writes its files (under `/var/log/pods/NAMESPACE_POD_UID/CONTAINER/`),
+    /// so that a file's path names its pod.
+    pub fn written_by_kubelet(self) -> bool {
+        matches!(self, Format::Cri)
+    }
+
     /// Whether lines carry no zone, so `--tz` places them.
     pub(crate) fn zone_less(self) -> bool {
         self.spec().zone_less

@@ -194,7 +194,7 @@ pub(super) fn inputs_with(
             rotation: f.rotation.clone(),
             duplicate_of: f.duplicate_of.clone(),
             partial_copy_of: f.copy_of.clone(),
-            kubernetes: (f.detection.format == crate::parse::Format::Cri)
+            kubernetes: (f.detection.format.written_by_kubelet())
                 .then(|| crate::discover::kubelet::pod_path(&f.display))
                 .flatten(),
         })

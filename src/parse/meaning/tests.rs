@@ -50,8 +50,21 @@ fn a_request_refused_for_the_client_is_counted_apart_and_never_an_error() {
         Judgement {
             error: false,
             failed_login: false,
+            attempts: 1,
             client_side: Some(ClientSide::Limited),
             action: None,
         }
     );
+}
+
+#[test]
+fn a_folded_repeat_of_a_failed_login_stands_for_each_try() {
+    let m = message(
+        Some(b"sshd"),
+        b"message repeated 5 times: [ Failed password for root from 203.0.113.9 port 22 ssh2]",
+        Verdict::ByWords(None),
+    );
+    let judged = judge(&m);
+    assert!(judged.failed_login);
+    assert_eq!(judged.attempts, 5);
 }
