@@ -2,8 +2,9 @@
 //!
 //! The library's API is what a program that drafts postmortems needs: a [`Config`] (built
 //! with [`Config::new`] and its `with_…` methods), [`draft`] (or [`draft_timed`]) returning
-//! the [`Draft`] and the [`Analysis`] it came from, [`render`] for Markdown, JSON, HTML and
-//! the terminal layout, and [`sniff`] to ask what format some bytes are in.
+//! the [`Draft`] (its incidents of each [`Kind`]) and the [`Analysis`] it came from,
+//! [`render`] for Markdown, JSON, HTML and the terminal layout, and [`sniff`] to ask what
+//! format some bytes are in.
 //!
 //! The pipeline, one module per stage:
 //! `discover` → `read` (chunks, decompression) → `parse` (one module per format) →
@@ -41,6 +42,7 @@ pub mod time;
 pub mod timeline;
 
 pub use config::Config;
+pub use detect::Kind;
 pub use error::Error;
 #[doc(hidden)]
 pub use name::serde_name;

@@ -5,7 +5,7 @@
 use crate::{
     IncidentPlan, Scenario, Scripted, Symptom, Target, alert_log_line, sudo_at, syslog_at,
 };
-use postmortem::detect::Kind;
+use postmortem::Kind;
 use postmortem::time::{Civil, MICROS_PER_SEC, Micros};
 
 /// An incident as it really happened.

@@ -6,7 +6,7 @@
 use std::fmt::Write as _;
 
 use crate::build::{Label, Labelled, at, base, errors, nothing_else, sudo, sys};
-use postmortem::detect::Kind;
+use postmortem::Kind;
 use postmortem::time::{MICROS_PER_MIN, MICROS_PER_SEC, Micros};
 use postmortem::timeline::Draft;
 

@@ -5,7 +5,7 @@
 pub use crate::build::{Label, Labelled, at};
 use crate::build::{alert_pair, base, errors, no_story, nothing_else, sudo, sys};
 use crate::{IncidentPlan, Scenario, Scripted, Symptom, Target, auth_outage};
-use postmortem::detect::Kind;
+use postmortem::Kind;
 use postmortem::time::{MICROS_PER_SEC, Micros};
 use postmortem::timeline::{DetectionMethod, Draft};
 

@@ -6,7 +6,7 @@
 
 use crate::build::{Label, Labelled, at, base, errors, nothing_else, sudo, sys};
 use crate::{Scripted, Target};
-use postmortem::detect::Kind;
+use postmortem::Kind;
 use postmortem::time::{MICROS_PER_SEC, Micros};
 use postmortem::timeline::{Draft, ItemKind};
 

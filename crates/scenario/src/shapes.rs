@@ -7,7 +7,7 @@
 use crate::build::{
     Label, Labelled, alert_pair, at, base, errors, no_story, nothing_else, sudo, sys,
 };
-use postmortem::detect::Kind;
+use postmortem::Kind;
 use postmortem::time::{MICROS_PER_MIN, MICROS_PER_SEC, Micros};
 
 fn label(start: Micros, end: Micros, kind: Kind, alert: Option<Micros>) -> Label {
