@@ -729,3 +729,43 @@ fn plan_ranges_of_a_log_with_tracebacks_start_at_records_and_merge_to_the_draft(
     let draft = run(&["draft", "--json", s(&logs)], &[0, 1, 2]);
     assert!(merged == draft, "merge differs from draft");
 }
+
+/// A custom `log_format` reaches the partials in the plan, as written, and is compiled again
+/// there: the merge reads the requests and the failures the draft reads.
+#[test]
+fn a_custom_log_format_goes_through_plan_partial_merge() {
+    let dir = tempfile::tempdir().unwrap();
+    let logs = dir.path().join("logs");
+    std::fs::create_dir(&logs).unwrap();
+    for host in 0..3 {
+        let mut text = String::new();
+        for i in 0..600 {
+            let status = if (300..360).contains(&i) { 502 } else { 200 };
+            text.push_str(&format!(
+                "api.example.com 10.0.{host}.{} [10/Sep/2023:10:{:02}:{:02} +0200] \"GET /v1/items HTTP/1.1\" {status} rt=0.{:03}\n",
+                i % 200,
+                i / 60,
+                i % 60,
+                i % 1000
+            ));
+        }
+        std::fs::write(logs.join(format!("web-{host}.log")), text).unwrap();
+    }
+    let format = r#"$host $remote_addr [$time_local] "$request" $status rt=$request_time"#;
+    let input = ["--nginx-log-format", format, s(&logs)];
+    let (merged, draft) = plan_partial_merge(dir.path(), &input, None);
+    assert!(merged == draft, "the merge equals the draft");
+    let doc: serde_json::Value = serde_json::from_slice(&draft).unwrap();
+    let sum = |key: &str| -> u64 {
+        (doc["series"].as_array().unwrap().iter())
+            .map(|p| p[key].as_u64().unwrap_or(0))
+            .sum()
+    };
+    assert_eq!(sum("total"), 1800, "every line a request");
+    assert_eq!(sum("errors"), 180, "the 502s");
+    let plan = std::fs::read_to_string(dir.path().join("p.json")).unwrap();
+    assert!(
+        plan.contains(&serde_json::to_string(format).unwrap()),
+        "carried as written"
+    );
+}

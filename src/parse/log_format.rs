@@ -14,7 +14,7 @@ use super::common::{dash_as_none, rfc3339};
 use super::nginx_access::{AccessLine, looks_like_seconds, split_request, status, time_local};
 use crate::time::Micros;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Var {
     RemoteAddr,
     ForwardedFor,
@@ -58,20 +58,51 @@ impl Var {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 enum Piece {
     Literal(Vec<u8>),
     Var(Var, String),
 }
 
-/// A compiled `log_format`.
+/// A compiled `log_format`. A plan carries it as written (name, origin, format string) and
+/// it is compiled again when read: a plan is written by anyone, and the compiled pieces are
+/// several times longer than the string, once per file that uses it.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(into = "WrittenFormat", try_from = "WrittenFormat")]
 pub struct LogFormat {
     /// Its name in nginx.conf (or `custom-N`).
     pub name: String,
     /// Where it came from: `--nginx-log-format`, or `nginx.conf:12`.
     pub origin: String,
+    /// The format string as written.
+    written: String,
     pieces: Vec<Piece>,
+}
+
+/// A `log_format` as written: what a plan holds (see [`LogFormat`]).
+#[derive(serde::Serialize, serde::Deserialize)]
+struct WrittenFormat {
+    name: String,
+    origin: String,
+    format: String,
+}
+
+impl From<LogFormat> for WrittenFormat {
+    fn from(f: LogFormat) -> Self {
+        WrittenFormat {
+            name: f.name,
+            origin: f.origin,
+            format: f.written,
+        }
+    }
+}
+
+impl TryFrom<WrittenFormat> for LogFormat {
+    type Error = String;
+
+    fn try_from(w: WrittenFormat) -> Result<LogFormat, String> {
+        LogFormat::compile(&w.name, &w.format, &w.origin)
+    }
 }
 
 /// nginx's built-in `combined`, for `access_log … combined;` lines.
@@ -137,6 +168,7 @@ impl LogFormat {
         Ok(LogFormat {
             name: name.to_string(),
             origin: origin.to_string(),
+            written: format.to_string(),
             pieces,
         })
     }

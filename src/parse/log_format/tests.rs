@@ -127,3 +127,24 @@ http {
     let err = read_conf("log_format bad '$status';", "n.conf").unwrap_err();
     assert!(err.starts_with("n.conf:1: log_format bad:"), "{err}");
 }
+
+#[test]
+fn a_plan_carries_the_format_as_written_and_compiles_it_again() {
+    let format = LogFormat::compile(
+        "timed",
+        "$remote_addr [$time_local] $status",
+        "--nginx-log-format",
+    )
+    .expect("compiles");
+    let json = serde_json::to_string(&format).expect("serialised");
+    assert_eq!(
+        json,
+        r#"{"name":"timed","origin":"--nginx-log-format","format":"$remote_addr [$time_local] $status"}"#
+    );
+    let back: LogFormat = serde_json::from_str(&json).expect("compiles again");
+    assert_eq!(back, format);
+    // A plan is written by anyone: a format that could not be read back is refused.
+    let no_status = r#"{"name":"x","origin":"plan","format":"$remote_addr [$time_local]"}"#;
+    let refused = serde_json::from_str::<LogFormat>(no_status).expect_err("no $status");
+    assert!(refused.to_string().contains("$status"), "{refused}");
+}
