@@ -196,7 +196,7 @@ pub(crate) const SPEC: FormatSpec = FormatSpec {
     read: read_whole,
     documents: Some(Documents {
         recognise: Recognise {
-            first_document: Some(|doc| value_of(doc).is_some_and(|v| is_alertmanager(&v))),
+            first_document: Some(|doc| doc.value().is_some_and(is_alertmanager)),
             cut_document: Some(looks_like_webhook),
             ..RECOGNISE_NOTHING
         },
@@ -208,11 +208,6 @@ pub(crate) const SPEC: FormatSpec = FormatSpec {
 pub(crate) fn looks_like_webhook(sample: &[u8]) -> bool {
     let has = |key: &[u8]| memchr::memmem::find(sample, key).is_some();
     has(b"\"alerts\"") && (has(b"\"startsAt\"") || has(b"\"groupKey\""))
-}
-
-/// A document's value, for the tests that look at it whole.
-pub(super) fn value_of(doc: &serde_json::value::RawValue) -> Option<Value> {
-    serde_json::from_str(doc.get()).ok()
 }
 
 #[cfg(test)]

@@ -202,7 +202,7 @@ pub(crate) const SPEC: FormatSpec = FormatSpec {
     read: read_whole,
     documents: Some(Documents {
         recognise: Recognise {
-            first_document: Some(|doc| records(doc).is_some()),
+            first_document: Some(|doc| records(doc.raw).is_some()),
             cut_document: Some(looks_like_events),
             ..RECOGNISE_NOTHING
         },

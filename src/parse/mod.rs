@@ -298,12 +298,14 @@ fn sniff_documents(sample: &[u8], complete: bool) -> Option<Format> {
     }
     let mut stream =
         serde_json::Deserializer::from_slice(sample).into_iter::<&serde_json::value::RawValue>();
-    let tests = recognition;
     let (format, _) = match stream.next() {
-        Some(Ok(doc)) => tests().find(|(_, r)| r.first_document.is_some_and(|is| is(doc))),
+        Some(Ok(raw)) => {
+            let doc = spec::FirstDocument::new(raw);
+            recognition().find(|(_, r)| r.first_document.is_some_and(|is| is(&doc)))
+        }
         // A large pretty-printed document cut by the sample: judge by its keys.
         Some(Err(e)) if e.is_eof() && !complete => {
-            tests().find(|(_, r)| r.cut_document.is_some_and(|keys| keys(sample)))
+            recognition().find(|(_, r)| r.cut_document.is_some_and(|keys| keys(sample)))
         }
         _ => None,
     }?;

@@ -210,7 +210,7 @@ pub(crate) const SPEC: FormatSpec = FormatSpec {
     read: read_whole,
     documents: Some(Documents {
         recognise: Recognise {
-            first_document: Some(|doc| records(doc).is_some()),
+            first_document: Some(|doc| records(doc.raw).is_some()),
             cut_document: Some(looks_like_export),
             ..RECOGNISE_NOTHING
         },

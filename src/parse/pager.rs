@@ -253,10 +253,8 @@ pub(crate) const PAGERDUTY: FormatSpec = FormatSpec {
 };
 
 /// Whether a whole document is a notice from `pager`.
-fn is_from(doc: &serde_json::value::RawValue, pager: Pager) -> bool {
-    super::alertmanager::value_of(doc)
-        .and_then(|v| notices(&v))
-        .is_some_and(|(found, _)| found == pager)
+fn is_from(doc: &super::spec::FirstDocument<'_>, pager: Pager) -> bool {
+    (doc.value().and_then(notices)).is_some_and(|(found, _)| found == pager)
 }
 
 /// Whether a sample cut inside a large document looks like a PagerDuty webhook or export.

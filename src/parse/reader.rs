@@ -110,6 +110,14 @@ impl FileReader {
         }
     }
 
+    /// What the lines so far declared (W3C directives, a CSV header), if the format keeps it.
+    fn declared(&self) -> Option<&HeadLayout> {
+        match &self.state {
+            State::Layout(declared) => Some(declared),
+            State::Lines | State::LogFormat(_) => None,
+        }
+    }
+
     /// Reads every line of `data` into `sink`.
     pub fn fold<S: LineSink>(&self, data: &[u8], sink: &mut S) {
         // The busiest formats get a loop of their own with the parser inlined (a call through
@@ -124,28 +132,22 @@ impl FileReader {
             (_, Format::NginxAccess) => fold_each(sink, data, nginx_access::read),
             (_, Format::Syslog) => fold_each(sink, data, syslog::read),
             (_, Format::DockerJson) => fold_docker(sink, data),
-            (state, Format::W3c) => {
+            (_, Format::W3c) => {
                 // A `#Fields:` changes the columns for the lines after it.
-                let mut directives = match state {
-                    State::Layout(declared) => match declared.as_ref() {
-                        HeadLayout::W3c(r) => r.clone(),
-                        HeadLayout::Csv(_) => w3c::Reader::default(),
-                    },
+                let mut directives = match self.declared() {
+                    Some(HeadLayout::W3c(declared)) => declared.clone(),
                     _ => w3c::Reader::default(),
                 };
                 fold_each(sink, data, move |line| directives.read(line))
             }
-            (State::Layout(declared), Format::CsvExport) => match declared.as_ref() {
-                HeadLayout::Csv(columns) => {
-                    // The header's columns, and the buffers the rows reuse.
-                    let mut rows = csv_export::RowReader::new(columns.clone());
-                    sink.each_line(data, |s, line, n| {
-                        let (entry, source) = rows.read(line);
-                        s.entry_from(entry, n, source);
-                    })
-                }
-                HeadLayout::W3c(_) => fold_each(sink, data, Format::CsvExport.spec().read),
-            },
+            (_, Format::CsvExport) if let Some(HeadLayout::Csv(columns)) = self.declared() => {
+                // The header's columns, and the buffers the rows reuse.
+                let mut rows = csv_export::RowReader::new(columns.clone());
+                sink.each_line(data, |s, line, n| {
+                    let (entry, source) = rows.read(line);
+                    s.entry_from(entry, n, source);
+                })
+            }
             (_, Format::ExportLines) => {
                 // Each record's line is read by its own format, with the source its labels name.
                 let mut rows = export_lines::LineReader::default();

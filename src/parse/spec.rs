@@ -172,9 +172,35 @@ pub struct Recognise {
     /// document may be a gigabyte on one line.
     pub head_keys: Option<fn(&[u8]) -> bool>,
     /// The first document, whole in the sample.
-    pub first_document: Option<fn(&serde_json::value::RawValue) -> bool>,
+    pub first_document: Option<fn(&FirstDocument<'_>) -> bool>,
     /// The keys of a first document too large for the sample.
     pub cut_document: Option<fn(&[u8]) -> bool>,
+}
+
+/// A sample's first JSON document, whole: its text, and its value parsed once for every
+/// format that asks (the alert formats), not once each.
+pub struct FirstDocument<'a> {
+    /// The document's text.
+    pub raw: &'a serde_json::value::RawValue,
+    value: std::cell::OnceCell<Option<serde_json::Value>>,
+}
+
+impl<'a> FirstDocument<'a> {
+    /// The document `raw`, not parsed yet.
+    pub fn new(raw: &'a serde_json::value::RawValue) -> Self {
+        FirstDocument {
+            raw,
+            value: std::cell::OnceCell::new(),
+        }
+    }
+
+    /// Its value, parsed on first asking.
+    pub fn value(&self) -> Option<&serde_json::Value> {
+        let parsed = self
+            .value
+            .get_or_init(|| serde_json::from_str(self.raw.get()).ok());
+        parsed.as_ref()
+    }
 }
 
 /// No test at all: what a format's [`Recognise`] fills in (`..RECOGNISE_NOTHING`).
